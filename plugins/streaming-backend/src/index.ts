@@ -1,0 +1,1 @@
+export { streamingPlugin as default } from './plugin';

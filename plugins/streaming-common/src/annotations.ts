@@ -1,0 +1,88 @@
+/**
+ * Every annotation this platform defines starts with this prefix.
+ *
+ * @public
+ */
+export const STREAMING_ANNOTATION_PREFIX = 'streaming-platform.dev';
+
+/**
+ * On a pipeline Component: the path of its pipeline spec file, relative to the
+ * entity's own location (for example `./pipeline.yaml`).
+ *
+ * @public
+ */
+export const ANNOTATION_PIPELINE_SPEC = `${STREAMING_ANNOTATION_PREFIX}/pipeline-spec`;
+
+/**
+ * On a pipeline Component: a JSON {@link PipelineSummary} written by the
+ * catalog processor, so the backend and frontend never re-read the spec.
+ *
+ * @public
+ */
+export const ANNOTATION_PIPELINE_SUMMARY = `${STREAMING_ANNOTATION_PREFIX}/pipeline-summary`;
+
+/**
+ * On a pipeline Component or a topic Resource: the Kafka cluster, by its name
+ * in app-config (`streaming.kafka.clusters[].name`).
+ *
+ * @public
+ */
+export const ANNOTATION_KAFKA_CLUSTER = `${STREAMING_ANNOTATION_PREFIX}/kafka-cluster`;
+
+/**
+ * On a `kafka-topic` Resource: the physical topic name, exactly.
+ *
+ * @public
+ */
+export const ANNOTATION_KAFKA_TOPIC = `${STREAMING_ANNOTATION_PREFIX}/kafka-topic`;
+
+/**
+ * On a `delta-table` Resource: the physical table location (path or URI), exactly.
+ *
+ * @public
+ */
+export const ANNOTATION_DELTA_PATH = `${STREAMING_ANNOTATION_PREFIX}/delta-path`;
+
+/**
+ * On an `elasticsearch-index` Resource: the physical index name.
+ *
+ * @public
+ */
+export const ANNOTATION_ELASTICSEARCH_INDEX = `${STREAMING_ANNOTATION_PREFIX}/elasticsearch-index`;
+
+/**
+ * On a `database-table` Resource (a CDC source): `database.schema.table`.
+ *
+ * @public
+ */
+export const ANNOTATION_DATABASE_TABLE = `${STREAMING_ANNOTATION_PREFIX}/database-table`;
+
+/**
+ * On a pipeline Component: `namespace/name` of its `SparkApplication`, and
+ * the Kubernetes cluster it runs on (by its name in app-config).
+ *
+ * @public
+ */
+export const ANNOTATION_SPARK_APPLICATION = `${STREAMING_ANNOTATION_PREFIX}/spark-application`;
+
+/** @public */
+export const ANNOTATION_KUBERNETES_CLUSTER = `${STREAMING_ANNOTATION_PREFIX}/kubernetes-cluster`;
+
+/**
+ * On a pipeline Component: the URL of its operations dashboard, if any.
+ *
+ * @public
+ */
+export const ANNOTATION_DASHBOARD_URL = `${STREAMING_ANNOTATION_PREFIX}/dashboard-url`;
+
+/**
+ * Well-known annotations of other projects that we reuse.
+ *
+ * @public
+ */
+export const ANNOTATION_TECHDOCS_REF = 'backstage.io/techdocs-ref';
+/** @public */
+export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
+/** @public */
+export const ANNOTATION_KAFKA_CONSUMER_GROUPS =
+  'kafka.apache.org/consumer-groups';

@@ -1,0 +1,1 @@
+export { StreamingOverviewPage } from './StreamingOverviewPage';

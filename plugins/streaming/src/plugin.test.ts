@@ -1,0 +1,7 @@
+import { streamingPlugin } from './plugin';
+
+describe('streaming', () => {
+  it('should export plugin', () => {
+    expect(streamingPlugin).toBeDefined();
+  });
+});

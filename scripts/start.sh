@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The project's start command (README: `make start`): installs what is missing,
+# then serves the frontend on :3000 and the backend on :7007 (SQLite, guest
+# sign-in). Prints the URL when both answer. Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+set -m
+yarn start &
+pids+=($!)
+set +m
+
+node scripts/lib/wait-for-http.js http://localhost:7007/api/streaming/health http://localhost:3000 --timeout 600
+echo
+echo "Backstage is ready: http://localhost:3000  (backend http://localhost:7007; Ctrl-C stops it)"
+wait "${pids[0]}"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The project's test command (README: `make test`): type check, lint, prettier,
+# then every package's tests. Ends with "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "type check"
+yarn tsc
+step "lint"
+yarn backstage-cli repo lint
+step "prettier"
+yarn prettier --check . >/dev/null || { yarn prettier --check . ; exit 1; }
+
+step "tests"
+mkdir -p .cache
+results=.cache/jest-results.json
+rm -f "$results"
+status=0
+yarn backstage-cli repo test --ci --json --outputFile="$results" "$@" || status=$?
+node scripts/lib/print-test-summary.js "$results" || status=1
+exit "$status"
