@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
+step "real parts"
+# Each real part the tests use is installed and started by its own script here.
+# With CI=true a part that cannot start fails the run.
+
 step "type check"
 yarn tsc
 step "lint"
