@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
+. scripts/techdocs.sh # mkdocs on PATH for the local TechDocs generator
 
 pids=()
 cleanup() {

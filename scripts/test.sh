@@ -10,6 +10,7 @@ step() { printf '\n== %s\n' "$*" >&2; }
 step "real parts"
 # Each real part the tests use is installed and started by its own script here.
 # With CI=true a part that cannot start fails the run.
+. scripts/techdocs.sh # mkdocs + techdocs-core for the TechDocs tests
 
 step "type check"
 yarn tsc
