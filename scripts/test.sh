@@ -11,6 +11,7 @@ step "real parts"
 # Each real part the tests use is installed and started by its own script here.
 # With CI=true a part that cannot start fails the run.
 . scripts/techdocs.sh # mkdocs + techdocs-core for the TechDocs tests
+scripts/kafka.sh start || [ "${CI:-}" != true ] # Kafka broker on 127.0.0.1:9092 for the streaming tests
 
 step "type check"
 yarn tsc
