@@ -9,3 +9,6 @@ export * from './annotations';
 export * from './entityTypes';
 export * from './permissions';
 export * from './api/types';
+export * from './spec';
+export * from './entityNames';
+export * from './lineage';
