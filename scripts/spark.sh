@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Local Spark for generated pipelines: PySpark + delta-spark in a virtual environment
+# (.tools/spark-venv, from PyPI) and the Kafka connector + Delta jars with their
+# dependencies (.tools/spark-jars, from Maven Central), passed to Spark explicitly with
+# --jars (never spark.jars.packages, which would download at every start).
+#
+# Usage:
+#   scripts/spark.sh setup               install both, once (a second run is a no-op)
+#   scripts/spark.sh run JOB.py [ARGS]   spark-submit JOB.py in local mode with the jars and
+#                                        the Delta extensions; the environment is passed on,
+#                                        so the job's own settings (bootstrap servers, paths,
+#                                        progress topic) are overridden by exporting them
+#   scripts/spark.sh versions            print the versions in use
+#
+# Environment: SPARK_MASTER (default local[2]), SPARK_DRIVER_MEMORY (default 1g),
+# SPARK_LOCAL_DIRS (default .cache/spark/tmp), SPARK_LOCAL_IP (default 127.0.0.1).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+# Versions that belong together (docs/local-kafka-and-spark.md): Delta 4.0.0 is built on
+# Spark 4.0.0, and 4.0.0 is the Spark 4.0 release whose Kafka connector Maven Central
+# serves here with all its dependencies.
+SPARK_VERSION="4.0.0"
+DELTA_VERSION="4.0.0"
+SCALA_VERSION="2.13"
+venv="$root/.tools/spark-venv"
+jars="$root/.tools/spark-jars"
+
+die() {
+  echo "spark: $*" >&2
+  exit 1
+}
+
+python_for_venv() {
+  local py
+  for py in python3.12 python3.11 python3.10 python3; do
+    if command -v "$py" >/dev/null &&
+      "$py" -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+      echo "$py"
+      return 0
+    fi
+  done
+  return 1
+}
+
+setup_venv() {
+  local want="pyspark==$SPARK_VERSION delta-spark==$DELTA_VERSION"
+  if [ -f "$venv/.installed" ] && [ "$(cat "$venv/.installed")" = "$want" ]; then
+    return 0
+  fi
+  local py
+  py="$(python_for_venv)" || die "Python 3.10 or newer with the venv module is needed (Debian: apt-get install python3-venv)"
+  echo "spark: installing $want into ${venv#"$root"/}" >&2
+  rm -rf "$venv"
+  "$py" -m venv "$venv"
+  # shellcheck disable=SC2086
+  "$venv/bin/pip" install --quiet --disable-pip-version-check $want || die "pip could not install $want"
+  echo "$want" >"$venv/.installed"
+}
+
+# The connector and Delta jars, less those PySpark already ships (same artifact, maybe
+# another version): two copies of one library on the class path is asking for trouble.
+setup_jars() {
+  . "$root/scripts/lib/maven-fetch.sh"
+  maven_fetch "$jars/maven" \
+    "org.apache.spark:spark-sql-kafka-0-10_$SCALA_VERSION:$SPARK_VERSION" \
+    "io.delta:delta-spark_$SCALA_VERSION:$DELTA_VERSION"
+  local pyspark_jars jar name list=""
+  pyspark_jars="$("$venv/bin/python" -c 'import os, pyspark; print(os.path.join(os.path.dirname(pyspark.__file__), "jars"))')"
+  for jar in "$jars"/maven/*.jar; do
+    name="$(basename "$jar" | sed -E 's/-[0-9][^-]*(-[A-Za-z0-9.]+)?\.jar$//')"
+    if ! compgen -G "$pyspark_jars/$name-[0-9]*.jar" >/dev/null; then
+      list+="$jar"$'\n'
+    fi
+  done
+  printf '%s' "$list" >"$jars/jars.txt"
+}
+
+setup() {
+  command -v java >/dev/null || die "Java 17 or newer is needed (Spark $SPARK_VERSION runs on Java 17/21)"
+  setup_venv
+  setup_jars
+}
+
+run() {
+  [ $# -ge 1 ] || die "usage: scripts/spark.sh run JOB.py [ARGS]"
+  setup
+  local tmp="${SPARK_LOCAL_DIRS:-$root/.cache/spark/tmp}"
+  mkdir -p "$tmp"
+  export SPARK_LOCAL_DIRS="$tmp"
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  export PYSPARK_PYTHON="$venv/bin/python"
+  export PYSPARK_DRIVER_PYTHON="$venv/bin/python"
+  exec "$venv/bin/spark-submit" \
+    --master "${SPARK_MASTER:-local[2]}" \
+    --driver-memory "${SPARK_DRIVER_MEMORY:-1g}" \
+    --jars "$(paste -sd, "$jars/jars.txt")" \
+    --driver-java-options "-Dlog4j2.configurationFile=file:$root/scripts/lib/spark-log4j2.properties" \
+    --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
+    --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog \
+    --conf spark.log.structuredLogging.enabled=false \
+    --conf spark.ui.enabled=false \
+    --conf spark.sql.shuffle.partitions=2 \
+    --conf spark.default.parallelism=2 \
+    "$@"
+}
+
+cmd="${1:-}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  setup) setup ;;
+  run) run "$@" ;;
+  versions) echo "spark=$SPARK_VERSION delta=$DELTA_VERSION scala=$SCALA_VERSION connector=spark-sql-kafka-0-10_$SCALA_VERSION:$SPARK_VERSION" ;;
+  *) die "usage: scripts/spark.sh setup|run JOB.py [ARGS]|versions" ;;
+esac
