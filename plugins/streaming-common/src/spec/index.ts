@@ -1,0 +1,31 @@
+export * from './expression';
+export type {
+  PipelineSpec,
+  PipelineSpecInput,
+  PipelineSource,
+  PipelineSink,
+  PipelineTransformation,
+  PipelineField,
+  PipelineFieldType,
+} from './pipelineSpecSchema';
+export {
+  pipelineSpecSchema,
+  MAX_PIPELINE_NAME_LENGTH,
+  PIPELINE_NAME_PATTERN,
+  KAFKA_TOPIC_PATTERN,
+} from './pipelineSpecSchema';
+export type { SpecError, SpecValidationResult } from './SpecError';
+export { formatSpecError } from './SpecError';
+export { validatePipelineSpec } from './validatePipelineSpec';
+export { parsePipelineSpec, MAX_SPEC_TEXT_LENGTH } from './parsePipelineSpec';
+export { pipelineSpecJsonSchema } from './pipelineSpecJsonSchema';
+export {
+  toPipelineSummary,
+  resolveResources,
+  DEFAULT_RESOURCES,
+  DEFAULT_ALERT_ON_LAG_MESSAGES,
+} from './toPipelineSummary';
+export { CDC_COLUMNS, outputColumns, outputMode } from './checkPipelineRules';
+export type { Duration } from './parseDuration';
+export { parseDuration, DURATION_PATTERN } from './parseDuration';
+export { parseMemoryGb, normalizeMemory, MEMORY_PATTERN } from './parseMemory';

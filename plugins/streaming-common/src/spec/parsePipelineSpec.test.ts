@@ -1,0 +1,284 @@
+import { readdirSync, readFileSync } from 'fs';
+import { join, resolve } from 'path';
+import { formatSpecError } from './SpecError';
+import { parsePipelineSpec } from './parsePipelineSpec';
+import { validatePipelineSpec } from './validatePipelineSpec';
+import { toPipelineSummary } from './toPipelineSummary';
+import { pipelineSpecJsonSchema } from './pipelineSpecJsonSchema';
+
+const examplesDir = resolve(__dirname, '../../../../examples/pipelines');
+const reference = readFileSync(
+  join(__dirname, '__fixtures__/reference.yaml'),
+  'utf8',
+);
+
+function messages(text: string): string[] {
+  return parsePipelineSpec(text).errors.map(formatSpecError);
+}
+
+/** The reference spec with one edit applied to its object form. */
+function variant(edit: (p: any) => void) {
+  const { spec } = parsePipelineSpec(reference);
+  const copy = JSON.parse(JSON.stringify(spec));
+  edit(copy.pipeline);
+  return validatePipelineSpec(copy);
+}
+
+describe('parsePipelineSpec', () => {
+  it('accepts the reference YAML as it stands', () => {
+    const result = parsePipelineSpec(reference);
+    expect(result.errors).toEqual([]);
+    expect(result.spec?.pipeline.name).toBe('user-events-to-delta');
+    expect(result.spec?.pipeline.source).toMatchObject({
+      type: 'kafka',
+      format: 'json',
+      starting_offsets: 'latest',
+    });
+  });
+
+  it.each(readdirSync(examplesDir))('accepts the example %s', name => {
+    const result = parsePipelineSpec(
+      readFileSync(join(examplesDir, name, 'pipeline.yaml'), 'utf8'),
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.spec?.pipeline.name).toBe(name);
+  });
+
+  it('gives no two examples the same checkpoint', () => {
+    const checkpoints = readdirSync(examplesDir).map(
+      name =>
+        parsePipelineSpec(
+          readFileSync(join(examplesDir, name, 'pipeline.yaml'), 'utf8'),
+        ).spec!.pipeline.sink.checkpoint,
+    );
+    expect(new Set(checkpoints).size).toBe(checkpoints.length);
+  });
+
+  it('reports every error at once, with paths, positions and suggestions', () => {
+    const result = parsePipelineSpec(`pipeline:
+  name: Bad_Name
+  source: { type: kafka, topic: __consumer_offsets, formt: json }
+  transformations:
+    - type: fliter
+      condition: "a = 1"
+    - type: aggregate
+      window: 5 mins please
+      metrics: [{ count: n }]
+  sink: { type: delta, path: /data/t, mode: complet, checkpoint: /c }
+`);
+    expect(result.spec).toBeUndefined();
+    expect(result.errors.map(formatSpecError)).toEqual([
+      'pipeline.name: expected a Kubernetes name: lower-case letters, digits and "-", starting with a letter and not ending with "-"',
+      'pipeline.source.topic: topic names starting with "__" are reserved for Kafka\'s internal topics (__consumer_offsets, __transaction_state, ...)',
+      'pipeline.source.formt: unknown field; did you mean "format"?',
+      'pipeline.transformations[0].type: unknown "fliter"; did you mean "filter"?',
+      'pipeline.transformations[1].window: expected a duration such as "5 minutes"',
+      'pipeline.sink.mode: unknown "complet"; did you mean "complete"?',
+    ]);
+    expect(result.errors[3]).toMatchObject({ line: 5, column: 13 });
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const [error] = parsePipelineSpec('pipeline:\n  name: [x\n').errors;
+    expect(error.message).toMatch(/^invalid YAML/);
+    expect(error.line).toBeGreaterThan(0);
+  });
+
+  it('refuses duplicate keys', () => {
+    expect(messages('pipeline:\n  name: a\n  name: b\n')[0]).toMatch(
+      /invalid YAML.*unique/i,
+    );
+  });
+
+  it('explains an expression error with its position', () => {
+    const result = variant(p => {
+      p.transformations[0].condition = "event_type != 'x' AND";
+    });
+    expect(result.errors.map(formatSpecError)).toEqual([
+      'pipeline.transformations[0].condition: at position 22: unexpected the end of the expression',
+    ]);
+  });
+
+  it.each([
+    [
+      'an aggregate in append mode without a watermark',
+      (p: any) => p.transformations.splice(1, 1),
+      'pipeline.transformations[1]: an aggregate in append mode needs a watermark on its event-time column: add a "watermark" step before it',
+    ],
+    [
+      'a window over another column than the watermark',
+      (p: any) => {
+        p.transformations[2].time_column = 'other';
+      },
+      'pipeline.transformations[2].time_column: the window is over "other" but the watermark is on "timestamp"; in append mode they must be the same column',
+    ],
+    [
+      'complete mode without an aggregate',
+      (p: any) => {
+        p.transformations = [];
+        p.sink.mode = 'complete';
+      },
+      'pipeline.sink.mode: complete mode needs an aggregate step: it rewrites the whole result table each batch',
+    ],
+    [
+      'a checkpoint inside the table',
+      (p: any) => {
+        p.sink.checkpoint = `${p.sink.path}/_checkpoint`;
+      },
+      'pipeline.sink.checkpoint: the checkpoint must not be inside the Delta table location',
+    ],
+    [
+      'merge without keys',
+      (p: any) => {
+        p.sink.mode = 'merge';
+      },
+      'pipeline.sink.merge_keys: required: merge mode needs the key columns to match rows on',
+    ],
+    [
+      'a missing checkpoint',
+      (p: any) => {
+        delete p.sink.checkpoint;
+      },
+      'pipeline.sink.checkpoint: required: expected string',
+    ],
+    [
+      'a name too long for the Spark Operator',
+      (p: any) => {
+        p.name = 'a'.repeat(31);
+      },
+      'pipeline.name: expected at most 30 characters: the Spark Operator derives Kubernetes names (at most 63 characters) from it',
+    ],
+    [
+      'a reserved topic',
+      (p: any) => {
+        p.source.topic = '__transaction_state';
+      },
+      'pipeline.source.topic: topic names starting with "__" are reserved for Kafka\'s internal topics (__consumer_offsets, __transaction_state, ...)',
+    ],
+    [
+      'a topic with characters Kafka refuses',
+      (p: any) => {
+        p.source.topic = 'user events';
+      },
+      'pipeline.source.topic: expected a Kafka topic name: 1 to 249 characters of letters, digits, ".", "_" and "-"',
+    ],
+    [
+      'a topic named ".."',
+      (p: any) => {
+        p.source.topic = '..';
+      },
+      'pipeline.source.topic: a topic cannot be named "." or ".."',
+    ],
+    [
+      'a sink topic equal to the source topic',
+      (p: any) => {
+        p.transformations = [];
+        p.sink = { type: 'kafka', topic: p.source.topic, checkpoint: '/c/x' };
+      },
+      'pipeline.sink.topic: the sink topic is the source topic: the pipeline would read its own output',
+    ],
+    [
+      'a duration that does not parse',
+      (p: any) => {
+        p.transformations[1].delay = 'ten minutes';
+      },
+      'pipeline.transformations[1].delay: expected a duration such as "5 minutes"',
+    ],
+    [
+      'an unknown column with inline fields',
+      (p: any) => {
+        delete p.source.schema;
+        p.source.fields = [
+          { name: 'event_type', type: 'string' },
+          { name: 'country', type: 'string' },
+          { name: 'amount', type: 'double' },
+          { name: 'user_id', type: 'string' },
+          { name: 'timestamp', type: 'timestamp' },
+        ];
+        p.transformations[2].group_by = ['event_type', 'contry'];
+      },
+      'pipeline.transformations[2].group_by[1]: unknown column "contry"; did you mean "country"?',
+    ],
+  ])('refuses %s', (_, edit, message) => {
+    const result = variant(edit);
+    expect(result.spec).toBeUndefined();
+    expect(result.errors.map(formatSpecError)).toContain(message);
+  });
+
+  it('warns about an aggregate without watermark outside append mode', () => {
+    const result = variant(p => {
+      p.transformations.splice(1, 1);
+      p.transformations[1].window = undefined;
+      p.sink.mode = 'complete';
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map(w => w.path)).toContain(
+      'pipeline.transformations[1]',
+    );
+  });
+
+  it('rejects a spec text that is too large', () => {
+    expect(
+      messages(`pipeline:\n  description: "${'x'.repeat(300_000)}"\n`),
+    ).toEqual(['(document): the spec is larger than 262144 characters']);
+  });
+});
+
+describe('toPipelineSummary', () => {
+  it('applies the defaults', () => {
+    const { spec } = parsePipelineSpec(reference);
+    expect(toPipelineSummary(spec!)).toEqual({
+      name: 'user-events-to-delta',
+      queryName: 'user-events-to-delta',
+      source: { type: 'kafka', topics: ['user-events'] },
+      sink: {
+        type: 'delta',
+        mode: 'append',
+        path: '/data/delta/user_events_agg',
+      },
+      checkpoint: '/checkpoints/user_events',
+      thresholds: { lagSeconds: 60, lagMessages: 10000, channel: 'slack' },
+      resources: {
+        driver: { cores: 1, memoryGb: 2 },
+        executor: { cores: 2, memoryGb: 4, instances: 2 },
+      },
+    });
+  });
+
+  it('converts memory strings to gigabytes', () => {
+    const result = variant(p => {
+      p.resources = {
+        driver: { memory: '512m' },
+        executor: { memory: '8G', instances: 3, max_instances: 6 },
+      };
+    });
+    expect(toPipelineSummary(result.spec!).resources).toEqual({
+      driver: { cores: 1, memoryGb: 0.5 },
+      executor: { cores: 2, memoryGb: 8, instances: 3, maxInstances: 6 },
+    });
+  });
+});
+
+describe('pipelineSpecJsonSchema', () => {
+  it('describes the spec from the same schema', () => {
+    const schema = pipelineSpecJsonSchema() as any;
+    const pipeline = schema.properties.pipeline;
+    expect(pipeline.required).toEqual(['name', 'source', 'sink']);
+    expect(pipeline.additionalProperties).toBe(false);
+    const types = pipeline.properties.transformations.items.oneOf.map(
+      (o: any) => o.properties.type.const,
+    );
+    expect(types).toEqual([
+      'filter',
+      'watermark',
+      'aggregate',
+      'select',
+      'rename',
+      'cast',
+      'drop',
+      'deduplicate',
+      'join',
+    ]);
+  });
+});

@@ -1,0 +1,93 @@
+import { LineCounter, isNode, parseDocument } from 'yaml';
+import { PipelineSpec } from './pipelineSpecSchema';
+import { SpecError, SpecValidationResult } from './SpecError';
+import { validatePipelineSpec } from './validatePipelineSpec';
+
+/** Largest spec text accepted, in characters. */
+export const MAX_SPEC_TEXT_LENGTH = 256 * 1024;
+
+/** `pipeline.transformations[2].window` -> `['pipeline', 'transformations', 2, 'window']` */
+function splitPath(path: string): Array<string | number> {
+  const parts: Array<string | number> = [];
+  const re = /([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
+  for (const match of path.matchAll(re)) {
+    if (match[1] !== undefined) {
+      parts.push(match[1]);
+    } else if (match[2] !== undefined) {
+      parts.push(Number(match[2]));
+    } else {
+      parts.push(JSON.parse(match[3]) as string);
+    }
+  }
+  return parts;
+}
+
+/**
+ * Parses and validates a pipeline spec from YAML text. Errors carry the
+ * line and column of the node they are about (or of its nearest parent
+ * when the node is missing).
+ *
+ * @public
+ */
+export function parsePipelineSpec(
+  text: string,
+): SpecValidationResult<PipelineSpec> {
+  if (text.length > MAX_SPEC_TEXT_LENGTH) {
+    return {
+      errors: [
+        {
+          path: '',
+          message: `the spec is larger than ${MAX_SPEC_TEXT_LENGTH} characters`,
+        },
+      ],
+      warnings: [],
+    };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    schema: 'core',
+    strict: true,
+  });
+  const locate = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      errors: doc.errors.map(e => ({
+        path: '',
+        message: `invalid YAML: ${e.message.split('\n')[0]}`,
+        ...locate(e.pos[0]),
+      })),
+      warnings: [],
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    return {
+      errors: [{ path: '', message: `invalid YAML: ${(e as Error).message}` }],
+      warnings: [],
+    };
+  }
+  const result = validatePipelineSpec(value);
+  const withPosition = (error: SpecError): SpecError => {
+    const parts = splitPath(error.path);
+    for (let n = parts.length; n >= 0; n--) {
+      const node = doc.getIn(parts.slice(0, n), true);
+      if (isNode(node) && node.range) {
+        return { ...error, ...locate(node.range[0]) };
+      }
+    }
+    return error;
+  };
+  return {
+    spec: result.spec,
+    errors: result.errors.map(withPosition),
+    warnings: result.warnings.map(withPosition),
+  };
+}

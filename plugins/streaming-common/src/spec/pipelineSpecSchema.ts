@@ -1,0 +1,503 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from './parseDuration';
+import { MEMORY_PATTERN } from './parseMemory';
+import { ExpressionError, parseExpression } from './expression';
+
+/**
+ * Longest pipeline name. The Spark Operator derives names from it, and the
+ * longest is the UI service of a scheduled maintenance run:
+ * `<name>-maint-<19-digit run id>-ui-svc`, a Kubernetes service name
+ * (at most 63 characters).
+ *
+ * @public
+ */
+export const MAX_PIPELINE_NAME_LENGTH = 30;
+
+/** @public */
+export const PIPELINE_NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A column read by the pipeline: `user_id`, or a nested field `payload.user_id`. */
+export const COLUMN_PATTERN =
+  /^[A-Za-z_][A-Za-z0-9_]{0,127}(\.[A-Za-z_][A-Za-z0-9_]{0,127}){0,7}$/;
+
+/** A column the pipeline writes: `total`, or `@timestamp` for Elasticsearch. */
+export const OUTPUT_COLUMN_PATTERN = /^@?[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/** Kafka's own rule for topic names. */
+export const KAFKA_TOPIC_PATTERN = /^[A-Za-z0-9._-]{1,249}$/;
+
+/** A storage location: an absolute path or a URI of a known file system. */
+export const STORAGE_PATH_PATTERN =
+  /^(\/|(s3a?|gs|abfss?|wasbs?|hdfs|file|dbfs|oss):\/\/?)[A-Za-z0-9._~=+@:/-]{0,1000}$/;
+
+/** A file of the pipeline's repository, relative to the spec. */
+export const SCHEMA_FILE_PATTERN =
+  /^(\.\/)?([A-Za-z0-9_-][A-Za-z0-9._-]*\/){0,8}[A-Za-z0-9_-][A-Za-z0-9._-]*\.(avsc|json)$/;
+
+const hasDotDotSegment = (path: string) =>
+  path.split('/').some(segment => segment === '..' || segment === '.');
+
+const duration = (what = 'a duration such as "5 minutes"') =>
+  z
+    .string()
+    .regex(DURATION_PATTERN, { error: `expected ${what}` })
+    .meta({
+      description:
+        'A whole number and a unit: "10 minutes", "30 seconds", "2h".',
+    });
+
+const column = z.string().regex(COLUMN_PATTERN, {
+  error:
+    'expected a column name (letters, digits and "_", not starting with a digit; "a.b" for a nested field)',
+});
+
+const outputColumn = z.string().regex(OUTPUT_COLUMN_PATTERN, {
+  error:
+    'expected a column name (letters, digits and "_", not starting with a digit; may start with "@")',
+});
+
+const topic = z
+  .string()
+  .regex(KAFKA_TOPIC_PATTERN, {
+    error:
+      'expected a Kafka topic name: 1 to 249 characters of letters, digits, ".", "_" and "-"',
+  })
+  .refine(t => t !== '.' && t !== '..', {
+    error: 'a topic cannot be named "." or ".."',
+  })
+  .refine(t => !t.startsWith('__'), {
+    error:
+      'topic names starting with "__" are reserved for Kafka\'s internal topics (__consumer_offsets, __transaction_state, ...)',
+  });
+
+const clusterName = z.string().regex(/^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/, {
+  error: 'expected the name of a Kafka cluster configured in app-config',
+});
+
+const storagePath = (what: string) =>
+  z
+    .string()
+    .regex(STORAGE_PATH_PATTERN, {
+      error: `expected ${what}: an absolute path or a URI (s3a://, gs://, abfss://, hdfs://, file://, ...) without spaces or quotes`,
+    })
+    .refine(p => !hasDotDotSegment(p), {
+      error: `${what} must not contain "." or ".." segments`,
+    });
+
+const expression = (context: 'condition' | 'metric') =>
+  z.string().superRefine((text, ctx) => {
+    try {
+      parseExpression(text, context);
+    } catch (e) {
+      if (e instanceof ExpressionError) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `at position ${e.position}: ${e.message}`,
+          params: { suggestion: e.suggestion },
+        });
+      } else {
+        throw e;
+      }
+    }
+  });
+
+/** A field of an inline schema. */
+const fieldType = z.enum([
+  'string',
+  'int',
+  'long',
+  'float',
+  'double',
+  'boolean',
+  'timestamp',
+  'date',
+  'binary',
+  'decimal',
+]);
+
+const field = z.strictObject({
+  name: outputColumn,
+  type: fieldType,
+  nullable: z.boolean().optional(),
+  precision: z.number().int().min(1).max(38).optional(),
+  scale: z.number().int().min(0).max(38).optional(),
+  description: z.string().max(1000).optional(),
+});
+
+const schemaFile = z
+  .string()
+  .regex(SCHEMA_FILE_PATTERN, {
+    error:
+      'expected a relative path to an Avro (.avsc) or JSON Schema (.json) file in the pipeline repository',
+  })
+  .refine(p => !hasDotDotSegment(p.replace(/^\.\//, '')), {
+    error: 'the schema path must stay inside the repository (no ".." segments)',
+  });
+
+const startingOffsets = z.enum(['earliest', 'latest']);
+
+const kafkaCommon = {
+  cluster: clusterName.optional(),
+  topic,
+  starting_offsets: startingOffsets.default('latest'),
+  max_offsets_per_trigger: z.number().int().positive().optional(),
+  fail_on_data_loss: z.boolean().optional(),
+  schema: schemaFile.optional(),
+  fields: z.array(field).min(1).max(1000).optional(),
+};
+
+const kafkaSource = z.strictObject({
+  type: z.literal('kafka'),
+  ...kafkaCommon,
+  format: z.enum(['json', 'avro']).default('json'),
+  avro_wire_format: z.enum(['plain', 'confluent']).optional().meta({
+    description:
+      'For Avro payloads: "confluent" strips the 5-byte schema registry header.',
+  }),
+});
+
+const debeziumSource = z.strictObject({
+  type: z.literal('debezium'),
+  ...kafkaCommon,
+  format: z.literal('json').default('json'),
+  database: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, {
+      error: 'expected a database name',
+    })
+    .optional(),
+  table: z
+    .string()
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62}){0,2}$/,
+      {
+        error: 'expected a table name such as public.users',
+      },
+    )
+    .optional(),
+  key: z.array(column).min(1).max(32),
+  deletes: z.enum(['delete', 'soft_delete', 'ignore']).default('delete').meta({
+    description:
+      'What a delete event does: remove the row, mark it (_deleted = true), or nothing.',
+  }),
+});
+
+const deltaSource = z.strictObject({
+  type: z.literal('delta'),
+  path: storagePath('a Delta table location'),
+  fields: z.array(field).min(1).max(1000).optional(),
+  starting_version: z.number().int().min(0).optional(),
+  skip_change_commits: z.boolean().optional(),
+  max_files_per_trigger: z.number().int().positive().optional(),
+});
+
+const filterStep = z.strictObject({
+  type: z.literal('filter'),
+  condition: expression('condition'),
+});
+
+const watermarkStep = z.strictObject({
+  type: z.literal('watermark'),
+  column,
+  delay: duration(),
+});
+
+const metric = z
+  .record(z.string().max(4000), outputColumn)
+  .refine(m => Object.keys(m).length === 1, {
+    error:
+      'expected one "expression: alias" pair, such as "sum(amount): total_amount"',
+  })
+  .superRefine((m, ctx) => {
+    for (const key of Object.keys(m)) {
+      try {
+        parseExpression(key, 'metric');
+      } catch (e) {
+        if (!(e instanceof ExpressionError)) {
+          throw e;
+        }
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `at position ${e.position}: ${e.message}`,
+          params: { suggestion: e.suggestion },
+        });
+      }
+    }
+  });
+
+const aggregateStep = z.strictObject({
+  type: z.literal('aggregate'),
+  window: duration().optional(),
+  slide: duration().optional(),
+  time_column: column.optional().meta({
+    description:
+      'The event-time column of the window; default: the watermark column.',
+  }),
+  group_by: z.array(column).max(32).default([]),
+  metrics: z.array(metric).min(1).max(100),
+});
+
+const selectColumn = z.union([
+  column,
+  z.strictObject({
+    name: column,
+    alias: outputColumn.optional(),
+    cast: fieldType.optional(),
+  }),
+]);
+
+const selectStep = z.strictObject({
+  type: z.literal('select'),
+  columns: z.array(selectColumn).min(1).max(1000),
+});
+
+const renameStep = z.strictObject({
+  type: z.literal('rename'),
+  columns: z.record(column, outputColumn),
+});
+
+const castStep = z.strictObject({
+  type: z.literal('cast'),
+  columns: z.record(column, fieldType),
+});
+
+const dropStep = z.strictObject({
+  type: z.literal('drop'),
+  columns: z.array(column).min(1).max(1000),
+});
+
+const deduplicateStep = z.strictObject({
+  type: z.literal('deduplicate'),
+  columns: z.array(column).min(1).max(32),
+  within_watermark: z.boolean().optional().meta({
+    description:
+      'Use dropDuplicatesWithinWatermark (Spark 3.5+): state is kept only within the watermark delay.',
+  }),
+});
+
+const joinStep = z.strictObject({
+  type: z.literal('join'),
+  table: z.strictObject({
+    format: z.enum(['delta', 'parquet', 'json', 'csv']).default('delta'),
+    path: storagePath('a table location'),
+  }),
+  on: z.array(column).min(1).max(16),
+  how: z.enum(['inner', 'left']).default('left'),
+  columns: z.array(column).max(1000).optional(),
+  broadcast: z.boolean().optional(),
+});
+
+const transformation = z.discriminatedUnion('type', [
+  filterStep,
+  watermarkStep,
+  aggregateStep,
+  selectStep,
+  renameStep,
+  castStep,
+  dropStep,
+  deduplicateStep,
+  joinStep,
+]);
+
+const checkpoint = storagePath('a checkpoint location').meta({
+  description:
+    'Where Spark keeps offsets and state. One per pipeline, never shared, never changed across restarts.',
+});
+
+const deltaSink = z.strictObject({
+  type: z.literal('delta'),
+  path: storagePath('a Delta table location'),
+  mode: z.enum(['append', 'complete', 'merge']).default('append'),
+  merge_keys: z.array(column).min(1).max(32).optional(),
+  partition_by: z.array(column).max(8).optional(),
+  zorder_by: z.array(column).max(8).optional(),
+  schema_evolution: z.enum(['merge', 'none']).default('merge').meta({
+    description:
+      '"merge" lets new columns be added (mergeSchema); "none" fails on any change.',
+  }),
+  checkpoint,
+  maintenance: z
+    .strictObject({
+      schedule: z
+        .string()
+        .regex(/^(@(weekly|daily|monthly)|[0-9*/,-]+( [0-9*/,A-Za-z-]+){4})$/, {
+          error: 'expected a cron schedule such as "0 3 * * 0" or @weekly',
+        })
+        .default('0 3 * * 0'),
+      vacuum_retention_hours: z.number().int().min(168).max(8760).default(168),
+      enabled: z.boolean().default(true),
+    })
+    .optional(),
+});
+
+const elasticsearchSink = z.strictObject({
+  type: z.literal('elasticsearch'),
+  index: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,254}$/, {
+    error:
+      'expected an Elasticsearch index name: lower-case letters, digits, ".", "_" and "-", not starting with "." or "_"',
+  }),
+  nodes: z
+    .string()
+    .regex(
+      /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/,
+      {
+        error:
+          'expected Elasticsearch node URLs such as http://es:9200 (comma-separated, no credentials: they come from the environment)',
+      },
+    ),
+  id_column: column.optional(),
+  write_operation: z.enum(['index', 'upsert']).optional(),
+  checkpoint,
+});
+
+const kafkaSink = z.strictObject({
+  type: z.literal('kafka'),
+  cluster: clusterName.optional(),
+  topic,
+  key_column: column.optional(),
+  checkpoint,
+});
+
+const sink = z.discriminatedUnion('type', [
+  deltaSink,
+  elasticsearchSink,
+  kafkaSink,
+]);
+
+const resources = z.strictObject({
+  driver: z
+    .strictObject({
+      cores: z.number().int().min(1).max(64).default(1),
+      memory: z
+        .string()
+        .regex(MEMORY_PATTERN, {
+          error: 'expected a memory size such as "2g" or "512m"',
+        })
+        .default('2g'),
+    })
+    .optional(),
+  executor: z
+    .strictObject({
+      cores: z.number().int().min(1).max(64).default(2),
+      memory: z
+        .string()
+        .regex(MEMORY_PATTERN, {
+          error: 'expected a memory size such as "4g" or "512m"',
+        })
+        .default('4g'),
+      instances: z.number().int().min(1).max(1000).default(2),
+      min_instances: z.number().int().min(0).max(1000).optional(),
+      max_instances: z.number().int().min(1).max(1000).optional(),
+    })
+    .optional(),
+});
+
+const alertChannel = z.enum([
+  'slack',
+  'pagerduty',
+  'email',
+  'msteams',
+  'opsgenie',
+  'webhook',
+  'none',
+]);
+
+const monitoring = z.strictObject({
+  alert_on_lag: z.number().int().positive().max(604800).optional().meta({
+    description: 'Alert when consumer lag exceeds this many seconds.',
+  }),
+  alert_on_lag_messages: z.number().int().positive().default(10000).meta({
+    description:
+      'Alert when consumer lag exceeds this many messages (default 10,000).',
+  }),
+  alert_channel: alertChannel.optional(),
+});
+
+const trigger = z.union([
+  duration('a trigger interval such as "5 seconds", or "available_now"'),
+  z.literal('available_now'),
+]);
+
+/**
+ * The pipeline spec: the one schema from which types, JSON Schema and
+ * validation come.
+ *
+ * @public
+ */
+export const pipelineSpecSchema = z.strictObject({
+  pipeline: z.strictObject({
+    name: z
+      .string()
+      .max(MAX_PIPELINE_NAME_LENGTH, {
+        error: `expected at most ${MAX_PIPELINE_NAME_LENGTH} characters: the Spark Operator derives Kubernetes names (at most 63 characters) from it`,
+      })
+      .regex(PIPELINE_NAME_PATTERN, {
+        error:
+          'expected a Kubernetes name: lower-case letters, digits and "-", starting with a letter and not ending with "-"',
+      }),
+    title: z.string().max(100).optional(),
+    description: z.string().max(2000).optional(),
+    owner: z
+      .string()
+      .regex(
+        /^((user|group):)?([a-z0-9][a-z0-9._-]{0,62}\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+        {
+          error: 'expected an entity reference such as group:default/team-data',
+        },
+      )
+      .optional(),
+    system: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+        error: 'expected a system name',
+      })
+      .optional(),
+    lifecycle: z.enum(['experimental', 'production', 'deprecated']).optional(),
+    tags: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/, { error: 'expected a tag' })
+          .max(63),
+      )
+      .max(20)
+      .optional(),
+    source: z.discriminatedUnion('type', [
+      kafkaSource,
+      debeziumSource,
+      deltaSource,
+    ]),
+    transformations: z.array(transformation).max(100).default([]),
+    sink,
+    trigger: trigger.optional(),
+    resources: resources.optional(),
+    monitoring: monitoring.optional(),
+  }),
+});
+
+/**
+ * A validated pipeline spec (defaults applied).
+ *
+ * @public
+ */
+export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
+
+/**
+ * A pipeline spec as written (before defaults).
+ *
+ * @public
+ */
+export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
+
+/** @public */
+export type PipelineSource = PipelineSpec['pipeline']['source'];
+/** @public */
+export type PipelineSink = PipelineSpec['pipeline']['sink'];
+/** @public */
+export type PipelineTransformation =
+  PipelineSpec['pipeline']['transformations'][number];
+/** @public */
+export type PipelineField = z.output<typeof field>;
+/** @public */
+export type PipelineFieldType = z.output<typeof fieldType>;
