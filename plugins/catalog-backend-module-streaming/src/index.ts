@@ -1,8 +1,11 @@
-/***/
 /**
- * The streaming backend module for the catalog plugin.
+ * The streaming backend module for the catalog plugin: pipelines, Kafka
+ * topics, Delta tables, Elasticsearch indexes, CDC source tables and schemas
+ * as entities with lineage.
  *
  * @packageDocumentation
  */
 
 export { catalogModuleStreaming as default } from './module';
+export { StreamingPipelineProcessor } from './processor/StreamingPipelineProcessor';
+export type { StreamingPipelineProcessorOptions } from './processor/StreamingPipelineProcessor';

@@ -2,10 +2,13 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { StreamingPipelineProcessor } from './processor/StreamingPipelineProcessor';
 
 /**
  * Catalog module that turns streaming pipeline entities into Kafka topics,
- * Delta tables and schemas with their lineage.
+ * Delta tables, Elasticsearch indexes, CDC source tables and schemas, with
+ * their lineage.
  *
  * @public
  */
@@ -14,9 +17,16 @@ export const catalogModuleStreaming = createBackendModule({
   moduleId: 'streaming',
   register(reg) {
     reg.registerInit({
-      deps: { logger: coreServices.logger },
-      async init({ logger }) {
-        logger.debug('streaming catalog module registered');
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+        reader: coreServices.urlReader,
+        logger: coreServices.logger,
+      },
+      async init({ catalog, config, reader, logger }) {
+        catalog.addProcessor(
+          StreamingPipelineProcessor.fromConfig(config, { reader, logger }),
+        );
       },
     });
   },

@@ -1,0 +1,229 @@
+import {
+  LoggerService,
+  RootConfigService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, toError } from '@backstage/errors';
+import { ScmIntegrations } from '@backstage/integration';
+import {
+  CatalogProcessor,
+  CatalogProcessorEmit,
+  LocationSpec,
+  processingResult,
+} from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_KAFKA_CLUSTER,
+  ANNOTATION_PIPELINE_SPEC,
+  ANNOTATION_PIPELINE_SUMMARY,
+  ENTITY_TYPE_PIPELINE,
+  PipelineSpec,
+  PipelineSummary,
+  formatSpecError,
+  parsePipelineSpec,
+  toPipelineSummary,
+} from '@internal/plugin-streaming-common';
+import {
+  PipelineSchemaFile,
+  buildPipelineEntities,
+} from './buildPipelineEntities';
+import { PipelineFileReader } from './PipelineFileReader';
+
+/** Cluster of topics whose spec names none, when app-config lists no cluster. */
+const FALLBACK_CLUSTER = 'default';
+
+/** @public */
+export interface StreamingPipelineProcessorOptions {
+  reader: UrlReaderService;
+  logger: LoggerService;
+}
+
+function isPipelineEntity(entity: Entity): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'component' &&
+    entity.spec?.type === ENTITY_TYPE_PIPELINE &&
+    typeof entity.metadata.annotations?.[ANNOTATION_PIPELINE_SPEC] === 'string'
+  );
+}
+
+/**
+ * Turns a streaming pipeline Component (`spec.type: streaming-pipeline` with
+ * the `pipeline-spec` annotation) into the Kafka topics, Delta tables,
+ * Elasticsearch indexes, CDC source tables and schema APIs its spec names,
+ * with `dependsOn`/`dependencyOf` lineage, and writes the pipeline's summary
+ * into an annotation. An unreadable or invalid spec is an error on the
+ * pipeline entity; it never stops the processing of other entities.
+ *
+ * @public
+ */
+export class StreamingPipelineProcessor implements CatalogProcessor {
+  static fromConfig(
+    config: RootConfigService,
+    options: StreamingPipelineProcessorOptions,
+  ): StreamingPipelineProcessor {
+    const clusters = config.getOptionalConfigArray('streaming.kafka.clusters');
+    const defaultCluster =
+      clusters?.[0]?.getString('name') ?? FALLBACK_CLUSTER;
+    return new StreamingPipelineProcessor(
+      new PipelineFileReader(
+        options.reader,
+        ScmIntegrations.fromConfig(config),
+      ),
+      defaultCluster,
+      options.logger.child({ processor: 'StreamingPipelineProcessor' }),
+    );
+  }
+
+  private constructor(
+    private readonly files: PipelineFileReader,
+    private readonly defaultCluster: string,
+    private readonly logger: LoggerService,
+  ) {}
+
+  getProcessorName(): string {
+    return 'StreamingPipelineProcessor';
+  }
+
+  async preProcessEntity(
+    entity: Entity,
+    location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<Entity> {
+    if (!isPipelineEntity(entity)) {
+      return entity;
+    }
+    const entityRef = stringifyEntityRef(entity);
+    const specPath = entity.metadata.annotations![ANNOTATION_PIPELINE_SPEC];
+
+    let specLocation: LocationSpec;
+    let text: string;
+    try {
+      specLocation = this.files.resolve(location, specPath);
+      text = await this.files.read(specLocation, location);
+    } catch (error) {
+      this.logger.debug('Pipeline spec unreadable', {
+        entityRef,
+        error: toError(error).message,
+      });
+      emit(
+        processingResult.inputError(
+          location,
+          `${ANNOTATION_PIPELINE_SPEC}: could not read ${specPath}: ${
+            toError(error).message
+          }`,
+        ),
+      );
+      return entity;
+    }
+    if (specLocation.type === 'url') {
+      emit(processingResult.refresh(`url:${specLocation.target}`));
+    }
+
+    const { spec, errors } = parsePipelineSpec(text);
+    if (!spec) {
+      emit(
+        processingResult.inputError(
+          specLocation,
+          `Invalid pipeline spec ${specPath}:\n${errors
+            .map(formatSpecError)
+            .join('\n')}`,
+        ),
+      );
+      return entity;
+    }
+
+    const schemas = await this.readSchemas(spec, specLocation, location, emit);
+    if (!schemas) {
+      return entity;
+    }
+
+    const { entities, relations } = buildPipelineEntities({
+      pipeline: entity,
+      spec,
+      defaultCluster: this.defaultCluster,
+      schemas,
+    });
+    for (const emitted of entities) {
+      emit(
+        processingResult.entity(specLocation, emitted.entity, {
+          // A pipeline claims what it writes; what it reads is shared.
+          locationKey: emitted.role === 'output' ? undefined : null,
+        }),
+      );
+    }
+    for (const relation of relations) {
+      emit(processingResult.relation(relation));
+    }
+
+    const summary = this.summarize(spec);
+    const cluster = summary.source.cluster ?? summary.sink.cluster;
+    return {
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        annotations: {
+          ...entity.metadata.annotations,
+          [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(summary),
+          ...(cluster ? { [ANNOTATION_KAFKA_CLUSTER]: cluster } : {}),
+        },
+      },
+    };
+  }
+
+  /** The spec's summary, with the default Kafka cluster filled in. */
+  private summarize(spec: PipelineSpec): PipelineSummary {
+    const summary = toPipelineSummary(spec);
+    const { source, sink } = summary;
+    const usesKafka = (type: string) => type === 'kafka' || type === 'debezium';
+    return {
+      ...summary,
+      source: usesKafka(source.type)
+        ? { ...source, cluster: source.cluster ?? this.defaultCluster }
+        : source,
+      sink: usesKafka(sink.type)
+        ? {
+            ...sink,
+            cluster: sink.cluster ?? source.cluster ?? this.defaultCluster,
+          }
+        : sink,
+    };
+  }
+
+  /** Reads the source's schema file, if any; undefined after emitting an error. */
+  private async readSchemas(
+    spec: PipelineSpec,
+    specLocation: LocationSpec,
+    location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<PipelineSchemaFile[] | undefined> {
+    const { source } = spec.pipeline;
+    const paths = source.type !== 'delta' && source.schema ? [source.schema] : [];
+    const schemas: PipelineSchemaFile[] = [];
+    for (const schemaPath of paths) {
+      try {
+        const schemaLocation = this.files.resolve(specLocation, schemaPath);
+        const text = await this.files.read(schemaLocation, location);
+        try {
+          JSON.parse(text);
+        } catch (error) {
+          throw new InputError(`not valid JSON: ${toError(error).message}`);
+        }
+        schemas.push({ path: schemaPath, location: schemaLocation.target, text });
+        if (schemaLocation.type === 'url') {
+          emit(processingResult.refresh(`url:${schemaLocation.target}`));
+        }
+      } catch (error) {
+        emit(
+          processingResult.inputError(
+            specLocation,
+            `pipeline.source.schema: could not read ${schemaPath}: ${
+              toError(error).message
+            }`,
+          ),
+        );
+        return undefined;
+      }
+    }
+    return schemas;
+  }
+}

@@ -1,0 +1,270 @@
+import {
+  DEFAULT_NAMESPACE,
+  Entity,
+  RELATION_API_CONSUMED_BY,
+  RELATION_CONSUMES_API,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { EntityRelationSpec } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_DATABASE_TABLE,
+  ANNOTATION_DELTA_PATH,
+  ANNOTATION_ELASTICSEARCH_INDEX,
+  ANNOTATION_KAFKA_CLUSTER,
+  ANNOTATION_KAFKA_TOPIC,
+  ENTITY_TYPE_AVRO_SCHEMA,
+  ENTITY_TYPE_DATABASE_TABLE,
+  ENTITY_TYPE_DELTA_TABLE,
+  ENTITY_TYPE_ELASTICSEARCH_INDEX,
+  ENTITY_TYPE_JSON_SCHEMA,
+  ENTITY_TYPE_KAFKA_TOPIC,
+  PipelineSpec,
+  databaseTableEntityName,
+  deltaTableEntityName,
+  elasticsearchIndexEntityName,
+  kafkaTopicEntityName,
+  schemaEntityName,
+} from '@internal/plugin-streaming-common';
+
+/**
+ * A schema file of the spec, read: its absolute URL (or file path) and text.
+ */
+export interface PipelineSchemaFile {
+  /** The path as written in the spec (`schemas/user_event.avsc`). */
+  path: string;
+  /** Where it was read from, absolute. */
+  location: string;
+  text: string;
+}
+
+/**
+ * An entity the pipeline emits. `output` entities are written by this
+ * pipeline, which therefore claims them (its owner owns the data); `input`
+ * entities are shared with every other pipeline that reads them.
+ */
+export interface EmittedEntity {
+  entity: Entity;
+  role: 'input' | 'output';
+}
+
+/** What a pipeline spec adds to the catalog. */
+export interface PipelineEntities {
+  entities: EmittedEntity[];
+  relations: EntityRelationSpec[];
+}
+
+export interface BuildPipelineEntitiesOptions {
+  /** The pipeline Component, as being processed. */
+  pipeline: Entity;
+  spec: PipelineSpec;
+  /** Kafka cluster of topics whose spec names none. */
+  defaultCluster: string;
+  /** The schema files the spec references, read. */
+  schemas: PipelineSchemaFile[];
+}
+
+type CompoundRef = EntityRelationSpec['source'];
+
+const refOf = (entity: Entity): CompoundRef => ({
+  kind: entity.kind,
+  namespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE,
+  name: entity.metadata.name,
+});
+
+/**
+ * The Resources and APIs a pipeline spec describes, with the lineage between
+ * them and the pipeline (both directions of every relation, as the catalog
+ * keeps them). Everything emitted lives in the default namespace, so that
+ * pipelines of every namespace meet on the same topic. Pure: same input, same
+ * output.
+ */
+export function buildPipelineEntities(
+  options: BuildPipelineEntitiesOptions,
+): PipelineEntities {
+  const { pipeline, spec, defaultCluster, schemas } = options;
+  const { source, sink, transformations } = spec.pipeline;
+  const pipelineNamespace = pipeline.metadata.namespace ?? DEFAULT_NAMESPACE;
+  const fullRef = (ref: unknown, defaultKind: string) =>
+    typeof ref === 'string' && ref
+      ? stringifyEntityRef(
+          parseEntityRef(ref, {
+            defaultKind,
+            defaultNamespace: pipelineNamespace,
+          }),
+        )
+      : undefined;
+  const owner = fullRef(pipeline.spec?.owner, 'group');
+  const system = fullRef(pipeline.spec?.system, 'system');
+  const pipelineRef = refOf(pipeline);
+
+  const entities: EmittedEntity[] = [];
+  const relations = new Map<string, EntityRelationSpec>();
+  const relate = (
+    from: CompoundRef,
+    type: string,
+    reverse: string,
+    to: CompoundRef,
+  ) => {
+    for (const relation of [
+      { source: from, type, target: to },
+      { source: to, type: reverse, target: from },
+    ]) {
+      const key = `${stringifyEntityRef(relation.source)} ${relation.type} ${stringifyEntityRef(relation.target)}`;
+      relations.set(key, relation);
+    }
+  };
+  /** `downstream` is fed by `upstream`. */
+  const feeds = (upstream: CompoundRef, downstream: CompoundRef) =>
+    relate(downstream, RELATION_DEPENDS_ON, RELATION_DEPENDENCY_OF, upstream);
+
+  const add = (
+    role: EmittedEntity['role'],
+    kind: 'Resource' | 'API',
+    name: string,
+    details: {
+      title: string;
+      description: string;
+      annotations: Record<string, string>;
+      spec: Record<string, unknown>;
+      tags: string[];
+    },
+  ): CompoundRef => {
+    const entity: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind,
+      metadata: {
+        name,
+        namespace: DEFAULT_NAMESPACE,
+        title: details.title,
+        description: details.description,
+        annotations: details.annotations,
+        tags: details.tags,
+      },
+      spec: {
+        ...details.spec,
+        ...(owner ? { owner } : {}),
+        ...(system ? { system } : {}),
+      },
+    };
+    const ref = refOf(entity);
+    const key = stringifyEntityRef(ref);
+    const existing = entities.find(e => stringifyEntityRef(e.entity) === key);
+    if (!existing) {
+      entities.push({ entity, role });
+    } else if (role === 'output') {
+      existing.role = 'output';
+    }
+    return ref;
+  };
+
+  const topic = (cluster: string, name: string, role: EmittedEntity['role']) =>
+    add(role, 'Resource', kafkaTopicEntityName(cluster, name), {
+      title: name,
+      description: `Kafka topic ${name} on cluster ${cluster}.`,
+      annotations: {
+        [ANNOTATION_KAFKA_TOPIC]: name,
+        [ANNOTATION_KAFKA_CLUSTER]: cluster,
+      },
+      spec: { type: ENTITY_TYPE_KAFKA_TOPIC },
+      tags: ['kafka'],
+    });
+
+  const deltaTable = (path: string, role: EmittedEntity['role']) =>
+    add(role, 'Resource', deltaTableEntityName(path), {
+      title: path.replace(/\/+$/, '').split('/').pop() || path,
+      description: `Delta table at ${path}.`,
+      annotations: { [ANNOTATION_DELTA_PATH]: path },
+      spec: { type: ENTITY_TYPE_DELTA_TABLE },
+      tags: ['delta'],
+    });
+
+  // Inputs: the source, and the static side of enrichment joins.
+  const sourceCluster =
+    source.type === 'delta' ? undefined : source.cluster ?? defaultCluster;
+  const inputs: CompoundRef[] = [];
+  if (source.type === 'delta') {
+    inputs.push(deltaTable(source.path, 'input'));
+  } else {
+    const sourceTopic = topic(sourceCluster!, source.topic, 'input');
+    inputs.push(sourceTopic);
+    if (source.type === 'debezium' && source.table) {
+      const database = source.database ?? source.topic.split('.')[0];
+      const physical = `${database}.${source.table}`;
+      const table = add(
+        'input',
+        'Resource',
+        databaseTableEntityName(database, source.table),
+        {
+          title: physical,
+          description: `Database table ${source.table} of ${database}, captured by Debezium into ${source.topic}.`,
+          annotations: { [ANNOTATION_DATABASE_TABLE]: physical },
+          spec: { type: ENTITY_TYPE_DATABASE_TABLE },
+          tags: ['database', 'cdc'],
+        },
+      );
+      feeds(table, sourceTopic);
+    }
+  }
+  for (const step of transformations) {
+    if (step.type === 'join' && step.table.format === 'delta') {
+      inputs.push(deltaTable(step.table.path, 'input'));
+    }
+  }
+
+  // Output: the sink.
+  let output: CompoundRef;
+  if (sink.type === 'delta') {
+    output = deltaTable(sink.path, 'output');
+  } else if (sink.type === 'elasticsearch') {
+    output = add(
+      'output',
+      'Resource',
+      elasticsearchIndexEntityName(sink.index),
+      {
+        title: sink.index,
+        description: `Elasticsearch index ${sink.index}.`,
+        annotations: { [ANNOTATION_ELASTICSEARCH_INDEX]: sink.index },
+        spec: { type: ENTITY_TYPE_ELASTICSEARCH_INDEX },
+        tags: ['elasticsearch'],
+      },
+    );
+  } else {
+    output = topic(
+      sink.cluster ?? sourceCluster ?? defaultCluster,
+      sink.topic,
+      'output',
+    );
+  }
+
+  for (const input of inputs) {
+    feeds(input, pipelineRef);
+  }
+  feeds(pipelineRef, output);
+
+  // Schemas: the pipeline consumes the API its source's messages follow.
+  for (const schema of schemas) {
+    const avro = schema.path.endsWith('.avsc');
+    const api = add(
+      'input',
+      'API',
+      schemaEntityName(schema.location),
+      {
+        title: schema.path.split('/').pop() ?? schema.path,
+        description: `${avro ? 'Avro' : 'JSON'} schema ${schema.path}.`,
+        annotations: {},
+        spec: {
+          type: avro ? ENTITY_TYPE_AVRO_SCHEMA : ENTITY_TYPE_JSON_SCHEMA,
+          lifecycle: 'production',
+          definition: schema.text,
+        },
+        tags: [avro ? 'avro' : 'json-schema'],
+      },
+    );
+    relate(pipelineRef, RELATION_CONSUMES_API, RELATION_API_CONSUMED_BY, api);
+  }
+
+  return { entities, relations: [...relations.values()] };
+}
