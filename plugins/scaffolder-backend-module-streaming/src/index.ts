@@ -1,8 +1,11 @@
-/***/
 /**
  * The streaming module for @backstage/plugin-scaffolder-backend.
  *
  * @packageDocumentation
  */
 
-export { scaffolderModuleStreaming as default } from './module';
+export { streamingScaffolderFeatures as default } from './features';
+export { scaffolderModuleStreaming } from './module';
+export { localRepoUrlReaderFactory } from './services/LocalRepoUrlReader/localRepoUrlReaderFactory';
+export { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
+export { createPublishLocalAction } from './actions/publishLocal';

@@ -2,6 +2,11 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
+import { createPublishLocalAction } from './actions/publishLocal';
+import { readLocalPublishBaseDir } from './config/readLocalPublishBaseDir';
+import { KafkaAdmins } from './services/KafkaAdmins/KafkaAdmins';
 
 /**
  * Scaffolder module with the streaming platform's actions.
@@ -13,9 +18,21 @@ export const scaffolderModuleStreaming = createBackendModule({
   moduleId: 'streaming',
   register(reg) {
     reg.registerInit({
-      deps: { logger: coreServices.logger },
-      async init({ logger }) {
-        logger.debug('streaming scaffolder module registered');
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
+      },
+      async init({ scaffolder, config, logger, lifecycle }) {
+        const kafkaAdmins = KafkaAdmins.fromConfig(config, { logger });
+        lifecycle.addShutdownHook(() => kafkaAdmins.close());
+        scaffolder.addActions(
+          createKafkaTopicCreateAction({ kafkaAdmins }),
+          createPublishLocalAction({
+            baseDir: readLocalPublishBaseDir(config),
+          }),
+        );
       },
     });
   },

@@ -1,0 +1,23 @@
+import { InputError } from '@backstage/errors';
+import { z } from 'zod/v3';
+
+/**
+ * Parses an action's input with its zod schema. The scaffolder checks input
+ * against the JSON Schema derived from it but applies no defaults and no
+ * refinements, so every action parses again; the `InputError` names each
+ * field and what was expected.
+ */
+export function parseActionInput<T extends z.ZodTypeAny>(
+  schema: T,
+  input: unknown,
+): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map(issue => {
+      const path = issue.path.length > 0 ? issue.path.join('.') : 'input';
+      return `${path}: ${issue.message}`;
+    });
+    throw new InputError(`Invalid input: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
