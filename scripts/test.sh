@@ -12,6 +12,7 @@ step "real parts"
 # With CI=true a part that cannot start fails the run.
 . scripts/techdocs.sh # mkdocs + techdocs-core for the TechDocs tests
 scripts/kafka.sh start || [ "${CI:-}" != true ] # Kafka broker on 127.0.0.1:9092 for the streaming tests
+scripts/postgres.sh start || [ "${CI:-}" != true ] # PostgreSQL on 127.0.0.1:55432 for the streaming-backend database tests
 scripts/spark.sh setup || [ "${CI:-}" != true ] # PySpark, delta-spark and connector jars for the pipeline end-to-end tests
 
 step "type check"

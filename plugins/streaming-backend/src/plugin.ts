@@ -2,7 +2,29 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { streamingPermissions } from '@internal/plugin-streaming-common';
+import { readStreamingConfig } from './config/StreamingConfig';
+import { streamingSourcesExtensionPoint } from './extensions';
 import { createRouter } from './router';
+import { AlertService } from './services/Alerts/AlertService';
+import { CostService } from './services/Cost/CostService';
+import { CostSource } from './services/Cost/CostSource';
+import { OpenCostSource } from './services/Cost/OpenCostSource';
+import { RatesCostSource } from './services/Cost/RatesCostSource';
+import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
+import { KafkaOffsetsPoller } from './services/KafkaOffsets/KafkaOffsetsPoller';
+import { OffsetSource } from './services/KafkaOffsets/OffsetSource';
+import { TopicService } from './services/KafkaOffsets/TopicService';
+import { LagService } from './services/Lag/LagService';
+import { OverviewService } from './services/Overview/OverviewService';
+import { PipelineCatalog } from './services/Pipelines/PipelineCatalog';
+import { ProgressIngestor } from './services/ProgressIngestor/ProgressIngestor';
+import { DatabaseProgressStore } from './services/ProgressStore/DatabaseProgressStore';
+import { KubernetesStatusSource } from './services/Status/KubernetesStatusSource';
+import { StatusService } from './services/Status/StatusService';
+import { StatusSource } from './services/Status/StatusSource';
 
 /**
  * The `streaming` backend plugin: micro-batch metrics, consumer lag, status,
@@ -13,14 +35,159 @@ import { createRouter } from './router';
 export const streamingPlugin = createBackendPlugin({
   pluginId: 'streaming',
   register(env) {
+    let offsetSource: OffsetSource | undefined;
+    let statusSource: StatusSource | undefined;
+    let costSource: CostSource | undefined;
+    env.registerExtensionPoint(streamingSourcesExtensionPoint, {
+      setOffsetSource(source) {
+        offsetSource = source;
+      },
+      setStatusSource(source) {
+        statusSource = source;
+      },
+      setCostSource(source) {
+        costSource = source;
+      },
+    });
+
     env.registerInit({
       deps: {
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
         logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalogService: catalogServiceRef,
+        notifications: notificationService,
       },
-      async init({ httpRouter, logger }) {
-        httpRouter.use(await createRouter({ logger }));
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      async init(deps) {
+        const { logger, scheduler, lifecycle } = deps;
+        const config = readStreamingConfig(deps.config);
+        deps.permissionsRegistry.addPermissions(streamingPermissions);
+
+        const store = await DatabaseProgressStore.create({
+          database: deps.database,
+        });
+        const poller = offsetSource
+          ? undefined
+          : new KafkaOffsetsPoller(config, logger);
+        const offsets = offsetSource ?? poller!;
+        const catalog = new PipelineCatalog(deps.catalogService, deps.auth);
+        const lag = new LagService(config, offsets, store);
+        const status = new StatusService(
+          config,
+          statusSource ?? new KubernetesStatusSource(config, logger),
+          lag,
+        );
+        const rates = new RatesCostSource(config);
+        const cost = new CostService(
+          config,
+          costSource ??
+            (config.cost.opencost
+              ? new OpenCostSource(config.cost.opencost, rates)
+              : rates),
+          store,
+        );
+        const overview = new OverviewService(
+          config,
+          catalog,
+          store,
+          status,
+          cost,
+        );
+        const alerts = new AlertService(
+          store.client,
+          logger,
+          config.alerts.notify ? deps.notifications : undefined,
+        );
+        const ingestor = new ProgressIngestor(config, store, logger);
+
+        lifecycle.addStartupHook(() => ingestor.start());
+        lifecycle.addShutdownHook(async () => {
+          await ingestor.stop();
+          await poller?.close();
+        });
+
+        if (poller) {
+          await scheduler.scheduleTask({
+            id: 'streaming-offsets-poll',
+            scope: 'local',
+            frequency: { seconds: config.lag.pollIntervalSeconds },
+            timeout: {
+              seconds: Math.max(30, config.lag.pollIntervalSeconds * 2),
+            },
+            fn: async () => {
+              await poller.pollAll();
+            },
+          });
+        }
+        await scheduler.scheduleTask({
+          id: 'streaming-alerts-evaluate',
+          scope: 'global',
+          frequency: { seconds: config.alerts.evaluateIntervalSeconds },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 5 },
+          fn: async () => {
+            const { pipelines } = await catalog.listPipelines();
+            for (const p of pipelines) {
+              if (
+                poller &&
+                p.kafkaCluster &&
+                config.kafka.clusters.some(c => c.name === p.kafkaCluster)
+              ) {
+                poller.register(
+                  p.kafkaCluster,
+                  p.summary.source.topics,
+                  p.consumerGroups,
+                );
+              }
+            }
+            const states = await overview.states(pipelines);
+            await alerts.record(
+              pipelines.map((pipeline, i) => ({ pipeline, state: states[i] })),
+            );
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'streaming-progress-retention',
+          scope: 'global',
+          frequency: { minutes: config.retention.cleanupIntervalMinutes },
+          timeout: { minutes: 10 },
+          fn: async () => {
+            const deleted = await store.prune({
+              olderThan: new Date(
+                Date.now() - config.retention.maxAgeDays * 86_400_000,
+              ),
+              maxPerQuery: config.retention.maxBatchesPerPipeline,
+            });
+            logger.debug('Pruned micro-batch history', { deleted });
+          },
+        });
+
+        deps.httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog,
+            store,
+            lag,
+            status,
+            cost,
+            overview,
+            topics: new TopicService(config, offsets),
+            deltaTables: new DeltaTableReader(config.delta.allowedRoots),
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

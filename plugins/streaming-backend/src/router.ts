@@ -1,20 +1,226 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ANNOTATION_DELTA_PATH,
+  DeltaTableDetailsResponse,
+  PipelineMetricsResponse,
+  streamingCostReadPermission,
+} from '@internal/plugin-streaming-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
+import { CostService } from './services/Cost/CostService';
+import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
+import { TopicService } from './services/KafkaOffsets/TopicService';
+import { LagService } from './services/Lag/LagService';
+import { OverviewService } from './services/Overview/OverviewService';
+import {
+  parseRouteRef,
+  PipelineCatalog,
+} from './services/Pipelines/PipelineCatalog';
+import { ProgressStore } from './services/ProgressStore/ProgressStore';
+import { summarizeBatches } from './services/ProgressStore/summarizeBatches';
+import { StatusService } from './services/Status/StatusService';
 
 /** Options for {@link createRouter}. */
 export interface RouterOptions {
   logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: PipelineCatalog;
+  store: ProgressStore;
+  lag: LagService;
+  status: StatusService;
+  cost: CostService;
+  overview: OverviewService;
+  topics: TopicService;
+  deltaTables: DeltaTableReader;
+}
+
+const refParams = z.object({
+  namespace: z.string().min(1).max(63),
+  name: z.string().min(1).max(63),
+});
+
+const windows = {
+  '15m': 15 * 60_000,
+  '1h': 3_600_000,
+  '6h': 6 * 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+} as const;
+
+const metricsQuery = z
+  .object({
+    window: z
+      .enum(Object.keys(windows) as [keyof typeof windows])
+      .default('1h'),
+    limit: z.coerce.number().int().min(1).max(5000).default(500),
+  })
+  .strict();
+
+const noQuery = z.object({}).strict();
+
+function parse<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InputError(
+      `Invalid ${what}: ${issue.path.join('.') || what}: ${issue.message}`,
+    );
+  }
+  return result.data;
 }
 
 export async function createRouter(
-  _options: RouterOptions,
+  options: RouterOptions,
 ): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, store } = options;
   const router = Router();
   router.use(express.json());
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  async function pipelineOf(req: express.Request, query: z.ZodType = noQuery) {
+    const credentials = await credentialsOf(req);
+    const { namespace, name } = parse(refParams, req.params, 'path');
+    const parsedQuery = parse(query, req.query, 'query');
+    const pipeline = await catalog.getPipeline(namespace, name, credentials);
+    return { credentials, pipeline, query: parsedQuery };
+  }
+
+  async function mayReadCost(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<boolean[]> {
+    if (entityRefs.length === 0) return [];
+    const decisions = await permissions.authorize(
+      entityRefs.map(resourceRef => ({
+        permission: streamingCostReadPermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+  }
+
+  router.get('/pipelines/:namespace/:name/metrics', async (req, res) => {
+    const { pipeline, query } = await pipelineOf(req, metricsQuery);
+    const { window, limit } = query as z.infer<typeof metricsQuery>;
+    const now = Date.now();
+    const batches = await store.listBatches(pipeline.summary.queryName, {
+      since: new Date(now - windows[window]),
+      limit,
+    });
+    const body: PipelineMetricsResponse = {
+      entityRef: pipeline.entityRef,
+      batches,
+      summary: summarizeBatches(batches, now),
+    };
+    res.json(body);
+  });
+
+  router.get('/pipelines/:namespace/:name/lag', async (req, res) => {
+    const { pipeline } = await pipelineOf(req);
+    res.json(await options.lag.getLag(pipeline));
+  });
+
+  router.get('/pipelines/:namespace/:name/status', async (req, res) => {
+    const { pipeline } = await pipelineOf(req);
+    const latest = await store.latestBatches([pipeline.summary.queryName]);
+    const state = await options.status.getState(
+      pipeline,
+      latest.get(pipeline.summary.queryName) ?? null,
+    );
+    res.json(state.status);
+  });
+
+  router.get('/pipelines/:namespace/:name/cost', async (req, res) => {
+    const { pipeline, credentials } = await pipelineOf(req);
+    const [allowed] = await mayReadCost([pipeline.entityRef], credentials);
+    if (!allowed) {
+      throw new NotAllowedError(
+        `Not allowed to read the cost of ${pipeline.entityRef}`,
+      );
+    }
+    const latest =
+      (await store.latestBatches([pipeline.summary.queryName])).get(
+        pipeline.summary.queryName,
+      ) ?? null;
+    const state = await options.status.getState(pipeline, latest);
+    const cost = await options.cost.getCost(
+      pipeline,
+      state.application,
+      latest,
+    );
+    res.json({
+      ...cost,
+      errors: [
+        ...cost.errors,
+        ...state.status.errors.filter(e => e.source.startsWith('kubernetes:')),
+      ],
+    });
+  });
+
+  router.get('/topics/:namespace/:name', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { namespace, name } = parse(refParams, req.params, 'path');
+    parse(noQuery, req.query, 'query');
+    const topic = await catalog.getTopic(namespace, name, credentials);
+    res.json(
+      await options.topics.getTopic(
+        topic.entityRef,
+        topic.topic,
+        topic.cluster,
+      ),
+    );
+  });
+
+  router.get('/tables/:namespace/:name', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { namespace, name } = parse(refParams, req.params, 'path');
+    parse(noQuery, req.query, 'query');
+    const entityRef = parseRouteRef('resource', namespace, name);
+    const entity = await catalog.getEntity(entityRef, credentials);
+    const location = entity.metadata.annotations?.[ANNOTATION_DELTA_PATH];
+    if (!location) {
+      throw new NotFoundError(
+        `${entityRef} has no ${ANNOTATION_DELTA_PATH} annotation`,
+      );
+    }
+    const { facts, error } = await options.deltaTables.read(location);
+    const body: DeltaTableDetailsResponse = {
+      entityRef,
+      location,
+      ...facts,
+      errors: error ? [{ source: 'delta', message: error }] : [],
+    };
+    res.json(body);
+  });
+
+  router.get('/overview', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    parse(noQuery, req.query, 'query');
+    res.json(
+      await options.overview.getOverview(credentials, refs =>
+        mayReadCost(refs, credentials),
+      ),
+    );
   });
 
   return router;

@@ -1,0 +1,188 @@
+import { Config } from '@backstage/config';
+import { SourceError } from '@internal/plugin-streaming-common';
+import { z } from 'zod';
+
+const kafkaClusterSchema = z.object({
+  name: z.string().min(1),
+  brokers: z
+    .array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port'))
+    .min(1),
+  clientId: z.string().min(1).default('backstage-streaming'),
+  ssl: z
+    .union([
+      z.boolean(),
+      z.object({
+        ca: z.string().optional(),
+        cert: z.string().optional(),
+        key: z.string().optional(),
+        rejectUnauthorized: z.boolean().optional(),
+      }),
+    ])
+    .optional(),
+  sasl: z
+    .object({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1),
+      password: z.string().min(1),
+    })
+    .optional(),
+  connectionTimeoutMs: z.coerce.number().int().positive().default(3000),
+  requestTimeoutMs: z.coerce.number().int().positive().default(10000),
+});
+
+const kubernetesClusterSchema = z.object({
+  name: z.string().min(1),
+  url: z.url({ protocol: /^https?$/ }),
+  serviceAccountToken: z.string().optional(),
+  caData: z.string().optional(),
+  skipTLSVerify: z.boolean().default(false),
+  defaultNamespace: z.string().min(1).default('default'),
+});
+
+const rateSchema = z.object({
+  coreHour: z.coerce.number().nonnegative(),
+  gbHour: z.coerce.number().nonnegative(),
+});
+
+const positive = (value: number) => z.coerce.number().positive().default(value);
+
+const streamingConfigSchema = z.object({
+  progressTopic: z.string().min(1).default('streaming.progress'),
+  progressConsumerGroup: z
+    .string()
+    .min(1)
+    .default('backstage-streaming-progress'),
+  kafka: z
+    .object({ clusters: z.array(kafkaClusterSchema) })
+    .default({ clusters: [] }),
+  kubernetes: z
+    .object({ clusters: z.array(kubernetesClusterSchema) })
+    .default({ clusters: [] }),
+  lag: z
+    .object({
+      pollIntervalSeconds: positive(30),
+      historySize: z.coerce.number().int().min(2).default(240),
+    })
+    .default({ pollIntervalSeconds: 30, historySize: 240 }),
+  retention: z
+    .object({
+      maxAgeDays: positive(7),
+      maxBatchesPerPipeline: z.coerce.number().int().positive().default(20000),
+      cleanupIntervalMinutes: positive(10),
+    })
+    .default({
+      maxAgeDays: 7,
+      maxBatchesPerPipeline: 20000,
+      cleanupIntervalMinutes: 10,
+    }),
+  status: z
+    .object({ staleAfterSeconds: positive(300), cacheSeconds: positive(15) })
+    .default({ staleAfterSeconds: 300, cacheSeconds: 15 }),
+  cost: z
+    .object({
+      currency: z.string().min(1).default('USD'),
+      rates: z.record(z.string(), rateSchema).default({}),
+      opencost: z
+        .object({
+          url: z.url({ protocol: /^https?$/ }),
+          window: z.string().min(1).default('7d'),
+        })
+        .optional(),
+    })
+    .default({ currency: 'USD', rates: {} }),
+  alerts: z
+    .object({
+      notify: z.boolean().default(false),
+      evaluateIntervalSeconds: positive(60),
+    })
+    .default({ notify: false, evaluateIntervalSeconds: 60 }),
+  delta: z
+    .object({ allowedRoots: z.array(z.string().min(1)).default([]) })
+    .default({ allowedRoots: [] }),
+});
+
+/**
+ * The validated `streaming` block of app-config, with every default applied.
+ *
+ * @public
+ */
+export type StreamingConfig = z.infer<typeof streamingConfigSchema>;
+
+/** @public */
+export type KafkaClusterConfig = StreamingConfig['kafka']['clusters'][number];
+
+/** @public */
+export type KubernetesClusterConfig =
+  StreamingConfig['kubernetes']['clusters'][number];
+
+/** @public */
+export type CostRate = z.infer<typeof rateSchema>;
+
+function duplicates(names: string[]): string[] {
+  return names.filter((name, index) => names.indexOf(name) !== index);
+}
+
+/**
+ * Reads and validates `streaming` from app-config. Throws one error naming
+ * every wrong key (`streaming.kafka.clusters[0].brokers[0]: expected host:port`).
+ *
+ * @public
+ */
+export function readStreamingConfig(config: Config): StreamingConfig {
+  const raw = config.getOptional('streaming') ?? {};
+  const parsed = streamingConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(issue => {
+      const path = issue.path
+        .map(part =>
+          typeof part === 'number' ? `[${part}]` : `.${String(part)}`,
+        )
+        .join('');
+      return `streaming${path}: ${issue.message}`;
+    });
+    throw new Error(`Invalid streaming configuration: ${problems.join('; ')}`);
+  }
+  const value = parsed.data;
+  for (const [kind, clusters] of [
+    ['kafka', value.kafka.clusters],
+    ['kubernetes', value.kubernetes.clusters],
+  ] as const) {
+    const dupes = duplicates(clusters.map(c => c.name));
+    if (dupes.length > 0) {
+      throw new Error(
+        `Invalid streaming configuration: streaming.${kind}.clusters names must be unique; repeated: ${[
+          ...new Set(dupes),
+        ].join(', ')}`,
+      );
+    }
+  }
+  return value;
+}
+
+/**
+ * The Kafka cluster a pipeline or topic names (the only configured one when
+ * it names none), or the error to show instead.
+ */
+export function resolveKafkaCluster(
+  config: StreamingConfig,
+  name: string | undefined,
+):
+  | { cluster: string; error?: undefined }
+  | { cluster?: undefined; error: SourceError } {
+  const clusters = config.kafka.clusters;
+  if (name && clusters.some(c => c.name === name)) {
+    return { cluster: name };
+  }
+  if (!name && clusters.length === 1) {
+    return { cluster: clusters[0].name };
+  }
+  const known = clusters.map(c => c.name).join(', ') || 'none';
+  return {
+    error: {
+      source: `kafka:${name ?? '?'}`,
+      message: name
+        ? `No Kafka cluster named ${name}; configured: ${known}`
+        : `No Kafka cluster named, and the configured ones are: ${known}`,
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { PipelineHealth } from '@internal/plugin-streaming-common';
+import { Knex } from 'knex';
+import { PipelineEntity } from '../Pipelines/PipelineCatalog';
+import { PipelineState } from '../Status/StatusService';
+
+/** A change of a pipeline's health. */
+export interface HealthTransition {
+  entityRef: string;
+  from: PipelineHealth | undefined;
+  to: PipelineHealth;
+  reasons: string[];
+}
+
+const severities: Record<
+  PipelineHealth,
+  'low' | 'normal' | 'high' | 'critical'
+> = {
+  ok: 'low',
+  unknown: 'low',
+  warning: 'normal',
+  stale: 'high',
+  critical: 'critical',
+};
+
+/**
+ * Remembers each pipeline's last health in the database and, when enabled,
+ * notifies the owner once per transition (never again for the same health,
+ * also across restarts and backend instances).
+ */
+export class AlertService {
+  constructor(
+    private readonly db: Knex,
+    private readonly logger: LoggerService,
+    private readonly notifications?: NotificationService,
+  ) {}
+
+  /** Records the health of each pipeline; returns the transitions and notifies them. */
+  async record(
+    items: Array<{ pipeline: PipelineEntity; state: PipelineState }>,
+  ): Promise<HealthTransition[]> {
+    const previous = new Map<string, PipelineHealth>();
+    const refs = items.map(i => i.pipeline.entityRef);
+    for (let i = 0; i < refs.length; i += 500) {
+      const rows: Array<{ entity_ref: string; health: PipelineHealth }> =
+        await this.db('alert_states')
+          .whereIn('entity_ref', refs.slice(i, i + 500))
+          .select('entity_ref', 'health');
+      rows.forEach(r => previous.set(r.entity_ref, r.health));
+    }
+    const transitions: HealthTransition[] = [];
+    for (const { pipeline, state } of items) {
+      const to = state.status.health;
+      const from = previous.get(pipeline.entityRef);
+      if (from === to) continue;
+      const row = {
+        entity_ref: pipeline.entityRef,
+        health: to,
+        reasons: JSON.stringify(state.status.reasons),
+        changed_at: Date.now(),
+      };
+      // Only the instance whose update changes the row notifies.
+      const changed =
+        from === undefined
+          ? (
+              await this.db('alert_states')
+                .insert(row)
+                .onConflict('entity_ref')
+                .ignore()
+                .returning('entity_ref')
+            ).length
+          : await this.db('alert_states')
+              .where({ entity_ref: pipeline.entityRef, health: from })
+              .update(row);
+      if (!changed) continue;
+      const transition = {
+        entityRef: pipeline.entityRef,
+        from,
+        to,
+        reasons: state.status.reasons,
+      };
+      transitions.push(transition);
+      await this.notify(pipeline, transition);
+    }
+    return transitions;
+  }
+
+  private async notify(pipeline: PipelineEntity, transition: HealthTransition) {
+    const owner = pipeline.entity.spec?.owner;
+    // The first evaluation of a healthy pipeline is no news.
+    if (!this.notifications || typeof owner !== 'string') return;
+    if (
+      transition.from === undefined &&
+      (transition.to === 'ok' || transition.to === 'unknown')
+    )
+      return;
+    const ownerRef = stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: pipeline.entity.metadata.namespace ?? 'default',
+      }),
+    );
+    const { namespace, name } = parseEntityRef(pipeline.entityRef);
+    try {
+      await this.notifications.send({
+        recipients: { type: 'entity', entityRef: ownerRef },
+        payload: {
+          title: `${name}: ${transition.from ?? 'new'} → ${transition.to}`,
+          description:
+            transition.reasons.join('; ') ||
+            `The pipeline is ${transition.to} again.`,
+          link: `/catalog/${namespace}/component/${name}`,
+          severity: severities[transition.to],
+          topic: `streaming-pipeline:${pipeline.entityRef}`,
+          scope: `streaming-health:${pipeline.entityRef}`,
+        },
+      });
+    } catch (error) {
+      this.logger.warn('Could not send a pipeline health notification', {
+        entityRef: pipeline.entityRef,
+        error: (error as Error).message,
+      });
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import {
+  PipelineSummary,
+  SourceError,
+} from '@internal/plugin-streaming-common';
+import { PipelineEntity } from '../Pipelines/PipelineCatalog';
+import { SparkApplicationInfo } from '../Status/StatusSource';
+
+/**
+ * The hourly price of a pipeline's resources.
+ *
+ * @public
+ */
+export interface CostEstimate {
+  source: 'rates' | 'opencost';
+  driverPerHour: number;
+  executorsPerHour: number;
+  resources: PipelineSummary['resources'];
+  errors: SourceError[];
+}
+
+/**
+ * Prices a pipeline. Swappable through the plugin's extension point.
+ *
+ * @public
+ */
+export interface CostSource {
+  estimate(
+    pipeline: PipelineEntity,
+    application?: SparkApplicationInfo,
+  ): Promise<CostEstimate>;
+}

@@ -1,0 +1,93 @@
+import { TopicDetailsResponse } from '@internal/plugin-streaming-common';
+import {
+  resolveKafkaCluster,
+  StreamingConfig,
+} from '../../config/StreamingConfig';
+import { OffsetSource } from './OffsetSource';
+
+/** Observations within this window give a topic's rate. */
+const RATE_WINDOW_MS = 15 * 60_000;
+
+/** Partitions, offsets and rate of one topic, from the offsets cache. */
+export class TopicService {
+  constructor(
+    private readonly config: StreamingConfig,
+    private readonly offsets: OffsetSource,
+  ) {}
+
+  async getTopic(
+    entityRef: string,
+    topic: string,
+    clusterName: string | undefined,
+  ): Promise<TopicDetailsResponse> {
+    const now = Date.now();
+    const resolved = resolveKafkaCluster(this.config, clusterName);
+    const base: TopicDetailsResponse = {
+      entityRef,
+      cluster: resolved.cluster ?? '',
+      topic,
+      partitions: [],
+      messagesPerSecond: null,
+      totalMessages: 0,
+      errors: [],
+    };
+    if (resolved.error) {
+      base.errors.push(resolved.error);
+      return base;
+    }
+    const cluster = resolved.cluster;
+    const snapshot = await this.offsets.getOffsets({
+      cluster,
+      topics: [topic],
+    });
+    const observed = snapshot.topics.get(topic);
+    if (snapshot.error) {
+      base.errors.push({ source: `kafka:${cluster}`, message: snapshot.error });
+    }
+    if (!observed?.exists) {
+      base.errors.push({
+        source: `kafka:${cluster}`,
+        message: `Topic ${topic} does not exist`,
+      });
+    }
+    let rate: number | null = null;
+    for (const p of observed?.partitions ?? []) {
+      const history = this.offsets
+        .headHistory(cluster, topic, p.partition)
+        .filter(o => o.time >= now - RATE_WINDOW_MS);
+      if (history.length >= 2) {
+        const first = history[0];
+        const last = history[history.length - 1];
+        if (last.time > first.time) {
+          rate =
+            (rate ?? 0) +
+            ((last.offset - first.offset) / (last.time - first.time)) * 1000;
+        }
+      }
+    }
+    const partitions = (observed?.partitions ?? []).map(p => ({
+      partition: p.partition,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
+      earliestOffset: p.earliest ?? '-1',
+      latestOffset: p.latest ?? '-1',
+    }));
+    return {
+      ...base,
+      partitions,
+      messagesPerSecond: rate === null ? null : Math.round(rate * 100) / 100,
+      totalMessages: (observed?.partitions ?? []).reduce(
+        (sum, p) =>
+          p.latest !== undefined && p.earliest !== undefined
+            ? sum + Number(p.latest) - Number(p.earliest)
+            : sum,
+        0,
+      ),
+      observedAt: snapshot.observedAt?.toISOString(),
+      ageSeconds: snapshot.observedAt
+        ? Math.max(0, (now - snapshot.observedAt.getTime()) / 1000)
+        : undefined,
+    };
+  }
+}

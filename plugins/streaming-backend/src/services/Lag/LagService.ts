@@ -1,0 +1,273 @@
+import {
+  MicroBatch,
+  PartitionLag,
+  PipelineLagResponse,
+  SourceError,
+} from '@internal/plugin-streaming-common';
+import {
+  resolveKafkaCluster,
+  StreamingConfig,
+} from '../../config/StreamingConfig';
+import { ClusterOffsets, OffsetSource } from '../KafkaOffsets/OffsetSource';
+import { PipelineEntity } from '../Pipelines/PipelineCatalog';
+import { ProgressStore } from '../ProgressStore/ProgressStore';
+import { computePartitionLag, ConsumedOffsets } from './computePartitionLag';
+import { lagSeconds } from './lagSeconds';
+
+/** Points of lag history kept in memory per consumer-group pipeline. */
+const GROUP_HISTORY_SIZE = 240;
+/** Batches read for a Spark pipeline's lag history. */
+const SPARK_HISTORY_BATCHES = 240;
+
+/** The end offsets of a batch on the given topics, as consumed offsets. */
+export function sparkConsumedOffsets(
+  batch: MicroBatch,
+  topics: string[],
+): ConsumedOffsets | undefined {
+  const consumed: ConsumedOffsets = {};
+  for (const source of batch.sources) {
+    for (const [topic, partitions] of Object.entries(source.endOffset ?? {})) {
+      if (topics.includes(topic)) {
+        consumed[topic] = { ...consumed[topic], ...partitions };
+      }
+    }
+  }
+  return Object.keys(consumed).length > 0 ? consumed : undefined;
+}
+
+/** The committed offsets of consumer groups; the furthest behind wins per partition. */
+function groupConsumedOffsets(
+  offsets: ClusterOffsets,
+  groups: string[],
+): ConsumedOffsets | undefined {
+  const found = groups
+    .map(g => offsets.groups.get(g))
+    .filter((g): g is NonNullable<typeof g> => g !== undefined);
+  if (found.length === 0) {
+    return undefined;
+  }
+  const consumed: ConsumedOffsets = {};
+  for (const group of found) {
+    for (const [topic, partitions] of group) {
+      const byPartition = (consumed[topic] ??= {});
+      for (const [partition, offset] of partitions) {
+        const current = byPartition[String(partition)];
+        if (current === undefined || Number(offset) < Number(current)) {
+          byPartition[String(partition)] = Number(offset);
+        }
+      }
+    }
+  }
+  return consumed;
+}
+
+/** Lag of one pipeline in short: for the overview and the alerts. */
+export interface LagFigures {
+  /** Whether any partition's lag could be computed. */
+  known: boolean;
+  totalMessages: number;
+  maxLagSeconds: number | null;
+  errors: SourceError[];
+}
+
+/**
+ * Consumer lag of pipelines: Spark queries from their newest progress,
+ * other consumers from their committed group offsets.
+ */
+export class LagService {
+  private readonly groupHistory = new Map<
+    string,
+    PipelineLagResponse['history']
+  >();
+
+  constructor(
+    private readonly config: StreamingConfig,
+    private readonly offsets: OffsetSource,
+    private readonly store: ProgressStore,
+  ) {}
+
+  /** The full lag answer of a pipeline. */
+  async getLag(
+    pipeline: PipelineEntity,
+    options: {
+      /** The newest batch when the caller has it already; null: none. */
+      latestBatch?: MicroBatch | null;
+      withHistory?: boolean;
+    } = {},
+  ): Promise<PipelineLagResponse> {
+    const { latestBatch, withHistory = true } = options;
+    const now = Date.now();
+    const { summary } = pipeline;
+    const method = pipeline.consumerGroups.length
+      ? 'consumer-group'
+      : 'spark-progress';
+    const resolved = resolveKafkaCluster(this.config, pipeline.kafkaCluster);
+    const base: PipelineLagResponse = {
+      entityRef: pipeline.entityRef,
+      cluster: resolved.cluster ?? '',
+      method,
+      consumerGroups:
+        method === 'consumer-group' ? pipeline.consumerGroups : undefined,
+      totalMessages: 0,
+      maxLagSeconds: null,
+      partitions: [],
+      history: [],
+      thresholds: {
+        lagSeconds: summary.thresholds.lagSeconds,
+        lagMessages: summary.thresholds.lagMessages,
+      },
+      errors: [],
+    };
+    const topics = summary.source.topics;
+    if (topics.length === 0) {
+      return base;
+    }
+    if (resolved.error) {
+      base.errors.push(resolved.error);
+      return base;
+    }
+    const cluster = resolved.cluster;
+    const offsets = await this.offsets.getOffsets({
+      cluster,
+      topics,
+      groups: pipeline.consumerGroups,
+    });
+    const batch =
+      latestBatch === undefined
+        ? (await this.store.latestBatches([summary.queryName])).get(
+            summary.queryName,
+          )
+        : latestBatch ?? undefined;
+    const consumed =
+      method === 'spark-progress'
+        ? batch && sparkConsumedOffsets(batch, topics)
+        : groupConsumedOffsets(offsets, pipeline.consumerGroups);
+    const observed = topics.flatMap(t => {
+      const topic = offsets.topics.get(t);
+      if (!topic || !topic.exists) {
+        base.errors.push({
+          source: `kafka:${cluster}`,
+          message: `Topic ${t} does not exist`,
+        });
+        return [];
+      }
+      return [topic];
+    });
+    const partitions = computePartitionLag({
+      topics: observed,
+      consumed,
+      consumedAt:
+        method === 'spark-progress' && batch
+          ? Date.parse(batch.timestamp)
+          : undefined,
+      missingIssue: method === 'spark-progress' ? 'no-progress' : 'no-commit',
+      headHistory: (t, p) => this.offsets.headHistory(cluster, t, p),
+      now,
+    });
+    const totals = totalsOf(partitions);
+    if (offsets.error) {
+      base.errors.push({ source: `kafka:${cluster}`, message: offsets.error });
+    }
+    const response: PipelineLagResponse = {
+      ...base,
+      ...totals,
+      partitions,
+      observedAt: offsets.observedAt?.toISOString(),
+      ageSeconds: offsets.observedAt
+        ? Math.max(0, (now - offsets.observedAt.getTime()) / 1000)
+        : undefined,
+    };
+    if (method === 'consumer-group') {
+      response.history = this.recordGroupHistory(pipeline.entityRef, response);
+    } else if (withHistory) {
+      response.history = await this.sparkHistory(pipeline, cluster);
+    }
+    return response;
+  }
+
+  /** Totals only (overview, alerts): no history. */
+  async getFigures(
+    pipeline: PipelineEntity,
+    latestBatch: MicroBatch | null,
+  ): Promise<LagFigures> {
+    const lag = await this.getLag(pipeline, {
+      latestBatch,
+      withHistory: false,
+    });
+    return {
+      known: lag.partitions.some(p => p.lagMessages !== null),
+      totalMessages: lag.totalMessages,
+      maxLagSeconds: lag.maxLagSeconds,
+      errors: lag.errors,
+    };
+  }
+
+  /** Lag at each stored batch: the batch's own `latestOffset` minus its `endOffset`. */
+  private async sparkHistory(
+    pipeline: PipelineEntity,
+    cluster: string,
+  ): Promise<PipelineLagResponse['history']> {
+    const batches = await this.store.listBatches(pipeline.summary.queryName, {
+      limit: SPARK_HISTORY_BATCHES,
+    });
+    const topics = pipeline.summary.source.topics;
+    return batches.map(batch => {
+      const time = Date.parse(batch.timestamp);
+      let lagMessages = 0;
+      let maxSeconds: number | null = null;
+      for (const source of batch.sources) {
+        for (const [topic, partitions] of Object.entries(
+          source.endOffset ?? {},
+        )) {
+          if (!topics.includes(topic)) continue;
+          for (const [partition, end] of Object.entries(partitions)) {
+            const latest = source.latestOffset?.[topic]?.[partition];
+            if (latest === undefined || latest < end) continue;
+            lagMessages += latest - end;
+            const seconds = lagSeconds(
+              this.offsets.headHistory(cluster, topic, Number(partition)),
+              end,
+              latest,
+              time,
+            );
+            if (seconds !== null)
+              maxSeconds = Math.max(maxSeconds ?? 0, seconds);
+          }
+        }
+      }
+      return { time: batch.timestamp, lagMessages, lagSeconds: maxSeconds };
+    });
+  }
+
+  private recordGroupHistory(
+    entityRef: string,
+    response: PipelineLagResponse,
+  ): PipelineLagResponse['history'] {
+    const history = this.groupHistory.get(entityRef) ?? [];
+    if (
+      response.observedAt &&
+      history[history.length - 1]?.time !== response.observedAt
+    ) {
+      history.push({
+        time: response.observedAt,
+        lagMessages: response.totalMessages,
+        lagSeconds: response.maxLagSeconds,
+      });
+      history.splice(0, Math.max(0, history.length - GROUP_HISTORY_SIZE));
+      this.groupHistory.set(entityRef, history);
+    }
+    return [...history];
+  }
+}
+
+function totalsOf(partitions: PartitionLag[]) {
+  let totalMessages = 0;
+  let maxLagSeconds: number | null = null;
+  for (const p of partitions) {
+    totalMessages += p.lagMessages ?? 0;
+    if (p.lagSeconds !== null) {
+      maxLagSeconds = Math.max(maxLagSeconds ?? 0, p.lagSeconds);
+    }
+  }
+  return { totalMessages, maxLagSeconds };
+}

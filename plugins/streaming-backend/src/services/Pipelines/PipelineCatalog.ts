@@ -1,0 +1,195 @@
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_KAFKA_CLUSTER,
+  ANNOTATION_KAFKA_CONSUMER_GROUPS,
+  ANNOTATION_KAFKA_TOPIC,
+  ANNOTATION_KUBERNETES_CLUSTER,
+  ANNOTATION_PIPELINE_SUMMARY,
+  ANNOTATION_SPARK_APPLICATION,
+  ENTITY_TYPE_PIPELINE,
+  PipelineSummary,
+} from '@internal/plugin-streaming-common';
+import { pipelineSummarySchema } from './pipelineSummarySchema';
+
+/**
+ * A pipeline entity with what the backend needs from it.
+ *
+ * @public
+ */
+export interface PipelineEntity {
+  entity: Entity;
+  entityRef: string;
+  summary: PipelineSummary;
+  /** Kafka cluster of the source: summary, else annotation. */
+  kafkaCluster?: string;
+  /** Consumer groups of a non-Spark consumer (`kafka.apache.org/consumer-groups`). */
+  consumerGroups: string[];
+  /** `SparkApplication` coordinates, when the entity names them. */
+  sparkApplication?: { cluster?: string; namespace?: string; name: string };
+}
+
+const entityName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** Checks `:namespace/:name` of a route. */
+export function parseRouteRef(
+  kind: string,
+  namespace: string,
+  name: string,
+): string {
+  if (!entityName.test(namespace) || !entityName.test(name)) {
+    throw new InputError('namespace and name must be catalog entity names');
+  }
+  return stringifyEntityRef({ kind, namespace, name });
+}
+
+/** Reads the summary annotation, or explains why it is unusable. */
+export function readPipelineEntity(entity: Entity): PipelineEntity {
+  const entityRef = stringifyEntityRef(entity);
+  const annotations = entity.metadata.annotations ?? {};
+  const raw = annotations[ANNOTATION_PIPELINE_SUMMARY];
+  if (!raw) {
+    throw new NotFoundError(
+      `${entityRef} has no ${ANNOTATION_PIPELINE_SUMMARY} annotation`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new InputError(
+      `${entityRef}: annotation ${ANNOTATION_PIPELINE_SUMMARY} is not JSON`,
+    );
+  }
+  const parsed = pipelineSummarySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `${entityRef}: annotation ${ANNOTATION_PIPELINE_SUMMARY}: ${issue.path.join(
+        '.',
+      )}: ${issue.message}`,
+    );
+  }
+  const summary = parsed.data;
+  const groups = (annotations[ANNOTATION_KAFKA_CONSUMER_GROUPS] ?? '')
+    .split(',')
+    .map(g => g.trim())
+    .filter(Boolean);
+  const spark = annotations[ANNOTATION_SPARK_APPLICATION]?.trim();
+  let sparkApplication: PipelineEntity['sparkApplication'];
+  if (spark) {
+    const [first, second] = spark.split('/', 2);
+    sparkApplication = {
+      cluster: annotations[ANNOTATION_KUBERNETES_CLUSTER],
+      namespace: second ? first : undefined,
+      name: second ?? first,
+    };
+  }
+  return {
+    entity,
+    entityRef,
+    summary,
+    kafkaCluster:
+      summary.source.cluster ?? annotations[ANNOTATION_KAFKA_CLUSTER],
+    consumerGroups: groups,
+    sparkApplication,
+  };
+}
+
+/**
+ * Reads pipeline and topic entities through the catalog with the caller's
+ * credentials, so a caller sees only what the catalog lets them read.
+ */
+export class PipelineCatalog {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+  ) {}
+
+  async getEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const entity = await this.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef}`);
+    }
+    return entity;
+  }
+
+  async getPipeline(
+    namespace: string,
+    name: string,
+    credentials: BackstageCredentials,
+  ): Promise<PipelineEntity> {
+    const entity = await this.getEntity(
+      parseRouteRef('component', namespace, name),
+      credentials,
+    );
+    if (entity.spec?.type !== ENTITY_TYPE_PIPELINE) {
+      throw new NotFoundError(
+        `${stringifyEntityRef(entity)} is not a ${ENTITY_TYPE_PIPELINE}`,
+      );
+    }
+    return readPipelineEntity(entity);
+  }
+
+  /**
+   * Every pipeline the credentials may read (the backend's own credentials
+   * for background work). Entities with an unusable summary are returned in
+   * `invalid`.
+   */
+  async listPipelines(credentials?: BackstageCredentials): Promise<{
+    pipelines: PipelineEntity[];
+    invalid: Array<{ entityRef: string; message: string }>;
+  }> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { kind: 'component', 'spec.type': ENTITY_TYPE_PIPELINE } },
+      {
+        credentials:
+          credentials ?? (await this.auth.getOwnServiceCredentials()),
+      },
+    );
+    const pipelines: PipelineEntity[] = [];
+    const invalid: Array<{ entityRef: string; message: string }> = [];
+    for (const entity of items) {
+      try {
+        pipelines.push(readPipelineEntity(entity));
+      } catch (error) {
+        invalid.push({
+          entityRef: stringifyEntityRef(entity),
+          message: (error as Error).message,
+        });
+      }
+    }
+    return { pipelines, invalid };
+  }
+
+  /** The topic of a `kafka-topic` Resource, and its cluster. */
+  async getTopic(
+    namespace: string,
+    name: string,
+    credentials: BackstageCredentials,
+  ): Promise<{ entityRef: string; topic: string; cluster?: string }> {
+    const entityRef = parseRouteRef('resource', namespace, name);
+    const entity = await this.getEntity(entityRef, credentials);
+    const topic = entity.metadata.annotations?.[ANNOTATION_KAFKA_TOPIC];
+    if (!topic) {
+      throw new NotFoundError(
+        `${entityRef} has no ${ANNOTATION_KAFKA_TOPIC} annotation`,
+      );
+    }
+    return {
+      entityRef,
+      topic,
+      cluster: entity.metadata.annotations?.[ANNOTATION_KAFKA_CLUSTER],
+    };
+  }
+}

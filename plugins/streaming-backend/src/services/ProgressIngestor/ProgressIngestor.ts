@@ -1,0 +1,145 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Consumer, EachBatchPayload, Kafka, logLevel } from 'kafkajs';
+import {
+  KafkaClusterConfig,
+  StreamingConfig,
+} from '../../config/StreamingConfig';
+import { kafkaClientOptions } from '../KafkaOffsets/kafkaClientOptions';
+import { parseProgressRecord } from '../ProgressStore/progressEvent';
+import { ProgressStore } from '../ProgressStore/ProgressStore';
+
+/**
+ * Counts of what the progress consumer has read since start.
+ *
+ * @public
+ */
+export interface IngestionStats {
+  stored: number;
+  duplicates: number;
+  malformed: number;
+  unknown: number;
+}
+
+/** Seconds before a consumer that could not start tries again. */
+const RESTART_DELAY_MS = 5_000;
+
+/**
+ * Consumes the progress topic of every configured Kafka cluster into the
+ * {@link ProgressStore}. A malformed or unknown record is counted and skipped.
+ */
+export class ProgressIngestor {
+  private readonly consumers = new Map<string, Consumer>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+  readonly stats: IngestionStats = {
+    stored: 0,
+    duplicates: 0,
+    malformed: 0,
+    unknown: 0,
+  };
+
+  constructor(
+    private readonly config: StreamingConfig,
+    private readonly store: ProgressStore,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /** Starts one consumer per cluster in the background; never throws. */
+  start(): void {
+    for (const cluster of this.config.kafka.clusters) {
+      void this.startCluster(cluster);
+    }
+  }
+
+  private async startCluster(cluster: KafkaClusterConfig): Promise<void> {
+    if (this.stopped) return;
+    const logger = this.logger.child({ cluster: cluster.name });
+    const consumer = new Kafka({
+      ...kafkaClientOptions(cluster),
+      logLevel: logLevel.NOTHING,
+    }).consumer({
+      groupId: this.config.progressConsumerGroup,
+      allowAutoTopicCreation: false,
+      retry: { retries: 5 },
+    });
+    this.consumers.set(cluster.name, consumer);
+    consumer.on(consumer.events.CRASH, event => {
+      if (!event.payload.restart) {
+        logger.warn('Progress consumer stopped; restarting', {
+          error: event.payload.error.message,
+        });
+        this.scheduleRestart(cluster);
+      }
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topic: this.config.progressTopic,
+        fromBeginning: true,
+      });
+      await consumer.run({
+        eachBatchAutoResolve: true,
+        eachBatch: payload => this.handleBatch(payload, logger),
+      });
+      logger.info('Consuming progress events', {
+        topic: this.config.progressTopic,
+      });
+    } catch (error) {
+      logger.warn('Progress consumer could not start; retrying', {
+        topic: this.config.progressTopic,
+        error: (error as Error).message,
+      });
+      this.scheduleRestart(cluster);
+    }
+  }
+
+  private scheduleRestart(cluster: KafkaClusterConfig) {
+    const consumer = this.consumers.get(cluster.name);
+    this.consumers.delete(cluster.name);
+    const timer = setTimeout(async () => {
+      this.timers.delete(timer);
+      await consumer?.disconnect().catch(() => undefined);
+      await this.startCluster(cluster);
+    }, RESTART_DELAY_MS);
+    this.timers.add(timer);
+  }
+
+  private async handleBatch(
+    { batch, resolveOffset, heartbeat }: EachBatchPayload,
+    logger: LoggerService,
+  ): Promise<void> {
+    const entries = [];
+    for (const message of batch.messages) {
+      const parsed = parseProgressRecord(
+        message.key?.toString('utf8'),
+        message.value?.toString('utf8'),
+      );
+      if (parsed.kind === 'ok') {
+        entries.push({ queryName: parsed.queryName, batch: parsed.batch });
+      } else {
+        this.stats[parsed.kind] += 1;
+        logger.debug(`Skipped a ${parsed.kind} progress record`, {
+          partition: batch.partition,
+          offset: message.offset,
+          reason: parsed.reason,
+        });
+      }
+    }
+    const added = await this.store.addBatches(entries);
+    this.stats.stored += added;
+    this.stats.duplicates += entries.length - added;
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) resolveOffset(last.offset);
+    await heartbeat();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timers.forEach(t => clearTimeout(t));
+    this.timers.clear();
+    await Promise.allSettled(
+      [...this.consumers.values()].map(c => c.disconnect()),
+    );
+    this.consumers.clear();
+  }
+}

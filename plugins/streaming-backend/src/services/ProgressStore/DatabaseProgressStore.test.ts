@@ -1,0 +1,93 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../../__testUtils__/testDatabases';
+import { progressEvent } from '../../__testUtils__/progressEvents';
+import { DatabaseProgressStore } from './DatabaseProgressStore';
+import { parseProgressRecord } from './progressEvent';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+function batch(name: string, batchId: number, at: Date, rows = 10) {
+  const parsed = parseProgressRecord(
+    name,
+    JSON.stringify(
+      progressEvent({ name, batchId, timestamp: at, numInputRows: rows }),
+    ),
+  );
+  if (parsed.kind !== 'ok') throw new Error(parsed.reason);
+  return { queryName: parsed.queryName, batch: parsed.batch };
+}
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseProgressStore on %p',
+  id => {
+    async function createStore() {
+      const knex = await databases.init(id);
+      return DatabaseProgressStore.create({
+        database: mockServices.database({ knex }),
+      });
+    }
+
+    it('stores, deduplicates, lists and totals batches', async () => {
+      const store = await createStore();
+      const t0 = Date.parse('2026-11-23T10:00:00Z');
+      const entries = [0, 1, 2].map(i =>
+        batch('orders', i, new Date(t0 + i * 60_000), 10 + i),
+      );
+      expect(await store.addBatches(entries)).toBe(3);
+      expect(
+        await store.addBatches([entries[2], batch('clicks', 0, new Date(t0))]),
+      ).toBe(1);
+
+      const listed = await store.listBatches('orders', { limit: 2 });
+      expect(listed.map(b => b.batchId)).toEqual([1, 2]);
+      expect(listed[1].sources[0].endOffset).toEqual({
+        'user-events': { '0': 100 },
+      });
+      expect(listed[1].durationMs.triggerExecution).toBe(850);
+
+      const since = await store.listBatches('orders', {
+        since: new Date(t0 + 60_000),
+        limit: 10,
+      });
+      expect(since.map(b => b.batchId)).toEqual([1, 2]);
+
+      const latest = await store.latestBatches(['orders', 'clicks', 'none']);
+      expect(latest.get('orders')?.batchId).toBe(2);
+      expect(latest.get('clicks')?.batchId).toBe(0);
+      expect(latest.has('none')).toBe(false);
+
+      const totals = await store.totals(['orders'], new Date(t0 + 1));
+      expect(totals.get('orders')).toEqual({
+        queryName: 'orders',
+        batches: 2,
+        inputRows: 23,
+        firstAt: new Date(t0 + 60_000).toISOString(),
+        lastAt: new Date(t0 + 120_000).toISOString(),
+      });
+    });
+
+    it('prunes by age and by count per query', async () => {
+      const store = await createStore();
+      const t0 = Date.parse('2026-11-20T00:00:00Z');
+      await store.addBatches([
+        ...Array.from({ length: 8 }, (_, i) =>
+          batch('orders', i, new Date(t0 + i * 3600_000)),
+        ),
+        ...Array.from({ length: 3 }, (_, i) =>
+          batch('clicks', i, new Date(t0 + (5 + i) * 3600_000)),
+        ),
+      ]);
+      const deleted = await store.prune({
+        olderThan: new Date(t0 + 2 * 3600_000),
+        maxPerQuery: 4,
+      });
+      expect(deleted).toBe(4);
+      const orders = await store.listBatches('orders', { limit: 100 });
+      expect(orders.map(b => b.batchId)).toEqual([4, 5, 6, 7]);
+      const clicks = await store.listBatches('clicks', { limit: 100 });
+      expect(clicks.map(b => b.batchId)).toEqual([0, 1, 2]);
+    });
+  },
+);

@@ -1,0 +1,39 @@
+import { MicroBatch } from '@internal/plugin-streaming-common';
+
+/**
+ * Totals of a query's batches over a time range.
+ *
+ * @public
+ */
+export interface BatchTotals {
+  queryName: string;
+  batches: number;
+  inputRows: number;
+  firstAt?: string;
+  lastAt?: string;
+}
+
+/**
+ * The bounded history of micro-batches per query.
+ *
+ * @public
+ */
+export interface ProgressStore {
+  /** Adds batches; a batch already stored (same query, run and id) is ignored. Returns how many were new. */
+  addBatches(
+    entries: Array<{ queryName: string; batch: MicroBatch }>,
+  ): Promise<number>;
+  /** Batches of one query, oldest first, within `[since, now]`, at most `limit` (the newest ones). */
+  listBatches(
+    queryName: string,
+    options: { since?: Date; limit: number },
+  ): Promise<MicroBatch[]>;
+  /** The newest batch of each query that has one. */
+  latestBatches(queryNames: string[]): Promise<Map<string, MicroBatch>>;
+  /** Totals per query since a time. */
+  totals(queryNames: string[], since: Date): Promise<Map<string, BatchTotals>>;
+  /** Times (epoch ms) of one query's batches since a time, oldest first. */
+  batchTimes(queryName: string, since: Date): Promise<number[]>;
+  /** Deletes batches older than `olderThan` and beyond `maxPerQuery` per query. Returns how many were deleted. */
+  prune(options: { olderThan: Date; maxPerQuery: number }): Promise<number>;
+}

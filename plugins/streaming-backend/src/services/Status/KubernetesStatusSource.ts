@@ -1,0 +1,163 @@
+import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { SourceError } from '@internal/plugin-streaming-common';
+import {
+  KubernetesClusterConfig,
+  StreamingConfig,
+} from '../../config/StreamingConfig';
+import {
+  sparkApplicationSchema,
+  toSparkApplicationInfo,
+} from './sparkApplication';
+import {
+  SparkApplicationInfo,
+  SparkApplicationTarget,
+  StatusSource,
+} from './StatusSource';
+
+type Answer = { application?: SparkApplicationInfo; errors: SourceError[] };
+
+interface ClusterClient {
+  config: KubernetesClusterConfig;
+  api: CustomObjectsApi;
+}
+
+function describeFailure(error: unknown): string {
+  const code = (error as { code?: number }).code;
+  if (code === 403)
+    return 'forbidden (403): the service account may not read sparkapplications here';
+  if (code === 401) return 'unauthorized (401): check serviceAccountToken';
+  if (code === 404) return 'not found';
+  return code ? `HTTP ${code}` : (error as Error).message;
+}
+
+/**
+ * {@link StatusSource} reading `SparkApplication`s from the Kubernetes
+ * clusters in config, one API client per cluster, answers cached for
+ * `streaming.status.cacheSeconds`.
+ */
+export class KubernetesStatusSource implements StatusSource {
+  private clients?: Promise<ClusterClient[]>;
+  private readonly cache = new Map<
+    string,
+    { at: number; answer: Promise<Answer> }
+  >();
+
+  constructor(
+    private readonly config: StreamingConfig,
+    private readonly logger: LoggerService,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.kubernetes.clusters.length > 0;
+  }
+
+  private getClients(): Promise<ClusterClient[]> {
+    this.clients ??= import('@kubernetes/client-node').then(k8s =>
+      this.config.kubernetes.clusters.map(cluster => {
+        const kubeConfig: KubeConfig = new k8s.KubeConfig();
+        kubeConfig.loadFromOptions({
+          clusters: [
+            {
+              name: cluster.name,
+              server: cluster.url,
+              caData: cluster.caData,
+              skipTLSVerify: cluster.skipTLSVerify,
+            },
+          ],
+          users: [{ name: 'backstage', token: cluster.serviceAccountToken }],
+          contexts: [
+            { name: cluster.name, cluster: cluster.name, user: 'backstage' },
+          ],
+          currentContext: cluster.name,
+        });
+        return {
+          config: cluster,
+          api: kubeConfig.makeApiClient(k8s.CustomObjectsApi),
+        };
+      }),
+    );
+    return this.clients;
+  }
+
+  async getApplication(target: SparkApplicationTarget): Promise<Answer> {
+    const key = `${target.cluster ?? '*'}/${target.namespace ?? '*'}/${
+      target.name
+    }`;
+    const cached = this.cache.get(key);
+    if (
+      cached &&
+      Date.now() - cached.at < this.config.status.cacheSeconds * 1000
+    ) {
+      return cached.answer;
+    }
+    const answer = this.fetch(target);
+    this.cache.set(key, { at: Date.now(), answer });
+    return answer;
+  }
+
+  private async fetch(target: SparkApplicationTarget): Promise<Answer> {
+    const clients = await this.getClients();
+    const candidates = target.cluster
+      ? clients.filter(c => c.config.name === target.cluster)
+      : clients;
+    if (candidates.length === 0) {
+      const known = clients.map(c => c.config.name).join(', ') || 'none';
+      return {
+        errors: [
+          {
+            source: `kubernetes:${target.cluster}`,
+            message: `No Kubernetes cluster named ${target.cluster}; configured: ${known}`,
+          },
+        ],
+      };
+    }
+    const results = await Promise.all(
+      candidates.map(async ({ config, api }) => {
+        const namespace = target.namespace ?? config.defaultNamespace;
+        try {
+          const object = await api.getNamespacedCustomObject({
+            group: 'sparkoperator.k8s.io',
+            version: 'v1beta2',
+            namespace,
+            plural: 'sparkapplications',
+            name: target.name,
+          });
+          const parsed = sparkApplicationSchema.safeParse(object);
+          if (!parsed.success) {
+            return {
+              error: {
+                source: `kubernetes:${config.name}/${namespace}`,
+                message: `unexpected SparkApplication: ${parsed.error.issues[0].message}`,
+              },
+            };
+          }
+          return {
+            application: toSparkApplicationInfo(config.name, parsed.data),
+          };
+        } catch (error) {
+          const code = (error as { code?: number }).code;
+          if (code === 404 && candidates.length > 1) {
+            return {};
+          }
+          this.logger.debug('Reading a SparkApplication failed', {
+            cluster: config.name,
+            namespace,
+            name: target.name,
+            status: code,
+          });
+          return {
+            error: {
+              source: `kubernetes:${config.name}/${namespace}`,
+              message: describeFailure(error),
+            },
+          };
+        }
+      }),
+    );
+    return {
+      application: results.find(r => r.application)?.application,
+      errors: results.flatMap(r => (r.error ? [r.error] : [])),
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import {
+  PipelineStatusResponse,
+  PipelineSummary,
+  SourceError,
+} from '@internal/plugin-streaming-common';
+
+/**
+ * A `SparkApplication` as the status and cost need it.
+ *
+ * @public
+ */
+export type SparkApplicationInfo = NonNullable<
+  PipelineStatusResponse['application']
+> & {
+  /** Driver and executor resources from the application's spec. */
+  resources?: PipelineSummary['resources'];
+  /** `metadata.creationTimestamp`. */
+  createdAt?: string;
+};
+
+/**
+ * Where a pipeline's `SparkApplication` is: cluster and namespace default to
+ * the configured ones.
+ *
+ * @public
+ */
+export interface SparkApplicationTarget {
+  cluster?: string;
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * Reads the state of Spark applications. Swappable through the plugin's
+ * extension point.
+ *
+ * @public
+ */
+export interface StatusSource {
+  /** Whether any cluster is configured; without one, status comes from progress. */
+  readonly enabled: boolean;
+  getApplication(target: SparkApplicationTarget): Promise<{
+    application?: SparkApplicationInfo;
+    errors: SourceError[];
+  }>;
+}
