@@ -136,9 +136,8 @@ export async function startCatalogTestBackend(
         `${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`,
       );
     }
-    return response.status === 204
-      ? (undefined as T)
-      : ((await response.json()) as T);
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
   };
 
   const getEntitiesByRefs = async (refs: string[]) =>

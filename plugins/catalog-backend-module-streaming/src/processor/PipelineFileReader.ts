@@ -89,8 +89,8 @@ export class PipelineFileReader {
         fs.realpath(target),
         fs.realpath(folder),
       ]);
-    } catch (error) {
-      throw new NotFoundError(`${target} does not exist`, error);
+    } catch {
+      throw new NotFoundError(`${target} does not exist`);
     }
     if (!real.startsWith(`${realFolder}${path.sep}`)) {
       throw new InputError(`${target} leads outside ${folder}`);

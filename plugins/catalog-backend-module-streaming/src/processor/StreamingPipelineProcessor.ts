@@ -19,6 +19,7 @@ import {
   ENTITY_TYPE_PIPELINE,
   PipelineSpec,
   PipelineSummary,
+  SpecError,
   formatSpecError,
   parsePipelineSpec,
   toPipelineSummary,
@@ -36,6 +37,17 @@ const FALLBACK_CLUSTER = 'default';
 export interface StreamingPipelineProcessorOptions {
   reader: UrlReaderService;
   logger: LoggerService;
+}
+
+/** One line per error, with its place in the file when known. */
+function describeSpecError(error: SpecError): string {
+  const at =
+    error.line !== undefined
+      ? ` (line ${error.line}${
+          error.column !== undefined ? `, column ${error.column}` : ''
+        })`
+      : '';
+  return `${formatSpecError(error)}${at}`;
 }
 
 function isPipelineEntity(entity: Entity): boolean {
@@ -125,7 +137,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
         processingResult.inputError(
           specLocation,
           `Invalid pipeline spec ${specPath}:\n${errors
-            .map(formatSpecError)
+            .map(describeSpecError)
             .join('\n')}`,
         ),
       );

@@ -1,0 +1,300 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'yaml';
+import {
+  CatalogTestBackend,
+  startCatalogTestBackend,
+  waitFor,
+} from '../__testUtils__/startCatalogTestBackend';
+
+const examples = path.resolve(__dirname, '../../../../examples');
+const goodSpec = fs.readFileSync(
+  path.join(examples, 'pipelines/user-events/pipeline.yaml'),
+  'utf8',
+);
+const goodSchema = fs.readFileSync(
+  path.join(examples, 'pipelines/user-events/schemas/user_event.avsc'),
+  'utf8',
+);
+
+/** The good spec with `edit` applied to its parsed form. */
+function specWith(edit: (pipeline: Record<string, any>) => void): string {
+  const doc = yaml.parse(goodSpec);
+  edit(doc.pipeline);
+  return yaml.stringify(doc);
+}
+
+function catalogInfo(name: string, specPath = './pipeline.yaml'): string {
+  return yaml.stringify({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      annotations: { 'streaming-platform.dev/pipeline-spec': specPath },
+    },
+    spec: {
+      type: 'streaming-pipeline',
+      lifecycle: 'production',
+      owner: 'team-growth',
+    },
+  });
+}
+
+interface BadCase {
+  name: string;
+  /** Files of the pipeline's folder besides catalog-info.yaml. */
+  files: Record<string, string>;
+  specPath?: string;
+  /** What the entity's error says, in part. */
+  error: RegExp;
+  setup?: (dir: string) => void;
+}
+
+const badCases: BadCase[] = [
+  { name: 'missing-spec', files: {}, error: /could not read \.\/pipeline\.yaml: .* does not exist/ },
+  {
+    name: 'escaping-spec-path',
+    files: {},
+    specPath: '../missing-spec/pipeline.yaml',
+    error: /must be a relative path .* without "\.\." segments/,
+  },
+  { name: 'absolute-spec-path', files: {}, specPath: '/etc/passwd', error: /must be a relative path/ },
+  {
+    name: 'url-spec-path',
+    files: {},
+    specPath: 'https://example.com/pipeline.yaml',
+    error: /must be a relative path/,
+  },
+  {
+    name: 'symlink-outside',
+    files: {},
+    setup: dir =>
+      fs.symlinkSync(path.join(examples, 'pipelines/user-events/pipeline.yaml'), path.join(dir, 'pipeline.yaml')),
+    error: /leads outside/,
+  },
+  { name: 'spec-is-folder', files: { 'pipeline.yaml/x': 'x' }, error: /is not a file/ },
+  { name: 'invalid-yaml', files: { 'pipeline.yaml': 'pipeline: [unclosed\n' }, error: /invalid YAML/ },
+  { name: 'empty-spec', files: { 'pipeline.yaml': '' }, error: /\(document\)/ },
+  { name: 'not-a-mapping', files: { 'pipeline.yaml': '- a\n- b\n' }, error: /\(document\)/ },
+  {
+    name: 'duplicate-keys',
+    files: { 'pipeline.yaml': `${goodSpec}\npipeline: {}\n` },
+    error: /invalid YAML/,
+  },
+  {
+    name: 'no-name',
+    files: { 'pipeline.yaml': specWith(p => delete p.name) },
+    error: /pipeline\.name/,
+  },
+  {
+    name: 'bad-name',
+    files: { 'pipeline.yaml': specWith(p => (p.name = 'User Events')) },
+    error: /pipeline\.name: expected a Kubernetes name.* \(line \d+, column \d+\)/,
+  },
+  {
+    name: 'unknown-source-type',
+    files: { 'pipeline.yaml': specWith(p => (p.source.type = 'kafak')) },
+    error: /pipeline\.source\.type.*kafka/,
+  },
+  {
+    name: 'unknown-step',
+    files: { 'pipeline.yaml': specWith(p => (p.transformations[0].type = 'fliter')) },
+    error: /pipeline\.transformations\[0\]\.type.*did you mean "filter"/,
+  },
+  {
+    name: 'bad-duration',
+    files: { 'pipeline.yaml': specWith(p => (p.transformations[1].delay = 'soon')) },
+    error: /pipeline\.transformations\[1\]\.delay.*duration/,
+  },
+  {
+    name: 'code-in-condition',
+    files: {
+      'pipeline.yaml': specWith(p => (p.transformations[0].condition = "__import__('os').system('id')")),
+    },
+    error: /pipeline\.transformations\[0\]\.condition/,
+  },
+  {
+    name: 'bad-topic',
+    files: { 'pipeline.yaml': specWith(p => (p.source.topic = 'user events!')) },
+    error: /pipeline\.source\.topic.*Kafka topic name/,
+  },
+  {
+    name: 'internal-topic',
+    files: { 'pipeline.yaml': specWith(p => (p.source.topic = '__consumer_offsets')) },
+    error: /pipeline\.source\.topic.*reserved/,
+  },
+  {
+    name: 'relative-delta-path',
+    files: { 'pipeline.yaml': specWith(p => (p.sink.path = 'data/event_summary')) },
+    error: /pipeline\.sink\.path/,
+  },
+  {
+    name: 'no-checkpoint',
+    files: { 'pipeline.yaml': specWith(p => delete p.sink.checkpoint) },
+    error: /pipeline\.sink\.checkpoint/,
+  },
+  {
+    name: 'no-watermark',
+    files: {
+      'pipeline.yaml': specWith(p => p.transformations.splice(1, 1)),
+    },
+    error: /watermark/,
+  },
+  {
+    name: 'negative-lag',
+    files: { 'pipeline.yaml': specWith(p => (p.monitoring.alert_on_lag = -5)) },
+    error: /pipeline\.monitoring\.alert_on_lag/,
+  },
+  {
+    name: 'unknown-key',
+    files: {
+      'pipeline.yaml': specWith(p => {
+        p.sourc = p.source;
+      }),
+    },
+    error: /sourc/,
+  },
+  {
+    name: 'missing-schema',
+    files: { 'pipeline.yaml': goodSpec },
+    error: /pipeline\.source\.schema: could not read schemas\/user_event\.avsc: .* does not exist/,
+  },
+  {
+    name: 'schema-not-json',
+    files: { 'pipeline.yaml': goodSpec, 'schemas/user_event.avsc': '{ not json' },
+    error: /pipeline\.source\.schema: could not read schemas\/user_event\.avsc: not valid JSON/,
+  },
+  {
+    name: 'escaping-schema',
+    files: {
+      'pipeline.yaml': specWith(p => (p.source.schema = '../../user-events/schemas/user_event.avsc')),
+    },
+    error: /pipeline\.source\.schema/,
+  },
+  {
+    name: 'huge-spec',
+    files: { 'pipeline.yaml': `# ${'x'.repeat(1024 * 1024)}\n${goodSpec}` },
+    error: /larger than/,
+  },
+];
+
+const goodNames = ['good-one', 'good-two'];
+
+describe('StreamingPipelineProcessor with bad specs', () => {
+  const mockDir = createMockDirectory();
+  let catalog: CatalogTestBackend;
+
+  beforeAll(async () => {
+    const targets: string[] = [];
+    for (const badCase of badCases) {
+      const dir = path.join(mockDir.path, badCase.name);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), catalogInfo(badCase.name, badCase.specPath));
+      for (const [file, content] of Object.entries(badCase.files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), content);
+      }
+      badCase.setup?.(dir);
+      targets.push(`./${badCase.name}/catalog-info.yaml`);
+    }
+    for (const [index, name] of [...goodNames, 'flip'].entries()) {
+      const dir = path.join(mockDir.path, name);
+      fs.mkdirSync(path.join(dir, 'schemas'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), catalogInfo(name));
+      fs.writeFileSync(
+        path.join(dir, 'pipeline.yaml'),
+        specWith(p => {
+          p.name = name;
+          p.sink.path = `/data/delta/${name.replace('-', '_')}`;
+          p.sink.checkpoint = `/checkpoints/${name}`;
+          p.source.topic = index === 2 ? 'flip-events' : 'events';
+        }),
+      );
+      fs.writeFileSync(path.join(dir, 'schemas/user_event.avsc'), goodSchema);
+      targets.push(`./${name}/catalog-info.yaml`);
+    }
+    fs.writeFileSync(
+      path.join(mockDir.path, 'catalog-info.yaml'),
+      yaml.stringify({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Location',
+        metadata: { name: 'bad-specs' },
+        spec: { targets },
+      }),
+    );
+    catalog = await startCatalogTestBackend({
+      locations: [path.join(mockDir.path, 'catalog-info.yaml')],
+    });
+  });
+
+  afterAll(() => catalog.stop());
+
+  it('reports each bad spec as a readable error on its entity and ingests the rest', async () => {
+    const errorsByEntity = await waitFor('an error for every bad spec', async () => {
+      const byEntity = new Map(catalog.errors.map(e => [e.entityRef, e.messages]));
+      return badCases.every(c => byEntity.has(`component:default/${c.name}`)) ? byEntity : undefined;
+    });
+    expect(badCases.length).toBeGreaterThanOrEqual(20);
+    for (const badCase of badCases) {
+      const messages = errorsByEntity.get(`component:default/${badCase.name}`)!;
+      expect({ name: badCase.name, messages }).toEqual({
+        name: badCase.name,
+        messages: [expect.stringMatching(badCase.error)],
+      });
+      expect(messages[0]).toMatch(/^InputError: /);
+    }
+
+    const good = await waitFor('the good pipelines and the shared topic', async () => {
+      const refs = [
+        ...goodNames.map(n => `component:default/${n}`),
+        'resource:default/topic.local.events',
+      ];
+      const entities = await catalog.getEntitiesByRefs(refs);
+      return entities.every(e => e?.relations?.length) ? (entities as Entity[]) : undefined;
+    });
+    const topic = good[2];
+    expect(
+      topic.relations!.filter(r => r.type === 'dependencyOf').map(r => r.targetRef).sort(),
+    ).toEqual(goodNames.map(n => `component:default/${n}`));
+    const visible = (await catalog.listEntities(['kind', 'metadata.name'])).map(e => e.metadata.name);
+    for (const badCase of badCases) {
+      expect(visible).not.toContain(badCase.name);
+    }
+  });
+
+  it('shows a spec that breaks later as an error on the existing entity', async () => {
+    const ref = 'component:default/flip';
+    await waitFor('the flip pipeline', async () =>
+      (await catalog.getEntity(ref))?.relations?.some(r => r.type === 'dependsOn') ? true : undefined,
+    );
+    fs.writeFileSync(
+      path.join(mockDir.path, 'flip/pipeline.yaml'),
+      specWith(p => {
+        p.name = 'flip';
+        p.transformations[0].type = 'fliter';
+      }),
+    );
+    await catalog.request('/refresh', { method: 'POST', body: { entityRef: ref } });
+    const flip = await waitFor('the error on the flip pipeline', async () => {
+      const entity = await catalog.getEntity(ref);
+      return entity?.status?.items?.length ? entity : undefined;
+    });
+    expect(flip.status!.items).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        type: 'backstage.io/catalog-processing',
+        message: expect.stringMatching(
+          /^InputError: Invalid pipeline spec \.\/pipeline\.yaml:\npipeline\.transformations\[0\]\.type: .*did you mean "filter"\? \(line \d+, column \d+\)$/,
+        ),
+      }),
+    ]);
+    // The last good state stays: its lineage is still there.
+    expect(stringifyEntityRef(flip)).toBe(ref);
+    expect(flip.relations).toContainEqual({
+      type: 'dependsOn',
+      targetRef: 'resource:default/topic.local.flip-events',
+    });
+  });
+});
