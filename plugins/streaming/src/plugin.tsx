@@ -1,9 +1,33 @@
 import {
+  ApiBlueprint,
   createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import StreamIcon from '@material-ui/icons/Timeline';
+import { StreamingClient, streamingApiRef } from './api';
+import {
+  isDeltaTable,
+  isKafkaTopic,
+  isStreamingPipeline,
+} from './lib/streamingEntity';
 import { rootRouteRef } from './routes';
+
+/** The client of the `streaming` backend. */
+export const streamingApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: streamingApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new StreamingClient({ discoveryApi, fetchApi }),
+    }),
+});
 
 /** The pipelines overview page at `/streaming`, with its "Streaming" nav item. */
 export const streamingOverviewPage = PageBlueprint.make({
@@ -20,12 +44,65 @@ export const streamingOverviewPage = PageBlueprint.make({
   },
 });
 
+/** The "Streaming" tab of `streaming-pipeline` Components. */
+export const pipelineStreamingContent = EntityContentBlueprint.make({
+  name: 'pipeline',
+  params: {
+    path: '/streaming',
+    title: 'Streaming',
+    filter: isStreamingPipeline,
+    loader: () =>
+      import('./components/PipelineStreamingContent').then(m => (
+        <m.PipelineStreamingContent />
+      )),
+  },
+});
+
+/** Partitions, offsets, throughput and pipelines of `kafka-topic` Resources. */
+export const topicCard = EntityCardBlueprint.make({
+  name: 'topic',
+  params: {
+    type: 'content',
+    filter: isKafkaTopic,
+    loader: () => import('./components/TopicCard').then(m => <m.TopicCard />),
+  },
+});
+
+/** Writers, schema, last write and Delta log facts of `delta-table` Resources. */
+export const deltaTableCard = EntityCardBlueprint.make({
+  name: 'delta-table',
+  params: {
+    type: 'content',
+    filter: isDeltaTable,
+    loader: () =>
+      import('./components/DeltaTableCard').then(m => <m.DeltaTableCard />),
+  },
+});
+
+/** Upstream and downstream lineage on topic and table pages. */
+export const lineageCard = EntityCardBlueprint.make({
+  name: 'lineage',
+  params: {
+    type: 'content',
+    filter: entity => isKafkaTopic(entity) || isDeltaTable(entity),
+    loader: () =>
+      import('./components/LineageCard').then(m => <m.LineageCard />),
+  },
+});
+
 /** The streaming pipelines frontend plugin. */
 export const streamingPlugin = createFrontendPlugin({
   pluginId: 'streaming',
   title: 'Streaming',
   icon: <StreamIcon />,
-  extensions: [streamingOverviewPage],
+  extensions: [
+    streamingApi,
+    streamingOverviewPage,
+    pipelineStreamingContent,
+    topicCard,
+    deltaTableCard,
+    lineageCard,
+  ],
   routes: {
     root: rootRouteRef,
   },

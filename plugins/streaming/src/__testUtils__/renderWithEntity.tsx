@@ -1,0 +1,43 @@
+import { Entity } from '@backstage/catalog-model';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { StreamingApi, streamingApiRef } from '../api';
+
+/** A StreamingApi whose every method is a jest mock, some of them set. */
+export function mockStreamingApi(
+  impl: Partial<StreamingApi> = {},
+): jest.Mocked<StreamingApi> {
+  const never = () => new Promise<never>(() => {});
+  return {
+    getPipelineMetrics: jest.fn(impl.getPipelineMetrics ?? never),
+    getPipelineLag: jest.fn(impl.getPipelineLag ?? never),
+    getPipelineStatus: jest.fn(impl.getPipelineStatus ?? never),
+    getPipelineCost: jest.fn(impl.getPipelineCost ?? never),
+    getTopicDetails: jest.fn(impl.getTopicDetails ?? never),
+    getDeltaTableDetails: jest.fn(impl.getDeltaTableDetails ?? never),
+    getOverview: jest.fn(impl.getOverview ?? never),
+  };
+}
+
+/** Renders an element in a test app, inside the page of an entity. */
+export function renderWithEntity(
+  element: JSX.Element,
+  options: { entity?: Entity; api: StreamingApi; catalog?: Entity[] },
+) {
+  const content = options.entity ? (
+    <EntityProvider entity={options.entity}>{element}</EntityProvider>
+  ) : (
+    element
+  );
+  return renderInTestApp(content, {
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    apis: [
+      [streamingApiRef, options.api],
+      catalogApiMock({ entities: options.catalog ?? [] }),
+    ],
+  });
+}

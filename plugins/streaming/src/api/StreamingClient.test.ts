@@ -1,0 +1,75 @@
+import { ResponseError } from '@backstage/errors';
+import { StreamingClient } from './StreamingClient';
+
+function respond(status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  return {
+    ok: status < 400,
+    status,
+    statusText: status < 400 ? 'OK' : 'Not Found',
+    headers: { get: () => 'application/json' },
+    json: async () => JSON.parse(text),
+    text: async () => text,
+  } as unknown as Response;
+}
+
+describe('StreamingClient', () => {
+  const discoveryApi = {
+    getBaseUrl: async (id: string) => `http://backend.test/api/${id}`,
+  };
+  const ref = { kind: 'Component', namespace: 'default', name: 'user-events' };
+
+  it.each([
+    ['getPipelineLag', '/pipelines/default/user-events/lag'],
+    ['getPipelineStatus', '/pipelines/default/user-events/status'],
+    ['getPipelineCost', '/pipelines/default/user-events/cost'],
+    ['getTopicDetails', '/topics/default/user-events'],
+    ['getDeltaTableDetails', '/tables/default/user-events'],
+  ] as const)('%s reads %s', async (method, path) => {
+    const fetch = jest.fn(async () => respond(200, { entityRef: 'x' }));
+    const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
+    await expect(client[method](ref)).resolves.toEqual({ entityRef: 'x' });
+    expect(fetch).toHaveBeenCalledWith(
+      `http://backend.test/api/streaming${path}`,
+    );
+  });
+
+  it('asks for the metrics of a range and the overview', async () => {
+    const fetch = jest.fn(async () => respond(200, {}));
+    const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
+    await client.getPipelineMetrics(ref, { minutes: 60 });
+    await client.getOverview();
+    expect(fetch.mock.calls).toEqual([
+      [
+        'http://backend.test/api/streaming/pipelines/default/user-events/metrics?minutes=60',
+      ],
+      ['http://backend.test/api/streaming/overview'],
+    ]);
+  });
+
+  it('encodes entity names into the path', async () => {
+    const fetch = jest.fn(async () => respond(200, {}));
+    const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
+    await client.getPipelineLag({ ...ref, name: '../x?y' });
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/streaming/pipelines/default/..%2Fx%3Fy/lag',
+    );
+  });
+
+  it('turns an error answer into a ResponseError with the backend error', async () => {
+    const fetch = jest.fn(async () =>
+      respond(404, {
+        error: { name: 'NotFoundError', message: 'no such pipeline' },
+        response: { statusCode: 404 },
+      }),
+    );
+    const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
+    const error = await client.getPipelineLag(ref).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+    expect(error.cause).toMatchObject({
+      name: 'NotFoundError',
+      message: 'no such pipeline',
+    });
+  });
+});

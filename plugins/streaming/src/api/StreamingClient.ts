@@ -1,0 +1,84 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import {
+  DeltaTableDetailsResponse,
+  PipelineCostResponse,
+  PipelineLagResponse,
+  PipelineMetricsResponse,
+  PipelineStatusResponse,
+  StreamingOverviewResponse,
+  TopicDetailsResponse,
+} from '@internal/plugin-streaming-common';
+import { MetricsRange, StreamingApi } from './StreamingApi';
+
+/**
+ * The {@link StreamingApi} over HTTP, through the app's discovery and fetch
+ * APIs (so requests carry the user's credentials).
+ *
+ * @public
+ */
+export class StreamingClient implements StreamingApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  getPipelineMetrics(
+    entity: CompoundEntityRef,
+    range: MetricsRange,
+  ): Promise<PipelineMetricsResponse> {
+    return this.get(['pipelines', ...refPath(entity), 'metrics'], {
+      minutes: String(range.minutes),
+    });
+  }
+
+  getPipelineLag(entity: CompoundEntityRef): Promise<PipelineLagResponse> {
+    return this.get(['pipelines', ...refPath(entity), 'lag']);
+  }
+
+  getPipelineStatus(
+    entity: CompoundEntityRef,
+  ): Promise<PipelineStatusResponse> {
+    return this.get(['pipelines', ...refPath(entity), 'status']);
+  }
+
+  getPipelineCost(entity: CompoundEntityRef): Promise<PipelineCostResponse> {
+    return this.get(['pipelines', ...refPath(entity), 'cost']);
+  }
+
+  getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse> {
+    return this.get(['topics', ...refPath(entity)]);
+  }
+
+  getDeltaTableDetails(
+    entity: CompoundEntityRef,
+  ): Promise<DeltaTableDetailsResponse> {
+    return this.get(['tables', ...refPath(entity)]);
+  }
+
+  getOverview(): Promise<StreamingOverviewResponse> {
+    return this.get(['overview']);
+  }
+
+  private async get<T>(
+    segments: string[],
+    query?: Record<string, string>,
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('streaming');
+    const path = segments.map(encodeURIComponent).join('/');
+    const search = query ? `?${new URLSearchParams(query)}` : '';
+    const res = await this.fetchApi.fetch(`${baseUrl}/${path}${search}`);
+    if (!res.ok) {
+      throw await ResponseError.fromResponse(res);
+    }
+    return (await res.json()) as T;
+  }
+}
+
+function refPath(entity: CompoundEntityRef): string[] {
+  return [entity.namespace, entity.name];
+}

@@ -1,0 +1,2 @@
+export { DataCard } from './DataCard';
+export type { DataCardProps } from './DataCard';

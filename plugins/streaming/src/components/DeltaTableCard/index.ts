@@ -1,0 +1,1 @@
+export { DeltaTableCard } from './DeltaTableCard';

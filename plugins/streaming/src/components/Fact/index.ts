@@ -1,0 +1,2 @@
+export { Fact } from './Fact';
+export type { FactProps } from './Fact';

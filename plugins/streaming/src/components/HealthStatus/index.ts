@@ -1,0 +1,2 @@
+export { HealthStatus, healthLabel } from './HealthStatus';
+export type { HealthStatusProps } from './HealthStatus';

@@ -1,0 +1,1 @@
+export { LagCard } from './LagCard';

@@ -1,0 +1,157 @@
+import { useState } from 'react';
+import {
+  ANNOTATION_PIPELINE_SUMMARY,
+  PipelineMetricsResponse,
+} from '@internal/plugin-streaming-common';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import { useTheme } from '@material-ui/core/styles';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
+import { formatChartDateTime, formatChartTime } from '../../lib/chartTime';
+import { formatValue } from '../../lib/formatValue';
+import { DataCard } from '../DataCard';
+import { Fact } from '../Fact';
+import { CHART_RANGES, RangePicker } from '../RangePicker';
+
+/**
+ * Micro-batches of a pipeline over a chosen time range: input against
+ * processed rows per second, and how long each batch took.
+ */
+export function MicroBatchChartCard() {
+  const [minutes, setMinutes] = useState(CHART_RANGES[1].minutes);
+  const { missingAnnotation, state } = useEntityStreamingData(
+    ANNOTATION_PIPELINE_SUMMARY,
+    (api, ref) => api.getPipelineMetrics(ref, { minutes }),
+    [minutes],
+  );
+  return (
+    <DataCard
+      title="Micro-batches"
+      subheader="Input vs processed rows per second, and batch duration"
+      action={<RangePicker minutes={minutes} onChange={setMinutes} />}
+      missingAnnotation={missingAnnotation}
+      state={state}
+      isEmpty={m => m.batches.length === 0}
+      emptyTitle="No micro-batches in this range"
+      emptyDescription="The chart fills once the job publishes its streaming query progress."
+    >
+      {metrics => <MicroBatchBody metrics={metrics} />}
+    </DataCard>
+  );
+}
+
+function MicroBatchBody({ metrics }: { metrics: PipelineMetricsResponse }) {
+  const theme = useTheme();
+  const { summary } = metrics;
+  const data = metrics.batches.map(b => ({
+    time: Date.parse(b.timestamp),
+    input: b.inputRowsPerSecond,
+    processed: b.processedRowsPerSecond,
+    duration: b.durationMs.triggerExecution ?? 0,
+  }));
+  return (
+    <>
+      <Grid container spacing={2}>
+        <Grid item xs={6} md={3}>
+          <Fact label="Input">
+            {formatValue(summary.inputRowsPerSecond, 'count', {
+              suffix: 'rows/s',
+            })}
+          </Fact>
+        </Grid>
+        <Grid item xs={6} md={3}>
+          <Fact label="Processed">
+            {formatValue(summary.processedRowsPerSecond, 'count', {
+              suffix: 'rows/s',
+            })}
+          </Fact>
+        </Grid>
+        <Grid item xs={6} md={3}>
+          <Fact label="Batch duration (avg / p95)">
+            {formatValue(summary.avgBatchDurationMs, 'ms')} /{' '}
+            {formatValue(summary.p95BatchDurationMs, 'ms')}
+          </Fact>
+        </Grid>
+        <Grid item xs={6} md={3}>
+          <Fact label="Rows in range">
+            {formatValue(summary.totalInputRows, 'count')}
+          </Fact>
+        </Grid>
+      </Grid>
+      <Box height={280} mt={2} data-testid="micro-batch-chart">
+        <ResponsiveContainer width="100%" height="100%">
+          <ComposedChart data={data}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              dataKey="time"
+              type="number"
+              scale="time"
+              domain={['dataMin', 'dataMax']}
+              tickFormatter={formatChartTime}
+            />
+            <YAxis
+              yAxisId="rows"
+              tickFormatter={v => formatValue(v, 'count')}
+              width={50}
+            />
+            <YAxis
+              yAxisId="duration"
+              orientation="right"
+              tickFormatter={v => formatValue(v, 'ms')}
+              width={60}
+            />
+            <Tooltip
+              labelFormatter={v => formatChartDateTime(Number(v))}
+              formatter={(value: number, name: string) =>
+                name === 'Batch duration'
+                  ? formatValue(value, 'ms')
+                  : formatValue(value, 'count', { suffix: 'rows/s' })
+              }
+            />
+            <Legend />
+            <Area
+              yAxisId="rows"
+              type="monotone"
+              dataKey="input"
+              name="Input rows/s"
+              stroke={theme.palette.primary.main}
+              fill={theme.palette.primary.light}
+              fillOpacity={0.4}
+              isAnimationActive={false}
+            />
+            <Line
+              yAxisId="rows"
+              type="monotone"
+              dataKey="processed"
+              name="Processed rows/s"
+              stroke={theme.palette.success?.main ?? '#2e7d32'}
+              dot={false}
+              isAnimationActive={false}
+            />
+            <Line
+              yAxisId="duration"
+              type="monotone"
+              dataKey="duration"
+              name="Batch duration"
+              stroke={theme.palette.warning?.main ?? '#ed6c02'}
+              strokeDasharray="4 2"
+              dot={false}
+              isAnimationActive={false}
+            />
+          </ComposedChart>
+        </ResponsiveContainer>
+      </Box>
+    </>
+  );
+}

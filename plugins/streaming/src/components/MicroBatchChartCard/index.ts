@@ -1,0 +1,1 @@
+export { MicroBatchChartCard } from './MicroBatchChartCard';

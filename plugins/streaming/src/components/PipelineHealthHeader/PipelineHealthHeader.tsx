@@ -1,0 +1,124 @@
+import { Link } from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  ANNOTATION_DASHBOARD_URL,
+  ANNOTATION_PIPELINE_SUMMARY,
+  ANNOTATION_TECHDOCS_REF,
+  PipelineStatusResponse,
+} from '@internal/plugin-streaming-common';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
+import { formatValue } from '../../lib/formatValue';
+import { safeHttpUrl } from '../../lib/safeHttpUrl';
+import { runbookUrl } from '../../lib/streamingEntity';
+import { DataCard } from '../DataCard';
+import { HealthStatus } from '../HealthStatus';
+import { Fact } from '../Fact';
+
+/**
+ * The top of a pipeline's Streaming tab: its health against the thresholds,
+ * the age of its last micro-batch, the SparkApplication's state, and links to
+ * the driver UI, the runbook and the dashboard.
+ */
+export function PipelineHealthHeader() {
+  const { entity } = useEntity();
+  const { missingAnnotation, state } = useEntityStreamingData(
+    ANNOTATION_PIPELINE_SUMMARY,
+    (api, ref) => api.getPipelineStatus(ref),
+  );
+  return (
+    <DataCard
+      title="Health"
+      missingAnnotation={missingAnnotation}
+      state={state}
+      emptyTitle="No status yet"
+      sourceErrors={s => s.errors}
+    >
+      {status => <HealthBody status={status} entity={entity} />}
+    </DataCard>
+  );
+}
+
+function HealthBody(props: {
+  status: PipelineStatusResponse;
+  entity: ReturnType<typeof useEntity>['entity'];
+}) {
+  const { status, entity } = props;
+  const app = status.application;
+  const driverUi = safeHttpUrl(app?.driverUiUrl);
+  const dashboard = safeHttpUrl(
+    entity.metadata.annotations?.[ANNOTATION_DASHBOARD_URL],
+  );
+  const hasDocs = Boolean(
+    entity.metadata.annotations?.[ANNOTATION_TECHDOCS_REF],
+  );
+  return (
+    <>
+      <Grid container spacing={3} alignItems="flex-start">
+        <Grid item xs={12} sm={6} md={3}>
+          <Fact label="Status">
+            <HealthStatus health={status.health} />
+          </Fact>
+        </Grid>
+        <Grid item xs={12} sm={6} md={3}>
+          <Fact label="Last micro-batch">
+            {status.lastBatchAgeSeconds === undefined
+              ? 'none yet'
+              : `${formatValue(status.lastBatchAgeSeconds, 'seconds')} ago`}
+          </Fact>
+        </Grid>
+        <Grid item xs={12} sm={6} md={3}>
+          <Fact label="Spark application">
+            {app
+              ? `${app.state} (${app.executors.running}/${
+                  app.executors.max ?? app.executors.total
+                } executors)`
+              : `${status.running ? 'running' : 'not running'} (${
+                  status.runningSource === 'progress'
+                    ? 'from progress events'
+                    : 'no Kubernetes data'
+                })`}
+          </Fact>
+        </Grid>
+        <Grid item xs={12} sm={6} md={3}>
+          <Fact label="Links">
+            <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
+              {driverUi && <Link to={driverUi}>Driver UI</Link>}
+              {hasDocs && (
+                <Link to={runbookUrl(entity, status.runbookSection)}>
+                  {status.runbookSection
+                    ? `Runbook: ${status.runbookSection}`
+                    : 'Runbook'}
+                </Link>
+              )}
+              {dashboard && <Link to={dashboard}>Dashboard</Link>}
+              {!driverUi && !hasDocs && !dashboard && 'none annotated'}
+            </Box>
+          </Fact>
+        </Grid>
+      </Grid>
+      {status.reasons.length > 0 && (
+        <Box mt={2}>
+          {status.reasons.map(reason => (
+            <Typography key={reason} variant="body2">
+              {reason}
+            </Typography>
+          ))}
+        </Box>
+      )}
+      {app?.lastError && (
+        <Box mt={2}>
+          <Alert severity="error">{app.lastError}</Alert>
+        </Box>
+      )}
+      {status.scalingHint && (
+        <Box mt={2}>
+          <Alert severity="info">{status.scalingHint}</Alert>
+        </Box>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,1 @@
+export { PipelineHealthHeader } from './PipelineHealthHeader';

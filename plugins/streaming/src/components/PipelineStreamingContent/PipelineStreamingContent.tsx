@@ -1,0 +1,33 @@
+import Grid from '@material-ui/core/Grid';
+import { CostCard } from '../CostCard';
+import { LagCard } from '../LagCard';
+import { LineageCard } from '../LineageCard';
+import { MicroBatchChartCard } from '../MicroBatchChartCard';
+import { PipelineHealthHeader } from '../PipelineHealthHeader';
+import { StateWatermarkCard } from '../StateWatermarkCard';
+
+/** The "Streaming" tab of a pipeline's page. */
+export function PipelineStreamingContent() {
+  return (
+    <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12}>
+        <PipelineHealthHeader />
+      </Grid>
+      <Grid item xs={12} lg={8}>
+        <MicroBatchChartCard />
+      </Grid>
+      <Grid item xs={12} lg={4}>
+        <StateWatermarkCard />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <LagCard />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <CostCard />
+      </Grid>
+      <Grid item xs={12}>
+        <LineageCard />
+      </Grid>
+    </Grid>
+  );
+}

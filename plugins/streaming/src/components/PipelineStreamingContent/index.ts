@@ -1,0 +1,1 @@
+export { PipelineStreamingContent } from './PipelineStreamingContent';

@@ -1,0 +1,1 @@
+export { StateWatermarkCard } from './StateWatermarkCard';

@@ -1,0 +1,88 @@
+import { InfoCard } from '@backstage/core-components';
+import { StreamingOverviewResponse } from '@internal/plugin-streaming-common';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { formatValue } from '../../lib/formatValue';
+
+/** Props of {@link OverviewTiles}. */
+export interface OverviewTilesProps {
+  totals: StreamingOverviewResponse['totals'];
+}
+
+/** The operations dashboard's eight figures. */
+export function OverviewTiles({ totals }: OverviewTilesProps) {
+  const tiles = [
+    {
+      label: 'Active pipelines',
+      value: formatValue(totals.activePipelines, 'count'),
+      caption: `of ${formatValue(totals.pipelines, 'count')}`,
+    },
+    {
+      label: 'Total throughput',
+      value: formatValue(totals.throughput, 'count', { suffix: 'events/s' }),
+    },
+    {
+      label: 'Avg processing delay',
+      value: formatValue(totals.avgProcessingDelayMs, 'ms'),
+    },
+    {
+      label: 'Consumer lag',
+      value: formatValue(totals.totalLagMessages, 'count', {
+        suffix: 'messages',
+      }),
+    },
+    {
+      label: 'Executors',
+      value: formatValue(totals.executors, 'count'),
+      caption: `on ${totals.clusters} ${
+        totals.clusters === 1 ? 'cluster' : 'clusters'
+      }`,
+    },
+    {
+      label: 'Delta tables',
+      value: formatValue(totals.deltaTables, 'count'),
+    },
+    {
+      label: 'Data per day',
+      value:
+        totals.bytesPerDay !== null
+          ? formatValue(totals.bytesPerDay, 'bytes')
+          : formatValue(totals.recordsPerDay, 'count', { suffix: 'records' }),
+      caption:
+        totals.bytesPerDay !== null
+          ? `${formatValue(totals.recordsPerDay, 'count')} records`
+          : undefined,
+    },
+    {
+      label: 'Monthly cost',
+      value:
+        totals.monthlyCost === null
+          ? 'not permitted'
+          : formatValue(totals.monthlyCost, 'currency', {
+              currency: totals.currency,
+              suffix: '/mo',
+            }),
+    },
+  ];
+  return (
+    <Grid container spacing={3}>
+      {tiles.map(tile => (
+        <Grid item xs={6} md={3} key={tile.label}>
+          <InfoCard>
+            <section aria-label={tile.label}>
+              <Typography variant="overline" color="textSecondary">
+                {tile.label}
+              </Typography>
+              <Typography variant="h4" component="p">
+                {tile.value}
+              </Typography>
+              <Typography variant="caption" color="textSecondary">
+                {tile.caption ?? '\u00a0'}
+              </Typography>
+            </section>
+          </InfoCard>
+        </Grid>
+      ))}
+    </Grid>
+  );
+}

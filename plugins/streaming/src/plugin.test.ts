@@ -1,7 +1,0 @@
-import { streamingPlugin } from './plugin';
-
-describe('streaming', () => {
-  it('should export plugin', () => {
-    expect(streamingPlugin).toBeDefined();
-  });
-});
