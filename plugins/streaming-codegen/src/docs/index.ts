@@ -1,0 +1,3 @@
+export { renderDocs } from './renderDocs';
+export { RUNBOOK_SECTIONS } from './runbookSections';
+export type { RunbookSection } from './runbookSections';

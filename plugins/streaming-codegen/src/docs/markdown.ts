@@ -1,0 +1,77 @@
+/**
+ * Builders for generated Markdown. Every piece of text that comes from a spec
+ * goes through {@link md} (prose), {@link code} (an inline value) or
+ * {@link shellWord} (a value in a command). The first two turn every character other than a letter, a
+ * digit, a space and `.,;?-` into a numeric character reference. Markdown, its
+ * extensions (critic marks, snippets, emoji, smart symbols, tables) and HTML
+ * all leave character references alone, so user text is shown exactly and
+ * never interpreted.
+ */
+
+/** C0/C1 controls (but newlines) and bidirectional overrides: never shown. */
+function isInvisible(cp: number): boolean {
+  return (
+    (cp < 0x20 && cp !== 0x0a && cp !== 0x0d) ||
+    (cp >= 0x7f && cp <= 0x9f) ||
+    cp === 0x200e ||
+    cp === 0x200f ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069)
+  );
+}
+const SAFE = /^[\p{L}\p{N} .,;?-]$/u;
+
+/** User text as inline prose: one line, shown as written. */
+export function md(text: string | number): string {
+  let out = '';
+  for (const ch of String(text)) {
+    const cp = ch.codePointAt(0)!;
+    if (isInvisible(cp)) {
+      continue;
+    }
+    if (ch === '\n' || ch === '\r') {
+      out += ' ';
+    } else if (SAFE.test(ch)) {
+      out += ch;
+    } else {
+      out += `&#${cp};`;
+    }
+  }
+  return out;
+}
+
+/** A value (a topic, a path, a column) as inline code. */
+export function code(text: string | number): string {
+  return `<code>${md(text)}</code>`;
+}
+
+const SHELL_WORD = /^[A-Za-z0-9._~=+@:/-]+$/;
+
+/**
+ * A value from the spec inside a shell command of the docs. Spec validation
+ * only lets such values (names, topics, paths) consist of these characters;
+ * anything else is refused here rather than shown in a command someone may
+ * paste into a shell.
+ */
+export function shellWord(value: string): string {
+  if (!SHELL_WORD.test(value)) {
+    throw new Error(`not a safe shell word: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Shell commands as a code block inside a list item. Values from the spec
+ * must come through {@link shellWord}.
+ */
+export function commands(lines: string[]): string {
+  return ['```sh', ...lines, '```'].map(line => `    ${line}`).join('\n');
+}
+
+/** A Markdown table; cells are Markdown already (use {@link md}/{@link code}). */
+export function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join(
+    '\n',
+  );
+}

@@ -1,0 +1,31 @@
+import type { PipelineSpec } from '@internal/plugin-streaming-common';
+import type { GeneratedFile } from '../GeneratedFile';
+import { toYaml } from '../yaml';
+import { renderOverview } from './renderOverview';
+import { renderRunbook } from './renderRunbook';
+
+/**
+ * Renders a pipeline's TechDocs: `mkdocs.yml`, `docs/index.md` (what flows
+ * from where to where, schema, thresholds, resources) and `docs/runbook.md`
+ * (what to do for each alert, with this pipeline's names filled in; sections
+ * anchored as in `RUNBOOK_SECTIONS`). Every piece of user text is
+ * escaped, so it renders as text and never as Markdown or HTML.
+ *
+ * @public
+ */
+export function renderDocs(spec: PipelineSpec): GeneratedFile[] {
+  return [
+    {
+      path: 'mkdocs.yml',
+      content: toYaml({
+        // The validated pipeline name: free text (the title) stays out of the
+        // site's HTML templates.
+        site_name: spec.pipeline.name,
+        nav: [{ Overview: 'index.md' }, { Runbook: 'runbook.md' }],
+        plugins: ['techdocs-core'],
+      }),
+    },
+    { path: 'docs/index.md', content: renderOverview(spec) },
+    { path: 'docs/runbook.md', content: renderRunbook(spec) },
+  ];
+}

@@ -1,0 +1,165 @@
+import {
+  outputColumns,
+  resolveResources,
+  type PipelineSpec,
+} from '@internal/plugin-streaming-common';
+import { describePipeline } from './describePipeline';
+import { code, md, table } from './markdown';
+
+/** `docs/index.md` of a pipeline: what flows from where to where, and how. */
+export function renderOverview(spec: PipelineSpec): string {
+  const p = spec.pipeline;
+  const d = describePipeline(spec);
+  const out: string[] = [`# ${d.title}`, ''];
+  if (p.description) {
+    out.push(md(p.description), '');
+  }
+  out.push(
+    table(
+      ['', ''],
+      [
+        ['Pipeline', code(p.name)],
+        ...(p.owner ? [['Owner', code(p.owner)]] : []),
+        ...(p.system ? [['System', code(p.system)]] : []),
+        ['Source', d.source],
+        ['Sink', d.sink],
+        ['Checkpoint', d.checkpoint],
+        ['Trigger', d.trigger],
+      ],
+    ),
+    '',
+    'When something is wrong, the [runbook](runbook.md) says what to do.',
+    '',
+    '## Data flow',
+    '',
+    `1. Reads ${d.source}.`,
+    ...d.transformations.map(t => `1. ${t}.`),
+    `1. Writes to ${d.sink}, keeping its progress in the checkpoint ${d.checkpoint}.`,
+    '',
+    'Every micro-batch publishes its progress (rows, rates, durations, offsets, watermark)',
+    "to the platform's progress topic; the pipeline's **Streaming** tab shows it.",
+    '',
+    '## Schema',
+    '',
+    ...renderSchema(spec),
+    '## Alert thresholds',
+    '',
+    table(
+      ['alert', 'warning above', 'critical above', 'runbook'],
+      [
+        ...(d.lagSeconds !== undefined
+          ? [
+              [
+                'consumer lag, seconds',
+                md(d.lagSeconds / 2),
+                md(d.lagSeconds),
+                '[Lag](runbook.md#lag)',
+              ],
+            ]
+          : []),
+        [
+          'consumer lag, messages',
+          md(d.lagMessages / 2),
+          md(d.lagMessages),
+          '[Lag](runbook.md#lag)',
+        ],
+        [
+          'no micro-batch',
+          '',
+          "the platform's stale interval",
+          '[Stale](runbook.md#stale)',
+        ],
+        ['application failed', '', 'always', '[Failed](runbook.md#failed)'],
+      ],
+    ),
+    '',
+    d.channel
+      ? `Alerts go to ${code(
+          d.channel,
+        )}; the generated \`PrometheusRule\` carries the same thresholds.`
+      : 'No alert channel is set; the generated `PrometheusRule` carries the same thresholds.',
+    '',
+    '## Resources',
+    '',
+    ...renderResources(spec),
+  );
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function renderSchema(spec: PipelineSpec): string[] {
+  const source = spec.pipeline.source;
+  const out: string[] = [];
+  if ('schema' in source && source.schema) {
+    out.push(
+      `The payloads follow the schema file ${code(
+        source.schema,
+      )} of this repository.`,
+      '',
+    );
+  }
+  if (source.fields) {
+    out.push(
+      table(
+        ['field', 'type', 'nullable', 'description'],
+        source.fields.map(f => [
+          code(f.name),
+          md(
+            f.type === 'decimal' && f.precision !== undefined
+              ? `decimal(${f.precision}, ${f.scale ?? 0})`
+              : f.type,
+          ),
+          f.nullable === false ? 'no' : 'yes',
+          f.description ? md(f.description) : '',
+        ]),
+      ),
+      '',
+    );
+  }
+  if (!out.length) {
+    out.push(
+      source.type === 'delta'
+        ? 'The schema is that of the source table.'
+        : 'No schema is declared: the payload is read as it arrives.',
+      '',
+    );
+  }
+  const columns = outputColumns(spec);
+  out.push(
+    columns
+      ? `Output columns: ${columns.map(c => code(c)).join(', ')}.`
+      : 'The output columns follow from the source schema and the steps above.',
+    '',
+  );
+  return out;
+}
+
+function renderResources(spec: PipelineSpec): string[] {
+  const { driver, executor } = resolveResources(spec);
+  const out = [
+    table(
+      ['', 'cores', 'memory', 'instances'],
+      [
+        ['driver', md(driver.cores), md(driver.memory), '1'],
+        [
+          'executors',
+          md(executor.cores),
+          md(executor.memory),
+          md(executor.instances),
+        ],
+      ],
+    ),
+    '',
+  ];
+  if (executor.max_instances !== undefined) {
+    out.push(
+      `Dynamic allocation scales the executors between ${md(
+        executor.min_instances ?? executor.instances,
+      )} and ${md(executor.max_instances)} instances.`,
+      '',
+    );
+  }
+  out.push(
+    'The pipeline page shows what these resources cost at the rates the platform is configured with.',
+  );
+  return out;
+}

@@ -1,0 +1,504 @@
+import {
+  resolveResources,
+  type PipelineSpec,
+} from '@internal/plugin-streaming-common';
+import { describePipeline } from './describePipeline';
+import { code, commands, md, shellWord, table } from './markdown';
+import { RUNBOOK_SECTIONS, RunbookSection } from './runbookSections';
+
+const heading = (section: RunbookSection) =>
+  `## ${RUNBOOK_SECTIONS[section]} {#${section}}`;
+
+const link = (section: RunbookSection) =>
+  `[${RUNBOOK_SECTIONS[section].toLowerCase()}](#${section})`;
+
+/**
+ * `docs/runbook.md` of a pipeline: one section per alert and operation, with
+ * this pipeline's names, paths and thresholds filled in.
+ */
+export function renderRunbook(spec: PipelineSpec): string {
+  const p = spec.pipeline;
+  const d = describePipeline(spec);
+  const name = p.name;
+  const sections = [
+    [
+      `# Runbook: ${d.title}`,
+      '',
+      `What to do when ${code(
+        name,
+      )} alerts, and how to restart, recover and reprocess`,
+      "it safely. Every step names this pipeline's own topics, paths and thresholds.",
+      '',
+      table(
+        ['', ''],
+        [
+          ['Spark application and query name', code(name)],
+          ['Driver pod', code(`${name}-driver`)],
+          ['Source', d.source],
+          ['Sink', d.sink],
+          ['Checkpoint', d.checkpoint],
+          ['Trigger', d.trigger],
+          ...(d.channel ? [['Alerts go to', code(d.channel)]] : []),
+        ],
+      ),
+      '',
+      'Commands below use `$NAMESPACE` for the Kubernetes namespace the pipeline runs in,',
+      '`$MANIFEST` for its generated `SparkApplication` manifest and `$BOOTSTRAP` for the',
+      'brokers of its Kafka cluster.',
+    ],
+    lagSection(spec),
+    failedSection(spec),
+    staleSection(spec),
+    restartSection(spec),
+    checkpointSection(spec),
+    reprocessingSection(spec),
+    schemaSection(spec),
+    dataLossSection(spec),
+  ];
+  return `${sections.map(lines => lines.join('\n')).join('\n\n')}\n`;
+}
+
+function lagSection(spec: PipelineSpec): string[] {
+  const p = spec.pipeline;
+  const d = describePipeline(spec);
+  const { executor } = resolveResources(spec);
+  const thresholds = [
+    ...(d.lagSeconds !== undefined ? [`${md(d.lagSeconds)} seconds`] : []),
+    `${md(d.lagMessages)} messages`,
+  ].join(' or ');
+  const out = [heading('lag'), ''];
+  if (p.source.type === 'delta') {
+    out.push(
+      'This pipeline reads a Delta table, not Kafka: it has no consumer lag. A pipeline',
+      'that falls behind its source table shows long micro-batches; scale it as below.',
+      '',
+    );
+  } else {
+    out.push(
+      `The alert is **critical** when the lag on ${code(
+        p.source.topic,
+      )} exceeds ${thresholds}, and a **warning** above half of that. Lag is`,
+      "the topic's latest offsets minus the offsets the query has processed (from its",
+      'newest micro-batch); Spark keeps its offsets in the checkpoint, not in a consumer group.',
+      '',
+    );
+  }
+  out.push(
+    "1. Open the pipeline's **Streaming** tab. If the application is not running, go to",
+    `   ${link('failed')}; if no micro-batch arrives, to ${link('stale')}.`,
+    '1. Look at the lag per partition. Lag on one partition only means a hot key or a',
+    '   slow partition: more executors will not help; look at the producer and the key.',
+    '1. Compare input and processed rows per second, and the batch duration with the',
+    `   trigger (${d.trigger}). A batch that takes longer than the trigger means the`,
+    '   pipeline cannot keep up at its current size.',
+  );
+  if (executor.max_instances !== undefined) {
+    out.push(
+      `1. Scale out. Executors scale between ${md(
+        executor.min_instances ?? executor.instances,
+      )} and ${md(executor.max_instances)} instances with dynamic`,
+      '   allocation. When the page says the executors are at their maximum, raise',
+      '   `resources.executor.max_instances` in `pipeline.yaml`, render and deploy, then',
+      `   ${link('restart')}.`,
+    );
+  } else {
+    out.push(
+      `1. Scale out: raise \`resources.executor.instances\` (now ${md(
+        executor.instances,
+      )}) or set`,
+      '   `resources.executor.max_instances` for dynamic allocation in `pipeline.yaml`,',
+      `   render and deploy, then ${link('restart')}.`,
+    );
+  }
+  out.push(
+    '   Parallelism is executors times cores; beyond the number of partitions of the',
+    '   topic it buys nothing.',
+  );
+  if (p.source.type !== 'delta') {
+    out.push(
+      `1. Bound the batches: \`source.max_offsets_per_trigger\` (now ${
+        p.source.max_offsets_per_trigger !== undefined
+          ? md(p.source.max_offsets_per_trigger)
+          : 'unset: a backlog is read in one batch'
+      }) lets a backlog drain in batches of predictable duration.`,
+    );
+  }
+  if (d.stateful.length) {
+    out.push(
+      '1. This pipeline keeps state (aggregations or deduplication). Check the state',
+      '   operators on the Streaming tab: state that keeps growing means the watermark is',
+      '   not advancing (no events with a recent event time, or a very long delay).',
+    );
+  }
+  return out;
+}
+
+function failedSection(spec: PipelineSpec): string[] {
+  const p = spec.pipeline;
+  const name = p.name;
+  const { driver, executor } = resolveResources(spec);
+  return [
+    heading('failed'),
+    '',
+    'The `SparkApplication` is `FAILED` or `SUBMISSION_FAILED`, or keeps restarting.',
+    '',
+    '1. Read the state and the error message, then the driver log:',
+    '',
+    commands([
+      `kubectl -n $NAMESPACE get sparkapplication ${shellWord(
+        name,
+      )} -o jsonpath='{.status.applicationState}'`,
+      `kubectl -n $NAMESPACE logs ${shellWord(name)}-driver --tail=200`,
+    ]),
+    '',
+    '1. Find the error in the table below and do what it says.',
+    `1. When the cause is fixed, ${link('restart')}.`,
+    '',
+    table(
+      ['error in the driver log', 'cause', 'what to do'],
+      [
+        [
+          '`OutOfMemoryError`, executor lost',
+          'too little memory',
+          `raise \`resources.driver.memory\` (now ${md(
+            driver.memory,
+          )}) or \`resources.executor.memory\` (now ${md(executor.memory)})`,
+        ],
+        [
+          '`Some data may have been lost`, `OffsetOutOfRange`',
+          'offsets deleted by retention',
+          link('data-loss'),
+        ],
+        [
+          'state schema or checkpoint incompatible',
+          'a change that must not cross a restart',
+          link('checkpoint-recovery'),
+        ],
+        [
+          '`AnalysisException` on write, schema mismatch',
+          'the data changed shape',
+          link('schema-evolution'),
+        ],
+        [
+          'connection refused or timed out',
+          'a broker or the sink is down',
+          'fix the dependency; the query resumes from its checkpoint',
+        ],
+      ],
+    ),
+  ];
+}
+
+function staleSection(spec: PipelineSpec): string[] {
+  const p = spec.pipeline;
+  return [
+    heading('stale'),
+    '',
+    "No micro-batch progress has arrived for longer than the platform's stale interval",
+    '(five minutes unless configured otherwise). A running query reports progress even',
+    'when its source is idle, so this means the query is stopped, stuck, or cannot',
+    'publish its progress.',
+    '',
+    ...(p.trigger === 'available_now'
+      ? [
+          'This pipeline runs with the `available_now` trigger: it stops by itself once it has',
+          'processed what was there, so it is stale between runs by design.',
+          '',
+        ]
+      : []),
+    `1. Is it running? Check the state on the Streaming tab or with`,
+    `   \`kubectl -n $NAMESPACE get sparkapplication\`; if it failed, go to ${link(
+      'failed',
+    )}.`,
+    '1. Is it stuck in one batch? The driver log shows the batch it started last; a',
+    '   batch that never ends is often a sink that does not answer.',
+    '1. Is the progress published? The driver log names errors of the progress publisher;',
+    `   the platform's progress topic (\`streaming.progress\` unless configured otherwise)`,
+    `   should carry events keyed ${code(p.name)}:`,
+    '',
+    commands([
+      'kafka-console-consumer.sh --bootstrap-server $BOOTSTRAP --topic streaming.progress \\',
+      `  --property print.key=true | grep '^${shellWord(p.name)}'`,
+    ]),
+  ];
+}
+
+function restartSection(spec: PipelineSpec): string[] {
+  const p = spec.pipeline;
+  const start =
+    p.source.type === 'delta'
+      ? ''
+      : ` The starting offsets (${md(
+          p.source.starting_offsets,
+        )}) apply only to the very first start, with an empty checkpoint.`;
+  return [
+    heading('restart'),
+    '',
+    `A restart resumes from the checkpoint ${code(
+      p.sink.checkpoint,
+    )}: nothing is read twice or skipped.${start}`,
+    '',
+    '1. Stop it gracefully: the generated job stops its query at the end of the current',
+    '   micro-batch when it receives `SIGTERM`.',
+    '',
+    commands([
+      `kubectl -n $NAMESPACE delete sparkapplication ${shellWord(p.name)}`,
+      'kubectl -n $NAMESPACE apply -f $MANIFEST',
+    ]),
+    '',
+    '1. Check that batches arrive again on the Streaming tab, that the batch ids go on from',
+    '   where they stopped (not from 0: a 0 means a new, empty checkpoint), and that lag falls.',
+    '',
+    `Before changing \`pipeline.yaml\` across a restart, read ${link(
+      'checkpoint-recovery',
+    )}.`,
+  ];
+}
+
+function checkpointSection(spec: PipelineSpec): string[] {
+  const p = spec.pipeline;
+  const d = describePipeline(spec);
+  const keep = [
+    `the checkpoint location ${d.checkpoint}; it belongs to this pipeline alone`,
+    p.source.type === 'delta'
+      ? `the source table ${code(p.source.path)}`
+      : `the source topic ${code(p.source.topic)}${
+          p.source.cluster ? ` on cluster ${code(p.source.cluster)}` : ''
+        }`,
+    ...d.stateful.map(
+      t =>
+        `the ${
+          t.type === 'aggregate'
+            ? 'grouping, window and metrics'
+            : 'deduplication columns'
+        } of ${describeStep(t)}, and the types of the columns they read`,
+    ),
+    ...p.transformations
+      .filter(t => t.type === 'watermark')
+      .map(t => `the watermark column ${code(t.column)}`),
+    p.sink.type === 'delta'
+      ? `the output mode ${code(p.sink.mode)} and the table ${code(
+          p.sink.path,
+        )}`
+      : `the sink (${d.sink})`,
+  ];
+  return [
+    heading('checkpoint-recovery'),
+    '',
+    `The checkpoint ${d.checkpoint} holds the offsets of every micro-batch and the state`,
+    'of stateful operators. It must survive restarts, and a restarted query must be',
+    'compatible with it.',
+    '',
+    '**Must not change across a restart** (otherwise start a new checkpoint, below):',
+    '',
+    ...keep.map(item => `- ${item}`),
+    '',
+    '**May change**: resources, the trigger, `max_offsets_per_trigger`, and stateless steps',
+    '(filters, selects) as long as the columns that feed state keep their names and types.',
+    '',
+    'When the checkpoint is lost, corrupt or incompatible:',
+    '',
+    '1. Stop the pipeline and keep the old checkpoint: copy it next to itself with a date',
+    '   suffix, never delete it first.',
+    '1. Read where it stopped: the newest file under `offsets/` of the checkpoint holds the',
+    '   offsets per partition of the last planned batch, `commits/` the batches that',
+    '   completed.',
+    `1. Start again with a new, empty checkpoint from those offsets, as in ${link(
+      'reprocessing',
+    )}.`,
+    ...(d.stateful.length
+      ? [
+          '   State (open windows, deduplication keys) does not move to a new checkpoint: start',
+          '   early enough to rebuild it (one window plus the watermark delay) and remove the',
+          '   rows written twice from the sink.',
+        ]
+      : []),
+  ];
+}
+
+function reprocessingSection(spec: PipelineSpec): string[] {
+  const p = spec.pipeline;
+  const source = p.source;
+  const sinkAdvice = (() => {
+    const sink = p.sink;
+    switch (sink.type) {
+      case 'delta':
+        return sink.mode === 'merge'
+          ? `The sink merges on ${
+              sink.merge_keys?.map(k => code(k)).join(', ') ?? 'its keys'
+            }: reprocessed rows overwrite themselves.`
+          : `The sink appends: delete the reprocessed range from ${code(
+              sink.path,
+            )} first (a \`DELETE\` on the time column), or it will hold those rows twice.`;
+      case 'elasticsearch':
+        return sink.id_column
+          ? `Documents are indexed by ${code(
+              sink.id_column,
+            )}: reprocessed rows overwrite themselves.`
+          : `Documents have no id column: delete the reprocessed range from ${code(
+              sink.index,
+            )} first (delete by query), or it will hold them twice.`;
+      case 'kafka':
+        return `Consumers of ${code(
+          sink.topic,
+        )} will see the reprocessed records again: tell them first.`;
+      default:
+        return '';
+    }
+  })();
+  const find =
+    source.type === 'delta'
+      ? [
+          `1. Pick the table version of ${code(
+            source.path,
+          )} to start from (\`DESCRIBE HISTORY\`), and set`,
+          '   `source.starting_version` to it.',
+        ]
+      : [
+          `1. Find the offsets of ${code(
+            source.topic,
+          )} at the time to start from (milliseconds since the epoch):`,
+          '',
+          commands([
+            `kafka-get-offsets.sh --bootstrap-server $BOOTSTRAP --topic ${shellWord(
+              source.topic,
+            )} --time 1700000000000`,
+          ]),
+          '',
+        ];
+  return [
+    heading('reprocessing'),
+    '',
+    'A query resumes from its checkpoint and ignores its starting offsets, so reprocessing',
+    'means a new checkpoint with explicit starting offsets.',
+    '',
+    ...find,
+    `1. ${sinkAdvice}`,
+    `1. Stop the pipeline (${link('restart')}).`,
+    `1. Point \`sink.checkpoint\` at a new location next to ${code(
+      p.sink.checkpoint,
+    )} (for example with a date suffix), and start the job with`,
+    source.type === 'delta'
+      ? '   the new starting version.'
+      : '   starting offsets per partition, as Spark takes them: `{"<topic>": {"0": 1200, "1": 1180}}`.',
+    '1. Watch the lag fall on the Streaming tab. Keep the old checkpoint until the new run has',
+    '   caught up.',
+  ];
+}
+
+function schemaSection(spec: PipelineSpec): string[] {
+  const p = spec.pipeline;
+  const source = p.source;
+  let declared: string | undefined;
+  if ('schema' in source && source.schema) {
+    declared = `the schema file ${code(source.schema)}`;
+  } else if (source.fields) {
+    declared = 'the `fields` of `source` in `pipeline.yaml`';
+  }
+  const out = [heading('schema-evolution'), ''];
+  out.push(
+    declared
+      ? `The job reads the fields declared in ${declared}. Fields the producers add are ignored until they are declared there.`
+      : 'This pipeline declares no schema: fields reach the sink as the producers write them.',
+    '',
+    '- **Adding a field**: declare it (optional, or with a default for Avro), render and deploy.',
+    '- **Removing or renaming a field** the transformations use breaks the job: change the',
+    '  transformations in the same change, and mind the state rules in',
+    `  ${link('checkpoint-recovery')}.`,
+    '- **Changing a type**: treat it as removing a field and adding another.',
+  );
+  const sink = p.sink;
+  if (sink.type === 'delta') {
+    out.push(
+      sink.schema_evolution === 'merge'
+        ? `- **The table** ${code(
+            sink.path,
+          )} takes new columns by itself (\`mergeSchema\`). Dropping or renaming a column needs Delta column mapping (\`delta.columnMapping.mode = name\`), and a type change a rewrite of the table while the pipeline is stopped.`
+        : `- **The table** ${code(
+            sink.path,
+          )} refuses any change (\`schema_evolution: none\`): alter it first (\`ALTER TABLE ... ADD COLUMNS\`), then deploy.`,
+    );
+  } else if (sink.type === 'elasticsearch') {
+    out.push(
+      `- **The index** ${code(
+        sink.index,
+      )} maps new fields dynamically; a changed type needs a new index and a reindex.`,
+    );
+  } else {
+    out.push(
+      `- **The topic** ${code(
+        sink.topic,
+      )}: its consumers must accept the new shape before it is deployed.`,
+    );
+  }
+  return out;
+}
+
+function dataLossSection(spec: PipelineSpec): string[] {
+  const p = spec.pipeline;
+  const source = p.source;
+  if (source.type === 'delta') {
+    return [
+      heading('data-loss'),
+      '',
+      `\`VACUUM\` on ${code(
+        source.path,
+      )} deleted files this pipeline had not read yet (errors about missing files).`,
+      'Restart from a newer version as in the reprocessing section, and make the source',
+      "table's `VACUUM` retention longer than this pipeline can ever fall behind.",
+    ];
+  }
+  const failOnLoss = source.fail_on_data_loss ?? true;
+  return [
+    heading('data-loss'),
+    '',
+    `Kafka deleted messages of ${code(
+      source.topic,
+    )} (retention) before this pipeline read them: the offsets it`,
+    "would read next are below the partition's log start. The Streaming tab marks those",
+    'partitions `below-log-start`.',
+    failOnLoss
+      ? 'With `fail_on_data_loss` on (the default), the query fails with `Some data may have been lost`.'
+      : 'With `fail_on_data_loss: false`, the query goes on from the earliest offset still there.',
+    '',
+    '1. Measure the gap: per partition, the earliest offset still there minus the offset the',
+    '   pipeline had reached is the number of messages lost.',
+    '',
+    commands([
+      `kafka-get-offsets.sh --bootstrap-server $BOOTSTRAP --topic ${shellWord(
+        source.topic,
+      )} --time -2`,
+    ]),
+    '',
+    '1. Decide with the data owners: replay the lost range from upstream into the topic, or',
+    '   accept it and go on. To go on, set `source.fail_on_data_loss: false` for one',
+    `   ${link('restart')}, then remove it again.`,
+    ...(describePipeline(spec).stateful.length
+      ? [
+          '1. Results that cover the gap (windows, counts) are incomplete: flag them downstream.',
+        ]
+      : []),
+    "1. Prevent the next time: the topic's retention must be far longer than the lag at",
+    '   which this pipeline alerts.',
+    '',
+    commands([
+      `kafka-configs.sh --bootstrap-server $BOOTSTRAP --entity-type topics --entity-name ${shellWord(
+        source.topic,
+      )} --describe`,
+    ]),
+  ];
+}
+
+function describeStep(
+  t: PipelineSpec['pipeline']['transformations'][number],
+): string {
+  if (t.type === 'aggregate') {
+    return `the aggregation${
+      t.group_by.length ? ` by ${t.group_by.map(c => code(c)).join(', ')}` : ''
+    }${t.window ? ` in windows of ${md(t.window)}` : ''}`;
+  }
+  if (t.type === 'deduplicate') {
+    return `the deduplication on ${t.columns.map(c => code(c)).join(', ')}`;
+  }
+  return md(t.type);
+}

@@ -1,0 +1,203 @@
+import { code, md, table } from './markdown';
+
+/** The subset of JSON Schema that zod's `toJSONSchema` emits for the spec. */
+export interface JsonSchema {
+  type?: string;
+  const?: unknown;
+  enum?: unknown[];
+  default?: unknown;
+  description?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  propertyNames?: JsonSchema;
+  items?: JsonSchema;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+}
+
+/** Integers zod emits as the bound of "any safe integer". */
+const NO_BOUND = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
+
+interface Section {
+  path: string;
+  id: string;
+  schema: JsonSchema;
+  /** For a variant of a union: the discriminator value. */
+  variant?: string;
+}
+
+const anchor = (path: string) =>
+  path
+    .replace(/\[\]/g, '')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
+
+const isObject = (s: JsonSchema) => s.type === 'object' && !!s.properties;
+const variants = (s: JsonSchema) => s.oneOf ?? s.anyOf;
+const discriminator = (s: JsonSchema) => {
+  const value = s.properties?.type?.const;
+  return typeof value === 'string' ? value : undefined;
+};
+const isUnionOfObjects = (s: JsonSchema) =>
+  !!variants(s)?.length &&
+  variants(s)!.every(v => isObject(v) && discriminator(v));
+
+/**
+ * Renders the pipeline spec reference (`docs/reference/pipeline-spec.md`)
+ * from the spec's JSON Schema, so the reference cannot drift from what the
+ * platform validates: one section per object, one row per field, with its
+ * type, whether it is required, its default, constraints and description.
+ *
+ * @public
+ */
+export function renderSpecReference(schema: JsonSchema): string {
+  const out: string[] = [
+    '# Pipeline spec reference',
+    '',
+    '<!-- Generated from the spec schema by `yarn docs:spec-reference`: do not edit by hand. -->',
+    '',
+    'Every field of `pipeline.yaml`, generated from the schema the platform validates',
+    'with (`pipelineSpecSchema` in `@internal/plugin-streaming-common`). Fields not listed',
+    'here are refused. Validation also applies cross-field rules that a schema cannot',
+    'express: an event-time aggregate in append mode needs a watermark on its time column,',
+    'complete mode needs an aggregate, filter conditions and metric expressions must parse',
+    'in the expression grammar, and checkpoints are never shared between pipelines.',
+    '',
+  ];
+  const queue: Section[] = [{ path: '', id: 'spec', schema }];
+  const seen = new Set<string>();
+  while (queue.length) {
+    const section = queue.shift()!;
+    if (seen.has(section.id)) {
+      continue;
+    }
+    seen.add(section.id);
+    out.push(...renderSection(section, queue), '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function renderSection(section: Section, queue: Section[]): string[] {
+  const { path, id, schema } = section;
+  const title = path || 'The document';
+  const heading = `## ${
+    section.variant ? `${path}, type ${section.variant}` : title
+  } {#${id}}`;
+  const union = variants(schema);
+  if (union && isUnionOfObjects(schema)) {
+    const links = union.map(v => {
+      const value = discriminator(v)!;
+      const variantId = `${id}-${anchor(value)}`;
+      queue.push({ path, id: variantId, schema: v, variant: value });
+      return `[${md(value)}](#${variantId})`;
+    });
+    return [
+      heading,
+      '',
+      `One of these, chosen by its \`type\`: ${links.join(', ')}.`,
+    ];
+  }
+  const rows = Object.entries(schema.properties ?? {}).map(([name, field]) => {
+    const fieldPath = path ? `${path}.${name}` : name;
+    return [
+      code(name),
+      describeType(fieldPath, field, queue),
+      schema.required?.includes(name) && field.default === undefined
+        ? 'yes'
+        : '',
+      field.default === undefined ? '' : code(JSON.stringify(field.default)),
+      describeConstraints(field),
+    ];
+  });
+  return [
+    heading,
+    '',
+    ...(schema.description ? [md(schema.description), ''] : []),
+    table(
+      ['field', 'type', 'required', 'default', 'constraints and meaning'],
+      rows,
+    ),
+  ];
+}
+
+/** The type column; queues a section for each nested object or union. */
+function describeType(path: string, s: JsonSchema, queue: Section[]): string {
+  if (s.const !== undefined) {
+    return code(JSON.stringify(s.const));
+  }
+  if (s.enum) {
+    return `one of ${s.enum.map(v => code(String(v))).join(', ')}`;
+  }
+  const union = variants(s);
+  if (union) {
+    if (isUnionOfObjects(s)) {
+      const id = anchor(path);
+      queue.push({ path, id, schema: s });
+      return `object, see [${md(path)}](#${id})`;
+    }
+    return union.map(v => describeType(path, v, queue)).join(' or ');
+  }
+  if (s.type === 'array' && s.items) {
+    return `list of ${describeType(`${path}[]`, s.items, queue)}`;
+  }
+  if (s.type === 'object') {
+    if (s.properties) {
+      const id = anchor(path);
+      queue.push({ path, id, schema: s });
+      return `object, see [${md(path)}](#${id})`;
+    }
+    const value =
+      typeof s.additionalProperties === 'object'
+        ? describeType(`${path}.*`, s.additionalProperties, queue)
+        : 'any value';
+    return `map of ${s.propertyNames ? 'name' : 'string'} to ${value}`;
+  }
+  return md(s.type ?? 'any value');
+}
+
+function describeConstraints(s: JsonSchema): string {
+  const parts: string[] = [];
+  if (s.description) {
+    parts.push(md(s.description));
+  }
+  const range = (
+    min: number | undefined,
+    max: number | undefined,
+    unit: string,
+  ) => {
+    const low = min !== undefined && !NO_BOUND.has(min) ? min : undefined;
+    const high = max !== undefined && !NO_BOUND.has(max) ? max : undefined;
+    if (low !== undefined && high !== undefined) {
+      parts.push(`${md(low)} to ${md(high)}${unit}`);
+    } else if (low !== undefined) {
+      parts.push(`at least ${md(low)}${unit}`);
+    } else if (high !== undefined) {
+      parts.push(`at most ${md(high)}${unit}`);
+    }
+  };
+  if (s.exclusiveMinimum !== undefined) {
+    parts.push(`above ${md(s.exclusiveMinimum)}`);
+    range(undefined, s.maximum, '');
+  } else {
+    range(s.minimum, s.maximum, '');
+  }
+  range(s.minLength, s.maxLength, ' characters');
+  range(s.minItems, s.maxItems, ' items');
+  if (s.pattern) {
+    parts.push(`matches ${code(s.pattern)}`);
+  }
+  if (s.type === 'array' && s.items?.pattern) {
+    parts.push(`each matches ${code(s.items.pattern)}`);
+  }
+  return parts.join('; ');
+}
