@@ -11,13 +11,26 @@ import {
 } from '@internal/plugin-streaming-common';
 
 /**
- * The window of micro-batch history to fetch, ending now.
+ * The windows of micro-batch history the backend serves, ending now.
+ *
+ * @public
+ */
+export const METRICS_WINDOWS = ['15m', '1h', '6h', '24h', '7d'] as const;
+
+/**
+ * One of {@link METRICS_WINDOWS}.
+ *
+ * @public
+ */
+export type MetricsWindow = (typeof METRICS_WINDOWS)[number];
+
+/**
+ * Which micro-batch history to fetch.
  *
  * @public
  */
 export interface MetricsRange {
-  /** Length of the window in minutes. */
-  minutes: number;
+  window: MetricsWindow;
 }
 
 /**

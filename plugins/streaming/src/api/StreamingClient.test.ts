@@ -37,11 +37,11 @@ describe('StreamingClient', () => {
   it('asks for the metrics of a range and the overview', async () => {
     const fetch = jest.fn(async () => respond(200, {}));
     const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
-    await client.getPipelineMetrics(ref, { minutes: 60 });
+    await client.getPipelineMetrics(ref, { window: '1h' });
     await client.getOverview();
     expect(fetch.mock.calls).toEqual([
       [
-        'http://backend.test/api/streaming/pipelines/default/user-events/metrics?minutes=60',
+        'http://backend.test/api/streaming/pipelines/default/user-events/metrics?window=1h',
       ],
       ['http://backend.test/api/streaming/overview'],
     ]);

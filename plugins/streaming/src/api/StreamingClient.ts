@@ -32,7 +32,7 @@ export class StreamingClient implements StreamingApi {
     range: MetricsRange,
   ): Promise<PipelineMetricsResponse> {
     return this.get(['pipelines', ...refPath(entity), 'metrics'], {
-      minutes: String(range.minutes),
+      window: range.window,
     });
   }
 

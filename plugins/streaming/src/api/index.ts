@@ -1,3 +1,7 @@
-export { streamingApiRef } from './StreamingApi';
-export type { MetricsRange, StreamingApi } from './StreamingApi';
+export { METRICS_WINDOWS, streamingApiRef } from './StreamingApi';
+export type {
+  MetricsRange,
+  MetricsWindow,
+  StreamingApi,
+} from './StreamingApi';
 export { StreamingClient } from './StreamingClient';

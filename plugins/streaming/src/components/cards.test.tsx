@@ -268,7 +268,7 @@ describe('MicroBatchChartCard range', () => {
     await waitFor(() =>
       expect(api.getPipelineMetrics).toHaveBeenLastCalledWith(
         expect.anything(),
-        { minutes: 360 },
+        { window: '6h' },
       ),
     );
   });

@@ -1,14 +1,14 @@
-import {
-  Entity,
-  RELATION_DEPENDENCY_OF,
-  RELATION_DEPENDS_ON,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { CatalogApi, catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import {
+  LineageDirection,
+  LineageEntityFetcher,
+  walkLineage,
+} from '@internal/plugin-streaming-common';
 import { AutoRefreshState, useAutoRefresh } from './useAutoRefresh';
 
-/** How many hops the lineage follows each way. */
+/** How many hops the lineage card follows each way. */
 export const LINEAGE_DEPTH = 3;
 
 /** Entities upstream and downstream of one entity, nearest hop first. */
@@ -17,52 +17,40 @@ export interface Lineage {
   downstream: Entity[][];
 }
 
-/**
- * Walks the lineage of an entity through the catalog: upstream along
- * `dependsOn` (a pipeline depends on its inputs), downstream along
- * `dependencyOf` (an output depends on its pipeline), each entity once.
- */
-export async function walkLineage(
-  catalogApi: CatalogApi,
-  entity: Entity,
-  depth: number = LINEAGE_DEPTH,
-): Promise<Lineage> {
-  const seen = new Set([stringifyEntityRef(entity)]);
-  const walk = async (relation: string) => {
-    const levels: Entity[][] = [];
-    let frontier = [entity];
-    for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
-      const refs = [
-        ...new Set(
-          frontier.flatMap(e =>
-            (e.relations ?? [])
-              .filter(r => r.type === relation)
-              .map(r => r.targetRef),
-          ),
-        ),
-      ].filter(ref => !seen.has(ref));
-      if (refs.length === 0) {
-        break;
-      }
-      refs.forEach(ref => seen.add(ref));
-      const { items } = await catalogApi.getEntitiesByRefs({
-        entityRefs: refs,
-      });
-      frontier = items.filter((e): e is Entity => e !== undefined);
-      levels.push(frontier);
+async function levels(
+  from: string,
+  direction: LineageDirection,
+  fetchEntities: LineageEntityFetcher,
+): Promise<Entity[][]> {
+  const graph = await walkLineage({
+    from,
+    direction,
+    fetchEntities,
+    maxDepth: LINEAGE_DEPTH,
+  });
+  const byDepth: Entity[][] = [];
+  for (const node of graph.nodes) {
+    if (node.depth > 0 && node.entity) {
+      (byDepth[node.depth - 1] ??= []).push(node.entity);
     }
-    return levels;
-  };
-  const upstream = await walk(RELATION_DEPENDS_ON);
-  const downstream = await walk(RELATION_DEPENDENCY_OF);
-  return { upstream, downstream };
+  }
+  return byDepth.filter(level => level.length > 0);
 }
 
-/** The lineage of an entity, kept fresh like the other cards. */
+/**
+ * The lineage of an entity over the catalog's `dependsOn`/`dependencyOf`
+ * relations, kept fresh like the other cards.
+ */
 export function useLineage(entity: Entity): AutoRefreshState<Lineage> {
   const catalogApi = useApi(catalogApiRef);
-  return useAutoRefresh(
-    () => walkLineage(catalogApi, entity),
-    [catalogApi, stringifyEntityRef(entity), entity.relations?.length],
-  );
+  const entityRef = stringifyEntityRef(entity);
+  return useAutoRefresh(async () => {
+    const fetchEntities: LineageEntityFetcher = async entityRefs =>
+      (await catalogApi.getEntitiesByRefs({ entityRefs })).items;
+    const [upstream, downstream] = await Promise.all([
+      levels(entityRef, 'upstream', fetchEntities),
+      levels(entityRef, 'downstream', fetchEntities),
+    ]);
+    return { upstream, downstream };
+  }, [catalogApi, entityRef]);
 }

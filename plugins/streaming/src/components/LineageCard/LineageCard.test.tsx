@@ -50,7 +50,10 @@ describe('LineageCard', () => {
 
   it('says when the entity has no lineage', async () => {
     await renderWithEntity(<LineageCard />, {
-      entity: fx.bareEntity,
+      entity: {
+        ...fx.bareEntity,
+        metadata: { name: 'standalone', namespace: 'default' },
+      },
       api: mockStreamingApi(),
       catalog,
     });

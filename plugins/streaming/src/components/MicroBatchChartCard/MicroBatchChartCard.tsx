@@ -22,24 +22,25 @@ import { formatChartDateTime, formatChartTime } from '../../lib/chartTime';
 import { formatValue } from '../../lib/formatValue';
 import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
-import { CHART_RANGES, RangePicker } from '../RangePicker';
+import { RangePicker } from '../RangePicker';
+import { MetricsWindow } from '../../api';
 
 /**
  * Micro-batches of a pipeline over a chosen time range: input against
  * processed rows per second, and how long each batch took.
  */
 export function MicroBatchChartCard() {
-  const [minutes, setMinutes] = useState(CHART_RANGES[1].minutes);
+  const [window, setWindow] = useState<MetricsWindow>('1h');
   const { missingAnnotation, state } = useEntityStreamingData(
     ANNOTATION_PIPELINE_SUMMARY,
-    (api, ref) => api.getPipelineMetrics(ref, { minutes }),
-    [minutes],
+    (api, ref) => api.getPipelineMetrics(ref, { window }),
+    [window],
   );
   return (
     <DataCard
       title="Micro-batches"
       subheader="Input vs processed rows per second, and batch duration"
-      action={<RangePicker minutes={minutes} onChange={setMinutes} />}
+      action={<RangePicker window={window} onChange={setWindow} />}
       missingAnnotation={missingAnnotation}
       state={state}
       isEmpty={m => m.batches.length === 0}

@@ -1,2 +1,2 @@
-export { CHART_RANGES, RangePicker } from './RangePicker';
+export { RangePicker } from './RangePicker';
 export type { RangePickerProps } from './RangePicker';

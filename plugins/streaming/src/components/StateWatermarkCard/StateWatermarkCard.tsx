@@ -49,7 +49,7 @@ const columns: TableColumn<StateOperator>[] = [
 export function StateWatermarkCard() {
   const { missingAnnotation, state } = useEntityStreamingData(
     ANNOTATION_PIPELINE_SUMMARY,
-    (api, ref) => api.getPipelineMetrics(ref, { minutes: 15 }),
+    (api, ref) => api.getPipelineMetrics(ref, { window: '15m' }),
   );
   return (
     <DataCard
