@@ -144,7 +144,7 @@ start() {
   if [ ! -f "$dir/data/meta.properties" ]; then
     local cluster_id
     cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-    java "${java_opts[@]}" kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 ||
+    java "${java_opts[@]}" kafka.tools.StorageTool format --ignore-formatted --cluster-id="$cluster_id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 ||
       { cat "$dir/format.log" >&2; die "formatting the storage failed"; }
   fi
   echo "$port" >"$dir/port"

@@ -16,7 +16,7 @@ const { createLogger, LEVELS } = require('kafkajs/src/loggers');
 const createSocketFactory = require('kafkajs/src/network/socketFactory');
 const InstrumentationEventEmitter = require('kafkajs/src/instrumentation/emitter');
 const apiKeys = require('kafkajs/src/protocol/requests/apiKeys');
-const requests = require('kafkajs/src/protocol/requests');
+const { requests } = require('kafkajs/src/protocol/requests');
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -103,9 +103,12 @@ export class KafkaClusterClient {
     this.cluster = new KafkaJsCluster({
       ...options,
       connectionTimeout: options.connectionTimeout,
-      logger: createLogger({ level: LEVELS.NOTHING }),
+      logger: createLogger({
+        level: LEVELS.NOTHING,
+        logCreator: () => () => undefined,
+      }),
       socketFactory: createSocketFactory(),
-      metadataMaxAge: 60_000,
+      metadataMaxAge: 300_000,
       allowAutoTopicCreation: false,
       isolationLevel: READ_UNCOMMITTED,
       instrumentationEmitter: emitter,
@@ -139,6 +142,8 @@ export class KafkaClusterClient {
    */
   async metadata(topics: string[]): Promise<Map<string, PartitionMetadata[]>> {
     await this.ensureConnected();
+    // Broker addresses only (a Metadata request without topics), every few minutes.
+    await this.cluster.refreshMetadataIfNecessary();
     const response = await this.cluster.brokerPool.withBroker(({ broker }) =>
       sendLenient(broker, apiKeys.Metadata, requests.Metadata, {
         topics,
@@ -177,7 +182,6 @@ export class KafkaClusterClient {
     metadata: Map<string, PartitionMetadata[]>,
   ): Promise<Map<string, Map<number, PartitionOffsets>>> {
     await this.ensureConnected();
-    await this.cluster.refreshMetadataIfNecessary();
     const byLeader = new Map<number, Map<string, number[]>>();
     const result = new Map<string, Map<number, PartitionOffsets>>();
     for (const [topic, partitions] of metadata) {
