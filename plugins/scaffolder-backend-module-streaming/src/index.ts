@@ -9,3 +9,5 @@ export { scaffolderModuleStreaming } from './module';
 export { localRepoUrlReaderFactory } from './services/LocalRepoUrlReader/localRepoUrlReaderFactory';
 export { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
 export { createPublishLocalAction } from './actions/publishLocal';
+export { createPipelineValidateAction } from './actions/pipelineValidate';
+export { createSparkApplicationApplyAction } from './actions/sparkApplicationApply';

@@ -4,9 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
+import { createPipelineValidateAction } from './actions/pipelineValidate';
 import { createPublishLocalAction } from './actions/publishLocal';
+import { createSparkApplicationApplyAction } from './actions/sparkApplicationApply';
 import { readLocalPublishBaseDir } from './config/readLocalPublishBaseDir';
 import { KafkaAdmins } from './services/KafkaAdmins/KafkaAdmins';
+import { KubernetesApplier } from './services/KubernetesApplier/KubernetesApplier';
 
 /**
  * Scaffolder module with the streaming platform's actions.
@@ -28,7 +31,11 @@ export const scaffolderModuleStreaming = createBackendModule({
         const kafkaAdmins = KafkaAdmins.fromConfig(config, { logger });
         lifecycle.addShutdownHook(() => kafkaAdmins.close());
         scaffolder.addActions(
+          createPipelineValidateAction(),
           createKafkaTopicCreateAction({ kafkaAdmins }),
+          createSparkApplicationApplyAction({
+            applier: KubernetesApplier.fromConfig(config),
+          }),
           createPublishLocalAction({
             baseDir: readLocalPublishBaseDir(config),
           }),

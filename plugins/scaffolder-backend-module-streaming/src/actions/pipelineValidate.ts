@@ -1,0 +1,62 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { z } from 'zod/v3';
+import { parseActionInput } from './parseActionInput';
+import { examples } from './pipelineValidate.examples';
+import {
+  formatSpecErrors,
+  specInputFields,
+  validateSpecInput,
+} from './specInput';
+
+const inputSchema = z.object(specInputFields);
+
+const outputSchema = z.object({
+  valid: z.boolean().describe('Whether the spec has no error'),
+  name: z.string().describe('The pipeline name; empty when invalid'),
+  errors: z
+    .array(z.string())
+    .describe('One line per error: `path: what was expected`'),
+  warnings: z
+    .array(z.string())
+    .describe('Practices the spec does not follow; they do not fail the step'),
+});
+
+/**
+ * `streaming:pipeline:validate`: checks a pipeline spec. The step fails when
+ * the spec has errors; warnings are logged and output.
+ *
+ * @public
+ */
+export function createPipelineValidateAction() {
+  return createTemplateAction({
+    id: 'streaming:pipeline:validate',
+    description:
+      'Validates a pipeline spec (object or YAML text). Outputs its errors and warnings; the step fails when there is an error.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: () => inputSchema,
+      output: () => outputSchema,
+    },
+    async handler(ctx) {
+      const input = parseActionInput(inputSchema, ctx.input);
+      const result = validateSpecInput(input);
+      const errors = formatSpecErrors(result.errors);
+      const warnings = formatSpecErrors(result.warnings);
+      for (const warning of warnings) {
+        ctx.logger.warn(`Pipeline spec: ${warning}`);
+      }
+      ctx.output('valid', errors.length === 0);
+      ctx.output('name', result.spec?.pipeline.name ?? '');
+      ctx.output('errors', errors);
+      ctx.output('warnings', warnings);
+      if (errors.length > 0) {
+        throw new InputError(
+          `The pipeline spec is invalid:\n${errors.join('\n')}`,
+        );
+      }
+      ctx.logger.info(`Pipeline spec ${result.spec!.pipeline.name} is valid`);
+    },
+  });
+}

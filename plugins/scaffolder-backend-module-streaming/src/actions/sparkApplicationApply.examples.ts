@@ -1,0 +1,40 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description:
+      'Apply the generated SparkApplication when the form names a Kubernetes cluster',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'apply',
+          action: 'streaming:sparkApplication:apply',
+          name: 'Deploy to Kubernetes',
+          if: '${{ parameters.kubernetesCluster }}',
+          input: {
+            cluster: '${{ parameters.kubernetesCluster }}',
+            manifestPath: 'deploy/sparkapplication.yaml',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description: 'Apply into a given namespace',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'apply',
+          action: 'streaming:sparkApplication:apply',
+          name: 'Deploy to Kubernetes',
+          input: {
+            cluster: 'staging',
+            manifestPath: 'deploy/sparkapplication.yaml',
+            namespace: 'data-pipelines',
+          },
+        },
+      ],
+    }),
+  },
+];

@@ -1,0 +1,167 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import fs from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { z } from 'zod/v3';
+import {
+  AppliedObject,
+  KubernetesApplier,
+  KubernetesManifest,
+} from '../services/KubernetesApplier/KubernetesApplier';
+import { parseActionInput } from './parseActionInput';
+import { examples } from './sparkApplicationApply.examples';
+
+const FIELD_MANAGER = 'backstage-streaming';
+
+const inputSchema = z.object({
+  cluster: z
+    .string()
+    .min(1)
+    .describe(
+      'Name of the Kubernetes cluster in app-config (`streaming.kubernetes.clusters[].name`)',
+    ),
+  manifestPath: z
+    .string()
+    .min(1)
+    .describe(
+      'Path in the workspace of the YAML file with the SparkApplication (and optionally its ScheduledSparkApplication)',
+    ),
+  namespace: z
+    .string()
+    .optional()
+    .describe(
+      "Namespace for objects that name none; the cluster's defaultNamespace if omitted",
+    ),
+});
+
+const appliedSchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string(),
+  resourceVersion: z.string(),
+});
+
+const outputSchema = z.object({
+  name: z.string().describe('Name of the SparkApplication'),
+  namespace: z.string().describe('Namespace of the SparkApplication'),
+  resourceVersion: z
+    .string()
+    .describe(
+      'resourceVersion of the SparkApplication after the apply; in dry run the current one (empty when it would be created)',
+    ),
+  applied: z
+    .array(appliedSchema)
+    .describe('Every object of the file, in order'),
+});
+
+/**
+ * `streaming:sparkApplication:apply`: server-side apply of the generated
+ * SparkApplication to a cluster in `streaming.kubernetes.clusters`.
+ *
+ * @public
+ */
+export function createSparkApplicationApplyAction(options: {
+  applier: KubernetesApplier;
+}) {
+  const { applier } = options;
+  return createTemplateAction({
+    id: 'streaming:sparkApplication:apply',
+    description:
+      'Applies the generated SparkApplication (server-side apply, field manager "backstage-streaming") to a Kubernetes cluster named in app-config. In dry run the API server validates the objects with dryRun=All and stores nothing.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: () => inputSchema,
+      output: () => outputSchema,
+    },
+    async handler(ctx) {
+      const input = parseActionInput(inputSchema, ctx.input);
+      applier.assertCluster(input.cluster);
+      const manifests = await readManifests(
+        resolveSafeChildPath(ctx.workspacePath, input.manifestPath),
+        input.manifestPath,
+        input.namespace,
+      );
+      const applied: AppliedObject[] = [];
+      for (const manifest of manifests) {
+        ctx.signal?.throwIfAborted();
+        const apply = () =>
+          applier.apply(input.cluster, manifest, {
+            dryRun: Boolean(ctx.isDryRun),
+            fieldManager: FIELD_MANAGER,
+            signal: ctx.signal,
+          });
+        const result = ctx.isDryRun
+          ? await apply()
+          : await ctx.checkpoint({
+              key: `streaming.kubernetes.apply.${input.cluster}.${
+                manifest.kind
+              }.${manifest.metadata.namespace ?? ''}.${manifest.metadata.name}`,
+              fn: async () => ({ ...(await apply()) }),
+            });
+        ctx.logger.info(
+          `${ctx.isDryRun ? 'Validated (dry run)' : 'Applied'} ${result.kind} ${
+            result.namespace
+          }/${result.name}`,
+          { cluster: input.cluster, resourceVersion: result.resourceVersion },
+        );
+        applied.push(result);
+      }
+      const sparkApplication = applied.find(
+        a => a.kind === 'SparkApplication',
+      )!;
+      ctx.output('name', sparkApplication.name);
+      ctx.output('namespace', sparkApplication.namespace);
+      ctx.output('resourceVersion', sparkApplication.resourceVersion);
+      ctx.output('applied', applied);
+    },
+  });
+}
+
+async function readManifests(
+  file: string,
+  label: string,
+  namespace: string | undefined,
+): Promise<KubernetesManifest[]> {
+  const text = await fs.promises.readFile(file, 'utf8').catch(() => {
+    throw new InputError(`${label} does not exist in the workspace`);
+  });
+  const documents = parseAllDocuments(text, { strict: true });
+  if (!Array.isArray(documents)) {
+    throw new InputError(`${label} is empty`);
+  }
+  const manifests: KubernetesManifest[] = [];
+  for (const [index, document] of documents.entries()) {
+    if (document.errors.length > 0) {
+      throw new InputError(
+        `${label}: invalid YAML in document ${index + 1}: ${
+          document.errors[0].message.split('\n')[0]
+        }`,
+      );
+    }
+    const value = document.toJS({ maxAliasCount: 0 }) as KubernetesManifest;
+    if (value === null) {
+      continue;
+    }
+    if (typeof value !== 'object' || typeof value.metadata !== 'object') {
+      throw new InputError(
+        `${label}: document ${index + 1} is not a Kubernetes object`,
+      );
+    }
+    if (namespace !== undefined && value.metadata.namespace === undefined) {
+      value.metadata.namespace = namespace;
+    }
+    const problems = KubernetesApplier.validate(value);
+    if (problems.length > 0) {
+      throw new InputError(
+        `${label}: document ${index + 1}: ${problems.join('; ')}`,
+      );
+    }
+    manifests.push(value);
+  }
+  if (!manifests.some(m => m.kind === 'SparkApplication')) {
+    throw new InputError(`${label} holds no SparkApplication`);
+  }
+  return manifests;
+}
