@@ -27,20 +27,25 @@ export interface JsonSchema {
 /** Integers zod emits as the bound of "any safe integer". */
 const NO_BOUND = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
 
-interface Section {
-  path: string;
-  id: string;
+interface Section extends Place {
   schema: JsonSchema;
-  /** For a variant of a union: the discriminator value. */
-  variant?: string;
 }
 
-const anchor = (path: string) =>
-  path
-    .replace(/\[\]/g, '')
+const anchor = (name: string) =>
+  name
     .replace(/[^a-z0-9]+/gi, '-')
     .replace(/^-|-$/g, '')
     .toLowerCase();
+
+/**
+ * Where a field's own section goes: its path, an id unique per variant, and
+ * the variant it belongs to (`type kafka`), if any.
+ */
+interface Place {
+  path: string;
+  id: string;
+  variant?: string;
+}
 
 const isObject = (s: JsonSchema) => s.type === 'object' && !!s.properties;
 const variants = (s: JsonSchema) => s.oneOf ?? s.anyOf;
@@ -75,14 +80,8 @@ export function renderSpecReference(schema: JsonSchema): string {
     '',
   ];
   const queue: Section[] = [{ path: '', id: 'spec', schema }];
-  const seen = new Set<string>();
   while (queue.length) {
-    const section = queue.shift()!;
-    if (seen.has(section.id)) {
-      continue;
-    }
-    seen.add(section.id);
-    out.push(...renderSection(section, queue), '');
+    out.push(...renderSection(queue.shift()!, queue), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -91,14 +90,14 @@ function renderSection(section: Section, queue: Section[]): string[] {
   const { path, id, schema } = section;
   const title = path || 'The document';
   const heading = `## ${
-    section.variant ? `${path}, type ${section.variant}` : title
+    section.variant ? `${path}, ${section.variant}` : title
   } {#${id}}`;
   const union = variants(schema);
   if (union && isUnionOfObjects(schema)) {
     const links = union.map(v => {
       const value = discriminator(v)!;
       const variantId = `${id}-${anchor(value)}`;
-      queue.push({ path, id: variantId, schema: v, variant: value });
+      queue.push({ path, id: variantId, schema: v, variant: `type ${value}` });
       return `[${md(value)}](#${variantId})`;
     });
     return [
@@ -108,10 +107,14 @@ function renderSection(section: Section, queue: Section[]): string[] {
     ];
   }
   const rows = Object.entries(schema.properties ?? {}).map(([name, field]) => {
-    const fieldPath = path ? `${path}.${name}` : name;
+    const place: Place = {
+      path: path ? `${path}.${name}` : name,
+      id: id === 'spec' ? anchor(name) : `${id}-${anchor(name)}`,
+      variant: section.variant,
+    };
     return [
       code(name),
-      describeType(fieldPath, field, queue),
+      describeType(place, field, queue),
       schema.required?.includes(name) && field.default === undefined
         ? 'yes'
         : '',
@@ -131,7 +134,8 @@ function renderSection(section: Section, queue: Section[]): string[] {
 }
 
 /** The type column; queues a section for each nested object or union. */
-function describeType(path: string, s: JsonSchema, queue: Section[]): string {
+function describeType(place: Place, s: JsonSchema, queue: Section[]): string {
+  const { path, id, variant } = place;
   if (s.const !== undefined) {
     return code(JSON.stringify(s.const));
   }
@@ -141,24 +145,30 @@ function describeType(path: string, s: JsonSchema, queue: Section[]): string {
   const union = variants(s);
   if (union) {
     if (isUnionOfObjects(s)) {
-      const id = anchor(path);
-      queue.push({ path, id, schema: s });
+      queue.push({ path, id, variant, schema: s });
       return `object, see [${md(path)}](#${id})`;
     }
-    return union.map(v => describeType(path, v, queue)).join(' or ');
+    return union.map(v => describeType(place, v, queue)).join(' or ');
   }
   if (s.type === 'array' && s.items) {
-    return `list of ${describeType(`${path}[]`, s.items, queue)}`;
+    return `list of ${describeType(
+      { path: `${path}[]`, id, variant },
+      s.items,
+      queue,
+    )}`;
   }
   if (s.type === 'object') {
     if (s.properties) {
-      const id = anchor(path);
-      queue.push({ path, id, schema: s });
+      queue.push({ path, id, variant, schema: s });
       return `object, see [${md(path)}](#${id})`;
     }
     const value =
       typeof s.additionalProperties === 'object'
-        ? describeType(`${path}.*`, s.additionalProperties, queue)
+        ? describeType(
+            { path: `${path}.*`, id: `${id}-values`, variant },
+            s.additionalProperties,
+            queue,
+          )
         : 'any value';
     return `map of ${s.propertyNames ? 'name' : 'string'} to ${value}`;
   }
@@ -166,10 +176,11 @@ function describeType(path: string, s: JsonSchema, queue: Section[]): string {
 }
 
 function describeConstraints(s: JsonSchema): string {
-  const parts: string[] = [];
-  if (s.description) {
-    parts.push(md(s.description));
+  const union = variants(s);
+  if (union && !isUnionOfObjects(s)) {
+    return union.map(describeConstraints).filter(Boolean).join(' Or: ');
   }
+  const parts: string[] = [];
   const range = (
     min: number | undefined,
     max: number | undefined,
@@ -199,5 +210,11 @@ function describeConstraints(s: JsonSchema): string {
   if (s.type === 'array' && s.items?.pattern) {
     parts.push(`each matches ${code(s.items.pattern)}`);
   }
-  return parts.join('; ');
+  const constraints = parts.length
+    ? `${parts.join(', ').replace(/^./, c => c.toUpperCase())}.`
+    : '';
+  const description = s.description
+    ? md(/[.!?]$/.test(s.description) ? s.description : `${s.description}.`)
+    : '';
+  return [description, constraints].filter(Boolean).join(' ');
 }
