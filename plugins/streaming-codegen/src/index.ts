@@ -6,3 +6,12 @@
  */
 
 export { toYaml } from './yaml';
+export type { GeneratedFile } from './GeneratedFile';
+export type { RenderOptions } from './RenderOptions';
+export { renderPipeline } from './renderPipeline';
+export { renderDocs, RUNBOOK_SECTIONS } from './docs';
+export type { RunbookSection } from './docs';
+export type { JobSetting } from './job/jobSettings';
+export { jobSettings, DEFAULT_PROGRESS_TOPIC } from './job/jobSettings';
+export { PIPELINE_METRICS } from './manifests/renderPrometheusRule';
+export { pyStr } from './python/pyLiteral';

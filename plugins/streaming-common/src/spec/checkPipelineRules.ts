@@ -6,12 +6,13 @@ import { suggest } from './suggest';
 
 /**
  * Columns every Debezium source carries next to the row image: the change
- * operation (`c`, `u`, `d`, `r`) and the source's commit time. The
+ * operation (`c`, `u`, `d`, `r`), the source's commit time (ms) and the
+ * Kafka offset of the event (orders the changes of one key). The
  * generated job keeps them through every step and drops them when writing.
  *
  * @public
  */
-export const CDC_COLUMNS = ['__op', '__source_ts_ms'] as const;
+export const CDC_COLUMNS = ['__op', '__source_ts_ms', '__kafka_offset'] as const;
 
 /**
  * The output mode the sink writes with: `append`, `complete` or `update`
@@ -317,6 +318,16 @@ export function checkPipelineRules(spec: PipelineSpec): {
     err(
       'pipeline.source',
       'required: a schema file (schema: schemas/x.avsc) or inline fields, to decode the messages',
+    );
+  }
+  if (
+    source.type === 'kafka' &&
+    source.format === 'avro' &&
+    source.schema?.endsWith('.json')
+  ) {
+    err(
+      'pipeline.source.schema',
+      'Avro payloads need an Avro schema (.avsc) or inline fields, not a JSON Schema',
     );
   }
   if ('schema' in source && source.schema && source.fields) {

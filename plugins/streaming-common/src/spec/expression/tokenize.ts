@@ -101,6 +101,9 @@ export function tokenize(text: string): Token[] {
     NUMBER.lastIndex = i;
     const number = NUMBER.exec(text);
     if (number) {
+      if (!Number.isFinite(Number(number[0]))) {
+        throw new ExpressionError('number out of range', i + 1);
+      }
       tokens.push({ kind: 'number', value: number[0], offset: i });
       i += number[0].length;
       if (i < text.length && /[A-Za-z_]/.test(text[i])) {

@@ -1,0 +1,274 @@
+# Generated from pipeline.yaml by the streaming platform: change the spec and render
+# again rather than editing this file.
+"""The PySpark Structured Streaming job of one pipeline (see pipeline.yaml)."""
+
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+
+from pyspark.sql.avro.functions import from_avro
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+from pyspark.sql.streaming import StreamingQueryListener
+
+PIPELINE_NAME = "matrix-avro-to-kafka"
+QUERY_NAME = PIPELINE_NAME
+JOB_DIR = os.path.dirname(os.path.abspath(__file__))
+LOG = logging.getLogger(PIPELINE_NAME)
+
+
+def setting(name, default):
+    """The environment variable `name` when set and not empty, else the spec's value."""
+    value = os.environ.get(name, "")
+    return value if value != "" else default
+
+
+# Every setting: environment variable, else the value of the spec.
+SETTINGS = {
+    "bootstrap_servers": setting("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+    "source_topic": setting("PIPELINE_SOURCE_TOPIC", "matrix_avro_in"),
+    "starting_offsets": setting("PIPELINE_STARTING_OFFSETS", "latest"),
+    "max_offsets_per_trigger": setting("PIPELINE_MAX_OFFSETS_PER_TRIGGER", None),
+    "fail_on_data_loss": setting("PIPELINE_FAIL_ON_DATA_LOSS", "true"),
+    "schema_file": setting("PIPELINE_SCHEMA_FILE", "schemas/matrix_event.avsc"),
+    "join_1_path": setting("PIPELINE_JOIN_1_PATH", "file:///data/lookup/currencies.csv"),
+    "join_2_path": setting("PIPELINE_JOIN_2_PATH", "hdfs://namenode/lookup/kinds"),
+    "checkpoint": setting("PIPELINE_CHECKPOINT", "/checkpoints/matrix-avro-to-kafka"),
+    "sink_topic": setting("PIPELINE_SINK_TOPIC", "matrix.purchases"),
+    "sink_bootstrap_servers": setting("PIPELINE_SINK_BOOTSTRAP_SERVERS", None),
+    "trigger": setting("PIPELINE_TRIGGER", None),
+    "progress_topic": setting("STREAMING_PROGRESS_TOPIC", "streaming.progress"),
+    "progress_bootstrap_servers": setting("STREAMING_PROGRESS_BOOTSTRAP_SERVERS", None),
+    "stop_timeout_seconds": setting("PIPELINE_STOP_TIMEOUT_SECONDS", "60"),
+}
+
+SPARK_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.streaming.metricsEnabled": "true",
+}
+
+
+# Kafka client settings taken from the environment only (secrets never live in files).
+KAFKA_SECURITY_ENV = (
+    ("KAFKA_SECURITY_PROTOCOL", "security.protocol"),
+    ("KAFKA_SASL_MECHANISM", "sasl.mechanism"),
+    ("KAFKA_SASL_JAAS_CONFIG", "sasl.jaas.config"),
+    ("KAFKA_SSL_TRUSTSTORE_LOCATION", "ssl.truststore.location"),
+    ("KAFKA_SSL_TRUSTSTORE_PASSWORD", "ssl.truststore.password"),
+)
+
+
+def kafka_client_config(bootstrap_servers):
+    """Kafka client properties: the servers plus security settings from the environment."""
+    config = {"bootstrap.servers": bootstrap_servers}
+    for env_name, key in KAFKA_SECURITY_ENV:
+        if os.environ.get(env_name):
+            config[key] = os.environ[env_name]
+    return config
+
+
+def kafka_options(bootstrap_servers):
+    """The same properties as options of Spark's Kafka source and sink."""
+    return {"kafka." + key: value for key, value in kafka_client_config(bootstrap_servers).items()}
+
+
+def with_trigger(writer):
+    """Applies the micro-batch trigger of the settings."""
+    trigger = SETTINGS["trigger"]
+    if trigger == "available_now":
+        return writer.trigger(availableNow=True)
+    if trigger:
+        return writer.trigger(processingTime=trigger)
+    return writer
+
+
+def read_schema_file(path):
+    """The text of a schema file; relative paths are from the repository root."""
+    if not os.path.isabs(path):
+        path = os.path.join(JOB_DIR, os.pardir, path)
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def read_kafka(spark):
+    """The Kafka records of the source topic (one consumer identity per pipeline)."""
+    reader = (
+        spark.readStream.format("kafka")
+        .options(**kafka_options(SETTINGS["bootstrap_servers"]))
+        .option("subscribe", SETTINGS["source_topic"])
+        .option("startingOffsets", SETTINGS["starting_offsets"])
+        .option("failOnDataLoss", SETTINGS["fail_on_data_loss"])
+        .option("groupIdPrefix", "spark-pipeline-" + PIPELINE_NAME)
+    )
+    if SETTINGS["max_offsets_per_trigger"]:
+        reader = reader.option("maxOffsetsPerTrigger", SETTINGS["max_offsets_per_trigger"])
+    return reader.load()
+
+
+def read_source(spark):
+    """The source stream: Avro records decoded to columns."""
+    avro_schema = read_schema_file(SETTINGS["schema_file"])
+    payload = F.col("value")
+    return (
+        read_kafka(spark)
+        .where(F.col("value").isNotNull())
+        .select(from_avro(payload, avro_schema, {"mode": "PERMISSIVE"}).alias("data"))
+        .select("data.*")
+    )
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    # 0: filter
+    df = df.where(((F.col("kind") == F.lit("purchase")) & F.upper(F.col("currency")).isin("EUR", "USD")))
+    # 1: join
+    table = spark.read.format("csv").option("header", "true").option("inferSchema", "true").load(SETTINGS["join_1_path"])
+    df = df.join(table, on=["currency"], how="left")
+    # 2: join
+    table = spark.read.format("json").load(SETTINGS["join_2_path"])
+    df = df.join(table, on=["kind"], how="left")
+    return df
+
+
+def start_query(df):
+    """Streams into the Kafka topic as JSON values."""
+    df = df
+    value = F.to_json(F.struct(*[F.col("`" + c.replace("`", "``") + "`") for c in df.columns]))
+    key = F.col("user_id").cast("string")
+    servers = SETTINGS["sink_bootstrap_servers"] or SETTINGS["bootstrap_servers"]
+    writer = (
+        df.select(key.alias("key"), value.alias("value"))
+        .writeStream.format("kafka")
+        .outputMode("append")
+        .options(**kafka_options(servers))
+        .option("topic", SETTINGS["sink_topic"])
+        .option("checkpointLocation", SETTINGS["checkpoint"])
+        .queryName(QUERY_NAME)
+    )
+    return with_trigger(writer).start()
+
+
+class ProgressPublisher(StreamingQueryListener):
+    """Publishes every StreamingQueryProgress (JSON) to the progress topic, keyed by pipeline.
+
+    Uses the Kafka producer of the JVM (the Kafka connector's kafka-clients), so the job
+    needs no Python Kafka client. Publishing never fails the query: errors are logged.
+    """
+
+    def __init__(self, spark):
+        super().__init__()
+        self._topic = SETTINGS["progress_topic"]
+        self._producer = None
+        self._jvm = spark.sparkContext._jvm
+        servers = SETTINGS["progress_bootstrap_servers"] or SETTINGS["bootstrap_servers"]
+        properties = self._jvm.java.util.Properties()
+        config = kafka_client_config(servers)
+        config.update(
+            {
+                "key.serializer": "org.apache.kafka.common.serialization.StringSerializer",
+                "value.serializer": "org.apache.kafka.common.serialization.StringSerializer",
+                "client.id": "spark-pipeline-" + PIPELINE_NAME + "-progress",
+                "acks": "1",
+                "linger.ms": "50",
+                "max.block.ms": "10000",
+            }
+        )
+        for key, value in config.items():
+            properties.setProperty(key, value)
+        try:
+            self._producer = self._jvm.org.apache.kafka.clients.producer.KafkaProducer(properties)
+        except Exception:  # noqa: BLE001 - the pipeline runs on without progress events
+            LOG.warning("progress events disabled: cannot create a Kafka producer", exc_info=True)
+
+    def publish(self, progress_json):
+        """Sends one progress event; returns whether it was handed to the producer."""
+        if self._producer is None:
+            return False
+        try:
+            record = self._jvm.org.apache.kafka.clients.producer.ProducerRecord(
+                self._topic, PIPELINE_NAME, progress_json
+            )
+            self._producer.send(record)
+            return True
+        except Exception:  # noqa: BLE001
+            LOG.warning("could not publish a progress event", exc_info=True)
+            return False
+
+    def onQueryStarted(self, event):
+        LOG.info("query started: id=%s run=%s", event.id, event.runId)
+
+    def onQueryProgress(self, event):
+        if event.progress.name == QUERY_NAME:
+            self.publish(event.progress.json)
+
+    def onQueryIdle(self, event):
+        pass
+
+    def onQueryTerminated(self, event):
+        LOG.info("query terminated: id=%s", event.id)
+
+    def close(self):
+        """Flushes and closes the producer."""
+        if self._producer is not None:
+            try:
+                self._producer.flush()
+                self._producer.close()
+            except Exception:  # noqa: BLE001
+                LOG.warning("could not close the progress producer", exc_info=True)
+            self._producer = None
+
+
+def create_spark():
+    """The Spark session, with the settings this pipeline needs."""
+    builder = SparkSession.builder.appName(PIPELINE_NAME)
+    for key, value in SPARK_CONF.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def stop_gracefully(query):
+    """Lets the running micro-batch finish (up to the stop timeout), then stops the query."""
+    deadline = time.monotonic() + float(SETTINGS["stop_timeout_seconds"])
+    while query.isActive and query.status.get("isTriggerActive") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    query.stop()
+
+
+def main():
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+
+    def request_stop(signum, _frame):
+        LOG.info("signal %s: stopping after the running micro-batch", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    spark = create_spark()
+    publisher = ProgressPublisher(spark)
+    spark.streams.addListener(publisher)
+    query = start_query(transform(spark, read_source(spark)))
+    failure = None
+    try:
+        while query.isActive and not stop.is_set():
+            query.awaitTermination(5)
+    except Exception as error:  # noqa: BLE001 - reported below, exit code 1
+        failure = error
+    if query.isActive:
+        stop_gracefully(query)
+    spark.streams.removeListener(publisher)
+    publisher.close()
+    spark.stop()
+    if failure is not None:
+        LOG.error("the query failed: %s", failure)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

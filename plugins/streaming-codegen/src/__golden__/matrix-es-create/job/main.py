@@ -1,0 +1,372 @@
+# Generated from pipeline.yaml by the streaming platform: change the spec and render
+# again rather than editing this file.
+"""The PySpark Structured Streaming job of one pipeline (see pipeline.yaml)."""
+
+import base64
+import datetime
+import decimal
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+from pyspark.sql.streaming import StreamingQueryListener
+
+PIPELINE_NAME = "matrix-es-create"
+QUERY_NAME = PIPELINE_NAME
+JOB_DIR = os.path.dirname(os.path.abspath(__file__))
+LOG = logging.getLogger(PIPELINE_NAME)
+
+
+def setting(name, default):
+    """The environment variable `name` when set and not empty, else the spec's value."""
+    value = os.environ.get(name, "")
+    return value if value != "" else default
+
+
+# Every setting: environment variable, else the value of the spec.
+SETTINGS = {
+    "bootstrap_servers": setting("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+    "source_topic": setting("PIPELINE_SOURCE_TOPIC", "matrix-logs"),
+    "starting_offsets": setting("PIPELINE_STARTING_OFFSETS", "latest"),
+    "max_offsets_per_trigger": setting("PIPELINE_MAX_OFFSETS_PER_TRIGGER", None),
+    "fail_on_data_loss": setting("PIPELINE_FAIL_ON_DATA_LOSS", "true"),
+    "checkpoint": setting("PIPELINE_CHECKPOINT", "/checkpoints/matrix-es-create"),
+    "elasticsearch_nodes": setting("ELASTICSEARCH_NODES", "http://localhost:9200"),
+    "sink_index": setting("PIPELINE_SINK_INDEX", "matrix-logs"),
+    "trigger": setting("PIPELINE_TRIGGER", None),
+    "progress_topic": setting("STREAMING_PROGRESS_TOPIC", "streaming.progress"),
+    "progress_bootstrap_servers": setting("STREAMING_PROGRESS_BOOTSTRAP_SERVERS", None),
+    "stop_timeout_seconds": setting("PIPELINE_STOP_TIMEOUT_SECONDS", "60"),
+}
+
+SPARK_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.streaming.metricsEnabled": "true",
+}
+
+
+# Kafka client settings taken from the environment only (secrets never live in files).
+KAFKA_SECURITY_ENV = (
+    ("KAFKA_SECURITY_PROTOCOL", "security.protocol"),
+    ("KAFKA_SASL_MECHANISM", "sasl.mechanism"),
+    ("KAFKA_SASL_JAAS_CONFIG", "sasl.jaas.config"),
+    ("KAFKA_SSL_TRUSTSTORE_LOCATION", "ssl.truststore.location"),
+    ("KAFKA_SSL_TRUSTSTORE_PASSWORD", "ssl.truststore.password"),
+)
+
+
+def kafka_client_config(bootstrap_servers):
+    """Kafka client properties: the servers plus security settings from the environment."""
+    config = {"bootstrap.servers": bootstrap_servers}
+    for env_name, key in KAFKA_SECURITY_ENV:
+        if os.environ.get(env_name):
+            config[key] = os.environ[env_name]
+    return config
+
+
+def kafka_options(bootstrap_servers):
+    """The same properties as options of Spark's Kafka source and sink."""
+    return {"kafka." + key: value for key, value in kafka_client_config(bootstrap_servers).items()}
+
+
+def with_trigger(writer):
+    """Applies the micro-batch trigger of the settings."""
+    trigger = SETTINGS["trigger"]
+    if trigger == "available_now":
+        return writer.trigger(availableNow=True)
+    if trigger:
+        return writer.trigger(processingTime=trigger)
+    return writer
+
+
+# The row schema, from the fields of the spec.
+ROW_SCHEMA = T.StructType(
+  [
+    T.StructField("message", T.StringType(), True),
+    T.StructField("ts", T.TimestampType(), True),
+  ]
+)
+
+
+def read_schema(schema):
+    """The schema to parse with (top-level timestamps and dates read as text) and those columns."""
+    times = [f for f in schema.fields if isinstance(f.dataType, (T.TimestampType, T.DateType))]
+    read = T.StructType(
+        [
+            T.StructField(f.name, T.StringType(), True) if f in times else f
+            for f in schema.fields
+        ]
+    )
+    return read, times
+
+
+def parse_time(column, data_type):
+    """ISO text, or epoch numbers (seconds, milliseconds or microseconds by magnitude; days for dates)."""
+    text = F.trim(column)
+    number = text.cast("double")
+    is_number = text.rlike("^-?[0-9]+(\\.[0-9]+)?$")
+    if isinstance(data_type, T.DateType):
+        return F.when(is_number, F.date_from_unix_date(number.cast("int"))).otherwise(F.to_date(text))
+    micros = (
+        F.when(F.abs(number) >= 1e14, number)
+        .when(F.abs(number) >= 1e11, number * 1000)
+        .otherwise(number * 1000000)
+    )
+    return F.when(is_number, F.timestamp_micros(micros.cast("long"))).otherwise(F.to_timestamp(text))
+
+
+def convert_times(df, times):
+    """Turns the text read for timestamp and date columns into their types."""
+    return df.withColumns({f.name: parse_time(F.col(f.name), f.dataType) for f in times})
+
+
+def read_kafka(spark):
+    """The Kafka records of the source topic (one consumer identity per pipeline)."""
+    reader = (
+        spark.readStream.format("kafka")
+        .options(**kafka_options(SETTINGS["bootstrap_servers"]))
+        .option("subscribe", SETTINGS["source_topic"])
+        .option("startingOffsets", SETTINGS["starting_offsets"])
+        .option("failOnDataLoss", SETTINGS["fail_on_data_loss"])
+        .option("groupIdPrefix", "spark-pipeline-" + PIPELINE_NAME)
+    )
+    if SETTINGS["max_offsets_per_trigger"]:
+        reader = reader.option("maxOffsetsPerTrigger", SETTINGS["max_offsets_per_trigger"])
+    return reader.load()
+
+
+def read_source(spark):
+    """The source stream: JSON records parsed with the row schema."""
+    schema, times = read_schema(ROW_SCHEMA)
+    parsed = (
+        read_kafka(spark)
+        .where(F.col("value").isNotNull())
+        .select(F.from_json(F.col("value").cast("string"), schema).alias("data"))
+        .select("data.*")
+    )
+    return convert_times(parsed, times)
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    return df
+
+
+ID_COLUMN = None
+WRITE_OPERATION = "create"
+BULK_DOCUMENTS = 1000
+
+
+def json_value(value):
+    """JSON for values json.dumps does not know (timestamps as ISO-8601)."""
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    return str(value)
+
+
+def elasticsearch_headers():
+    """Request headers, with credentials from the environment only."""
+    headers = {"Content-Type": "application/x-ndjson"}
+    if os.environ.get("ELASTICSEARCH_API_KEY"):
+        headers["Authorization"] = "ApiKey " + os.environ["ELASTICSEARCH_API_KEY"]
+    elif os.environ.get("ELASTICSEARCH_USERNAME"):
+        token = os.environ["ELASTICSEARCH_USERNAME"] + ":" + os.environ.get("ELASTICSEARCH_PASSWORD", "")
+        headers["Authorization"] = "Basic " + base64.b64encode(token.encode("utf-8")).decode("ascii")
+    return headers
+
+
+def post_bulk(lines):
+    """Sends one bulk request to the first node that answers; fails on rejected documents."""
+    body = ("\n".join(lines) + "\n").encode("utf-8")
+    last_error = None
+    for node in SETTINGS["elasticsearch_nodes"].split(","):
+        request = urllib.request.Request(
+            node.strip().rstrip("/") + "/_bulk", data=body, headers=elasticsearch_headers(), method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                result = json.loads(response.read())
+        except urllib.error.URLError as error:
+            last_error = error
+            continue
+        if result.get("errors"):
+            failed = [next(iter(item.values())) for item in result.get("items", [])]
+            failed = [item for item in failed if item.get("error") and item.get("status") != 409]
+            if failed:
+                raise RuntimeError(
+                    "%d documents rejected by Elasticsearch, first: %s"
+                    % (len(failed), failed[0]["error"].get("type"))
+                )
+        return
+    raise RuntimeError("no Elasticsearch node answered") from last_error
+
+
+def send_partition(rows):
+    """Indexes the rows of one partition in bulk requests."""
+    lines = []
+    for row in rows:
+        document = row.asDict(recursive=True)
+        action = {"_index": SETTINGS["sink_index"]}
+        if ID_COLUMN is not None and document.get(ID_COLUMN) is not None:
+            action["_id"] = str(document[ID_COLUMN])
+        if WRITE_OPERATION == "upsert" and "_id" in action:
+            lines.append(json.dumps({"update": action}))
+            lines.append(json.dumps({"doc": document, "doc_as_upsert": True}, default=json_value))
+        else:
+            lines.append(json.dumps({"index" if "_id" in action else "create": action}))
+            lines.append(json.dumps(document, default=json_value))
+        if len(lines) >= 2 * BULK_DOCUMENTS:
+            post_bulk(lines)
+            lines = []
+    if lines:
+        post_bulk(lines)
+
+
+def index_batch(batch_df, batch_id):
+    """Indexes one micro-batch; with an id column a retried batch overwrites the same documents."""
+    batch_df.foreachPartition(send_partition)
+
+
+def start_query(df):
+    """Streams into the Elasticsearch index."""
+    writer = (
+        df.writeStream.outputMode("append")
+        .option("checkpointLocation", SETTINGS["checkpoint"])
+        .queryName(QUERY_NAME)
+        .foreachBatch(index_batch)
+    )
+    return with_trigger(writer).start()
+
+
+class ProgressPublisher(StreamingQueryListener):
+    """Publishes every StreamingQueryProgress (JSON) to the progress topic, keyed by pipeline.
+
+    Uses the Kafka producer of the JVM (the Kafka connector's kafka-clients), so the job
+    needs no Python Kafka client. Publishing never fails the query: errors are logged.
+    """
+
+    def __init__(self, spark):
+        super().__init__()
+        self._topic = SETTINGS["progress_topic"]
+        self._producer = None
+        self._jvm = spark.sparkContext._jvm
+        servers = SETTINGS["progress_bootstrap_servers"] or SETTINGS["bootstrap_servers"]
+        properties = self._jvm.java.util.Properties()
+        config = kafka_client_config(servers)
+        config.update(
+            {
+                "key.serializer": "org.apache.kafka.common.serialization.StringSerializer",
+                "value.serializer": "org.apache.kafka.common.serialization.StringSerializer",
+                "client.id": "spark-pipeline-" + PIPELINE_NAME + "-progress",
+                "acks": "1",
+                "linger.ms": "50",
+                "max.block.ms": "10000",
+            }
+        )
+        for key, value in config.items():
+            properties.setProperty(key, value)
+        try:
+            self._producer = self._jvm.org.apache.kafka.clients.producer.KafkaProducer(properties)
+        except Exception:  # noqa: BLE001 - the pipeline runs on without progress events
+            LOG.warning("progress events disabled: cannot create a Kafka producer", exc_info=True)
+
+    def publish(self, progress_json):
+        """Sends one progress event; returns whether it was handed to the producer."""
+        if self._producer is None:
+            return False
+        try:
+            record = self._jvm.org.apache.kafka.clients.producer.ProducerRecord(
+                self._topic, PIPELINE_NAME, progress_json
+            )
+            self._producer.send(record)
+            return True
+        except Exception:  # noqa: BLE001
+            LOG.warning("could not publish a progress event", exc_info=True)
+            return False
+
+    def onQueryStarted(self, event):
+        LOG.info("query started: id=%s run=%s", event.id, event.runId)
+
+    def onQueryProgress(self, event):
+        if event.progress.name == QUERY_NAME:
+            self.publish(event.progress.json)
+
+    def onQueryIdle(self, event):
+        pass
+
+    def onQueryTerminated(self, event):
+        LOG.info("query terminated: id=%s", event.id)
+
+    def close(self):
+        """Flushes and closes the producer."""
+        if self._producer is not None:
+            try:
+                self._producer.flush()
+                self._producer.close()
+            except Exception:  # noqa: BLE001
+                LOG.warning("could not close the progress producer", exc_info=True)
+            self._producer = None
+
+
+def create_spark():
+    """The Spark session, with the settings this pipeline needs."""
+    builder = SparkSession.builder.appName(PIPELINE_NAME)
+    for key, value in SPARK_CONF.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def stop_gracefully(query):
+    """Lets the running micro-batch finish (up to the stop timeout), then stops the query."""
+    deadline = time.monotonic() + float(SETTINGS["stop_timeout_seconds"])
+    while query.isActive and query.status.get("isTriggerActive") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    query.stop()
+
+
+def main():
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+
+    def request_stop(signum, _frame):
+        LOG.info("signal %s: stopping after the running micro-batch", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    spark = create_spark()
+    publisher = ProgressPublisher(spark)
+    spark.streams.addListener(publisher)
+    query = start_query(transform(spark, read_source(spark)))
+    failure = None
+    try:
+        while query.isActive and not stop.is_set():
+            query.awaitTermination(5)
+    except Exception as error:  # noqa: BLE001 - reported below, exit code 1
+        failure = error
+    if query.isActive:
+        stop_gracefully(query)
+    spark.streams.removeListener(publisher)
+    publisher.close()
+    spark.stop()
+    if failure is not None:
+        LOG.error("the query failed: %s", failure)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+/**
+ * Fixed parts of the generated job: Python code that contains no text from
+ * the spec. The spec's values reach the job only as literals in the
+ * generated constants (see renderJob).
+ */
+
+export const PY_SETTING = `def setting(name, default):
+    """The environment variable \`name\` when set and not empty, else the spec's value."""
+    value = os.environ.get(name, "")
+    return value if value != "" else default`;
+
+export const PY_KAFKA = `# Kafka client settings taken from the environment only (secrets never live in files).
+KAFKA_SECURITY_ENV = (
+    ("KAFKA_SECURITY_PROTOCOL", "security.protocol"),
+    ("KAFKA_SASL_MECHANISM", "sasl.mechanism"),
+    ("KAFKA_SASL_JAAS_CONFIG", "sasl.jaas.config"),
+    ("KAFKA_SSL_TRUSTSTORE_LOCATION", "ssl.truststore.location"),
+    ("KAFKA_SSL_TRUSTSTORE_PASSWORD", "ssl.truststore.password"),
+)
+
+
+def kafka_client_config(bootstrap_servers):
+    """Kafka client properties: the servers plus security settings from the environment."""
+    config = {"bootstrap.servers": bootstrap_servers}
+    for env_name, key in KAFKA_SECURITY_ENV:
+        if os.environ.get(env_name):
+            config[key] = os.environ[env_name]
+    return config
+
+
+def kafka_options(bootstrap_servers):
+    """The same properties as options of Spark's Kafka source and sink."""
+    return {"kafka." + key: value for key, value in kafka_client_config(bootstrap_servers).items()}`;
+
+export const PY_TRIGGER = `def with_trigger(writer):
+    """Applies the micro-batch trigger of the settings."""
+    trigger = SETTINGS["trigger"]
+    if trigger == "available_now":
+        return writer.trigger(availableNow=True)
+    if trigger:
+        return writer.trigger(processingTime=trigger)
+    return writer`;
+
+export const PY_SCHEMA_FILE = `def read_schema_file(path):
+    """The text of a schema file; relative paths are from the repository root."""
+    if not os.path.isabs(path):
+        path = os.path.join(JOB_DIR, os.pardir, path)
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()`;
+
+export const PY_AVRO_SCHEMA = `AVRO_PRIMITIVES = {
+    "string": T.StringType(),
+    "int": T.IntegerType(),
+    "long": T.LongType(),
+    "float": T.FloatType(),
+    "double": T.DoubleType(),
+    "boolean": T.BooleanType(),
+    "bytes": T.BinaryType(),
+    "fixed": T.BinaryType(),
+    "enum": T.StringType(),
+}
+AVRO_TIMESTAMPS = ("timestamp-millis", "timestamp-micros", "local-timestamp-millis", "local-timestamp-micros")
+
+
+def avro_to_spark(avro_type):
+    """The Spark type of an Avro type (as JSON payloads carry it)."""
+    if isinstance(avro_type, list):
+        others = [t for t in avro_type if t != "null"]
+        return avro_to_spark(others[0]) if len(others) == 1 else T.StringType()
+    if isinstance(avro_type, dict):
+        logical = avro_type.get("logicalType")
+        if logical in AVRO_TIMESTAMPS:
+            return T.TimestampType()
+        if logical == "date":
+            return T.DateType()
+        kind = avro_type.get("type")
+        if kind == "record":
+            return T.StructType(
+                [T.StructField(f["name"], avro_to_spark(f["type"]), True) for f in avro_type.get("fields", [])]
+            )
+        if kind == "array":
+            return T.ArrayType(avro_to_spark(avro_type.get("items")))
+        if kind == "map":
+            return T.MapType(T.StringType(), avro_to_spark(avro_type.get("values")))
+        return avro_to_spark(kind)
+    return AVRO_PRIMITIVES.get(avro_type, T.StringType())
+
+
+def load_schema(path):
+    """The row schema of an Avro schema file (.avsc)."""
+    return avro_to_spark(json.loads(read_schema_file(path)))`;
+
+export const PY_JSON_SCHEMA = `JSON_SCHEMA_TYPES = {
+    "integer": T.LongType(),
+    "number": T.DoubleType(),
+    "boolean": T.BooleanType(),
+}
+JSON_SCHEMA_FORMATS = {"date-time": T.TimestampType(), "date": T.DateType()}
+
+
+def json_schema_to_spark(node):
+    """The Spark type of a JSON Schema node."""
+    kind = node.get("type")
+    if isinstance(kind, list):
+        others = [k for k in kind if k != "null"]
+        kind = others[0] if len(others) == 1 else "string"
+    if kind == "object":
+        return T.StructType(
+            [T.StructField(name, json_schema_to_spark(child), True) for name, child in node.get("properties", {}).items()]
+        )
+    if kind == "array":
+        return T.ArrayType(json_schema_to_spark(node.get("items", {})))
+    if kind == "string":
+        return JSON_SCHEMA_FORMATS.get(node.get("format"), T.StringType())
+    return JSON_SCHEMA_TYPES.get(kind, T.StringType())
+
+
+def load_schema(path):
+    """The row schema of a JSON Schema file."""
+    return json_schema_to_spark(json.loads(read_schema_file(path)))`;
+
+export const PY_TIMES = `def read_schema(schema):
+    """The schema to parse with (top-level timestamps and dates read as text) and those columns."""
+    times = [f for f in schema.fields if isinstance(f.dataType, (T.TimestampType, T.DateType))]
+    read = T.StructType(
+        [
+            T.StructField(f.name, T.StringType(), True) if f in times else f
+            for f in schema.fields
+        ]
+    )
+    return read, times
+
+
+def parse_time(column, data_type):
+    """ISO text, or epoch numbers (seconds, milliseconds or microseconds by magnitude; days for dates)."""
+    text = F.trim(column)
+    number = text.cast("double")
+    is_number = text.rlike("^-?[0-9]+(\\\\.[0-9]+)?$")
+    if isinstance(data_type, T.DateType):
+        return F.when(is_number, F.date_from_unix_date(number.cast("int"))).otherwise(F.to_date(text))
+    micros = (
+        F.when(F.abs(number) >= 1e14, number)
+        .when(F.abs(number) >= 1e11, number * 1000)
+        .otherwise(number * 1000000)
+    )
+    return F.when(is_number, F.timestamp_micros(micros.cast("long"))).otherwise(F.to_timestamp(text))
+
+
+def convert_times(df, times):
+    """Turns the text read for timestamp and date columns into their types."""
+    return df.withColumns({f.name: parse_time(F.col(f.name), f.dataType) for f in times})`;
+
+export const PY_PROGRESS = `class ProgressPublisher(StreamingQueryListener):
+    """Publishes every StreamingQueryProgress (JSON) to the progress topic, keyed by pipeline.
+
+    Uses the Kafka producer of the JVM (the Kafka connector's kafka-clients), so the job
+    needs no Python Kafka client. Publishing never fails the query: errors are logged.
+    """
+
+    def __init__(self, spark):
+        super().__init__()
+        self._topic = SETTINGS["progress_topic"]
+        self._producer = None
+        self._jvm = spark.sparkContext._jvm
+        servers = SETTINGS["progress_bootstrap_servers"] or SETTINGS["bootstrap_servers"]
+        properties = self._jvm.java.util.Properties()
+        config = kafka_client_config(servers)
+        config.update(
+            {
+                "key.serializer": "org.apache.kafka.common.serialization.StringSerializer",
+                "value.serializer": "org.apache.kafka.common.serialization.StringSerializer",
+                "client.id": "spark-pipeline-" + PIPELINE_NAME + "-progress",
+                "acks": "1",
+                "linger.ms": "50",
+                "max.block.ms": "10000",
+            }
+        )
+        for key, value in config.items():
+            properties.setProperty(key, value)
+        try:
+            self._producer = self._jvm.org.apache.kafka.clients.producer.KafkaProducer(properties)
+        except Exception:  # noqa: BLE001 - the pipeline runs on without progress events
+            LOG.warning("progress events disabled: cannot create a Kafka producer", exc_info=True)
+
+    def publish(self, progress_json):
+        """Sends one progress event; returns whether it was handed to the producer."""
+        if self._producer is None:
+            return False
+        try:
+            record = self._jvm.org.apache.kafka.clients.producer.ProducerRecord(
+                self._topic, PIPELINE_NAME, progress_json
+            )
+            self._producer.send(record)
+            return True
+        except Exception:  # noqa: BLE001
+            LOG.warning("could not publish a progress event", exc_info=True)
+            return False
+
+    def onQueryStarted(self, event):
+        LOG.info("query started: id=%s run=%s", event.id, event.runId)
+
+    def onQueryProgress(self, event):
+        if event.progress.name == QUERY_NAME:
+            self.publish(event.progress.json)
+
+    def onQueryIdle(self, event):
+        pass
+
+    def onQueryTerminated(self, event):
+        LOG.info("query terminated: id=%s", event.id)
+
+    def close(self):
+        """Flushes and closes the producer."""
+        if self._producer is not None:
+            try:
+                self._producer.flush()
+                self._producer.close()
+            except Exception:  # noqa: BLE001
+                LOG.warning("could not close the progress producer", exc_info=True)
+            self._producer = None`;
+
+export const PY_MAIN = `def create_spark():
+    """The Spark session, with the settings this pipeline needs."""
+    builder = SparkSession.builder.appName(PIPELINE_NAME)
+    for key, value in SPARK_CONF.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def stop_gracefully(query):
+    """Lets the running micro-batch finish (up to the stop timeout), then stops the query."""
+    deadline = time.monotonic() + float(SETTINGS["stop_timeout_seconds"])
+    while query.isActive and query.status.get("isTriggerActive") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    query.stop()
+
+
+def main():
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+
+    def request_stop(signum, _frame):
+        LOG.info("signal %s: stopping after the running micro-batch", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    spark = create_spark()
+    publisher = ProgressPublisher(spark)
+    spark.streams.addListener(publisher)
+    query = start_query(transform(spark, read_source(spark)))
+    failure = None
+    try:
+        while query.isActive and not stop.is_set():
+            query.awaitTermination(5)
+    except Exception as error:  # noqa: BLE001 - reported below, exit code 1
+        failure = error
+    if query.isActive:
+        stop_gracefully(query)
+    spark.streams.removeListener(publisher)
+    publisher.close()
+    spark.stop()
+    if failure is not None:
+        LOG.error("the query failed: %s", failure)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())`;

@@ -1,0 +1,26 @@
+import { PipelineSpec } from '@internal/plugin-streaming-common';
+
+/** The label value of an owner reference: `group:default/team-a` -> `team-a`. */
+function ownerLabel(owner: string | undefined): string {
+  return (owner ?? 'unknown').split(/[:/]/).pop()!.slice(0, 63);
+}
+
+/**
+ * Labels on every Kubernetes object and pod of a pipeline: they name it,
+ * link it to its catalog entity and let cost be attributed (owner, system).
+ */
+export function pipelineLabels(
+  spec: PipelineSpec,
+  component = 'streaming-job',
+): Record<string, string> {
+  const { pipeline } = spec;
+  return {
+    'app.kubernetes.io/name': pipeline.name,
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/part-of': pipeline.system ?? 'streaming-pipelines',
+    'app.kubernetes.io/managed-by': 'streaming-platform',
+    'backstage.io/kubernetes-id': pipeline.name,
+    'streaming-platform.dev/pipeline': pipeline.name,
+    'streaming-platform.dev/owner': ownerLabel(pipeline.owner),
+  };
+}

@@ -1,0 +1,131 @@
+import {
+  DEFAULT_ALERT_ON_LAG_MESSAGES,
+  PipelineSpec,
+  parseDuration,
+} from '@internal/plugin-streaming-common';
+import { ResolvedRenderOptions } from '../RenderOptions';
+import { pipelineLabels } from './labels';
+
+/**
+ * Metrics the alerts are written against. The streaming backend exports
+ * them per pipeline (label `pipeline`), from the same lag and progress data
+ * the pipeline page shows.
+ *
+ * @public
+ */
+export const PIPELINE_METRICS = {
+  lagMessages: 'streaming_pipeline_lag_messages',
+  lagSeconds: 'streaming_pipeline_lag_seconds',
+  lastBatchTimestamp: 'streaming_pipeline_last_batch_timestamp_seconds',
+} as const;
+
+/** A PromQL string literal. */
+function promString(value: string): string {
+  return JSON.stringify(value);
+}
+
+const alertName = (name: string, suffix: string) =>
+  `${name
+    .split('-')
+    .map(p => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('')}${suffix}`;
+
+/**
+ * The pipeline's `PrometheusRule`: lag in messages and seconds (warning at
+ * half the threshold, critical above it, as on the pipeline page) and no
+ * micro-batches for too long.
+ *
+ * @public
+ */
+export function prometheusRule(
+  spec: PipelineSpec,
+  options: ResolvedRenderOptions,
+): Record<string, unknown> {
+  const { pipeline } = spec;
+  const monitoring = pipeline.monitoring;
+  const selector = `{pipeline=${promString(pipeline.name)}}`;
+  const runbook = (section: string) =>
+    options.techdocsBaseUrl
+      ? {
+          runbook_url: `${options.techdocsBaseUrl.replace(
+            /\/+$/,
+            '',
+          )}/runbook/#${section}`,
+        }
+      : {};
+  const labels = (severity: string) => ({
+    severity,
+    pipeline: pipeline.name,
+    ...(monitoring?.alert_channel ? { channel: monitoring.alert_channel } : {}),
+  });
+  const thresholds: Array<{
+    suffix: string;
+    metric: string;
+    threshold: number;
+    unit: string;
+  }> = [
+    {
+      suffix: 'LagMessages',
+      metric: PIPELINE_METRICS.lagMessages,
+      threshold:
+        monitoring?.alert_on_lag_messages ?? DEFAULT_ALERT_ON_LAG_MESSAGES,
+      unit: 'messages',
+    },
+  ];
+  if (monitoring?.alert_on_lag !== undefined) {
+    thresholds.push({
+      suffix: 'LagSeconds',
+      metric: PIPELINE_METRICS.lagSeconds,
+      threshold: monitoring.alert_on_lag,
+      unit: 'seconds',
+    });
+  }
+  const rules: Array<Record<string, unknown>> = [];
+  for (const t of thresholds) {
+    for (const [severity, value] of [
+      ['warning', t.threshold / 2],
+      ['critical', t.threshold],
+    ] as const) {
+      rules.push({
+        alert: alertName(pipeline.name, t.suffix),
+        expr: `max(${t.metric}${selector}) > ${value}`,
+        for: '5m',
+        labels: labels(severity),
+        annotations: {
+          summary: `Consumer lag of ${pipeline.name} above ${value} ${t.unit}`,
+          description: `The pipeline has been more than ${value} ${t.unit} behind its source for 5 minutes (threshold ${t.threshold}).`,
+          ...runbook('lag'),
+        },
+      });
+    }
+  }
+  const triggerSeconds =
+    pipeline.trigger && pipeline.trigger !== 'available_now'
+      ? parseDuration(pipeline.trigger)!.ms / 1000
+      : 0;
+  const staleSeconds = Math.max(300, Math.ceil(triggerSeconds * 10));
+  rules.push({
+    alert: alertName(pipeline.name, 'Stale'),
+    expr: `time() - max(${PIPELINE_METRICS.lastBatchTimestamp}${selector}) > ${staleSeconds}`,
+    for: '5m',
+    labels: labels('critical'),
+    annotations: {
+      summary: `No micro-batch of ${pipeline.name} for ${staleSeconds} seconds`,
+      description:
+        'The query has not reported progress: it may be stopped, failing or stuck.',
+      ...runbook('stale'),
+    },
+  });
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: {
+      name: `${pipeline.name}-alerts`,
+      namespace: options.namespace,
+      labels: pipelineLabels(spec, 'alerts'),
+    },
+    spec: {
+      groups: [{ name: `streaming-pipeline-${pipeline.name}`, rules }],
+    },
+  };
+}

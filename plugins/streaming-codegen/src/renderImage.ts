@@ -1,0 +1,102 @@
+import { PipelineSpec } from '@internal/plugin-streaming-common';
+import { usesDelta } from './job/renderJob';
+import { IMAGE_APP_DIR } from './manifests/renderSparkApplication';
+import { DELTA_VERSION, ResolvedRenderOptions } from './RenderOptions';
+
+const SCALA_VERSION = '2.13';
+/** kafka-clients and commons-pool2 versions of Spark 4.0's Kafka connector. */
+const KAFKA_CLIENTS_VERSION = '3.9.0';
+const COMMONS_POOL_VERSION = '2.12.0';
+
+/** Maven coordinates of the connector jars the job needs. */
+export function connectorJars(
+  spec: PipelineSpec,
+  sparkVersion: string,
+): string[] {
+  const { source, sink } = spec.pipeline;
+  const jars = [
+    // The progress events go to Kafka: every job needs the Kafka connector.
+    `org.apache.spark:spark-sql-kafka-0-10_${SCALA_VERSION}:${sparkVersion}`,
+    `org.apache.spark:spark-token-provider-kafka-0-10_${SCALA_VERSION}:${sparkVersion}`,
+    `org.apache.kafka:kafka-clients:${KAFKA_CLIENTS_VERSION}`,
+    `org.apache.commons:commons-pool2:${COMMONS_POOL_VERSION}`,
+  ];
+  if (source.type === 'kafka' && source.format === 'avro') {
+    jars.push(`org.apache.spark:spark-avro_${SCALA_VERSION}:${sparkVersion}`);
+  }
+  if (usesDelta(spec) || sink.type === 'delta') {
+    jars.push(
+      `io.delta:delta-spark_${SCALA_VERSION}:${DELTA_VERSION}`,
+      `io.delta:delta-storage:${DELTA_VERSION}`,
+    );
+  }
+  return jars;
+}
+
+/** The path of a jar in a Maven repository. */
+function mavenPath(coordinates: string): string {
+  const [group, artifact, version] = coordinates.split(':');
+  return `${group.replace(
+    /\./g,
+    '/',
+  )}/${artifact}/${version}/${artifact}-${version}.jar`;
+}
+
+/**
+ * `requirements.txt`: the Python packages of the job (PySpark itself comes
+ * with the Spark image; it is listed for local runs and tests).
+ */
+export function renderRequirements(
+  spec: PipelineSpec,
+  options: ResolvedRenderOptions,
+): string {
+  const lines = [`pyspark==${options.sparkVersion}`];
+  if (usesDelta(spec)) {
+    lines.push(`delta-spark==${DELTA_VERSION}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The Dockerfile of the job's image: the Spark image, the connector jars
+ * from the company's Maven repository (build argument), the job and its
+ * schema file.
+ */
+export function renderDockerfile(
+  spec: PipelineSpec,
+  options: ResolvedRenderOptions,
+): string {
+  const { source } = spec.pipeline;
+  const schema =
+    source.type !== 'delta' && source.schema
+      ? source.schema.replace(/^\.\//, '')
+      : undefined;
+  const jars = connectorJars(spec, options.sparkVersion).map(mavenPath);
+  return [
+    '# Generated from pipeline.yaml by the streaming platform.',
+    '# Build: docker build --build-arg MAVEN_REPOSITORY=<URL of your Maven repository> .',
+    `ARG SPARK_IMAGE=apache/spark:${options.sparkVersion}-python3`,
+    'FROM ${SPARK_IMAGE}',
+    'ARG MAVEN_REPOSITORY',
+    'USER root',
+    '# Connector jars (Kafka, Delta), fetched by path from the Maven repository.',
+    'RUN test -n "${MAVEN_REPOSITORY}" || { echo "set --build-arg MAVEN_REPOSITORY" >&2; exit 1; } \\',
+    '    && cd /opt/spark/jars \\',
+    `    && for jar in ${jars.join(' ')}; do \\`,
+    '         python3 -c "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])" \\',
+    '           "${MAVEN_REPOSITORY%/}/$jar" "$(basename "$jar")"; \\',
+    '       done',
+    `COPY ["requirements.txt", "${IMAGE_APP_DIR}/requirements.txt"]`,
+    `RUN grep -v '^pyspark==' ${IMAGE_APP_DIR}/requirements.txt > /tmp/requirements.txt \\`,
+    '    && pip3 install --no-cache-dir --no-deps -r /tmp/requirements.txt',
+    `COPY ["job/", "${IMAGE_APP_DIR}/job/"]`,
+    ...(schema
+      ? [`COPY ${JSON.stringify([schema, `${IMAGE_APP_DIR}/${schema}`])}`]
+      : []),
+    '# SIGTERM reaches the Python job too, which then stops after the running micro-batch.',
+    'ENV TINI_KILL_PROCESS_GROUP=1',
+    `WORKDIR ${IMAGE_APP_DIR}`,
+    'USER spark',
+    '',
+  ].join('\n');
+}
