@@ -56,14 +56,32 @@ const expectedEntities: Record<string, string | undefined> = {
 /** [upstream, downstream]: downstream dependsOn upstream. */
 const expectedLineage: Array<[string, string]> = [
   ['resource:default/topic.local.events', 'component:default/user-events'],
-  ['component:default/user-events', 'resource:default/delta.data.delta.event_summary'],
+  [
+    'component:default/user-events',
+    'resource:default/delta.data.delta.event_summary',
+  ],
   ['resource:default/topic.local.orders', 'component:default/order-stream'],
-  ['component:default/order-stream', 'resource:default/delta.data.delta.order_facts'],
+  [
+    'component:default/order-stream',
+    'resource:default/delta.data.delta.order_facts',
+  ],
   ['resource:default/topic.local.clicks', 'component:default/clickstream'],
-  ['component:default/clickstream', 'resource:default/delta.data.delta.click_agg'],
-  ['resource:default/db.accounts.public.users', 'resource:default/topic.local.dbserver1.public.users'],
-  ['resource:default/topic.local.dbserver1.public.users', 'component:default/cdc-postgres-users'],
-  ['component:default/cdc-postgres-users', 'resource:default/delta.data.delta.users_cdc'],
+  [
+    'component:default/clickstream',
+    'resource:default/delta.data.delta.click_agg',
+  ],
+  [
+    'resource:default/db.accounts.public.users',
+    'resource:default/topic.local.dbserver1.public.users',
+  ],
+  [
+    'resource:default/topic.local.dbserver1.public.users',
+    'component:default/cdc-postgres-users',
+  ],
+  [
+    'component:default/cdc-postgres-users',
+    'resource:default/delta.data.delta.users_cdc',
+  ],
   ['resource:default/topic.local.app-logs', 'component:default/log-analytics'],
   ['component:default/log-analytics', 'resource:default/es.app-logs-errors'],
 ];
@@ -100,6 +118,9 @@ function lineageRelations(entities: Entity[]): string[] {
     .sort();
 }
 
+// The real catalog backend starts and ingests in each suite; generous on a busy 2-core machine.
+jest.setTimeout(180_000);
+
 describe('catalogModuleStreaming with the real catalog on SQLite', () => {
   let catalog: CatalogTestBackend;
   let entities: Entity[];
@@ -116,7 +137,8 @@ describe('catalogModuleStreaming with the real catalog on SQLite', () => {
       // Stitched: every relation both ways, on both ends.
       const relations = lineageRelations(all);
       return complete &&
-        relations.length === expectedLineage.length * 2 + expectedApis.length * 2
+        relations.length ===
+          expectedLineage.length * 2 + expectedApis.length * 2
         ? all
         : undefined;
     });
@@ -155,7 +177,9 @@ describe('catalogModuleStreaming with the real catalog on SQLite', () => {
 
   it('keeps physical names in annotations and owner/system from the pipeline', () => {
     const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
-    const cdcTopic = byRef.get('resource:default/topic.local.dbserver1.public.users')!;
+    const cdcTopic = byRef.get(
+      'resource:default/topic.local.dbserver1.public.users',
+    )!;
     expect(cdcTopic.metadata.annotations).toMatchObject({
       [ANNOTATION_KAFKA_TOPIC]: 'dbserver1.public.users',
       [ANNOTATION_KAFKA_CLUSTER]: 'local',
@@ -241,6 +265,17 @@ describe('catalogModuleStreaming with the real catalog on SQLite', () => {
       },
     ]);
     expect(graph.truncated).toBe(false);
+  });
+
+  it('answers "who reads this topic" with one catalog query', async () => {
+    const { items } = await catalog.request<{ items: Entity[] }>(
+      `/entities/by-query?filter=${encodeURIComponent(
+        'relations.dependsOn=resource:default/topic.local.events',
+      )}`,
+    );
+    expect(items.map(e => stringifyEntityRef(e))).toEqual([
+      'component:default/user-events',
+    ]);
   });
 
   it('walks upstream from the CDC table to the database table', async () => {

@@ -37,7 +37,10 @@ export interface CatalogTestBackend {
   /** Processing errors the catalog has reported so far, in order. */
   errors: CatalogProcessingError[];
   /** JSON from the catalog's REST API, as a signed-in user. */
-  request<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T>;
+  request<T>(
+    path: string,
+    init?: { method?: string; body?: unknown },
+  ): Promise<T>;
   getEntity(ref: string): Promise<Entity | undefined>;
   getEntitiesByRefs(refs: string[]): Promise<Array<Entity | undefined>>;
   /** All entities, just the fields asked for. */
@@ -133,7 +136,9 @@ export async function startCatalogTestBackend(
     });
     if (!response.ok) {
       throw new Error(
-        `${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`,
+        `${init.method ?? 'GET'} ${path}: ${
+          response.status
+        } ${await response.text()}`,
       );
     }
     const text = await response.text();
@@ -166,7 +171,7 @@ export async function startCatalogTestBackend(
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -180,7 +185,9 @@ export async function waitFor<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+      throw new Error(
+        `Timed out waiting for ${what}${last ? `: ${last}` : ''}`,
+      );
     }
     await new Promise(resolve => setTimeout(resolve, 200));
   }

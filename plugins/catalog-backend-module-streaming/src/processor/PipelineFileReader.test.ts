@@ -18,12 +18,18 @@ import { PipelineFileReader } from './PipelineFileReader';
 
 const examples = path.resolve(__dirname, '../../../../examples');
 
+// The real catalog backend starts and ingests in each suite; generous on a busy 2-core machine.
+jest.setTimeout(180_000);
+
 describe('PipelineFileReader.resolve', () => {
   const files = new PipelineFileReader(
     mockServices.urlReader.mock(),
     ScmIntegrations.fromConfig(mockServices.rootConfig()),
   );
-  const fileBase = { type: 'file', target: '/repo/pipelines/a/catalog-info.yaml' };
+  const fileBase = {
+    type: 'file',
+    target: '/repo/pipelines/a/catalog-info.yaml',
+  };
   const urlBase = {
     type: 'url',
     target: 'https://github.com/acme/pipelines/blob/main/a/catalog-info.yaml',
@@ -97,7 +103,9 @@ describe('url locations through the UrlReader', () => {
           target: `${baseUrl}/pipelines/user-events/catalog-info.yaml`,
         },
       ],
-      config: { backend: { reading: { allow: [{ host: `127.0.0.1:${port}` }] } } },
+      config: {
+        backend: { reading: { allow: [{ host: `127.0.0.1:${port}` }] } },
+      },
     });
   });
 
@@ -110,17 +118,23 @@ describe('url locations through the UrlReader', () => {
     const schemaRef = `api:default/${schemaEntityName(
       `${baseUrl}/pipelines/user-events/schemas/user_event.avsc`,
     )}`;
-    const pipeline = await waitFor('the pipeline with its lineage', async () => {
-      const entity = await catalog.getEntity('component:default/user-events');
-      return entity?.relations?.some(r => r.type === 'consumesApi')
-        ? entity
-        : undefined;
-    });
-    expect(pipeline.metadata.annotations?.[ANNOTATION_PIPELINE_SUMMARY]).toContain(
-      '"topics":["events"]',
+    const pipeline = await waitFor(
+      'the pipeline with its lineage',
+      async () => {
+        const entity = await catalog.getEntity('component:default/user-events');
+        return entity?.relations?.some(r => r.type === 'consumesApi')
+          ? entity
+          : undefined;
+      },
     );
     expect(
-      pipeline.relations!.filter(r => r.type !== 'ownedBy' && r.type !== 'partOf').map(r => `${r.type} ${r.targetRef}`).sort(),
+      pipeline.metadata.annotations?.[ANNOTATION_PIPELINE_SUMMARY],
+    ).toContain('"topics":["events"]');
+    expect(
+      pipeline
+        .relations!.filter(r => r.type !== 'ownedBy' && r.type !== 'partOf')
+        .map(r => `${r.type} ${r.targetRef}`)
+        .sort(),
     ).toEqual([
       `consumesApi ${schemaRef}`,
       'dependencyOf resource:default/delta.data.delta.event_summary',
@@ -133,9 +147,9 @@ describe('url locations through the UrlReader', () => {
         'utf8',
       ),
     );
-    expect(api?.metadata.annotations?.['backstage.io/managed-by-location']).toBe(
-      `url:${baseUrl}/pipelines/user-events/pipeline.yaml`,
-    );
+    expect(
+      api?.metadata.annotations?.['backstage.io/managed-by-location'],
+    ).toBe(`url:${baseUrl}/pipelines/user-events/pipeline.yaml`);
     expect(served).toEqual(
       expect.arrayContaining([
         '/pipelines/user-events/catalog-info.yaml',

@@ -53,14 +53,23 @@ interface BadCase {
 }
 
 const badCases: BadCase[] = [
-  { name: 'missing-spec', files: {}, error: /could not read \.\/pipeline\.yaml: .* does not exist/ },
+  {
+    name: 'missing-spec',
+    files: {},
+    error: /could not read \.\/pipeline\.yaml: .* does not exist/,
+  },
   {
     name: 'escaping-spec-path',
     files: {},
     specPath: '../missing-spec/pipeline.yaml',
     error: /must be a relative path .* without "\.\." segments/,
   },
-  { name: 'absolute-spec-path', files: {}, specPath: '/etc/passwd', error: /must be a relative path/ },
+  {
+    name: 'absolute-spec-path',
+    files: {},
+    specPath: '/etc/passwd',
+    error: /must be a relative path/,
+  },
   {
     name: 'url-spec-path',
     files: {},
@@ -71,13 +80,28 @@ const badCases: BadCase[] = [
     name: 'symlink-outside',
     files: {},
     setup: dir =>
-      fs.symlinkSync(path.join(examples, 'pipelines/user-events/pipeline.yaml'), path.join(dir, 'pipeline.yaml')),
+      fs.symlinkSync(
+        path.join(examples, 'pipelines/user-events/pipeline.yaml'),
+        path.join(dir, 'pipeline.yaml'),
+      ),
     error: /leads outside/,
   },
-  { name: 'spec-is-folder', files: { 'pipeline.yaml/x': 'x' }, error: /is not a file/ },
-  { name: 'invalid-yaml', files: { 'pipeline.yaml': 'pipeline: [unclosed\n' }, error: /invalid YAML/ },
+  {
+    name: 'spec-is-folder',
+    files: { 'pipeline.yaml/x': 'x' },
+    error: /is not a file/,
+  },
+  {
+    name: 'invalid-yaml',
+    files: { 'pipeline.yaml': 'pipeline: [unclosed\n' },
+    error: /invalid YAML/,
+  },
   { name: 'empty-spec', files: { 'pipeline.yaml': '' }, error: /\(document\)/ },
-  { name: 'not-a-mapping', files: { 'pipeline.yaml': '- a\n- b\n' }, error: /\(document\)/ },
+  {
+    name: 'not-a-mapping',
+    files: { 'pipeline.yaml': '- a\n- b\n' },
+    error: /\(document\)/,
+  },
   {
     name: 'duplicate-keys',
     files: { 'pipeline.yaml': `${goodSpec}\npipeline: {}\n` },
@@ -91,7 +115,8 @@ const badCases: BadCase[] = [
   {
     name: 'bad-name',
     files: { 'pipeline.yaml': specWith(p => (p.name = 'User Events')) },
-    error: /pipeline\.name: expected a Kubernetes name.* \(line \d+, column \d+\)/,
+    error:
+      /pipeline\.name: expected a Kubernetes name.* \(line \d+, column \d+\)/,
   },
   {
     name: 'unknown-source-type',
@@ -100,34 +125,46 @@ const badCases: BadCase[] = [
   },
   {
     name: 'unknown-step',
-    files: { 'pipeline.yaml': specWith(p => (p.transformations[0].type = 'fliter')) },
+    files: {
+      'pipeline.yaml': specWith(p => (p.transformations[0].type = 'fliter')),
+    },
     error: /pipeline\.transformations\[0\]\.type.*did you mean "filter"/,
   },
   {
     name: 'bad-duration',
-    files: { 'pipeline.yaml': specWith(p => (p.transformations[1].delay = 'soon')) },
+    files: {
+      'pipeline.yaml': specWith(p => (p.transformations[1].delay = 'soon')),
+    },
     error: /pipeline\.transformations\[1\]\.delay.*duration/,
   },
   {
     name: 'code-in-condition',
     files: {
-      'pipeline.yaml': specWith(p => (p.transformations[0].condition = "__import__('os').system('id')")),
+      'pipeline.yaml': specWith(
+        p => (p.transformations[0].condition = "__import__('os').system('id')"),
+      ),
     },
     error: /pipeline\.transformations\[0\]\.condition/,
   },
   {
     name: 'bad-topic',
-    files: { 'pipeline.yaml': specWith(p => (p.source.topic = 'user events!')) },
+    files: {
+      'pipeline.yaml': specWith(p => (p.source.topic = 'user events!')),
+    },
     error: /pipeline\.source\.topic.*Kafka topic name/,
   },
   {
     name: 'internal-topic',
-    files: { 'pipeline.yaml': specWith(p => (p.source.topic = '__consumer_offsets')) },
+    files: {
+      'pipeline.yaml': specWith(p => (p.source.topic = '__consumer_offsets')),
+    },
     error: /pipeline\.source\.topic.*reserved/,
   },
   {
     name: 'relative-delta-path',
-    files: { 'pipeline.yaml': specWith(p => (p.sink.path = 'data/event_summary')) },
+    files: {
+      'pipeline.yaml': specWith(p => (p.sink.path = 'data/event_summary')),
+    },
     error: /pipeline\.sink\.path/,
   },
   {
@@ -159,17 +196,24 @@ const badCases: BadCase[] = [
   {
     name: 'missing-schema',
     files: { 'pipeline.yaml': goodSpec },
-    error: /pipeline\.source\.schema: could not read schemas\/user_event\.avsc: .* does not exist/,
+    error:
+      /pipeline\.source\.schema: could not read schemas\/user_event\.avsc: .* does not exist/,
   },
   {
     name: 'schema-not-json',
-    files: { 'pipeline.yaml': goodSpec, 'schemas/user_event.avsc': '{ not json' },
-    error: /pipeline\.source\.schema: could not read schemas\/user_event\.avsc: not valid JSON/,
+    files: {
+      'pipeline.yaml': goodSpec,
+      'schemas/user_event.avsc': '{ not json',
+    },
+    error:
+      /pipeline\.source\.schema: could not read schemas\/user_event\.avsc: not valid JSON/,
   },
   {
     name: 'escaping-schema',
     files: {
-      'pipeline.yaml': specWith(p => (p.source.schema = '../../user-events/schemas/user_event.avsc')),
+      'pipeline.yaml': specWith(
+        p => (p.source.schema = '../../user-events/schemas/user_event.avsc'),
+      ),
     },
     error: /pipeline\.source\.schema/,
   },
@@ -182,6 +226,9 @@ const badCases: BadCase[] = [
 
 const goodNames = ['good-one', 'good-two'];
 
+// The real catalog backend starts and ingests in each suite; generous on a busy 2-core machine.
+jest.setTimeout(180_000);
+
 describe('StreamingPipelineProcessor with bad specs', () => {
   const mockDir = createMockDirectory();
   let catalog: CatalogTestBackend;
@@ -191,7 +238,10 @@ describe('StreamingPipelineProcessor with bad specs', () => {
     for (const badCase of badCases) {
       const dir = path.join(mockDir.path, badCase.name);
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), catalogInfo(badCase.name, badCase.specPath));
+      fs.writeFileSync(
+        path.join(dir, 'catalog-info.yaml'),
+        catalogInfo(badCase.name, badCase.specPath),
+      );
       for (const [file, content] of Object.entries(badCase.files)) {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
         fs.writeFileSync(path.join(dir, file), content);
@@ -232,10 +282,17 @@ describe('StreamingPipelineProcessor with bad specs', () => {
   afterAll(() => catalog.stop());
 
   it('reports each bad spec as a readable error on its entity and ingests the rest', async () => {
-    const errorsByEntity = await waitFor('an error for every bad spec', async () => {
-      const byEntity = new Map(catalog.errors.map(e => [e.entityRef, e.messages]));
-      return badCases.every(c => byEntity.has(`component:default/${c.name}`)) ? byEntity : undefined;
-    });
+    const errorsByEntity = await waitFor(
+      'an error for every bad spec',
+      async () => {
+        const byEntity = new Map(
+          catalog.errors.map(e => [e.entityRef, e.messages]),
+        );
+        return badCases.every(c => byEntity.has(`component:default/${c.name}`))
+          ? byEntity
+          : undefined;
+      },
+    );
     expect(badCases.length).toBeGreaterThanOrEqual(20);
     for (const badCase of badCases) {
       const messages = errorsByEntity.get(`component:default/${badCase.name}`)!;
@@ -246,19 +303,29 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       expect(messages[0]).toMatch(/^InputError: /);
     }
 
-    const good = await waitFor('the good pipelines and the shared topic', async () => {
-      const refs = [
-        ...goodNames.map(n => `component:default/${n}`),
-        'resource:default/topic.local.events',
-      ];
-      const entities = await catalog.getEntitiesByRefs(refs);
-      return entities.every(e => e?.relations?.length) ? (entities as Entity[]) : undefined;
-    });
+    const good = await waitFor(
+      'the good pipelines and the shared topic',
+      async () => {
+        const refs = [
+          ...goodNames.map(n => `component:default/${n}`),
+          'resource:default/topic.local.events',
+        ];
+        const entities = await catalog.getEntitiesByRefs(refs);
+        return entities.every(e => e?.relations?.length)
+          ? (entities as Entity[])
+          : undefined;
+      },
+    );
     const topic = good[2];
     expect(
-      topic.relations!.filter(r => r.type === 'dependencyOf').map(r => r.targetRef).sort(),
+      topic
+        .relations!.filter(r => r.type === 'dependencyOf')
+        .map(r => r.targetRef)
+        .sort(),
     ).toEqual(goodNames.map(n => `component:default/${n}`));
-    const visible = (await catalog.listEntities(['kind', 'metadata.name'])).map(e => e.metadata.name);
+    const visible = (await catalog.listEntities(['kind', 'metadata.name'])).map(
+      e => e.metadata.name,
+    );
     for (const badCase of badCases) {
       expect(visible).not.toContain(badCase.name);
     }
@@ -267,7 +334,11 @@ describe('StreamingPipelineProcessor with bad specs', () => {
   it('shows a spec that breaks later as an error on the existing entity', async () => {
     const ref = 'component:default/flip';
     await waitFor('the flip pipeline', async () =>
-      (await catalog.getEntity(ref))?.relations?.some(r => r.type === 'dependsOn') ? true : undefined,
+      (
+        await catalog.getEntity(ref)
+      )?.relations?.some(r => r.type === 'dependsOn')
+        ? true
+        : undefined,
     );
     fs.writeFileSync(
       path.join(mockDir.path, 'flip/pipeline.yaml'),
@@ -276,7 +347,10 @@ describe('StreamingPipelineProcessor with bad specs', () => {
         p.transformations[0].type = 'fliter';
       }),
     );
-    await catalog.request('/refresh', { method: 'POST', body: { entityRef: ref } });
+    await catalog.request('/refresh', {
+      method: 'POST',
+      body: { entityRef: ref },
+    });
     const flip = await waitFor('the error on the flip pipeline', async () => {
       const entity = await catalog.getEntity(ref);
       return entity?.status?.items?.length ? entity : undefined;

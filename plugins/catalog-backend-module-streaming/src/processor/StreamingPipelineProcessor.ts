@@ -74,8 +74,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     options: StreamingPipelineProcessorOptions,
   ): StreamingPipelineProcessor {
     const clusters = config.getOptionalConfigArray('streaming.kafka.clusters');
-    const defaultCluster =
-      clusters?.[0]?.getString('name') ?? FALLBACK_CLUSTER;
+    const defaultCluster = clusters?.[0]?.getString('name') ?? FALLBACK_CLUSTER;
     return new StreamingPipelineProcessor(
       new PipelineFileReader(
         options.reader,
@@ -209,7 +208,8 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     emit: CatalogProcessorEmit,
   ): Promise<PipelineSchemaFile[] | undefined> {
     const { source } = spec.pipeline;
-    const paths = source.type !== 'delta' && source.schema ? [source.schema] : [];
+    const paths =
+      source.type !== 'delta' && source.schema ? [source.schema] : [];
     const schemas: PipelineSchemaFile[] = [];
     for (const schemaPath of paths) {
       try {
@@ -220,7 +220,11 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
         } catch (error) {
           throw new InputError(`not valid JSON: ${toError(error).message}`);
         }
-        schemas.push({ path: schemaPath, location: schemaLocation.target, text });
+        schemas.push({
+          path: schemaPath,
+          location: schemaLocation.target,
+          text,
+        });
         if (schemaLocation.type === 'url') {
           emit(processingResult.refresh(`url:${schemaLocation.target}`));
         }

@@ -112,7 +112,9 @@ export function buildPipelineEntities(
       { source: from, type, target: to },
       { source: to, type: reverse, target: from },
     ]) {
-      const key = `${stringifyEntityRef(relation.source)} ${relation.type} ${stringifyEntityRef(relation.target)}`;
+      const key = `${stringifyEntityRef(relation.source)} ${
+        relation.type
+      } ${stringifyEntityRef(relation.target)}`;
       relations.set(key, relation);
     }
   };
@@ -247,22 +249,17 @@ export function buildPipelineEntities(
   // Schemas: the pipeline consumes the API its source's messages follow.
   for (const schema of schemas) {
     const avro = schema.path.endsWith('.avsc');
-    const api = add(
-      'input',
-      'API',
-      schemaEntityName(schema.location),
-      {
-        title: schema.path.split('/').pop() ?? schema.path,
-        description: `${avro ? 'Avro' : 'JSON'} schema ${schema.path}.`,
-        annotations: {},
-        spec: {
-          type: avro ? ENTITY_TYPE_AVRO_SCHEMA : ENTITY_TYPE_JSON_SCHEMA,
-          lifecycle: 'production',
-          definition: schema.text,
-        },
-        tags: [avro ? 'avro' : 'json-schema'],
+    const api = add('input', 'API', schemaEntityName(schema.location), {
+      title: schema.path.split('/').pop() ?? schema.path,
+      description: `${avro ? 'Avro' : 'JSON'} schema ${schema.path}.`,
+      annotations: {},
+      spec: {
+        type: avro ? ENTITY_TYPE_AVRO_SCHEMA : ENTITY_TYPE_JSON_SCHEMA,
+        lifecycle: 'production',
+        definition: schema.text,
       },
-    );
+      tags: [avro ? 'avro' : 'json-schema'],
+    });
     relate(pipelineRef, RELATION_CONSUMES_API, RELATION_API_CONSUMED_BY, api);
   }
 
