@@ -53,7 +53,7 @@ export function DataCard<T>(props: DataCardProps<T>) {
     body = (
       <MissingAnnotationEmptyState
         annotation={missingAnnotation}
-        readMoreUrl={`${STREAMING_DOCS_URL}annotations/`}
+        readMoreUrl={`${STREAMING_DOCS_URL}pipeline-page/#annotations`}
       />
     );
   } else if (state.loading) {
