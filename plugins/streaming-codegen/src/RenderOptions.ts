@@ -1,3 +1,5 @@
+import { PipelineSpec } from '@internal/plugin-streaming-common';
+
 /**
  * Deployment facts that are not part of a pipeline spec.
  *
@@ -42,3 +44,18 @@ export interface ResolvedRenderOptions {
 export const DEFAULT_NAMESPACE = 'streaming';
 export const DEFAULT_SPARK_VERSION = '4.0.0';
 export const DELTA_VERSION = '4.0.0';
+
+/** Applies the defaults to render options. */
+export function resolveOptions(
+  spec: PipelineSpec,
+  options: RenderOptions,
+): ResolvedRenderOptions {
+  return {
+    ...options,
+    image: options.image ?? `streaming-pipelines/${spec.pipeline.name}:latest`,
+    namespace: options.namespace ?? DEFAULT_NAMESPACE,
+    sparkVersion: options.sparkVersion ?? DEFAULT_SPARK_VERSION,
+    serviceAccount: options.serviceAccount ?? 'spark',
+    includeSpec: options.includeSpec ?? true,
+  };
+}

@@ -10,30 +10,11 @@ import { prometheusRule } from './manifests/renderPrometheusRule';
 import { sparkApplication } from './manifests/renderSparkApplication';
 import { catalogInfo } from './renderCatalogInfo';
 import { renderDockerfile, renderRequirements } from './renderImage';
-import {
-  DEFAULT_NAMESPACE,
-  DEFAULT_SPARK_VERSION,
-  RenderOptions,
-  ResolvedRenderOptions,
-} from './RenderOptions';
+import { RenderOptions, resolveOptions } from './RenderOptions';
 import { toYaml } from './yaml';
 
 const SAFE_PATH =
   /^(?!.*(^|\/)\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-
-function resolveOptions(
-  spec: PipelineSpec,
-  options: RenderOptions,
-): ResolvedRenderOptions {
-  return {
-    ...options,
-    image: options.image ?? `streaming-pipelines/${spec.pipeline.name}:latest`,
-    namespace: options.namespace ?? DEFAULT_NAMESPACE,
-    sparkVersion: options.sparkVersion ?? DEFAULT_SPARK_VERSION,
-    serviceAccount: options.serviceAccount ?? 'spark',
-    includeSpec: options.includeSpec ?? true,
-  };
-}
 
 /**
  * Renders the files of a pipeline repository from a validated spec: the

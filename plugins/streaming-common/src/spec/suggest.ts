@@ -1,22 +1,28 @@
 /**
- * Edit distance between two strings (Levenshtein, case-insensitive).
+ * Edit distance between two strings, a swap of neighbours counting as one
+ * edit (optimal string alignment, case-insensitive).
  */
 function distance(a: string, b: string): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
-  let previous = Array.from({ length: y.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= x.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= y.length; j++) {
+    d[0][j] = j;
   }
-  return previous[y.length];
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + cost,
+      );
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[x.length][y.length];
 }
 
 /**

@@ -1,0 +1,141 @@
+import { execFile } from 'child_process';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { promisify } from 'util';
+import { repoRoot } from '../__testUtils__/goldenCases';
+import { runCli } from './runCli';
+
+function run(argv: string[], cwd = repoRoot) {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(argv, {
+    stdout: t => {
+      stdout += t;
+    },
+    stderr: t => {
+      stderr += t;
+    },
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('streaming-pipeline CLI', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'streaming-pipeline-cli-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('validates the examples', () => {
+    const files = readdirSync(join(repoRoot, 'examples/pipelines')).map(
+      n => `examples/pipelines/${n}/pipeline.yaml`,
+    );
+    const result = run(['validate', ...files]);
+    expect(result.code).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual(
+      files.map(f => `${f}: valid`),
+    );
+  });
+
+  it('reports every error with file, line and column, exit 1', () => {
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'pipeline:\n  name: x\n  source: { type: kafak, topic: t }\n  sink: { type: delta, path: /d, checkpoint: /c, mod: append }\n',
+    );
+    const result = run(['validate', 'bad.yaml'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      [
+        'bad.yaml:3:19: error: pipeline.source.type: unknown "kafak"; did you mean "kafka"?',
+        'bad.yaml:4:55: error: pipeline.sink.mod: unknown field; did you mean "mode"?',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('fails on a missing file and on usage errors', () => {
+    expect(run(['validate', 'missing.yaml'], dir)).toMatchObject({
+      code: 1,
+      stderr: 'missing.yaml: error: cannot read the file (ENOENT)\n',
+    });
+    expect(run(['validate']).code).toBe(2);
+    expect(run(['render', 'x.yaml']).code).toBe(2);
+    expect(run(['frobnicate']).code).toBe(2);
+  });
+
+  it('renders a spec with its schema file into another folder', () => {
+    const result = run([
+      'render',
+      'examples/pipelines/user-events/pipeline.yaml',
+      '--out',
+      dir,
+      '--namespace',
+      'data',
+    ]);
+    expect(result.code).toBe(0);
+    const written = result.stdout.trim().split('\n');
+    expect(written).toHaveLength(13);
+    expect(
+      written.map(w => w.slice(w.indexOf(dir.split('/').pop()!))),
+    ).toContain(`${dir.split('/').pop()}/schemas/user_event.avsc`);
+    expect(readFileSync(join(dir, 'pipeline.yaml'), 'utf8')).toBe(
+      readFileSync(
+        join(repoRoot, 'examples/pipelines/user-events/pipeline.yaml'),
+        'utf8',
+      ),
+    );
+    expect(readFileSync(join(dir, 'schemas/user_event.avsc'), 'utf8')).toBe(
+      readFileSync(
+        join(
+          repoRoot,
+          'examples/pipelines/user-events/schemas/user_event.avsc',
+        ),
+        'utf8',
+      ),
+    );
+    expect(
+      readFileSync(join(dir, 'deploy/spark-application.yaml'), 'utf8'),
+    ).toContain('namespace: data');
+  });
+
+  it('runs from the repository root as yarn streaming-pipeline', async () => {
+    const yarn = join(
+      repoRoot,
+      readdirSync(join(repoRoot, '.yarn/releases'))
+        .filter(f => f.endsWith('.cjs'))
+        .map(f => `.yarn/releases/${f}`)[0],
+    );
+    writeFileSync(join(dir, 'bad.yaml'), 'pipeline: {}\n');
+    const exec = promisify(execFile);
+    const ok = await exec(
+      process.execPath,
+      [
+        yarn,
+        'streaming-pipeline',
+        'validate',
+        'examples/pipelines/clickstream/pipeline.yaml',
+      ],
+      { cwd: repoRoot },
+    );
+    expect(ok.stderr).toContain(
+      'examples/pipelines/clickstream/pipeline.yaml: valid',
+    );
+    const bad = await exec(
+      process.execPath,
+      [yarn, 'streaming-pipeline', 'validate', join(dir, 'bad.yaml')],
+      { cwd: repoRoot },
+    ).catch(e => e);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      'error: pipeline.name: required: expected string',
+    );
+  }, 60_000);
+});

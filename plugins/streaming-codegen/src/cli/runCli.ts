@@ -1,0 +1,199 @@
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  chmodSync,
+} from 'fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'path';
+import {
+  SpecError,
+  formatSpecError,
+  parsePipelineSpec,
+} from '@internal/plugin-streaming-common';
+import { renderPipeline } from '../renderPipeline';
+import { RenderOptions } from '../RenderOptions';
+
+/** Where the CLI writes its messages (stderr) and results (stdout). */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+const USAGE = `Usage:
+  streaming-pipeline validate FILE...
+      Validates pipeline specs. Exit 0 when all are valid, 1 otherwise; messages on stderr.
+  streaming-pipeline render FILE --out DIR [options]
+      Renders the pipeline repository files of a spec into DIR.
+      --namespace NS            Kubernetes namespace (default streaming)
+      --image IMAGE             container image of the job
+      --spark-version VERSION   Spark version of the image (default 4.0.0)
+      --kubernetes-cluster NAME Kubernetes cluster named in app-config
+      --progress-topic TOPIC    default progress topic of the job
+      --techdocs-base-url URL   base URL of the pipeline's TechDocs (runbook links in alerts)
+`;
+
+const RENDER_FLAGS: Record<string, keyof RenderOptions> = {
+  '--namespace': 'namespace',
+  '--image': 'image',
+  '--spark-version': 'sparkVersion',
+  '--kubernetes-cluster': 'kubernetesCluster',
+  '--progress-topic': 'progressTopic',
+  '--techdocs-base-url': 'techdocsBaseUrl',
+};
+
+class UsageError extends Error {}
+
+function describe(file: string, kind: string, error: SpecError): string {
+  const at =
+    error.line !== undefined ? `:${error.line}:${error.column ?? 1}` : '';
+  return `${file}${at}: ${kind}: ${formatSpecError(error)}\n`;
+}
+
+function readSpec(io: CliIo, file: string) {
+  const path = resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
+    io.stderr(`${file}: error: cannot read the file (${code})\n`);
+    return undefined;
+  }
+  const result = parsePipelineSpec(text);
+  for (const warning of result.warnings) {
+    io.stderr(describe(file, 'warning', warning));
+  }
+  for (const error of result.errors) {
+    io.stderr(describe(file, 'error', error));
+  }
+  return { path, text, result };
+}
+
+function validate(io: CliIo, files: string[]): number {
+  if (files.length === 0) {
+    throw new UsageError('validate needs at least one FILE');
+  }
+  let failed = 0;
+  for (const file of files) {
+    const read = readSpec(io, file);
+    if (!read?.result.spec) {
+      failed++;
+    } else {
+      io.stderr(`${file}: valid\n`);
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+/** `target` inside `dir` (after resolving), else undefined. */
+function inside(dir: string, target: string): string | undefined {
+  const path = resolve(dir, target);
+  const rel = relative(dir, path);
+  return rel &&
+    !rel.startsWith('..') &&
+    !isAbsolute(rel) &&
+    !rel.includes(`..${sep}`)
+    ? path
+    : undefined;
+}
+
+function render(io: CliIo, args: string[]): number {
+  const files: string[] = [];
+  const options: RenderOptions = {};
+  let out: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--out' || RENDER_FLAGS[arg]) {
+      const value = args[++i];
+      if (value === undefined) {
+        throw new UsageError(`${arg} needs a value`);
+      }
+      if (arg === '--out') {
+        out = value;
+      } else {
+        (options as Record<string, string>)[RENDER_FLAGS[arg]] = value;
+      }
+    } else if (arg.startsWith('--')) {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      files.push(arg);
+    }
+  }
+  if (files.length !== 1 || !out) {
+    throw new UsageError('render needs one FILE and --out DIR');
+  }
+  const read = readSpec(io, files[0]);
+  if (!read?.result.spec) {
+    return 1;
+  }
+  const { spec } = read.result;
+  const outDir = resolve(io.cwd, out);
+  const specDir = dirname(read.path);
+  const sameDir = outDir === specDir;
+  const generated = renderPipeline(spec, {
+    ...options,
+    includeSpec: !sameDir,
+    specText: read.text,
+  });
+  const source = spec.pipeline.source;
+  const schema = source.type !== 'delta' ? source.schema : undefined;
+  if (!sameDir && schema) {
+    const from = inside(specDir, schema);
+    if (from && existsSync(from)) {
+      generated.push({
+        path: schema.replace(/^\.\//, ''),
+        content: readFileSync(from, 'utf8'),
+      });
+    } else {
+      io.stderr(
+        `${files[0]}: warning: schema file ${schema} not found next to the spec; copy it into ${out}\n`,
+      );
+    }
+  }
+  for (const file of generated) {
+    const path = inside(outDir, file.path);
+    if (!path) {
+      throw new Error(`refusing to write outside ${out}: ${file.path}`);
+    }
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content);
+    if (file.executable) {
+      chmodSync(path, 0o755);
+    }
+    io.stdout(`${relative(io.cwd, path) || path}\n`);
+  }
+  io.stderr(`${files[0]}: rendered ${generated.length} files into ${out}\n`);
+  return 0;
+}
+
+/**
+ * The `streaming-pipeline` command line: `validate FILE...` and
+ * `render FILE --out DIR`. Returns the exit code.
+ */
+export function runCli(argv: string[], io: CliIo): number {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'validate':
+        return validate(io, args);
+      case 'render':
+        return render(io, args);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stderr(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`streaming-pipeline: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+}
