@@ -85,6 +85,19 @@ export class TestKafka {
     await this.producer.send({ topic, messages: records });
   }
 
+  /** Moves the log start of a partition (kafkajs needs the topic's metadata first). */
+  async deleteRecordsBefore(
+    topic: string,
+    partition: number,
+    offset: number,
+  ): Promise<void> {
+    await this.admin.fetchTopicOffsets(topic);
+    await this.admin.deleteTopicRecords({
+      topic,
+      partitions: [{ partition, offset: String(offset) }],
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([
       this.admin.disconnect(),

@@ -62,11 +62,12 @@ export function computePartitionLag(options: {
         continue;
       }
       if (consumedOffset === undefined) {
-        if (byPartition === undefined) {
+        // A group commits per partition: a missing one has no commit yet.
+        if (byPartition === undefined || options.missingIssue === 'no-commit') {
           row.issue = options.missingIssue;
           continue;
         }
-        // A partition the consumer has not seen: added after its last batch.
+        // A partition the Spark query has not seen: added after its last batch.
         row.issue = 'new-partition';
         row.lagMessages = unread;
         row.lagSeconds = lagSeconds(history, earliest, latest, now);

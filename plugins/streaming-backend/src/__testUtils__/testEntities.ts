@@ -1,0 +1,164 @@
+import {
+  BackstageCredentials,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  ANNOTATION_DELTA_PATH,
+  ANNOTATION_KAFKA_CLUSTER,
+  ANNOTATION_KAFKA_CONSUMER_GROUPS,
+  ANNOTATION_KAFKA_TOPIC,
+  ANNOTATION_PIPELINE_SUMMARY,
+  parsePipelineSpec,
+  toPipelineSummary,
+} from '@internal/plugin-streaming-common';
+
+/** A user the catalog hides every entity from. */
+export const OUTSIDER = 'user:default/outsider';
+/** A user who reads pipelines but not their cost. */
+export const NO_COST_USER = 'user:default/no-cost';
+
+const principalOf = (credentials?: BackstageCredentials) =>
+  (credentials?.principal as { userEntityRef?: string } | undefined)
+    ?.userEntityRef;
+
+/** A pipeline Component as the catalog processor leaves it: spec -> summary annotation. */
+export function pipelineEntity(options: {
+  name: string;
+  topic: string;
+  cluster: string;
+  lagMessages?: number;
+  consumerGroups?: string;
+  sinkPath?: string;
+}): Entity {
+  const { spec, errors } = parsePipelineSpec(
+    [
+      'pipeline:',
+      `  name: ${options.name}`,
+      '  owner: group:default/data-platform',
+      '  source:',
+      '    type: kafka',
+      `    topic: ${options.topic}`,
+      `    cluster: ${options.cluster}`,
+      '    format: json',
+      '    schema: schemas/user_event.avsc',
+      '  sink:',
+      '    type: delta',
+      `    path: ${options.sinkPath ?? `/data/delta/${options.name}`}`,
+      '    mode: append',
+      `    checkpoint: /checkpoints/${options.name}`,
+      '  monitoring:',
+      '    alert_on_lag: 60',
+      `    alert_on_lag_messages: ${options.lagMessages ?? 10000}`,
+    ].join('\n'),
+  );
+  if (!spec) {
+    throw new Error(JSON.stringify(errors));
+  }
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: options.name,
+      namespace: 'default',
+      annotations: {
+        [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(toPipelineSummary(spec)),
+        [ANNOTATION_KAFKA_CLUSTER]: options.cluster,
+        ...(options.consumerGroups
+          ? { [ANNOTATION_KAFKA_CONSUMER_GROUPS]: options.consumerGroups }
+          : {}),
+      },
+    },
+    spec: {
+      type: 'streaming-pipeline',
+      lifecycle: 'production',
+      owner: 'group:default/data-platform',
+    },
+  };
+}
+
+/** A `kafka-topic` Resource. */
+export function topicEntity(
+  name: string,
+  topic: string,
+  cluster: string,
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        [ANNOTATION_KAFKA_TOPIC]: topic,
+        [ANNOTATION_KAFKA_CLUSTER]: cluster,
+      },
+    },
+    spec: { type: 'kafka-topic', owner: 'group:default/data-platform' },
+  };
+}
+
+/** A `delta-table` Resource. */
+export function tableEntity(name: string, location: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: { [ANNOTATION_DELTA_PATH]: location },
+    },
+    spec: { type: 'delta-table', owner: 'group:default/data-platform' },
+  };
+}
+
+/** The in-memory catalog, hiding everything from {@link OUTSIDER} as a real permission policy would. */
+export function catalogFactory(entities: Entity[]) {
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory() {
+      const inner = catalogServiceMock({ entities });
+      const hidden = (options?: object) =>
+        principalOf(
+          (options as { credentials?: BackstageCredentials } | undefined)
+            ?.credentials,
+        ) === OUTSIDER;
+      const catalog: typeof inner = Object.create(inner);
+      catalog.getEntityByRef = async (ref, options) =>
+        hidden(options) ? undefined : inner.getEntityByRef(ref, options);
+      catalog.getEntities = async (request, options) =>
+        hidden(options) ? { items: [] } : inner.getEntities(request, options);
+      return catalog;
+    },
+  });
+}
+
+/** Permissions: cost denied to {@link NO_COST_USER}, everything else allowed. */
+export function permissionsFactory() {
+  return createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory() {
+      const allowUnless = (credentials: BackstageCredentials) =>
+        principalOf(credentials) === NO_COST_USER
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW;
+      return mockServices.permissions.mock({
+        authorize: async (requests, options) =>
+          requests.map(() => ({
+            result: allowUnless(options.credentials),
+          })) as any,
+        authorizeConditional: async (requests, options) =>
+          requests.map(() => ({
+            result: allowUnless(options.credentials),
+          })) as any,
+      });
+    },
+  });
+}

@@ -1,0 +1,481 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import {
+  PipelineLagResponse,
+  PipelineStatusResponse,
+  StreamingOverviewResponse,
+} from '@internal/plugin-streaming-common';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { streamingPlugin } from './plugin';
+import {
+  catalogFactory,
+  NO_COST_USER,
+  OUTSIDER,
+  permissionsFactory,
+  pipelineEntity,
+  tableEntity,
+  topicEntity,
+} from './__testUtils__/testEntities';
+import { sharedBroker, TestKafka, uniqueName } from './__testUtils__/testKafka';
+import { progressEvent } from './__testUtils__/progressEvents';
+
+jest.setTimeout(180_000);
+
+const ALICE = mockCredentials.user.header('user:default/alice');
+
+async function eventually<T>(
+  fn: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await fn();
+  while (!accept(last) && Date.now() < deadline) {
+    await new Promise(r => setTimeout(r, 500));
+    last = await fn();
+  }
+  return last;
+}
+
+describe('streaming backend on the real broker', () => {
+  let kafka: TestKafka;
+  let server: Parameters<typeof request>[0];
+  let stop: () => Promise<void>;
+  let tablesRoot: string;
+  const scheduler = mockServices.scheduler();
+  const notifications = { send: jest.fn(async () => undefined) };
+  const topic = uniqueName('user-events');
+  const progressTopic = uniqueName('streaming.progress');
+  const groupTopic = uniqueName('app-logs');
+  const groupId = uniqueName('log-indexer');
+
+  beforeAll(async () => {
+    kafka = await new TestKafka(await sharedBroker()).connect();
+    await kafka.createTopic(topic, 3);
+    await kafka.createTopic(groupTopic, 2);
+    await kafka.createTopic(progressTopic, 1);
+    await kafka.produce(topic, [0, 1, 2], 100);
+    await kafka.produce(groupTopic, [0, 1], 10);
+    await kafka.admin.setOffsets({
+      groupId,
+      topic: groupTopic,
+      partitions: [{ partition: 0, offset: '4' }],
+    });
+
+    tablesRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'delta-'));
+    const log = path.join(tablesRoot, 'user_events_agg', '_delta_log');
+    await fs.mkdir(log, { recursive: true });
+    const schemaString = JSON.stringify({
+      type: 'struct',
+      fields: [
+        { name: 'event_type', type: 'string', nullable: true, metadata: {} },
+        { name: 'event_count', type: 'long', nullable: false, metadata: {} },
+      ],
+    });
+    await fs.writeFile(
+      path.join(log, '00000000000000000000.json'),
+      [
+        {
+          commitInfo: {
+            timestamp: 1763900000000,
+            operation: 'CREATE TABLE',
+            operationParameters: { partitionBy: '[]' },
+          },
+        },
+        { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+        {
+          metaData: {
+            id: 'x',
+            format: { provider: 'parquet', options: {} },
+            schemaString,
+            partitionColumns: [],
+            configuration: {},
+          },
+        },
+      ]
+        .map(a => JSON.stringify(a))
+        .join('\n'),
+    );
+    await fs.writeFile(
+      path.join(log, '00000000000000000001.json'),
+      [
+        {
+          commitInfo: {
+            timestamp: 1763900060000,
+            operation: 'STREAMING UPDATE',
+            operationParameters: {
+              outputMode: 'Append',
+              queryId: 'q',
+              epochId: '0',
+            },
+          },
+        },
+        { add: { path: 'part-0000.parquet', size: 1200, dataChange: true } },
+        { add: { path: 'part-0001.parquet', size: 800, dataChange: true } },
+      ]
+        .map(a => JSON.stringify(a))
+        .join('\n'),
+    );
+
+    const backend = await startTestBackend({
+      features: [
+        streamingPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            streaming: {
+              progressTopic,
+              progressConsumerGroup: uniqueName('backstage-progress'),
+              kafka: {
+                clusters: [{ name: 'local', brokers: [kafka.broker] }],
+              },
+              lag: { pollIntervalSeconds: 1 },
+              alerts: { notify: true },
+              status: { staleAfterSeconds: 120 },
+              cost: {
+                currency: 'USD',
+                rates: { default: { coreHour: 0.05, gbHour: 0.01 } },
+              },
+              delta: { allowedRoots: [tablesRoot] },
+            },
+          },
+        }),
+        catalogFactory([
+          pipelineEntity({
+            name: 'user-events-to-delta',
+            topic,
+            cluster: 'local',
+            lagMessages: 50,
+          }),
+          pipelineEntity({
+            name: 'log-indexer',
+            topic: groupTopic,
+            cluster: 'local',
+            consumerGroups: groupId,
+          }),
+          topicEntity('user-events-topic', topic, 'local'),
+          tableEntity(
+            'user-events-agg',
+            path.join(tablesRoot, 'user_events_agg'),
+          ),
+          tableEntity('outside', os.homedir()),
+        ]),
+        permissionsFactory(),
+        createServiceFactory({
+          service: coreServices.scheduler,
+          deps: {},
+          factory: () => scheduler,
+        }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => notifications,
+        }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await kafka?.close();
+    if (tablesRoot) await fs.rm(tablesRoot, { recursive: true, force: true });
+  });
+
+  const get = (url: string, auth: string = ALICE) =>
+    request(server).get(`/api/streaming${url}`).set('Authorization', auth);
+
+  it('requires credentials and validates input', async () => {
+    expect((await request(server).get('/api/streaming/overview')).status).toBe(
+      401,
+    );
+    expect((await get('/pipelines/default/no%20such/lag')).status).toBe(400);
+    expect(
+      (await get('/pipelines/default/user-events-to-delta/metrics?window=2y'))
+        .status,
+    ).toBe(400);
+    expect(
+      (await get('/pipelines/default/user-events-to-delta/lag?x=1')).status,
+    ).toBe(400);
+    expect((await get('/pipelines/default/missing/lag')).status).toBe(404);
+  });
+
+  it('answers before the first progress event', async () => {
+    const lag = await get('/pipelines/default/user-events-to-delta/lag');
+    expect(lag.status).toBe(200);
+    const body = lag.body as PipelineLagResponse;
+    expect(body.method).toBe('spark-progress');
+    expect(
+      body.partitions.map(p => [
+        p.partition,
+        p.latestOffset,
+        p.issue,
+        p.lagMessages,
+      ]),
+    ).toEqual([
+      [0, '100', 'no-progress', null],
+      [1, '100', 'no-progress', null],
+      [2, '100', 'no-progress', null],
+    ]);
+    const status = (await get('/pipelines/default/user-events-to-delta/status'))
+      .body as PipelineStatusResponse;
+    expect(status).toMatchObject({
+      health: 'unknown',
+      running: false,
+      runningSource: 'none',
+    });
+  });
+
+  it('ingests progress events, skips bad ones, and serves metrics, lag, status, cost and overview', async () => {
+    const now = Date.now();
+    const batch = (
+      batchId: number,
+      agoMs: number,
+      end: Record<number, number>,
+    ) =>
+      JSON.stringify(
+        progressEvent({
+          name: 'user-events-to-delta',
+          batchId,
+          timestamp: new Date(now - agoMs),
+          topic,
+          startOffsets: { 0: 0, 1: 0, 2: 0 },
+          endOffsets: end,
+          numInputRows: 90,
+        }),
+      );
+    await kafka.produceRecords(progressTopic, [
+      {
+        key: 'user-events-to-delta',
+        value: batch(0, 20_000, { 0: 40, 1: 50, 2: 100 }),
+      },
+      { key: 'user-events-to-delta', value: 'not json' },
+      { value: JSON.stringify({ ...JSON.parse(batch(9, 0, {})), name: null }) },
+      { key: 'user-events-to-delta', value: JSON.stringify({ batchId: 'x' }) },
+      {
+        key: 'user-events-to-delta',
+        value: batch(1, 2_000, { 0: 60, 1: 70, 2: 100 }),
+      },
+      {
+        key: 'user-events-to-delta',
+        value: batch(1, 2_000, { 0: 60, 1: 70, 2: 100 }),
+      },
+    ]);
+
+    const metrics = await eventually(
+      () => get('/pipelines/default/user-events-to-delta/metrics'),
+      res => res.body.batches?.length === 2,
+    );
+    expect(metrics.status).toBe(200);
+    expect(
+      metrics.body.batches.map((b: { batchId: number }) => b.batchId),
+    ).toEqual([0, 1]);
+    expect(metrics.body.summary).toMatchObject({
+      totalInputRows: 180,
+      avgBatchDurationMs: 850,
+      watermark: '2026-11-23T19:49:59.998Z',
+    });
+
+    const lag = (await get('/pipelines/default/user-events-to-delta/lag'))
+      .body as PipelineLagResponse;
+    expect(lag.totalMessages).toBe(70);
+    expect(
+      lag.partitions.map(p => [
+        p.partition,
+        p.consumedOffset,
+        p.lagMessages,
+        p.issue,
+      ]),
+    ).toEqual([
+      [0, '60', 40, undefined],
+      [1, '70', 30, undefined],
+      [2, '100', 0, undefined],
+    ]);
+    expect(lag.partitions[2].lagSeconds).toBe(0);
+    expect(lag.maxLagSeconds).not.toBeNull();
+    expect(lag.history.map(h => h.lagMessages)).toEqual([0, 0]);
+    expect(lag.observedAt).toBeDefined();
+    expect(lag.errors).toEqual([]);
+
+    const status = (await get('/pipelines/default/user-events-to-delta/status'))
+      .body as PipelineStatusResponse;
+    expect(status).toMatchObject({
+      health: 'critical',
+      running: true,
+      runningSource: 'progress',
+      runbookSection: 'lag',
+    });
+    expect(status.reasons[0]).toContain(
+      'lag in messages 70 above the threshold 50',
+    );
+
+    const cost = await get('/pipelines/default/user-events-to-delta/cost');
+    expect(cost.status).toBe(200);
+    expect(cost.body.source).toBe('rates');
+    expect(cost.body.perHour).toBeGreaterThan(0);
+    expect(cost.body.perMonth).toBeCloseTo(cost.body.perHour * 730, 2);
+    expect(cost.body.perMillionRecords).toBeGreaterThan(0);
+    expect(cost.body.uptimeHours).not.toBeNull();
+    expect(cost.body.history).toHaveLength(7);
+    expect(
+      (
+        await get(
+          '/pipelines/default/user-events-to-delta/cost',
+          mockCredentials.user.header(NO_COST_USER),
+        )
+      ).status,
+    ).toBe(403);
+
+    const overview = (await get('/overview')).body as StreamingOverviewResponse;
+    expect(overview.totals).toMatchObject({
+      pipelines: 2,
+      activePipelines: 1,
+      totalLagMessages: 70 + 6,
+      deltaTables: 2,
+      recordsPerDay: 180,
+      currency: 'USD',
+    });
+    expect(overview.totals.monthlyCost).toBeGreaterThan(0);
+    expect(overview.byHealth.critical).toBe(1);
+    const noCost = (
+      await get('/overview', mockCredentials.user.header(NO_COST_USER))
+    ).body as StreamingOverviewResponse;
+    expect(noCost.totals.monthlyCost).toBeNull();
+    expect(noCost.pipelines.every(p => p.monthlyCost === null)).toBe(true);
+  });
+
+  it('reads committed offsets for consumer-group pipelines (no commit on a partition)', async () => {
+    const lag = (await get('/pipelines/default/log-indexer/lag'))
+      .body as PipelineLagResponse;
+    expect(lag.method).toBe('consumer-group');
+    expect(lag.consumerGroups).toEqual([groupId]);
+    expect(
+      lag.partitions.map(p => [
+        p.partition,
+        p.consumedOffset,
+        p.lagMessages,
+        p.issue,
+      ]),
+    ).toEqual([
+      [0, '4', 6, undefined],
+      [1, undefined, null, 'no-commit'],
+    ]);
+  });
+
+  it('shows partitions added and offsets below the log start', async () => {
+    await kafka.admin.createPartitions({
+      topicPartitions: [{ topic, count: 4 }],
+    });
+    // A new producer: kafkajs drops messages for partitions its metadata does not know.
+    const fresh = await new TestKafka(kafka.broker).connect();
+    await fresh.produce(topic, [3], 5);
+    await fresh.close();
+    await kafka.deleteRecordsBefore(topic, 0, 80);
+    const lag = await eventually(
+      async () => {
+        await scheduler.triggerTask('streaming-offsets-poll');
+        return (await get('/pipelines/default/user-events-to-delta/lag'))
+          .body as PipelineLagResponse;
+      },
+      body =>
+        body.partitions.length === 4 &&
+        body.partitions[0].earliestOffset === '80' &&
+        body.partitions[3].latestOffset === '5',
+      20_000,
+    );
+    expect(
+      lag.partitions.map(p => [p.partition, p.lagMessages, p.issue]),
+    ).toEqual([
+      [0, 20, 'below-log-start'],
+      [1, 30, undefined],
+      [2, 0, undefined],
+      [3, 5, 'new-partition'],
+    ]);
+  });
+
+  it('notifies the owner once per health transition', async () => {
+    await scheduler.triggerTask('streaming-alerts-evaluate');
+    await scheduler.triggerTask('streaming-alerts-evaluate');
+    const status = (await get('/pipelines/default/user-events-to-delta/status'))
+      .body as PipelineStatusResponse;
+    // 20 + 30 + 0 + 5 messages behind, threshold 50.
+    expect(status.health).toBe('critical');
+    // The consumer-group pipeline is unknown-to-ok news: no notification.
+    expect(notifications.send).toHaveBeenCalledTimes(1);
+    expect(notifications.send).toHaveBeenCalledWith(
+      expect.objectContaining({
+        recipients: {
+          type: 'entity',
+          entityRef: 'group:default/data-platform',
+        },
+        payload: expect.objectContaining({
+          title: 'user-events-to-delta: new → critical',
+          severity: 'critical',
+          link: '/catalog/default/component/user-events-to-delta',
+        }),
+      }),
+    );
+  });
+
+  it('serves topic details and Delta log facts within the allowed roots', async () => {
+    const topicRes = await get('/topics/default/user-events-topic');
+    expect(topicRes.status).toBe(200);
+    expect(topicRes.body).toMatchObject({ cluster: 'local', topic });
+    expect(topicRes.body.partitions[1]).toMatchObject({
+      partition: 1,
+      earliestOffset: '0',
+      latestOffset: '100',
+      leader: 1,
+    });
+
+    const table = await get('/tables/default/user-events-agg');
+    expect(table.body).toMatchObject({
+      readable: true,
+      version: 1,
+      numFiles: 2,
+      sizeBytes: 2000,
+      lastOperation: { operation: 'STREAMING UPDATE' },
+      schema: [
+        { name: 'event_type', type: 'string', nullable: true },
+        { name: 'event_count', type: 'long', nullable: false },
+      ],
+      errors: [],
+    });
+    const outside = await get('/tables/default/outside');
+    expect(outside.body).toMatchObject({
+      readable: false,
+      errors: [
+        { source: 'delta', message: 'outside streaming.delta.allowedRoots' },
+      ],
+    });
+  });
+
+  it('shows a caller only the entities the catalog lets them read', async () => {
+    const outsider = mockCredentials.user.header(OUTSIDER);
+    expect(
+      (await get('/pipelines/default/user-events-to-delta/lag', outsider))
+        .status,
+    ).toBe(404);
+    expect(
+      (await get('/topics/default/user-events-topic', outsider)).status,
+    ).toBe(404);
+    const overview = (await get('/overview', outsider))
+      .body as StreamingOverviewResponse;
+    expect(overview.totals.pipelines).toBe(0);
+    expect(overview.pipelines).toEqual([]);
+  });
+});
