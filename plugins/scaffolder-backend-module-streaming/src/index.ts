@@ -11,3 +11,4 @@ export { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
 export { createPublishLocalAction } from './actions/publishLocal';
 export { createPipelineValidateAction } from './actions/pipelineValidate';
 export { createSparkApplicationApplyAction } from './actions/sparkApplicationApply';
+export { createPipelineRenderAction } from './actions/pipelineRender';

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
+import { createPipelineRenderAction } from './actions/pipelineRender';
 import { createPipelineValidateAction } from './actions/pipelineValidate';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { createSparkApplicationApplyAction } from './actions/sparkApplicationApply';
@@ -32,6 +33,7 @@ export const scaffolderModuleStreaming = createBackendModule({
         lifecycle.addShutdownHook(() => kafkaAdmins.close());
         scaffolder.addActions(
           createPipelineValidateAction(),
+          createPipelineRenderAction(),
           createKafkaTopicCreateAction({ kafkaAdmins }),
           createSparkApplicationApplyAction({
             applier: KubernetesApplier.fromConfig(config),

@@ -113,20 +113,16 @@ export function createKafkaTopicCreateAction(options: {
       const results: TopicResult[] = [];
       for (const topic of topics) {
         ctx.signal?.throwIfAborted();
-        if (ctx.isDryRun) {
-          results.push(
-            await ensureTopic(admin, cluster, topic, { validateOnly: true }),
-          );
-          continue;
-        }
-        const result = await ctx.checkpoint({
-          key: `kafka.topic.create.${cluster}.${topic.name}`,
-          fn: async () => ({
-            ...(await ensureTopic(admin, cluster, topic, {
-              validateOnly: false,
-            })),
-          }),
-        });
+        const result = ctx.isDryRun
+          ? await ensureTopic(admin, cluster, topic, { validateOnly: true })
+          : await ctx.checkpoint({
+              key: `kafka.topic.create.${cluster}.${topic.name}`,
+              fn: async () => ({
+                ...(await ensureTopic(admin, cluster, topic, {
+                  validateOnly: false,
+                })),
+              }),
+            });
         ctx.logger.info(`Kafka topic ${topic.name}: ${result.status}`, {
           cluster,
           topic: topic.name,

@@ -1,0 +1,138 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { JsonObject } from '@backstage/types';
+import { streamingScaffolderFeatures } from '../features';
+import { KAFKA_BROKERS } from './testEnvironment';
+
+/** A finished scaffolder task, with its log. */
+export interface FinishedTask {
+  status: string;
+  output: JsonObject;
+  log: string[];
+}
+
+/**
+ * The real scaffolder and catalog backends on SQLite with this package's
+ * features, the local Kafka cluster, and whatever config a test adds.
+ */
+export async function startScaffolderTestBackend(options: {
+  streaming: JsonObject;
+  locations?: string[];
+}) {
+  const backend = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      catalogPlugin,
+      catalogModuleTemplateKind,
+      streamingScaffolderFeatures,
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            baseUrl: 'http://localhost:7007',
+            database: { client: 'better-sqlite3', connection: ':memory:' },
+          },
+          catalog: {
+            rules: [
+              {
+                allow: ['Component', 'Template', 'Location', 'Group', 'User'],
+              },
+            ],
+            locations: (options.locations ?? []).map(target => ({
+              type: 'file',
+              target,
+            })),
+          },
+          streaming: {
+            kafka: { clusters: [{ name: 'local', brokers: KAFKA_BROKERS }] },
+            ...options.streaming,
+          },
+        },
+      }),
+    ],
+  });
+  const baseUrl = `http://localhost:${backend.server.port()}/api`;
+
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        Authorization: mockCredentials.user.header(),
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : undefined) as T,
+    };
+  }
+
+  return {
+    request,
+
+    /** `POST /v2/dry-run` of a template with form values. */
+    async dryRun(template: JsonObject, values: JsonObject) {
+      return request<{
+        log: Array<{
+          body: { message: string; stepId?: string; status?: string };
+        }>;
+        output: JsonObject;
+        steps: Array<{ id: string }>;
+        directoryContents: Array<{ path: string; base64Content: string }>;
+        errors?: unknown[];
+        error?: { message: string };
+      }>('POST', '/scaffolder/v2/dry-run', {
+        template,
+        values,
+        directoryContents: [],
+      });
+    },
+
+    /** Runs a template registered in the catalog and waits for the end. */
+    async runTask(templateRef: string, values: JsonObject) {
+      const created = await request<{ id: string }>(
+        'POST',
+        '/scaffolder/v2/tasks',
+        { templateRef, values },
+      );
+      if (created.status !== 201) {
+        throw new Error(`task not created: ${JSON.stringify(created.body)}`);
+      }
+      const { id } = created.body;
+      for (;;) {
+        const task = await request<{ status: string }>(
+          'GET',
+          `/scaffolder/v2/tasks/${id}`,
+        );
+        if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+          const events = await request<
+            Array<{
+              type: string;
+              body: { message?: string; output?: JsonObject };
+            }>
+          >('GET', `/scaffolder/v2/tasks/${id}/events`);
+          return {
+            status: task.body.status,
+            output:
+              events.body.find(e => e.type === 'completion')?.body.output ?? {},
+            log: events.body.map(e => e.body.message ?? ''),
+          } as FinishedTask;
+        }
+        await new Promise(resolve => setTimeout(resolve, 250));
+      }
+    },
+
+    stop: () => backend.stop(),
+  };
+}

@@ -1,0 +1,23 @@
+import { findOwnPaths } from '@backstage/cli-common';
+import { JsonObject } from '@backstage/types';
+import fs from 'node:fs';
+import { parse } from 'yaml';
+
+/** The folder of the repository's software templates. */
+export const TEMPLATES_DIR = findOwnPaths(__dirname).resolveRoot('templates');
+
+/** The template at `templates/<name>/template.yaml`, as an object. */
+export function loadTemplate(name: string): JsonObject {
+  return parse(
+    fs.readFileSync(`${TEMPLATES_DIR}/${name}/template.yaml`, 'utf8'),
+  );
+}
+
+/** Names of all templates in the folder. */
+export function templateNames(): string[] {
+  return fs
+    .readdirSync(TEMPLATES_DIR, { withFileTypes: true })
+    .filter(e => e.isDirectory())
+    .map(e => e.name)
+    .sort();
+}

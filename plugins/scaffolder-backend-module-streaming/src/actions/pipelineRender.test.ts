@@ -1,0 +1,100 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { parse } from 'yaml';
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { invokeAction } from '../__testUtils__/invokeAction';
+import { runExample } from '../__testUtils__/runExample';
+import { createPipelineRenderAction } from './pipelineRender';
+import { examples } from './pipelineRender.examples';
+
+describe('streaming:pipeline:render', () => {
+  const action = createPipelineRenderAction();
+  const dir = createMockDirectory();
+  const workspacePath = join(dir.path, 'workspace');
+
+  beforeEach(() => {
+    dir.clear();
+    fs.mkdirSync(workspacePath);
+  });
+
+  function listFiles(root: string): string[] {
+    return (fs.readdirSync(root, { recursive: true }) as string[])
+      .filter(p => fs.statSync(join(root, p)).isFile())
+      .sort();
+  }
+
+  it.each(examples.map(e => [e.description, e.example]))(
+    'runs the example: %s',
+    async (_description, example) => {
+      const [outputs] = await runExample(action, example, { workspacePath });
+      expect(listFiles(workspacePath)).toEqual([...outputs.files].sort());
+      const catalogInfo = parse(
+        fs.readFileSync(join(workspacePath, outputs.catalogInfoPath), 'utf8'),
+      );
+      expect(catalogInfo).toMatchObject({
+        kind: 'Component',
+        metadata: { name: outputs.pipelineName },
+        spec: { type: 'streaming-pipeline' },
+      });
+      const sparkApplication = parse(
+        fs.readFileSync(
+          join(workspacePath, outputs.sparkApplicationPath),
+          'utf8',
+        ),
+      );
+      expect(sparkApplication).toMatchObject({
+        kind: 'SparkApplication',
+        metadata: { name: outputs.pipelineName },
+      });
+    },
+  );
+
+  it('keeps the comments of a spec given as text', async () => {
+    const [example] = examples.slice(1);
+    const [outputs] = await runExample(action, example.example, {
+      workspacePath,
+    });
+    expect(outputs.files).toContain('pipeline/pipeline.yaml');
+    expect(
+      fs.readFileSync(join(workspacePath, 'pipeline/pipeline.yaml'), 'utf8'),
+    ).toMatch(/^# Warnings and errors of all services/);
+  });
+
+  it('writes nothing for an invalid spec', async () => {
+    await expect(
+      invokeAction(
+        action,
+        { specText: 'pipeline:\n  name: "x\n' },
+        { workspacePath },
+      ),
+    ).rejects.toThrow('The pipeline spec is invalid');
+    expect(listFiles(workspacePath)).toEqual([]);
+  });
+
+  it.each([['../outside'], ['/etc'], ['a/../../b']])(
+    'refuses the target path %j',
+    async targetPath => {
+      const [example] = examples;
+      const spec = parse(example.example).steps[0].input.spec;
+      await expect(
+        invokeAction(action, { spec, targetPath }, { workspacePath }),
+      ).rejects.toThrow(/outside/);
+      expect(fs.readdirSync(dir.path)).toEqual(['workspace']);
+      expect(listFiles(workspacePath)).toEqual([]);
+    },
+  );
+
+  it('rejects hostile deployment options', async () => {
+    const [example] = examples;
+    const spec = parse(example.example).steps[0].input.spec;
+    await expect(
+      invokeAction(
+        action,
+        { spec, namespace: 'x\nkind: Secret', image: 'a b' },
+        { workspacePath },
+      ),
+    ).rejects.toThrow(
+      'Invalid input: namespace: expected a Kubernetes namespace name; image: expected a container image reference',
+    );
+  });
+});

@@ -1,0 +1,121 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { renderPipeline } from '@internal/plugin-streaming-codegen';
+import fs from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod/v3';
+import { parseActionInput } from './parseActionInput';
+import { examples } from './pipelineRender.examples';
+import { requireValidSpec, specInputFields } from './specInput';
+
+const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const inputSchema = z.object({
+  ...specInputFields,
+  targetPath: z
+    .string()
+    .optional()
+    .describe(
+      'Folder of the workspace to write into; the workspace root if omitted',
+    ),
+  namespace: z
+    .string()
+    .regex(KUBERNETES_NAME, 'expected a Kubernetes namespace name')
+    .optional()
+    .describe(
+      'Kubernetes namespace of the SparkApplication; default `streaming`',
+    ),
+  image: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9._\/:@-]{0,254}$/,
+      'expected a container image reference such as registry.example.com/team/job:1.0',
+    )
+    .optional()
+    .describe(
+      'Container image of the job; default `streaming-pipelines/<name>:latest`',
+    ),
+  kubernetesCluster: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a cluster name')
+    .optional()
+    .describe(
+      'Kubernetes cluster (name in app-config) the pipeline will run on',
+    ),
+});
+
+const outputSchema = z.object({
+  pipelineName: z.string().describe('The pipeline name'),
+  files: z
+    .array(z.string())
+    .describe('Paths written, relative to the workspace'),
+  catalogInfoPath: z
+    .string()
+    .describe('Path of catalog-info.yaml, relative to the workspace'),
+  sparkApplicationPath: z
+    .string()
+    .describe(
+      'Path of the SparkApplication manifest, relative to the workspace (input of streaming:sparkApplication:apply)',
+    ),
+});
+
+/**
+ * `streaming:pipeline:render`: writes the pipeline repository generated from
+ * a spec (job, image, manifests, alerts, docs, catalog-info.yaml) into the
+ * workspace.
+ *
+ * @public
+ */
+export function createPipelineRenderAction() {
+  return createTemplateAction({
+    id: 'streaming:pipeline:render',
+    description:
+      'Generates the files of a pipeline repository from a pipeline spec (the PySpark job, its Dockerfile, SparkApplication, PrometheusRule, table maintenance, TechDocs and catalog-info.yaml) and writes them into the workspace. Fails, writing nothing, when the spec is invalid.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: () => inputSchema,
+      output: () => outputSchema,
+    },
+    async handler(ctx) {
+      const input = parseActionInput(inputSchema, ctx.input);
+      const spec = requireValidSpec(input);
+      const targetPath = input.targetPath ?? '.';
+      const targetDir = resolveSafeChildPath(ctx.workspacePath, targetPath);
+      const files = renderPipeline(spec, {
+        namespace: input.namespace,
+        image: input.image,
+        kubernetesCluster: input.kubernetesCluster || undefined,
+        specText: input.specText,
+      });
+      const destinations = files.map(file => ({
+        file,
+        destination: resolveSafeChildPath(targetDir, file.path),
+      }));
+      const written: string[] = [];
+      for (const { file, destination } of destinations) {
+        ctx.signal?.throwIfAborted();
+        await fs.promises.mkdir(dirname(destination), { recursive: true });
+        await fs.promises.writeFile(destination, file.content, {
+          mode: file.executable ? 0o755 : 0o644,
+        });
+        written.push(joinPath(targetPath, file.path));
+      }
+      ctx.logger.info(
+        `Rendered pipeline ${spec.pipeline.name}: ${written.length} files`,
+      );
+      ctx.output('pipelineName', spec.pipeline.name);
+      ctx.output('files', written);
+      ctx.output('catalogInfoPath', joinPath(targetPath, 'catalog-info.yaml'));
+      ctx.output(
+        'sparkApplicationPath',
+        joinPath(targetPath, 'deploy/spark-application.yaml'),
+      );
+    },
+  });
+}
+
+function joinPath(folder: string, path: string): string {
+  const trimmed = folder.replace(/^\.\/?/, '').replace(/\/+$/, '');
+  return trimmed ? `${trimmed}/${path}` : path;
+}
