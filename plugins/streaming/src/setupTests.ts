@@ -8,3 +8,7 @@ class NoLayoutResizeObserver {
   disconnect() {}
 }
 globalThis.ResizeObserver ??= NoLayoutResizeObserver;
+
+// The cards render charts and tables inside a whole test app; on a busy
+// machine that takes longer than jest's default budget of 5 s per test.
+jest.setTimeout(30_000);

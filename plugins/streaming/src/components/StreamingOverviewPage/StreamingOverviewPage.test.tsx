@@ -33,7 +33,7 @@ describe('StreamingOverviewPage', () => {
       'Monthly cost': '$4,500/mo',
     };
     for (const [label, value] of Object.entries(figures)) {
-      const tile = await screen.findByRole('region', { name: label });
+      const tile = await screen.findByLabelText(label);
       expect(within(tile).getByText(value)).toBeInTheDocument();
     }
     expect(screen.getByText('on 3 clusters')).toBeInTheDocument();
@@ -113,7 +113,7 @@ describe('StreamingOverviewPage', () => {
         }),
       }),
     );
-    const tile = await screen.findByRole('region', { name: 'Monthly cost' });
+    const tile = await screen.findByLabelText('Monthly cost');
     expect(within(tile).getByText('not permitted')).toBeInTheDocument();
   });
 });
