@@ -5,6 +5,7 @@ import {
   ANNOTATION_PIPELINE_SUMMARY,
   schemaEntityName,
 } from '@internal/plugin-streaming-common';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -85,12 +86,20 @@ describe('url locations through the UrlReader', () => {
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       const file = path.join(examples, decodeURIComponent(req.url ?? '/'));
-      served.push(req.url ?? '');
       if (!file.startsWith(`${examples}${path.sep}`) || !fs.existsSync(file)) {
+        served.push(`404 ${req.url}`);
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200).end(fs.readFileSync(file));
+      const content = fs.readFileSync(file);
+      const etag = `"${createHash('sha256').update(content).digest('hex')}"`;
+      if (req.headers['if-none-match'] === etag) {
+        served.push(`304 ${req.url}`);
+        res.writeHead(304, { ETag: etag }).end();
+        return;
+      }
+      served.push(`200 ${req.url}`);
+      res.writeHead(200, { ETag: etag }).end(content);
     });
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -152,11 +161,31 @@ describe('url locations through the UrlReader', () => {
     ).toBe(`url:${baseUrl}/pipelines/user-events/pipeline.yaml`);
     expect(served).toEqual(
       expect.arrayContaining([
-        '/pipelines/user-events/catalog-info.yaml',
-        '/pipelines/user-events/pipeline.yaml',
-        '/pipelines/user-events/schemas/user_event.avsc',
+        '200 /pipelines/user-events/catalog-info.yaml',
+        '200 /pipelines/user-events/pipeline.yaml',
+        '200 /pipelines/user-events/schemas/user_event.avsc',
       ]),
     );
     expect(stringifyEntityRef(pipeline)).toBe('component:default/user-events');
+  });
+
+  it('asks again with the ETag and keeps the entities when nothing changed', async () => {
+    served.length = 0;
+    await catalog.request('/refresh', {
+      method: 'POST',
+      body: { entityRef: 'component:default/user-events' },
+    });
+    await waitFor('conditional reads of the spec and its schema', async () =>
+      served.includes('304 /pipelines/user-events/schemas/user_event.avsc')
+        ? true
+        : undefined,
+    );
+    expect(served).toContain('304 /pipelines/user-events/pipeline.yaml');
+    expect(served.filter(line => line.startsWith('200 /pipelines/user-events/p'))).toEqual([]);
+    const pipeline = await catalog.getEntity('component:default/user-events');
+    expect(pipeline?.relations).toContainEqual({
+      type: 'dependsOn',
+      targetRef: 'resource:default/topic.local.events',
+    });
   });
 });

@@ -1,9 +1,17 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError, isError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
-import { LocationSpec } from '@backstage/plugin-catalog-node';
+import {
+  CatalogProcessorCache,
+  LocationSpec,
+} from '@backstage/plugin-catalog-node';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+
+interface CachedFile {
+  etag: string;
+  text: string;
+}
 
 /** Largest file read for a pipeline (spec or schema), in bytes. */
 export const MAX_PIPELINE_FILE_BYTES = 1024 * 1024;
@@ -67,12 +75,45 @@ export class PipelineFileReader {
     );
   }
 
-  /** Reads a location resolved by {@link PipelineFileReader.resolve}, as UTF-8 text. */
-  async read(location: LocationSpec, within: LocationSpec): Promise<string> {
-    const buffer =
-      location.type === 'file'
-        ? await this.readFile(location.target, path.dirname(within.target))
-        : await (await this.reader.readUrl(location.target)).buffer();
+  /**
+   * Reads a location resolved by {@link PipelineFileReader.resolve}, as UTF-8
+   * text. A `file` location must stay inside the folder of `within`. For a
+   * `url` location, `cache` keeps the text with its ETag, so an unchanged file
+   * costs the source a conditional request only; every URL read in a
+   * processing run must go through the same cache, which keeps just those.
+   */
+  async read(
+    location: LocationSpec,
+    within: LocationSpec,
+    cache?: CatalogProcessorCache,
+  ): Promise<string> {
+    if (location.type === 'file') {
+      return this.checkSize(
+        location,
+        await this.readFile(location.target, path.dirname(within.target)),
+      );
+    }
+    const key = `url:${location.target}`;
+    const cached = (await cache?.get(key)) as CachedFile | undefined;
+    try {
+      const response = await this.reader.readUrl(location.target, {
+        etag: cached?.etag,
+      });
+      const text = this.checkSize(location, await response.buffer());
+      if (response.etag) {
+        await cache?.set(key, { etag: response.etag, text });
+      }
+      return text;
+    } catch (error) {
+      if (cached && isError(error) && error.name === 'NotModifiedError') {
+        await cache?.set(key, { ...cached });
+        return cached.text;
+      }
+      throw error;
+    }
+  }
+
+  private checkSize(location: LocationSpec, buffer: Buffer): string {
     if (buffer.length > MAX_PIPELINE_FILE_BYTES) {
       throw new InputError(
         `${location.target} is larger than ${MAX_PIPELINE_FILE_BYTES} bytes`,

@@ -1,5 +1,6 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { AlphaEntity } from '@backstage/catalog-model/alpha';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
@@ -352,7 +353,7 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       body: { entityRef: ref },
     });
     const flip = await waitFor('the error on the flip pipeline', async () => {
-      const entity = await catalog.getEntity(ref);
+      const entity = (await catalog.getEntity(ref)) as AlphaEntity | undefined;
       return entity?.status?.items?.length ? entity : undefined;
     });
     expect(flip.status!.items).toEqual([

@@ -8,6 +8,7 @@ import { InputError, toError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import {
   CatalogProcessor,
+  CatalogProcessorCache,
   CatalogProcessorEmit,
   LocationSpec,
   processingResult,
@@ -99,6 +100,8 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     entity: Entity,
     location: LocationSpec,
     emit: CatalogProcessorEmit,
+    _originLocation: LocationSpec,
+    cache: CatalogProcessorCache,
   ): Promise<Entity> {
     if (!isPipelineEntity(entity)) {
       return entity;
@@ -110,7 +113,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     let text: string;
     try {
       specLocation = this.files.resolve(location, specPath);
-      text = await this.files.read(specLocation, location);
+      text = await this.files.read(specLocation, location, cache);
     } catch (error) {
       this.logger.debug('Pipeline spec unreadable', {
         entityRef,
@@ -143,7 +146,11 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
       return entity;
     }
 
-    const schemas = await this.readSchemas(spec, specLocation, location, emit);
+    const schemas = await this.readSchemas(
+      spec,
+      { specLocation, location, cache },
+      emit,
+    );
     if (!schemas) {
       return entity;
     }
@@ -203,10 +210,14 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
   /** Reads the source's schema file, if any; undefined after emitting an error. */
   private async readSchemas(
     spec: PipelineSpec,
-    specLocation: LocationSpec,
-    location: LocationSpec,
+    from: {
+      specLocation: LocationSpec;
+      location: LocationSpec;
+      cache: CatalogProcessorCache;
+    },
     emit: CatalogProcessorEmit,
   ): Promise<PipelineSchemaFile[] | undefined> {
+    const { specLocation, location, cache } = from;
     const { source } = spec.pipeline;
     const paths =
       source.type !== 'delta' && source.schema ? [source.schema] : [];
@@ -214,7 +225,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     for (const schemaPath of paths) {
       try {
         const schemaLocation = this.files.resolve(specLocation, schemaPath);
-        const text = await this.files.read(schemaLocation, location);
+        const text = await this.files.read(schemaLocation, location, cache);
         try {
           JSON.parse(text);
         } catch (error) {
