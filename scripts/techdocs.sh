@@ -44,6 +44,8 @@ _techdocs_main() {
       return 1
   fi
   export PATH="$venv/bin:$PATH"
+  # Material for MkDocs prints a multi-line banner on every build otherwise.
+  export NO_MKDOCS_2_WARNING=1
 }
 
 if _techdocs_main; then

@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { parse } from 'yaml';
+import { toYaml } from '../yaml';
 import { renderDocs } from './renderDocs';
 import { RUNBOOK_SECTIONS } from './runbookSections';
 import { mkdocsBuild, REPO_ROOT } from './testing/mkdocs';
@@ -83,6 +84,7 @@ describe('renderDocs', () => {
       expect(config).toEqual({
         site_name: spec.pipeline.name,
         nav: [{ Overview: 'index.md' }, { Runbook: 'runbook.md' }],
+        theme: { name: 'material', font: false },
         plugins: ['techdocs-core'],
       });
       const runbook = files[2].content;
@@ -129,6 +131,8 @@ describe('renderDocs', () => {
         expect(runbook).toContain(`id="${anchor}"`);
       }
       expect(build.read('index.html')).toContain('href="runbook/#lag"');
+      // Every stylesheet is served with the site: nothing from outside.
+      expect(runbook).not.toMatch(/<link[^>]+href="https?:/);
     } finally {
       cleanup();
     }
@@ -141,22 +145,24 @@ describe('renderDocs', () => {
       '--8<-- "/etc/passwd"',
       '# not a heading \u202egnp.exe',
     ].join('\n');
+    const example = exampleSpec('user-events').pipeline;
+    // Through the validator, so the text is what a user could really write.
     const spec = specOf(
-      readFileSync(join(EXAMPLES, 'user-events/pipeline.yaml'), 'utf8')
-        .replace(
-          /^ {2}description: .*$/m,
-          `  description: ${JSON.stringify(description)}`,
-        )
-        .replace(
-          /^ {2}name: user-events$/m,
-          `  name: user-events\n  title: ${JSON.stringify(
-            '<img src=x onerror=alert(3)> Title',
-          )}`,
-        )
-        .replace(
-          `condition: "event_type != 'heartbeat'"`,
-          `condition: "event_type != '</code><script>alert(4)</script>'"`,
-        ),
+      toYaml({
+        pipeline: {
+          ...example,
+          title: '<img src=x onerror=alert(3)> Title',
+          description,
+          transformations: example.transformations.map(t =>
+            t.type === 'filter'
+              ? {
+                  ...t,
+                  condition: "event_type != '</code><script>alert(4)</script>'",
+                }
+              : t,
+          ),
+        },
+      }),
     );
     expect(spec.pipeline.description).toBe(description);
 

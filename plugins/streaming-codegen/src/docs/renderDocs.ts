@@ -22,6 +22,9 @@ export function renderDocs(spec: PipelineSpec): GeneratedFile[] {
         // site's HTML templates.
         site_name: spec.pipeline.name,
         nav: [{ Overview: 'index.md' }, { Runbook: 'runbook.md' }],
+        // No web fonts: the docs render where Google Fonts cannot be reached
+        // (the TechDocs reader waits for every stylesheet before it shows a page).
+        theme: { name: 'material', font: false },
         plugins: ['techdocs-core'],
       }),
     },
