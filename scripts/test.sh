@@ -27,6 +27,8 @@ mkdir -p .cache
 results=.cache/jest-results.json
 rm -f "$results"
 status=0
+# Backend code loads ESM-only packages (@kubernetes/client-node) with import(); Jest needs this flag for that.
+export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules"
 yarn backstage-cli repo test --ci --json --outputFile="$results" "$@" || status=$?
 node scripts/lib/print-test-summary.js "$results" || status=1
 exit "$status"
