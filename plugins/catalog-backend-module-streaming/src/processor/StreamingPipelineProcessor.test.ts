@@ -4,6 +4,7 @@ import { AlphaEntity } from '@backstage/catalog-model/alpha';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
+import { walkLineage } from '@internal/plugin-streaming-common';
 import {
   CatalogTestBackend,
   startCatalogTestBackend,
@@ -27,7 +28,11 @@ function specWith(edit: (pipeline: Record<string, any>) => void): string {
   return yaml.stringify(doc);
 }
 
-function catalogInfo(name: string, specPath = './pipeline.yaml'): string {
+function catalogInfo(
+  name: string,
+  specPath = './pipeline.yaml',
+  owner = 'team-growth',
+): string {
   return yaml.stringify({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -38,7 +43,7 @@ function catalogInfo(name: string, specPath = './pipeline.yaml'): string {
     spec: {
       type: 'streaming-pipeline',
       lifecycle: 'production',
-      owner: 'team-growth',
+      owner,
     },
   });
 }
@@ -266,6 +271,27 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       fs.writeFileSync(path.join(dir, 'schemas/user_event.avsc'), goodSchema);
       targets.push(`./${name}/catalog-info.yaml`);
     }
+    // A medallion step of another team: reads good-one's table, writes a topic.
+    fs.mkdirSync(path.join(mockDir.path, 'silver'));
+    fs.writeFileSync(
+      path.join(mockDir.path, 'silver/catalog-info.yaml'),
+      catalogInfo('silver', './pipeline.yaml', 'team-silver'),
+    );
+    fs.writeFileSync(
+      path.join(mockDir.path, 'silver/pipeline.yaml'),
+      yaml.stringify({
+        pipeline: {
+          name: 'silver',
+          source: { type: 'delta', path: '/data/delta/good_one' },
+          sink: {
+            type: 'kafka',
+            topic: 'silver-out',
+            checkpoint: '/checkpoints/silver',
+          },
+        },
+      }),
+    );
+    targets.push('./silver/catalog-info.yaml');
     fs.writeFileSync(
       path.join(mockDir.path, 'catalog-info.yaml'),
       yaml.stringify({
@@ -330,6 +356,41 @@ describe('StreamingPipelineProcessor with bad specs', () => {
     for (const badCase of badCases) {
       expect(visible).not.toContain(badCase.name);
     }
+  });
+
+  it('walks from a topic across two pipelines; a table belongs to its writer', async () => {
+    const table = 'resource:default/delta.data.delta.good_one';
+    await waitFor('the silver step stitched on both ends', async () => {
+      const [silver, goodTable] = await catalog.getEntitiesByRefs([
+        'component:default/silver',
+        table,
+      ]);
+      return silver?.relations?.some(r => r.type === 'dependsOn') &&
+        goodTable?.relations?.filter(r => r.type.startsWith('depend')).length ===
+          2
+        ? true
+        : undefined;
+    });
+    const graph = await walkLineage({
+      from: 'resource:default/topic.local.events',
+      direction: 'downstream',
+      fetchEntities: catalog.getEntitiesByRefs,
+    });
+    expect(graph.nodes.map(n => `${n.depth} ${n.entityRef}`)).toEqual([
+      '0 resource:default/topic.local.events',
+      '1 component:default/good-one',
+      '1 component:default/good-two',
+      '2 resource:default/delta.data.delta.good_one',
+      '2 resource:default/delta.data.delta.good_two',
+      '3 component:default/silver',
+      '4 resource:default/topic.local.silver-out',
+    ]);
+    const [goodTable, silverTopic] = await catalog.getEntitiesByRefs([
+      table,
+      'resource:default/topic.local.silver-out',
+    ]);
+    expect(goodTable?.spec?.owner).toBe('group:default/team-growth');
+    expect(silverTopic?.spec?.owner).toBe('group:default/team-silver');
   });
 
   it('shows a spec that breaks later as an error on the existing entity', async () => {

@@ -1,0 +1,132 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityRelationSpec } from '@backstage/plugin-catalog-node';
+import { PipelineSpec, parsePipelineSpec } from '@internal/plugin-streaming-common';
+import yaml from 'yaml';
+import { buildPipelineEntities } from './buildPipelineEntities';
+
+const pipeline: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'silver-orders', namespace: 'commerce' },
+  spec: {
+    type: 'streaming-pipeline',
+    owner: 'team-commerce',
+    system: 'lakehouse',
+    lifecycle: 'production',
+  },
+};
+
+function spec(pipelineSpec: Record<string, unknown>): PipelineSpec {
+  const { spec: parsed, errors } = parsePipelineSpec(
+    yaml.stringify({ pipeline: pipelineSpec }),
+  );
+  expect(errors).toEqual([]);
+  return parsed!;
+}
+
+const relationText = (relations: EntityRelationSpec[]) =>
+  relations
+    .map(
+      r =>
+        `${stringifyEntityRef(r.source)} ${r.type} ${stringifyEntityRef(
+          r.target,
+        )}`,
+    )
+    .sort();
+
+describe('buildPipelineEntities', () => {
+  it('reads a Delta table, joins another, writes a Kafka topic on the default cluster', () => {
+    const { entities, relations } = buildPipelineEntities({
+      pipeline,
+      defaultCluster: 'main',
+      schemas: [],
+      spec: spec({
+        name: 'silver-orders',
+        source: { type: 'delta', path: 's3a://lake/bronze/orders' },
+        transformations: [
+          {
+            type: 'join',
+            table: { path: 's3a://lake/dim/customers' },
+            on: ['customer_id'],
+          },
+          {
+            type: 'join',
+            table: { format: 'parquet', path: 's3a://lake/raw/fx' },
+            on: ['currency'],
+          },
+          {
+            type: 'join',
+            table: { path: 's3a://lake/bronze/orders/' },
+            on: ['order_id'],
+          },
+        ],
+        sink: {
+          type: 'kafka',
+          topic: 'Orders.Silver',
+          checkpoint: 's3a://lake/_checkpoints/silver-orders',
+        },
+      }),
+    });
+
+    const outputTopic = entities.find(e => e.role === 'output')!.entity;
+    expect(outputTopic.metadata.name).toMatch(
+      /^topic\.main-orders-silver--[0-9a-f]{12}$/,
+    );
+    expect(outputTopic.metadata.annotations).toEqual({
+      'streaming-platform.dev/kafka-topic': 'Orders.Silver',
+      'streaming-platform.dev/kafka-cluster': 'main',
+    });
+    expect(outputTopic.spec).toEqual({
+      type: 'kafka-topic',
+      owner: 'group:commerce/team-commerce',
+      system: 'system:commerce/lakehouse',
+    });
+    expect(
+      entities.map(e => `${e.role} ${stringifyEntityRef(e.entity)}`),
+    ).toEqual([
+      'input resource:default/delta-s3a.lake.bronze.orders',
+      'input resource:default/delta-s3a.lake.dim.customers',
+      `output resource:default/${outputTopic.metadata.name}`,
+    ]);
+
+    const self = 'component:commerce/silver-orders';
+    expect(relationText(relations)).toEqual(
+      [
+        `${self} dependsOn resource:default/delta-s3a.lake.bronze.orders`,
+        `resource:default/delta-s3a.lake.bronze.orders dependencyOf ${self}`,
+        `${self} dependsOn resource:default/delta-s3a.lake.dim.customers`,
+        `resource:default/delta-s3a.lake.dim.customers dependencyOf ${self}`,
+        `resource:default/${outputTopic.metadata.name} dependsOn ${self}`,
+        `${self} dependencyOf resource:default/${outputTopic.metadata.name}`,
+      ].sort(),
+    );
+  });
+
+  it('emits only the topic for a CDC source without a table', () => {
+    const cdc = buildPipelineEntities({
+      pipeline,
+      defaultCluster: 'main',
+      schemas: [],
+      spec: spec({
+        name: 'cdc',
+        source: {
+          type: 'debezium',
+          topic: 'pg1.public.users',
+          key: ['id'],
+          fields: [{ name: 'id', type: 'long' }],
+        },
+        sink: {
+          type: 'delta',
+          path: '/lake/users',
+          mode: 'merge',
+          merge_keys: ['id'],
+          checkpoint: '/checkpoints/cdc',
+        },
+      }),
+    });
+    expect(cdc.entities.map(e => e.entity.metadata.name)).toEqual([
+      'topic.main.pg1.public.users',
+      'delta.lake.users',
+    ]);
+  });
+});
