@@ -52,6 +52,22 @@ describe('LocalRepoUrlReader', () => {
     ).rejects.toThrow(expect.objectContaining({ name: 'NotModifiedError' }));
   });
 
+  it('finds a file by search, as the catalog reads locations', async () => {
+    const reader = await makeReader();
+    const found = await reader.search(url('repos/orders/catalog-info.yaml'));
+    expect(found.files.map(f => f.url)).toEqual([
+      url('repos/orders/catalog-info.yaml'),
+    ]);
+    expect((await found.files[0].content()).toString()).toBe(
+      'kind: Component\n',
+    );
+    const missing = await reader.search(url('repos/orders/nothing.yaml'));
+    expect(missing.files).toEqual([]);
+    await expect(
+      reader.search(url('repos/*/catalog-info.yaml')),
+    ).rejects.toThrow('Wildcards are not supported');
+  });
+
   it('reads a tree without the .git folder', async () => {
     const reader = await makeReader();
     const tree = await reader.readTree(url('repos/orders'));

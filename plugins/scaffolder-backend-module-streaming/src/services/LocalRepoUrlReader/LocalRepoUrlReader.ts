@@ -4,6 +4,7 @@ import {
   UrlReaderServiceReadTreeResponse,
   UrlReaderServiceReadUrlOptions,
   UrlReaderServiceReadUrlResponse,
+  UrlReaderServiceSearchOptions,
   UrlReaderServiceSearchResponse,
 } from '@backstage/backend-plugin-api';
 import { ReadTreeResponseFactory } from '@backstage/backend-defaults/urlReader';
@@ -91,8 +92,31 @@ export class LocalRepoUrlReader implements UrlReaderService {
     };
   }
 
-  async search(): Promise<UrlReaderServiceSearchResponse> {
-    throw new InputError('Search is not supported for local repositories');
+  /**
+   * The catalog reads locations through search. A URL without wildcards
+   * finds itself (or nothing); wildcards are not supported here.
+   */
+  async search(
+    url: string,
+    options?: UrlReaderServiceSearchOptions,
+  ): Promise<UrlReaderServiceSearchResponse> {
+    if (/[*?[\]{}]/.test(decodeURIComponent(new URL(url).pathname))) {
+      throw new InputError(
+        `Wildcards are not supported for local repositories: ${url}`,
+      );
+    }
+    try {
+      const response = await this.readUrl(url, options);
+      return {
+        etag: response.etag ?? '',
+        files: [{ url, content: response.buffer }],
+      };
+    } catch (error) {
+      if ((error as Error).name === 'NotFoundError') {
+        return { etag: '', files: [] };
+      }
+      throw error;
+    }
   }
 
   toString() {

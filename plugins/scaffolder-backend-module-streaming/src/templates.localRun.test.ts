@@ -1,0 +1,152 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import git from 'isomorphic-git';
+import { Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import fs from 'node:fs';
+import { parse } from 'yaml';
+import { KubernetesApiStandIn } from './__testUtils__/KubernetesApiStandIn';
+import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
+import { TEMPLATES_DIR } from './__testUtils__/templates';
+import { templateValues } from './__testUtils__/templateValues';
+import { KAFKA_BROKERS, uniqueName } from './__testUtils__/testEnvironment';
+
+const TOKEN = 'stand-in-token';
+
+describe('Kafka to Delta, a real run on the local Kafka', () => {
+  const kubernetes = new KubernetesApiStandIn(TOKEN);
+  const dir = createMockDirectory();
+  const baseDir = dir.resolve('repos');
+  let backend: Awaited<ReturnType<typeof startScaffolderTestBackend>>;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    const url = await kubernetes.start();
+    backend = await startScaffolderTestBackend({
+      streaming: {
+        kubernetes: {
+          clusters: [{ name: 'test', url, serviceAccountToken: TOKEN }],
+        },
+        scaffolder: { localPublish: { baseDir } },
+      },
+      locations: [`${TEMPLATES_DIR}/kafka-to-delta/template.yaml`],
+    });
+    admin = new Kafka({
+      brokers: KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await backend?.stop();
+    await kubernetes.stop();
+  });
+
+  async function waitForTemplate() {
+    for (let i = 0; i < 100; i++) {
+      const { status } = await backend.request(
+        'GET',
+        '/catalog/entities/by-name/template/default/kafka-to-delta',
+      );
+      if (status === 200) {
+        return;
+      }
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+    throw new Error('the template never reached the catalog');
+  }
+
+  it('creates the topic, the repository, the catalog entity and the SparkApplication', async () => {
+    await waitForTemplate();
+    const values = templateValues['kafka-to-delta'](
+      uniqueName('r').slice(0, 10),
+    );
+    const name = String(values.name);
+    const task = await backend.runTask('template:default/kafka-to-delta', {
+      ...values,
+      kubernetesCluster: 'test',
+    });
+    expect({ status: task.status, log: task.log }).toEqual({
+      status: 'completed',
+      log: expect.arrayContaining([
+        'Finished step Create the Kafka topic',
+        'Finished step Register in the catalog',
+      ]),
+    });
+
+    // The topic, with the settings of the form.
+    const topic = String(values.topic);
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    expect(metadata.topics[0].partitions).toHaveLength(2);
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configNames: ['retention.ms'],
+        },
+      ],
+    });
+    expect(configs.resources[0].configEntries[0].configValue).toBe(
+      String(24 * 3600000),
+    );
+
+    // The repository, with the generated files committed.
+    const repoDir = `${baseDir}/${name}`;
+    const files = await git.listFiles({ fs, dir: repoDir, ref: 'main' });
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'catalog-info.yaml',
+        'pipeline.yaml',
+        'job/main.py',
+        'Dockerfile',
+        'deploy/spark-application.yaml',
+        'deploy/prometheus-rule.yaml',
+        'mkdocs.yml',
+      ]),
+    );
+    const spec = parse(fs.readFileSync(`${repoDir}/pipeline.yaml`, 'utf8'));
+    expect(spec.pipeline).toMatchObject({
+      name,
+      owner: 'group:default/team-commerce',
+      source: { type: 'kafka', topic, cluster: 'local' },
+      sink: { type: 'delta', checkpoint: `/checkpoints/${name}` },
+    });
+
+    // The entity, read by the catalog through the file: URL.
+    let entity:
+      | { metadata: { name: string }; spec: { type: string } }
+      | undefined;
+    for (let i = 0; i < 150 && !entity; i++) {
+      const response = await backend.request<typeof entity>(
+        'GET',
+        `/catalog/entities/by-name/component/default/${name}`,
+      );
+      entity = response.status === 200 ? response.body : undefined;
+      if (!entity) {
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+    }
+    expect(entity).toMatchObject({
+      metadata: { name },
+      spec: {
+        type: 'streaming-pipeline',
+        owner: 'group:default/team-commerce',
+      },
+    });
+    expect(task.output.links).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ entityRef: `component:default/${name}` }),
+      ]),
+    );
+
+    // The SparkApplication, applied server-side.
+    expect(
+      kubernetes.objects.get(`sparkapplications/streaming/${name}`),
+    ).toMatchObject({ kind: 'SparkApplication', metadata: { name } });
+
+    // Nothing else was written next to the repository.
+    expect(fs.readdirSync(baseDir)).toEqual([name]);
+  });
+});
