@@ -1,0 +1,162 @@
+/**
+ * Render throughput: 1,000 varied pipeline specs through the generator.
+ *
+ * The specs vary the examples and the option matrix (names, topics, filter
+ * conditions of growing size, metrics, sinks, resources). The baseline,
+ * measured in the same run on the same specs, is validation alone
+ * (parsePipelineSpec on the YAML text); then rendering alone
+ * (renderPipeline on validated specs) and both together. Prints specs per
+ * second and the ratios to the baseline.
+ *
+ * Run from the repository root:
+ *   node --require @backstage/cli/config/nodeTransform.cjs bench/render.ts [--specs 1000] [--rounds 3]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import {
+  PipelineSpec,
+  parsePipelineSpec,
+} from '../plugins/streaming-common/src';
+import { renderPipeline } from '../plugins/streaming-codegen/src';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`--${name} needs a positive whole number`);
+  }
+  return value;
+}
+
+const root = path.resolve(__dirname, '..');
+const templates: PipelineSpec[] = [
+  ...fs
+    .readdirSync(path.join(root, 'examples/pipelines'))
+    .map(n => path.join(root, 'examples/pipelines', n, 'pipeline.yaml')),
+  ...fs
+    .readdirSync(
+      path.join(root, 'plugins/streaming-codegen/src/__fixtures__/specs'),
+    )
+    .map(f =>
+      path.join(root, 'plugins/streaming-codegen/src/__fixtures__/specs', f),
+    ),
+]
+  .sort()
+  .map(file => {
+    const result = parsePipelineSpec(fs.readFileSync(file, 'utf8'));
+    if (!result.spec) {
+      throw new Error(`${file} is not valid`);
+    }
+    return result.spec;
+  });
+
+/** The i-th varied spec, as YAML text. */
+function variant(i: number): string {
+  const spec = structuredClone(templates[i % templates.length]);
+  const p = spec.pipeline;
+  p.name = `${p.name.slice(0, 20)}-${i}`;
+  if (p.source.type !== 'delta') {
+    p.source.topic = `${p.source.topic}-${i % 97}`;
+  }
+  p.sink.checkpoint = `${p.sink.checkpoint}-${i}`;
+  const filter = p.transformations.find(t => t.type === 'filter');
+  if (filter && filter.type === 'filter') {
+    const extra = Array.from(
+      { length: i % 12 },
+      (_, j) =>
+        `(length(trim('v${j}')) BETWEEN ${j} AND ${
+          j + i
+        } OR 'x${j}' IN ('a', 'b''c', 'x${j}'))`,
+    );
+    filter.condition = [filter.condition, ...extra].join(' AND ');
+  }
+  p.resources = {
+    driver: { cores: 1 + (i % 3), memory: `${2 + (i % 4)}g` },
+    executor: {
+      cores: 1 + (i % 4),
+      memory: `${1024 * (1 + (i % 8))}m`,
+      instances: 1 + (i % 5),
+      max_instances: 6 + (i % 10),
+    },
+  };
+  p.monitoring = {
+    alert_on_lag: 30 + (i % 300),
+    alert_on_lag_messages: 1000 * (1 + (i % 50)),
+    alert_channel: i % 2 ? 'slack' : 'pagerduty',
+  };
+  p.description = `Variant ${i} of ${
+    templates[i % templates.length].pipeline.name
+  }.`;
+  return stringify(spec);
+}
+
+function measure(label: string, rounds: number, count: number, fn: () => void) {
+  fn(); // warm-up
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  const best = Math.min(...times);
+  const perSecond = count / best;
+  process.stdout.write(
+    `${label.padEnd(22)} ${perSecond
+      .toFixed(0)
+      .padStart(8)} specs/s  (best of ${rounds}: ${(best * 1000).toFixed(
+      0,
+    )} ms for ${count})\n`,
+  );
+  return perSecond;
+}
+
+function main() {
+  const count = option('specs', 1000);
+  const rounds = option('rounds', 3);
+  const texts = Array.from({ length: count }, (_, i) => variant(i));
+  const specs = texts.map((text, i) => {
+    const result = parsePipelineSpec(text);
+    if (!result.spec) {
+      throw new Error(
+        `variant ${i} is not valid: ${JSON.stringify(result.errors[0])}`,
+      );
+    }
+    return result.spec;
+  });
+  let files = 0;
+  let bytes = 0;
+  for (const spec of specs) {
+    for (const file of renderPipeline(spec)) {
+      files++;
+      bytes += file.content.length;
+    }
+  }
+  process.stdout.write(
+    `${count} specs from ${templates.length} templates; ${files} files, ${(
+      bytes / 1e6
+    ).toFixed(1)} MB generated per pass\n`,
+  );
+  const validate = measure('validate (baseline)', rounds, count, () => {
+    for (const text of texts) {
+      parsePipelineSpec(text);
+    }
+  });
+  const render = measure('render', rounds, count, () => {
+    for (const spec of specs) {
+      renderPipeline(spec);
+    }
+  });
+  const both = measure('validate + render', rounds, count, () => {
+    for (const text of texts) {
+      renderPipeline(parsePipelineSpec(text).spec!);
+    }
+  });
+  process.stdout.write(
+    `ratios to the baseline: render ${(render / validate).toFixed(
+      2,
+    )}x, validate + render ${(both / validate).toFixed(2)}x\n`,
+  );
+}
+
+main();
