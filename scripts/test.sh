@@ -14,6 +14,7 @@ step "real parts"
 scripts/kafka.sh start || [ "${CI:-}" != true ] # Kafka broker on 127.0.0.1:9092 for the streaming tests
 scripts/postgres.sh start || [ "${CI:-}" != true ] # PostgreSQL on 127.0.0.1:55432 for the streaming-backend database tests
 scripts/spark.sh setup || [ "${CI:-}" != true ] # PySpark, delta-spark and connector jars for the pipeline end-to-end tests
+scripts/chromium.sh >/dev/null || [ "${CI:-}" != true ] # Debian's Chromium for the browser tests (node e2e/run.mts)
 
 step "type check"
 yarn tsc

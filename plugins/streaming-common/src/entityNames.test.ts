@@ -106,7 +106,9 @@ describe('entity names', () => {
       kafkaTopicEntityName('local', '...'),
       kafkaTopicEntityName('a cluster with spaces', 'Événements'),
       kafkaTopicEntityName('local', `prefix.${'segment.'.repeat(20)}end`),
-      deltaTableEntityName(`abfss://container@account.dfs.core.windows.net/${long}`),
+      deltaTableEntityName(
+        `abfss://container@account.dfs.core.windows.net/${long}`,
+      ),
       deltaTableEntityName('/'),
       elasticsearchIndexEntityName('logs-2024.01.01', 'http://es:9200'),
       databaseTableEntityName('accounts', 'public."Users"'),

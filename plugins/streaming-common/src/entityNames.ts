@@ -89,9 +89,7 @@ export function deriveEntityName(
     sanitized.length <= room
       ? sanitized
       : sanitized.slice(-room).replace(/^[^-]*-/, '');
-  return shortened
-    ? `${prefix}.${shortened}--${hash}`
-    : `${prefix}--${hash}`;
+  return shortened ? `${prefix}.${shortened}--${hash}` : `${prefix}--${hash}`;
 }
 
 /**

@@ -132,9 +132,9 @@ describe('walkLineage', () => {
       from: 'Resource:topic.local.events',
       direction: 'downstream',
       fetchEntities: async refs =>
-        (await fetchEntities(refs)).map(e =>
-          e?.kind === 'component' ? undefined : e,
-        ),
+        (
+          await fetchEntities(refs)
+        ).map(e => (e?.kind === 'component' ? undefined : e)),
     });
     expect(graph.root).toBe(topic);
     expect(graph.nodes).toEqual([
@@ -146,7 +146,12 @@ describe('walkLineage', () => {
   it('rejects a negative depth', async () => {
     const { fetchEntities } = catalogOf(chain);
     await expect(
-      walkLineage({ from: topic, direction: 'upstream', fetchEntities, maxDepth: -1 }),
+      walkLineage({
+        from: topic,
+        direction: 'upstream',
+        fetchEntities,
+        maxDepth: -1,
+      }),
     ).rejects.toThrow(TypeError);
   });
 });

@@ -181,7 +181,9 @@ describe('url locations through the UrlReader', () => {
         : undefined,
     );
     expect(served).toContain('304 /pipelines/user-events/pipeline.yaml');
-    expect(served.filter(line => line.startsWith('200 /pipelines/user-events/p'))).toEqual([]);
+    expect(
+      served.filter(line => line.startsWith('200 /pipelines/user-events/p')),
+    ).toEqual([]);
     const pipeline = await catalog.getEntity('component:default/user-events');
     expect(pipeline?.relations).toContainEqual({
       type: 'dependsOn',

@@ -366,8 +366,8 @@ describe('StreamingPipelineProcessor with bad specs', () => {
         table,
       ]);
       return silver?.relations?.some(r => r.type === 'dependsOn') &&
-        goodTable?.relations?.filter(r => r.type.startsWith('depend')).length ===
-          2
+        goodTable?.relations?.filter(r => r.type.startsWith('depend'))
+          .length === 2
         ? true
         : undefined;
     });

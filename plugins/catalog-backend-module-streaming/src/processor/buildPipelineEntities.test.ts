@@ -1,6 +1,9 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRelationSpec } from '@backstage/plugin-catalog-node';
-import { PipelineSpec, parsePipelineSpec } from '@internal/plugin-streaming-common';
+import {
+  PipelineSpec,
+  parsePipelineSpec,
+} from '@internal/plugin-streaming-common';
 import yaml from 'yaml';
 import { buildPipelineEntities } from './buildPipelineEntities';
 

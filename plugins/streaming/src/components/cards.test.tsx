@@ -74,7 +74,14 @@ const cases: CardCase<keyof StreamingApi>[] = [
     entity: fx.pipelineEntity,
     annotation: ANNOTATION_PIPELINE_SUMMARY,
     data: fx.lag,
-    shows: ['1.2K messages', '10K messages / 1 min', '800', 'new partition'],
+    shows: [
+      '1.2K messages',
+      '10K messages / 1 min',
+      'events/0',
+      '1000 / 1800',
+      '800',
+      'new partition',
+    ],
     empty: {
       data: { ...fx.lag, partitions: [], history: [], totalMessages: 0 },
       text: 'No lag data yet',
@@ -87,7 +94,7 @@ const cases: CardCase<keyof StreamingApi>[] = [
     entity: fx.pipelineEntity,
     annotation: ANNOTATION_PIPELINE_SUMMARY,
     data: fx.cost,
-    shows: ['$1.71/h', '$41/day', '$1,234/mo', '$0.38', /Executors \$1\.56\/h/],
+    shows: ['$1.71/h', '$41/day', '$1,234/mo', '$0.38', /Driver \$0\.15\/h \(1 core, 2 GB\) · Executors \$1\.56\/h \(4 × 2 cores, 4 GB\)/],
     empty: {
       data: { ...fx.cost, perHour: 0, history: [] },
       text: 'No cost yet',

@@ -45,6 +45,10 @@ export function CostCard() {
   );
 }
 
+function cores(n: number) {
+  return `${n} ${n === 1 ? 'core' : 'cores'}`;
+}
+
 function CostBody({ cost }: { cost: PipelineCostResponse }) {
   const theme = useTheme();
   const money = (value: number | null, suffix?: string) =>
@@ -73,10 +77,14 @@ function CostBody({ cost }: { cost: PipelineCostResponse }) {
       </Grid>
       <Box mt={2}>
         <Typography variant="body2">
-          Driver {money(cost.breakdown.driverPerHour, '/h')} ({driver.cores}{' '}
-          cores, {driver.memoryGb} GB) · Executors{' '}
-          {money(cost.breakdown.executorsPerHour, '/h')} ({executor.instances} ×{' '}
-          {executor.cores} cores, {executor.memoryGb} GB)
+          {`Driver ${money(cost.breakdown.driverPerHour, '/h')} (${cores(
+            driver.cores,
+          )}, ${driver.memoryGb} GB) · Executors ${money(
+            cost.breakdown.executorsPerHour,
+            '/h',
+          )} (${executor.instances} × ${cores(executor.cores)}, ${
+            executor.memoryGb
+          } GB)`}
         </Typography>
         <LinearProgress
           variant="determinate"

@@ -34,17 +34,18 @@ const ISSUE_TEXT: Record<NonNullable<PartitionLag['issue']>, string> = {
 };
 
 const partitionColumns: TableColumn<PartitionLag & { id: string }>[] = [
-  { title: 'Topic', field: 'topic' },
-  { title: 'Partition', field: 'partition', type: 'numeric' },
-  { title: 'Latest offset', field: 'latestOffset', type: 'numeric' },
   {
-    title: 'Consumed offset',
-    field: 'consumedOffset',
-    type: 'numeric',
-    emptyValue: '—',
+    title: 'Partition',
+    field: 'id',
+    render: row => `${row.topic}/${row.partition}`,
   },
   {
-    title: 'Lag (messages)',
+    title: 'Consumed / latest',
+    field: 'latestOffset',
+    render: row => `${row.consumedOffset ?? '—'} / ${row.latestOffset}`,
+  },
+  {
+    title: 'Lag',
     field: 'lagMessages',
     type: 'numeric',
     render: row => formatValue(row.lagMessages, 'count'),

@@ -39,6 +39,7 @@ const columns: TableColumn<Row>[] = [
     title: 'Status',
     field: 'health',
     render: row => <HealthStatus health={row.health} />,
+    cellStyle: { whiteSpace: 'nowrap' },
     customSort: (a, b) =>
       HEALTH_ORDER.indexOf(a.health) - HEALTH_ORDER.indexOf(b.health),
     customFilterAndSearch: (term: string, row) =>
@@ -89,7 +90,16 @@ const columns: TableColumn<Row>[] = [
     render: row => formatValue(row.monthlyCost, 'currency', { suffix: '/mo' }),
     customSort: byNullable('monthlyCost'),
   },
-  { title: 'Owner', field: 'owner', emptyValue: '—' },
+  {
+    title: 'Owner',
+    field: 'owner',
+    render: row =>
+      row.owner ? (
+        <EntityRefLink entityRef={row.owner} defaultKind="group" />
+      ) : (
+        '—'
+      ),
+  },
 ];
 
 /** Props of {@link PipelinesTable}. */

@@ -1,0 +1,179 @@
+// The browser tests: starts what they need (Chromium, Kafka, the app on :3000 and
+// :7007, demo traffic and the User Events job), runs e2e/tests/*.test.mts with
+// node's test runner, and stops what it started. Screenshots go to
+// .cache/screenshots/, logs to .cache/e2e/.
+//
+// Usage: node e2e/run.mts [TEST_FILE...]   (default: every e2e/tests/*.test.mts)
+// Traffic and the job start only when a selected test needs live data
+// (`*.live.test.mts`). An app already answering on :3000/:7007 is reused.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const work = join(root, '.cache/e2e');
+mkdirSync(work, { recursive: true });
+const tests = (
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : readdirSync(join(root, 'e2e/tests'))
+        .filter(f => f.endsWith('.test.mts'))
+        .map(f => join('e2e/tests', f))
+).map(f => resolve(f));
+const withJob = tests.some(f => f.endsWith('.live.test.mts'));
+const started: Array<{ name: string; child: ChildProcess }> = [];
+
+function log(message: string) {
+  console.error(`e2e: ${message}`);
+}
+
+/** Starts a command in its own process group, its output in .cache/e2e/NAME.log. */
+function background(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): ChildProcess {
+  const out = openSync(join(work, `${name}.log`), 'a');
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  started.push({ name, child });
+  log(
+    `started ${name} (process group ${child.pid}), log .cache/e2e/${name}.log`,
+  );
+  return child;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    return res.status < 500;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(urls: string[], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (const url of urls) {
+    while (!(await answers(url))) {
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${url}`);
+      }
+      await new Promise(r => setTimeout(r, 2_000));
+    }
+  }
+}
+
+async function stopAll() {
+  for (const { name, child } of started.reverse()) {
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGCONT');
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        continue;
+      }
+      const exited = new Promise(r => child.once('exit', r));
+      const timeout = new Promise(r => setTimeout(r, 60_000, 'timeout'));
+      if ((await Promise.race([exited, timeout])) === 'timeout') {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      log(`stopped ${name}`);
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const chromiumPath = execFileSync('bash', ['scripts/chromium.sh'], {
+    cwd: root,
+    encoding: 'utf8',
+  }).trim();
+  execFileSync('bash', ['scripts/kafka.sh', 'start'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+
+  const appUrls = [
+    'http://localhost:7007/api/streaming/health',
+    'http://localhost:3000',
+  ];
+  if ((await answers(appUrls[0])) && (await answers(appUrls[1]))) {
+    log('reusing the app already running on :3000 and :7007');
+  } else {
+    background('app', 'yarn', ['start']);
+    log('waiting for the app (the first frontend build takes a few minutes)');
+    await waitFor(appUrls, 15 * 60_000);
+  }
+
+  const env: Record<string, string> = {
+    CHROMIUM_PATH: chromiumPath,
+    E2E_BASE_URL: 'http://localhost:3000',
+  };
+  if (withJob) {
+    background('traffic', process.execPath, [
+      'scripts/demo-traffic/main.mts',
+      '--rate',
+      'all=0',
+      '--rate',
+      'events=100',
+    ]);
+    execFileSync(
+      process.execPath,
+      [
+        '-r',
+        'sucrase/register/ts',
+        'e2e/lib/renderUserEventsJob.ts',
+        join(work, 'user-events'),
+      ],
+      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const job = background(
+      'user-events-job',
+      'bash',
+      ['scripts/spark.sh', 'python', join(work, 'user-events/job/main.py')],
+      {
+        KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
+        PIPELINE_STARTING_OFFSETS: 'latest',
+        PIPELINE_SINK_PATH: join(work, 'user-events/delta'),
+        PIPELINE_CHECKPOINT: join(work, `user-events/checkpoint-${Date.now()}`),
+        PIPELINE_SCHEMA_FILE: join(
+          root,
+          'examples/pipelines/user-events/schemas/user_event.avsc',
+        ),
+        TZ: 'UTC',
+      },
+    );
+    env.E2E_JOB_PROCESS_GROUP = String(job.pid);
+  }
+
+  const runner = spawn(
+    process.execPath,
+    ['--test', '--test-concurrency=1', '--test-reporter=spec', ...tests],
+    { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' },
+  );
+  return new Promise(done => runner.on('exit', code => done(code ?? 1)));
+}
+
+let status = 1;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    void stopAll().then(() => process.exit(130));
+  });
+}
+try {
+  status = await main();
+} catch (error) {
+  log(String(error));
+} finally {
+  await stopAll();
+}
+process.exit(status);

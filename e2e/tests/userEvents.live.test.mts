@@ -1,0 +1,93 @@
+// The User Events pipeline's Streaming tab with the real job running: the chart
+// fills, and the lag rises while the job is paused and falls when it resumes.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launch, openApp, screenshot, waitUntil } from '../lib/browser.mts';
+
+const TAB = '/catalog/default/component/user-events/streaming';
+const jobGroup = Number(process.env.E2E_JOB_PROCESS_GROUP);
+
+let browser: Browser;
+let page: Page;
+before(async () => {
+  assert.ok(jobGroup > 0, 'the runner starts the User Events job');
+  browser = await launch();
+  page = await openApp(browser, '/catalog/default/component/user-events');
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** The number a card shows for people (`1.2K messages`), as a number. */
+function parseHuman(text: string): number {
+  const match = /(-?[\d.,]+)\s*([KMBT]?)/.exec(text);
+  if (!match) return NaN;
+  const scale = { '': 1, K: 1e3, M: 1e6, B: 1e9, T: 1e12 }[match[2]] ?? 1;
+  return Number(match[1].replace(/,/g, '')) * scale;
+}
+
+async function fact(label: string): Promise<string> {
+  return page
+    .getByText(label, { exact: true })
+    .first()
+    .locator('xpath=following-sibling::div[1]')
+    .innerText();
+}
+
+async function totalLag(): Promise<number> {
+  return parseHuman(await fact('Total lag'));
+}
+
+test('the Streaming tab shows a micro-batch chart filled by the running job', async () => {
+  await page.locator(`a[href$="${TAB}"]`).click();
+  await page.waitForURL(`**${TAB}`);
+  const area = page.locator(
+    '[data-testid="micro-batch-chart"] path.recharts-area-area',
+  );
+  const points = await waitUntil(
+    'micro-batches on the chart',
+    async () => {
+      if ((await area.count()) === 0) return 0;
+      const d = (await area.first().getAttribute('d')) ?? '';
+      return (d.match(/[LC]/g) ?? []).length;
+    },
+    n => n >= 3,
+    8 * 60_000,
+    5_000,
+  );
+  assert.ok(points >= 3, 'the input area has several points');
+  assert.ok(parseHuman(await fact('Input')) > 0, 'input rows per second');
+  assert.match(await fact('Last micro-batch'), /ago/);
+  await screenshot(page, 'user-events-streaming');
+});
+
+test('lag rises while the job is paused and falls when it resumes', async () => {
+  const running = await waitUntil(
+    'a lag figure',
+    totalLag,
+    n => n >= 0,
+    120_000,
+  );
+  process.kill(-jobGroup, 'SIGSTOP');
+  let peak: number;
+  try {
+    peak = await waitUntil(
+      'the lag to rise while the job is paused',
+      totalLag,
+      n => n >= running + 1_000,
+      4 * 60_000,
+    );
+    await screenshot(page, 'user-events-lag-paused');
+  } finally {
+    process.kill(-jobGroup, 'SIGCONT');
+  }
+  const after = await waitUntil(
+    'the lag to fall after the job resumed',
+    totalLag,
+    n => n <= peak / 2,
+    6 * 60_000,
+  );
+  assert.ok(after < peak);
+  await screenshot(page, 'user-events-lag-resumed');
+});
