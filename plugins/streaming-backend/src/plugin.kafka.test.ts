@@ -14,6 +14,8 @@ import {
   StreamingOverviewResponse,
 } from '@internal/plugin-streaming-common';
 import fs from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -28,11 +30,24 @@ import {
   topicEntity,
 } from './__testUtils__/testEntities';
 import { sharedBroker, TestKafka, uniqueName } from './__testUtils__/testKafka';
+import { schemaProblems } from './__testUtils__/schemaProblems';
 import { progressEvent } from './__testUtils__/progressEvents';
 
 jest.setTimeout(180_000);
 
 const ALICE = mockCredentials.user.header('user:default/alice');
+
+const openapi = parseYaml(
+  readFileSync(path.join(__dirname, 'schema/openapi.yaml'), 'utf8'),
+);
+
+/** Checks a 200 answer against the response schema of its route in the OpenAPI document. */
+function expectDocumented(route: string, body: unknown) {
+  const schema =
+    openapi.paths[route].get.responses['200'].content['application/json']
+      .schema;
+  expect(schemaProblems(body, schema, '', openapi)).toEqual([]);
+}
 
 async function eventually<T>(
   fn: () => Promise<T>,
@@ -196,8 +211,21 @@ describe('streaming backend on the real broker', () => {
     if (tablesRoot) await fs.rm(tablesRoot, { recursive: true, force: true });
   });
 
-  const get = (url: string, auth: string = ALICE) =>
-    request(server).get(`/api/streaming${url}`).set('Authorization', auth);
+  const get = async (url: string, auth: string = ALICE) => {
+    const res = await request(server)
+      .get(`/api/streaming${url}`)
+      .set('Authorization', auth);
+    if (res.status === 200) {
+      const route = url
+        .replace(/\?.*$/, '')
+        .replace(
+          /^\/(pipelines|topics|tables)\/[^/]+\/[^/]+/,
+          '/$1/{namespace}/{name}',
+        );
+      expectDocumented(route, res.body);
+    }
+    return res;
+  };
 
   it('requires credentials and validates input', async () => {
     expect((await request(server).get('/api/streaming/overview')).status).toBe(

@@ -3,18 +3,8 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { JsonSchema } from './schemaProblems';
 import { repoRoot } from './testKafka';
-
-type JsonSchema = {
-  type?: string;
-  properties?: Record<string, JsonSchema>;
-  additionalProperties?: JsonSchema | boolean;
-  items?: JsonSchema;
-  required?: string[];
-  nullable?: boolean;
-  'x-kubernetes-int-or-string'?: boolean;
-  'x-kubernetes-preserve-unknown-fields'?: boolean;
-};
 
 /** The SparkApplication CRD of the Spark Operator (shared test data, read where it lives). */
 export function sparkApplicationCrdSchema(): JsonSchema {
@@ -27,64 +17,6 @@ export function sparkApplicationCrdSchema(): JsonSchema {
     (v: { name: string }) => v.name === 'v1beta2',
   );
   return version.schema.openAPIV3Schema;
-}
-
-/** Problems of a value against an OpenAPI v3 schema (types, properties, required); empty when it conforms. */
-export function schemaProblems(
-  value: unknown,
-  schema: JsonSchema,
-  at = '',
-): string[] {
-  if (value === null) {
-    return schema.nullable ? [] : [`${at}: null`];
-  }
-  if (schema['x-kubernetes-int-or-string']) {
-    return ['string', 'number'].includes(typeof value)
-      ? []
-      : [`${at}: int or string`];
-  }
-  switch (schema.type) {
-    case 'object': {
-      if (typeof value !== 'object' || Array.isArray(value))
-        return [`${at}: expected object`];
-      const record = value as Record<string, unknown>;
-      const problems = (schema.required ?? [])
-        .filter(key => !(key in record))
-        .map(key => `${at}.${key}: required`);
-      for (const [key, child] of Object.entries(record)) {
-        const childSchema =
-          schema.properties?.[key] ??
-          (typeof schema.additionalProperties === 'object'
-            ? schema.additionalProperties
-            : undefined);
-        if (childSchema) {
-          problems.push(...schemaProblems(child, childSchema, `${at}.${key}`));
-        } else if (
-          !schema['x-kubernetes-preserve-unknown-fields'] &&
-          schema.properties
-        ) {
-          problems.push(`${at}.${key}: not in the schema`);
-        }
-      }
-      return problems;
-    }
-    case 'array':
-      return Array.isArray(value)
-        ? value.flatMap((v, i) =>
-            schema.items ? schemaProblems(v, schema.items, `${at}[${i}]`) : [],
-          )
-        : [`${at}: expected array`];
-    case 'integer':
-      return Number.isInteger(value) ? [] : [`${at}: expected integer`];
-    case 'number':
-      return typeof value === 'number' ? [] : [`${at}: expected number`];
-    case 'string':
-      return typeof value === 'string' ? [] : [`${at}: expected string`];
-    case 'boolean':
-      return typeof value === 'boolean' ? [] : [`${at}: expected boolean`];
-    default:
-      return [];
-  }
 }
 
 /** A running SparkApplication as the Spark Operator reports it. */

@@ -1,8 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { readStreamingConfig } from '../../config/StreamingConfig';
+import { schemaProblems } from '../../__testUtils__/schemaProblems';
 import {
-  schemaProblems,
   sparkApplication,
   sparkApplicationCrdSchema,
   startKubernetesStandIn,
