@@ -1,4 +1,7 @@
 import { ConfigReader } from '@backstage/config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { readStreamingConfig, resolveKafkaCluster } from './StreamingConfig';
 
 describe('readStreamingConfig', () => {
@@ -79,5 +82,36 @@ describe('readStreamingConfig', () => {
         }),
       ),
     ).toThrow('streaming.kafka.clusters names must be unique; repeated: a');
+  });
+});
+
+describe('the app-config files of this repository', () => {
+  const read = (file: string, env: Record<string, string> = {}) =>
+    parseYaml(
+      fs
+        .readFileSync(path.resolve(__dirname, '../../../..', file), 'utf8')
+        .replace(/\$\{(\w+)\}/g, (_, name: string) => env[name] ?? 'x'),
+    );
+
+  it('have a valid streaming block', () => {
+    const local = readStreamingConfig(
+      new ConfigReader(read('app-config.yaml')),
+    );
+    expect(local.kafka.clusters.map(c => c.name)).toEqual(['local']);
+    const production = readStreamingConfig(
+      new ConfigReader(
+        read('app-config.production.yaml', {
+          KAFKA_BROKERS: 'kafka-1.example.com:9093',
+          K8S_CLUSTER_URL: 'https://k8s.example.com',
+          COST_CORE_HOUR: '0.04',
+          COST_GB_HOUR: '0.005',
+        }),
+      ),
+    );
+    expect(production.kafka.clusters[0].sasl?.mechanism).toBe('scram-sha-512');
+    expect(production.cost.rates.default).toEqual({
+      coreHour: 0.04,
+      gbHour: 0.005,
+    });
   });
 });
