@@ -58,7 +58,7 @@ const isUnionOfObjects = (s: JsonSchema) =>
   variants(s)!.every(v => isObject(v) && discriminator(v));
 
 /**
- * Renders the pipeline spec reference (`docs/reference/pipeline-spec.md`)
+ * Renders the pipeline spec reference (`docs/pages/reference/pipeline-spec.md`)
  * from the spec's JSON Schema, so the reference cannot drift from what the
  * platform validates: one section per object, one row per field, with its
  * type, whether it is required, its default, constraints and description.

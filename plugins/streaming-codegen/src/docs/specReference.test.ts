@@ -12,7 +12,7 @@ describe('the pipeline spec reference', () => {
     const committed = readFileSync(SPEC_REFERENCE_PATH, 'utf8');
     if (committed !== currentSpecReference()) {
       throw new Error(
-        'docs/reference/pipeline-spec.md is stale: run `yarn docs:spec-reference` and commit the result',
+        'docs/pages/reference/pipeline-spec.md is stale: run `yarn docs:spec-reference` and commit the result',
       );
     }
   });

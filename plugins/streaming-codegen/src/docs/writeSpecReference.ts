@@ -6,7 +6,7 @@ import { JsonSchema, renderSpecReference } from './renderSpecReference';
 /** Where the platform's docs keep the spec reference. */
 export const SPEC_REFERENCE_PATH = resolve(
   __dirname,
-  '../../../../docs/reference/pipeline-spec.md',
+  '../../../../docs/pages/reference/pipeline-spec.md',
 );
 
 /** The spec reference as the current schema renders it. */
