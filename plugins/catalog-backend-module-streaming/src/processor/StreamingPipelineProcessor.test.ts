@@ -53,6 +53,9 @@ interface BadCase {
   /** Files of the pipeline's folder besides catalog-info.yaml. */
   files: Record<string, string>;
   specPath?: string;
+  owner?: string;
+  /** Errors of the catalog's own processors that follow ours. */
+  laterErrors?: RegExp[];
   /** What the entity's error says, in part. */
   error: RegExp;
   setup?: (dir: string) => void;
@@ -224,6 +227,13 @@ const badCases: BadCase[] = [
     error: /pipeline\.source\.schema/,
   },
   {
+    name: 'bad-owner',
+    owner: 'group:',
+    files: { 'pipeline.yaml': goodSpec, 'schemas/user_event.avsc': goodSchema },
+    error: /^InputError: Entity reference "group:" was not on the form/,
+    laterErrors: [/BuiltinKindsEntityProcessor/],
+  },
+  {
     name: 'huge-spec',
     files: { 'pipeline.yaml': `# ${'x'.repeat(1024 * 1024)}\n${goodSpec}` },
     error: /larger than/,
@@ -246,7 +256,7 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(
         path.join(dir, 'catalog-info.yaml'),
-        catalogInfo(badCase.name, badCase.specPath),
+        catalogInfo(badCase.name, badCase.specPath, badCase.owner),
       );
       for (const [file, content] of Object.entries(badCase.files)) {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -325,7 +335,10 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       const messages = errorsByEntity.get(`component:default/${badCase.name}`)!;
       expect({ name: badCase.name, messages }).toEqual({
         name: badCase.name,
-        messages: [expect.stringMatching(badCase.error)],
+        messages: [
+          expect.stringMatching(badCase.error),
+          ...(badCase.laterErrors ?? []).map(e => expect.stringMatching(e)),
+        ],
       });
       expect(messages[0]).toMatch(/^InputError: /);
     }

@@ -26,6 +26,7 @@ import {
   toPipelineSummary,
 } from '@internal/plugin-streaming-common';
 import {
+  PipelineEntities,
   PipelineSchemaFile,
   buildPipelineEntities,
 } from './buildPipelineEntities';
@@ -155,12 +156,20 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
       return entity;
     }
 
-    const { entities, relations } = buildPipelineEntities({
-      pipeline: entity,
-      spec,
-      defaultCluster: this.defaultCluster,
-      schemas,
-    });
+    let built: PipelineEntities;
+    try {
+      built = buildPipelineEntities({
+        pipeline: entity,
+        spec,
+        defaultCluster: this.defaultCluster,
+        schemas,
+      });
+    } catch (error) {
+      // e.g. an owner or system that is not an entity ref
+      emit(processingResult.inputError(location, toError(error).message));
+      return entity;
+    }
+    const { entities, relations } = built;
     for (const emitted of entities) {
       emit(
         processingResult.entity(specLocation, emitted.entity, {
