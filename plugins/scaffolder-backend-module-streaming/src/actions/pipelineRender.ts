@@ -37,10 +37,10 @@ const inputSchema = z.object({
     ),
   kubernetesCluster: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a cluster name')
+    .regex(/^([A-Za-z0-9][A-Za-z0-9._-]{0,62})?$/, 'expected a cluster name')
     .optional()
     .describe(
-      'Kubernetes cluster (name in app-config) the pipeline will run on',
+      'Kubernetes cluster (name in app-config) the pipeline will run on; empty for none yet',
     ),
 });
 

@@ -95,7 +95,6 @@ export function createPublishLocalAction(options: { baseDir: string }) {
         ctx.workspacePath,
         input.sourcePath ?? '.',
       );
-      await fs.promises.mkdir(baseDir, { recursive: true });
       const repoDir = resolveSafeChildPath(baseDir, repoName);
       const catalogInfoFile = resolveSafeChildPath(
         repoDir,
@@ -119,6 +118,7 @@ export function createPublishLocalAction(options: { baseDir: string }) {
           if (previous) {
             return previous;
           }
+          await fs.promises.mkdir(baseDir, { recursive: true });
           const stagingDir = join(
             baseDir,
             `.staging-${ctx.task.id}-${basename(repoDir)}`,
