@@ -109,7 +109,15 @@ async function main(): Promise<number> {
   if ((await answers(appUrls[0])) && (await answers(appUrls[1]))) {
     log('reusing the app already running on :3000 and :7007');
   } else {
-    background('app', 'yarn', ['start']);
+    // mkdocs for the backend's local TechDocs generator, as `make start` does.
+    execFileSync('bash', ['scripts/techdocs.sh'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    background('app', 'yarn', ['start'], {
+      PATH: `${join(root, '.tools/techdocs-venv/bin')}:${process.env.PATH}`,
+      NO_MKDOCS_2_WARNING: '1',
+    });
     log('waiting for the app (the first frontend build takes a few minutes)');
     await waitFor(appUrls, 15 * 60_000);
   }

@@ -49,7 +49,7 @@ test("a pipeline's runbook opens inside the app at the section of its alert", as
     assert.match(await heading.innerText(), new RegExp(title.slice(0, 12)));
   }
   // This pipeline's own facts, not a generic text.
-  const article = page.locator('article');
+  const article = page.locator('article.md-content__inner');
   const text = await article.innerText();
   assert.match(text, /exceeds 60 seconds or 10000 messages/);
   assert.match(text, /--topic events --time -2/);
@@ -64,12 +64,15 @@ test("the pipeline's Docs tab shows its overview, with a link to the runbook", a
     browser,
     '/catalog/default/component/user-events/docs',
   );
-  const overview = page.locator('article h1');
+  const overview = page.locator('article.md-content__inner h1');
   await overview.waitFor({ timeout: BUILD_TIMEOUT_MS });
-  const text = await page.locator('article').innerText();
+  const text = await page.locator('article.md-content__inner').innerText();
   assert.match(text, /Kafka topic events/);
   assert.match(text, /Alert thresholds/);
-  await page.locator('article a[href*="runbook"]').first().click();
+  await page
+    .locator('article.md-content__inner a[href*="runbook"]')
+    .first()
+    .click();
   await page.locator('h2#lag').waitFor({ timeout: BUILD_TIMEOUT_MS });
   await screenshot(page, 'techdocs-user-events-overview-to-runbook');
   await page.close();
@@ -80,7 +83,7 @@ test("the platform's own docs render, with the architecture diagram", async () =
     '/docs/default/component/streaming-platform/architecture/',
   );
   const diagram = page.locator(
-    'article img[alt^="The packages of the platform"]',
+    'article.md-content__inner img[alt^="The packages of the platform"]',
   );
   await diagram.waitFor({ timeout: BUILD_TIMEOUT_MS });
   await diagram.scrollIntoViewIfNeeded();
