@@ -24,7 +24,7 @@ describe('templates, through the scaffolder in dry run', () => {
         scaffolder: { localPublish: { baseDir: dir.resolve('repos') } },
       },
     });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await backend?.stop();
@@ -87,5 +87,6 @@ describe('templates, through the scaffolder in dry run', () => {
         false,
       );
     },
+    60_000,
   );
 });

@@ -13,6 +13,8 @@ import { uniqueName } from './__testUtils__/testEnvironment';
  * validate step), or in data written verbatim, never in code, YAML structure
  * or a file outside the workspace.
  */
+jest.setTimeout(60_000);
+
 describe('Kafka to Delta with hostile form input (dry run)', () => {
   const dir = createMockDirectory();
   let backend: Awaited<ReturnType<typeof startScaffolderTestBackend>>;
@@ -24,13 +26,14 @@ describe('Kafka to Delta with hostile form input (dry run)', () => {
         scaffolder: { localPublish: { baseDir: dir.resolve('repos') } },
       },
     });
-  });
+  }, 120_000);
 
   afterAll(() => backend?.stop());
 
-  afterEach(() => {
+  /** Nothing may be written outside the scaffolder's own workspace. */
+  function expectNothingWritten() {
     expect(fs.readdirSync(dir.path)).toEqual([]);
-  });
+  }
 
   function values(overrides: JsonObject): JsonObject {
     return {
@@ -53,6 +56,7 @@ describe('Kafka to Delta with hostile form input (dry run)', () => {
     const { status, body } = await backend.dryRun(template, values(overrides));
     expect(status).toBe(400);
     expect(JSON.stringify(body.errors)).toContain(property);
+    expectNothingWritten();
   });
 
   it.each([
@@ -114,6 +118,7 @@ describe('Kafka to Delta with hostile form input (dry run)', () => {
       expect(status).toBe(400);
       expect(body.error?.message).toMatch(/^The pipeline spec is invalid:\n/);
       expect(body.error?.message).toContain(where);
+      expectNothingWritten();
     },
   );
 
@@ -142,5 +147,6 @@ describe('Kafka to Delta with hostile form input (dry run)', () => {
       description,
     );
     expect(files['job/main.py']).not.toContain('os.system');
+    expectNothingWritten();
   });
 });

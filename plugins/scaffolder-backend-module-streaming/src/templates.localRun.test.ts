@@ -34,7 +34,7 @@ describe('Kafka to Delta, a real run on the local Kafka', () => {
       logLevel: logLevel.NOTHING,
     }).admin();
     await admin.connect();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await admin?.disconnect();
@@ -148,5 +148,5 @@ describe('Kafka to Delta, a real run on the local Kafka', () => {
 
     // Nothing else was written next to the repository.
     expect(fs.readdirSync(baseDir)).toEqual([name]);
-  });
+  }, 120_000);
 });
