@@ -51,7 +51,7 @@ test("a pipeline's runbook opens inside the app at the section of its alert", as
   // This pipeline's own facts, not a generic text.
   const article = page.locator('article.md-content__inner');
   const text = await article.innerText();
-  assert.match(text, /exceeds 60 seconds or 10000 messages/);
+  assert.match(text, /exceeds 60 seconds or 10,000 messages/);
   assert.match(text, /--topic events --time -2/);
 
   await lag.scrollIntoViewIfNeeded();

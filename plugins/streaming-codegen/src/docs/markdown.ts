@@ -40,6 +40,11 @@ export function md(text: string | number): string {
   return out;
 }
 
+/** A number with thousands separators, such as 10,000. */
+export function num(value: number): string {
+  return md(value.toLocaleString('en-US'));
+}
+
 /** A value (a topic, a path, a column) as inline code. */
 export function code(text: string | number): string {
   return `<code>${md(text)}</code>`;

@@ -100,9 +100,16 @@ describe('renderDocs', () => {
     expect(overview.content).toContain('Kafka topic <code>events</code>');
     expect(overview.content).toContain('| consumer lag, seconds | 30 | 60 |');
     expect(overview.content).toContain(
-      '| consumer lag, messages | 5000 | 10000 |',
+      '| consumer lag, messages | 5,000 | 10,000 |',
     );
     expect(runbook.content).toContain('--topic events --time -2');
+    expect(runbook.content).toContain('exceeds 60 seconds or 10,000 messages');
+    // Reprocessing names the job's own settings.
+    expect(runbook.content).toContain('`PIPELINE_STARTING_OFFSETS`');
+    expect(runbook.content).toContain('`PIPELINE_CHECKPOINT`');
+    expect(overview.content).toContain(
+      '| <code>PIPELINE&#95;CHECKPOINT</code> |',
+    );
     expect(runbook.content).toContain('between 4 and 8 instances');
     expect(runbook.content).toContain(
       'the watermark column <code>timestamp</code>',

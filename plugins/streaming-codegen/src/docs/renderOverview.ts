@@ -3,8 +3,9 @@ import {
   resolveResources,
   type PipelineSpec,
 } from '@internal/plugin-streaming-common';
+import { jobSettings } from '../job/jobSettings';
 import { describePipeline } from './describePipeline';
-import { code, md, table } from './markdown';
+import { code, md, num, table } from './markdown';
 
 /** `docs/index.md` of a pipeline: what flows from where to where, and how. */
 export function renderOverview(spec: PipelineSpec): string {
@@ -51,16 +52,16 @@ export function renderOverview(spec: PipelineSpec): string {
           ? [
               [
                 'consumer lag, seconds',
-                md(d.lagSeconds / 2),
-                md(d.lagSeconds),
+                num(d.lagSeconds / 2),
+                num(d.lagSeconds),
                 '[Lag](runbook.md#lag)',
               ],
             ]
           : []),
         [
           'consumer lag, messages',
-          md(d.lagMessages / 2),
-          md(d.lagMessages),
+          num(d.lagMessages / 2),
+          num(d.lagMessages),
           '[Lag](runbook.md#lag)',
         ],
         [
@@ -82,6 +83,17 @@ export function renderOverview(spec: PipelineSpec): string {
     '## Resources',
     '',
     ...renderResources(spec),
+    '',
+    '## Job settings',
+    '',
+    'The job takes its settings from this spec; each can be overridden by an environment',
+    'variable of the driver (`spec.driver.env` in `deploy/spark-application.yaml`, or the',
+    'shell when it runs locally).',
+    '',
+    table(
+      ['environment variable', 'what it sets'],
+      jobSettings(spec).map(s => [code(s.env), md(s.description)]),
+    ),
   );
   return `${out.join('\n').trimEnd()}\n`;
 }

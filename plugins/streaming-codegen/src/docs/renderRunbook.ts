@@ -2,9 +2,22 @@ import {
   resolveResources,
   type PipelineSpec,
 } from '@internal/plugin-streaming-common';
+import { jobSettings } from '../job/jobSettings';
 import { describePipeline } from './describePipeline';
-import { code, commands, md, shellWord, table } from './markdown';
+import { code, commands, md, num, shellWord, table } from './markdown';
 import { RUNBOOK_SECTIONS, RunbookSection } from './runbookSections';
+
+/** Where the generated SparkApplication manifest is, in the pipeline repository. */
+const MANIFEST = 'deploy/spark-application.yaml';
+
+/** The environment variable of the generated job that overrides a setting. */
+function settingEnv(spec: PipelineSpec, key: string): string {
+  const setting = jobSettings(spec).find(s => s.key === key);
+  if (!setting) {
+    throw new Error(`the generated job has no setting ${key}`);
+  }
+  return setting.env;
+}
 
 const heading = (section: RunbookSection) =>
   `## ${RUNBOOK_SECTIONS[section]} {#${section}}`;
@@ -42,9 +55,9 @@ export function renderRunbook(spec: PipelineSpec): string {
         ],
       ),
       '',
-      'Commands below use `$NAMESPACE` for the Kubernetes namespace the pipeline runs in,',
-      '`$MANIFEST` for its generated `SparkApplication` manifest and `$BOOTSTRAP` for the',
-      'brokers of its Kafka cluster.',
+      "Commands run in the pipeline's repository and use `$NAMESPACE` for the Kubernetes",
+      'namespace the pipeline runs in and `$BOOTSTRAP` for the brokers of its Kafka cluster.',
+      `Settings of the job are overridden by environment variables of the driver (\`spec.driver.env\` in \`${MANIFEST}\`).`,
     ],
     lagSection(spec),
     failedSection(spec),
@@ -63,8 +76,8 @@ function lagSection(spec: PipelineSpec): string[] {
   const d = describePipeline(spec);
   const { executor } = resolveResources(spec);
   const thresholds = [
-    ...(d.lagSeconds !== undefined ? [`${md(d.lagSeconds)} seconds`] : []),
-    `${md(d.lagMessages)} messages`,
+    ...(d.lagSeconds !== undefined ? [`${num(d.lagSeconds)} seconds`] : []),
+    `${num(d.lagMessages)} messages`,
   ].join(' or ');
   const out = [heading('lag'), ''];
   if (p.source.type === 'delta') {
@@ -243,7 +256,7 @@ function restartSection(spec: PipelineSpec): string[] {
     '',
     commands([
       `kubectl -n $NAMESPACE delete sparkapplication ${shellWord(p.name)}`,
-      'kubectl -n $NAMESPACE apply -f $MANIFEST',
+      `kubectl -n $NAMESPACE apply -f ${MANIFEST}`,
     ]),
     '',
     '1. Check that batches arrive again on the Streaming tab, that the batch ids go on from',
@@ -351,8 +364,7 @@ function reprocessingSection(spec: PipelineSpec): string[] {
       ? [
           `1. Pick the table version of ${code(
             source.path,
-          )} to start from (\`DESCRIBE HISTORY\`), and set`,
-          '   `source.starting_version` to it.',
+          )} to start from (\`DESCRIBE HISTORY\`).`,
         ]
       : [
           `1. Find the offsets of ${code(
@@ -375,12 +387,20 @@ function reprocessingSection(spec: PipelineSpec): string[] {
     ...find,
     `1. ${sinkAdvice}`,
     `1. Stop the pipeline (${link('restart')}).`,
-    `1. Point \`sink.checkpoint\` at a new location next to ${code(
+    `1. Start the job with a new checkpoint next to ${code(
       p.sink.checkpoint,
-    )} (for example with a date suffix), and start the job with`,
+    )} (for example with a date suffix) in \`${settingEnv(
+      spec,
+      'checkpoint',
+    )}\`, and`,
     source.type === 'delta'
-      ? '   the new starting version.'
-      : '   starting offsets per partition, as Spark takes them: `{"<topic>": {"0": 1200, "1": 1180}}`.',
+      ? `   the version in \`${settingEnv(spec, 'source_starting_version')}\`.`
+      : `   the offsets per partition in \`${settingEnv(
+          spec,
+          'starting_offsets',
+        )}\`, as Spark takes them: \`{"${shellWord(
+          source.topic,
+        )}": {"0": 1200, "1": 1180}}\`. Once it runs, make the new checkpoint the spec's \`sink.checkpoint\`.`,
     '1. Watch the lag fall on the Streaming tab. Keep the old checkpoint until the new run has',
     '   caught up.',
   ];
@@ -471,8 +491,10 @@ function dataLossSection(spec: PipelineSpec): string[] {
     ]),
     '',
     '1. Decide with the data owners: replay the lost range from upstream into the topic, or',
-    '   accept it and go on. To go on, set `source.fail_on_data_loss: false` for one',
-    `   ${link('restart')}, then remove it again.`,
+    `   accept it and go on. To go on, set \`${settingEnv(
+      spec,
+      'fail_on_data_loss',
+    )}=false\` for one ${link('restart')}, then remove it again.`,
     ...(describePipeline(spec).stateful.length
       ? [
           '1. Results that cover the gap (windows, counts) are incomplete: flag them downstream.',
