@@ -78,6 +78,24 @@ test("the pipeline's Docs tab shows its overview, with a link to the runbook", a
   await page.close();
 });
 
+test('the runbooks of all five reference pipelines render in the app', async () => {
+  const page = await openDocs('/docs/default/component/order-stream/runbook/');
+  for (const name of [
+    'order-stream',
+    'clickstream',
+    'cdc-postgres-users',
+    'log-analytics',
+    'user-events',
+  ]) {
+    await page.goto(`/docs/default/component/${name}/runbook/`);
+    const dataLoss = page.locator('h2#data-loss');
+    await dataLoss.waitFor({ timeout: BUILD_TIMEOUT_MS });
+    const text = await page.locator('article.md-content__inner').innerText();
+    assert.match(text, new RegExp(`sparkapplication ${name}`), name);
+  }
+  await page.close();
+});
+
 test("the platform's own docs render, with the architecture diagram", async () => {
   const page = await openDocs(
     '/docs/default/component/streaming-platform/architecture/',

@@ -145,6 +145,21 @@ describe('renderDocs', () => {
     }
   }, 180_000);
 
+  it.each(readdirSync(EXAMPLES))(
+    'the committed docs of example %s build with mkdocs --strict',
+    name => {
+      const build = mkdocsBuild(join(EXAMPLES, name, 'mkdocs.yml'));
+      try {
+        expect(build.log).not.toMatch(/WARNING|ERROR/);
+        expect(build.status).toBe(0);
+        expect(build.read('runbook/index.html')).toContain('id="data-loss"');
+      } finally {
+        build.remove();
+      }
+    },
+    180_000,
+  );
+
   it('shows hostile user text as text in the built site', () => {
     const description = [
       '<script>alert("description")</script> [click](javascript:alert(1))',
