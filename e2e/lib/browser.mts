@@ -32,7 +32,7 @@ export async function openApp(browser: Browser, path: string): Promise<Page> {
     viewport: { width: 1440, height: 1100 },
     baseURL: baseUrl,
   });
-  page.setDefaultTimeout(60_000);
+  page.setDefaultTimeout(120_000);
   await page.goto(path);
   const enter = page.getByRole('button', { name: 'Enter' });
   const signedIn = page

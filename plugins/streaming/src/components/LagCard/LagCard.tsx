@@ -19,7 +19,11 @@ import {
   YAxis,
 } from 'recharts';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
-import { formatChartDateTime, formatChartTime } from '../../lib/chartTime';
+import {
+  chartTimeFormatter,
+  formatChartDateTime,
+  thresholdDomainMax,
+} from '../../lib/chartTime';
 import { formatValue } from '../../lib/formatValue';
 import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
@@ -94,6 +98,16 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
     messages: h.lagMessages,
     seconds: h.lagSeconds,
   }));
+  // The history ends at the last micro-batch; the trend ends at the lag now,
+  // which keeps rising while the job is stopped.
+  const now = lag.observedAt ? Date.parse(lag.observedAt) : NaN;
+  if (data.length > 0 && now > data[data.length - 1].time) {
+    data.push({
+      time: now,
+      messages: lag.totalMessages,
+      seconds: lag.maxLagSeconds,
+    });
+  }
   const rows = lag.partitions.map(p => ({
     ...p,
     id: `${p.topic}-${p.partition}`,
@@ -139,16 +153,18 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
                 type="number"
                 scale="time"
                 domain={['dataMin', 'dataMax']}
-                tickFormatter={formatChartTime}
+                tickFormatter={chartTimeFormatter(data.map(d => d.time))}
               />
               <YAxis
                 yAxisId="messages"
+                domain={[0, thresholdDomainMax(lag.thresholds.lagMessages)]}
                 tickFormatter={v => formatValue(v, 'count')}
                 width={50}
               />
               <YAxis
                 yAxisId="seconds"
                 orientation="right"
+                domain={[0, thresholdDomainMax(lag.thresholds.lagSeconds)]}
                 tickFormatter={v => formatValue(v, 'seconds')}
                 width={60}
               />
@@ -166,8 +182,7 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
                 y={lag.thresholds.lagMessages}
                 stroke={theme.palette.error.main}
                 strokeDasharray="6 3"
-                label="message threshold"
-                ifOverflow="extendDomain"
+                label={{ value: 'message threshold', position: 'insideTopLeft' }}
               />
               {lag.thresholds.lagSeconds !== undefined && (
                 <ReferenceLine
@@ -175,8 +190,7 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
                   y={lag.thresholds.lagSeconds}
                   stroke={theme.palette.warning?.main ?? '#ed6c02'}
                   strokeDasharray="2 2"
-                  label="time threshold"
-                  ifOverflow="extendDomain"
+                  label={{ value: 'time threshold', position: 'insideTopRight' }}
                 />
               )}
               <Line

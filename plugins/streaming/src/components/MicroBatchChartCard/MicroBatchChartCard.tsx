@@ -18,7 +18,7 @@ import {
   YAxis,
 } from 'recharts';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
-import { formatChartDateTime, formatChartTime } from '../../lib/chartTime';
+import { chartTimeFormatter, formatChartDateTime } from '../../lib/chartTime';
 import { formatValue } from '../../lib/formatValue';
 import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
@@ -99,7 +99,7 @@ function MicroBatchBody({ metrics }: { metrics: PipelineMetricsResponse }) {
               type="number"
               scale="time"
               domain={['dataMin', 'dataMax']}
-              tickFormatter={formatChartTime}
+              tickFormatter={chartTimeFormatter(data.map(d => d.time))}
             />
             <YAxis
               yAxisId="rows"

@@ -1,46 +1,19 @@
-import { Table, TableColumn } from '@backstage/core-components';
 import {
   ANNOTATION_PIPELINE_SUMMARY,
-  MicroBatch,
   PipelineMetricsResponse,
 } from '@internal/plugin-streaming-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
 import { formatValue } from '../../lib/formatValue';
 import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
-
-type StateOperator = MicroBatch['stateOperators'][number] & { id: string };
-
-const columns: TableColumn<StateOperator>[] = [
-  { title: 'Operator', field: 'operatorName', emptyValue: 'state' },
-  {
-    title: 'Rows',
-    field: 'numRowsTotal',
-    type: 'numeric',
-    render: op => formatValue(op.numRowsTotal, 'count'),
-  },
-  {
-    title: 'Updated',
-    field: 'numRowsUpdated',
-    type: 'numeric',
-    render: op => formatValue(op.numRowsUpdated, 'count'),
-  },
-  {
-    title: 'Memory',
-    field: 'memoryUsedBytes',
-    type: 'numeric',
-    render: op => formatValue(op.memoryUsedBytes, 'bytes'),
-  },
-  {
-    title: 'Late rows dropped',
-    field: 'numRowsDroppedByWatermark',
-    type: 'numeric',
-    render: op => formatValue(op.numRowsDroppedByWatermark ?? 0, 'count'),
-  },
-];
 
 /**
  * The state the query keeps (rows, memory, rows dropped as late) and how far
@@ -72,10 +45,7 @@ function StateBody({ metrics }: { metrics: PipelineMetricsResponse }) {
   const behindSeconds = Number.isFinite(watermarkMs)
     ? (Date.parse(latest.timestamp) - watermarkMs) / 1000
     : null;
-  const operators = latest.stateOperators.map((op, i) => ({
-    ...op,
-    id: String(i),
-  }));
+  const operators = latest.stateOperators;
   return (
     <>
       <Grid container spacing={2}>
@@ -109,12 +79,36 @@ function StateBody({ metrics }: { metrics: PipelineMetricsResponse }) {
             This query keeps no state.
           </Typography>
         ) : (
-          <Table
-            title="State operators"
-            options={{ paging: false, search: false, padding: 'dense' }}
-            columns={columns}
-            data={operators}
-          />
+          <Table size="small" aria-label="state operators">
+            <TableHead>
+              <TableRow>
+                <TableCell>Operator</TableCell>
+                <TableCell align="right">Rows</TableCell>
+                <TableCell align="right">Updated</TableCell>
+                <TableCell align="right">Memory</TableCell>
+                <TableCell align="right">Late rows dropped</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {operators.map((op, i) => (
+                <TableRow key={i}>
+                  <TableCell>{op.operatorName ?? 'state'}</TableCell>
+                  <TableCell align="right">
+                    {formatValue(op.numRowsTotal, 'count')}
+                  </TableCell>
+                  <TableCell align="right">
+                    {formatValue(op.numRowsUpdated, 'count')}
+                  </TableCell>
+                  <TableCell align="right">
+                    {formatValue(op.memoryUsedBytes, 'bytes')}
+                  </TableCell>
+                  <TableCell align="right">
+                    {formatValue(op.numRowsDroppedByWatermark ?? 0, 'count')}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
         )}
       </Box>
     </>
