@@ -247,6 +247,7 @@ class ProgressPublisher(StreamingQueryListener):
         super().__init__()
         self._topic = SETTINGS["progress_topic"]
         self._producer = None
+        self._lock = threading.Lock()
         self._jvm = spark.sparkContext._jvm
         servers = SETTINGS["progress_bootstrap_servers"] or SETTINGS["bootstrap_servers"]
         properties = self._jvm.java.util.Properties()
@@ -258,7 +259,7 @@ class ProgressPublisher(StreamingQueryListener):
                 "client.id": "spark-pipeline-" + PIPELINE_NAME + "-progress",
                 "acks": "1",
                 "linger.ms": "50",
-                "max.block.ms": "10000",
+                "max.block.ms": "5000",
             }
         )
         for key, value in config.items():
@@ -270,17 +271,18 @@ class ProgressPublisher(StreamingQueryListener):
 
     def publish(self, progress_json):
         """Sends one progress event; returns whether it was handed to the producer."""
-        if self._producer is None:
-            return False
-        try:
-            record = self._jvm.org.apache.kafka.clients.producer.ProducerRecord(
-                self._topic, PIPELINE_NAME, progress_json
-            )
-            self._producer.send(record)
-            return True
-        except Exception:  # noqa: BLE001
-            LOG.warning("could not publish a progress event", exc_info=True)
-            return False
+        with self._lock:
+            if self._producer is None:
+                return False
+            try:
+                record = self._jvm.org.apache.kafka.clients.producer.ProducerRecord(
+                    self._topic, PIPELINE_NAME, progress_json
+                )
+                self._producer.send(record)
+                return True
+            except Exception:  # noqa: BLE001
+                LOG.warning("could not publish a progress event", exc_info=True)
+                return False
 
     def onQueryStarted(self, event):
         LOG.info("query started: id=%s run=%s", event.id, event.runId)
@@ -297,13 +299,22 @@ class ProgressPublisher(StreamingQueryListener):
 
     def close(self):
         """Flushes and closes the producer."""
-        if self._producer is not None:
+        with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
             try:
-                self._producer.flush()
-                self._producer.close()
+                producer.flush()
+                producer.close()
             except Exception:  # noqa: BLE001
                 LOG.warning("could not close the progress producer", exc_info=True)
-            self._producer = None
+
+
+def drain_listener_events(spark, timeout_ms=10000):
+    """Waits until Spark has delivered its pending listener events (the last progress)."""
+    try:
+        spark.sparkContext._jsc.sc().listenerBus().waitUntilEmpty(timeout_ms)
+    except Exception:  # noqa: BLE001 - an internal API: without it, the last event may be lost
+        LOG.info("could not wait for pending listener events", exc_info=True)
 
 
 def create_spark():
@@ -344,6 +355,7 @@ def main():
         failure = error
     if query.isActive:
         stop_gracefully(query)
+    drain_listener_events(spark)
     spark.streams.removeListener(publisher)
     publisher.close()
     spark.stop()

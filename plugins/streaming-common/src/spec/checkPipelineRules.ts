@@ -12,7 +12,11 @@ import { suggest } from './suggest';
  *
  * @public
  */
-export const CDC_COLUMNS = ['__op', '__source_ts_ms', '__kafka_offset'] as const;
+export const CDC_COLUMNS = [
+  '__op',
+  '__source_ts_ms',
+  '__kafka_offset',
+] as const;
 
 /**
  * The output mode the sink writes with: `append`, `complete` or `update`
@@ -329,6 +333,16 @@ export function checkPipelineRules(spec: PipelineSpec): {
       'pipeline.source.schema',
       'Avro payloads need an Avro schema (.avsc) or inline fields, not a JSON Schema',
     );
+  }
+  if (source.type === 'kafka' && source.format === 'avro') {
+    source.fields?.forEach((f, i) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name)) {
+        err(
+          `pipeline.source.fields[${i}].name`,
+          'Avro field names are letters, digits and "_", not starting with a digit',
+        );
+      }
+    });
   }
   if ('schema' in source && source.schema && source.fields) {
     err(

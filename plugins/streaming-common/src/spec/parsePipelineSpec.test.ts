@@ -200,6 +200,24 @@ describe('parsePipelineSpec', () => {
       },
       'pipeline.transformations[2].group_by[1]: unknown column "contry"; did you mean "country"?',
     ],
+    [
+      'a field name Avro cannot carry',
+      (p: any) => {
+        delete p.source.schema;
+        p.source.format = 'avro';
+        p.source.fields = [{ name: '@timestamp', type: 'timestamp' }];
+        p.transformations = [];
+      },
+      'pipeline.source.fields[0].name: Avro field names are letters, digits and "_", not starting with a digit',
+    ],
+    [
+      'a JSON Schema for Avro payloads',
+      (p: any) => {
+        p.source.schema = 'schemas/x.json';
+        p.source.format = 'avro';
+      },
+      'pipeline.source.schema: Avro payloads need an Avro schema (.avsc) or inline fields, not a JSON Schema',
+    ],
   ])('refuses %s', (_, edit, message) => {
     const result = variant(edit);
     expect(result.spec).toBeUndefined();
