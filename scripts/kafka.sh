@@ -20,8 +20,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 # Kafka 3.9 is the newest line whose brokers still accept the protocol versions kafkajs
-# 2.2.4 sends; see docs/local-kafka-and-spark.md.
-KAFKA_VERSION="3.9.1"
+# 2.2.4 sends; see docs/local-kafka-and-spark.md. KAFKA_VERSION overrides it (for trying others).
+KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 SCALA_VERSION="2.13"
 libs="$root/.tools/kafka/$KAFKA_VERSION/libs"
 
@@ -149,7 +149,7 @@ start() {
   fi
   echo "$port" >"$dir/port"
   local started=$SECONDS
-  nohup setsid java "${java_opts[@]}" kafka.Kafka "$dir/server.properties" >>"$logfile" 2>&1 </dev/null &
+  nohup setsid java "${java_opts[@]}" kafka.Kafka "$dir/server.properties" >>"$logfile" 2>&1 </dev/null 9>&- &
   echo $! >"$pidfile"
   if ! ready 90; then
     tail -n 40 "$logfile" >&2
@@ -190,7 +190,13 @@ status() {
 
 case "$cmd" in
   install) install ;;
-  start) start ;;
+  start)
+    # One start per instance at a time (parallel test files may all ask for the broker).
+    mkdir -p "$root/.cache/kafka"
+    exec 9>"$root/.cache/kafka/$instance.lock"
+    flock 9
+    start
+    ;;
   stop) stop ;;
   status) status ;;
   address)

@@ -10,6 +10,9 @@
 #                                        the Delta extensions; the environment is passed on,
 #                                        so the job's own settings (bootstrap servers, paths,
 #                                        progress topic) are overridden by exporting them
+#   scripts/spark.sh python SCRIPT.py    the same with the venv's python as the parent
+#                                        process (keeps stdin and signals; for tools)
+#   scripts/spark.sh check               print what is missing (Java, Python); exit 1 if anything
 #   scripts/spark.sh versions            print the versions in use
 #
 # Environment: SPARK_MASTER (default local[2]), SPARK_DRIVER_MEMORY (default 1g),
@@ -76,14 +79,30 @@ setup_jars() {
   printf '%s' "$list" >"$jars/jars.txt"
 }
 
-setup() {
-  command -v java >/dev/null || die "Java 17 or newer is needed (Spark $SPARK_VERSION runs on Java 17/21)"
-  setup_venv
-  setup_jars
+# What is missing to run Spark here, on stdout; exit 1 when something is.
+check() {
+  local missing=()
+  java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || missing+=("Java 17 or newer")
+  python_for_venv >/dev/null || missing+=("Python 3.10 or newer with venv")
+  [ ${#missing[@]} -eq 0 ] && return 0
+  (IFS=,; echo "${missing[*]}" | sed 's/,/, /g')
+  return 1
 }
 
-run() {
-  [ $# -ge 1 ] || die "usage: scripts/spark.sh run JOB.py [ARGS]"
+setup() {
+  local missing
+  missing="$(check)" || die "Spark needs $missing"
+  mkdir -p "$root/.tools"
+  # One setup at a time (tests and the start command may call it together).
+  (
+    flock 9
+    setup_venv
+    setup_jars
+  ) 9>"$root/.tools/.spark-setup.lock" || exit 1
+}
+
+# The spark-submit options every local job gets: master, memory, the jars, Delta.
+spark_options() {
   setup
   local tmp="${SPARK_LOCAL_DIRS:-$root/.cache/spark/tmp}"
   mkdir -p "$tmp"
@@ -91,25 +110,45 @@ run() {
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   export PYSPARK_PYTHON="$venv/bin/python"
   export PYSPARK_DRIVER_PYTHON="$venv/bin/python"
-  exec "$venv/bin/spark-submit" \
-    --master "${SPARK_MASTER:-local[2]}" \
-    --driver-memory "${SPARK_DRIVER_MEMORY:-1g}" \
-    --jars "$(paste -sd, "$jars/jars.txt")" \
-    --driver-java-options "-Dlog4j2.configurationFile=file:$root/scripts/lib/spark-log4j2.properties" \
-    --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
-    --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog \
-    --conf spark.log.structuredLogging.enabled=false \
-    --conf spark.ui.enabled=false \
-    --conf spark.sql.shuffle.partitions=2 \
-    --conf spark.default.parallelism=2 \
-    "$@"
+  options=(
+    --master "${SPARK_MASTER:-local[2]}"
+    --driver-memory "${SPARK_DRIVER_MEMORY:-1g}"
+    --jars "$(paste -sd, "$jars/jars.txt")"
+    --driver-java-options "-Dlog4j2.configurationFile=file:$root/scripts/lib/spark-log4j2.properties"
+    --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension
+    --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog
+    --conf spark.log.structuredLogging.enabled=false
+    --conf spark.ui.enabled=false
+    --conf spark.sql.shuffle.partitions=2
+    --conf spark.default.parallelism=2
+    --conf spark.databricks.delta.snapshotPartitions=2
+    --conf spark.ui.showConsoleProgress=false
+  )
+}
+
+run() {
+  [ $# -ge 1 ] || die "usage: scripts/spark.sh run JOB.py [ARGS]"
+  spark_options
+  exec "$venv/bin/spark-submit" "${options[@]}" "$@"
+}
+
+# The venv's python as the parent process (it starts the JVM itself through
+# PYSPARK_SUBMIT_ARGS), so the script keeps this process's standard input and signals.
+python_run() {
+  [ $# -ge 1 ] || die "usage: scripts/spark.sh python SCRIPT.py [ARGS]"
+  spark_options
+  PYSPARK_SUBMIT_ARGS="$(printf '%q ' "${options[@]}")pyspark-shell"
+  export PYSPARK_SUBMIT_ARGS
+  exec "$venv/bin/python" "$@"
 }
 
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
   setup) setup ;;
+  check) check ;;
   run) run "$@" ;;
+  python) python_run "$@" ;;
   versions) echo "spark=$SPARK_VERSION delta=$DELTA_VERSION scala=$SCALA_VERSION connector=spark-sql-kafka-0-10_$SCALA_VERSION:$SPARK_VERSION" ;;
-  *) die "usage: scripts/spark.sh setup|run JOB.py [ARGS]|versions" ;;
+  *) die "usage: scripts/spark.sh setup|check|run JOB.py [ARGS]|python SCRIPT.py [ARGS]|versions" ;;
 esac

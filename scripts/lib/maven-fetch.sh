@@ -11,6 +11,10 @@ maven_fetch() {
   if [ -f "$dir/.fetched" ] && [ "$(cat "$dir/.fetched")" = "$want" ]; then
     return 0
   fi
+  if ! command -v mvn >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "maven-fetch: installing Maven (apt-get install maven)" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven; } >&2 || true
+  fi
   command -v mvn >/dev/null || { echo "maven-fetch: Maven (mvn) is not installed" >&2; return 1; }
   local work deps="" coord g a v
   work="$(mktemp -d)"

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { repoRoot } from './repoRoot';
+
+const PREFIX = 'DELTA-READER ';
+
+/** A row of a Delta table: column name to JSON value (timestamps as ISO-8601 UTC). */
+export type DeltaRow = Record<string, unknown>;
+
+/**
+ * Reads Delta tables with real Spark (delta_reader.py through `scripts/spark.sh python`):
+ * one Spark session for all reads of a test file, so Spark starts once.
+ */
+export class DeltaReader {
+  static async start(timeoutMs = 180_000): Promise<DeltaReader> {
+    const child = spawn(
+      'bash',
+      [
+        resolve(repoRoot, 'scripts/spark.sh'),
+        'python',
+        resolve(__dirname, 'delta_reader.py'),
+      ],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, TZ: 'UTC' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    const reader = new DeltaReader(child);
+    const ready = await reader.next(timeoutMs);
+    if (ready.ready !== true)
+      throw new Error(`Delta reader did not start: ${JSON.stringify(ready)}`);
+    return reader;
+  }
+
+  private readonly answers: string[] = [];
+  private waiting: ((line: string | undefined) => void) | undefined;
+  private stderr = '';
+  private closed = false;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    createInterface({ input: child.stdout }).on('line', line => {
+      if (!line.startsWith(PREFIX)) return;
+      this.answers.push(line.slice(PREFIX.length));
+      this.wake();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-10_000);
+    });
+    child.on('exit', () => {
+      this.closed = true;
+      this.wake();
+    });
+  }
+
+  private wake() {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.(this.answers.shift());
+  }
+
+  private async next(timeoutMs: number): Promise<Record<string, unknown>> {
+    const line =
+      this.answers.shift() ??
+      (this.closed
+        ? undefined
+        : await new Promise<string | undefined>(done => {
+            const timer = setTimeout(() => {
+              this.waiting = undefined;
+              done(undefined);
+            }, timeoutMs);
+            this.waiting = value => {
+              clearTimeout(timer);
+              done(value);
+            };
+          }));
+    if (line === undefined) {
+      throw new Error(
+        `Delta reader gave no answer (${
+          this.closed ? 'it exited' : 'time-out'
+        }):\n${this.stderr}`,
+      );
+    }
+    return JSON.parse(line);
+  }
+
+  /** Every row of the Delta table at `path`. */
+  async read(path: string, timeoutMs = 120_000): Promise<DeltaRow[]> {
+    this.child.stdin.write(`${JSON.stringify({ path })}\n`);
+    const answer = await this.next(timeoutMs);
+    if (typeof answer.error === 'string')
+      throw new Error(`reading the Delta table ${path}: ${answer.error}`);
+    return answer.rows as DeltaRow[];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const exited = new Promise(done => this.child.once('exit', done));
+    this.child.stdin.end();
+    await exited;
+  }
+}

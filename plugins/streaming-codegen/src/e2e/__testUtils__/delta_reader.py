@@ -1,0 +1,51 @@
+"""Reads Delta tables back for the end-to-end tests: one Spark session, many reads.
+
+Protocol: one JSON request per line on stdin, {"path": "/abs/path/of/table"}; one line
+on stdout per request, "DELTA-READER " + JSON: {"rows": [...]} (timestamps as ISO-8601
+UTC strings) or {"error": "..."}. A first line {"ready": true} says the session is up.
+"""
+
+import datetime
+import decimal
+import json
+import sys
+
+from pyspark.sql import SparkSession
+
+PREFIX = "DELTA-READER "
+
+
+def plain(value):
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.astimezone(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, (datetime.date, decimal.Decimal)):
+        return str(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def answer(payload):
+    sys.stdout.write(PREFIX + json.dumps(payload, default=plain) + "\n")
+    sys.stdout.flush()
+
+
+def main():
+    spark = (
+        SparkSession.builder.appName("e2e-delta-reader")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    answer({"ready": True})
+    for line in sys.stdin:
+        try:
+            request = json.loads(line)
+            table = spark.read.format("delta").load(request["path"])
+            answer({"rows": [row.asDict(recursive=True) for row in table.collect()]})
+        except Exception as error:  # noqa: BLE001 - every failure goes back to the test
+            answer({"error": f"{type(error).__name__}: {error}"})
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()

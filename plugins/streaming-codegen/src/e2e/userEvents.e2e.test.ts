@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DeltaReader } from './__testUtils__/DeltaReader';
+import type { DeltaRow } from './__testUtils__/DeltaReader';
+import { PipelineRun } from './__testUtils__/PipelineRun';
+import { repoRoot } from './__testUtils__/repoRoot';
+import { TestKafka } from './__testUtils__/TestKafka';
+
+// The reference pipeline (examples/pipelines/user-events): heartbeats filtered out,
+// 10-minute watermark, 5-minute windows per event type and country, appended to Delta.
+jest.setTimeout(20 * 60_000);
+
+const specFile = resolve(
+  repoRoot,
+  'examples/pipelines/user-events/pipeline.yaml',
+);
+const MINUTE = 60_000;
+const base = Date.parse('2026-01-05T10:00:00Z');
+
+type UserEvent = {
+  user_id: string;
+  event_type: string;
+  country: string;
+  amount: number | null;
+  timestamp: number;
+};
+
+const event = (
+  user: string,
+  type: string,
+  country: string,
+  minute: number,
+  amount: number | null = null,
+): UserEvent => ({
+  user_id: user,
+  event_type: type,
+  country,
+  amount,
+  timestamp: base + minute * MINUTE,
+});
+
+// Windows 10:00-10:15 and an event at 10:30 that moves the watermark to 10:20.
+const firstEvents: UserEvent[] = [
+  event('u1', 'click', 'DE', 0.2),
+  event('u2', 'click', 'DE', 1),
+  event('u1', 'click', 'DE', 3.5),
+  event('u1', 'purchase', 'DE', 2, 19.99),
+  event('u3', 'heartbeat', 'DE', 2.5),
+  event('u4', 'view', 'US', 4.99),
+  event('u4', 'purchase', 'US', 6, 5.5),
+  event('u5', 'purchase', 'US', 7, 100.25),
+  event('u5', 'purchase', 'US', 9.5, 0.75),
+  event('u6', 'signup', 'FR', 12),
+  event('u6', 'heartbeat', 'FR', 13),
+  event('u7', 'view', 'FR', 30),
+];
+// Produced while the job is stopped: the 10:30 window continues from the checkpointed
+// state, and an event at 11:00 closes the windows up to 10:50.
+const laterEvents: UserEvent[] = [
+  event('u8', 'view', 'FR', 31),
+  event('u7', 'view', 'FR', 33),
+  event('u9', 'purchase', 'GB', 36, 42.1),
+  event('u2', 'purchase', 'GB', 38, 7.9),
+  event('u9', 'heartbeat', 'GB', 39),
+  event('u3', 'click', 'DE', 44.9),
+  event('u1', 'click', 'DE', 60),
+];
+
+/** What the pipeline must have written: closed windows only (end <= watermark). */
+function expectedRows(events: UserEvent[]) {
+  const watermark = Math.max(...events.map(e => e.timestamp)) - 10 * MINUTE;
+  const groups = new Map<string, UserEvent[]>();
+  for (const e of events.filter(x => x.event_type !== 'heartbeat')) {
+    const start = Math.floor(e.timestamp / (5 * MINUTE)) * 5 * MINUTE;
+    const key = JSON.stringify([start, e.event_type, e.country]);
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  return [...groups.entries()]
+    .map(([key, members]) => {
+      const [start, eventType, country] = JSON.parse(key) as [
+        number,
+        string,
+        string,
+      ];
+      const amounts = members
+        .map(m => m.amount)
+        .filter((a): a is number => a !== null);
+      return {
+        window_start: new Date(start).toISOString(),
+        window_end: new Date(start + 5 * MINUTE).toISOString(),
+        event_type: eventType,
+        country,
+        event_count: members.length,
+        total_amount: amounts.length
+          ? Math.round(amounts.reduce((s, a) => s + a, 0) * 100) / 100
+          : null,
+        unique_users: new Set(members.map(m => m.user_id)).size,
+      };
+    })
+    .filter(row => Date.parse(row.window_end) <= watermark)
+    .sort(byWindowTypeCountry);
+}
+
+function byWindowTypeCountry(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+) {
+  return JSON.stringify([
+    a.window_start,
+    a.event_type,
+    a.country,
+  ]).localeCompare(JSON.stringify([b.window_start, b.event_type, b.country]));
+}
+
+/** Table rows in the shape of expectedRows: ISO times, amounts to the cent. */
+function normalise(rows: DeltaRow[]) {
+  return rows
+    .map(
+      (row): DeltaRow => ({
+        ...row,
+        window_start: new Date(String(row.window_start)).toISOString(),
+        window_end: new Date(String(row.window_end)).toISOString(),
+        total_amount:
+          row.total_amount === null
+            ? null
+            : Math.round(Number(row.total_amount) * 100) / 100,
+      }),
+    )
+    .sort(byWindowTypeCountry);
+}
+
+const produce = (kafka: TestKafka, topic: string, events: UserEvent[]) =>
+  kafka.produce(
+    topic,
+    events.map(e => ({ key: e.user_id, value: JSON.stringify(e) })),
+  );
+
+describe('User Events pipeline, generated and run on Kafka and Spark', () => {
+  let kafka: TestKafka;
+  let reader: DeltaReader;
+  let pipeline: PipelineRun;
+  let passed = false;
+
+  beforeAll(async () => {
+    kafka = await TestKafka.start();
+    [reader, pipeline] = await Promise.all([
+      DeltaReader.start(),
+      PipelineRun.create({
+        kafka,
+        specText: readFileSync(specFile, 'utf8'),
+        specFile,
+        sourcePartitions: 2,
+      }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await pipeline?.cleanUp(!passed);
+    await reader?.close();
+    await kafka?.close();
+  });
+
+  it('aggregates closed windows into Delta, reports progress, and resumes from its checkpoint without loss or duplicates', async () => {
+    const watermarkAfter = (events: UserEvent[]) =>
+      new Date(
+        Math.max(...events.map(e => e.timestamp)) - 10 * MINUTE,
+      ).toISOString();
+    // The windows are written by the batch after the one that moved the watermark.
+    const closed =
+      (events: UserEvent[]) =>
+      (last: { eventTime?: { watermark?: string }; numInputRows: number }) =>
+        last.numInputRows === 0 &&
+        last.eventTime?.watermark !== undefined &&
+        new Date(last.eventTime.watermark).toISOString() ===
+          watermarkAfter(events);
+
+    await produce(kafka, pipeline.sourceTopic, firstEvents);
+    pipeline.start();
+    const first = await pipeline.waitProcessed(closed(firstEvents));
+    expect(normalise(await reader.read(pipeline.sinkPath))).toEqual(
+      expectedRows(firstEvents),
+    );
+    expect(first.batchIdsIncrease).toBe(true);
+    expect(first.inputRows).toBe(firstEvents.length);
+    expect(first.lastEndOffsets).toEqual(
+      await kafka.endOffsets(pipeline.sourceTopic),
+    );
+
+    await pipeline.stop();
+    await produce(kafka, pipeline.sourceTopic, laterEvents);
+    pipeline.start();
+    const all = [...firstEvents, ...laterEvents];
+    const second = await pipeline.waitProcessed(closed(all));
+    expect(normalise(await reader.read(pipeline.sinkPath))).toEqual(
+      expectedRows(all),
+    );
+    expect(second.runIds).toHaveLength(2);
+    expect(second.batchIdsIncrease).toBe(true);
+    expect(second.inputRows).toBe(all.length);
+    expect(second.lastEndOffsets).toEqual(
+      await kafka.endOffsets(pipeline.sourceTopic),
+    );
+    passed = true;
+  });
+});
