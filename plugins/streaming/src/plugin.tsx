@@ -17,6 +17,11 @@ import {
   isStreamingPipeline,
 } from './lib/streamingEntity';
 import { rootRouteRef } from './routes';
+import {
+  kafkaTopicPickerFormField,
+  pipelineResourcesEditorFormField,
+  pipelineTransformationsEditorFormField,
+} from './scaffolder/scaffolderFormFields';
 
 /** The client of the `streaming` backend. */
 export const streamingApi = ApiBlueprint.make({
@@ -102,6 +107,9 @@ export const streamingPlugin = createFrontendPlugin({
     topicCard,
     deltaTableCard,
     lineageCard,
+    kafkaTopicPickerFormField,
+    pipelineTransformationsEditorFormField,
+    pipelineResourcesEditorFormField,
   ],
   routes: {
     root: rootRouteRef,

@@ -1,0 +1,169 @@
+import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
+import { parseMemoryGb } from '@internal/plugin-streaming-common';
+import Grid from '@material-ui/core/Grid';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { validatePipelinePart } from './validatePipelinePart';
+
+/** The resources of a pipeline, as in `pipeline.resources`. */
+export interface PipelineResources {
+  driver?: { cores?: number; memory?: string };
+  executor?: {
+    cores?: number;
+    memory?: string;
+    instances?: number;
+    max_instances?: number;
+  };
+}
+
+/** `ui:options`: the rates of the cost estimate. */
+export interface PipelineResourcesEditorUiOptions {
+  /** Price of one core for one hour (as `streaming.cost.rates`). */
+  coreHour?: number;
+  /** Price of one GB of memory for one hour. */
+  gbHour?: number;
+  /** ISO currency code; default USD. */
+  currency?: string;
+}
+
+/** Props of {@link PipelineResourcesEditor}. */
+export type PipelineResourcesEditorProps = FieldExtensionComponentProps<
+  PipelineResources,
+  PipelineResourcesEditorUiOptions
+>;
+
+const HOURS_PER_MONTH = 730;
+
+/** Price per hour of a pipeline with `executors` executors; undefined when a size is invalid. */
+export function hourlyCost(
+  resources: PipelineResources,
+  executors: number,
+  rates: { coreHour: number; gbHour: number },
+): number | undefined {
+  const driverGb = parseMemoryGb(resources.driver?.memory ?? '2g');
+  const executorGb = parseMemoryGb(resources.executor?.memory ?? '4g');
+  if (driverGb === undefined || executorGb === undefined) {
+    return undefined;
+  }
+  const cores =
+    (resources.driver?.cores ?? 1) +
+    (resources.executor?.cores ?? 2) * executors;
+  const gb = driverGb + executorGb * executors;
+  return cores * rates.coreHour + gb * rates.gbHour;
+}
+
+type Path = ['driver' | 'executor', string];
+
+const INPUTS: Array<{ path: Path; label: string; numeric: boolean }> = [
+  { path: ['driver', 'cores'], label: 'Driver cores', numeric: true },
+  { path: ['driver', 'memory'], label: 'Driver memory', numeric: false },
+  { path: ['executor', 'cores'], label: 'Executor cores', numeric: true },
+  { path: ['executor', 'memory'], label: 'Executor memory', numeric: false },
+  { path: ['executor', 'instances'], label: 'Executors', numeric: true },
+  {
+    path: ['executor', 'max_instances'],
+    label: 'Executors at most (scaling with lag)',
+    numeric: true,
+  },
+];
+
+/**
+ * Driver and executor sizes, checked with the spec rules as you type, and
+ * what they cost per hour and per month at the configured rates.
+ */
+export function PipelineResourcesEditor(props: PipelineResourcesEditorProps) {
+  const { formData, onChange, schema, uiSchema } = props;
+  const resources: PipelineResources = formData ?? {};
+  const options = uiSchema['ui:options'] ?? {};
+  const rates = {
+    coreHour: options.coreHour ?? 0.04,
+    gbHour: options.gbHour ?? 0.005,
+  };
+  const money = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: options.currency ?? 'USD',
+  });
+  const problems = validatePipelinePart('resources', resources);
+  const instances = resources.executor?.instances ?? 2;
+  const maxInstances = resources.executor?.max_instances ?? instances;
+  const low = hourlyCost(resources, instances, rates);
+  const high = hourlyCost(resources, maxInstances, rates);
+
+  const update = ([group, key]: Path, raw: string, numeric: boolean) => {
+    let value: string | number | undefined = raw;
+    if (numeric) {
+      value = raw === '' ? undefined : Number(raw);
+    }
+    onChange({
+      ...resources,
+      [group]: { ...resources[group], [key]: value },
+    });
+  };
+
+  return (
+    <>
+      <Typography variant="subtitle1">{schema.title ?? 'Resources'}</Typography>
+      <Grid container spacing={2}>
+        {INPUTS.map(({ path, label, numeric }) => {
+          const group = resources[path[0]] as
+            | Record<string, unknown>
+            | undefined;
+          const current = group?.[path[1]];
+          const problem = problems.find(p =>
+            p.startsWith(`resources.${path[0]}.${path[1]}:`),
+          );
+          return (
+            <Grid item xs={6} md={4} key={path.join('.')}>
+              <TextField
+                label={label}
+                type={numeric ? 'number' : 'text'}
+                fullWidth
+                value={current ?? ''}
+                onChange={e => update(path, e.target.value, numeric)}
+                error={Boolean(problem)}
+                helperText={problem?.replace(/^[^:]+: /, '')}
+              />
+            </Grid>
+          );
+        })}
+      </Grid>
+      {problems
+        .filter(
+          p =>
+            !INPUTS.some(i => p.startsWith(`resources.${i.path.join('.')}:`)),
+        )
+        .map(p => (
+          <Typography key={p} color="error" variant="body2" role="alert">
+            {p}
+          </Typography>
+        ))}
+      <Typography variant="body2" style={{ marginTop: 8 }} aria-live="polite">
+        {low === undefined || high === undefined
+          ? 'Cost estimate: fix the sizes above.'
+          : `Cost estimate: ${money.format(low)} per hour, ${money.format(
+              low * HOURS_PER_MONTH,
+            )} per month${
+              high > low
+                ? `; up to ${money.format(
+                    high * HOURS_PER_MONTH,
+                  )} per month at ${maxInstances} executors`
+                : ''
+            } (at ${money.format(
+              rates.coreHour,
+            )} per core-hour and ${money.format(rates.gbHour)} per GB-hour).`}
+      </Typography>
+    </>
+  );
+}
+
+/** The `PipelineResourcesEditor` field extension. */
+export const pipelineResourcesEditorField = createFormField({
+  name: 'PipelineResourcesEditor',
+  component: PipelineResourcesEditor,
+  validation: (resources, validation) => {
+    for (const problem of validatePipelinePart('resources', resources ?? {})) {
+      validation.addError(problem);
+    }
+  },
+});

@@ -1,0 +1,32 @@
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+
+/** The Create-form fields of the streaming templates. */
+export const kafkaTopicPickerFormField = FormFieldBlueprint.make({
+  name: 'kafka-topic-picker',
+  params: {
+    field: () =>
+      import('./KafkaTopicPicker').then(m => m.kafkaTopicPickerField),
+  },
+});
+
+/** @see PipelineTransformationsEditor */
+export const pipelineTransformationsEditorFormField = FormFieldBlueprint.make({
+  name: 'pipeline-transformations-editor',
+  params: {
+    field: () =>
+      import('./PipelineTransformationsEditor').then(
+        m => m.pipelineTransformationsEditorField,
+      ),
+  },
+});
+
+/** @see PipelineResourcesEditor */
+export const pipelineResourcesEditorFormField = FormFieldBlueprint.make({
+  name: 'pipeline-resources-editor',
+  params: {
+    field: () =>
+      import('./PipelineResourcesEditor').then(
+        m => m.pipelineResourcesEditorField,
+      ),
+  },
+});
