@@ -1,0 +1,51 @@
+// Topic and Delta table pages, reached through a pipeline's lineage.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launch, openApp, screenshot } from '../lib/browser.mts';
+
+let browser: Browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('the lineage leads to the topic page with its partitions and readers', async () => {
+  const page = await openApp(
+    browser,
+    '/catalog/default/component/user-events/streaming',
+  );
+  const lineage = page.getByLabel('Upstream');
+  await lineage.getByRole('link', { name: 'events', exact: true }).click();
+  await page.waitForURL('**/catalog/default/resource/**');
+
+  const partitions = page.getByRole('table').filter({ hasText: 'End offset' });
+  await partitions.waitFor();
+  assert.ok((await partitions.locator('tbody tr').count()) >= 1);
+  await page.getByText('Read by', { exact: true }).waitFor();
+  await page
+    .getByRole('link', { name: /user-events|User Events/ })
+    .first()
+    .waitFor();
+  await screenshot(page, 'topic-events');
+  await page.close();
+});
+
+test('the lineage leads to the Delta table page with its writer', async () => {
+  const page = await openApp(
+    browser,
+    '/catalog/default/component/user-events/streaming',
+  );
+  const lineage = page.getByLabel('Downstream');
+  await lineage
+    .getByRole('link', { name: 'event_summary', exact: true })
+    .click();
+  await page.waitForURL('**/catalog/default/resource/**');
+  await page.getByText('Delta table', { exact: true }).first().waitFor();
+  await page.getByText('Written by', { exact: true }).waitFor();
+  await page.getByText('Last write', { exact: true }).waitFor();
+  await screenshot(page, 'delta-event-summary');
+  await page.close();
+});
