@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -8,21 +8,27 @@ export const REPO_ROOT = resolve(__dirname, '../../../../..');
 
 const VENV_MKDOCS = join(REPO_ROOT, '.tools/techdocs-venv/bin/mkdocs');
 
+let checked = false;
+
 /**
- * The `mkdocs` of the project's TechDocs toolchain, installed by
- * `scripts/techdocs.sh` when it is missing. Throws when it cannot be had:
- * the docs tests run the real mkdocs or fail, they never skip.
+ * The `mkdocs` of the project's TechDocs toolchain. `scripts/techdocs.sh`
+ * (idempotent, a few milliseconds when all is there) installs or updates it
+ * first. Throws when it cannot be had: the docs tests run the real mkdocs or
+ * fail, they never skip.
  */
 export function findMkdocs(): string {
-  if (!existsSync(VENV_MKDOCS)) {
-    execFileSync('bash', [join(REPO_ROOT, 'scripts/techdocs.sh')], {
-      stdio: 'inherit',
+  if (!checked) {
+    const result = spawnSync('bash', [join(REPO_ROOT, 'scripts/techdocs.sh')], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+      timeout: 600_000,
     });
-  }
-  if (!existsSync(VENV_MKDOCS)) {
-    throw new Error(
-      `mkdocs is missing: scripts/techdocs.sh did not install ${VENV_MKDOCS}`,
-    );
+    if (result.status !== 0 || !existsSync(VENV_MKDOCS)) {
+      throw new Error(
+        `mkdocs is missing: scripts/techdocs.sh failed to install ${VENV_MKDOCS}\n${result.stderr}`,
+      );
+    }
+    checked = true;
   }
   return VENV_MKDOCS;
 }
