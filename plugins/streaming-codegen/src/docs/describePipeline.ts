@@ -36,7 +36,7 @@ export function describePipeline(spec: PipelineSpec) {
 
 function describeTrigger(trigger: Pipeline['trigger']): string {
   if (!trigger) {
-    return 'as fast as possible (a new micro-batch as soon as the previous one ends)';
+    return 'back to back (no trigger interval: a batch starts when the previous one ends)';
   }
   if (trigger === 'available_now') {
     return 'available now (processes what is there, then stops)';

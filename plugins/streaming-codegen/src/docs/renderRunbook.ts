@@ -75,6 +75,7 @@ function lagSection(spec: PipelineSpec): string[] {
   const p = spec.pipeline;
   const d = describePipeline(spec);
   const { executor } = resolveResources(spec);
+  const kafka = p.source.type !== 'delta';
   const thresholds = [
     ...(d.lagSeconds !== undefined ? [`${num(d.lagSeconds)} seconds`] : []),
     `${num(d.lagMessages)} messages`,
@@ -99,11 +100,17 @@ function lagSection(spec: PipelineSpec): string[] {
   out.push(
     "1. Open the pipeline's **Streaming** tab. If the application is not running, go to",
     `   ${link('failed')}; if no micro-batch arrives, to ${link('stale')}.`,
-    '1. Look at the lag per partition. Lag on one partition only means a hot key or a',
-    '   slow partition: more executors will not help; look at the producer and the key.',
-    '1. Compare input and processed rows per second, and the batch duration with the',
-    `   trigger (${d.trigger}). A batch that takes longer than the trigger means the`,
-    '   pipeline cannot keep up at its current size.',
+    ...(kafka
+      ? [
+          '1. Look at the lag per partition. Lag on one partition only means a hot key or a',
+          '   slow partition: more executors will not help; look at the producer and the key.',
+        ]
+      : []),
+    p.trigger && p.trigger !== 'available_now'
+      ? `1. Compare input and processed rows per second, and the batch duration with the trigger interval (${md(
+          p.trigger,
+        )}): batches that take longer mean the pipeline cannot keep up at its current size.`
+      : '1. Compare input and processed rows per second: processing below input means the pipeline cannot keep up at its current size.',
   );
   if (executor.max_instances !== undefined) {
     out.push(
@@ -124,8 +131,9 @@ function lagSection(spec: PipelineSpec): string[] {
     );
   }
   out.push(
-    '   Parallelism is executors times cores; beyond the number of partitions of the',
-    '   topic it buys nothing.',
+    kafka
+      ? '   Parallelism is executors times cores; beyond the number of partitions of the topic it buys nothing.'
+      : '   Parallelism is executors times cores; beyond the number of files of a batch it buys nothing.',
   );
   if (p.source.type !== 'delta') {
     out.push(
@@ -381,8 +389,8 @@ function reprocessingSection(spec: PipelineSpec): string[] {
   return [
     heading('reprocessing'),
     '',
-    'A query resumes from its checkpoint and ignores its starting offsets, so reprocessing',
-    'means a new checkpoint with explicit starting offsets.',
+    'A query resumes from its checkpoint and ignores where the spec says to start, so',
+    'reprocessing means a new checkpoint with an explicit starting point.',
     '',
     ...find,
     `1. ${sinkAdvice}`,
@@ -401,8 +409,9 @@ function reprocessingSection(spec: PipelineSpec): string[] {
         )}\`, as Spark takes them: \`{"${shellWord(
           source.topic,
         )}": {"0": 1200, "1": 1180}}\`. Once it runs, make the new checkpoint the spec's \`sink.checkpoint\`.`,
-    '1. Watch the lag fall on the Streaming tab. Keep the old checkpoint until the new run has',
-    '   caught up.',
+    `1. Watch the ${
+      source.type === 'delta' ? 'batches' : 'lag'
+    } on the Streaming tab until the new run has caught up, and keep the old checkpoint until then.`,
   ];
 }
 
@@ -464,8 +473,9 @@ function dataLossSection(spec: PipelineSpec): string[] {
       `\`VACUUM\` on ${code(
         source.path,
       )} deleted files this pipeline had not read yet (errors about missing files).`,
-      'Restart from a newer version as in the reprocessing section, and make the source',
-      "table's `VACUUM` retention longer than this pipeline can ever fall behind.",
+      `Start from a version still there as in ${link(
+        'reprocessing',
+      )}, and make the source table's \`VACUUM\` retention longer than this pipeline can ever fall behind.`,
     ];
   }
   const failOnLoss = source.fail_on_data_loss ?? true;
