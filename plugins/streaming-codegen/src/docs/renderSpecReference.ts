@@ -1,3 +1,4 @@
+import type { AllowedFunction } from '@internal/plugin-streaming-common';
 import { code, md, table } from './markdown';
 
 /** The subset of JSON Schema that zod's `toJSONSchema` emits for the spec. */
@@ -22,6 +23,15 @@ export interface JsonSchema {
   items?: JsonSchema;
   oneOf?: JsonSchema[];
   anyOf?: JsonSchema[];
+}
+
+/** What the reference is generated from. */
+export interface SpecReferenceSource {
+  /** The spec's JSON Schema (`pipelineSpecJsonSchema()`). */
+  schema: JsonSchema;
+  /** The expression grammar's allow-lists (`AGGREGATE_FUNCTIONS`, `SCALAR_FUNCTIONS`). */
+  aggregateFunctions: Readonly<Record<string, AllowedFunction>>;
+  scalarFunctions: Readonly<Record<string, AllowedFunction>>;
 }
 
 /** Integers zod emits as the bound of "any safe integer". */
@@ -59,13 +69,16 @@ const isUnionOfObjects = (s: JsonSchema) =>
 
 /**
  * Renders the pipeline spec reference (`docs/pages/reference/pipeline-spec.md`)
- * from the spec's JSON Schema, so the reference cannot drift from what the
- * platform validates: one section per object, one row per field, with its
- * type, whether it is required, its default, constraints and description.
+ * from the spec's JSON Schema and the expression grammar's allow-lists, so
+ * the reference cannot drift from what the platform validates: one section
+ * per object, one row per field, with its type, whether it is required, its
+ * default, constraints and description; then the functions expressions may
+ * call.
  *
  * @public
  */
-export function renderSpecReference(schema: JsonSchema): string {
+export function renderSpecReference(source: SpecReferenceSource): string {
+  const { schema } = source;
   const out: string[] = [
     '# Pipeline spec reference',
     '',
@@ -83,7 +96,44 @@ export function renderSpecReference(schema: JsonSchema): string {
   while (queue.length) {
     out.push(...renderSection(queue.shift()!, queue), '');
   }
+  out.push(...renderExpressions(source));
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+function renderExpressions(source: SpecReferenceSource): string[] {
+  const rows = (functions: Readonly<Record<string, AllowedFunction>>) =>
+    Object.entries(functions)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, f]) => [
+        code(name),
+        `${
+          f.minArgs === f.maxArgs
+            ? md(f.minArgs)
+            : `${md(f.minArgs)} to ${md(f.maxArgs)}`
+        }${f.allowsStar ? ', or <code>&#42;</code>' : ''}`,
+        code(`pyspark.sql.functions.${f.pyspark}`),
+      ]);
+  const header = ['function', 'arguments', 'becomes'];
+  return [
+    '## Expressions {#expressions}',
+    '',
+    'Filter conditions (`condition`) and metrics (the keys of `metrics`) are parsed into a',
+    'small grammar and generated as PySpark Column API calls with quoted literals; text',
+    'outside the grammar is a validation error that names its position. The grammar has',
+    'column names (`a.b` for a nested field), string, number, boolean and `NULL` literals,',
+    '`=`, `!=`, `<>`, `<`, `<=`, `>`, `>=`, `AND`, `OR`, `NOT`, `IN (...)`,',
+    '`IS [NOT] NULL`, `[NOT] LIKE`, `[NOT] BETWEEN ... AND ...`, arithmetic and',
+    'parentheses, and calls of these functions only.',
+    '',
+    '### Aggregate functions, in metrics {#aggregate-functions}',
+    '',
+    table(header, rows(source.aggregateFunctions)),
+    '',
+    '### Scalar functions, in conditions and metrics {#scalar-functions}',
+    '',
+    table(header, rows(source.scalarFunctions)),
+    '',
+  ];
 }
 
 function renderSection(section: Section, queue: Section[]): string[] {

@@ -1,4 +1,8 @@
-import { pipelineSpecJsonSchema } from '@internal/plugin-streaming-common';
+import {
+  AGGREGATE_FUNCTIONS,
+  pipelineSpecJsonSchema,
+  SCALAR_FUNCTIONS,
+} from '@internal/plugin-streaming-common';
 import { existsSync, readFileSync } from 'fs';
 import { JsonSchema, renderSpecReference } from './renderSpecReference';
 import {
@@ -39,11 +43,27 @@ describe('the pipeline spec reference', () => {
         },
       },
     };
-    const reference = renderSpecReference(changed);
+    const reference = renderSpecReference({
+      schema: changed,
+      aggregateFunctions: AGGREGATE_FUNCTIONS,
+      scalarFunctions: SCALAR_FUNCTIONS,
+    });
     expect(reference).not.toBe(currentSpecReference());
     expect(reference).toContain(
       '| <code>alert&#95;on&#95;silence</code> | integer |  |  | At least 1. |',
     );
+  });
+
+  it('lists every function the expression grammar allows', () => {
+    const reference = currentSpecReference();
+    for (const name of [
+      ...Object.keys(AGGREGATE_FUNCTIONS),
+      ...Object.keys(SCALAR_FUNCTIONS),
+    ]) {
+      expect(reference).toMatch(
+        new RegExp(`^\\| <code>${name.replace(/_/g, '&#95;')}</code> \\|`, 'm'),
+      );
+    }
   });
 
   it('documents every field of every variant', () => {

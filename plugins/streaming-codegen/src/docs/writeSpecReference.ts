@@ -1,4 +1,8 @@
-import { pipelineSpecJsonSchema } from '@internal/plugin-streaming-common';
+import {
+  AGGREGATE_FUNCTIONS,
+  pipelineSpecJsonSchema,
+  SCALAR_FUNCTIONS,
+} from '@internal/plugin-streaming-common';
 import { writeFileSync } from 'fs';
 import { resolve } from 'path';
 import { JsonSchema, renderSpecReference } from './renderSpecReference';
@@ -11,7 +15,11 @@ export const SPEC_REFERENCE_PATH = resolve(
 
 /** The spec reference as the current schema renders it. */
 export function currentSpecReference(): string {
-  return renderSpecReference(pipelineSpecJsonSchema() as JsonSchema);
+  return renderSpecReference({
+    schema: pipelineSpecJsonSchema() as JsonSchema,
+    aggregateFunctions: AGGREGATE_FUNCTIONS,
+    scalarFunctions: SCALAR_FUNCTIONS,
+  });
 }
 
 // `yarn docs:spec-reference` runs this file to regenerate the reference.
