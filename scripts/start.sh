@@ -6,12 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 . scripts/techdocs.sh # mkdocs on PATH for the local TechDocs generator
+. scripts/lib/start-streaming.sh # Kafka, demo traffic and the demo pipelines' Spark jobs
 
 pids=()
 cleanup() {
   trap - INT TERM EXIT
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  streaming_stop
 }
 trap cleanup INT TERM EXIT
 
@@ -19,6 +21,7 @@ set -m
 yarn start &
 pids+=($!)
 set +m
+streaming_start
 
 node scripts/lib/wait-for-http.js http://localhost:7007/api/streaming/health http://localhost:3000 --timeout 600
 echo
