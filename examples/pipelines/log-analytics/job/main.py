@@ -180,8 +180,11 @@ BULK_DOCUMENTS = 1000
 
 
 def json_value(value):
-    """JSON for values json.dumps does not know (timestamps as ISO-8601)."""
-    if isinstance(value, (datetime.datetime, datetime.date)):
+    """JSON for values json.dumps does not know (timestamps as ISO-8601 in UTC)."""
+    if isinstance(value, datetime.datetime):
+        # Spark hands out naive local times: astimezone reads them as local.
+        return value.astimezone(datetime.timezone.utc).isoformat()
+    if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return float(value)
