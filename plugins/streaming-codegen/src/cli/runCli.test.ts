@@ -61,6 +61,22 @@ describe('streaming-pipeline CLI', () => {
     );
   });
 
+  it('fails when the schema file a spec names is missing', () => {
+    writeFileSync(
+      join(dir, 'pipeline.yaml'),
+      readFileSync(
+        join(repoRoot, 'examples/pipelines/user-events/pipeline.yaml'),
+        'utf8',
+      ),
+    );
+    expect(run(['validate', 'pipeline.yaml'], dir)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'pipeline.yaml: error: pipeline.source.schema: the schema file schemas/user_event.avsc does not exist next to the spec\n',
+    });
+  });
+
   it('fails on a missing file and on usage errors', () => {
     expect(run(['validate', 'missing.yaml'], dir)).toMatchObject({
       code: 1,

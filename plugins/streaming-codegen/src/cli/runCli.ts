@@ -7,6 +7,7 @@ import {
 } from 'fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'path';
 import {
+  PipelineSpec,
   SpecError,
   formatSpecError,
   parsePipelineSpec,
@@ -78,13 +79,28 @@ function validate(io: CliIo, files: string[]): number {
   let failed = 0;
   for (const file of files) {
     const read = readSpec(io, file);
-    if (!read?.result.spec) {
+    const schema = read?.result.spec && schemaFileOf(read.result.spec);
+    const missing =
+      schema !== undefined &&
+      !existsSync(inside(dirname(read!.path), schema) ?? '');
+    if (missing) {
+      io.stderr(
+        `${file}: error: pipeline.source.schema: the schema file ${schema} does not exist next to the spec\n`,
+      );
+    }
+    if (!read?.result.spec || missing) {
       failed++;
     } else {
       io.stderr(`${file}: valid\n`);
     }
   }
   return failed === 0 ? 0 : 1;
+}
+
+/** The schema file a spec names, relative to the spec. */
+function schemaFileOf(spec: PipelineSpec): string | undefined {
+  const { source } = spec.pipeline;
+  return source.type !== 'delta' ? source.schema : undefined;
 }
 
 /** `target` inside `dir` (after resolving), else undefined. */
@@ -137,8 +153,7 @@ function render(io: CliIo, args: string[]): number {
     includeSpec: !sameDir,
     specText: read.text,
   });
-  const source = spec.pipeline.source;
-  const schema = source.type !== 'delta' ? source.schema : undefined;
+  const schema = schemaFileOf(spec);
   if (!sameDir && schema) {
     const from = inside(specDir, schema);
     if (from && existsSync(from)) {
