@@ -38,6 +38,27 @@ describe('PipelineResourcesEditor', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows and submits the defaults of the template when the form has none', async () => {
+    const onChange = jest.fn();
+    await renderInTestApp(
+      <PipelineResourcesEditor
+        {...({
+          ...props(undefined as unknown as PipelineResources),
+          onChange,
+          schema: { title: 'Resources', default: resources },
+        } as unknown as PipelineResourcesEditorProps)}
+      />,
+    );
+    expect(screen.getByLabelText('Executor memory')).toHaveValue('4g');
+    expect(
+      screen.getByLabelText('Executors at most (scaling with lag)'),
+    ).toHaveValue(4);
+    expect(onChange).toHaveBeenCalledWith(resources);
+    expect(screen.getByText(/per GB-hour/).textContent).toContain(
+      '$0.005 per GB-hour',
+    );
+  });
+
   it('names an invalid size at its field', async () => {
     await renderInTestApp(
       <PipelineResourcesEditor

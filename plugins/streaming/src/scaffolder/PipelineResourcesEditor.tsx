@@ -1,6 +1,10 @@
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
-import { parseMemoryGb } from '@internal/plugin-streaming-common';
+import {
+  DEFAULT_RESOURCES,
+  parseMemoryGb,
+} from '@internal/plugin-streaming-common';
+import { useEffect } from 'react';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -74,7 +78,19 @@ const INPUTS: Array<{ path: Path; label: string; numeric: boolean }> = [
  */
 export function PipelineResourcesEditor(props: PipelineResourcesEditorProps) {
   const { formData, onChange, schema, uiSchema } = props;
-  const resources: PipelineResources = formData ?? {};
+  const defaults = (schema.default ?? DEFAULT_RESOURCES) as PipelineResources;
+  const resources: PipelineResources = {
+    driver: { ...defaults.driver, ...formData?.driver },
+    executor: { ...defaults.executor, ...formData?.executor },
+  };
+  const missing = formData === undefined || Object.keys(formData).length === 0;
+  useEffect(() => {
+    if (missing) {
+      onChange(resources);
+    }
+    // Only the first render fills in the defaults.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const options = uiSchema['ui:options'] ?? {};
   const rates = {
     coreHour: options.coreHour ?? 0.04,
@@ -83,6 +99,11 @@ export function PipelineResourcesEditor(props: PipelineResourcesEditorProps) {
   const money = new Intl.NumberFormat('en-US', {
     style: 'currency',
     currency: options.currency ?? 'USD',
+  });
+  const rate = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: options.currency ?? 'USD',
+    maximumFractionDigits: 4,
   });
   const problems = validatePipelinePart('resources', resources);
   const instances = resources.executor?.instances ?? 2;
@@ -116,6 +137,7 @@ export function PipelineResourcesEditor(props: PipelineResourcesEditorProps) {
           return (
             <Grid item xs={6} md={4} key={path.join('.')}>
               <TextField
+                id={`pipeline-resources-${path.join('-')}`}
                 label={label}
                 type={numeric ? 'number' : 'text'}
                 fullWidth
@@ -149,9 +171,9 @@ export function PipelineResourcesEditor(props: PipelineResourcesEditorProps) {
                     high * HOURS_PER_MONTH,
                   )} per month at ${maxInstances} executors`
                 : ''
-            } (at ${money.format(
+            } (at ${rate.format(
               rates.coreHour,
-            )} per core-hour and ${money.format(rates.gbHour)} per GB-hour).`}
+            )} per core-hour and ${rate.format(rates.gbHour)} per GB-hour).`}
       </Typography>
     </>
   );
