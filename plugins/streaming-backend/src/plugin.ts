@@ -99,6 +99,7 @@ export const streamingPlugin = createBackendPlugin({
           store,
           status,
           cost,
+          logger,
         );
         const alerts = new AlertService(
           store.client,
@@ -133,24 +134,8 @@ export const streamingPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           initialDelay: { seconds: 5 },
           fn: async () => {
-            const { pipelines } = await catalog.listPipelines();
-            for (const p of pipelines) {
-              if (
-                poller &&
-                p.kafkaCluster &&
-                config.kafka.clusters.some(c => c.name === p.kafkaCluster)
-              ) {
-                poller.register(
-                  p.kafkaCluster,
-                  p.summary.source.topics,
-                  p.consumerGroups,
-                );
-              }
-            }
-            const states = await overview.states(pipelines);
-            await alerts.record(
-              pipelines.map((pipeline, i) => ({ pipeline, state: states[i] })),
-            );
+            const { entries } = await overview.refresh();
+            await alerts.record([...entries.values()]);
           },
         });
         await scheduler.scheduleTask({

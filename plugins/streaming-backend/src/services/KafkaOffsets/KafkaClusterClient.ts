@@ -89,17 +89,12 @@ export class KafkaClusterClient {
 
   constructor(readonly config: KafkaClusterConfig) {
     const options = kafkaClientOptions(config);
+    const count = (event: { payload: { broker: string } }) => {
+      const broker = event.payload.broker;
+      this.requestCounts.set(broker, (this.requestCounts.get(broker) ?? 0) + 1);
+    };
     const emitter = new InstrumentationEventEmitter();
-    emitter.addListener(
-      'network.request',
-      (event: { payload: { broker: string } }) => {
-        const broker = event.payload.broker;
-        this.requestCounts.set(
-          broker,
-          (this.requestCounts.get(broker) ?? 0) + 1,
-        );
-      },
-    );
+    emitter.addListener('network.request', count);
     this.cluster = new KafkaJsCluster({
       ...options,
       connectionTimeout: options.connectionTimeout,
@@ -114,6 +109,7 @@ export class KafkaClusterClient {
       instrumentationEmitter: emitter,
     });
     this.admin = new Kafka({ ...options, logLevel: 0 }).admin();
+    this.admin.on(this.admin.events.REQUEST, count);
   }
 
   private async ensureConnected(): Promise<void> {

@@ -15,7 +15,8 @@ interface ClusterState {
   groups: Set<string>;
   snapshot: ClusterOffsets;
   heads: Map<string, OffsetObservation[]>;
-  inFlight?: Promise<void>;
+  inFlight?: Promise<PollReport>;
+  queued?: Promise<PollReport>;
 }
 
 /** Figures of one poll of one cluster (for logs and the benchmark). */
@@ -122,22 +123,23 @@ export class KafkaOffsetsPoller implements OffsetSource {
     return Promise.all([...this.clusters.keys()].map(c => this.pollCluster(c)));
   }
 
-  /** Polls one cluster; concurrent callers share one poll. */
-  async pollCluster(cluster: string): Promise<PollReport> {
+  /**
+   * Polls one cluster once, after any poll already running: callers that
+   * arrive while a poll runs share the next one.
+   */
+  pollCluster(cluster: string): Promise<PollReport> {
     const state = this.state(cluster);
-    if (state.inFlight) {
-      await state.inFlight;
+    if (!state.queued) {
+      const previous = state.inFlight ?? Promise.resolve();
+      state.queued = previous.then(() => {
+        state.queued = undefined;
+        state.inFlight = this.poll(state).finally(() => {
+          state.inFlight = undefined;
+        });
+        return state.inFlight;
+      });
     }
-    let report!: PollReport;
-    state.inFlight = this.poll(state).then(r => {
-      report = r;
-    });
-    try {
-      await state.inFlight;
-    } finally {
-      state.inFlight = undefined;
-    }
-    return report;
+    return state.queued;
   }
 
   private async poll(state: ClusterState): Promise<PollReport> {

@@ -1,5 +1,7 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   PipelineHealth,
   PipelineOverviewRow,
@@ -26,48 +28,153 @@ function describeEndpoint(end: {
   return target ? `${end.type}: ${target}` : end.type;
 }
 
-/** The operations dashboard over every pipeline the caller may read. */
+/** One pipeline's contribution to the overview. */
+export interface OverviewEntry {
+  pipeline: PipelineEntity;
+  state: PipelineState;
+  /** The row, with the monthly cost before the caller's permission is applied. */
+  row: PipelineOverviewRow;
+  recordsPerDay: number;
+  executors: number;
+  cluster: string;
+}
+
+interface Snapshot {
+  at: number;
+  entries: Map<string, OverviewEntry>;
+  invalid: Map<string, string>;
+}
+
+/**
+ * The operations dashboard over every pipeline the caller may read. The
+ * figures of all pipelines are computed once per poll interval (with the
+ * backend's own credentials, shared with the alerts) and each request keeps
+ * the pipelines its caller may read, so a request costs one catalog query
+ * for entity references and one batched permission check.
+ */
 export class OverviewService {
+  private snapshot?: Snapshot;
+  private refreshing?: Promise<Snapshot>;
+
   constructor(
     private readonly config: StreamingConfig,
     private readonly catalog: PipelineCatalog,
     private readonly store: ProgressStore,
     private readonly status: StatusService,
     private readonly cost: CostService,
+    private readonly logger: LoggerService,
   ) {}
 
-  /** States of pipelines, reading the newest batches in one query. */
-  async states(pipelines: PipelineEntity[]): Promise<PipelineState[]> {
-    const latest = await this.store.latestBatches(
-      pipelines.map(p => p.summary.queryName),
+  /** Recomputes every pipeline's figures; concurrent callers share one run. */
+  refresh(): Promise<Snapshot> {
+    this.refreshing ??= this.compute().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async compute(): Promise<Snapshot> {
+    const now = Date.now();
+    const { pipelines, invalid } = await this.catalog.listPipelines();
+    const queryNames = pipelines.map(p => p.summary.queryName);
+    const [latest, dayTotals] = await Promise.all([
+      this.store.latestBatches(queryNames),
+      this.store.totals(queryNames, new Date(now - DAY_MS)),
+    ]);
+    const entries = new Map<string, OverviewEntry>();
+    await Promise.all(
+      pipelines.map(async pipeline => {
+        const { summary, entity } = pipeline;
+        const state = await this.status.getState(
+          pipeline,
+          latest.get(summary.queryName) ?? null,
+        );
+        const batch = state.latestBatch;
+        const active = state.status.running;
+        const app = state.application;
+        let executors = 0;
+        if (app) {
+          executors = app.executors.running;
+        } else if (active) {
+          executors = summary.resources.executor.instances;
+        }
+        const owner = entity.spec?.owner;
+        const system = entity.spec?.system;
+        entries.set(pipeline.entityRef, {
+          pipeline,
+          state,
+          recordsPerDay: dayTotals.get(summary.queryName)?.inputRows ?? 0,
+          executors,
+          cluster: app
+            ? `kubernetes:${app.cluster}`
+            : `kafka:${pipeline.kafkaCluster ?? ''}`,
+          row: {
+            entityRef: pipeline.entityRef,
+            title: entity.metadata.title ?? entity.metadata.name,
+            owner: typeof owner === 'string' ? owner : undefined,
+            system: typeof system === 'string' ? system : undefined,
+            health: state.status.health,
+            source: describeEndpoint(summary.source),
+            sink: describeEndpoint(summary.sink),
+            inputRowsPerSecond:
+              active && batch ? batch.inputRowsPerSecond : null,
+            processingDelayMs: batch?.durationMs.triggerExecution ?? null,
+            lagMessages: state.lag.known ? state.lag.totalMessages : null,
+            lagSeconds: state.lag.maxLagSeconds,
+            executors: app || active ? executors : null,
+            monthlyCost: await this.cost.monthly(pipeline, app),
+            lastBatchAt: batch?.timestamp,
+          },
+        });
+      }),
     );
-    return Promise.all(
-      pipelines.map(p =>
-        this.status.getState(p, latest.get(p.summary.queryName) ?? null),
-      ),
-    );
+    this.snapshot = {
+      at: now,
+      entries,
+      invalid: new Map(invalid.map(i => [i.entityRef, i.message])),
+    };
+    return this.snapshot;
+  }
+
+  /** The snapshot, refreshed in the background once older than a poll interval. */
+  private async current(refs: string[]): Promise<Snapshot> {
+    const known = (s: Snapshot) =>
+      refs.every(ref => s.entries.has(ref) || s.invalid.has(ref));
+    if (!this.snapshot || !known(this.snapshot)) {
+      return this.refresh();
+    }
+    if (
+      Date.now() - this.snapshot.at >
+      this.config.lag.pollIntervalSeconds * 1000
+    ) {
+      this.refresh().catch(error =>
+        this.logger.warn('Refreshing the streaming overview failed', {
+          error: (error as Error).message,
+        }),
+      );
+    }
+    return this.snapshot;
   }
 
   async getOverview(
     credentials: BackstageCredentials,
     mayReadCost: (entityRefs: string[]) => Promise<boolean[]>,
   ): Promise<StreamingOverviewResponse> {
-    const now = Date.now();
-    const { pipelines, invalid } = await this.catalog.listPipelines(
-      credentials,
+    const visible = await this.catalog.listPipelineRefs(credentials);
+    const snapshot = await this.current(visible);
+    const entries = visible
+      .map(ref => snapshot.entries.get(ref))
+      .filter((e): e is OverviewEntry => e !== undefined)
+      .sort((a, b) =>
+        a.pipeline.entity.metadata.name.localeCompare(
+          b.pipeline.entity.metadata.name,
+        ),
+      );
+    const costAllowed = await mayReadCost(
+      entries.map(e => e.pipeline.entityRef),
     );
-    const [states, dayTotals, costAllowed] = await Promise.all([
-      this.states(pipelines),
-      this.store.totals(
-        pipelines.map(p => p.summary.queryName),
-        new Date(now - DAY_MS),
-      ),
-      mayReadCost(pipelines.map(p => p.entityRef)),
-    ]);
-    const errors: SourceError[] = invalid.map(i => ({
-      source: `catalog:${i.entityRef}`,
-      message: i.message,
-    }));
+
+    const errors: SourceError[] = [];
     const seen = new Set<string>();
     const addError = (e: SourceError) => {
       const key = `${e.source}\u0000${e.message}`;
@@ -76,6 +183,10 @@ export class OverviewService {
         errors.push(e);
       }
     };
+    for (const ref of visible) {
+      const message = snapshot.invalid.get(ref);
+      if (message) addError({ source: `catalog:${ref}`, message });
+    }
     const byHealth: Record<PipelineHealth, number> = {
       ok: 0,
       warning: 0,
@@ -92,76 +203,38 @@ export class OverviewService {
     let executors = 0;
     let recordsPerDay = 0;
     let monthlyCost = 0;
-    const rows: PipelineOverviewRow[] = await Promise.all(
-      pipelines.map(async (pipeline, i) => {
-        const state = states[i];
-        const { summary, entity } = pipeline;
-        const batch = state.latestBatch;
-        const active = state.status.running;
-        byHealth[state.status.health] += 1;
-        state.status.errors.forEach(addError);
-        const app = state.application;
-        clusters.add(
-          app
-            ? `kubernetes:${app.cluster}`
-            : `kafka:${pipeline.kafkaCluster ?? ''}`,
-        );
-        for (const end of [summary.source, summary.sink]) {
-          if (end.type === 'delta' && end.path) deltaTables.add(end.path);
-        }
-        const rate = active && batch ? batch.inputRowsPerSecond : null;
-        const delay = batch?.durationMs.triggerExecution ?? null;
-        if (rate !== null) throughput += rate;
-        if (active && delay !== null) {
-          delaySum += delay;
+    let activePipelines = 0;
+    const rows = entries.map((entry, i) => {
+      const { state, row, pipeline } = entry;
+      byHealth[row.health] += 1;
+      state.status.errors.forEach(addError);
+      clusters.add(entry.cluster);
+      for (const end of [pipeline.summary.source, pipeline.summary.sink]) {
+        if (end.type === 'delta' && end.path) deltaTables.add(end.path);
+      }
+      if (state.status.running) {
+        activePipelines += 1;
+        if (row.processingDelayMs !== null) {
+          delaySum += row.processingDelayMs;
           delayCount += 1;
         }
-        totalLag += state.lag.totalMessages;
-        let executorCount = 0;
-        if (app) {
-          executorCount = app.executors.running;
-        } else if (active) {
-          executorCount = summary.resources.executor.instances;
-        }
-        executors += executorCount;
-        recordsPerDay += dayTotals.get(summary.queryName)?.inputRows ?? 0;
-        let cost: number | null = null;
-        if (costAllowed[i]) {
-          cost = await this.cost.monthly(pipeline, app);
-          monthlyCost += cost;
-        }
-        const owner = entity.spec?.owner;
-        const system = entity.spec?.system;
-        return {
-          entityRef: pipeline.entityRef,
-          title: entity.metadata.title ?? entity.metadata.name,
-          owner: typeof owner === 'string' ? owner : undefined,
-          system: typeof system === 'string' ? system : undefined,
-          health: state.status.health,
-          source: describeEndpoint(summary.source),
-          sink: describeEndpoint(summary.sink),
-          inputRowsPerSecond: rate,
-          processingDelayMs: delay,
-          lagMessages: state.lag.known ? state.lag.totalMessages : null,
-          lagSeconds: state.lag.maxLagSeconds,
-          executors: app || active ? executorCount : null,
-          monthlyCost: cost,
-          lastBatchAt: batch?.timestamp,
-        };
-      }),
-    );
-    rows.sort((a, b) =>
-      parseEntityRef(a.entityRef).name.localeCompare(
-        parseEntityRef(b.entityRef).name,
-      ),
-    );
-    const mayReadAnyCost =
-      costAllowed.length === 0 || costAllowed.every(Boolean);
+      }
+      throughput += row.inputRowsPerSecond ?? 0;
+      totalLag += state.lag.totalMessages;
+      executors += entry.executors;
+      recordsPerDay += entry.recordsPerDay;
+      if (costAllowed[i]) {
+        monthlyCost += row.monthlyCost ?? 0;
+        return row;
+      }
+      return { ...row, monthlyCost: null };
+    });
+    const mayReadAllCost = costAllowed.every(Boolean);
     return {
-      generatedAt: new Date(now).toISOString(),
+      generatedAt: new Date(snapshot.at).toISOString(),
       totals: {
-        pipelines: pipelines.length,
-        activePipelines: states.filter(s => s.status.running).length,
+        pipelines: entries.length,
+        activePipelines,
         throughput: Math.round(throughput * 100) / 100,
         avgProcessingDelayMs: delayCount
           ? Math.round(delaySum / delayCount)
@@ -172,7 +245,7 @@ export class OverviewService {
         deltaTables: deltaTables.size,
         recordsPerDay,
         bytesPerDay: null,
-        monthlyCost: mayReadAnyCost
+        monthlyCost: mayReadAllCost
           ? Math.round(monthlyCost * 100) / 100
           : null,
         currency: this.config.cost.currency,

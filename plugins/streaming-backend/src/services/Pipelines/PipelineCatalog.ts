@@ -172,6 +172,18 @@ export class PipelineCatalog {
     return { pipelines, invalid };
   }
 
+  /** References of the pipelines the credentials may read (a light query). */
+  async listPipelineRefs(credentials: BackstageCredentials): Promise<string[]> {
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: { kind: 'component', 'spec.type': ENTITY_TYPE_PIPELINE },
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+      },
+      { credentials },
+    );
+    return items.map(entity => stringifyEntityRef(entity));
+  }
+
   /** The topic of a `kafka-topic` Resource, and its cluster. */
   async getTopic(
     namespace: string,

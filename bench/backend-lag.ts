@@ -1,0 +1,484 @@
+/**
+ * The streaming backend under load on a local broker, against baselines
+ * measured in the same run.
+ *
+ * Arranges, on a broker instance of its own (`scripts/kafka.sh --instance
+ * bench`): N pipelines, each reading its own topic of P partitions; G of them
+ * are consumer-group pipelines (committed offsets), the others Spark
+ * pipelines with D days of progress history in the plugin's SQLite database.
+ * Then prints:
+ *
+ * 1. one full refresh of every topic's offsets and every group's commits:
+ *    time and requests per broker, for the backend's poller and for the
+ *    public kafkajs admin API (`fetchTopicOffsets` per topic, `fetchOffsets`
+ *    per group) as the baseline;
+ * 2. p50/p95 of `GET /overview` and of one pipeline's `GET .../lag` under C
+ *    concurrent clients, through HTTP on the real plugin;
+ * 3. when `@backstage-community/plugin-kafka-backend` is installed, mounted in
+ *    the same backend: p50/p95 of its per-group offsets route under C clients,
+ *    and the time to read all G groups through it (what a dashboard needs),
+ *    against one `/overview` (which covers all N pipelines);
+ * 4. the process's memory: before the backend starts (baseline), after the
+ *    first refresh, after the load.
+ *
+ * Run from the repository root, with the project's Node (`. scripts/toolchain.sh`):
+ *   node --expose-gc node_modules/.bin/sucrase-node bench/backend-lag.ts \
+ *     [--pipelines 1000] [--partitions 12] [--groups 200] [--clients 50] \
+ *     [--requests 20] [--history-days 7] [--batch-minutes 60]
+ * The broker instance is left running for the next run
+ * (`scripts/kafka.sh stop --instance bench` to stop it).
+ */
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { Kafka, logLevel } from 'kafkajs';
+import { streamingPlugin } from '../plugins/streaming-backend/src/plugin';
+import { readStreamingConfig } from '../plugins/streaming-backend/src/config/StreamingConfig';
+import { KafkaOffsetsPoller } from '../plugins/streaming-backend/src/services/KafkaOffsets/KafkaOffsetsPoller';
+import { DatabaseProgressStore } from '../plugins/streaming-backend/src/services/ProgressStore/DatabaseProgressStore';
+import { parseProgressRecord } from '../plugins/streaming-backend/src/services/ProgressStore/progressEvent';
+import { progressEvent } from '../plugins/streaming-backend/src/__testUtils__/progressEvents';
+import { pipelineEntity } from '../plugins/streaming-backend/src/__testUtils__/testEntities';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`--${name} must be a positive integer`);
+  }
+  return value;
+}
+
+const pipelines = option('pipelines', 1000);
+const partitions = option('partitions', 12);
+const groups = Math.min(option('groups', 200), pipelines);
+const clients = option('clients', 50);
+const requestsPerClient = option('requests', 20);
+const historyDays = option('history-days', 7);
+const batchMinutes = option('batch-minutes', 60);
+
+const root = path.resolve(__dirname, '..');
+const workDir = path.join(root, '.cache/bench/backend-lag', String(Date.now()));
+const pad = (i: number) => String(i).padStart(4, '0');
+const topicOf = (i: number) => `bench-topic-${pad(i)}`;
+const pipelineOf = (i: number) => `bench-pipeline-${pad(i)}`;
+const groupOf = (i: number) => `bench-group-${pad(i)}`;
+const MESSAGES_PER_PARTITION = 20;
+const COMMITTED = 5;
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function memory(label: string) {
+  (global as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  console.log(`memory ${label}: rss ${mb(rss)}, heap used ${mb(heapUsed)}`);
+  return { rss, heapUsed };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((sorted.length * p) / 100) - 1)
+  ];
+}
+
+/** C clients, each sending R requests one after another; latencies in ms. */
+async function load(
+  url: () => string,
+): Promise<{ p50: number; p95: number; n: number }> {
+  const latencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = 0; i < requestsPerClient; i++) {
+        const started = performance.now();
+        const res = await fetch(url());
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`${url()} answered ${res.status}`);
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    n: latencies.length,
+  };
+}
+
+async function arrangeBroker(broker: string) {
+  const kafka = new Kafka({
+    brokers: [broker],
+    clientId: 'bench',
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  const wanted = Array.from({ length: pipelines }, (_, i) => topicOf(i));
+  const missing = wanted.filter(t => !existing.has(t));
+  for (let i = 0; i < missing.length; i += 50) {
+    await admin.createTopics({
+      topics: missing.slice(i, i + 50).map(topic => ({
+        topic,
+        numPartitions: partitions,
+        replicationFactor: 1,
+      })),
+      waitForLeaders: false,
+      timeout: 120_000,
+    });
+  }
+  for (let round = 0; ; round++) {
+    const present = new Set(await admin.listTopics());
+    if (wanted.every(t => present.has(t))) break;
+    if (round > 120) throw new Error('the broker did not create every topic');
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  if (missing.length > 0) {
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    for (let i = 0; i < wanted.length; i += 20) {
+      await producer.sendBatch({
+        topicMessages: wanted.slice(i, i + 20).map(topic => ({
+          topic,
+          messages: Array.from(
+            { length: partitions * MESSAGES_PER_PARTITION },
+            (_, m) => ({
+              partition: m % partitions,
+              value: `{"n":${m}}`,
+            }),
+          ),
+        })),
+      });
+    }
+    await producer.disconnect();
+  }
+  for (let g = 0; g < groups; g++) {
+    await admin.setOffsets({
+      groupId: groupOf(g),
+      topic: topicOf(g),
+      partitions: Array.from({ length: partitions }, (_, partition) => ({
+        partition,
+        offset: String(COMMITTED),
+      })),
+    });
+  }
+  await admin.disconnect();
+  console.log(
+    `broker: ${pipelines} topics x ${partitions} partitions (${missing.length} created), ${groups} groups`,
+  );
+}
+
+/** The public kafkajs admin API, as a generic Kafka backend uses it: the baseline of a full refresh. */
+async function adminRefresh(broker: string) {
+  const requests = new Map<string, number>();
+  const admin = new Kafka({
+    brokers: [broker],
+    clientId: 'bench-admin',
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  admin.on(admin.events.REQUEST, event => {
+    const key = event.payload.broker;
+    requests.set(key, (requests.get(key) ?? 0) + 1);
+  });
+  await admin.connect();
+  const run = async () => {
+    await Promise.all(
+      Array.from({ length: pipelines }, (_, i) =>
+        admin.fetchTopicOffsets(topicOf(i)),
+      ),
+    );
+    await Promise.all(
+      Array.from({ length: groups }, (_, g) =>
+        admin.fetchOffsets({ groupId: groupOf(g), topics: [topicOf(g)] }),
+      ),
+    );
+  };
+  await run();
+  requests.clear();
+  const started = performance.now();
+  await run();
+  const elapsed = performance.now() - started;
+  await admin.disconnect();
+  return { elapsed, requests: Object.fromEntries(requests) };
+}
+
+async function pollerRefresh(broker: string) {
+  const config = readStreamingConfig(
+    new ConfigReader({
+      streaming: {
+        kafka: { clusters: [{ name: 'bench', brokers: [broker] }] },
+      },
+    }),
+  );
+  const poller = new KafkaOffsetsPoller(
+    config,
+    mockServices.rootLogger({ level: 'error' }),
+  );
+  poller.register(
+    'bench',
+    Array.from({ length: pipelines }, (_, i) => topicOf(i)),
+    Array.from({ length: groups }, (_, g) => groupOf(g)),
+  );
+  await poller.pollCluster('bench');
+  const started = performance.now();
+  const report = await poller.pollCluster('bench');
+  const elapsed = performance.now() - started;
+  await poller.close();
+  if (!report.ok) throw new Error('the poller could not read every partition');
+  return { elapsed, requests: report.requestsPerBroker };
+}
+
+async function fillHistory(store: DatabaseProgressStore, latestOffset: number) {
+  const now = Date.now();
+  const perPipeline = Math.floor((historyDays * 24 * 60) / batchMinutes);
+  let rows = 0;
+  for (let i = groups; i < pipelines; i++) {
+    const name = pipelineOf(i);
+    const entries = [];
+    for (let b = 0; b < perPipeline; b++) {
+      const end = Object.fromEntries(
+        Array.from({ length: partitions }, (_, p) => [
+          p,
+          b === perPipeline - 1 ? latestOffset - (p % 3) : 0,
+        ]),
+      );
+      const parsed = parseProgressRecord(
+        name,
+        JSON.stringify(
+          progressEvent({
+            name,
+            batchId: b,
+            topic: topicOf(i),
+            timestamp: new Date(
+              now - (perPipeline - 1 - b) * batchMinutes * 60_000 - 10_000,
+            ),
+            endOffsets: end,
+            startOffsets: end,
+            numInputRows: 1000,
+          }),
+        ),
+      );
+      if (parsed.kind === 'ok')
+        entries.push({ queryName: name, batch: parsed.batch });
+    }
+    rows += await store.addBatches(entries);
+  }
+  console.log(
+    `history: ${rows} micro-batches (${historyDays} days, one every ${batchMinutes} min, ${
+      pipelines - groups
+    } Spark pipelines)`,
+  );
+}
+
+function communityPlugin(): unknown | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('@backstage-community/plugin-kafka-backend').default;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main() {
+  fs.mkdirSync(workDir, { recursive: true });
+  const base = memory('before the backend (baseline)');
+  execFileSync(
+    path.join(root, 'scripts/kafka.sh'),
+    ['start', '--instance', 'bench', '--port', '19392'],
+    { stdio: 'inherit' },
+  );
+  const broker = execFileSync(path.join(root, 'scripts/kafka.sh'), [
+    'address',
+    '--instance',
+    'bench',
+  ])
+    .toString()
+    .trim();
+  await arrangeBroker(broker);
+
+  const admin = await adminRefresh(broker);
+  const ours = await pollerRefresh(broker);
+  const sum = (r: Record<string, number>) =>
+    Object.values(r).reduce((a, b) => a + b, 0);
+  console.log(
+    `full refresh, kafkajs admin API (baseline): ${ms(
+      admin.elapsed,
+    )}, requests per broker ${JSON.stringify(admin.requests)}`,
+  );
+  console.log(
+    `full refresh, streaming poller:             ${ms(
+      ours.elapsed,
+    )}, requests per broker ${JSON.stringify(ours.requests)}`,
+  );
+  console.log(
+    `  of which ${groups} are OffsetFetch (one per group); offsets of all ${
+      pipelines * partitions
+    } partitions: ${sum(ours.requests) - groups} requests`,
+  );
+  console.log(
+    `  ratio: ${(admin.elapsed / ours.elapsed).toFixed(1)}x faster, ${(
+      sum(admin.requests) / sum(ours.requests)
+    ).toFixed(1)}x fewer requests`,
+  );
+
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: path.join(workDir, 'streaming.sqlite') },
+    useNullAsDefault: true,
+  });
+  const store = await DatabaseProgressStore.create({
+    database: mockServices.database({ knex }),
+  });
+  await fillHistory(store, MESSAGES_PER_PARTITION);
+
+  const entities: Entity[] = Array.from({ length: pipelines }, (_, i) =>
+    pipelineEntity({
+      name: pipelineOf(i),
+      topic: topicOf(i),
+      cluster: 'bench',
+      consumerGroups: i < groups ? groupOf(i) : undefined,
+    }),
+  );
+  const community = communityPlugin();
+  const backend = await startTestBackend({
+    features: [
+      streamingPlugin,
+      ...(community ? [community as typeof streamingPlugin] : []),
+      mockServices.rootConfig.factory({
+        data: {
+          streaming: {
+            kafka: { clusters: [{ name: 'bench', brokers: [broker] }] },
+            lag: { pollIntervalSeconds: 30 },
+            cost: { rates: { default: { coreHour: 0.048, gbHour: 0.0065 } } },
+          },
+          kafka: {
+            clientId: 'bench-community',
+            clusters: [{ name: 'bench', brokers: [broker] }],
+          },
+        },
+      }),
+      mockServices.database.factory({ knex }),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalogServiceMock({ entities }),
+      }),
+      createServiceFactory({
+        service: coreServices.scheduler,
+        deps: {},
+        factory: () => mockServices.scheduler(),
+      }),
+    ],
+  });
+  const { port } = backend.server.address() as AddressInfo;
+  const api = `http://127.0.0.1:${port}/api`;
+
+  const first = performance.now();
+  const overview = await (await fetch(`${api}/streaming/overview`)).json();
+  console.log(
+    `first /overview (registers and reads every topic and group): ${ms(
+      performance.now() - first,
+    )}; ${overview.totals.pipelines} pipelines, ${
+      overview.totals.totalLagMessages
+    } messages of lag, ${overview.errors.length} errors`,
+  );
+  const afterRefresh = memory('after the first refresh');
+
+  const overviewLoad = await load(() => `${api}/streaming/overview`);
+  console.log(
+    `GET /overview, ${clients} clients: p50 ${ms(overviewLoad.p50)}, p95 ${ms(
+      overviewLoad.p95,
+    )} (${overviewLoad.n} requests)`,
+  );
+  const lagLoad = await load(
+    () => `${api}/streaming/pipelines/default/${pipelineOf(pipelines - 1)}/lag`,
+  );
+  console.log(
+    `GET /pipelines/.../lag (Spark), ${clients} clients: p50 ${ms(
+      lagLoad.p50,
+    )}, p95 ${ms(lagLoad.p95)}`,
+  );
+  const groupLagLoad = await load(
+    () => `${api}/streaming/pipelines/default/${pipelineOf(0)}/lag`,
+  );
+  console.log(
+    `GET /pipelines/.../lag (consumer group), ${clients} clients: p50 ${ms(
+      groupLagLoad.p50,
+    )}, p95 ${ms(groupLagLoad.p95)}`,
+  );
+
+  if (community) {
+    let next = 0;
+    const communityLoad = await load(
+      () => `${api}/kafka/offsets/bench/${groupOf(next++ % groups)}`,
+    );
+    console.log(
+      `community GET /kafka/offsets/:cluster/:group, ${clients} clients: p50 ${ms(
+        communityLoad.p50,
+      )}, p95 ${ms(communityLoad.p95)}`,
+    );
+    const allGroups = performance.now();
+    for (let g = 0; g < groups; g += clients) {
+      await Promise.all(
+        Array.from({ length: Math.min(clients, groups - g) }, (_, k) =>
+          fetch(`${api}/kafka/offsets/bench/${groupOf(g + k)}`).then(r =>
+            r.arrayBuffer(),
+          ),
+        ),
+      );
+    }
+    const allGroupsMs = performance.now() - allGroups;
+    console.log(
+      `community: lag of all ${groups} groups (${clients} at a time): ${ms(
+        allGroupsMs,
+      )}`,
+    );
+    console.log(
+      `  ratio: one /overview (all ${pipelines} pipelines) is ${(
+        allGroupsMs / overviewLoad.p50
+      ).toFixed(1)}x faster (p50), ${(allGroupsMs / overviewLoad.p95).toFixed(
+        1,
+      )}x (p95)`,
+    );
+    console.log(
+      `  ratio: one pipeline's lag p95 vs one group through the community plugin p95: ${(
+        communityLoad.p95 / groupLagLoad.p95
+      ).toFixed(1)}x`,
+    );
+  } else {
+    console.log(
+      'community plugin: @backstage-community/plugin-kafka-backend is not installed; comparison skipped',
+    );
+  }
+
+  const after = memory('after the load');
+  console.log(
+    `memory over baseline: rss +${mb(
+      after.rss - base.rss,
+    )} (after first refresh +${mb(afterRefresh.rss - base.rss)}), heap +${mb(
+      after.heapUsed - base.heapUsed,
+    )}`,
+  );
+  await backend.stop();
+  await knex.destroy();
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
