@@ -216,6 +216,43 @@ describe('kafka:topic:create (local Kafka broker)', () => {
     expect(await admin.listTopics()).not.toContain(name);
   });
 
+  it('never logs or outputs the SASL password of a cluster', async () => {
+    const password = 'sasl-password-that-must-not-leak';
+    const secretLogger = mockServices.logger.mock();
+    const secured = KafkaAdmins.fromConfig(
+      streamingConfig({
+        kafka: {
+          clusters: [
+            {
+              name: 'secured',
+              brokers: KAFKA_BROKERS,
+              sasl: { mechanism: 'scram-sha-512', username: 'svc', password },
+              connectionTimeoutMs: 1000,
+            },
+          ],
+        },
+      }),
+      { logger: secretLogger },
+    );
+    const securedAction = createKafkaTopicCreateAction({
+      kafkaAdmins: secured,
+    });
+    const error = await invokeAction(securedAction, {
+      cluster: 'secured',
+      topics: [{ name: uniqueName('scaffolder.secured') }],
+    }).catch(e => e);
+    await secured.close();
+    expect(error).toBeInstanceOf(Error);
+    const everything = JSON.stringify([
+      String(error),
+      error.stack,
+      ...Object.values(secretLogger).flatMap(fn =>
+        jest.isMockFunction(fn) ? fn.mock.calls : [],
+      ),
+    ]);
+    expect(everything).not.toContain(password);
+  });
+
   it.each(examples.map(e => [e.description, e.example]))(
     'runs the example: %s',
     async (_description, example) => {
