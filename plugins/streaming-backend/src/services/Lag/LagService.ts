@@ -75,6 +75,10 @@ export interface LagFigures {
  * other consumers from their committed group offsets.
  */
 export class LagService {
+  private readonly sparkHistoryCache = new Map<
+    string,
+    { key: string; history: PipelineLagResponse['history'] }
+  >();
   private readonly groupHistory = new Map<
     string,
     PipelineLagResponse['history']
@@ -180,7 +184,18 @@ export class LagService {
     if (method === 'consumer-group') {
       response.history = this.recordGroupHistory(pipeline.entityRef, response);
     } else if (withHistory) {
-      response.history = await this.sparkHistory(pipeline, cluster);
+      // Reused until a new batch arrives or the offsets are polled again.
+      const key = `${batch?.timestamp}|${response.observedAt}`;
+      const cached = this.sparkHistoryCache.get(pipeline.entityRef);
+      if (cached?.key === key) {
+        response.history = cached.history;
+      } else {
+        response.history = await this.sparkHistory(pipeline, cluster);
+        this.sparkHistoryCache.set(pipeline.entityRef, {
+          key,
+          history: response.history,
+        });
+      }
     }
     return response;
   }
