@@ -6,6 +6,14 @@ import { validatePipelineSpec } from './validatePipelineSpec';
 /** Largest spec text accepted, in characters. */
 export const MAX_SPEC_TEXT_LENGTH = 256 * 1024;
 
+/** Text safe to print: control, bidi and other non-ASCII characters as `\\uXXXX`. */
+function printable(text: string): string {
+  return text.replace(
+    /[^\x20-\x7e]/g,
+    ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** `pipeline.transformations[2].window` -> `['pipeline', 'transformations', 2, 'window']` */
 function splitPath(path: string): Array<string | number> {
   const parts: Array<string | number> = [];
@@ -59,7 +67,7 @@ export function parsePipelineSpec(
     return {
       errors: doc.errors.map(e => ({
         path: '',
-        message: `invalid YAML: ${e.message.split('\n')[0]}`,
+        message: `invalid YAML: ${printable(e.message.split('\n')[0])}`,
         ...locate(e.pos[0]),
       })),
       warnings: [],
@@ -70,7 +78,12 @@ export function parsePipelineSpec(
     value = doc.toJS({ maxAliasCount: 50 });
   } catch (e) {
     return {
-      errors: [{ path: '', message: `invalid YAML: ${(e as Error).message}` }],
+      errors: [
+        {
+          path: '',
+          message: `invalid YAML: ${printable((e as Error).message)}`,
+        },
+      ],
       warnings: [],
     };
   }
