@@ -32,7 +32,9 @@ export const scaffolderModuleStreaming = createBackendModule({
         const kafkaAdmins = KafkaAdmins.fromConfig(config, { logger });
         lifecycle.addShutdownHook(() => kafkaAdmins.close());
         scaffolder.addActions(
-          createPipelineValidateAction(),
+          createPipelineValidateAction({
+            kafkaClusters: kafkaAdmins.clusterNames(),
+          }),
           createPipelineRenderAction(),
           createKafkaTopicCreateAction({ kafkaAdmins }),
           createSparkApplicationApplyAction({

@@ -1,10 +1,11 @@
+import { parse } from 'yaml';
 import { invokeAction } from '../__testUtils__/invokeAction';
 import { runExample } from '../__testUtils__/runExample';
 import { createPipelineValidateAction } from './pipelineValidate';
 import { examples } from './pipelineValidate.examples';
 
 describe('streaming:pipeline:validate', () => {
-  const action = createPipelineValidateAction();
+  const action = createPipelineValidateAction({ kafkaClusters: ['local'] });
 
   it.each(examples.map(e => [e.description, e.example]))(
     'runs the example: %s',
@@ -73,6 +74,15 @@ describe('streaming:pipeline:validate', () => {
         specText: 'pipeline:\n  name: "a\n  source: [',
       }),
     ).rejects.toThrow(/line \d+, column \d+: \(document\): invalid YAML/);
+  });
+
+  it('fails when the spec names a Kafka cluster app-config does not have', async () => {
+    const [example] = examples;
+    const { spec } = parse(example.example).steps[0].input;
+    spec.pipeline.source.cluster = 'prod-eu';
+    await expect(invokeAction(action, { spec })).rejects.toThrow(
+      'pipeline.source.cluster: no Kafka cluster named "prod-eu" in app-config; configured: local',
+    );
   });
 
   it('needs exactly one of spec and specText', async () => {

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { PipelineSpec } from '@internal/plugin-streaming-common';
 import { z } from 'zod/v3';
 import { parseActionInput } from './parseActionInput';
 import { examples } from './pipelineValidate.examples';
@@ -28,7 +29,11 @@ const outputSchema = z.object({
  *
  * @public
  */
-export function createPipelineValidateAction() {
+export function createPipelineValidateAction(options: {
+  /** Names of `streaming.kafka.clusters`; a spec naming another is an error. */
+  kafkaClusters: string[];
+}) {
+  const { kafkaClusters } = options;
   return createTemplateAction({
     id: 'streaming:pipeline:validate',
     description:
@@ -43,6 +48,9 @@ export function createPipelineValidateAction() {
       const input = parseActionInput(inputSchema, ctx.input);
       const result = validateSpecInput(input);
       const errors = formatSpecErrors(result.errors);
+      if (result.spec) {
+        errors.push(...unknownClusters(result.spec, kafkaClusters));
+      }
       const warnings = formatSpecErrors(result.warnings);
       for (const warning of warnings) {
         ctx.logger.warn(`Pipeline spec: ${warning}`);
@@ -59,4 +67,26 @@ export function createPipelineValidateAction() {
       ctx.logger.info(`Pipeline spec ${result.spec!.pipeline.name} is valid`);
     },
   });
+}
+
+/** Kafka clusters the spec names that app-config does not configure. */
+function unknownClusters(spec: PipelineSpec, configured: string[]): string[] {
+  const { source, sink } = spec.pipeline;
+  const named: Array<[string, string | undefined]> = [
+    [
+      'pipeline.source.cluster',
+      'cluster' in source ? source.cluster : undefined,
+    ],
+    ['pipeline.sink.cluster', 'cluster' in sink ? sink.cluster : undefined],
+  ];
+  return named
+    .filter(
+      ([, cluster]) => cluster !== undefined && !configured.includes(cluster),
+    )
+    .map(
+      ([path, cluster]) =>
+        `${path}: no Kafka cluster named "${cluster}" in app-config; configured: ${
+          configured.join(', ') || 'none'
+        }`,
+    );
 }
