@@ -1,16 +1,18 @@
-// The browser tests: starts what they need (Chromium, Kafka, the app on :3000 and
-// :7007, demo traffic and the User Events job), runs e2e/tests/*.test.mts with
+// The browser tests: starts what they need (Chromium, Kafka, the app on :7007,
+// demo traffic and the User Events job), runs e2e/tests/*.test.mts with
 // node's test runner, and stops what it started. Screenshots go to
 // .cache/screenshots/, logs to .cache/e2e/.
 //
 // Usage: node e2e/run.mts [TEST_FILE...]   (default: every e2e/tests/*.test.mts)
 // Traffic and the job start only when a selected test needs live data
-// (`*.live.test.mts`). An app already answering on :3000/:7007 is reused.
+// (`*.live.test.mts`). An app already answering on :7007 is reused.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, openSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
 const work = join(root, '.cache/e2e');
 mkdirSync(work, { recursive: true });
 const tests = (
@@ -33,10 +35,11 @@ function background(
   command: string,
   args: string[],
   env: Record<string, string> = {},
+  cwd: string = root,
 ): ChildProcess {
   const out = openSync(join(work, `${name}.log`), 'a');
   const child = spawn(command, args, {
-    cwd: root,
+    cwd,
     env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', out, out],
@@ -102,29 +105,51 @@ async function main(): Promise<number> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 
-  const appUrls = [
-    'http://localhost:7007/api/streaming/health',
-    'http://localhost:3000',
-  ];
-  if ((await answers(appUrls[0])) && (await answers(appUrls[1]))) {
-    log('reusing the app already running on :3000 and :7007');
+  // A running app is reused: the dev server on :3000 when it answers, else the
+  // backend on :7007 serving the built frontend. Otherwise the runner builds
+  // the frontend once and starts the backend from source without a file
+  // watcher, so edits elsewhere in the tree do not restart it mid-test.
+  const backendUrl = 'http://localhost:7007';
+  let baseUrl = 'http://localhost:3000';
+  if (await answers(`${backendUrl}/api/streaming/health`)) {
+    if (!(await answers(baseUrl))) baseUrl = backendUrl;
+    log(`reusing the app already running (${baseUrl})`);
   } else {
+    baseUrl = backendUrl;
+    log('building the frontend (packages/app/dist)');
+    execFileSync('yarn', ['build'], {
+      cwd: join(root, 'packages/app'),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     // mkdocs for the backend's local TechDocs generator, as `make start` does.
     execFileSync('bash', ['scripts/techdocs.sh'], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    background('app', 'yarn', ['start'], {
-      PATH: `${join(root, '.tools/techdocs-venv/bin')}:${process.env.PATH}`,
-      NO_MKDOCS_2_WARNING: '1',
-    });
-    log('waiting for the app (the first frontend build takes a few minutes)');
-    await waitFor(appUrls, 15 * 60_000);
+    background(
+      'backend',
+      process.execPath,
+      [
+        '--enable-source-maps',
+        '--require',
+        require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+        'src/index.ts',
+      ],
+      {
+        NODE_ENV: 'development',
+        APP_CONFIG_app_baseUrl: backendUrl,
+        PATH: `${join(root, '.tools/techdocs-venv/bin')}:${process.env.PATH}`,
+        NO_MKDOCS_2_WARNING: '1',
+      },
+      join(root, 'packages/backend'),
+    );
+    log('waiting for the backend');
+    await waitFor([`${backendUrl}/api/streaming/health`, baseUrl], 10 * 60_000);
   }
 
   const env: Record<string, string> = {
     CHROMIUM_PATH: chromiumPath,
-    E2E_BASE_URL: 'http://localhost:3000',
+    E2E_BASE_URL: baseUrl,
   };
   if (withJob) {
     background('traffic', process.execPath, [
@@ -161,6 +186,7 @@ async function main(): Promise<number> {
       },
     );
     env.E2E_JOB_PROCESS_GROUP = String(job.pid);
+    env.E2E_JOB_STARTED_AT = String(Date.now());
   }
 
   const runner = spawn(

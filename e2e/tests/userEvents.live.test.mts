@@ -7,11 +7,15 @@ import { launch, openApp, screenshot, waitUntil } from '../lib/browser.mts';
 
 const TAB = '/catalog/default/component/user-events/streaming';
 const jobGroup = Number(process.env.E2E_JOB_PROCESS_GROUP);
+const jobStartedAt = Number(process.env.E2E_JOB_STARTED_AT);
 
 let browser: Browser;
 let page: Page;
 before(async () => {
-  assert.ok(jobGroup > 0, 'the runner starts the User Events job');
+  assert.ok(
+    jobGroup > 0 && jobStartedAt > 0,
+    'the runner starts the User Events job',
+  );
   browser = await launch();
   page = await openApp(browser, '/catalog/default/component/user-events');
 });
@@ -25,6 +29,14 @@ function parseHuman(text: string): number {
   if (!match) return NaN;
   const scale = { '': 1, K: 1e3, M: 1e6, B: 1e9, T: 1e12 }[match[2]] ?? 1;
   return Number(match[1].replace(/,/g, '')) * scale;
+}
+
+/** A duration a card shows (`250 ms`, `3.4 s`, `2 min`), in seconds. */
+function parseSeconds(text: string): number {
+  const match = /([\d.]+)\s*(ms|s|min|h|d)\b/.exec(text);
+  if (!match) return NaN;
+  const unit = { ms: 0.001, s: 1, min: 60, h: 3600, d: 86400 }[match[2]] ?? NaN;
+  return Number(match[1]) * unit;
 }
 
 async function fact(label: string): Promise<string> {
@@ -42,6 +54,14 @@ async function totalLag(): Promise<number> {
 test('the Streaming tab shows a micro-batch chart filled by the running job', async () => {
   await page.locator(`a[href$="${TAB}"]`).click();
   await page.waitForURL(`**${TAB}`);
+  // Batches of this run only: the newest batch is younger than the job.
+  await waitUntil(
+    'a micro-batch of the job started by this run',
+    async () => parseSeconds(await fact('Last micro-batch')),
+    age => age < (Date.now() - jobStartedAt) / 1000,
+    8 * 60_000,
+    5_000,
+  );
   const area = page.locator(
     '[data-testid="micro-batch-chart"] path.recharts-area-area',
   );
@@ -53,7 +73,7 @@ test('the Streaming tab shows a micro-batch chart filled by the running job', as
       return (d.match(/[LC]/g) ?? []).length;
     },
     n => n >= 3,
-    8 * 60_000,
+    3 * 60_000,
     5_000,
   );
   assert.ok(points >= 3, 'the input area has several points');
@@ -90,4 +110,26 @@ test('lag rises while the job is paused and falls when it resumes', async () => 
   );
   assert.ok(after < peak);
   await screenshot(page, 'user-events-lag-resumed');
+});
+
+test('the overview counts the running pipeline as active', async () => {
+  const overview = await openApp(browser, '/streaming');
+  const row = overview
+    .getByRole('row')
+    .filter({ has: overview.getByRole('link', { name: 'User Events' }) });
+  await waitUntil(
+    'User Events with throughput on the overview',
+    async () => (await row.innerText()).replace(/\s+/g, ' '),
+    text => /\d[\d.]*K? msg\/s/.test(text) && !/Unknown/.test(text),
+    3 * 60_000,
+    5_000,
+  );
+  const active = await overview
+    .getByLabel('Active pipelines')
+    .locator('p')
+    .first()
+    .innerText();
+  assert.ok(Number(active) >= 1, `active pipelines: ${active}`);
+  await screenshot(overview, 'overview-live');
+  await overview.close();
 });

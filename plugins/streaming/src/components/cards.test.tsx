@@ -94,7 +94,13 @@ const cases: CardCase<keyof StreamingApi>[] = [
     entity: fx.pipelineEntity,
     annotation: ANNOTATION_PIPELINE_SUMMARY,
     data: fx.cost,
-    shows: ['$1.71/h', '$41/day', '$1,234/mo', '$0.38', /Driver \$0\.15\/h \(1 core, 2 GB\) · Executors \$1\.56\/h \(4 × 2 cores, 4 GB\)/],
+    shows: [
+      '$1.71/h',
+      '$41/day',
+      '$1,234/mo',
+      '$0.38',
+      /Driver \$0\.15\/h \(1 core, 2 GB\) · Executors \$1\.56\/h \(4 × 2 cores, 4 GB\)/,
+    ],
     empty: {
       data: { ...fx.cost, perHour: 0, history: [] },
       text: 'No cost yet',

@@ -182,7 +182,10 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
                 y={lag.thresholds.lagMessages}
                 stroke={theme.palette.error.main}
                 strokeDasharray="6 3"
-                label={{ value: 'message threshold', position: 'insideTopLeft' }}
+                label={{
+                  value: 'message threshold',
+                  position: 'insideTopLeft',
+                }}
               />
               {lag.thresholds.lagSeconds !== undefined && (
                 <ReferenceLine
@@ -190,7 +193,10 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
                   y={lag.thresholds.lagSeconds}
                   stroke={theme.palette.warning?.main ?? '#ed6c02'}
                   strokeDasharray="2 2"
-                  label={{ value: 'time threshold', position: 'insideTopRight' }}
+                  label={{
+                    value: 'time threshold',
+                    position: 'insideTopRight',
+                  }}
                 />
               )}
               <Line

@@ -84,9 +84,8 @@ function StateBody({ metrics }: { metrics: PipelineMetricsResponse }) {
               <TableRow>
                 <TableCell>Operator</TableCell>
                 <TableCell align="right">Rows</TableCell>
-                <TableCell align="right">Updated</TableCell>
                 <TableCell align="right">Memory</TableCell>
-                <TableCell align="right">Late rows dropped</TableCell>
+                <TableCell align="right">Late dropped</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -95,9 +94,6 @@ function StateBody({ metrics }: { metrics: PipelineMetricsResponse }) {
                   <TableCell>{op.operatorName ?? 'state'}</TableCell>
                   <TableCell align="right">
                     {formatValue(op.numRowsTotal, 'count')}
-                  </TableCell>
-                  <TableCell align="right">
-                    {formatValue(op.numRowsUpdated, 'count')}
                   </TableCell>
                   <TableCell align="right">
                     {formatValue(op.memoryUsedBytes, 'bytes')}
