@@ -1,5 +1,6 @@
 import { execFile } from 'child_process';
 import {
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -75,6 +76,31 @@ describe('streaming-pipeline CLI', () => {
       stderr:
         'pipeline.yaml: error: pipeline.source.schema: the schema file schemas/user_event.avsc does not exist next to the spec\n',
     });
+  });
+
+  it('checks columns against the fields of the schema file', () => {
+    const example = join(repoRoot, 'examples/pipelines/user-events');
+    writeFileSync(
+      join(dir, 'pipeline.yaml'),
+      readFileSync(join(example, 'pipeline.yaml'), 'utf8').replace(
+        'group_by: [event_type, country]',
+        'group_by: [event_type, contry]',
+      ),
+    );
+    mkdirSync(join(dir, 'schemas'));
+    writeFileSync(
+      join(dir, 'schemas/user_event.avsc'),
+      readFileSync(join(example, 'schemas/user_event.avsc'), 'utf8'),
+    );
+    const result = run(['validate', 'pipeline.yaml'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^pipeline\.yaml:\d+:\d+: error: pipeline\.transformations\[2\]\.group_by\[1\]: unknown column "contry"; did you mean "country"\?\n$/,
+    );
+    writeFileSync(join(dir, 'schemas/user_event.avsc'), '{"type": "string"}');
+    expect(run(['validate', 'pipeline.yaml'], dir).stderr).toContain(
+      'error: pipeline.source.schema: the schema file schemas/user_event.avsc is not an Avro record or a JSON Schema object',
+    );
   });
 
   it('fails on a missing file and on usage errors', () => {

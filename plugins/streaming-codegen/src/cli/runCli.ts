@@ -11,6 +11,7 @@ import {
   SpecError,
   formatSpecError,
   parsePipelineSpec,
+  schemaFieldNames,
 } from '@internal/plugin-streaming-common';
 import { renderPipeline } from '../renderPipeline';
 import { RenderOptions } from '../RenderOptions';
@@ -52,6 +53,17 @@ function describe(file: string, kind: string, error: SpecError): string {
   return `${file}${at}: ${kind}: ${formatSpecError(error)}\n`;
 }
 
+/** The schema file a spec names, relative to the spec. */
+function schemaFileOf(spec: PipelineSpec): string | undefined {
+  const { source } = spec.pipeline;
+  return source.type !== 'delta' ? source.schema : undefined;
+}
+
+/**
+ * Reads and validates a spec; with a schema file (which must exist next to
+ * the spec), columns are checked against its fields. Prints every warning
+ * and error; `spec` is set when the spec is valid.
+ */
 function readSpec(io: CliIo, file: string) {
   const path = resolve(io.cwd, file);
   let text: string;
@@ -62,14 +74,43 @@ function readSpec(io: CliIo, file: string) {
     io.stderr(`${file}: error: cannot read the file (${code})\n`);
     return undefined;
   }
-  const result = parsePipelineSpec(text);
+  let result = parsePipelineSpec(text);
+  const schema = result.spec && schemaFileOf(result.spec);
+  let schemaPath: string | undefined;
+  const problems: string[] = [];
+  if (schema !== undefined) {
+    schemaPath = inside(dirname(path), schema);
+    if (!schemaPath || !existsSync(schemaPath)) {
+      problems.push(
+        `the schema file ${schema} does not exist next to the spec`,
+      );
+    } else {
+      const fields = schemaFieldNames(schema, readFileSync(schemaPath, 'utf8'));
+      if (fields) {
+        result = parsePipelineSpec(text, { schemaFields: fields });
+      } else {
+        problems.push(
+          `the schema file ${schema} is not an Avro record or a JSON Schema object`,
+        );
+      }
+    }
+  }
   for (const warning of result.warnings) {
     io.stderr(describe(file, 'warning', warning));
   }
   for (const error of result.errors) {
     io.stderr(describe(file, 'error', error));
   }
-  return { path, text, result };
+  for (const problem of problems) {
+    io.stderr(`${file}: error: pipeline.source.schema: ${problem}\n`);
+  }
+  return {
+    path,
+    text,
+    spec: problems.length === 0 ? result.spec : undefined,
+    schema:
+      schema !== undefined && schemaPath ? { schema, schemaPath } : undefined,
+  };
 }
 
 function validate(io: CliIo, files: string[]): number {
@@ -78,29 +119,13 @@ function validate(io: CliIo, files: string[]): number {
   }
   let failed = 0;
   for (const file of files) {
-    const read = readSpec(io, file);
-    const schema = read?.result.spec && schemaFileOf(read.result.spec);
-    const missing =
-      schema !== undefined &&
-      !existsSync(inside(dirname(read!.path), schema) ?? '');
-    if (missing) {
-      io.stderr(
-        `${file}: error: pipeline.source.schema: the schema file ${schema} does not exist next to the spec\n`,
-      );
-    }
-    if (!read?.result.spec || missing) {
-      failed++;
-    } else {
+    if (readSpec(io, file)?.spec) {
       io.stderr(`${file}: valid\n`);
+    } else {
+      failed++;
     }
   }
   return failed === 0 ? 0 : 1;
-}
-
-/** The schema file a spec names, relative to the spec. */
-function schemaFileOf(spec: PipelineSpec): string | undefined {
-  const { source } = spec.pipeline;
-  return source.type !== 'delta' ? source.schema : undefined;
 }
 
 /** `target` inside `dir` (after resolving), else undefined. */
@@ -141,10 +166,10 @@ function render(io: CliIo, args: string[]): number {
     throw new UsageError('render needs one FILE and --out DIR');
   }
   const read = readSpec(io, files[0]);
-  if (!read?.result.spec) {
+  if (!read?.spec) {
     return 1;
   }
-  const { spec } = read.result;
+  const { spec } = read;
   const outDir = resolve(io.cwd, out);
   const specDir = dirname(read.path);
   const sameDir = outDir === specDir;
@@ -153,19 +178,11 @@ function render(io: CliIo, args: string[]): number {
     includeSpec: !sameDir,
     specText: read.text,
   });
-  const schema = schemaFileOf(spec);
-  if (!sameDir && schema) {
-    const from = inside(specDir, schema);
-    if (from && existsSync(from)) {
-      generated.push({
-        path: schema.replace(/^\.\//, ''),
-        content: readFileSync(from, 'utf8'),
-      });
-    } else {
-      io.stderr(
-        `${files[0]}: warning: schema file ${schema} not found next to the spec; copy it into ${out}\n`,
-      );
-    }
+  if (!sameDir && read.schema) {
+    generated.push({
+      path: read.schema.schema.replace(/^\.\//, ''),
+      content: readFileSync(read.schema.schemaPath, 'utf8'),
+    });
   }
   for (const file of generated) {
     const path = inside(outDir, file.path);

@@ -27,6 +27,19 @@ export interface SpecValidationResult<T> {
 }
 
 /**
+ * What validation may know beyond the spec itself.
+ *
+ * @public
+ */
+export interface SpecValidationOptions {
+  /**
+   * Top-level field names of the schema file the spec names (see
+   * `schemaFieldNames`), so columns are checked as with inline fields.
+   */
+  schemaFields?: string[];
+}
+
+/**
  * Formats a spec error on one line:
  * `pipeline.transformations[0].type: unknown "fliter"; did you mean "filter"?`
  * (the position, when known, is for the caller to prefix: `file:line:column`).

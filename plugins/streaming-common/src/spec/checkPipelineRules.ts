@@ -1,7 +1,7 @@
 import { expressionColumns, parseExpression } from './expression';
 import { parseDuration } from './parseDuration';
 import { PipelineSpec, PipelineTransformation } from './pipelineSpecSchema';
-import { SpecError, formatPath } from './SpecError';
+import { SpecError, SpecValidationOptions, formatPath } from './SpecError';
 import { suggest } from './suggest';
 
 /**
@@ -48,8 +48,11 @@ export function outputMode(
  *
  * @public
  */
-export function outputColumns(spec: PipelineSpec): string[] | undefined {
-  return trackColumns(spec, () => {}).at(-1);
+export function outputColumns(
+  spec: PipelineSpec,
+  options: SpecValidationOptions = {},
+): string[] | undefined {
+  return trackColumns(spec, () => {}, options.schemaFields).at(-1);
 }
 
 const leaf = (name: string) => name.split('.').pop()!;
@@ -61,9 +64,11 @@ const leaf = (name: string) => name.split('.').pop()!;
 function trackColumns(
   spec: PipelineSpec,
   report: (path: Array<string | number>, name: string, known: string[]) => void,
+  schemaFields?: string[],
 ): Array<string[] | undefined> {
   const { source, transformations } = spec.pipeline;
-  let columns: string[] | undefined = source.fields?.map(f => f.name);
+  let columns: string[] | undefined =
+    source.fields?.map(f => f.name) ?? schemaFields;
   if (columns && source.type === 'debezium') {
     columns = [...columns, ...CDC_COLUMNS];
   }
@@ -161,7 +166,10 @@ function trackColumns(
  * The rules that span fields: event time and watermarks, output modes,
  * checkpoints, topics, columns and resources.
  */
-export function checkPipelineRules(spec: PipelineSpec): {
+export function checkPipelineRules(
+  spec: PipelineSpec,
+  options: SpecValidationOptions = {},
+): {
   errors: SpecError[];
   warnings: SpecError[];
 } {
@@ -433,13 +441,17 @@ export function checkPipelineRules(spec: PipelineSpec): {
   }
 
   // Columns, when the schema is inline.
-  const states = trackColumns(spec, (path, name, known) => {
-    err(
-      formatPath(path),
-      `unknown column "${name}"`,
-      suggest(name.split('.')[0], known),
-    );
-  });
+  const states = trackColumns(
+    spec,
+    (path, name, known) => {
+      err(
+        formatPath(path),
+        `unknown column "${name}"`,
+        suggest(name.split('.')[0], known),
+      );
+    },
+    options.schemaFields,
+  );
   const final = states.at(-1);
   const sinkColumns: Array<[string, string | undefined]> = [];
   if (sink.type === 'delta') {

@@ -14,7 +14,12 @@ export {
   PIPELINE_NAME_PATTERN,
   KAFKA_TOPIC_PATTERN,
 } from './pipelineSpecSchema';
-export type { SpecError, SpecValidationResult } from './SpecError';
+export type {
+  SpecError,
+  SpecValidationOptions,
+  SpecValidationResult,
+} from './SpecError';
+export { schemaFieldNames } from './schemaFieldNames';
 export { formatSpecError } from './SpecError';
 export { validatePipelineSpec } from './validatePipelineSpec';
 export { parsePipelineSpec, MAX_SPEC_TEXT_LENGTH } from './parsePipelineSpec';

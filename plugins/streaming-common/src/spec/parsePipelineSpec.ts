@@ -1,6 +1,10 @@
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { PipelineSpec } from './pipelineSpecSchema';
-import { SpecError, SpecValidationResult } from './SpecError';
+import {
+  SpecError,
+  SpecValidationOptions,
+  SpecValidationResult,
+} from './SpecError';
 import { validatePipelineSpec } from './validatePipelineSpec';
 
 /** Largest spec text accepted, in characters. */
@@ -39,6 +43,7 @@ function splitPath(path: string): Array<string | number> {
  */
 export function parsePipelineSpec(
   text: string,
+  options: SpecValidationOptions = {},
 ): SpecValidationResult<PipelineSpec> {
   if (text.length > MAX_SPEC_TEXT_LENGTH) {
     return {
@@ -87,7 +92,7 @@ export function parsePipelineSpec(
       warnings: [],
     };
   }
-  const result = validatePipelineSpec(value);
+  const result = validatePipelineSpec(value, options);
   const withPosition = (error: SpecError): SpecError => {
     const parts = splitPath(error.path);
     for (let n = parts.length; n >= 0; n--) {

@@ -1,6 +1,6 @@
 import { checkPipelineRules } from './checkPipelineRules';
 import { PipelineSpec, pipelineSpecSchema } from './pipelineSpecSchema';
-import { SpecValidationResult } from './SpecError';
+import { SpecValidationOptions, SpecValidationResult } from './SpecError';
 import { issuesToSpecErrors } from './zodIssues';
 
 /**
@@ -12,6 +12,7 @@ import { issuesToSpecErrors } from './zodIssues';
  */
 export function validatePipelineSpec(
   value: unknown,
+  options: SpecValidationOptions = {},
 ): SpecValidationResult<PipelineSpec> {
   const parsed = pipelineSpecSchema.safeParse(value);
   if (!parsed.success) {
@@ -24,7 +25,7 @@ export function validatePipelineSpec(
       warnings: [],
     };
   }
-  const { errors, warnings } = checkPipelineRules(parsed.data);
+  const { errors, warnings } = checkPipelineRules(parsed.data, options);
   return errors.length > 0
     ? { errors, warnings }
     : { spec: parsed.data, errors, warnings };
