@@ -150,7 +150,10 @@ export const streamingPlugin = createBackendPlugin({
               ),
               maxPerQuery: config.retention.maxBatchesPerPipeline,
             });
-            logger.debug('Pruned micro-batch history', { deleted });
+            logger.info('Micro-batch history', {
+              deleted,
+              ...ingestor.stats,
+            });
           },
         });
 
