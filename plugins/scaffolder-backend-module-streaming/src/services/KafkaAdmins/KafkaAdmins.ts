@@ -1,11 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { Admin, Kafka, KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
-import { findCluster } from '../../config/findCluster';
 import {
   KafkaClusterConfig,
-  readKafkaClusters,
-} from '../../config/readKafkaClusters';
+  kafkaClientConfig,
+  readKafkaClusterConfigs,
+} from '@internal/plugin-streaming-node';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import { findCluster } from '../../config/findCluster';
 
 /**
  * One connected kafkajs admin client per configured cluster, opened on first
@@ -21,7 +22,7 @@ export class KafkaAdmins {
     config: Config,
     options: { logger: LoggerService },
   ): KafkaAdmins {
-    return new KafkaAdmins(readKafkaClusters(config), options.logger);
+    return new KafkaAdmins(readKafkaClusterConfigs(config), options.logger);
   }
 
   private constructor(clusters: KafkaClusterConfig[], logger: LoggerService) {
@@ -62,7 +63,10 @@ export class KafkaAdmins {
   async #connect(cluster: KafkaClusterConfig): Promise<Admin> {
     const logger = this.#logger.child({ kafkaCluster: cluster.name });
     const kafka = new Kafka({
-      ...toKafkaConfig(cluster),
+      ...kafkaClientConfig(cluster, {
+        clientId: 'backstage-scaffolder-streaming',
+        retry: { retries: 2 },
+      }),
       logLevel: logLevel.WARN,
       logCreator: () => entry =>
         logger.debug(entry.log.message, { namespace: entry.namespace }),
@@ -71,36 +75,5 @@ export class KafkaAdmins {
     await admin.connect();
     logger.debug('Kafka admin client connected');
     return admin;
-  }
-}
-
-function toKafkaConfig(cluster: KafkaClusterConfig): KafkaConfig {
-  const config: KafkaConfig = {
-    clientId: cluster.clientId ?? 'backstage-scaffolder-streaming',
-    brokers: cluster.brokers,
-    connectionTimeout: cluster.connectionTimeoutMs ?? 3000,
-    requestTimeout: cluster.requestTimeoutMs ?? 10000,
-    retry: { retries: 2 },
-  };
-  if (cluster.ssl !== undefined) {
-    config.ssl = cluster.ssl;
-  }
-  if (cluster.sasl) {
-    config.sasl = toSaslOptions(cluster.sasl);
-  }
-  return config;
-}
-
-function toSaslOptions(
-  sasl: NonNullable<KafkaClusterConfig['sasl']>,
-): SASLOptions {
-  const { username, password } = sasl;
-  switch (sasl.mechanism) {
-    case 'scram-sha-256':
-      return { mechanism: 'scram-sha-256', username, password };
-    case 'scram-sha-512':
-      return { mechanism: 'scram-sha-512', username, password };
-    default:
-      return { mechanism: 'plain', username, password };
   }
 }

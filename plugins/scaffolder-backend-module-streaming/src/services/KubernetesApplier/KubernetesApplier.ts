@@ -7,11 +7,11 @@ import {
 } from '@backstage/errors';
 import https from 'node:https';
 import http from 'node:http';
-import { findCluster } from '../../config/findCluster';
 import {
   KubernetesClusterConfig,
-  readKubernetesClusters,
-} from '../../config/readKubernetesClusters';
+  readKubernetesClusterConfigs,
+} from '@internal/plugin-streaming-node';
+import { findCluster } from '../../config/findCluster';
 
 /** The kinds the platform applies, with their resource paths. */
 const APPLICABLE_KINDS: Record<string, { apiVersion: string; plural: string }> =
@@ -56,7 +56,7 @@ export class KubernetesApplier {
   readonly #clusters: KubernetesClusterConfig[];
 
   static fromConfig(config: Config): KubernetesApplier {
-    return new KubernetesApplier(readKubernetesClusters(config));
+    return new KubernetesApplier(readKubernetesClusterConfigs(config));
   }
 
   private constructor(clusters: KubernetesClusterConfig[]) {

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * One Kafka cluster of `streaming.kafka.clusters[]` (see the backend's
+ * config.d.ts for every key). Timeouts default to 3 s (connect) and 10 s
+ * (request).
+ *
+ * @public
+ */
+export const kafkaClusterConfigSchema = z.object({
+  name: z.string().min(1),
+  brokers: z
+    .array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port'))
+    .min(1),
+  clientId: z.string().min(1).optional(),
+  ssl: z
+    .union([
+      z.boolean(),
+      z.object({
+        ca: z.string().optional(),
+        cert: z.string().optional(),
+        key: z.string().optional(),
+        rejectUnauthorized: z.boolean().optional(),
+      }),
+    ])
+    .optional(),
+  sasl: z
+    .object({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1),
+      password: z.string().min(1),
+    })
+    .optional(),
+  connectionTimeoutMs: z.coerce.number().int().positive().default(3000),
+  requestTimeoutMs: z.coerce.number().int().positive().default(10000),
+});
+
+/** @public */
+export type KafkaClusterConfig = z.infer<typeof kafkaClusterConfigSchema>;
+
+/**
+ * One Kubernetes cluster of `streaming.kubernetes.clusters[]`.
+ *
+ * @public
+ */
+export const kubernetesClusterConfigSchema = z.object({
+  name: z.string().min(1),
+  url: z.url({ protocol: /^https?$/ }),
+  serviceAccountToken: z.string().min(1).optional(),
+  caData: z.string().min(1).optional(),
+  skipTLSVerify: z.boolean().default(false),
+  defaultNamespace: z.string().min(1).default('default'),
+});
+
+/** @public */
+export type KubernetesClusterConfig = z.infer<
+  typeof kubernetesClusterConfigSchema
+>;
