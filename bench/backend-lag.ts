@@ -330,9 +330,13 @@ async function main() {
     )}, requests per broker ${JSON.stringify(ours.requests)}`,
   );
   console.log(
-    `  of which ${groups} are OffsetFetch (one per group); offsets of all ${
+    `  of which ${
+      2 * groups
+    } for the groups (FindCoordinator + OffsetFetch per group), ${
+      sum(ours.requests) - 2 * groups
+    } for the offsets of all ${
       pipelines * partitions
-    } partitions: ${sum(ours.requests) - groups} requests`,
+    } partitions (Metadata + ListOffsets latest + earliest)`,
   );
   console.log(
     `  ratio: ${(admin.elapsed / ours.elapsed).toFixed(1)}x faster, ${(
