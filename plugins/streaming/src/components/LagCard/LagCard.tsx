@@ -100,10 +100,11 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
   }));
   // The history ends at the last micro-batch; the trend ends at the lag now,
   // which keeps rising while the job is stopped.
-  const now = lag.observedAt ? Date.parse(lag.observedAt) : NaN;
-  if (data.length > 0 && now > data[data.length - 1].time) {
+  const observedAt = lag.observedAt ? Date.parse(lag.observedAt) : NaN;
+  const last = data[data.length - 1];
+  if (last && Number.isFinite(observedAt)) {
     data.push({
-      time: now,
+      time: Math.max(observedAt, last.time + 1),
       messages: lag.totalMessages,
       seconds: lag.maxLagSeconds,
     });
