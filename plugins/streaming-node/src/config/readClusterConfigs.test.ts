@@ -47,13 +47,19 @@ describe('readKafkaClusterConfigs', () => {
               {
                 name: 'prod',
                 brokers: ['no-port'],
-                sasl: { mechanism: 'gssapi', username: 'u', password: 's3cr3t' },
+                sasl: {
+                  mechanism: 'gssapi',
+                  username: 'u',
+                  password: 's3cr3t',
+                },
               },
             ],
           },
         }),
       );
-    expect(read).toThrow(/streaming\.kafka\.clusters\[0\]\.brokers\[0\]: expected host:port/);
+    expect(read).toThrow(
+      /streaming\.kafka\.clusters\[0\]\.brokers\[0\]: expected host:port/,
+    );
     expect(read).toThrow(/streaming\.kafka\.clusters\[0\]\.sasl\.mechanism/);
     expect(read).not.toThrow(/s3cr3t/);
   });
