@@ -81,7 +81,9 @@ describe('readStreamingConfig', () => {
           },
         }),
       ),
-    ).toThrow('streaming.kafka.clusters names must be unique; repeated: a');
+    ).toThrow(
+      'Invalid configuration: streaming.kafka.clusters names "a" more than once',
+    );
   });
 });
 

@@ -1,43 +1,16 @@
 import { Config } from '@backstage/config';
 import { SourceError } from '@internal/plugin-streaming-common';
+import {
+  assertUniqueClusterNames,
+  kafkaClusterConfigSchema,
+  kubernetesClusterConfigSchema,
+} from '@internal/plugin-streaming-node';
 import { z } from 'zod';
 
-const kafkaClusterSchema = z.object({
-  name: z.string().min(1),
-  brokers: z
-    .array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port'))
-    .min(1),
-  clientId: z.string().min(1).default('backstage-streaming'),
-  ssl: z
-    .union([
-      z.boolean(),
-      z.object({
-        ca: z.string().optional(),
-        cert: z.string().optional(),
-        key: z.string().optional(),
-        rejectUnauthorized: z.boolean().optional(),
-      }),
-    ])
-    .optional(),
-  sasl: z
-    .object({
-      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
-      username: z.string().min(1),
-      password: z.string().min(1),
-    })
-    .optional(),
-  connectionTimeoutMs: z.coerce.number().int().positive().default(3000),
-  requestTimeoutMs: z.coerce.number().int().positive().default(10000),
-});
-
-const kubernetesClusterSchema = z.object({
-  name: z.string().min(1),
-  url: z.url({ protocol: /^https?$/ }),
-  serviceAccountToken: z.string().optional(),
-  caData: z.string().optional(),
-  skipTLSVerify: z.boolean().default(false),
-  defaultNamespace: z.string().min(1).default('default'),
-});
+export type {
+  KafkaClusterConfig,
+  KubernetesClusterConfig,
+} from '@internal/plugin-streaming-node';
 
 const rateSchema = z.object({
   coreHour: z.coerce.number().nonnegative(),
@@ -53,10 +26,10 @@ const streamingConfigSchema = z.object({
     .min(1)
     .default('backstage-streaming-progress'),
   kafka: z
-    .object({ clusters: z.array(kafkaClusterSchema) })
+    .object({ clusters: z.array(kafkaClusterConfigSchema) })
     .default({ clusters: [] }),
   kubernetes: z
-    .object({ clusters: z.array(kubernetesClusterSchema) })
+    .object({ clusters: z.array(kubernetesClusterConfigSchema) })
     .default({ clusters: [] }),
   lag: z
     .object({
@@ -109,18 +82,7 @@ const streamingConfigSchema = z.object({
 export type StreamingConfig = z.infer<typeof streamingConfigSchema>;
 
 /** @public */
-export type KafkaClusterConfig = StreamingConfig['kafka']['clusters'][number];
-
-/** @public */
-export type KubernetesClusterConfig =
-  StreamingConfig['kubernetes']['clusters'][number];
-
-/** @public */
 export type CostRate = z.infer<typeof rateSchema>;
-
-function duplicates(names: string[]): string[] {
-  return names.filter((name, index) => names.indexOf(name) !== index);
-}
 
 /**
  * Reads and validates `streaming` from app-config. Throws one error naming
@@ -143,19 +105,11 @@ export function readStreamingConfig(config: Config): StreamingConfig {
     throw new Error(`Invalid streaming configuration: ${problems.join('; ')}`);
   }
   const value = parsed.data;
-  for (const [kind, clusters] of [
-    ['kafka', value.kafka.clusters],
-    ['kubernetes', value.kubernetes.clusters],
-  ] as const) {
-    const dupes = duplicates(clusters.map(c => c.name));
-    if (dupes.length > 0) {
-      throw new Error(
-        `Invalid streaming configuration: streaming.${kind}.clusters names must be unique; repeated: ${[
-          ...new Set(dupes),
-        ].join(', ')}`,
-      );
-    }
-  }
+  assertUniqueClusterNames(value.kafka.clusters, 'streaming.kafka.clusters');
+  assertUniqueClusterNames(
+    value.kubernetes.clusters,
+    'streaming.kubernetes.clusters',
+  );
   return value;
 }
 

@@ -1,22 +1,17 @@
-import { KafkaConfig, SASLOptions } from 'kafkajs';
-import { KafkaClusterConfig } from '../../config/StreamingConfig';
+import { KafkaConfig } from 'kafkajs';
+import {
+  KafkaClusterConfig,
+  kafkaClientConfig,
+} from '@internal/plugin-streaming-node';
 
-/** kafkajs client options of a configured cluster (TLS, SASL, timeouts). */
+/**
+ * kafkajs client options of a configured cluster with the backend's defaults:
+ * client id `backstage-streaming` unless the cluster sets one, and few, quick
+ * retries so a down broker shows as an error instead of a hung page.
+ */
 export function kafkaClientOptions(cluster: KafkaClusterConfig): KafkaConfig {
-  const sasl: SASLOptions | undefined = cluster.sasl
-    ? ({
-        mechanism: cluster.sasl.mechanism,
-        username: cluster.sasl.username,
-        password: cluster.sasl.password,
-      } as SASLOptions)
-    : undefined;
-  return {
-    clientId: cluster.clientId,
-    brokers: cluster.brokers,
-    ssl: cluster.ssl,
-    sasl,
-    connectionTimeout: cluster.connectionTimeoutMs,
-    requestTimeout: cluster.requestTimeoutMs,
+  return kafkaClientConfig(cluster, {
+    clientId: 'backstage-streaming',
     retry: { retries: 1, initialRetryTime: 200, maxRetryTime: 1000 },
-  };
+  });
 }
