@@ -29,9 +29,15 @@ export class DeltaReader {
       },
     );
     const reader = new DeltaReader(child);
-    const ready = await reader.next(timeoutMs);
-    if (ready.ready !== true)
-      throw new Error(`Delta reader did not start: ${JSON.stringify(ready)}`);
+    try {
+      const ready = await reader.next(timeoutMs);
+      if (ready.ready !== true) {
+        throw new Error(`Delta reader did not start: ${JSON.stringify(ready)}`);
+      }
+    } catch (error) {
+      await reader.close();
+      throw error;
+    }
     return reader;
   }
 
@@ -95,10 +101,13 @@ export class DeltaReader {
     return answer.rows as DeltaRow[];
   }
 
+  /** Ends the reader: end of input stops Spark; a reader that hangs is killed after 60 s. */
   async close(): Promise<void> {
     if (this.closed) return;
     const exited = new Promise(done => this.child.once('exit', done));
     this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 60_000);
     await exited;
+    clearTimeout(timer);
   }
 }
