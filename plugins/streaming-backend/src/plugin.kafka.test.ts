@@ -459,6 +459,37 @@ describe('streaming backend on the real broker', () => {
     );
   });
 
+  it('lists the topics of a cluster for signed-in users', async () => {
+    const listed = uniqueName('picker-topic');
+    await kafka.createTopic(listed, 4);
+    const res = await get('/topics?cluster=local');
+    expect(res.status).toBe(200);
+    expect(res.body.cluster).toBe('local');
+    const names: string[] = res.body.topics.map(
+      (t: { name: string }) => t.name,
+    );
+    expect(res.body.topics).toContainEqual({ name: listed, partitions: 4 });
+    expect(names).toEqual([...names].sort());
+    expect(names.filter(n => n.startsWith('__'))).toEqual([]);
+    expect((await kafka.admin.listTopics()).some(n => n.startsWith('__'))).toBe(
+      true,
+    );
+
+    const unknown = await get('/topics?cluster=nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe(
+      'No Kafka cluster named nope; configured: local',
+    );
+    expect((await get('/topics')).status).toBe(400);
+    expect(
+      (await request(server).get('/api/streaming/topics?cluster=local')).status,
+    ).toBe(401);
+    expect(
+      (await get('/topics?cluster=local', mockCredentials.service.header()))
+        .status,
+    ).toBe(403);
+  });
+
   it('serves topic details and Delta log facts within the allowed roots', async () => {
     const topicRes = await get('/topics/default/user-events-topic');
     expect(topicRes.status).toBe(200);

@@ -67,6 +67,10 @@ const metricsQuery = z
 
 const noQuery = z.object({}).strict();
 
+const topicListQuery = z
+  .object({ cluster: z.string().min(1).max(253) })
+  .strict();
+
 function parse<T extends z.ZodType>(
   schema: T,
   value: unknown,
@@ -175,6 +179,12 @@ export async function createRouter(
         ...state.status.errors.filter(e => e.source.startsWith('kubernetes:')),
       ],
     });
+  });
+
+  router.get('/topics', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const { cluster } = parse(topicListQuery, req.query, 'query');
+    res.json(await options.topics.listTopics(cluster));
   });
 
   router.get('/topics/:namespace/:name', async (req, res) => {

@@ -22,6 +22,12 @@ const LATEST = -1;
 const EARLIEST = -2;
 const READ_UNCOMMITTED = 0;
 
+/** A topic of a cluster and its partition count. */
+export interface TopicSummary {
+  name: string;
+  partitions: number;
+}
+
 /** One partition as the cluster's metadata describes it. */
 export interface PartitionMetadata {
   partition: number;
@@ -130,6 +136,13 @@ export class KafkaClusterClient {
     const counts = Object.fromEntries(this.requestCounts);
     this.requestCounts.clear();
     return counts;
+  }
+
+  /** Every topic of the cluster with its partition count (one metadata call). */
+  async listTopics(): Promise<TopicSummary[]> {
+    await this.ensureConnected();
+    const { topics } = await this.admin.fetchTopicMetadata();
+    return topics.map(t => ({ name: t.name, partitions: t.partitions.length }));
   }
 
   /**

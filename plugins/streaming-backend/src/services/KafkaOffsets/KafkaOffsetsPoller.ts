@@ -1,6 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { StreamingConfig } from '../../config/StreamingConfig';
-import { KafkaClusterClient, PartitionMetadata } from './KafkaClusterClient';
+import {
+  KafkaClusterClient,
+  PartitionMetadata,
+  TopicSummary,
+} from './KafkaClusterClient';
 import {
   ClusterOffsets,
   ObservedPartition,
@@ -116,6 +120,11 @@ export class KafkaOffsetsPoller implements OffsetSource {
     return (
       this.clusters.get(cluster)?.heads.get(headKey(topic, partition)) ?? []
     );
+  }
+
+  /** Every topic of a cluster, through the cluster's admin client. */
+  async listTopics(cluster: string): Promise<TopicSummary[]> {
+    return this.state(cluster).client.listTopics();
   }
 
   /** Polls every cluster once (the scheduled task). */

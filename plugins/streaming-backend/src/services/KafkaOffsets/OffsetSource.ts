@@ -75,4 +75,11 @@ export interface OffsetSource {
     topic: string,
     partition: number,
   ): ReadonlyArray<OffsetObservation>;
+  /**
+   * Every topic of a cluster with its partition count, for pickers. Optional:
+   * without it `GET /topics?cluster=` answers 501.
+   */
+  listTopics?(
+    cluster: string,
+  ): Promise<Array<{ name: string; partitions: number }>>;
 }

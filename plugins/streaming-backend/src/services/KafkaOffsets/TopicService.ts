@@ -1,3 +1,4 @@
+import { NotFoundError, NotImplementedError } from '@backstage/errors';
 import { TopicDetailsResponse } from '@internal/plugin-streaming-common';
 import {
   resolveKafkaCluster,
@@ -8,12 +9,46 @@ import { OffsetSource } from './OffsetSource';
 /** Observations within this window give a topic's rate. */
 const RATE_WINDOW_MS = 15 * 60_000;
 
+/** What `GET /topics?cluster=` answers. */
+export interface TopicListResponse {
+  cluster: string;
+  topics: Array<{ name: string; partitions: number }>;
+}
+
 /** Partitions, offsets and rate of one topic, from the offsets cache. */
 export class TopicService {
   constructor(
     private readonly config: StreamingConfig,
     private readonly offsets: OffsetSource,
   ) {}
+
+  /**
+   * The topics of a configured cluster by name, sorted, without Kafka's
+   * internal ones (`__consumer_offsets`, ...).
+   */
+  async listTopics(cluster: string): Promise<TopicListResponse> {
+    const known = this.config.kafka.clusters.map(c => c.name);
+    if (!known.includes(cluster)) {
+      throw new NotFoundError(
+        `No Kafka cluster named ${cluster}; configured: ${
+          known.join(', ') || 'none'
+        }`,
+      );
+    }
+    if (!this.offsets.listTopics) {
+      throw new NotImplementedError(
+        'The configured offset source cannot list topics',
+      );
+    }
+    const topics = await this.offsets.listTopics(cluster);
+    return {
+      cluster,
+      topics: topics
+        .filter(t => !t.name.startsWith('__'))
+        .map(({ name, partitions }) => ({ name, partitions }))
+        .sort((a, b) => Number(a.name > b.name) - Number(a.name < b.name)),
+    };
+  }
 
   async getTopic(
     entityRef: string,
