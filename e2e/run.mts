@@ -191,7 +191,15 @@ async function main(): Promise<number> {
 
   const runner = spawn(
     process.execPath,
-    ['--test', '--test-concurrency=1', '--test-reporter=spec', ...tests],
+    [
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${join(work, 'results.tap')}`,
+      ...tests,
+    ],
     { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' },
   );
   return new Promise(done => runner.on('exit', code => done(code ?? 1)));

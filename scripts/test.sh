@@ -31,5 +31,12 @@ status=0
 # Backend code loads ESM-only packages (@kubernetes/client-node) with import(); Jest needs this flag for that.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules"
 yarn backstage-cli repo test --ci --json --outputFile="$results" "$@" || status=$?
-node scripts/lib/print-test-summary.js "$results" || status=1
+
+step "browser tests"
+# The app on :3000/:7007 with local Kafka and the User Events job, driven in Chromium.
+rm -f .cache/e2e/results.tap
+node e2e/run.mts || status=$?
+
+echo "test run took $((SECONDS / 60))m $((SECONDS % 60))s"
+node scripts/lib/print-test-summary.js "$results" .cache/e2e/results.tap || status=1
 exit "$status"

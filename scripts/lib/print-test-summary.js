@@ -1,21 +1,58 @@
-// Prints the closing line of the test run from Jest's JSON results:
-// "N passed, N failed" (", N skipped" when any were skipped).
+// Prints the closing line of the whole test run: "N passed, N failed"
+// (", N skipped" when any were skipped), adding up Jest's JSON results and,
+// when given, the TAP results of the browser tests (node's test runner).
+// Usage: node print-test-summary.js JEST_JSON [BROWSER_TAP]
 const fs = require('fs');
 
-const file = process.argv[2];
-if (!file || !fs.existsSync(file)) {
-  console.error(`no test results at ${file}`);
-  process.exit(1);
+const [jestFile, tapFile] = process.argv.slice(2);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let ok = true;
+
+function problem(message) {
+  console.log(message);
+  ok = false;
 }
-const r = JSON.parse(fs.readFileSync(file, 'utf8'));
-const skipped = r.numPendingTests + r.numTodoTests;
-const failedSuites = r.numFailedTestSuites + (r.numRuntimeErrorTestSuites || 0);
-if (failedSuites > 0) {
-  console.log(`${failedSuites} test file(s) failed`);
+
+if (!jestFile || !fs.existsSync(jestFile)) {
+  problem(`no Jest results at ${jestFile}`);
+} else {
+  const r = JSON.parse(fs.readFileSync(jestFile, 'utf8'));
+  totals.passed += r.numPassedTests;
+  totals.failed += r.numFailedTests;
+  totals.skipped += r.numPendingTests + r.numTodoTests;
+  const failedFiles = r.numFailedTestSuites + (r.numRuntimeErrorTestSuites || 0);
+  if (failedFiles > 0) problem(`${failedFiles} test file(s) failed`);
+  if (!r.success || r.numTotalTests === 0) ok = false;
 }
+
+if (tapFile) {
+  if (!fs.existsSync(tapFile)) {
+    problem(`no browser test results at ${tapFile}`);
+  } else {
+    const tap = fs.readFileSync(tapFile, 'utf8');
+    const count = name => {
+      const m = tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm'));
+      return m ? Number(m[1]) : 0;
+    };
+    const browser = {
+      passed: count('pass'),
+      failed: count('fail') + count('cancelled'),
+      skipped: count('skipped') + count('todo'),
+    };
+    if (browser.passed + browser.failed === 0) problem('no browser test ran');
+    if (browser.failed > 0) ok = false;
+    console.log(
+      `browser tests: ${browser.passed} passed, ${browser.failed} failed`,
+    );
+    totals.passed += browser.passed;
+    totals.failed += browser.failed;
+    totals.skipped += browser.skipped;
+  }
+}
+
 console.log(
-  `${r.numPassedTests} passed, ${r.numFailedTests} failed${
-    skipped ? `, ${skipped} skipped` : ''
+  `${totals.passed} passed, ${totals.failed} failed${
+    totals.skipped ? `, ${totals.skipped} skipped` : ''
   }`,
 );
-process.exit(r.success && r.numTotalTests > 0 ? 0 : 1);
+process.exit(ok && totals.failed === 0 ? 0 : 1);
