@@ -20,7 +20,8 @@ if (!jestFile || !fs.existsSync(jestFile)) {
   totals.passed += r.numPassedTests;
   totals.failed += r.numFailedTests;
   totals.skipped += r.numPendingTests + r.numTodoTests;
-  const failedFiles = r.numFailedTestSuites + (r.numRuntimeErrorTestSuites || 0);
+  const failedFiles =
+    r.numFailedTestSuites + (r.numRuntimeErrorTestSuites || 0);
   if (failedFiles > 0) problem(`${failedFiles} test file(s) failed`);
   if (!r.success || r.numTotalTests === 0) ok = false;
 }
