@@ -17,6 +17,7 @@ import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { KafkaOffsetsPoller } from './services/KafkaOffsets/KafkaOffsetsPoller';
 import { OffsetSource } from './services/KafkaOffsets/OffsetSource';
 import { TopicService } from './services/KafkaOffsets/TopicService';
+import { PipelineMetrics } from './services/Metrics/PipelineMetrics';
 import { LagService } from './services/Lag/LagService';
 import { OverviewService } from './services/Overview/OverviewService';
 import { PipelineCatalog } from './services/Pipelines/PipelineCatalog';
@@ -127,6 +128,7 @@ export const streamingPlugin = createBackendPlugin({
             },
           });
         }
+        const pipelineMetrics = new PipelineMetrics();
         await scheduler.scheduleTask({
           id: 'streaming-alerts-evaluate',
           scope: 'global',
@@ -135,6 +137,7 @@ export const streamingPlugin = createBackendPlugin({
           initialDelay: { seconds: 5 },
           fn: async () => {
             const { entries } = await overview.refresh();
+            pipelineMetrics.update(entries.values());
             await alerts.record([...entries.values()]);
           },
         });
