@@ -8,7 +8,7 @@
 // (`*.live.test.mts`). An app already answering on :7007 is reused.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, openSync, readdirSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -126,6 +126,10 @@ async function main(): Promise<number> {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
+    // A database of its own for every run, so pipelines the tests create never
+    // land in the catalog `make start` uses (.cache/sqlite).
+    const database = join(work, 'sqlite');
+    rmSync(database, { recursive: true, force: true });
     background(
       'backend',
       process.execPath,
@@ -138,6 +142,7 @@ async function main(): Promise<number> {
       {
         NODE_ENV: 'development',
         APP_CONFIG_app_baseUrl: backendUrl,
+        APP_CONFIG_backend_database_connection_directory: database,
         PATH: `${join(root, '.tools/techdocs-venv/bin')}:${process.env.PATH}`,
         NO_MKDOCS_2_WARNING: '1',
       },
