@@ -1,5 +1,5 @@
 import { Table, TableColumn } from '@backstage/core-components';
-import { EntityRefLinks, useEntity } from '@backstage/plugin-catalog-react';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_DELTA_PATH,
   DeltaTableDetailsResponse,
@@ -11,7 +11,7 @@ import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
 import { formatValue } from '../../lib/formatValue';
 import { relatedPipelines } from '../../lib/relatedPipelines';
 import { DataCard } from '../DataCard';
-import { Fact } from '../Fact';
+import { Fact, PipelinesFact } from '../Fact';
 
 type SchemaField = NonNullable<DeltaTableDetailsResponse['schema']>[number] & {
   id: string;
@@ -48,22 +48,10 @@ export function DeltaTableCard() {
         <>
           <Grid container spacing={2}>
             <Grid item xs={6} md={4}>
-              <Fact label="Written by">
-                {writers.length ? (
-                  <EntityRefLinks entityRefs={writers} />
-                ) : (
-                  'no pipeline'
-                )}
-              </Fact>
+              <PipelinesFact label="Written by" entityRefs={writers} />
             </Grid>
             <Grid item xs={6} md={4}>
-              <Fact label="Read by">
-                {readers.length ? (
-                  <EntityRefLinks entityRefs={readers} />
-                ) : (
-                  'no pipeline'
-                )}
-              </Fact>
+              <PipelinesFact label="Read by" entityRefs={readers} />
             </Grid>
             <Grid item xs={12} md={4}>
               <Fact label="Last write">

@@ -1,5 +1,5 @@
 import { Table, TableColumn } from '@backstage/core-components';
-import { EntityRefLinks, useEntity } from '@backstage/plugin-catalog-react';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_KAFKA_TOPIC,
   TopicDetailsResponse,
@@ -10,7 +10,7 @@ import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
 import { formatValue } from '../../lib/formatValue';
 import { relatedPipelines } from '../../lib/relatedPipelines';
 import { DataCard } from '../DataCard';
-import { Fact } from '../Fact';
+import { Fact, PipelinesFact } from '../Fact';
 
 type PartitionRow = TopicDetailsResponse['partitions'][number] & {
   id: string;
@@ -68,22 +68,10 @@ export function TopicCard() {
               </Fact>
             </Grid>
             <Grid item xs={6} md={3}>
-              <Fact label="Written by">
-                {writers.length ? (
-                  <EntityRefLinks entityRefs={writers} />
-                ) : (
-                  'no pipeline'
-                )}
-              </Fact>
+              <PipelinesFact label="Written by" entityRefs={writers} />
             </Grid>
             <Grid item xs={6} md={3}>
-              <Fact label="Read by">
-                {readers.length ? (
-                  <EntityRefLinks entityRefs={readers} />
-                ) : (
-                  'no pipeline'
-                )}
-              </Fact>
+              <PipelinesFact label="Read by" entityRefs={readers} />
             </Grid>
           </Grid>
           <Box mt={2}>
