@@ -51,15 +51,7 @@ import { DatabaseProgressStore } from '../plugins/streaming-backend/src/services
 import { parseProgressRecord } from '../plugins/streaming-backend/src/services/ProgressStore/progressEvent';
 import { progressEvent } from '../plugins/streaming-backend/src/__testUtils__/progressEvents';
 import { pipelineEntity } from '../plugins/streaming-backend/src/__testUtils__/testEntities';
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`--${name} must be a positive integer`);
-  }
-  return value;
-}
+import { option } from './lib/option';
 
 const pipelines = option('pipelines', 1000);
 const partitions = option('partitions', 12);

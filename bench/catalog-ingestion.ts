@@ -23,15 +23,7 @@ import {
   CatalogTestBackend,
   startCatalogTestBackend,
 } from '../plugins/catalog-backend-module-streaming/src/__testUtils__/startCatalogTestBackend';
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`--${name} must be a positive integer`);
-  }
-  return value;
-}
+import { option } from './lib/option';
 
 const pipelines = option('pipelines', 10_000);
 const topics = option('topics', Math.max(1, Math.round(pipelines / 10)));

@@ -19,15 +19,7 @@ import {
   parsePipelineSpec,
 } from '../plugins/streaming-common/src';
 import { renderPipeline } from '../plugins/streaming-codegen/src';
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`--${name} needs a positive whole number`);
-  }
-  return value;
-}
+import { option } from './lib/option';
 
 const root = path.resolve(__dirname, '..');
 const templates: PipelineSpec[] = [
