@@ -12,8 +12,11 @@
  *    time and requests per broker, for the backend's poller and for the
  *    public kafkajs admin API (`fetchTopicOffsets` per topic, `fetchOffsets`
  *    per group) as the baseline;
- * 2. p50/p95 of `GET /overview` and of one pipeline's `GET .../lag` under C
- *    concurrent clients, through HTTP on the real plugin;
+ * 2. p50/p95 of `GET /overview` and of `GET .../lag` (one pipeline, and all
+ *    Spark pipelines in turn) under C concurrent clients, through HTTP on the
+ *    real plugin, with the plugin's `GET /health` as the floor of the HTTP
+ *    stack on this machine; the clients run in a worker thread
+ *    (`lib/httpLoad.ts`) and the server's busy time per request is printed;
  * 3. `@backstage-community/plugin-kafka-backend` (a root devDependency), mounted
  *    in the same backend: p50/p95 of its per-group offsets route under C clients,
  *    and the time to read all G groups through it (what a dashboard needs),
@@ -51,6 +54,7 @@ import { DatabaseProgressStore } from '../plugins/streaming-backend/src/services
 import { parseProgressRecord } from '../plugins/streaming-backend/src/services/ProgressStore/progressEvent';
 import { progressEvent } from '../plugins/streaming-backend/src/__testUtils__/progressEvents';
 import { pipelineEntity } from '../plugins/streaming-backend/src/__testUtils__/testEntities';
+import { httpLoad, LoadResult } from './lib/httpLoad';
 import { option } from './lib/option';
 
 const pipelines = option('pipelines', 1000);
@@ -80,36 +84,6 @@ function memory(label: string) {
   return { rss, heapUsed };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((sorted.length * p) / 100) - 1)
-  ];
-}
-
-/** C clients, each sending R requests one after another; latencies in ms. */
-async function load(
-  url: () => string,
-): Promise<{ p50: number; p95: number; n: number }> {
-  const latencies: number[] = [];
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      for (let i = 0; i < requestsPerClient; i++) {
-        const started = performance.now();
-        const res = await fetch(url());
-        await res.arrayBuffer();
-        if (!res.ok) throw new Error(`${url()} answered ${res.status}`);
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return {
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    n: latencies.length,
-  };
-}
-
 async function arrangeBroker(broker: string) {
   const kafka = new Kafka({
     brokers: [broker],
@@ -136,6 +110,18 @@ async function arrangeBroker(broker: string) {
     const present = new Set(await admin.listTopics());
     if (wanted.every(t => present.has(t))) break;
     if (round > 120) throw new Error('the broker did not create every topic');
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  // A restarted broker loads its partitions for a while: wait for every leader.
+  for (let round = 0; ; round++) {
+    const { topics } = await admin.fetchTopicMetadata({ topics: wanted });
+    const leaderless = topics
+      .flatMap(t => t.partitions)
+      .filter(p => p.leader < 0).length;
+    if (leaderless === 0) break;
+    if (round > 120) {
+      throw new Error(`${leaderless} partitions still have no leader`);
+    }
     await new Promise(r => setTimeout(r, 1000));
   }
   if (missing.length > 0) {
@@ -398,38 +384,59 @@ async function main() {
   );
   const afterRefresh = memory('after the first refresh');
 
-  const overviewLoad = await load(() => `${api}/streaming/overview`);
-  console.log(
-    `GET /overview, ${clients} clients: p50 ${ms(overviewLoad.p50)}, p95 ${ms(
-      overviewLoad.p95,
-    )} (${overviewLoad.n} requests)`,
+  const lagUrl = (i: number) =>
+    `${api}/streaming/pipelines/default/${pipelineOf(i)}/lag`;
+  const sparkPipelines = Array.from(
+    { length: pipelines - groups },
+    (_, k) => groups + k,
   );
-  const lagLoad = await load(
-    () => `${api}/streaming/pipelines/default/${pipelineOf(pipelines - 1)}/lag`,
-  );
-  console.log(
-    `GET /pipelines/.../lag (Spark), ${clients} clients: p50 ${ms(
-      lagLoad.p50,
-    )}, p95 ${ms(lagLoad.p95)}`,
-  );
-  const groupLagLoad = await load(
-    () => `${api}/streaming/pipelines/default/${pipelineOf(0)}/lag`,
-  );
-  console.log(
-    `GET /pipelines/.../lag (consumer group), ${clients} clients: p50 ${ms(
-      groupLagLoad.p50,
-    )}, p95 ${ms(groupLagLoad.p95)}`,
-  );
-
-  let next = 0;
-  const communityLoad = await load(
-    () => `${api}/kafka/consumers/bench/${groupOf(next++ % groups)}/offsets`,
-  );
-  console.log(
-    `community GET /kafka/consumers/:cluster/:group/offsets, ${clients} clients: p50 ${ms(
-      communityLoad.p50,
-    )}, p95 ${ms(communityLoad.p95)}`,
-  );
+  const runs: Array<[string, string[], boolean?]> = [
+    [
+      'GET /health (the framework floor: no auth, no work)',
+      [`${api}/streaming/health`],
+    ],
+    ['GET /overview', [`${api}/streaming/overview`]],
+    [
+      'GET /overview, revalidating (If-None-Match, as a browser cache)',
+      [`${api}/streaming/overview`],
+      true,
+    ],
+    ['GET /pipelines/.../lag (one Spark pipeline)', [lagUrl(pipelines - 1)]],
+    ['GET /pipelines/.../lag (one consumer-group pipeline)', [lagUrl(0)]],
+    [
+      `GET /pipelines/.../lag (the ${sparkPipelines.length} Spark pipelines in turn)`,
+      sparkPipelines.map(lagUrl),
+    ],
+    [
+      'community GET /kafka/consumers/:cluster/:group/offsets (groups in turn)',
+      Array.from(
+        { length: groups },
+        (_, g) => `${api}/kafka/consumers/bench/${groupOf(g)}/offsets`,
+      ),
+    ],
+  ];
+  // Warms the HTTP stack up (JIT) before anything is measured.
+  await httpLoad({ urls: runs[0][1], clients, requestsPerClient });
+  const results: LoadResult[] = [];
+  for (const [label, urls, revalidate] of runs) {
+    const result = await httpLoad({
+      urls,
+      clients,
+      requestsPerClient,
+      revalidate,
+    });
+    results.push(result);
+    console.log(
+      `${label}, ${clients} clients: p50 ${ms(result.p50)}, p95 ${ms(
+        result.p95,
+      )}, ${result.rate.toFixed(0)} requests/s, server busy ${ms(
+        result.serverMsPerRequest,
+      )} per request (${result.n} requests${
+        revalidate ? `, ${result.notModified} answered 304` : ''
+      })`,
+    );
+  }
+  const [, overviewLoad, , , groupLagLoad, , communityLoad] = results;
   const allGroups = performance.now();
   for (let g = 0; g < groups; g += clients) {
     await Promise.all(

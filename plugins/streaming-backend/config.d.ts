@@ -105,6 +105,18 @@ export interface Config {
       cleanupIntervalMinutes?: number;
     };
 
+    /** What the catalog and the permission framework answered a caller. */
+    catalog?: {
+      /**
+       * Seconds a caller's catalog reads (the pipelines they may see, an
+       * entity) and cost permission decisions are reused, so that a busy
+       * dashboard does not query the catalog on every request. A change of
+       * the catalog or of the caller's permissions shows within this time.
+       * 0 turns the reuse off. Default: 10.
+       */
+      cacheSeconds?: number;
+    };
+
     /** Status of pipelines. */
     status?: {
       /**

@@ -523,6 +523,30 @@ describe('streaming backend on the real broker', () => {
     });
   });
 
+  it('sends one shared overview: gzipped, with an ETag, 304 while unchanged', async () => {
+    const first = await request(server)
+      .get('/api/streaming/overview')
+      .set('Authorization', ALICE)
+      .set('Accept-Encoding', 'gzip');
+    expect(first.status).toBe(200);
+    expect(first.headers['content-encoding']).toBe('gzip');
+    expect(first.body.totals.pipelines).toBe(2);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^W\/"/);
+    const again = await request(server)
+      .get('/api/streaming/overview')
+      .set('Authorization', ALICE)
+      .set('If-None-Match', etag);
+    expect([again.status, again.headers.etag]).toEqual([304, etag]);
+    // Another caller's answer is their own, with its own tag.
+    const noCost = await request(server)
+      .get('/api/streaming/overview')
+      .set('Authorization', mockCredentials.user.header(NO_COST_USER))
+      .set('If-None-Match', etag);
+    expect(noCost.status).toBe(200);
+    expect(noCost.body.totals.monthlyCost).toBeNull();
+  });
+
   it('shows a caller only the entities the catalog lets them read', async () => {
     const outsider = mockCredentials.user.header(OUTSIDER);
     expect(

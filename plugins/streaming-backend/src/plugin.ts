@@ -78,7 +78,9 @@ export const streamingPlugin = createBackendPlugin({
           ? undefined
           : new KafkaOffsetsPoller(config, logger);
         const offsets = offsetSource ?? poller!;
-        const catalog = new PipelineCatalog(deps.catalogService, deps.auth);
+        const catalog = new PipelineCatalog(deps.catalogService, deps.auth, {
+          cacheSeconds: config.catalog.cacheSeconds,
+        });
         const lag = new LagService(config, offsets, store);
         const status = new StatusService(
           config,
@@ -107,7 +109,12 @@ export const streamingPlugin = createBackendPlugin({
           logger,
           config.alerts.notify ? deps.notifications : undefined,
         );
-        const ingestor = new ProgressIngestor(config, store, logger);
+        const ingestor = new ProgressIngestor(
+          config,
+          store,
+          logger,
+          queryNames => lag.forgetAnswers(queryNames),
+        );
 
         lifecycle.addStartupHook(() => ingestor.start());
         lifecycle.addShutdownHook(async () => {

@@ -27,6 +27,7 @@ import {
 import { ProgressStore } from './services/ProgressStore/ProgressStore';
 import { summarizeBatches } from './services/ProgressStore/summarizeBatches';
 import { StatusService } from './services/Status/StatusService';
+import { sendSharedJson } from './sendSharedJson';
 
 /** Options for {@link createRouter}. */
 export interface RouterOptions {
@@ -141,7 +142,7 @@ export async function createRouter(
 
   router.get('/pipelines/:namespace/:name/lag', async (req, res) => {
     const { pipeline } = await pipelineOf(req);
-    res.json(await options.lag.getLag(pipeline));
+    await sendSharedJson(req, res, await options.lag.getLag(pipeline));
   });
 
   router.get('/pipelines/:namespace/:name/status', async (req, res) => {
@@ -226,7 +227,9 @@ export async function createRouter(
   router.get('/overview', async (req, res) => {
     const credentials = await credentialsOf(req);
     parse(noQuery, req.query, 'query');
-    res.json(
+    await sendSharedJson(
+      req,
+      res,
       await options.overview.getOverview(credentials, refs =>
         mayReadCost(refs, credentials),
       ),

@@ -48,6 +48,9 @@ const streamingConfigSchema = z.object({
       maxBatchesPerPipeline: 20000,
       cleanupIntervalMinutes: 10,
     }),
+  catalog: z
+    .object({ cacheSeconds: z.coerce.number().nonnegative().default(10) })
+    .default({ cacheSeconds: 10 }),
   status: z
     .object({ staleAfterSeconds: positive(300), cacheSeconds: positive(15) })
     .default({ staleAfterSeconds: 300, cacheSeconds: 15 }),

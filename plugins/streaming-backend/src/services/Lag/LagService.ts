@@ -18,6 +18,12 @@ import { lagSeconds } from './lagSeconds';
 const GROUP_HISTORY_SIZE = 240;
 /** Batches read for a Spark pipeline's lag history. */
 const SPARK_HISTORY_BATCHES = 240;
+/**
+ * How long one pipeline's lag answer is shared by every caller: offsets
+ * polled since show within this time, and so does a newer micro-batch
+ * ingested by another replica (this one's own are shown at once).
+ */
+const ANSWER_REUSE_MS = 1000;
 
 /** The end offsets of a batch on the given topics, as consumed offsets. */
 export function sparkConsumedOffsets(
@@ -84,14 +90,56 @@ export class LagService {
     PipelineLagResponse['history']
   >();
 
+  private readonly answers = new Map<
+    string,
+    {
+      revision: string;
+      queryName: string;
+      expiresAt: number;
+      answer: Promise<PipelineLagResponse>;
+    }
+  >();
+
   constructor(
     private readonly config: StreamingConfig,
     private readonly offsets: OffsetSource,
     private readonly store: ProgressStore,
   ) {}
 
-  /** The full lag answer of a pipeline. */
-  async getLag(
+  /**
+   * The full lag answer of a pipeline, with its history. Requests within
+   * {@link ANSWER_REUSE_MS} of each other share one answer (the same object).
+   */
+  getLag(pipeline: PipelineEntity): Promise<PipelineLagResponse> {
+    const now = Date.now();
+    const cached = this.answers.get(pipeline.entityRef);
+    if (cached?.revision === pipeline.revision && cached.expiresAt > now) {
+      return cached.answer;
+    }
+    const entry = {
+      revision: pipeline.revision,
+      queryName: pipeline.summary.queryName,
+      expiresAt: now + ANSWER_REUSE_MS,
+      answer: this.computeLag(pipeline),
+    };
+    this.answers.set(pipeline.entityRef, entry);
+    entry.answer.catch(() => {
+      if (this.answers.get(pipeline.entityRef) === entry) {
+        this.answers.delete(pipeline.entityRef);
+      }
+    });
+    return entry.answer;
+  }
+
+  /** Drops the shared answers of queries with new micro-batches. */
+  forgetAnswers(queryNames: string[]): void {
+    const changed = new Set(queryNames);
+    for (const [entityRef, entry] of this.answers) {
+      if (changed.has(entry.queryName)) this.answers.delete(entityRef);
+    }
+  }
+
+  private async computeLag(
     pipeline: PipelineEntity,
     options: {
       /** The newest batch when the caller has it already; null: none. */
@@ -205,7 +253,7 @@ export class LagService {
     pipeline: PipelineEntity,
     latestBatch: MicroBatch | null,
   ): Promise<LagFigures> {
-    const lag = await this.getLag(pipeline, {
+    const lag = await this.computeLag(pipeline, {
       latestBatch,
       withHistory: false,
     });

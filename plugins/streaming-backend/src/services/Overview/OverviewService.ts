@@ -10,11 +10,14 @@ import {
 } from '@internal/plugin-streaming-common';
 import { StreamingConfig } from '../../config/StreamingConfig';
 import { CostService } from '../Cost/CostService';
+import { callerKey } from '../Pipelines/CallerCache';
 import { PipelineCatalog, PipelineEntity } from '../Pipelines/PipelineCatalog';
 import { ProgressStore } from '../ProgressStore/ProgressStore';
 import { PipelineState, StatusService } from '../Status/StatusService';
 
 const DAY_MS = 86_400_000;
+/** Callers whose last overview is kept for reuse. */
+const MAX_KEPT_VIEWS = 1000;
 
 function describeEndpoint(end: {
   type: string;
@@ -49,12 +52,22 @@ interface Snapshot {
  * The operations dashboard over every pipeline the caller may read. The
  * figures of all pipelines are computed once per poll interval (with the
  * backend's own credentials, shared with the alerts) and each request keeps
- * the pipelines its caller may read, so a request costs one catalog query
- * for entity references and one batched permission check.
+ * the pipelines its caller may read: one catalog query for entity references
+ * (reused per caller, see PipelineCatalog) and one batched permission check.
+ * A caller's answer is kept until the snapshot or what they may read changes,
+ * and then returned as the same object.
  */
 export class OverviewService {
   private snapshot?: Snapshot;
   private refreshing?: Promise<Snapshot>;
+  private readonly views = new Map<
+    string,
+    {
+      visible: string[];
+      snapshot: Snapshot;
+      overview: Promise<StreamingOverviewResponse>;
+    }
+  >();
 
   constructor(
     private readonly config: StreamingConfig,
@@ -162,6 +175,36 @@ export class OverviewService {
   ): Promise<StreamingOverviewResponse> {
     const visible = await this.catalog.listPipelineRefs(credentials);
     const snapshot = await this.current(visible);
+    const caller = callerKey(credentials);
+    if (caller === undefined) {
+      return this.view(visible, snapshot, mayReadCost);
+    }
+    const kept = this.views.get(caller);
+    if (kept?.visible === visible && kept.snapshot === snapshot) {
+      return kept.overview;
+    }
+    const view = {
+      visible,
+      snapshot,
+      overview: this.view(visible, snapshot, mayReadCost),
+    };
+    this.views.delete(caller);
+    this.views.set(caller, view);
+    view.overview.catch(() => {
+      if (this.views.get(caller) === view) this.views.delete(caller);
+    });
+    while (this.views.size > MAX_KEPT_VIEWS) {
+      this.views.delete(this.views.keys().next().value!);
+    }
+    return view.overview;
+  }
+
+  /** The overview of the visible pipelines in a snapshot. */
+  private async view(
+    visible: string[],
+    snapshot: Snapshot,
+    mayReadCost: (entityRefs: string[]) => Promise<boolean[]>,
+  ): Promise<StreamingOverviewResponse> {
     const entries = visible
       .map(ref => snapshot.entries.get(ref))
       .filter((e): e is OverviewEntry => e !== undefined)

@@ -15,6 +15,7 @@ import {
   ENTITY_TYPE_PIPELINE,
   PipelineSummary,
 } from '@internal/plugin-streaming-common';
+import { CallerCache } from './CallerCache';
 import { pipelineSummarySchema } from './pipelineSummarySchema';
 
 /**
@@ -25,6 +26,8 @@ import { pipelineSummarySchema } from './pipelineSummarySchema';
 export interface PipelineEntity {
   entity: Entity;
   entityRef: string;
+  /** Changes whenever the entity does (its etag, else its annotations). */
+  revision: string;
   summary: PipelineSummary;
   /** Kafka cluster of the source: summary, else annotation. */
   kafkaCluster?: string;
@@ -93,6 +96,7 @@ export function readPipelineEntity(entity: Entity): PipelineEntity {
   return {
     entity,
     entityRef,
+    revision: entity.metadata.etag ?? JSON.stringify(annotations),
     summary,
     kafkaCluster:
       summary.source.cluster ?? annotations[ANNOTATION_KAFKA_CLUSTER],
@@ -103,25 +107,37 @@ export function readPipelineEntity(entity: Entity): PipelineEntity {
 
 /**
  * Reads pipeline and topic entities through the catalog with the caller's
- * credentials, so a caller sees only what the catalog lets them read.
+ * credentials, so a caller sees only what the catalog lets them read. What a
+ * caller read is reused for `cacheSeconds` (`streaming.catalog.cacheSeconds`):
+ * a change of the catalog or of the caller's permissions shows within that.
  */
 export class PipelineCatalog {
+  private readonly entities: CallerCache<Entity>;
+  private readonly pipelineRefs: CallerCache<string[]>;
+  private readonly pipelines = new WeakMap<Entity, PipelineEntity>();
+
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
-  ) {}
+    options: { cacheSeconds: number } = { cacheSeconds: 0 },
+  ) {
+    this.entities = new CallerCache(options.cacheSeconds * 1000);
+    this.pipelineRefs = new CallerCache(options.cacheSeconds * 1000);
+  }
 
-  async getEntity(
+  getEntity(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    const entity = await this.catalog.getEntityByRef(entityRef, {
-      credentials,
+    return this.entities.get(credentials, entityRef, async () => {
+      const entity = await this.catalog.getEntityByRef(entityRef, {
+        credentials,
+      });
+      if (!entity) {
+        throw new NotFoundError(`No entity ${entityRef}`);
+      }
+      return entity;
     });
-    if (!entity) {
-      throw new NotFoundError(`No entity ${entityRef}`);
-    }
-    return entity;
   }
 
   async getPipeline(
@@ -138,7 +154,12 @@ export class PipelineCatalog {
         `${stringifyEntityRef(entity)} is not a ${ENTITY_TYPE_PIPELINE}`,
       );
     }
-    return readPipelineEntity(entity);
+    let pipeline = this.pipelines.get(entity);
+    if (!pipeline) {
+      pipeline = readPipelineEntity(entity);
+      this.pipelines.set(entity, pipeline);
+    }
+    return pipeline;
   }
 
   /**
@@ -172,16 +193,21 @@ export class PipelineCatalog {
     return { pipelines, invalid };
   }
 
-  /** References of the pipelines the credentials may read (a light query). */
-  async listPipelineRefs(credentials: BackstageCredentials): Promise<string[]> {
-    const { items } = await this.catalog.getEntities(
-      {
-        filter: { kind: 'component', 'spec.type': ENTITY_TYPE_PIPELINE },
-        fields: ['kind', 'metadata.namespace', 'metadata.name'],
-      },
-      { credentials },
-    );
-    return items.map(entity => stringifyEntityRef(entity));
+  /**
+   * References of the pipelines the credentials may read (a light query).
+   * While cached, the same array is returned.
+   */
+  listPipelineRefs(credentials: BackstageCredentials): Promise<string[]> {
+    return this.pipelineRefs.get(credentials, '', async () => {
+      const { items } = await this.catalog.getEntities(
+        {
+          filter: { kind: 'component', 'spec.type': ENTITY_TYPE_PIPELINE },
+          fields: ['kind', 'metadata.namespace', 'metadata.name'],
+        },
+        { credentials },
+      );
+      return items.map(entity => stringifyEntityRef(entity));
+    });
   }
 
   /** The topic of a `kafka-topic` Resource, and its cluster. */

@@ -42,6 +42,8 @@ export class ProgressIngestor {
     private readonly config: StreamingConfig,
     private readonly store: ProgressStore,
     private readonly logger: LoggerService,
+    /** Told the queries that have new batches stored, after each consumed batch. */
+    private readonly onStored: (queryNames: string[]) => void = () => {},
   ) {}
 
   /** Starts one consumer per cluster in the background; never throws. */
@@ -126,6 +128,9 @@ export class ProgressIngestor {
       }
     }
     const added = await this.store.addBatches(entries);
+    if (added > 0) {
+      this.onStored([...new Set(entries.map(e => e.queryName))]);
+    }
     this.stats.stored += added;
     this.stats.duplicates += entries.length - added;
     const last = batch.messages[batch.messages.length - 1];
