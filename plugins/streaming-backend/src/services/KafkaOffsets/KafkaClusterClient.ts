@@ -2,14 +2,31 @@
 import { Admin, Kafka } from 'kafkajs';
 import { KafkaClusterConfig } from '../../config/StreamingConfig';
 import { kafkaClientOptions } from './kafkaClientOptions';
+import { BrokerRequests, brokerRequests, RequestEvent } from './brokerRequests';
+import {
+  ApiVersions,
+  FIND_COORDINATOR,
+  findCoordinatorRequest,
+  GroupOffsets,
+  kafkaErrorName,
+  OFFSET_FETCH,
+  offsetFetchRequest,
+  offsetMap,
+  ProtocolRequest,
+  readOffsetFetchAnswer,
+  supportsVersion,
+} from './groupOffsetRequests';
 
 /**
- * kafkajs' public admin API sends one ListOffsets per topic and fails a whole
- * Metadata answer when one partition has no leader. This client uses the same
- * kafkajs connections (TLS, SASL, retries) one level lower, so that one poll
- * of a cluster is one Metadata request plus two ListOffsets requests (latest,
- * earliest) per leader broker, and per-partition errors stay per partition.
- * kafkajs 2.2.4 is the final release; its internals below do not move.
+ * kafkajs' public admin API sends one ListOffsets per topic, fails a whole
+ * Metadata answer when one partition has no leader, and reads committed
+ * offsets with a FindCoordinator and an OffsetFetch per group. This client
+ * uses the same kafkajs connections (TLS, SASL, retries) one level lower, so
+ * that one poll of a cluster is two waves of requests: Metadata (and
+ * FindCoordinator v4 for groups whose coordinator is not known yet), then two
+ * ListOffsets requests (latest, earliest) per leader broker and one
+ * OffsetFetch v8 per coordinator broker. Errors stay per partition and per
+ * group. kafkajs 2.2.4 is the final release; its internals below do not move.
  */
 const KafkaJsCluster = require('kafkajs/src/cluster');
 const { createLogger, LEVELS } = require('kafkajs/src/loggers');
@@ -45,7 +62,29 @@ export interface PartitionOffsets {
   error?: string;
 }
 
+/**
+ * How each group's committed offsets are read in this poll: from its
+ * coordinator in a batch, one by one through the admin API (brokers older
+ * than Kafka 3.0), or not at all (its coordinator could not be found).
+ */
+export type GroupRoutes = Map<
+  string,
+  { coordinator: number } | { perGroup: true } | { error: string }
+>;
+
+/** Options of a {@link KafkaClusterClient}. */
+export interface KafkaClusterClientOptions {
+  /**
+   * `per-group` reads committed offsets with a FindCoordinator and an
+   * OffsetFetch per group, as with brokers that lack FindCoordinator v4 and
+   * OffsetFetch v8; `batched` (the default) uses those versions wherever the
+   * brokers announce them.
+   */
+  groupOffsets?: 'batched' | 'per-group';
+}
+
 interface LenientBroker {
+  versions: ApiVersions | null;
   lookupRequest(apiKey: number, definition: unknown): (args: object) => any;
   connectionPool: { send(request: object): Promise<any> };
 }
@@ -59,7 +98,7 @@ interface KafkaJsClusterInstance {
   brokerPool: {
     withBroker<T>(
       fn: (args: { broker: LenientBroker }) => Promise<T>,
-    ): Promise<T>;
+    ): Promise<T | null>;
   };
 }
 
@@ -91,19 +130,31 @@ export class KafkaClusterClient {
   private readonly cluster: KafkaJsClusterInstance;
   private readonly admin: Admin;
   private connected?: Promise<void>;
-  private readonly requestCounts = new Map<string, number>();
+  private requests: RequestEvent[] = [];
+  /** Coordinator broker (node id) of each group, kept until it moves or goes away. */
+  private readonly coordinators = new Map<string, number>();
+  private readonly batchedGroups: boolean;
 
-  constructor(readonly config: KafkaClusterConfig) {
-    const options = kafkaClientOptions(config);
-    const count = (event: { payload: { broker: string } }) => {
-      const broker = event.payload.broker;
-      this.requestCounts.set(broker, (this.requestCounts.get(broker) ?? 0) + 1);
+  constructor(
+    readonly config: KafkaClusterConfig,
+    options: KafkaClusterClientOptions = {},
+  ) {
+    this.batchedGroups = (options.groupOffsets ?? 'batched') === 'batched';
+    const clientOptions = kafkaClientOptions(config);
+    const record = ({ payload }: { payload: RequestEvent }) => {
+      this.requests.push({
+        broker: payload.broker,
+        apiName: payload.apiName,
+        apiVersion: payload.apiVersion,
+        sentAt: payload.sentAt,
+        duration: payload.duration,
+      });
     };
     const emitter = new InstrumentationEventEmitter();
-    emitter.addListener('network.request', count);
+    emitter.addListener('network.request', record);
     this.cluster = new KafkaJsCluster({
-      ...options,
-      connectionTimeout: options.connectionTimeout,
+      ...clientOptions,
+      connectionTimeout: clientOptions.connectionTimeout,
       logger: createLogger({
         level: LEVELS.NOTHING,
         logCreator: () => () => undefined,
@@ -114,14 +165,15 @@ export class KafkaClusterClient {
       isolationLevel: READ_UNCOMMITTED,
       instrumentationEmitter: emitter,
     });
-    this.admin = new Kafka({ ...options, logLevel: 0 }).admin();
-    this.admin.on(this.admin.events.REQUEST, count);
+    this.admin = new Kafka({ ...clientOptions, logLevel: 0 }).admin();
+    this.admin.on(this.admin.events.REQUEST, record);
   }
 
   private async ensureConnected(): Promise<void> {
     if (!this.connected) {
       this.connected = Promise.all([
-        this.cluster.connect(),
+        // The brokers' addresses, so that every later request can go out at once.
+        this.cluster.connect().then(() => this.cluster.refreshMetadata()),
         this.admin.connect(),
       ]).then(() => undefined);
       this.connected.catch(() => {
@@ -131,11 +183,33 @@ export class KafkaClusterClient {
     await this.connected;
   }
 
-  /** Requests sent per broker (`host:port`) since the last call; resets the counts. */
-  takeRequestCounts(): Record<string, number> {
-    const counts = Object.fromEntries(this.requestCounts);
-    this.requestCounts.clear();
-    return counts;
+  /**
+   * Requests answered per broker (`host:port`) since the last call, per API,
+   * with the sequential round trips they took; starts counting afresh.
+   */
+  takeRequests(): Record<string, BrokerRequests> {
+    const events = this.requests;
+    this.requests = [];
+    return brokerRequests(events);
+  }
+
+  /** Runs a request on any broker of the cluster that answers. */
+  private async anyBroker<T>(
+    send: (broker: LenientBroker) => Promise<T>,
+  ): Promise<T> {
+    let failure: unknown = new Error('No broker of the cluster answered');
+    const answer = await this.cluster.brokerPool.withBroker(
+      async ({ broker }) => {
+        try {
+          return { value: await send(broker) };
+        } catch (error) {
+          failure = error;
+          throw error;
+        }
+      },
+    );
+    if (!answer) throw failure;
+    return answer.value;
   }
 
   /** Every topic of the cluster with its partition count (one metadata call). */
@@ -151,14 +225,16 @@ export class KafkaClusterClient {
    */
   async metadata(topics: string[]): Promise<Map<string, PartitionMetadata[]>> {
     await this.ensureConnected();
-    // Broker addresses only (a Metadata request without topics), every few minutes.
-    await this.cluster.refreshMetadataIfNecessary();
-    const response = await this.cluster.brokerPool.withBroker(({ broker }) =>
-      sendLenient(broker, apiKeys.Metadata, requests.Metadata, {
-        topics,
-        allowAutoTopicCreation: false,
-      }),
-    );
+    const [response] = await Promise.all([
+      this.anyBroker(broker =>
+        sendLenient(broker, apiKeys.Metadata, requests.Metadata, {
+          topics,
+          allowAutoTopicCreation: false,
+        }),
+      ),
+      // Broker addresses (a Metadata request without topics), every few minutes, alongside.
+      this.cluster.refreshMetadataIfNecessary(),
+    ]);
     const result = new Map<string, PartitionMetadata[]>();
     for (const topic of response.topicMetadata as any[]) {
       // 3: UNKNOWN_TOPIC_OR_PARTITION
@@ -265,18 +341,136 @@ export class KafkaClusterClient {
     }
   }
 
-  /** Committed offsets of consumer groups: topic -> partition -> offset (-1: none). */
-  async groupOffsets(
-    groupId: string,
-  ): Promise<Map<string, Map<number, string>>> {
+  /**
+   * First wave for consumer groups: the coordinators of groups not looked up
+   * yet, in one FindCoordinator v4 request (none when all are known).
+   * Coordinators are kept until a group's coordinator moves or goes away.
+   */
+  async findCoordinators(groups: string[]): Promise<GroupRoutes> {
     await this.ensureConnected();
-    const answer = await this.admin.fetchOffsets({ groupId });
+    const routes: GroupRoutes = new Map();
+    const unknown: string[] = [];
+    for (const group of groups) {
+      const coordinator = this.coordinators.get(group);
+      if (!this.batchedGroups) routes.set(group, { perGroup: true });
+      else if (coordinator !== undefined) routes.set(group, { coordinator });
+      else unknown.push(group);
+    }
+    if (unknown.length === 0) return routes;
+    try {
+      const answer = await this.anyBroker(async broker =>
+        supportsVersion(broker.versions, FIND_COORDINATOR)
+          ? this.send(broker, findCoordinatorRequest(unknown))
+          : undefined,
+      );
+      if (!answer) {
+        unknown.forEach(group => routes.set(group, { perGroup: true }));
+        return routes;
+      }
+      const found = new Map(answer.coordinators.map(c => [c.key, c]));
+      for (const group of unknown) {
+        const coordinator = found.get(group);
+        if (!coordinator) {
+          routes.set(group, { error: 'no coordinator in the answer' });
+        } else if (coordinator.errorCode !== 0) {
+          routes.set(group, {
+            error: `FindCoordinator: ${kafkaErrorName(coordinator.errorCode)}`,
+          });
+        } else {
+          this.coordinators.set(group, coordinator.nodeId);
+          routes.set(group, { coordinator: coordinator.nodeId });
+        }
+      }
+    } catch (error) {
+      for (const group of unknown) {
+        routes.set(group, {
+          error: `FindCoordinator: ${(error as Error).message}`,
+        });
+      }
+    }
+    return routes;
+  }
+
+  /**
+   * Second wave for consumer groups: every committed offset of the groups, in
+   * one OffsetFetch v8 request per coordinator broker, sent in parallel; per
+   * group through the admin API where the routes say so. Errors stay per group.
+   */
+  async groupOffsets(routes: GroupRoutes): Promise<Map<string, GroupOffsets>> {
+    await this.ensureConnected();
+    const result = new Map<string, GroupOffsets>();
+    const byCoordinator = new Map<number, string[]>();
+    const perGroup: string[] = [];
+    for (const [group, route] of routes) {
+      if ('error' in route) {
+        result.set(group, { error: route.error });
+      } else if ('coordinator' in route) {
+        byCoordinator.set(route.coordinator, [
+          ...(byCoordinator.get(route.coordinator) ?? []),
+          group,
+        ]);
+      } else {
+        perGroup.push(group);
+      }
+    }
+    const answers = await Promise.all([
+      ...[...byCoordinator].map(([nodeId, groups]) =>
+        this.fetchFromCoordinator(nodeId, groups),
+      ),
+      this.fetchOneByOne(perGroup),
+    ]);
+    for (const answer of answers) {
+      answer.forEach((offsets, group) => result.set(group, offsets));
+    }
+    return result;
+  }
+
+  private async fetchFromCoordinator(
+    nodeId: number,
+    groups: string[],
+  ): Promise<Map<string, GroupOffsets>> {
+    try {
+      const broker = await this.findBroker(nodeId);
+      if (!supportsVersion(broker.versions, OFFSET_FETCH)) {
+        return this.fetchOneByOne(groups);
+      }
+      const answer = await this.send(broker, offsetFetchRequest(groups));
+      const read = readOffsetFetchAnswer(answer, groups);
+      read.moved.forEach(group => this.coordinators.delete(group));
+      return read.groups;
+    } catch (error) {
+      // The coordinator went away: look the groups up again next time.
+      groups.forEach(group => this.coordinators.delete(group));
+      const message = `OffsetFetch from broker ${nodeId}: ${
+        (error as Error).message
+      }`;
+      return new Map(groups.map(group => [group, { error: message }]));
+    }
+  }
+
+  /** Group by group through the admin API: a FindCoordinator and an OffsetFetch each. */
+  private async fetchOneByOne(
+    groups: string[],
+  ): Promise<Map<string, GroupOffsets>> {
     return new Map(
-      answer.map(t => [
-        t.topic,
-        new Map(t.partitions.map(p => [p.partition, p.offset])),
-      ]),
+      await Promise.all(
+        groups.map(async (groupId): Promise<[string, GroupOffsets]> => {
+          try {
+            const topics = await this.admin.fetchOffsets({ groupId });
+            return [groupId, { offsets: offsetMap(topics) }];
+          } catch (error) {
+            return [groupId, { error: (error as Error).message }];
+          }
+        }),
+      ),
     );
+  }
+
+  private send<T>(
+    broker: LenientBroker,
+    request: ProtocolRequest<T>,
+  ): Promise<T> {
+    return broker.connectionPool.send(request);
   }
 
   async close(): Promise<void> {

@@ -57,7 +57,9 @@ describe('KafkaOffsetsPoller on the real broker', () => {
     expect(warmup.error).toBeUndefined();
     const report = await poller.pollCluster('local');
     expect(report.ok).toBe(true);
-    expect(Object.values(report.requestsPerBroker)).toEqual([3]);
+    expect(Object.values(report.requests).map(r => r.byApi)).toEqual([
+      { 'Metadata v6': 1, 'ListOffsets v3': 2 },
+    ]);
 
     const offsets = await poller.getOffsets({ cluster: 'local', topics });
     const a = offsets.topics.get(topics[0])!;
@@ -162,16 +164,104 @@ describe('KafkaOffsetsPoller on the real broker', () => {
     expect(offsets.groups.get(groupId)?.get(topic)?.get(0)).toBe('4');
     expect(offsets.groups.get(groupId)?.get(topic)?.get(1) ?? '-1').toBe('-1');
   });
+
+  it('reads topics and many groups in one request per API and broker, looking coordinators up only for new groups', async () => {
+    const topic = uniqueName('offsets-many-groups');
+    const groups = Array.from({ length: 30 }, (_, i) =>
+      uniqueName(`many-groups-${i}`),
+    );
+    const missing = uniqueName('many-groups-missing');
+    await kafka.createTopic(topic, 2);
+    await kafka.produce(topic, [0, 1], 50);
+    await Promise.all(
+      groups.map((groupId, i) =>
+        kafka.admin.setOffsets({
+          groupId,
+          topic,
+          partitions: [
+            { partition: 0, offset: String(i) },
+            { partition: 1, offset: String(50 - i) },
+          ],
+        }),
+      ),
+    );
+    const fresh = pollerFor({ local: kafka.broker });
+    try {
+      fresh.register('local', [topic], [...groups, missing]);
+      const first = await fresh.pollCluster('local');
+      expect(first.ok).toBe(true);
+      const [firstRequests] = Object.values(first.requests);
+      expect(firstRequests.byApi['FindCoordinator v4']).toBe(1);
+      expect(firstRequests.byApi['OffsetFetch v8']).toBe(1);
+
+      const offsets = await fresh.getOffsets({
+        cluster: 'local',
+        topics: [topic],
+        groups: [...groups, missing],
+      });
+      expect(offsets.error).toBeUndefined();
+      groups.forEach((group, i) => {
+        expect(offsets.groups.get(group)).toEqual(
+          new Map([
+            [
+              topic,
+              new Map([
+                [0, String(i)],
+                [1, String(50 - i)],
+              ]),
+            ],
+          ]),
+        );
+      });
+      expect(offsets.groups.get(missing)).toEqual(new Map());
+
+      // Coordinators are cached: no FindCoordinator.
+      const second = await fresh.pollCluster('local');
+      expect(Object.values(second.requests).map(r => r.byApi)).toEqual([
+        { 'Metadata v6': 1, 'ListOffsets v3': 2, 'OffsetFetch v8': 1 },
+      ]);
+
+      // A new group: one FindCoordinator alongside the Metadata.
+      const added = uniqueName('many-groups-added');
+      await kafka.admin.setOffsets({
+        groupId: added,
+        topic,
+        partitions: [{ partition: 1, offset: '7' }],
+      });
+      fresh.register('local', [], [added]);
+      const third = await fresh.pollCluster('local');
+      expect(Object.values(third.requests).map(r => r.byApi)).toEqual([
+        {
+          'Metadata v6': 1,
+          'FindCoordinator v4': 1,
+          'ListOffsets v3': 2,
+          'OffsetFetch v8': 1,
+        },
+      ]);
+      const withAdded = await fresh.getOffsets({
+        cluster: 'local',
+        topics: [],
+        groups: [added],
+      });
+      expect(withAdded.groups.get(added)?.get(topic)).toEqual(
+        new Map([[1, '7']]),
+      );
+    } finally {
+      await fresh.close();
+    }
+  });
 });
 
 describe('KafkaOffsetsPoller when a broker stops during a poll', () => {
   const instance = 'streaming-backend-test';
   const port = 19192;
   let poller: KafkaOffsetsPoller;
+  let groupsPoller: KafkaOffsetsPoller;
   let kafka: TestKafka;
 
   afterAll(async () => {
     await poller?.close();
+    await groupsPoller?.close();
     await kafka?.close();
     await kafkaScript(['stop', '--instance', instance]).catch(() => undefined);
   });
@@ -187,16 +277,31 @@ describe('KafkaOffsetsPoller when a broker stops during a poll', () => {
     const broker = await kafkaScript(['address', '--instance', instance]);
     kafka = await new TestKafka(broker).connect();
     const topic = uniqueName('offsets-outage');
+    const group = uniqueName('outage-group');
     await kafka.createTopic(topic, 2);
     await kafka.produce(topic, [0, 1], 3);
+    await kafka.admin.setOffsets({
+      groupId: group,
+      topic,
+      partitions: [{ partition: 1, offset: '2' }],
+    });
     await kafka.close();
     poller = pollerFor({ flaky: broker });
+    // Groups only: its coordinator is the first broker it asks after a poll.
+    groupsPoller = pollerFor({ flaky: broker });
     const before = await poller.getOffsets({
       cluster: 'flaky',
       topics: [topic],
     });
     expect(before.error).toBeUndefined();
     const observedAt = before.observedAt!;
+    const groupBefore = await groupsPoller.getOffsets({
+      cluster: 'flaky',
+      topics: [],
+      groups: [group],
+    });
+    expect(groupBefore.error).toBeUndefined();
+    expect(groupBefore.groups.get(group)?.get(topic)?.get(1)).toBe('2');
 
     // Stop the broker while a poll is running.
     const polling = poller.pollCluster('flaky');
@@ -204,6 +309,17 @@ describe('KafkaOffsetsPoller when a broker stops during a poll', () => {
     await polling;
     const report = await poller.pollCluster('flaky');
     expect(report.ok).toBe(false);
+
+    // The group's coordinator went away: the group keeps its last offsets with an error.
+    const groupReport = await groupsPoller.pollCluster('flaky');
+    expect(groupReport.ok).toBe(false);
+    const groupDuring = await groupsPoller.getOffsets({
+      cluster: 'flaky',
+      topics: [],
+      groups: [group],
+    });
+    expect(groupDuring.error).toContain(`group ${group}:`);
+    expect(groupDuring.groups.get(group)?.get(topic)?.get(1)).toBe('2');
     const during = await poller.getOffsets({
       cluster: 'flaky',
       topics: [topic],
@@ -235,5 +351,35 @@ describe('KafkaOffsetsPoller when a broker stops during a poll', () => {
       '3',
       '5',
     ]);
+
+    // The coordinator is looked up again once the broker is back.
+    await kafka.admin.setOffsets({
+      groupId: group,
+      topic,
+      partitions: [{ partition: 1, offset: '4' }],
+    });
+    const lookups: string[] = [];
+    let groupAfter = await groupsPoller.pollCluster('flaky');
+    lookups.push(
+      ...Object.values(groupAfter.requests).flatMap(r => Object.keys(r.byApi)),
+    );
+    for (let i = 0; i < 40 && !groupAfter.ok; i++) {
+      await new Promise(r => setTimeout(r, 1000));
+      groupAfter = await groupsPoller.pollCluster('flaky');
+      lookups.push(
+        ...Object.values(groupAfter.requests).flatMap(r =>
+          Object.keys(r.byApi),
+        ),
+      );
+    }
+    const groupRecovered = await groupsPoller.getOffsets({
+      cluster: 'flaky',
+      topics: [],
+      groups: [group],
+    });
+    expect(groupRecovered.error).toBeUndefined();
+    expect(groupAfter.ok).toBe(true);
+    expect(lookups).toContain('FindCoordinator v4');
+    expect(groupRecovered.groups.get(group)?.get(topic)?.get(1)).toBe('4');
   });
 });

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { StreamingConfig } from '../../config/StreamingConfig';
+import { BrokerRequests } from './brokerRequests';
 import {
   KafkaClusterClient,
   PartitionMetadata,
@@ -29,7 +30,8 @@ export interface PollReport {
   topics: number;
   groups: number;
   ok: boolean;
-  requestsPerBroker: Record<string, number>;
+  /** Requests and sequential round trips per broker (`host:port`). */
+  requests: Record<string, BrokerRequests>;
 }
 
 const headKey = (topic: string, partition: number) =>
@@ -37,7 +39,11 @@ const headKey = (topic: string, partition: number) =>
 
 /**
  * The default {@link OffsetSource}: one {@link KafkaClusterClient} per
- * configured cluster, polled at `streaming.lag.pollIntervalSeconds`.
+ * configured cluster, polled at `streaming.lag.pollIntervalSeconds`. A poll
+ * is two waves of requests sent concurrently, so it takes two round trips
+ * per broker: Metadata (and FindCoordinator for groups whose coordinator is
+ * not known yet), then ListOffsets latest and earliest per leader and
+ * OffsetFetch per coordinator.
  */
 export class KafkaOffsetsPoller implements OffsetSource {
   private readonly clusters = new Map<string, ClusterState>();
@@ -157,12 +163,15 @@ export class KafkaOffsetsPoller implements OffsetSource {
     const groups = [...state.groups].sort();
     const now = Date.now();
     try {
-      const metadata = topics.length
-        ? await state.client.metadata(topics)
-        : new Map<string, PartitionMetadata[]>();
+      const [metadata, routes] = await Promise.all([
+        topics.length
+          ? state.client.metadata(topics)
+          : new Map<string, PartitionMetadata[]>(),
+        state.client.findCoordinators(groups),
+      ]);
       const [offsets, groupOffsets] = await Promise.all([
         state.client.offsets(metadata),
-        Promise.allSettled(groups.map(g => state.client.groupOffsets(g))),
+        state.client.groupOffsets(routes),
       ]);
       const errors: string[] = [];
       const observed = new Map<string, ObservedTopic>();
@@ -225,14 +234,10 @@ export class KafkaOffsetsPoller implements OffsetSource {
         });
       }
       const groupMap = new Map(state.snapshot.groups);
-      groups.forEach((g, i) => {
-        const result = groupOffsets[i];
-        if (result.status === 'fulfilled') {
-          groupMap.set(g, result.value);
-        } else {
-          errors.push(`group ${g}: ${(result.reason as Error).message}`);
-        }
-      });
+      for (const [group, result] of groupOffsets) {
+        if (result.offsets) groupMap.set(group, result.offsets);
+        if (result.error) errors.push(`group ${group}: ${result.error}`);
+      }
       state.snapshot = {
         cluster,
         topics: observed,
@@ -245,7 +250,7 @@ export class KafkaOffsetsPoller implements OffsetSource {
         topics: topics.length,
         groups: groups.length,
         ok: errors.length === 0,
-        requestsPerBroker: state.client.takeRequestCounts(),
+        requests: state.client.takeRequests(),
       };
     } catch (error) {
       const message = (error as Error).message;
@@ -259,7 +264,7 @@ export class KafkaOffsetsPoller implements OffsetSource {
         topics: topics.length,
         groups: groups.length,
         ok: false,
-        requestsPerBroker: state.client.takeRequestCounts(),
+        requests: state.client.takeRequests(),
       };
     }
   }
