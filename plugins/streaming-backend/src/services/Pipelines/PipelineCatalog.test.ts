@@ -15,9 +15,9 @@ function countingCatalog() {
     ],
   });
   const queries = { getEntityByRef: 0, getEntities: 0 };
-  const hidden = (options?: { credentials?: unknown }) =>
-    (options?.credentials as typeof alice | undefined)?.principal
-      .userEntityRef === OUTSIDER;
+  const hidden = (options?: object) =>
+    (options as { credentials?: typeof alice } | undefined)?.credentials
+      ?.principal.userEntityRef === OUTSIDER;
   const catalog: typeof inner = Object.create(inner);
   catalog.getEntityByRef = async (ref, options) => {
     queries.getEntityByRef += 1;
