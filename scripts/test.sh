@@ -11,6 +11,14 @@ step "real parts"
 # Each real part the tests use is installed and started by its own script here.
 # With CI=true a part that cannot start fails the run.
 . scripts/techdocs.sh # mkdocs + techdocs-core for the TechDocs tests
+# The servers this run starts are stopped when it ends; ones already running are left running.
+started=()
+stop_started() {
+  for part in "${started[@]}"; do scripts/"$part".sh stop >/dev/null 2>&1 || true; done
+}
+trap stop_started EXIT
+scripts/kafka.sh status >/dev/null 2>&1 || started+=(kafka)
+scripts/postgres.sh status >/dev/null 2>&1 || started+=(postgres)
 scripts/kafka.sh start || [ "${CI:-}" != true ] # Kafka broker on 127.0.0.1:9092 for the streaming tests
 scripts/postgres.sh start || [ "${CI:-}" != true ] # PostgreSQL on 127.0.0.1:55432 for the streaming-backend database tests
 scripts/spark.sh setup || [ "${CI:-}" != true ] # PySpark, delta-spark and connector jars for the pipeline end-to-end tests
