@@ -538,6 +538,12 @@ describe('streaming backend on the real broker', () => {
       .set('Authorization', ALICE)
       .set('If-None-Match', etag);
     expect([again.status, again.headers.etag]).toEqual([304, etag]);
+    // A caller who may read the same pipelines and costs shares the answer.
+    const bob = await request(server)
+      .get('/api/streaming/overview')
+      .set('Authorization', mockCredentials.user.header('user:default/bob'))
+      .set('If-None-Match', etag);
+    expect(bob.status).toBe(304);
     // Another caller's answer is their own, with its own tag.
     const noCost = await request(server)
       .get('/api/streaming/overview')

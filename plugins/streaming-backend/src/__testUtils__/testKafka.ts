@@ -57,8 +57,20 @@ export class TestKafka {
   async createTopic(topic: string, numPartitions: number): Promise<void> {
     await this.admin.createTopics({
       topics: [{ topic, numPartitions, replicationFactor: 1 }],
-      waitForLeaders: true,
+      waitForLeaders: false,
     });
+    // kafkajs' waitForLeaders fails when a broker that has just started
+    // answers UNKNOWN_TOPIC_OR_PARTITION for a moment: wait instead until
+    // every partition answers for its offsets.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.admin.fetchTopicOffsets(topic);
+        return;
+      } catch (error) {
+        if (attempt >= 60) throw error;
+        await new Promise(resolve => setTimeout(resolve, 500));
+      }
+    }
   }
 
   /** Writes `count` messages to each given partition. */

@@ -16,7 +16,7 @@ import { ProgressStore } from '../ProgressStore/ProgressStore';
 import { PipelineState, StatusService } from '../Status/StatusService';
 
 const DAY_MS = 86_400_000;
-/** Callers whose last overview is kept for reuse. */
+/** Callers whose last overview is kept, and distinct answers per snapshot. */
 const MAX_KEPT_VIEWS = 1000;
 
 function describeEndpoint(end: {
@@ -55,7 +55,8 @@ interface Snapshot {
  * the pipelines its caller may read: one catalog query for entity references
  * (reused per caller, see PipelineCatalog) and one batched permission check.
  * A caller's answer is kept until the snapshot or what they may read changes,
- * and then returned as the same object.
+ * and callers who may read the same pipelines and costs share one answer
+ * object (serialized once by the router).
  */
 export class OverviewService {
   private snapshot?: Snapshot;
@@ -68,6 +69,10 @@ export class OverviewService {
       overview: Promise<StreamingOverviewResponse>;
     }
   >();
+  private shared?: {
+    snapshot: Snapshot;
+    overviews: Map<string, StreamingOverviewResponse>;
+  };
 
   constructor(
     private readonly config: StreamingConfig,
@@ -146,6 +151,9 @@ export class OverviewService {
       entries,
       invalid: new Map(invalid.map(i => [i.entityRef, i.message])),
     };
+    // Answers of the previous snapshot are never given again.
+    this.views.clear();
+    this.shared = undefined;
     return this.snapshot;
   }
 
@@ -216,7 +224,29 @@ export class OverviewService {
     const costAllowed = await mayReadCost(
       entries.map(e => e.pipeline.entityRef),
     );
+    // Callers who may read the same pipelines and costs share one answer.
+    const shape = `${visible.join('\n')}\u0000${costAllowed
+      .map(allowed => (allowed ? 1 : 0))
+      .join('')}`;
+    if (this.shared?.snapshot !== snapshot) {
+      this.shared = { snapshot, overviews: new Map() };
+    }
+    let overview = this.shared.overviews.get(shape);
+    if (!overview) {
+      overview = this.build(snapshot, visible, entries, costAllowed);
+      if (this.shared.overviews.size < MAX_KEPT_VIEWS) {
+        this.shared.overviews.set(shape, overview);
+      }
+    }
+    return overview;
+  }
 
+  private build(
+    snapshot: Snapshot,
+    visible: string[],
+    entries: OverviewEntry[],
+    costAllowed: boolean[],
+  ): StreamingOverviewResponse {
     const errors: SourceError[] = [];
     const seen = new Set<string>();
     const addError = (e: SourceError) => {
