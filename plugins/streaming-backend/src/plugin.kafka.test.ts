@@ -82,11 +82,7 @@ describe('streaming backend on the real broker', () => {
     await kafka.createTopic(progressTopic, 1);
     await kafka.produce(topic, [0, 1, 2], 100);
     await kafka.produce(groupTopic, [0, 1], 10);
-    await kafka.admin.setOffsets({
-      groupId,
-      topic: groupTopic,
-      partitions: [{ partition: 0, offset: '4' }],
-    });
+    await kafka.commit(groupId, groupTopic, { 0: 4 });
 
     tablesRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'delta-'));
     const log = path.join(tablesRoot, 'user_events_agg', '_delta_log');

@@ -73,6 +73,22 @@ export class TestKafka {
     }
   }
 
+  /** Commits offsets of a consumer group on one topic: partition -> offset. */
+  async commit(
+    groupId: string,
+    topic: string,
+    offsets: Record<number, number>,
+  ): Promise<void> {
+    await this.admin.setOffsets({
+      groupId,
+      topic,
+      partitions: Object.entries(offsets).map(([partition, offset]) => ({
+        partition: Number(partition),
+        offset: String(offset),
+      })),
+    });
+  }
+
   /** Writes `count` messages to each given partition. */
   async produce(
     topic: string,

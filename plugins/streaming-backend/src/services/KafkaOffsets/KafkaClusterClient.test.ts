@@ -83,14 +83,7 @@ describe('KafkaClusterClient committed group offsets on the real broker', () => 
     await kafka.produce(topic, [0, 1, 2], 20);
     await Promise.all(
       committed.map((groupId, i) =>
-        kafka.admin.setOffsets({
-          groupId,
-          topic,
-          partitions: [
-            { partition: 0, offset: String(i) },
-            { partition: 1, offset: String(i + 1) },
-          ],
-        }),
+        kafka.commit(groupId, topic, { 0: i, 1: i + 1 }),
       ),
     );
     // A group that exists (a consumer joined it and left) but never committed.

@@ -151,11 +151,7 @@ describe('KafkaOffsetsPoller on the real broker', () => {
     const groupId = uniqueName('group');
     await kafka.createTopic(topic, 2);
     await kafka.produce(topic, [0, 1], 10);
-    await kafka.admin.setOffsets({
-      groupId,
-      topic,
-      partitions: [{ partition: 0, offset: '4' }],
-    });
+    await kafka.commit(groupId, topic, { 0: 4 });
     const offsets = await poller.getOffsets({
       cluster: 'local',
       topics: [topic],
@@ -175,14 +171,7 @@ describe('KafkaOffsetsPoller on the real broker', () => {
     await kafka.produce(topic, [0, 1], 50);
     await Promise.all(
       groups.map((groupId, i) =>
-        kafka.admin.setOffsets({
-          groupId,
-          topic,
-          partitions: [
-            { partition: 0, offset: String(i) },
-            { partition: 1, offset: String(50 - i) },
-          ],
-        }),
+        kafka.commit(groupId, topic, { 0: i, 1: 50 - i }),
       ),
     );
     const fresh = pollerFor({ local: kafka.broker });
@@ -223,11 +212,7 @@ describe('KafkaOffsetsPoller on the real broker', () => {
 
       // A new group: one FindCoordinator alongside the Metadata.
       const added = uniqueName('many-groups-added');
-      await kafka.admin.setOffsets({
-        groupId: added,
-        topic,
-        partitions: [{ partition: 1, offset: '7' }],
-      });
+      await kafka.commit(added, topic, { 1: 7 });
       fresh.register('local', [], [added]);
       const third = await fresh.pollCluster('local');
       expect(Object.values(third.requests).map(r => r.byApi)).toEqual([
@@ -280,11 +265,7 @@ describe('KafkaOffsetsPoller when a broker stops during a poll', () => {
     const group = uniqueName('outage-group');
     await kafka.createTopic(topic, 2);
     await kafka.produce(topic, [0, 1], 3);
-    await kafka.admin.setOffsets({
-      groupId: group,
-      topic,
-      partitions: [{ partition: 1, offset: '2' }],
-    });
+    await kafka.commit(group, topic, { 1: 2 });
     await kafka.close();
     poller = pollerFor({ flaky: broker });
     // Groups only: its coordinator is the first broker it asks after a poll.
@@ -353,11 +334,7 @@ describe('KafkaOffsetsPoller when a broker stops during a poll', () => {
     ]);
 
     // The coordinator is looked up again once the broker is back.
-    await kafka.admin.setOffsets({
-      groupId: group,
-      topic,
-      partitions: [{ partition: 1, offset: '4' }],
-    });
+    await kafka.commit(group, topic, { 1: 4 });
     const lookups: string[] = [];
     let groupAfter = await groupsPoller.pollCluster('flaky');
     lookups.push(
