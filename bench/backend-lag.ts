@@ -120,15 +120,16 @@ async function arrangeBroker(broker: string) {
     if (round > 120) throw new Error('the broker did not create every topic');
     await new Promise(r => setTimeout(r, 1000));
   }
-  // A restarted broker loads its partitions for a while: wait for every leader.
+  // A restarted broker loads its partitions for a while (and names leaders
+  // before they host them): wait until every partition answers for its offsets.
   for (let round = 0; ; round++) {
-    const { topics } = await admin.fetchTopicMetadata({ topics: wanted });
-    const leaderless = topics
-      .flatMap(t => t.partitions)
-      .filter(p => p.leader < 0).length;
-    if (leaderless === 0) break;
+    const answers = await Promise.allSettled(
+      wanted.map(t => admin.fetchTopicOffsets(t)),
+    );
+    const waiting = answers.filter(a => a.status === 'rejected').length;
+    if (waiting === 0) break;
     if (round > 120) {
-      throw new Error(`${leaderless} partitions still have no leader`);
+      throw new Error(`${waiting} topics still do not answer for offsets`);
     }
     await new Promise(r => setTimeout(r, 1000));
   }
