@@ -109,10 +109,10 @@ export interface Config {
     catalog?: {
       /**
        * Seconds a caller's catalog reads (the pipelines they may see, an
-       * entity) and cost permission decisions are reused, so that a busy
-       * dashboard does not query the catalog on every request. A change of
-       * the catalog or of the caller's permissions shows within this time.
-       * 0 turns the reuse off. Default: 10.
+       * entity) and the cost permission decisions of their overview are
+       * reused, so that a busy dashboard does not query the catalog on every
+       * request. A change of the catalog or of the caller's permissions
+       * shows within this time. 0 turns the reuse off. Default: 10.
        */
       cacheSeconds?: number;
     };
