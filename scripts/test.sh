@@ -38,7 +38,8 @@ rm -f "$results"
 status=0
 # Backend code loads ESM-only packages (@kubernetes/client-node) with import(); Jest needs this flag for that.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules"
-yarn backstage-cli repo test --ci --json --outputFile="$results" "$@" || status=$?
+# --watchAll=false: outside CI the Backstage CLI would otherwise start Jest in watch mode.
+yarn backstage-cli repo test --ci --watchAll=false --json --outputFile="$results" "$@" || status=$?
 
 step "browser tests"
 # The app on :3000/:7007 with local Kafka and the User Events job, driven in Chromium.
