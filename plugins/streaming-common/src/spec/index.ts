@@ -30,6 +30,7 @@ export {
   DEFAULT_RESOURCES,
   DEFAULT_ALERT_ON_LAG_MESSAGES,
 } from './toPipelineSummary';
+export { pipelineSummarySchema } from './pipelineSummarySchema';
 export { CDC_COLUMNS, outputColumns, outputMode } from './checkPipelineRules';
 export type { Duration } from './parseDuration';
 export { parseDuration, DURATION_PATTERN } from './parseDuration';

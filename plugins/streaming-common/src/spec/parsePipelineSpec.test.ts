@@ -3,6 +3,7 @@ import { join, resolve } from 'path';
 import { formatSpecError } from './SpecError';
 import { parsePipelineSpec } from './parsePipelineSpec';
 import { validatePipelineSpec } from './validatePipelineSpec';
+import { pipelineSummarySchema } from './pipelineSummarySchema';
 import { toPipelineSummary } from './toPipelineSummary';
 import { pipelineSpecJsonSchema } from './pipelineSpecJsonSchema';
 
@@ -275,6 +276,16 @@ describe('toPipelineSummary', () => {
       driver: { cores: 1, memoryGb: 0.5 },
       executor: { cores: 2, memoryGb: 8, instances: 3, maxInstances: 6 },
     });
+  });
+
+  it('writes what pipelineSummarySchema reads back, and nothing less', () => {
+    const summary = toPipelineSummary(parsePipelineSpec(reference).spec!);
+    const roundTrip = JSON.parse(JSON.stringify(summary));
+    expect(pipelineSummarySchema.parse(roundTrip)).toEqual(summary);
+    const { thresholds: _thresholds, ...withoutThresholds } = roundTrip;
+    expect(pipelineSummarySchema.safeParse(withoutThresholds).success).toBe(
+      false,
+    );
   });
 });
 

@@ -1,9 +1,15 @@
-import { PipelineSummary } from '@internal/plugin-streaming-common';
+import { PipelineSummary } from '../api/types';
 import { z } from 'zod';
 
 const size = z.number().nonnegative();
 
-/** Validates the `pipeline-summary` annotation written by the catalog processor. */
+/**
+ * Validates the `pipeline-summary` annotation written by the catalog
+ * processor (what {@link toPipelineSummary} returns), for its readers: the
+ * backend and the pipeline page.
+ *
+ * @public
+ */
 export const pipelineSummarySchema: z.ZodType<PipelineSummary> = z.object({
   name: z.string().min(1),
   queryName: z.string().min(1),

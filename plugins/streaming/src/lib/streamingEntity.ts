@@ -5,6 +5,7 @@ import {
   ENTITY_TYPE_KAFKA_TOPIC,
   ENTITY_TYPE_PIPELINE,
   PipelineSummary,
+  pipelineSummarySchema,
 } from '@internal/plugin-streaming-common';
 
 /** Where the platform's own documentation (annotations, runbooks) is served. */
@@ -44,20 +45,12 @@ export function readPipelineSummary(
     return undefined;
   }
   try {
-    const parsed: unknown = JSON.parse(raw);
-    if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      'source' in parsed &&
-      'sink' in parsed &&
-      'thresholds' in parsed
-    ) {
-      return parsed as PipelineSummary;
-    }
+    const parsed = pipelineSummarySchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     // not JSON: treated like a missing summary
+    return undefined;
   }
-  return undefined;
 }
 
 /**

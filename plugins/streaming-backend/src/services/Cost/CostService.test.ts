@@ -204,6 +204,8 @@ describe('cost', () => {
           message: 'No allocation for clicks; using the rates',
         },
       ]);
+      // One answer of the allocation API serves every pipeline.
+      expect(queries).toHaveLength(1);
     });
   });
 });

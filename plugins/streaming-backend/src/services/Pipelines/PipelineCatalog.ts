@@ -14,9 +14,9 @@ import {
   ANNOTATION_SPARK_APPLICATION,
   ENTITY_TYPE_PIPELINE,
   PipelineSummary,
+  pipelineSummarySchema,
 } from '@internal/plugin-streaming-common';
 import { CallerCache } from './CallerCache';
-import { pipelineSummarySchema } from './pipelineSummarySchema';
 
 /**
  * A pipeline entity with what the backend needs from it.

@@ -5,6 +5,7 @@ import {
   KubernetesClusterConfig,
   StreamingConfig,
 } from '../../config/StreamingConfig';
+import { TtlCache } from '../../lib/TtlCache';
 import {
   sparkApplicationSchema,
   toSparkApplicationInfo,
@@ -38,15 +39,14 @@ function describeFailure(error: unknown): string {
  */
 export class KubernetesStatusSource implements StatusSource {
   private clients?: Promise<ClusterClient[]>;
-  private readonly cache = new Map<
-    string,
-    { at: number; answer: Promise<Answer> }
-  >();
+  private readonly cache: TtlCache<Answer>;
 
   constructor(
     private readonly config: StreamingConfig,
     private readonly logger: LoggerService,
-  ) {}
+  ) {
+    this.cache = new TtlCache(config.status.cacheSeconds * 1000);
+  }
 
   get enabled(): boolean {
     return this.config.kubernetes.clusters.length > 0;
@@ -80,20 +80,11 @@ export class KubernetesStatusSource implements StatusSource {
     return this.clients;
   }
 
-  async getApplication(target: SparkApplicationTarget): Promise<Answer> {
+  getApplication(target: SparkApplicationTarget): Promise<Answer> {
     const key = `${target.cluster ?? '*'}/${target.namespace ?? '*'}/${
       target.name
     }`;
-    const cached = this.cache.get(key);
-    if (
-      cached &&
-      Date.now() - cached.at < this.config.status.cacheSeconds * 1000
-    ) {
-      return cached.answer;
-    }
-    const answer = this.fetch(target);
-    this.cache.set(key, { at: Date.now(), answer });
-    return answer;
+    return this.cache.get(key, () => this.fetch(target));
   }
 
   private async fetch(target: SparkApplicationTarget): Promise<Answer> {
