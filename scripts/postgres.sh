@@ -6,6 +6,7 @@
 #   scripts/postgres.sh url      print its connection string
 # Listens on 127.0.0.1 only (port STREAMING_POSTGRES_PORT, default 55432), trust
 # authentication for the local superuser `postgres`; data in .cache/postgres.
+# wal_level=logical, so Debezium's PostgreSQL connector can stream changes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 port="${STREAMING_POSTGRES_PORT:-55432}"
@@ -32,6 +33,10 @@ install() {
 
 ready() { "$(bindir)/pg_isready" -q -h 127.0.0.1 -p "$port" 2>/dev/null; }
 
+# Logical decoding for Debezium's connector (scripts/connect.sh): wal_level only changes on a
+# restart, so a cluster started before this setting keeps `replica` until it is restarted.
+replication="-c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20"
+
 start() {
   install
   local bin
@@ -46,7 +51,7 @@ start() {
     return
   fi
   as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-    -o "-h 127.0.0.1 -p $port -k $base -c fsync=off -c max_connections=200" start >/dev/null
+    -o "-h 127.0.0.1 -p $port -k $base -c fsync=off -c max_connections=200 $replication" start >/dev/null
   ready || { echo "postgres: did not start; see $log" >&2; exit 1; }
   echo "postgres: running at $url" >&2
 }
