@@ -20,6 +20,50 @@ export interface Config {
          */
         baseDir?: string;
       };
+      /**
+       * Limits of `kafka:topic:create`. A step beyond any of them fails
+       * before anything is created, naming the limit. Each limit applies to
+       * every cluster unless the cluster's entry in `clusters` overrides it.
+       */
+      kafkaTopics?: {
+        /** Topics one step may create. Default: 10 */
+        maxTopicsPerStep?: number;
+        /** Partitions of one topic. Default: 100 */
+        maxPartitions?: number;
+        /** Replication factor of one topic. Default: 3 */
+        maxReplicationFactor?: number;
+        /**
+         * Longest `retention.ms` a template may set; -1 (unlimited) is
+         * refused. Default: 2592000000 (30 days)
+         */
+        maxRetentionMs?: number;
+        /** Largest `max.message.bytes` a template may set. Default: 8388608 (8 MiB) */
+        maxMessageBytes?: number;
+        /**
+         * Per cluster of `streaming.kafka.clusters` (by `name`): other limits
+         * and the templates allowed to create topics on it.
+         */
+        clusters?: Array<{
+          /** The cluster's name in `streaming.kafka.clusters`. */
+          name: string;
+          /**
+           * Entity refs of the templates that may create topics on this
+           * cluster (`template:default/kafka-to-delta`). Default: unset,
+           * any template may.
+           */
+          allowedTemplates?: string[];
+          /** Overrides `maxTopicsPerStep` on this cluster. */
+          maxTopicsPerStep?: number;
+          /** Overrides `maxPartitions` on this cluster. */
+          maxPartitions?: number;
+          /** Overrides `maxReplicationFactor` on this cluster. */
+          maxReplicationFactor?: number;
+          /** Overrides `maxRetentionMs` on this cluster. */
+          maxRetentionMs?: number;
+          /** Overrides `maxMessageBytes` on this cluster. */
+          maxMessageBytes?: number;
+        }>;
+      };
     };
   };
 }

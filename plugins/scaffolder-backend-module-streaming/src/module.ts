@@ -9,6 +9,7 @@ import { createPipelineValidateAction } from './actions/pipelineValidate';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { createSparkApplicationApplyAction } from './actions/sparkApplicationApply';
 import { readLocalPublishBaseDir } from './config/readLocalPublishBaseDir';
+import { TopicLimits } from './kafka/TopicLimits';
 import { KafkaAdmins } from './services/KafkaAdmins/KafkaAdmins';
 import { KubernetesApplier } from './services/KubernetesApplier/KubernetesApplier';
 
@@ -36,7 +37,10 @@ export const scaffolderModuleStreaming = createBackendModule({
             kafkaClusters: kafkaAdmins.clusterNames(),
           }),
           createPipelineRenderAction(),
-          createKafkaTopicCreateAction({ kafkaAdmins }),
+          createKafkaTopicCreateAction({
+            kafkaAdmins,
+            topicLimits: TopicLimits.fromConfig(config),
+          }),
           createSparkApplicationApplyAction({
             applier: KubernetesApplier.fromConfig(config),
           }),

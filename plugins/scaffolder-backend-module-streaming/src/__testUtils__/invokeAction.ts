@@ -8,6 +8,8 @@ export interface InvokeOptions {
   isDryRun?: boolean;
   taskId?: string;
   signal?: AbortSignal;
+  /** Entity ref of the template the step belongs to. */
+  templateRef?: string;
 }
 
 /**
@@ -25,6 +27,9 @@ export async function invokeAction(
       input,
       workspacePath: options.workspacePath,
       task: { id: options.taskId ?? 'mock-task-id' },
+      templateInfo: options.templateRef
+        ? { entityRef: options.templateRef }
+        : undefined,
     }),
     isDryRun: options.isDryRun,
     signal: options.signal,

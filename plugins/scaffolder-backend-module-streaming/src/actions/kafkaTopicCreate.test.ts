@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import { Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { TopicLimits } from '../kafka/TopicLimits';
 import { KafkaAdmins } from '../services/KafkaAdmins/KafkaAdmins';
 import { invokeAction } from '../__testUtils__/invokeAction';
 import { runExample } from '../__testUtils__/runExample';
@@ -15,7 +16,10 @@ import { examples } from './kafkaTopicCreate.examples';
 describe('kafka:topic:create (local Kafka broker)', () => {
   const logger = mockServices.logger.mock();
   const kafkaAdmins = KafkaAdmins.fromConfig(streamingConfig(), { logger });
-  const action = createKafkaTopicCreateAction({ kafkaAdmins });
+  const action = createKafkaTopicCreateAction({
+    kafkaAdmins,
+    topicLimits: TopicLimits.fromConfig(streamingConfig()),
+  });
   let admin: Admin;
 
   beforeAll(async () => {
@@ -157,6 +161,140 @@ describe('kafka:topic:create (local Kafka broker)', () => {
     );
   });
 
+  it.each([
+    [
+      'eleven topics in one step',
+      (name: string) =>
+        Array.from({ length: 11 }, (_, i) => ({ name: `${name}-${i}` })),
+      '11 topics: 11 exceeds the limit of 10 on cluster "local" (streaming.scaffolder.kafkaTopics.maxTopicsPerStep)',
+    ],
+    [
+      '10,000 partitions',
+      (name: string) => [{ name, partitions: 10000 }],
+      'partitions 10000 exceeds the limit of 100 on cluster "local" (streaming.scaffolder.kafkaTopics.maxPartitions)',
+    ],
+    [
+      'replication factor 16',
+      (name: string) => [{ name, replicationFactor: 16 }],
+      'replication factor 16 exceeds the limit of 3 on cluster "local" (streaming.scaffolder.kafkaTopics.maxReplicationFactor)',
+    ],
+    [
+      'unlimited retention',
+      (name: string) => [{ name, configs: { 'retention.ms': -1 } }],
+      'retention.ms -1 (unlimited) exceeds the limit of 2592000000 on cluster "local" (streaming.scaffolder.kafkaTopics.maxRetentionMs)',
+    ],
+    [
+      'a year of retention',
+      (name: string) => [{ name, configs: { 'retention.ms': 31536000000 } }],
+      'retention.ms 31536000000 exceeds the limit of 2592000000 on cluster "local" (streaming.scaffolder.kafkaTopics.maxRetentionMs)',
+    ],
+    [
+      '1 GB messages',
+      (name: string) => [
+        { name, configs: { 'max.message.bytes': '1073741824' } },
+      ],
+      'max.message.bytes 1073741824 exceeds the limit of 8388608 on cluster "local" (streaming.scaffolder.kafkaTopics.maxMessageBytes)',
+    ],
+  ])(
+    'refuses %s with the default limits, creating nothing',
+    async (_what, topics, message) => {
+      const name = uniqueName('scaffolder.limits');
+      const requested = topics(name);
+      for (const isDryRun of [true, false]) {
+        await expect(
+          run({ cluster: 'local', topics: requested }, isDryRun),
+        ).rejects.toThrow(message);
+      }
+      const existing = await admin.listTopics();
+      expect(requested.filter(t => existing.includes(t.name))).toEqual([]);
+    },
+  );
+
+  it('applies limits configured per cluster, at the broker', async () => {
+    const limited = createKafkaTopicCreateAction({
+      kafkaAdmins,
+      topicLimits: TopicLimits.fromConfig(
+        streamingConfig({
+          scaffolder: {
+            kafkaTopics: {
+              maxPartitions: 2,
+              clusters: [{ name: 'local', maxPartitions: 6 }],
+            },
+          },
+        }),
+      ),
+    });
+    const name = uniqueName('scaffolder.cluster-limits');
+    const outputs = await invokeAction(limited, {
+      cluster: 'local',
+      topics: [{ name, partitions: 6 }],
+    });
+    expect(outputs.topics).toEqual([
+      { name, status: 'created', partitions: 6, replicationFactor: 1 },
+    ]);
+    expect((await describeTopic(name, [])).partitions).toBe(6);
+    await expect(
+      invokeAction(limited, {
+        cluster: 'local',
+        topics: [{ name: `${name}-more`, partitions: 7 }],
+      }),
+    ).rejects.toThrow(
+      'partitions 7 exceeds the limit of 6 on cluster "local" (streaming.scaffolder.kafkaTopics.maxPartitions)',
+    );
+  });
+
+  it('lets only the templates allowed on a cluster create topics there', async () => {
+    const guarded = createKafkaTopicCreateAction({
+      kafkaAdmins,
+      topicLimits: TopicLimits.fromConfig(
+        streamingConfig({
+          scaffolder: {
+            kafkaTopics: {
+              clusters: [
+                {
+                  name: 'local',
+                  allowedTemplates: ['template:default/kafka-to-delta'],
+                },
+              ],
+            },
+          },
+        }),
+      ),
+    });
+    const name = uniqueName('scaffolder.allowed');
+    await expect(
+      invokeAction(
+        guarded,
+        { cluster: 'local', topics: [{ name }] },
+        { templateRef: 'template:default/someone-elses' },
+      ),
+    ).rejects.toThrow(
+      'Template template:default/someone-elses may not create topics on Kafka cluster "local" (streaming.scaffolder.kafkaTopics.clusters[].allowedTemplates: template:default/kafka-to-delta)',
+    );
+    await expect(
+      invokeAction(guarded, { cluster: 'local', topics: [{ name }] }),
+    ).rejects.toThrow('Template (unknown) may not create topics');
+    expect(await admin.listTopics()).not.toContain(name);
+    const outputs = await invokeAction(
+      guarded,
+      { cluster: 'local', topics: [{ name }] },
+      { templateRef: 'template:default/kafka-to-delta' },
+    );
+    expect(outputs.topics[0]).toMatchObject({ name, status: 'created' });
+  });
+
+  it.each([
+    ['__consumer_offsets', /reserved for Kafka's internal topics/],
+    ['__transaction_state', /reserved for Kafka's internal topics/],
+    ['--bootstrap-server', /must not start with "-"/],
+  ])('refuses the topic name %j', async (name, message) => {
+    for (const isDryRun of [true, false]) {
+      await expect(
+        run({ cluster: 'local', topics: [{ name }] }, isDryRun),
+      ).rejects.toThrow(message);
+    }
+  });
+
   it('rejects configs outside the allow-list and bad values, naming them', async () => {
     const name = uniqueName('scaffolder.configs');
     await expect(
@@ -236,6 +374,7 @@ describe('kafka:topic:create (local Kafka broker)', () => {
     );
     const securedAction = createKafkaTopicCreateAction({
       kafkaAdmins: secured,
+      topicLimits: TopicLimits.fromConfig(streamingConfig()),
     });
     const error = await invokeAction(securedAction, {
       cluster: 'secured',

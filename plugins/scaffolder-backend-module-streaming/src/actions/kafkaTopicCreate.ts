@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
 import { ensureTopic, TopicResult } from '../kafka/ensureTopic';
+import { TopicLimits } from '../kafka/TopicLimits';
 import {
   TOPIC_CONFIG_ALLOW_LIST,
   validateTopicRequest,
@@ -25,16 +26,18 @@ const inputSchema = z.object({
           .number()
           .int()
           .min(1)
-          .max(10000)
           .optional()
-          .describe('Number of partitions; the broker default if omitted'),
+          .describe(
+            'Number of partitions; the broker default if omitted (at most `streaming.scaffolder.kafkaTopics.maxPartitions`)',
+          ),
         replicationFactor: z
           .number()
           .int()
           .min(1)
-          .max(16)
           .optional()
-          .describe('Replication factor; the broker default if omitted'),
+          .describe(
+            'Replication factor; the broker default if omitted (at most `streaming.scaffolder.kafkaTopics.maxReplicationFactor`)',
+          ),
         configs: z
           .record(z.union([z.string(), z.number()]))
           .optional()
@@ -46,8 +49,9 @@ const inputSchema = z.object({
       }),
     )
     .min(1)
-    .max(50)
-    .describe('The topics to create'),
+    .describe(
+      'The topics to create (at most `streaming.scaffolder.kafkaTopics.maxTopicsPerStep`)',
+    ),
 });
 
 const outputSchema = z.object({
@@ -75,12 +79,13 @@ const outputSchema = z.object({
  */
 export function createKafkaTopicCreateAction(options: {
   kafkaAdmins: KafkaAdmins;
+  topicLimits: TopicLimits;
 }) {
-  const { kafkaAdmins } = options;
+  const { kafkaAdmins, topicLimits } = options;
   return createTemplateAction({
     id: 'kafka:topic:create',
     description:
-      'Creates Kafka topics on a cluster named in app-config. A topic that already exists with the requested settings is success; with different settings the step fails and names the differences. In dry run the broker validates the request without creating anything.',
+      'Creates Kafka topics on a cluster named in app-config, within the limits of `streaming.scaffolder.kafkaTopics` (partitions, replication, retention, message size, topics per step, templates allowed per cluster). A topic that already exists with the requested settings is success; with different settings the step fails and names the differences. In dry run the broker validates the request without creating anything.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -91,6 +96,7 @@ export function createKafkaTopicCreateAction(options: {
       const input = parseActionInput(inputSchema, ctx.input);
       const { cluster } = input;
       kafkaAdmins.assertCluster(cluster);
+      topicLimits.assertTemplateAllowed(cluster, ctx.templateInfo?.entityRef);
       const topics = input.topics.map(topic => ({
         ...topic,
         configs: topic.configs
@@ -108,6 +114,7 @@ export function createKafkaTopicCreateAction(options: {
       if (problems.length > 0) {
         throw new InputError(`Invalid topics: ${problems.join('; ')}`);
       }
+      topicLimits.assertWithin(cluster, topics);
 
       const admin = await kafkaAdmins.get(cluster);
       const results: TopicResult[] = [];

@@ -86,6 +86,16 @@ export function validateTopicRequest(topic: {
       `topic ${label}: a topic name is 1 to 249 characters of letters, digits, ".", "_" and "-" (and not "." or "..")`,
     );
   }
+  if (topic.name.startsWith('__')) {
+    problems.push(
+      `topic ${label}: names starting with "__" are reserved for Kafka's internal topics`,
+    );
+  }
+  if (topic.name.startsWith('-')) {
+    problems.push(
+      `topic ${label}: a topic name must not start with "-" (command-line tools would read it as an option)`,
+    );
+  }
   for (const [key, value] of Object.entries(topic.configs ?? {})) {
     const rule = Object.hasOwn(TOPIC_CONFIG_ALLOW_LIST, key)
       ? TOPIC_CONFIG_ALLOW_LIST[key]
