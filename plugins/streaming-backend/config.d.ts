@@ -84,6 +84,30 @@ export interface Config {
       }>;
     };
 
+    /** The progress consumer (micro-batch metrics). */
+    progress?: {
+      /**
+       * Progress events larger than this many bytes are counted as
+       * malformed and skipped. Default: 1048576 (1 MiB).
+       */
+      maxEventBytes?: number;
+      /**
+       * Progress events stamped more than this many seconds ahead of the
+       * backend's clock are counted as malformed and skipped (they would
+       * pin a pipeline's "latest" batch and escape the retention).
+       * Default: 300.
+       */
+      maxFutureSkewSeconds?: number;
+      /**
+       * Seconds before a progress consumer that could not start (or
+       * crashed) starts again; doubled after each failure in a row.
+       * Default: 1.
+       */
+      restartInitialSeconds?: number;
+      /** The longest wait between two restarts. Default: 300. */
+      restartMaxSeconds?: number;
+    };
+
     /** Background polling of Kafka offsets (lag). */
     lag?: {
       /** Seconds between two polls of every cluster's offsets. Default: 30. */
@@ -93,6 +117,51 @@ export interface Config {
        * into seconds. Default: 240 (two hours at the default interval).
        */
       historySize?: number;
+      /**
+       * Topics of one pipeline (or one request) that are polled; the rest
+       * are left out of its answer with an error naming this key.
+       * Default: 50.
+       */
+      maxTopicsPerPipeline?: number;
+      /**
+       * Consumer groups of one pipeline (`kafka.apache.org/consumer-groups`)
+       * that are polled; the rest are left out with an error naming this
+       * key. Default: 20.
+       */
+      maxGroupsPerPipeline?: number;
+      /**
+       * Topics and groups per cluster polled beyond those of the catalog's
+       * pipelines (a topic page, a pipeline newer than the last catalog
+       * read). Beyond this, a request for another name answers with an
+       * error naming this key. Default: 200.
+       */
+      maxExtraNamesPerCluster?: number;
+      /**
+       * A topic or group no current catalog pipeline uses leaves the polled
+       * set (with its offsets and head history) when no request asked for it
+       * for this many seconds. Default: 600.
+       */
+      expireAfterSeconds?: number;
+    };
+
+    /** `GET /topics?cluster=` (the Create form's topic picker). */
+    topics?: {
+      /**
+       * Seconds a cluster's topic list is reused for every caller. 0 asks
+       * the cluster on every request. Default: 60.
+       */
+      listCacheSeconds?: number;
+    };
+
+    /** `GET /pipelines/:namespace/:name/metrics`. */
+    metrics?: {
+      /**
+       * Partition offsets (`startOffset`, `endOffset`, `latestOffset`
+       * entries) in one answer at most. Beyond this, the offsets of the
+       * oldest batches are left out (their other figures stay) and the
+       * answer says so in `errors`. Default: 50000.
+       */
+      maxOffsetsPerAnswer?: number;
     };
 
     /** History of micro-batches kept in the plugin's database. */
@@ -171,6 +240,21 @@ export interface Config {
        * Tables elsewhere are shown without log facts. Default: none.
        */
       allowedRoots?: string[];
+      /**
+       * Where table locations of the catalog live on this host: a location
+       * equal to `from` or below it is read below `to` instead (the longest
+       * `from` wins), then checked against `allowedRoots`. The local start
+       * (`make start`) writes the example jobs' tables through the same
+       * mapping, so both agree. A relative `to` is resolved from the
+       * backend's working directory (`packages/backend` locally).
+       * Default: none (locations are read as they are).
+       */
+      pathMappings?: Array<{
+        /** A table location prefix as the catalog names it, e.g. `/data/delta`. */
+        from: string;
+        /** The local folder holding those tables, e.g. `../../.cache/demo/delta`. */
+        to: string;
+      }>;
     };
   };
 }

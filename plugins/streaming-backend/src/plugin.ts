@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { streamingPermissions } from '@internal/plugin-streaming-common';
@@ -13,6 +14,7 @@ import { CostService } from './services/Cost/CostService';
 import { CostSource } from './services/Cost/CostSource';
 import { OpenCostSource } from './services/Cost/OpenCostSource';
 import { RatesCostSource } from './services/Cost/RatesCostSource';
+import { DeltaPathMapping } from './services/DeltaTables/DeltaPathMapping';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { KafkaOffsetsPoller } from './services/KafkaOffsets/KafkaOffsetsPoller';
 import { OffsetSource } from './services/KafkaOffsets/OffsetSource';
@@ -65,6 +67,7 @@ export const streamingPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalogService: catalogServiceRef,
         notifications: notificationService,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const { logger, scheduler, lifecycle } = deps;
@@ -135,7 +138,10 @@ export const streamingPlugin = createBackendPlugin({
             },
           });
         }
-        const pipelineMetrics = new PipelineMetrics();
+        const pipelineMetrics = new PipelineMetrics(
+          deps.metrics,
+          () => ingestor.stats,
+        );
         await scheduler.scheduleTask({
           id: 'streaming-alerts-evaluate',
           scope: 'global',
@@ -179,7 +185,10 @@ export const streamingPlugin = createBackendPlugin({
             cost,
             overview,
             topics: new TopicService(config, offsets),
-            deltaTables: new DeltaTableReader(config.delta.allowedRoots),
+            deltaTables: new DeltaTableReader(
+              config.delta.allowedRoots,
+              new DeltaPathMapping(config.delta.pathMappings, process.cwd()),
+            ),
           }),
         );
         deps.httpRouter.addAuthPolicy({

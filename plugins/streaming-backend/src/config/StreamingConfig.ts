@@ -18,6 +18,8 @@ const rateSchema = z.object({
 });
 
 const positive = (value: number) => z.coerce.number().positive().default(value);
+const positiveInt = (value: number) =>
+  z.coerce.number().int().positive().default(value);
 
 const streamingConfigSchema = z.object({
   progressTopic: z.string().min(1).default('streaming.progress'),
@@ -31,12 +33,30 @@ const streamingConfigSchema = z.object({
   kubernetes: z
     .object({ clusters: z.array(kubernetesClusterConfigSchema) })
     .default({ clusters: [] }),
+  progress: z
+    .object({
+      maxEventBytes: positiveInt(1024 * 1024),
+      maxFutureSkewSeconds: z.coerce.number().nonnegative().default(300),
+      restartInitialSeconds: positive(1),
+      restartMaxSeconds: positive(300),
+    })
+    .prefault({}),
   lag: z
     .object({
       pollIntervalSeconds: positive(30),
       historySize: z.coerce.number().int().min(2).default(240),
+      maxTopicsPerPipeline: positiveInt(50),
+      maxGroupsPerPipeline: positiveInt(20),
+      maxExtraNamesPerCluster: positiveInt(200),
+      expireAfterSeconds: positive(600),
     })
-    .default({ pollIntervalSeconds: 30, historySize: 240 }),
+    .prefault({}),
+  topics: z
+    .object({ listCacheSeconds: z.coerce.number().nonnegative().default(60) })
+    .prefault({}),
+  metrics: z
+    .object({ maxOffsetsPerAnswer: positiveInt(50_000) })
+    .prefault({}),
   retention: z
     .object({
       maxAgeDays: positive(7),
@@ -73,8 +93,13 @@ const streamingConfigSchema = z.object({
     })
     .default({ notify: false, evaluateIntervalSeconds: 60 }),
   delta: z
-    .object({ allowedRoots: z.array(z.string().min(1)).default([]) })
-    .default({ allowedRoots: [] }),
+    .object({
+      allowedRoots: z.array(z.string().min(1)).default([]),
+      pathMappings: z
+        .array(z.object({ from: z.string().min(1), to: z.string().min(1) }))
+        .default([]),
+    })
+    .default({ allowedRoots: [], pathMappings: [] }),
 });
 
 /**

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DeltaPathMapping } from './DeltaPathMapping';
 
 /** Commit files read at most; older state needs a checkpoint reader. */
 const MAX_COMMITS = 2_000;
@@ -49,14 +50,21 @@ type Facts = Omit<
 >;
 
 /**
- * Reads facts from a Delta table's `_delta_log` when its location is a local
- * path inside one of the allowed roots; anything else is reported unreadable.
+ * Reads facts from a Delta table's `_delta_log` when its location, after the
+ * path mapping, is a local path inside one of the allowed roots; anything else
+ * is reported unreadable.
  */
 export class DeltaTableReader {
-  constructor(private readonly allowedRoots: string[]) {}
+  constructor(
+    private readonly allowedRoots: string[],
+    private readonly mapping: DeltaPathMapping = new DeltaPathMapping([], '/'),
+  ) {}
 
   /** The real local folder of a location, or why it may not be read. */
-  async resolve(location: string): Promise<{ dir?: string; reason?: string }> {
+  async resolve(
+    tableLocation: string,
+  ): Promise<{ dir?: string; reason?: string }> {
+    const location = this.mapping.map(tableLocation);
     let local: string;
     if (location.startsWith('file:')) {
       try {
