@@ -14,13 +14,16 @@ step "real parts"
 # The servers this run starts are stopped when it ends; ones already running are left running.
 started=()
 stop_started() {
-  for part in "${started[@]}"; do scripts/"$part".sh stop >/dev/null 2>&1 || true; done
+  # In reverse order: Kafka Connect before the broker it writes to.
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do scripts/"${started[i]}".sh stop >/dev/null 2>&1 || true; done
 }
 trap stop_started EXIT
 scripts/kafka.sh status >/dev/null 2>&1 || started+=(kafka)
 scripts/postgres.sh status >/dev/null 2>&1 || started+=(postgres)
+scripts/connect.sh status >/dev/null 2>&1 || started+=(connect)
 scripts/kafka.sh start || [ "${CI:-}" != true ] # Kafka broker on 127.0.0.1:9092 for the streaming tests
 scripts/postgres.sh start || [ "${CI:-}" != true ] # PostgreSQL on 127.0.0.1:55432 for the streaming-backend database tests
+scripts/connect.sh start || [ "${CI:-}" != true ] # Kafka Connect with Debezium's PostgreSQL connector on 127.0.0.1:8083 for the CDC end-to-end test
 scripts/spark.sh setup || [ "${CI:-}" != true ] # PySpark, delta-spark and connector jars for the pipeline end-to-end tests
 scripts/chromium.sh >/dev/null || [ "${CI:-}" != true ] # Debian's Chromium for the browser tests (node e2e/run.mts)
 

@@ -31,13 +31,7 @@ export class PipelineRun {
     specFile?: string;
     sourcePartitions: number;
   }): Promise<PipelineRun> {
-    const parsed = parsePipelineSpec(options.specText);
-    if (!parsed.spec || parsed.errors.length > 0) {
-      throw new Error(
-        `invalid spec: ${parsed.errors.map(formatSpecError).join('; ')}`,
-      );
-    }
-    const spec = parsed.spec;
+    const spec = parseSpec(options.specText);
     const run = `${Date.now().toString(36)}${Math.floor(
       Math.random() * 1296,
     ).toString(36)}`;
@@ -46,11 +40,7 @@ export class PipelineRun {
       '.cache/pipeline-e2e',
       `${spec.pipeline.name}-${run}`,
     );
-    for (const file of renderPipeline(spec)) {
-      const target = join(dir, file.path);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, file.content);
-    }
+    writeFiles(dir, spec);
     const schemas =
       options.specFile && join(dirname(options.specFile), 'schemas');
     if (schemas && existsSync(schemas))
@@ -78,7 +68,7 @@ export class PipelineRun {
     private readonly kafka: TestKafka,
     readonly spec: PipelineSpec,
     readonly dir: string,
-    run: string,
+    readonly run: string,
   ) {
     const { source, sink } = spec.pipeline;
     this.sourceTopic = `e2e-${run}-${
@@ -105,6 +95,17 @@ export class PipelineRun {
       STREAMING_PROGRESS_TOPIC: this.progressTopic,
       PIPELINE_STOP_TIMEOUT_SECONDS: '60',
     };
+  }
+
+  /**
+   * Renders a changed spec of the same pipeline over the job's files (as a redeployment
+   * would); topics, checkpoint and table stay. Takes effect at the next `start`.
+   */
+  update(specText: string): void {
+    const spec = parseSpec(specText);
+    if (spec.pipeline.name !== this.name)
+      throw new Error(`the update renames ${this.name}`);
+    writeFiles(this.dir, spec);
   }
 
   /** Starts the generated job (job/main.py); the checkpoint carries over between starts. */
@@ -177,5 +178,24 @@ export class PipelineRun {
   async cleanUp(keepFiles: boolean): Promise<void> {
     await this.stop();
     if (!keepFiles) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function parseSpec(specText: string): PipelineSpec {
+  const parsed = parsePipelineSpec(specText);
+  if (!parsed.spec || parsed.errors.length > 0) {
+    throw new Error(
+      `invalid spec: ${parsed.errors.map(formatSpecError).join('; ')}`,
+    );
+  }
+  return parsed.spec;
+}
+
+/** Writes the files the codegen renders for the spec into `dir`. */
+function writeFiles(dir: string, spec: PipelineSpec): void {
+  for (const file of renderPipeline(spec)) {
+    const target = join(dir, file.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.content);
   }
 }

@@ -1,0 +1,101 @@
+import { runScript } from './runScript';
+import { waitFor } from './waitFor';
+
+/** A connector's state as Kafka Connect's REST API reports it. */
+export interface ConnectorStatus {
+  connector: { state: string; trace?: string };
+  tasks: { id: number; state: string; trace?: string }[];
+}
+
+/**
+ * The real local Kafka Connect worker with Debezium's PostgreSQL connector
+ * (`scripts/connect.sh start`, idempotent) and the REST calls the tests need.
+ */
+export class TestConnect {
+  static async start(): Promise<TestConnect> {
+    await runScript('connect.sh', ['start']);
+    return new TestConnect((await runScript('connect.sh', ['url'])).trim());
+  }
+
+  private constructor(readonly url: string) {}
+
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await response.text();
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  /** Creates (or updates) the connector and waits until it and its tasks run. */
+  async create(name: string, config: Record<string, string>): Promise<void> {
+    await this.request('PUT', `/connectors/${name}/config`, config);
+    await this.waitState(name, 'RUNNING');
+  }
+
+  status(name: string): Promise<ConnectorStatus> {
+    return this.request(
+      'GET',
+      `/connectors/${name}/status`,
+    ) as Promise<ConnectorStatus>;
+  }
+
+  /** Waits until the connector and every task are in `state`; a FAILED task fails at once. */
+  async waitState(name: string, state: string): Promise<ConnectorStatus> {
+    let last = 'no status yet';
+    return waitFor(
+      `connector ${name} to be ${state}`,
+      async () => {
+        const status = await this.status(name);
+        last = JSON.stringify(status);
+        const failed = status.tasks.find(t => t.state === 'FAILED');
+        if (failed)
+          throw new Error(
+            `task ${failed.id} of ${name} failed: ${failed.trace}`,
+          );
+        const states = [
+          status.connector.state,
+          ...status.tasks.map(t => t.state),
+        ];
+        return status.tasks.length > 0 && states.every(s => s === state)
+          ? status
+          : undefined;
+      },
+      { timeoutMs: 120_000, state: () => last },
+    );
+  }
+
+  /** Stops the connector (its tasks shut down, offsets committed) without deleting it. */
+  async stop(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${name}/stop`);
+    await waitFor(
+      `connector ${name} to stop`,
+      async () =>
+        (await this.status(name)).connector.state === 'STOPPED'
+          ? true
+          : undefined,
+      { timeoutMs: 120_000 },
+    );
+  }
+
+  /** Resumes a stopped connector from its committed offsets. */
+  async resume(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${name}/resume`);
+    await this.waitState(name, 'RUNNING');
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.request('DELETE', `/connectors/${name}`).catch(error => {
+      if (!String(error.message).includes(' 404 ')) throw error;
+    });
+  }
+}
