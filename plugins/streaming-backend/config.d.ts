@@ -164,6 +164,27 @@ export interface Config {
       maxOffsetsPerAnswer?: number;
     };
 
+    /**
+     * The backend's OpenTelemetry metrics (the pipeline gauges among them,
+     * names in the plugin README) in Prometheus format, on a port of their
+     * own. Read by `prometheusExporterServiceFactory`, which
+     * `packages/backend` adds. Unauthenticated, like every Prometheus
+     * endpoint: keep it on loopback or a network only Prometheus reaches.
+     */
+    prometheus?: {
+      /** Serve the endpoint. Default: true. */
+      enabled?: boolean;
+      /**
+       * Interface to listen on. Default: `127.0.0.1` (use `0.0.0.0` in a
+       * pod that Prometheus scrapes).
+       */
+      host?: string;
+      /** Port to listen on. Default: 9464 (Prometheus' registered exporter port). */
+      port?: number;
+      /** Path of the endpoint. Default: `/metrics`. */
+      endpoint?: string;
+    };
+
     /** History of micro-batches kept in the plugin's database. */
     retention?: {
       /** Batches older than this are deleted. Default: 7. */

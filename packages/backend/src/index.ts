@@ -7,8 +7,12 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { prometheusExporterServiceFactory } from '@internal/plugin-streaming-backend';
 
 const backend = createBackend();
+
+// The backend's OpenTelemetry metrics in Prometheus format (streaming.prometheus)
+backend.add(prometheusExporterServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

@@ -13,3 +13,8 @@ export type {
   SparkApplicationTarget,
 } from './services/Status/StatusSource';
 export type { CostSource, CostEstimate } from './services/Cost/CostSource';
+export {
+  prometheusExporterServiceFactory,
+  prometheusExporterServiceRef,
+} from './services/Metrics/prometheusExporterServiceFactory';
+export type { PrometheusExporterService } from './services/Metrics/prometheusExporterServiceFactory';

@@ -140,6 +140,7 @@ export const streamingPlugin = createBackendPlugin({
         }
         const pipelineMetrics = new PipelineMetrics(
           deps.metrics,
+          config.alerts.evaluateIntervalSeconds * 3000,
           () => ingestor.stats,
         );
         await scheduler.scheduleTask({

@@ -1,107 +1,195 @@
-import {
-  BatchObservableCallback,
-  Meter,
-  Observable,
-  ObservableGauge,
-} from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PIPELINE_METRICS } from '@internal/plugin-streaming-codegen';
-import { PipelineEntity } from '../Pipelines/PipelineCatalog';
-import { PipelineState } from '../Status/StatusService';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { parsePrometheusText } from '../../__testUtils__/prometheusText';
+import { OverviewEntry } from '../Overview/OverviewService';
+import { IngestionStats } from '../ProgressIngestor/ProgressIngestor';
 import { PipelineMetrics } from './PipelineMetrics';
 import { pipelineMetricValues } from './pipelineMetricValues';
 
-function item(
+function entry(
   name: string,
-  lag: { known: boolean; totalMessages: number; maxLagSeconds: number | null },
-  batchAt?: string,
+  figures: {
+    lag?: { messages: number; seconds: number | null };
+    batchAt?: string;
+    inputRowsPerSecond?: number;
+    processingDelayMs?: number;
+    monthlyCost?: number;
+    health?: string;
+  },
 ) {
   return {
-    pipeline: { summary: { name } } as PipelineEntity,
+    pipeline: {
+      entityRef: `component:default/${name}`,
+      summary: { name },
+    },
     state: {
-      lag: { ...lag, errors: [] },
-      latestBatch: batchAt ? { timestamp: batchAt } : null,
-    } as unknown as PipelineState,
+      lag: {
+        known: !!figures.lag,
+        totalMessages: figures.lag?.messages ?? 0,
+        maxLagSeconds: figures.lag?.seconds ?? null,
+        errors: [],
+      },
+      latestBatch: figures.batchAt ? { timestamp: figures.batchAt } : null,
+    },
+    row: {
+      owner: 'group:default/team-growth',
+      system: 'analytics',
+      health: figures.health ?? 'ok',
+      inputRowsPerSecond: figures.inputRowsPerSecond ?? null,
+      processingDelayMs: figures.processingDelayMs ?? null,
+      monthlyCost: figures.monthlyCost ?? null,
+    },
+  } as unknown as OverviewEntry;
+}
+
+/** The real OpenTelemetry SDK and Prometheus exporter, served on a loopback port. */
+async function exporterEndpoint() {
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const provider = new MeterProvider({ readers: [exporter] });
+  const server = http.createServer((req, res) =>
+    exporter.getMetricsRequestHandler(req, res),
+  );
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    meter: provider.getMeter('backstage-plugin-streaming'),
+    scrape: async () =>
+      parsePrometheusText(
+        await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+      ),
+    close: async () => {
+      server.close();
+      await provider.shutdown();
+    },
   };
 }
 
-/** The parts of a Meter the gauges use, recording what a collection observes. */
-class RecordingMeter {
-  readonly gauges = new Map<Observable, string>();
-  private callback?: BatchObservableCallback;
-
-  createObservableGauge(name: string): ObservableGauge {
-    const gauge = {} as ObservableGauge;
-    this.gauges.set(gauge, name);
-    return gauge;
-  }
-
-  addBatchObservableCallback(callback: BatchObservableCallback) {
-    this.callback = callback;
-  }
-
-  async collect() {
-    const seen: Array<{ name: string; value: number; pipeline: unknown }> = [];
-    await this.callback!({
-      observe: (gauge, value, attributes) =>
-        seen.push({
-          name: this.gauges.get(gauge)!,
-          value,
-          pipeline: attributes?.pipeline,
-        }),
-    });
-    return seen;
-  }
-}
-
 describe('pipelineMetricValues', () => {
-  it('reads lag and newest batch, leaving unknown figures out', () => {
-    expect(
-      pipelineMetricValues([
-        item(
-          'orders-to-delta',
-          { known: true, totalMessages: 1200, maxLagSeconds: 42.5 },
-          '2026-11-23T10:00:00.000Z',
-        ),
-        item('new-pipeline', {
-          known: false,
-          totalMessages: 0,
-          maxLagSeconds: null,
-        }),
-      ]),
-    ).toEqual([
-      { metric: 'lagMessages', pipeline: 'orders-to-delta', value: 1200 },
-      { metric: 'lagSeconds', pipeline: 'orders-to-delta', value: 42.5 },
-      {
-        metric: 'lastBatchTimestamp',
-        pipeline: 'orders-to-delta',
-        value: Date.parse('2026-11-23T10:00:00.000Z') / 1000,
-      },
+  it('reads every figure, leaving unknown ones out', () => {
+    const values = pipelineMetricValues([
+      entry('orders-to-delta', {
+        lag: { messages: 1200, seconds: 42.5 },
+        batchAt: '2026-11-23T10:00:00.000Z',
+        inputRowsPerSecond: 980,
+        processingDelayMs: 2500,
+        monthlyCost: 730,
+        health: 'warning',
+      }),
+      entry('new-pipeline', { health: 'unknown' }),
     ]);
+    expect(values.map(v => [v.metric, v.attributes.pipeline, v.value])).toEqual(
+      [
+        ['lagMessages', 'orders-to-delta', 1200],
+        ['lagSeconds', 'orders-to-delta', 42.5],
+        [
+          'lastBatchTimestamp',
+          'orders-to-delta',
+          Date.parse('2026-11-23T10:00:00.000Z') / 1000,
+        ],
+        ['inputRowsPerSecond', 'orders-to-delta', 980],
+        ['batchDurationSeconds', 'orders-to-delta', 2.5],
+        ['costPerHour', 'orders-to-delta', 1],
+        ['health', 'orders-to-delta', 1],
+        ['info', 'orders-to-delta', 1],
+        ['health', 'new-pipeline', 1],
+        ['info', 'new-pipeline', 1],
+      ],
+    );
+    expect(values.find(v => v.metric === 'health')!.attributes).toEqual({
+      pipeline: 'orders-to-delta',
+      health: 'warning',
+    });
+    expect(values.find(v => v.metric === 'info')!.attributes).toEqual({
+      pipeline: 'orders-to-delta',
+      namespace: 'default',
+      owner: 'group:default/team-growth',
+      system: 'analytics',
+    });
   });
 });
 
 describe('PipelineMetrics', () => {
-  it('publishes the gauges the generated PrometheusRule alerts on', async () => {
-    const meter = new RecordingMeter();
-    const published = new PipelineMetrics(meter as unknown as Meter);
-    expect([...meter.gauges.values()].sort()).toEqual(
-      Object.values(PIPELINE_METRICS).sort(),
-    );
-    expect(await meter.collect()).toEqual([]);
+  it('is exported in Prometheus format under the documented names', async () => {
+    const endpoint = await exporterEndpoint();
+    try {
+      const stats = {
+        stored: 9,
+        duplicates: 0,
+        malformed: 2,
+        unknown: 1,
+      } as IngestionStats;
+      const published = new PipelineMetrics(
+        endpoint.meter,
+        60_000,
+        () => stats,
+      );
+      const pipelineSamples = async () =>
+        (await endpoint.scrape())
+          .filter(s => s.name.startsWith('streaming_pipeline_'))
+          .map(s => [s.name, s.labels.pipeline, s.value]);
+      expect(await pipelineSamples()).toEqual([]);
 
-    published.update([
-      item('a', { known: true, totalMessages: 7, maxLagSeconds: null }),
-    ]);
-    expect(await meter.collect()).toEqual([
-      { name: 'streaming_pipeline_lag_messages', value: 7, pipeline: 'a' },
-    ]);
+      published.update([
+        entry('a', {
+          lag: { messages: 7, seconds: null },
+          processingDelayMs: 850,
+          health: 'critical',
+        }),
+      ]);
+      const samples = await endpoint.scrape();
+      expect(
+        samples
+          .filter(s => s.name.startsWith('streaming_pipeline_'))
+          .map(s => [s.name, s.labels.pipeline, s.value]),
+      ).toEqual([
+        ['streaming_pipeline_lag_messages', 'a', 7],
+        ['streaming_pipeline_batch_duration_seconds', 'a', 0.85],
+        ['streaming_pipeline_health', 'a', 1],
+        ['streaming_pipeline_info', 'a', 1],
+      ]);
+      expect(
+        samples.find(s => s.name === PIPELINE_METRICS.health)!.labels.health,
+      ).toBe('critical');
+      expect(
+        samples
+          .filter(s => s.name === PIPELINE_METRICS.skippedProgressRecords)
+          .map(s => [s.labels.reason, s.value]),
+      ).toEqual([
+        ['malformed', 2],
+        ['unknown', 1],
+      ]);
 
-    published.update([
-      item('b', { known: true, totalMessages: 3, maxLagSeconds: 2 }),
-    ]);
-    expect(await meter.collect()).toEqual([
-      { name: 'streaming_pipeline_lag_messages', value: 3, pipeline: 'b' },
-      { name: 'streaming_pipeline_lag_seconds', value: 2, pipeline: 'b' },
-    ]);
+      // A pipeline that left the catalog is NaN (no comparison matches it).
+      published.update([entry('b', { lag: { messages: 3, seconds: 2 } })]);
+      expect((await pipelineSamples()).sort()).toEqual([
+        ['streaming_pipeline_batch_duration_seconds', 'a', NaN],
+        ['streaming_pipeline_health', 'a', NaN],
+        ['streaming_pipeline_health', 'b', 1],
+        ['streaming_pipeline_info', 'a', NaN],
+        ['streaming_pipeline_info', 'b', 1],
+        ['streaming_pipeline_lag_messages', 'a', NaN],
+        ['streaming_pipeline_lag_messages', 'b', 3],
+        ['streaming_pipeline_lag_seconds', 'b', 2],
+      ]);
+
+      // A change of health leaves one health series at 1.
+      published.update([entry('b', { health: 'stale' })]);
+      expect(
+        (await endpoint.scrape())
+          .filter(s => s.name === PIPELINE_METRICS.health && s.value === 1)
+          .map(s => s.labels),
+      ).toEqual([expect.objectContaining({ pipeline: 'b', health: 'stale' })]);
+
+      // Readings older than the maximum age are no longer reported.
+      jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 60_001);
+      expect(
+        (await pipelineSamples()).filter(([, , value]) => !Number.isNaN(value)),
+      ).toEqual([]);
+    } finally {
+      await endpoint.close();
+    }
   });
 });

@@ -1,51 +1,130 @@
-import { metrics, ObservableGauge } from '@opentelemetry/api';
+import { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { PIPELINE_METRICS } from '@internal/plugin-streaming-codegen';
-import { PipelineEntity } from '../Pipelines/PipelineCatalog';
-import { PipelineState } from '../Status/StatusService';
+import { OverviewEntry } from '../Overview/OverviewService';
+import { IngestionStats } from '../ProgressIngestor/ProgressIngestor';
 import {
+  PipelineGauge,
   PipelineMetricValue,
   pipelineMetricValues,
 } from './pipelineMetricValues';
 
-const descriptions: Record<keyof typeof PIPELINE_METRICS, string> = {
-  lagMessages: 'Consumer lag of the pipeline, in messages (all partitions).',
-  lagSeconds: 'Largest per-partition consumer lag of the pipeline, in seconds.',
-  lastBatchTimestamp: 'When the newest micro-batch of the pipeline ran.',
+const gauges: Record<PipelineGauge, { description: string; unit: string }> = {
+  lagMessages: {
+    description: 'Consumer lag of the pipeline, in messages (all partitions).',
+    unit: '{message}',
+  },
+  lagSeconds: {
+    description:
+      'Largest per-partition consumer lag of the pipeline, in seconds.',
+    unit: 's',
+  },
+  lastBatchTimestamp: {
+    description:
+      'When the newest micro-batch of the pipeline ran (Unix seconds).',
+    unit: 's',
+  },
+  inputRowsPerSecond: {
+    description:
+      'Input rate of the newest micro-batch, while the pipeline runs.',
+    unit: '{row}/s',
+  },
+  batchDurationSeconds: {
+    description: 'Duration (triggerExecution) of the newest micro-batch.',
+    unit: 's',
+  },
+  health: {
+    description:
+      'The pipeline health (label health: ok, warning, critical, stale, unknown); 1 for the current one.',
+    unit: '1',
+  },
+  costPerHour: {
+    description:
+      'Estimated cost of the pipeline per hour, in the configured currency.',
+    unit: '{currency}/h',
+  },
+  info: {
+    description:
+      'Catalog facts of the pipeline (labels namespace, owner, system); always 1.',
+    unit: '1',
+  },
 };
 
 /**
- * Publishes the figures of the last alerts evaluation as OpenTelemetry
- * observable gauges, for whichever exporter the deployment configures.
+ * Publishes the figures of the last alerts evaluation, and the progress
+ * records the ingestion skipped, through the backend's metrics service (the
+ * OpenTelemetry API), for whichever exporter the deployment configures (see
+ * {@link prometheusExporterServiceFactory}).
  */
 export class PipelineMetrics {
   private values: PipelineMetricValue[] = [];
+  private updatedAt = 0;
+  /** Label sets ever reported, per gauge. */
+  private readonly reported = new Map<
+    PipelineGauge,
+    Map<string, Record<string, string>>
+  >();
 
-  constructor(meter = metrics.getMeter('backstage-plugin-streaming-backend')) {
-    const gauges = new Map<keyof typeof PIPELINE_METRICS, ObservableGauge>(
-      (
-        Object.keys(PIPELINE_METRICS) as Array<keyof typeof PIPELINE_METRICS>
-      ).map(key => [
-        key,
-        meter.createObservableGauge(PIPELINE_METRICS[key], {
-          description: descriptions[key],
-          unit: key === 'lagMessages' ? '{message}' : 's',
-        }),
-      ]),
-    );
-    meter.addBatchObservableCallback(
-      result => {
-        for (const { metric, pipeline, value } of this.values) {
-          result.observe(gauges.get(metric)!, value, { pipeline });
-        }
-      },
-      [...gauges.values()],
-    );
+  /**
+   * @param maxAgeMs - readings older than this are no longer reported (on a
+   *   backend instance that has not run the evaluation for that long, another
+   *   one has).
+   */
+  constructor(
+    metrics: MetricsService,
+    private readonly maxAgeMs: number,
+    ingestion?: () => IngestionStats,
+  ) {
+    for (const key of Object.keys(gauges) as PipelineGauge[]) {
+      const reported = new Map<string, Record<string, string>>();
+      this.reported.set(key, reported);
+      metrics
+        .createObservableGauge(PIPELINE_METRICS[key], gauges[key])
+        .addCallback(result => {
+          const current = new Set<string>();
+          const values =
+            Date.now() - this.updatedAt > this.maxAgeMs ? [] : this.values;
+          for (const { metric, attributes, value } of values) {
+            if (metric !== key) continue;
+            const id = JSON.stringify(attributes);
+            current.add(id);
+            reported.set(id, attributes);
+            result.observe(value, attributes);
+          }
+          // The OpenTelemetry SDK repeats the last value of a label set that
+          // is no longer observed (an old health, a pipeline that left the
+          // catalog, a lag that became unknown): report NaN instead, which
+          // PromQL comparisons never match, so its alerts resolve.
+          for (const [id, attributes] of reported) {
+            if (!current.has(id)) result.observe(NaN, attributes);
+          }
+        });
+    }
+    if (ingestion) {
+      metrics
+        .createObservableCounter(
+          // The exporter appends `_total` to counters.
+          PIPELINE_METRICS.skippedProgressRecords.replace(/_total$/, ''),
+          {
+            description:
+              'Progress records the backend skipped since start (label reason: malformed, unknown, rejected).',
+            unit: '{record}',
+          },
+        )
+        .addCallback(result => {
+          for (const [reason, count] of Object.entries(ingestion())) {
+            if (reason !== 'stored' && reason !== 'duplicates') {
+              result.observe(count, { reason });
+            }
+          }
+        });
+    }
   }
 
   /** Replaces the readings with those of an evaluation. */
   update(
-    items: Iterable<{ pipeline: PipelineEntity; state: PipelineState }>,
+    entries: Iterable<Pick<OverviewEntry, 'pipeline' | 'state' | 'row'>>,
   ): void {
-    this.values = pipelineMetricValues(items);
+    this.values = pipelineMetricValues(entries);
+    this.updatedAt = Date.now();
   }
 }

@@ -1,48 +1,68 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import { PIPELINE_METRICS } from '@internal/plugin-streaming-codegen';
-import { PipelineEntity } from '../Pipelines/PipelineCatalog';
-import { PipelineState } from '../Status/StatusService';
+import { OverviewEntry } from '../Overview/OverviewService';
 
-/** One gauge reading. */
+/** The pipeline gauges (the skipped-records counter is not per pipeline). */
+export type PipelineGauge = Exclude<
+  keyof typeof PIPELINE_METRICS,
+  'skippedProgressRecords'
+>;
+
+/** One gauge reading with its labels. */
 export interface PipelineMetricValue {
-  metric: keyof typeof PIPELINE_METRICS;
-  pipeline: string;
+  metric: PipelineGauge;
+  attributes: Record<string, string>;
   value: number;
 }
 
+const HOURS_PER_MONTH = 730;
+
 /**
  * The gauge readings of evaluated pipelines. A figure that is unknown (lag
- * not computable, no batch yet) gives no reading rather than a made-up zero.
+ * not computable, no batch yet, no cost) gives no reading rather than a
+ * made-up zero.
  */
 export function pipelineMetricValues(
-  items: Iterable<{ pipeline: PipelineEntity; state: PipelineState }>,
+  entries: Iterable<Pick<OverviewEntry, 'pipeline' | 'state' | 'row'>>,
 ): PipelineMetricValue[] {
   const values: PipelineMetricValue[] = [];
-  for (const { pipeline, state } of items) {
-    const name = pipeline.summary.name;
-    if (state.lag.known) {
-      values.push({
-        metric: 'lagMessages',
-        pipeline: name,
-        value: state.lag.totalMessages,
-      });
-    }
-    if (state.lag.maxLagSeconds !== null) {
-      values.push({
-        metric: 'lagSeconds',
-        pipeline: name,
-        value: state.lag.maxLagSeconds,
-      });
-    }
+  for (const { pipeline, state, row } of entries) {
+    const labels = { pipeline: pipeline.summary.name };
+    const add = (metric: PipelineGauge, value: number | null | undefined) => {
+      if (typeof value === 'number' && Number.isFinite(value)) {
+        values.push({ metric, attributes: labels, value });
+      }
+    };
+    add('lagMessages', state.lag.known ? state.lag.totalMessages : null);
+    add('lagSeconds', state.lag.maxLagSeconds);
     const batchAt = state.latestBatch
       ? Date.parse(state.latestBatch.timestamp)
       : NaN;
-    if (Number.isFinite(batchAt)) {
-      values.push({
-        metric: 'lastBatchTimestamp',
-        pipeline: name,
-        value: batchAt / 1000,
-      });
-    }
+    add('lastBatchTimestamp', batchAt / 1000);
+    add('inputRowsPerSecond', row.inputRowsPerSecond);
+    add(
+      'batchDurationSeconds',
+      row.processingDelayMs === null ? null : row.processingDelayMs / 1000,
+    );
+    add(
+      'costPerHour',
+      row.monthlyCost === null ? null : row.monthlyCost / HOURS_PER_MONTH,
+    );
+    values.push({
+      metric: 'health',
+      attributes: { ...labels, health: row.health },
+      value: 1,
+    });
+    values.push({
+      metric: 'info',
+      attributes: {
+        ...labels,
+        namespace: parseEntityRef(pipeline.entityRef).namespace,
+        owner: row.owner ?? '',
+        system: row.system ?? '',
+      },
+      value: 1,
+    });
   }
   return values;
 }
