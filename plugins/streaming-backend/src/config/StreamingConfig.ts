@@ -54,9 +54,7 @@ const streamingConfigSchema = z.object({
   topics: z
     .object({ listCacheSeconds: z.coerce.number().nonnegative().default(60) })
     .prefault({}),
-  metrics: z
-    .object({ maxOffsetsPerAnswer: positiveInt(50_000) })
-    .prefault({}),
+  metrics: z.object({ maxOffsetsPerAnswer: positiveInt(50_000) }).prefault({}),
   retention: z
     .object({
       maxAgeDays: positive(7),

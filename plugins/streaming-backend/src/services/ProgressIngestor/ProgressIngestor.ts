@@ -6,7 +6,7 @@ import {
 } from '../../config/StreamingConfig';
 import { kafkaClientOptions } from '../KafkaOffsets/kafkaClientOptions';
 import { parseProgressRecord } from '../ProgressStore/progressEvent';
-import { ProgressStore } from '../ProgressStore/ProgressStore';
+import { ProgressEntry, ProgressStore } from '../ProgressStore/ProgressStore';
 
 /**
  * Counts of what the progress consumer has read since start.
@@ -18,24 +18,30 @@ export interface IngestionStats {
   duplicates: number;
   malformed: number;
   unknown: number;
+  /** Parsed, but refused by the database (the others of its batch are stored). */
+  rejected: number;
 }
-
-/** Seconds before a consumer that could not start tries again. */
-const RESTART_DELAY_MS = 5_000;
 
 /**
  * Consumes the progress topic of every configured Kafka cluster into the
- * {@link ProgressStore}. A malformed or unknown record is counted and skipped.
+ * {@link ProgressStore}. A malformed or unknown record is counted and
+ * skipped, and so is one the database refuses: a record never stops the
+ * partition behind it. A consumer that cannot start or crashes is started
+ * again after `streaming.progress.restartInitialSeconds`, doubled after each
+ * failure up to `restartMaxSeconds`.
  */
 export class ProgressIngestor {
   private readonly consumers = new Map<string, Consumer>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Failed starts in a row per cluster: the exponent of the next delay. */
+  private readonly failures = new Map<string, number>();
   private stopped = false;
   readonly stats: IngestionStats = {
     stored: 0,
     duplicates: 0,
     malformed: 0,
     unknown: 0,
+    rejected: 0,
   };
 
   constructor(
@@ -67,10 +73,9 @@ export class ProgressIngestor {
     this.consumers.set(cluster.name, consumer);
     consumer.on(consumer.events.CRASH, event => {
       if (!event.payload.restart) {
-        logger.warn('Progress consumer stopped; restarting', {
+        this.scheduleRestart(cluster, logger, 'Progress consumer stopped', {
           error: event.payload.error.message,
         });
-        this.scheduleRestart(cluster);
       }
     });
     try {
@@ -83,26 +88,44 @@ export class ProgressIngestor {
         eachBatchAutoResolve: true,
         eachBatch: payload => this.handleBatch(payload, logger),
       });
+      this.failures.delete(cluster.name);
       logger.info('Consuming progress events', {
         topic: this.config.progressTopic,
       });
     } catch (error) {
-      logger.warn('Progress consumer could not start; retrying', {
-        topic: this.config.progressTopic,
-        error: (error as Error).message,
-      });
-      this.scheduleRestart(cluster);
+      this.scheduleRestart(
+        cluster,
+        logger,
+        'Progress consumer could not start',
+        {
+          topic: this.config.progressTopic,
+          error: (error as Error).message,
+        },
+      );
     }
   }
 
-  private scheduleRestart(cluster: KafkaClusterConfig) {
+  private scheduleRestart(
+    cluster: KafkaClusterConfig,
+    logger: LoggerService,
+    message: string,
+    fields: Record<string, string>,
+  ) {
     const consumer = this.consumers.get(cluster.name);
     this.consumers.delete(cluster.name);
+    const failures = this.failures.get(cluster.name) ?? 0;
+    this.failures.set(cluster.name, failures + 1);
+    const { restartInitialSeconds, restartMaxSeconds } = this.config.progress;
+    const seconds = Math.min(
+      restartInitialSeconds * 2 ** failures,
+      restartMaxSeconds,
+    );
+    logger.warn(`${message}; retrying`, { ...fields, retryInSeconds: seconds });
     const timer = setTimeout(async () => {
       this.timers.delete(timer);
       await consumer?.disconnect().catch(() => undefined);
       await this.startCluster(cluster);
-    }, RESTART_DELAY_MS);
+    }, seconds * 1000);
     this.timers.add(timer);
   }
 
@@ -110,11 +133,13 @@ export class ProgressIngestor {
     { batch, resolveOffset, heartbeat }: EachBatchPayload,
     logger: LoggerService,
   ): Promise<void> {
-    const entries = [];
+    const entries: ProgressEntry[] = [];
+    const now = Date.now();
     for (const message of batch.messages) {
       const parsed = parseProgressRecord(
         message.key?.toString('utf8'),
         message.value?.toString('utf8'),
+        { now, limits: this.config.progress },
       );
       if (parsed.kind === 'ok') {
         entries.push({ queryName: parsed.queryName, batch: parsed.batch });
@@ -127,12 +152,24 @@ export class ProgressIngestor {
         });
       }
     }
-    const added = await this.store.addBatches(entries);
+    let rejected = 0;
+    const added = await this.store.addBatches(entries, {
+      onRejected: (entry, error) => {
+        rejected += 1;
+        logger.warn('The database refused a progress record; skipped', {
+          partition: batch.partition,
+          queryName: entry.queryName,
+          batchId: entry.batch.batchId,
+          error: error.message,
+        });
+      },
+    });
     if (added > 0) {
       this.onStored([...new Set(entries.map(e => e.queryName))]);
     }
     this.stats.stored += added;
-    this.stats.duplicates += entries.length - added;
+    this.stats.rejected += rejected;
+    this.stats.duplicates += entries.length - added - rejected;
     const last = batch.messages[batch.messages.length - 1];
     if (last) resolveOffset(last.offset);
     await heartbeat();

@@ -89,5 +89,36 @@ describe.each(databases.eachSupportedId())(
       const clicks = await store.listBatches('clicks', { limit: 100 });
       expect(clicks.map(b => b.batchId)).toEqual([0, 1, 2]);
     });
+
+    it('stores row by row when a multi-row insert fails, so one bad record never blocks the others', async () => {
+      const store = await createStore();
+      const t0 = Date.parse('2026-11-23T10:00:00Z');
+      const good = [0, 1, 2].map(i =>
+        batch('orders', i, new Date(t0 + i * 60_000)),
+      );
+      // Wider than the run_id column: PostgreSQL refuses it (SQLite does not check widths).
+      const bad = {
+        queryName: 'orders',
+        batch: { ...good[1].batch, batchId: 9, runId: 'r'.repeat(65) },
+      };
+      const rejected: string[] = [];
+      const added = await store.addBatches([good[0], bad, good[1], good[2]], {
+        onRejected: (entry, error) =>
+          rejected.push(`${entry.batch.batchId}: ${error.message}`),
+      });
+      const stored = await store.listBatches('orders', { limit: 10 });
+      const outcome = {
+        added,
+        rejected: rejected.map(r =>
+          r.replace(/^(9: ).*(value too long).*$/, '$1$2'),
+        ),
+        stored: stored.map(b => b.batchId),
+      };
+      expect(outcome).toEqual(
+        id === 'POSTGRES_15'
+          ? { added: 3, rejected: ['9: value too long'], stored: [0, 1, 2] }
+          : { added: 4, rejected: [], stored: [0, 9, 1, 2] },
+      );
+    });
   },
 );

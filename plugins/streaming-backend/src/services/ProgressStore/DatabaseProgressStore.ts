@@ -4,7 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { MicroBatch } from '@internal/plugin-streaming-common';
 import { Knex } from 'knex';
-import { BatchTotals, ProgressStore } from './ProgressStore';
+import {
+  AddBatchesOptions,
+  BatchTotals,
+  ProgressEntry,
+  ProgressStore,
+} from './ProgressStore';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-streaming-backend',
@@ -45,26 +50,47 @@ export class DatabaseProgressStore implements ProgressStore {
   }
 
   async addBatches(
-    entries: Array<{ queryName: string; batch: MicroBatch }>,
+    entries: ProgressEntry[],
+    options: AddBatchesOptions = {},
   ): Promise<number> {
     let added = 0;
     for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
-      const rows = entries.slice(i, i + INSERT_CHUNK).map(e => ({
-        query_name: e.queryName,
-        run_id: e.batch.runId ?? '',
-        batch_id: e.batch.batchId,
-        batch_time: Date.parse(e.batch.timestamp),
-        num_input_rows: e.batch.numInputRows,
-        payload: JSON.stringify(e.batch),
-      }));
-      const inserted = await this.db('micro_batches')
-        .insert(rows)
-        .onConflict(['query_name', 'run_id', 'batch_id'])
-        .ignore()
-        .returning('id');
-      added += inserted.length;
+      const chunk = entries.slice(i, i + INSERT_CHUNK);
+      try {
+        added += await this.insert(chunk);
+      } catch (chunkError) {
+        if (chunk.length === 1) {
+          options.onRejected?.(chunk[0], chunkError as Error);
+          continue;
+        }
+        // One row broke the statement: store the others one by one.
+        for (const entry of chunk) {
+          try {
+            added += await this.insert([entry]);
+          } catch (error) {
+            options.onRejected?.(entry, error as Error);
+          }
+        }
+      }
     }
     return added;
+  }
+
+  private async insert(entries: ProgressEntry[]): Promise<number> {
+    const rows = entries.map(e => ({
+      query_name: e.queryName,
+      run_id: e.batch.runId ?? '',
+      batch_id: e.batch.batchId,
+      batch_time: Date.parse(e.batch.timestamp),
+      num_input_rows: e.batch.numInputRows,
+      payload: JSON.stringify(e.batch),
+    }));
+    const inserted = await this.db('micro_batches')
+      .insert(rows)
+      .onConflict(['query_name', 'run_id', 'batch_id'])
+      .ignore()
+      .returning('id');
+    return inserted.length;
   }
 
   async listBatches(

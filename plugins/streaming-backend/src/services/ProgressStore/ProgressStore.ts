@@ -14,14 +14,42 @@ export interface BatchTotals {
 }
 
 /**
+ * A micro-batch of a query, as the progress consumer stores it.
+ *
+ * @public
+ */
+export interface ProgressEntry {
+  queryName: string;
+  batch: MicroBatch;
+}
+
+/**
+ * Options of {@link ProgressStore.addBatches}.
+ *
+ * @public
+ */
+export interface AddBatchesOptions {
+  /**
+   * Told of each entry the store refused (the others are stored): a stored
+   * history never stops at one bad record.
+   */
+  onRejected?(entry: ProgressEntry, error: Error): void;
+}
+
+/**
  * The bounded history of micro-batches per query.
  *
  * @public
  */
 export interface ProgressStore {
-  /** Adds batches; a batch already stored (same query, run and id) is ignored. Returns how many were new. */
+  /**
+   * Adds batches; a batch already stored (same query, run and id) is ignored.
+   * An entry the store refuses is reported to `onRejected` and the others are
+   * still stored. Returns how many were new.
+   */
   addBatches(
-    entries: Array<{ queryName: string; batch: MicroBatch }>,
+    entries: ProgressEntry[],
+    options?: AddBatchesOptions,
   ): Promise<number>;
   /** Batches of one query, oldest first, within `[since, now]`, at most `limit` (the newest ones). */
   listBatches(

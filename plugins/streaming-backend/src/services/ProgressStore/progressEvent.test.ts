@@ -84,4 +84,99 @@ describe('parseProgressRecord', () => {
   ])('counts %s as %s', (value, kind, reason) => {
     expect(parseProgressRecord(undefined, value)).toEqual({ kind, reason });
   });
+
+  it.each([
+    ['a runId over 64 characters', { runId: 'r'.repeat(65) }, 'runId'],
+    ['an id over 64 characters', { id: 'i'.repeat(65) }, 'id'],
+    ['a name over 255 characters', { name: 'n'.repeat(256) }, 'name'],
+    [
+      'a source description over 4096 characters',
+      {
+        sources: [
+          {
+            ...(event.sources as object[])[0],
+            description: 'd'.repeat(4097),
+          },
+        ],
+      },
+      'sources.0',
+    ],
+    [
+      'more than 100 sources',
+      {
+        sources: Array.from(
+          { length: 101 },
+          () => (event.sources as unknown[])[0],
+        ),
+      },
+      'sources',
+    ],
+    [
+      'more than 64 durations',
+      {
+        durationMs: Object.fromEntries(
+          Array.from({ length: 65 }, (_, i) => [`d${i}`, i]),
+        ),
+      },
+      'durationMs',
+    ],
+  ])('counts a record with %s as malformed', (_what, change, path) => {
+    const parsed = parseProgressRecord(
+      'orders-to-delta',
+      JSON.stringify({ ...event, ...change }),
+    );
+    expect(parsed.kind).toBe('malformed');
+    expect(parsed.kind !== 'ok' && parsed.reason).toMatch(
+      new RegExp(`^${path.replace('.', '\\.')}[.:]`),
+    );
+  });
+
+  it('counts a key over 255 characters or with control characters as malformed', () => {
+    const value = JSON.stringify({ ...event, name: null });
+    expect(parseProgressRecord('k'.repeat(256), value)).toEqual({
+      kind: 'malformed',
+      reason: 'key: expected at most 255 characters without control characters',
+    });
+    expect(parseProgressRecord('a\u0000b', value).kind).toBe('malformed');
+  });
+
+  it('refuses an event whose name is not its key: an event speaks only for its own pipeline', () => {
+    expect(
+      parseProgressRecord('clicks-to-delta', JSON.stringify(event)),
+    ).toEqual({
+      kind: 'malformed',
+      reason: 'name orders-to-delta does not match the key clicks-to-delta',
+    });
+  });
+
+  it('refuses events too far in the future, naming the limit', () => {
+    const now = Date.parse('2026-11-23T20:00:00.000Z');
+    const at = (ms: number) =>
+      JSON.stringify({ ...event, timestamp: new Date(now + ms).toISOString() });
+    const limits = { maxFutureSkewSeconds: 60, maxEventBytes: 1 << 20 };
+    expect(
+      parseProgressRecord('orders-to-delta', at(59_000), { now, limits }).kind,
+    ).toBe('ok');
+    expect(
+      parseProgressRecord('orders-to-delta', at(61_000), { now, limits }),
+    ).toEqual({
+      kind: 'malformed',
+      reason:
+        'timestamp: 2026-11-23T20:01:01.000Z is more than 60 s ahead of the backend clock (streaming.progress.maxFutureSkewSeconds)',
+    });
+  });
+
+  it('refuses events larger than the limit, naming it', () => {
+    const value = JSON.stringify(event);
+    expect(
+      parseProgressRecord('orders-to-delta', value, {
+        limits: { maxFutureSkewSeconds: 300, maxEventBytes: 100 },
+      }),
+    ).toEqual({
+      kind: 'malformed',
+      reason: `value: ${Buffer.byteLength(
+        value,
+      )} bytes, more than 100 (streaming.progress.maxEventBytes)`,
+    });
+  });
 });

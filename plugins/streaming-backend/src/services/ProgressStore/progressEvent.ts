@@ -1,16 +1,62 @@
 import { MicroBatch } from '@internal/plugin-streaming-common';
 import { z } from 'zod';
 
+/**
+ * Bounds of every field of a progress event. Query names and run ids are as
+ * wide as their columns (`micro_batches.query_name`, `.run_id`), so that no
+ * record that passes the parser can fail the insert; the others keep one
+ * event's share of an answer small.
+ */
+const QUERY_NAME_MAX = 255;
+const ID_MAX = 64;
+const TEXT_MAX = 4096;
+const LIST_MAX = 100;
+const ENTRIES_MAX = 64;
+
+/**
+ * Limits from `streaming.progress` in app-config.
+ *
+ * @public
+ */
+export interface ProgressLimits {
+  /** Events larger than this (UTF-8 bytes) are refused. */
+  maxEventBytes: number;
+  /** Events stamped further ahead of the backend clock are refused. */
+  maxFutureSkewSeconds: number;
+}
+
+/** The defaults of {@link ProgressLimits}. */
+export const defaultProgressLimits: ProgressLimits = {
+  maxEventBytes: 1024 * 1024,
+  maxFutureSkewSeconds: 300,
+};
+
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 const count = z.number().int().nonnegative();
 /** Spark leaves NaN and infinite rates out of the JSON; 0 is their meaning. */
 const rate = finite.nonnegative().optional().default(0);
+const text = (max = TEXT_MAX) => z.string().max(max);
+/** A JSON object of at most `max` entries with bounded keys. */
+const entries = <V extends z.ZodType>(value: V, max = ENTRIES_MAX) =>
+  z
+    .record(text(QUERY_NAME_MAX), value)
+    .refine(
+      record => Object.keys(record).length <= max,
+      `expected at most ${max} entries`,
+    );
+/** A printable name: a key of the progress topic or a query name. */
+const printableName = z
+  .string()
+  .regex(
+    new RegExp(`^[^\\u0000-\\u001f\\u007f]{1,${QUERY_NAME_MAX}}$`),
+    `expected at most ${QUERY_NAME_MAX} characters without control characters`,
+  );
 
+/** Partition offsets per topic; their number is bounded by the event's size. */
 const kafkaOffsets = z.record(
-  z.string(),
-  z.record(z.string().regex(/^\d+$/), z.number().int()),
+  text(QUERY_NAME_MAX),
+  z.record(z.string().regex(/^\d{1,10}$/), z.number().int()),
 );
-
 /** Spark writes Kafka offsets as an object, other sources as any JSON value or a JSON string. */
 const sourceOffset = z
   .unknown()
@@ -21,9 +67,9 @@ const sourceOffset = z
   })
   .optional();
 
-function safeJsonParse(text: string): unknown {
+function safeJsonParse(json: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(json);
   } catch {
     return undefined;
   }
@@ -35,44 +81,46 @@ function safeJsonParse(text: string): unknown {
  * ignored.
  */
 export const streamingQueryProgressSchema = z.object({
-  id: z.string().optional(),
-  runId: z.string().optional(),
-  name: z.string().nullish(),
+  id: text(ID_MAX).optional(),
+  runId: text(ID_MAX).optional(),
+  name: printableName.nullish(),
   timestamp: z.iso.datetime({ offset: true }),
   batchId: count,
   numInputRows: count,
   inputRowsPerSecond: rate,
   processedRowsPerSecond: rate,
-  durationMs: z.record(z.string(), finite).default({}),
-  eventTime: z.record(z.string(), z.string()).optional(),
+  durationMs: entries(finite).default({}),
+  eventTime: entries(text(ID_MAX)).optional(),
   stateOperators: z
     .array(
       z.object({
-        operatorName: z.string().optional(),
+        operatorName: text(QUERY_NAME_MAX).optional(),
         numRowsTotal: count,
         numRowsUpdated: count,
         memoryUsedBytes: count,
         numRowsDroppedByWatermark: count.optional(),
       }),
     )
+    .max(LIST_MAX)
     .default([]),
   sources: z
     .array(
       z.object({
-        description: z.string(),
+        description: text(),
         startOffset: sourceOffset,
         endOffset: sourceOffset,
         latestOffset: sourceOffset,
         numInputRows: count,
         inputRowsPerSecond: rate,
         processedRowsPerSecond: rate,
-        metrics: z.record(z.string(), z.string()).optional(),
+        metrics: entries(text()).optional(),
       }),
     )
+    .max(LIST_MAX)
     .default([]),
   sink: z
     .object({
-      description: z.string().optional(),
+      description: text().optional(),
       numOutputRows: z.number().int(),
     })
     .partial()
@@ -92,14 +140,32 @@ export type ParsedProgress =
 
 /**
  * Parses one progress record: the key names the query (falling back to the
- * event's `name`); the value is the progress JSON.
+ * event's `name`, which must match the key when both are set: an event speaks
+ * only for its own pipeline); the value is the progress JSON. Every field is
+ * bounded; events larger than `limits.maxEventBytes` or stamped more than
+ * `limits.maxFutureSkewSeconds` after `now` are refused.
  */
 export function parseProgressRecord(
   key: string | undefined,
   value: string | undefined,
+  options: { now?: number; limits?: ProgressLimits } = {},
 ): ParsedProgress {
+  const { now = Date.now(), limits = defaultProgressLimits } = options;
   if (!value) {
     return { kind: 'malformed', reason: 'empty value' };
+  }
+  const bytes = Buffer.byteLength(value);
+  if (bytes > limits.maxEventBytes) {
+    return {
+      kind: 'malformed',
+      reason: `value: ${bytes} bytes, more than ${limits.maxEventBytes} (streaming.progress.maxEventBytes)`,
+    };
+  }
+  if (key && !printableName.safeParse(key).success) {
+    return {
+      kind: 'malformed',
+      reason: `key: expected at most ${QUERY_NAME_MAX} characters without control characters`,
+    };
   }
   const json = safeJsonParse(value);
   if (json === undefined) {
@@ -113,11 +179,29 @@ export function parseProgressRecord(
       reason: `${issue.path.join('.') || 'value'}: ${issue.message}`,
     };
   }
-  const queryName = key?.trim() || parsed.data.name?.trim();
+  const progress = parsed.data;
+  const keyName = key?.trim();
+  const eventName = progress.name?.trim();
+  if (keyName && eventName && keyName !== eventName) {
+    return {
+      kind: 'malformed',
+      reason: `name ${eventName} does not match the key ${keyName}`,
+    };
+  }
+  const queryName = keyName || eventName;
   if (!queryName) {
     return { kind: 'unknown', reason: 'neither a key nor a query name' };
   }
-  return { kind: 'ok', queryName, batch: toMicroBatch(parsed.data) };
+  const time = Date.parse(progress.timestamp);
+  if (time > now + limits.maxFutureSkewSeconds * 1000) {
+    return {
+      kind: 'malformed',
+      reason: `timestamp: ${new Date(time).toISOString()} is more than ${
+        limits.maxFutureSkewSeconds
+      } s ahead of the backend clock (streaming.progress.maxFutureSkewSeconds)`,
+    };
+  }
+  return { kind: 'ok', queryName, batch: toMicroBatch(progress) };
 }
 
 /** Keeps what the API serves from a progress event. */
