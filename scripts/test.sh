@@ -26,6 +26,7 @@ scripts/postgres.sh start || [ "${CI:-}" != true ] # PostgreSQL on 127.0.0.1:554
 scripts/connect.sh start || [ "${CI:-}" != true ] # Kafka Connect with Debezium's PostgreSQL connector on 127.0.0.1:8083 for the CDC end-to-end test
 scripts/spark.sh setup || [ "${CI:-}" != true ] # PySpark, delta-spark and connector jars for the pipeline end-to-end tests
 scripts/chromium.sh >/dev/null || [ "${CI:-}" != true ] # Debian's Chromium for the browser tests (node e2e/run.mts)
+scripts/prometheus.sh install || [ "${CI:-}" != true ] # Debian's Prometheus, promtool and Alertmanager for the alert tests (each test starts its own)
 
 step "type check"
 yarn tsc
