@@ -255,6 +255,18 @@ describe('streaming backend on the real broker', () => {
       [1, '100', 'no-progress', null],
       [2, '100', 'no-progress', null],
     ]);
+    // No data is not zero.
+    expect(body.totalMessages).toBeNull();
+    expect(body.unknownReason).toBe('no micro-batch yet');
+    const overview = (await get('/overview')).body as StreamingOverviewResponse;
+    const row = overview.pipelines.find(p =>
+      p.entityRef.endsWith('/user-events-to-delta'),
+    );
+    expect(row).toMatchObject({
+      lagMessages: null,
+      lagUnknownReason: 'no micro-batch yet',
+    });
+    expect(overview.totals.unknownLagPipelines).toBeGreaterThanOrEqual(1);
     const status = (await get('/pipelines/default/user-events-to-delta/status'))
       .body as PipelineStatusResponse;
     expect(status).toMatchObject({
@@ -364,7 +376,11 @@ describe('streaming backend on the real broker', () => {
       ).status,
     ).toBe(403);
 
-    const overview = (await get('/overview')).body as StreamingOverviewResponse;
+    // A snapshot older than the poll interval is refreshed in the background.
+    const overview = await eventually(
+      async () => (await get('/overview')).body as StreamingOverviewResponse,
+      body => body.totals.activePipelines === 1,
+    );
     expect(overview.totals).toMatchObject({
       pipelines: 2,
       activePipelines: 1,

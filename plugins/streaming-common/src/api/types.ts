@@ -180,7 +180,13 @@ export interface PipelineLagResponse {
   /** Where the consumed offsets come from. */
   method: 'spark-progress' | 'consumer-group';
   consumerGroups?: string[];
-  totalMessages: number;
+  /**
+   * Summed over the partitions whose lag is known; null when none is (no
+   * micro-batch yet, topic missing, ...): no data is not zero.
+   */
+  totalMessages: number | null;
+  /** Why `totalMessages` is null, when it is. */
+  unknownReason?: string;
   /** Largest per-partition lag in seconds, null when unknown. */
   maxLagSeconds: number | null;
   partitions: PartitionLag[];
@@ -289,8 +295,11 @@ export interface PipelineOverviewRow {
   sink: string;
   inputRowsPerSecond: number | null;
   processingDelayMs: number | null;
+  /** null when unknown (see `lagUnknownReason`), never 0 for no data. */
   lagMessages: number | null;
   lagSeconds: number | null;
+  /** Why `lagMessages` is null, when it is. */
+  lagUnknownReason?: string;
   executors: number | null;
   /** null when the caller may not read cost. */
   monthlyCost: number | null;
@@ -310,7 +319,10 @@ export interface StreamingOverviewResponse {
     /** Input rows per second, summed. */
     throughput: number;
     avgProcessingDelayMs: number | null;
-    totalLagMessages: number;
+    /** Summed over the pipelines whose lag is known; null when none is. */
+    totalLagMessages: number | null;
+    /** Pipelines whose lag is unknown (not counted in `totalLagMessages`). */
+    unknownLagPipelines: number;
     executors: number;
     clusters: number;
     deltaTables: number;

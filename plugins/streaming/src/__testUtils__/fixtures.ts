@@ -286,6 +286,7 @@ export const overview: StreamingOverviewResponse = {
     throughput: 365_000,
     avgProcessingDelayMs: 3200,
     totalLagMessages: 1200,
+    unknownLagPipelines: 0,
     executors: 45,
     clusters: 3,
     deltaTables: 4,

@@ -83,7 +83,7 @@ const cases: CardCase<keyof StreamingApi>[] = [
       'new partition',
     ],
     empty: {
-      data: { ...fx.lag, partitions: [], history: [], totalMessages: 0 },
+      data: { ...fx.lag, partitions: [], history: [], totalMessages: null },
       text: 'No lag data yet',
     },
   },
@@ -230,6 +230,32 @@ describe.each(cases.filter(c => 'errors' in c.data))(
     });
   },
 );
+
+describe('LagCard before the first micro-batch', () => {
+  it('shows the lag as unknown with its reason, never as 0', async () => {
+    const api = mockStreamingApi({
+      getPipelineLag: async () => ({
+        ...fx.lag,
+        totalMessages: null,
+        unknownReason: 'no micro-batch yet',
+        maxLagSeconds: null,
+        history: [],
+        partitions: fx.lag.partitions.map(p => ({
+          ...p,
+          consumedOffset: undefined,
+          lagMessages: null,
+          lagSeconds: null,
+          issue: 'no-progress' as const,
+        })),
+      }),
+    });
+    await renderWithEntity(<LagCard />, { entity: fx.pipelineEntity, api });
+    expect(
+      await screen.findByText('unknown: no micro-batch yet'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/^0 messages/)).not.toBeInTheDocument();
+  });
+});
 
 describe('PipelineHealthHeader links', () => {
   it('links the runbook section of the alert, the driver UI and no unsafe URL', async () => {

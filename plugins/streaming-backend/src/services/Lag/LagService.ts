@@ -25,14 +25,18 @@ const SPARK_HISTORY_BATCHES = 240;
  */
 const ANSWER_REUSE_MS = 1000;
 
-/** The end offsets of a batch on the given topics, as consumed offsets. */
+/**
+ * The offsets of a batch on the given topics: its end offsets (what it
+ * consumed) or its latest offsets (the heads Spark saw when planning it).
+ */
 export function sparkConsumedOffsets(
   batch: MicroBatch,
   topics: string[],
+  field: 'endOffset' | 'latestOffset' = 'endOffset',
 ): ConsumedOffsets | undefined {
   const consumed: ConsumedOffsets = {};
   for (const source of batch.sources) {
-    for (const [topic, partitions] of Object.entries(source.endOffset ?? {})) {
+    for (const [topic, partitions] of Object.entries(source[field] ?? {})) {
       if (topics.includes(topic)) {
         consumed[topic] = { ...consumed[topic], ...partitions };
       }
@@ -67,11 +71,38 @@ function groupConsumedOffsets(
   return consumed;
 }
 
+/** Why no partition's lag is known, from the partitions' issues and the errors. */
+function unknownReasonOf(
+  partitions: PartitionLag[],
+  errors: SourceError[],
+  method: PipelineLagResponse['method'],
+): string {
+  const issues = new Set(partitions.map(p => p.issue));
+  if (partitions.length === 0) {
+    return errors[0]?.message ?? 'the pipeline reads no Kafka topic';
+  }
+  if (issues.has('no-progress')) {
+    return 'no micro-batch yet';
+  }
+  if (issues.has('no-commit')) {
+    return 'no committed offsets of its consumer groups yet';
+  }
+  if (issues.has('leaderless')) {
+    return 'no partition has a leader';
+  }
+  return method === 'spark-progress'
+    ? 'the topic offsets were not read yet'
+    : errors[0]?.message ?? 'the topic offsets were not read yet';
+}
+
 /** Lag of one pipeline in short: for the overview and the alerts. */
 export interface LagFigures {
   /** Whether any partition's lag could be computed. */
   known: boolean;
+  /** Summed over the partitions with a known lag; 0 when `known` is false. */
   totalMessages: number;
+  /** Why the lag is unknown, when it is. */
+  unknownReason?: string;
   maxLagSeconds: number | null;
   errors: SourceError[];
 }
@@ -160,7 +191,7 @@ export class LagService {
       method,
       consumerGroups:
         method === 'consumer-group' ? pipeline.consumerGroups : undefined,
-      totalMessages: 0,
+      totalMessages: null,
       maxLagSeconds: null,
       partitions: [],
       history: [],
@@ -172,11 +203,11 @@ export class LagService {
     };
     const topics = summary.source.topics;
     if (topics.length === 0) {
-      return base;
+      return { ...base, unknownReason: 'the pipeline reads no Kafka topic' };
     }
     if (resolved.error) {
       base.errors.push(resolved.error);
-      return base;
+      return { ...base, unknownReason: resolved.error.message };
     }
     const cluster = resolved.cluster;
     const offsets = await this.offsets.getOffsets({
@@ -205,13 +236,23 @@ export class LagService {
       }
       return [topic];
     });
+    const batchAt =
+      method === 'spark-progress' && batch
+        ? Date.parse(batch.timestamp)
+        : undefined;
     const partitions = computePartitionLag({
       topics: observed,
       consumed,
-      consumedAt:
+      consumedLatest:
         method === 'spark-progress' && batch
-          ? Date.parse(batch.timestamp)
+          ? sparkConsumedOffsets(batch, topics, 'latestOffset')
           : undefined,
+      consumedAt: batchAt,
+      consumedReportedAt:
+        batchAt === undefined || !batch
+          ? undefined
+          : batchAt + (batch.durationMs.triggerExecution ?? 0),
+      observedAt: offsets.observedAt?.getTime(),
       missingIssue: method === 'spark-progress' ? 'no-progress' : 'no-commit',
       headHistory: (t, p) => this.offsets.headHistory(cluster, t, p),
       now,
@@ -223,6 +264,10 @@ export class LagService {
     const response: PipelineLagResponse = {
       ...base,
       ...totals,
+      unknownReason:
+        totals.totalMessages === null
+          ? unknownReasonOf(partitions, base.errors, method)
+          : undefined,
       partitions,
       observedAt: offsets.observedAt?.toISOString(),
       ageSeconds: offsets.observedAt
@@ -258,8 +303,9 @@ export class LagService {
       withHistory: false,
     });
     return {
-      known: lag.partitions.some(p => p.lagMessages !== null),
-      totalMessages: lag.totalMessages,
+      known: lag.totalMessages !== null,
+      totalMessages: lag.totalMessages ?? 0,
+      unknownReason: lag.unknownReason,
       maxLagSeconds: lag.maxLagSeconds,
       errors: lag.errors,
     };
@@ -309,6 +355,7 @@ export class LagService {
     const history = this.groupHistory.get(entityRef) ?? [];
     if (
       response.observedAt &&
+      response.totalMessages !== null &&
       history[history.length - 1]?.time !== response.observedAt
     ) {
       history.push({
@@ -323,11 +370,14 @@ export class LagService {
   }
 }
 
+/** Sums over the partitions with a known lag; null when none is known. */
 function totalsOf(partitions: PartitionLag[]) {
-  let totalMessages = 0;
+  let totalMessages: number | null = null;
   let maxLagSeconds: number | null = null;
   for (const p of partitions) {
-    totalMessages += p.lagMessages ?? 0;
+    if (p.lagMessages !== null) {
+      totalMessages = (totalMessages ?? 0) + p.lagMessages;
+    }
     if (p.lagSeconds !== null) {
       maxLagSeconds = Math.max(maxLagSeconds ?? 0, p.lagSeconds);
     }

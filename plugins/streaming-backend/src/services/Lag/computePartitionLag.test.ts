@@ -47,6 +47,9 @@ describe('computePartitionLag', () => {
           ]),
         ],
         consumed: { orders: { 0: 90, 1: 20, 2: 30, 3: 1 } },
+        consumedAt: 40_000,
+        consumedReportedAt: 41_000,
+        observedAt: 50_000,
       }),
     ).toEqual([
       [0, 10, undefined],
@@ -89,6 +92,65 @@ describe('computePartitionLag', () => {
         consumedAt: 40_000,
       }),
     ).toEqual([[0, 500, 'topic-recreated']]);
+  });
+
+  it('treats a batch newer than the offsets snapshot as caught up, never as a recreated topic', () => {
+    // The snapshot saw the head at 100 (t=40 s); the batch at t=45 s read up
+    // to 150, the head Spark itself saw then.
+    const options = {
+      topics: [topic([partition(0, '0', '100')])],
+      consumed: { orders: { 0: 150 } },
+      consumedLatest: { orders: { 0: 150 } },
+      consumedAt: 45_000,
+      consumedReportedAt: 46_000,
+      observedAt: 40_000,
+    };
+    expect(run(options)).toEqual([[0, 0, undefined]]);
+    // Without the batch's own latest offsets: still caught up, not recreated.
+    expect(run({ ...options, consumedLatest: undefined })).toEqual([
+      [0, 0, undefined],
+    ]);
+    // Behind at the batch: lag from the head the batch saw.
+    expect(run({ ...options, consumed: { orders: { 0: 120 } } })).toEqual([
+      [0, 30, undefined],
+    ]);
+  });
+
+  it('calls a topic recreated only on an observation made after the batch', () => {
+    const options = {
+      topics: [topic([partition(0, '0', '100')])],
+      consumed: { orders: { 0: 150 } },
+      consumedLatest: { orders: { 0: 150 } },
+      consumedAt: 45_000,
+      consumedReportedAt: 46_000,
+    };
+    expect(run({ ...options, observedAt: 50_000 })).toEqual([
+      [0, 100, 'topic-recreated'],
+    ]);
+    // A snapshot taken while the batch ran may predate Spark's own read.
+    expect(run({ ...options, observedAt: 45_500 })).toEqual([
+      [0, 0, undefined],
+    ]);
+  });
+
+  it('counts lag seconds of a batch newer than the snapshot from the head the batch saw', () => {
+    const [row] = computePartitionLag({
+      topics: [topic([partition(0, '0', '100')])],
+      consumed: { orders: { 0: 150 } },
+      consumedLatest: { orders: { 0: 200 } },
+      consumedAt: 30_000,
+      consumedReportedAt: 30_500,
+      observedAt: 20_000,
+      missingIssue: 'no-progress',
+      headHistory: () => [
+        { offset: 50, time: 10_000 },
+        { offset: 100, time: 20_000 },
+      ],
+      now: 31_000,
+    });
+    expect(row.lagMessages).toBe(50);
+    // The head passed 150 between t=20 s (100) and t=30 s (200).
+    expect(row.lagSeconds).toBeCloseTo(31 - 25.1, 5);
   });
 
   it('turns offsets into seconds with the head history', () => {

@@ -139,6 +139,9 @@ export class OverviewService {
             processingDelayMs: batch?.durationMs.triggerExecution ?? null,
             lagMessages: state.lag.known ? state.lag.totalMessages : null,
             lagSeconds: state.lag.maxLagSeconds,
+            lagUnknownReason: state.lag.known
+              ? undefined
+              : state.lag.unknownReason,
             executors: app || active ? executors : null,
             monthlyCost: await this.cost.monthly(pipeline, app),
             lastBatchAt: batch?.timestamp,
@@ -272,7 +275,8 @@ export class OverviewService {
     let throughput = 0;
     let delaySum = 0;
     let delayCount = 0;
-    let totalLag = 0;
+    let totalLag: number | null = null;
+    let unknownLag = 0;
     let executors = 0;
     let recordsPerDay = 0;
     let monthlyCost = 0;
@@ -293,7 +297,11 @@ export class OverviewService {
         }
       }
       throughput += row.inputRowsPerSecond ?? 0;
-      totalLag += state.lag.totalMessages;
+      if (state.lag.known) {
+        totalLag = (totalLag ?? 0) + state.lag.totalMessages;
+      } else {
+        unknownLag += 1;
+      }
       executors += entry.executors;
       recordsPerDay += entry.recordsPerDay;
       if (costAllowed[i]) {
@@ -313,6 +321,7 @@ export class OverviewService {
           ? Math.round(delaySum / delayCount)
           : null,
         totalLagMessages: totalLag,
+        unknownLagPipelines: unknownLag,
         executors,
         clusters: clusters.size,
         deltaTables: deltaTables.size,

@@ -95,7 +95,7 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
   const theme = useTheme();
   const data = lag.history.map(h => ({
     time: Date.parse(h.time),
-    messages: h.lagMessages,
+    messages: h.lagMessages as number | null,
     seconds: h.lagSeconds,
   }));
   // The history ends at the last micro-batch; the trend ends at the lag now,
@@ -118,7 +118,11 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
       <Grid container spacing={2}>
         <Grid item xs={6} md={3}>
           <Fact label="Total lag">
-            {formatValue(lag.totalMessages, 'count', { suffix: 'messages' })}
+            {lag.totalMessages === null
+              ? `unknown: ${lag.unknownReason ?? 'no data'}`
+              : formatValue(lag.totalMessages, 'count', {
+                  suffix: 'messages',
+                })}
           </Fact>
         </Grid>
         <Grid item xs={6} md={3}>

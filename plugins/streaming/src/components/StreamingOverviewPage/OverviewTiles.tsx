@@ -27,9 +27,17 @@ export function OverviewTiles({ totals }: OverviewTilesProps) {
     },
     {
       label: 'Consumer lag',
-      value: formatValue(totals.totalLagMessages, 'count', {
-        suffix: 'messages',
-      }),
+      value:
+        totals.totalLagMessages === null
+          ? 'unknown'
+          : formatValue(totals.totalLagMessages, 'count', {
+              suffix: 'messages',
+            }),
+      caption: totals.unknownLagPipelines
+        ? `${totals.unknownLagPipelines} ${
+            totals.unknownLagPipelines === 1 ? 'pipeline' : 'pipelines'
+          } unknown, not counted`
+        : undefined,
     },
     {
       label: 'Executors',

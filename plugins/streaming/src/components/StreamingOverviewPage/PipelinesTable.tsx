@@ -68,12 +68,14 @@ const columns: TableColumn<Row>[] = [
     field: 'lagMessages',
     type: 'numeric',
     render: row =>
-      row.lagMessages === null
-        ? formatValue(null, 'count')
-        : `${formatValue(row.lagMessages, 'count')} (${formatValue(
-            row.lagSeconds,
-            'seconds',
-          )})`,
+      row.lagMessages === null ? (
+        <span title={row.lagUnknownReason}>unknown</span>
+      ) : (
+        `${formatValue(row.lagMessages, 'count')} (${formatValue(
+          row.lagSeconds,
+          'seconds',
+        )})`
+      ),
     customSort: byNullable('lagMessages'),
   },
   {
