@@ -28,6 +28,8 @@ export interface StartCatalogTestBackendOptions {
   sqlite?: string | { directory: string };
   /** Config merged over the defaults (e.g. `backend.reading.allow`). */
   config?: JsonObject;
+  /** `catalog.processors` (e.g. `streamingPipeline.maxFileBytes`). */
+  processors?: JsonObject;
   /** Extra locations, with their type (e.g. `url`). */
   extraLocations?: Array<{ type: string; target: string }>;
 }
@@ -108,6 +110,7 @@ export async function startCatalogTestBackend(
             ...options.locations.map(target => ({ type: 'file', target })),
             ...(options.extraLocations ?? []),
           ],
+          ...(options.processors ? { processors: options.processors } : {}),
         },
         streaming: { kafka: { clusters: [{ name: 'local', brokers: [] }] } },
         ...options.config,

@@ -1,4 +1,7 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ScmIntegrations } from '@backstage/integration';
 import {
@@ -10,6 +13,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
+import yaml from 'yaml';
 import {
   CatalogTestBackend,
   startCatalogTestBackend,
@@ -61,12 +65,36 @@ describe('PipelineFileReader.resolve', () => {
     '//evil.example.com/pipeline.yaml',
     'pipeline.yaml?ref=other',
     'pipeline.yaml\0.txt',
+    '%2e%2e/b/pipeline.yaml',
+    '%2E%2E/b/pipeline.yaml',
+    '.%2e/b/pipeline.yaml',
+    'schemas/%2e%2e/%2e%2e/b/pipeline.yaml',
+    '%252e%252e/b/pipeline.yaml',
+    'schemas%2f..%2f..%2fb/pipeline.yaml',
+    '%2fetc/passwd',
+    'pipeline.yaml%00.txt',
+    'bad%zzescape.yaml',
   ])('refuses %j', relativePath => {
     expect(() => files.resolve(fileBase, relativePath)).toThrow(
       /must be a relative path/,
     );
     expect(() => files.resolve(urlBase, relativePath)).toThrow(
       /must be a relative path/,
+    );
+  });
+
+  it('keeps a url reference inside the repository and folder of the entity', () => {
+    // WHATWG URLs treat %2e%2e as "..": the other repository, same host.
+    expect(() =>
+      files.resolve(urlBase, '%2e%2e/%2e%2e/%2e%2e/%2e%2e/secrets/blob/main/x'),
+    ).toThrow(/must be a relative path/);
+    const azure = {
+      type: 'url',
+      target:
+        'https://dev.azure.com/acme/data/_git/pipelines?path=/a/catalog-info.yaml&version=GBmain',
+    };
+    expect(files.resolve(azure, 'schemas/x.avsc').target).toBe(
+      'https://dev.azure.com/acme/data/_git/pipelines?path=%2Fa%2Fschemas%2Fx.avsc&version=GBmain',
     );
   });
 
@@ -77,33 +105,60 @@ describe('PipelineFileReader.resolve', () => {
   });
 });
 
+/** A plain HTTP file server over `root` with ETags, recording what it answered. */
+async function startFileServer(root: string) {
+  const served: string[] = [];
+  const server = http.createServer((req, res) => {
+    if (req.url?.endsWith('/endless.yaml')) {
+      // A body that never ends: readers must stop on their own.
+      let sent = 0;
+      const chunk = Buffer.alloc(16 * 1024, '#');
+      const timer = setInterval(() => {
+        sent += chunk.length;
+        res.write(chunk);
+      }, 1);
+      res.on('close', () => {
+        clearInterval(timer);
+        served.push(`closed ${req.url} after ${sent} bytes`);
+      });
+      res.writeHead(200);
+      return;
+    }
+    const file = path.join(root, decodeURIComponent(req.url ?? '/'));
+    if (!file.startsWith(`${root}${path.sep}`) || !fs.existsSync(file)) {
+      served.push(`404 ${req.url}`);
+      res.writeHead(404).end();
+      return;
+    }
+    const content = fs.readFileSync(file);
+    const etag = `"${createHash('sha256').update(content).digest('hex')}"`;
+    if (req.headers['if-none-match'] === etag) {
+      served.push(`304 ${req.url}`);
+      res.writeHead(304, { ETag: etag }).end();
+      return;
+    }
+    served.push(`200 ${req.url}`);
+    res.writeHead(200, { ETag: etag }).end(content);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    served,
+    host: `127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () => new Promise(resolve => server.close(resolve)),
+  };
+}
+
 describe('url locations through the UrlReader', () => {
-  let server: http.Server;
+  let files: Awaited<ReturnType<typeof startFileServer>>;
   let catalog: CatalogTestBackend;
   let baseUrl: string;
-  const served: string[] = [];
+  let served: string[];
 
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      const file = path.join(examples, decodeURIComponent(req.url ?? '/'));
-      if (!file.startsWith(`${examples}${path.sep}`) || !fs.existsSync(file)) {
-        served.push(`404 ${req.url}`);
-        res.writeHead(404).end();
-        return;
-      }
-      const content = fs.readFileSync(file);
-      const etag = `"${createHash('sha256').update(content).digest('hex')}"`;
-      if (req.headers['if-none-match'] === etag) {
-        served.push(`304 ${req.url}`);
-        res.writeHead(304, { ETag: etag }).end();
-        return;
-      }
-      served.push(`200 ${req.url}`);
-      res.writeHead(200, { ETag: etag }).end(content);
-    });
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${port}`;
+    files = await startFileServer(examples);
+    ({ baseUrl, served } = files);
     catalog = await startCatalogTestBackend({
       locations: [],
       extraLocations: [
@@ -113,14 +168,14 @@ describe('url locations through the UrlReader', () => {
         },
       ],
       config: {
-        backend: { reading: { allow: [{ host: `127.0.0.1:${port}` }] } },
+        backend: { reading: { allow: [{ host: files.host }] } },
       },
     });
   });
 
   afterAll(async () => {
     await catalog.stop();
-    await new Promise(resolve => server.close(resolve));
+    await files.close();
   });
 
   it('reads the spec and its schema relative to the entity URL', async () => {
@@ -189,5 +244,125 @@ describe('url locations through the UrlReader', () => {
       type: 'dependsOn',
       targetRef: 'resource:default/topic.local.events',
     });
+  });
+});
+
+describe('url references that leave the entity folder', () => {
+  const mockDir = createMockDirectory();
+  const secret = 'SECRET-TOKEN-0123456789';
+  let files: Awaited<ReturnType<typeof startFileServer>>;
+  let catalog: CatalogTestBackend;
+
+  const pipelineInfo = (name: string, specPath: string) =>
+    yaml.stringify({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name,
+        annotations: { 'streaming-platform.dev/pipeline-spec': specPath },
+      },
+      spec: { type: 'streaming-pipeline', lifecycle: 'production', owner: 'x' },
+    });
+  const spec = (name: string, schema: string) =>
+    fs
+      .readFileSync(
+        path.join(examples, 'pipelines/user-events/pipeline.yaml'),
+        'utf8',
+      )
+      .replace('name: user-events', `name: ${name}`)
+      .replace('schemas/user_event.avsc', schema);
+
+  beforeAll(async () => {
+    mockDir.setContent({
+      acme: {
+        // Another repository on the same host, readable with the same credentials.
+        secrets: {
+          'pipeline.yaml': spec('stolen', 'schemas/user_event.avsc'),
+          'token.avsc': `${secret} do not share`,
+        },
+        pipelines: {
+          'spec-elsewhere': {
+            'catalog-info.yaml': pipelineInfo(
+              'spec-elsewhere',
+              '%2e%2e/%2e%2e/secrets/pipeline.yaml',
+            ),
+          },
+          'endless-spec': {
+            'catalog-info.yaml': pipelineInfo('endless-spec', './endless.yaml'),
+          },
+          'schema-not-json': {
+            'catalog-info.yaml': pipelineInfo(
+              'schema-not-json',
+              './pipeline.yaml',
+            ),
+            'pipeline.yaml': spec('schema-not-json', 'schemas/token.avsc'),
+            schemas: { 'token.avsc': `${secret} not json` },
+          },
+        },
+      },
+    });
+    files = await startFileServer(mockDir.path);
+    catalog = await startCatalogTestBackend({
+      locations: [],
+      extraLocations: [
+        'spec-elsewhere',
+        'schema-not-json',
+        'endless-spec',
+      ].map(name => ({
+        type: 'url',
+        target: `${files.baseUrl}/acme/pipelines/${name}/catalog-info.yaml`,
+      })),
+      config: {
+        backend: { reading: { allow: [{ host: files.host }] } },
+      },
+      processors: { streamingPipeline: { maxFileBytes: 64 * 1024 } },
+    });
+  });
+
+  afterAll(async () => {
+    await catalog.stop();
+    await files.close();
+  });
+
+  it('stops reading a URL at the configured size', async () => {
+    const messages = await waitFor('the error on endless-spec', async () =>
+      catalog.errors.find(e => e.entityRef === 'component:default/endless-spec')
+        ?.messages,
+    );
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /could not read \.\/endless\.yaml: .*endless\.yaml is larger than 65536 bytes \(catalog\.processors\.streamingPipeline\.maxFileBytes\)$/,
+      ),
+    ]);
+    const closed = await waitFor('the request to end', async () =>
+      files.served.find(line => line.startsWith('closed ')),
+    );
+    const sent = Number(/after (\d+) bytes/.exec(closed)![1]);
+    // What the sockets had buffered, not the whole (endless) body.
+    expect(sent).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('never reads another folder, and never echoes file content in errors', async () => {
+    const errors = await waitFor('an error on each pipeline', async () => {
+      const byEntity = new Map(
+        catalog.errors.map(e => [e.entityRef, e.messages.join('\n')]),
+      );
+      return byEntity.size >= 3 ? byEntity : undefined;
+    });
+    expect(errors.get('component:default/spec-elsewhere')).toMatch(
+      /pipeline-spec: could not read %2e%2e\/%2e%2e\/secrets\/pipeline\.yaml: .*must be a relative path .* without "\.\." segments/,
+    );
+    expect(errors.get('component:default/schema-not-json')).toMatch(
+      /pipeline\.source\.schema: could not read schemas\/token\.avsc: not valid JSON$/,
+    );
+    for (const message of errors.values()) {
+      expect(message).not.toContain(secret);
+    }
+    expect(files.served.filter(line => line.includes('/secrets/'))).toEqual(
+      [],
+    );
+    expect(await catalog.getEntity('component:default/spec-elsewhere')).toBe(
+      undefined,
+    );
   });
 });

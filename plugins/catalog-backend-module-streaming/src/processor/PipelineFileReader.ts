@@ -1,4 +1,7 @@
-import { UrlReaderService } from '@backstage/backend-plugin-api';
+import {
+  UrlReaderService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError, isError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
 import {
@@ -7,66 +10,123 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 
 interface CachedFile {
   etag: string;
   text: string;
 }
 
-/** Largest file read for a pipeline (spec or schema), in bytes. */
-export const MAX_PIPELINE_FILE_BYTES = 1024 * 1024;
+/** Default of `catalog.processors.streamingPipeline.maxFileBytes`. */
+export const DEFAULT_MAX_PIPELINE_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Every spelling of `relativePath` a reader on the way may see: as written,
+ * then percent-decoded until nothing changes. Undefined when an escape is
+ * malformed or the text keeps decoding.
+ */
+function decodedForms(relativePath: string): string[] | undefined {
+  const forms = [relativePath];
+  for (let i = 0; i < 3; i++) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(forms[forms.length - 1]);
+    } catch {
+      return undefined;
+    }
+    if (decoded === forms[forms.length - 1]) {
+      return forms;
+    }
+    forms.push(decoded);
+  }
+  return undefined;
+}
+
+/**
+ * Whether `file` (a URL resolved by the SCM integration) lies in `folder`
+ * (the same integration's URL of the referencing file's folder): same origin
+ * and query keys, the folder's path a prefix of the file's, and query values
+ * equal (a ref such as `version=GBmain`) or, for a folder path in the query
+ * (`path=/a/`), a prefix. The folder URL names the repository and its ref,
+ * so this also keeps the file in the same repository.
+ */
+function isInFolder(file: URL, folder: URL): boolean {
+  const keys = (url: URL) => [...url.searchParams.keys()].sort().join('&');
+  return (
+    file.origin === folder.origin &&
+    file.pathname.startsWith(folder.pathname) &&
+    keys(file) === keys(folder) &&
+    [...folder.searchParams].every(([key, value]) => {
+      const fileValue = file.searchParams.get(key) ?? '';
+      return value.endsWith('/')
+        ? fileValue.startsWith(value)
+        : fileValue === value;
+    })
+  );
+}
 
 /**
  * Reads the files a pipeline entity points at (its spec, the spec's schemas),
  * relative to the file that references them. `url` locations go through the
  * UrlReader (so its integrations, credentials and allow-list apply); `file`
  * locations are read from disk. Either way a reference is a relative path
- * without `..` that stays inside the referencing file's folder; a symlink
- * that leads out of it is refused.
+ * without `..` (in any percent-encoding) that stays inside the referencing
+ * file's folder, in the same repository; a symlink that leads out of it is
+ * refused. Files larger than `maxFileBytes` are refused without reading more
+ * than that.
  */
 export class PipelineFileReader {
   constructor(
     private readonly reader: UrlReaderService,
     private readonly integrations: ScmIntegrationRegistry,
+    private readonly maxFileBytes = DEFAULT_MAX_PIPELINE_FILE_BYTES,
   ) {}
 
   /**
    * The location of `relativePath`, relative to the file at `base`.
-   * Throws an `InputError` for anything but a plain relative path.
+   * Throws an `InputError` for anything but a plain relative path inside the
+   * folder of `base`.
    */
   resolve(base: LocationSpec, relativePath: string): LocationSpec {
-    const segments = relativePath.split('/');
-    if (
-      !relativePath ||
-      relativePath.length > 1000 ||
-      /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(relativePath) ||
-      /[\\\0?#]/.test(relativePath) ||
-      relativePath.startsWith('/') ||
-      segments.some(segment => segment === '..')
-    ) {
-      throw new InputError(
+    const refuse = () =>
+      new InputError(
         `${JSON.stringify(
           relativePath,
         )} must be a relative path (such as ./pipeline.yaml) inside the folder of ${
           base.target
         }, without ".." segments`,
       );
+    const forms =
+      relativePath.length <= 1000 ? decodedForms(relativePath) : undefined;
+    if (
+      !relativePath ||
+      !forms ||
+      /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(relativePath) ||
+      forms.some(
+        form =>
+          /[\\\0?#]/.test(form) ||
+          form.startsWith('/') ||
+          form.split('/').some(segment => segment === '..'),
+      )
+    ) {
+      throw refuse();
     }
     if (base.type === 'file') {
-      return {
-        type: 'file',
-        target: path.resolve(path.dirname(base.target), relativePath),
-      };
+      try {
+        return {
+          type: 'file',
+          target: resolveSafeChildPath(path.dirname(base.target), relativePath),
+        };
+      } catch {
+        throw refuse();
+      }
     }
     if (base.type === 'url') {
-      const target = this.integrations.resolveUrl({
-        url: relativePath,
-        base: base.target,
-      });
-      if (new URL(target).origin !== new URL(base.target).origin) {
-        throw new InputError(
-          `${relativePath} resolves to another host than ${base.target}`,
-        );
+      const resolveUrl = (url: string) =>
+        this.integrations.resolveUrl({ url, base: base.target });
+      const target = resolveUrl(relativePath);
+      if (!isInFolder(new URL(target), new URL(resolveUrl('./')))) {
+        throw refuse();
       }
       return { type: 'url', target };
     }
@@ -88,18 +148,21 @@ export class PipelineFileReader {
     cache?: CatalogProcessorCache,
   ): Promise<string> {
     if (location.type === 'file') {
-      return this.checkSize(
-        location,
-        await this.readFile(location.target, path.dirname(within.target)),
-      );
+      return (
+        await this.readFile(location.target, path.dirname(within.target))
+      ).toString('utf8');
     }
     const key = `url:${location.target}`;
     const cached = (await cache?.get(key)) as CachedFile | undefined;
+    const abort = new AbortController();
     try {
       const response = await this.reader.readUrl(location.target, {
         etag: cached?.etag,
+        signal: abort.signal,
       });
-      const text = this.checkSize(location, await response.buffer());
+      const text = response.stream
+        ? await this.readCapped(location, response.stream(), abort)
+        : this.checkSize(location, await response.buffer());
       if (response.etag) {
         await cache?.set(key, { etag: response.etag, text });
       }
@@ -113,13 +176,42 @@ export class PipelineFileReader {
     }
   }
 
+  private tooLarge(location: LocationSpec): InputError {
+    return new InputError(
+      `${location.target} is larger than ${this.maxFileBytes} bytes (catalog.processors.streamingPipeline.maxFileBytes)`,
+    );
+  }
+
   private checkSize(location: LocationSpec, buffer: Buffer): string {
-    if (buffer.length > MAX_PIPELINE_FILE_BYTES) {
-      throw new InputError(
-        `${location.target} is larger than ${MAX_PIPELINE_FILE_BYTES} bytes`,
-      );
+    if (buffer.length > this.maxFileBytes) {
+      throw this.tooLarge(location);
     }
     return buffer.toString('utf8');
+  }
+
+  /** The stream's bytes as text; stops reading (and aborts the request) past the limit. */
+  private async readCapped(
+    location: LocationSpec,
+    stream: Readable,
+    abort: AbortController,
+  ): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of stream) {
+        size += (chunk as Buffer).length;
+        if (size > this.maxFileBytes) {
+          throw this.tooLarge(location);
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } finally {
+      if (size > this.maxFileBytes) {
+        abort.abort();
+        stream.destroy();
+      }
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   private async readFile(target: string, folder: string): Promise<Buffer> {
@@ -140,10 +232,8 @@ export class PipelineFileReader {
     if (!stat.isFile()) {
       throw new InputError(`${target} is not a file`);
     }
-    if (stat.size > MAX_PIPELINE_FILE_BYTES) {
-      throw new InputError(
-        `${target} is larger than ${MAX_PIPELINE_FILE_BYTES} bytes`,
-      );
+    if (stat.size > this.maxFileBytes) {
+      throw this.tooLarge({ type: 'file', target });
     }
     return fs.readFile(real);
   }

@@ -77,10 +77,12 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
   ): StreamingPipelineProcessor {
     const clusters = config.getOptionalConfigArray('streaming.kafka.clusters');
     const defaultCluster = clusters?.[0]?.getString('name') ?? FALLBACK_CLUSTER;
+    const own = config.getOptionalConfig('catalog.processors.streamingPipeline');
     return new StreamingPipelineProcessor(
       new PipelineFileReader(
         options.reader,
         ScmIntegrations.fromConfig(config),
+        own?.getOptionalNumber('maxFileBytes'),
       ),
       defaultCluster,
       options.logger.child({ processor: 'StreamingPipelineProcessor' }),
@@ -238,7 +240,11 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
         try {
           JSON.parse(text);
         } catch (error) {
-          throw new InputError(`not valid JSON: ${toError(error).message}`);
+          // The parser's message quotes the text: give its place only.
+          const at = /line (\d+) column (\d+)/.exec(toError(error).message);
+          throw new InputError(
+            `not valid JSON${at ? ` (line ${at[1]}, column ${at[2]})` : ''}`,
+          );
         }
         schemas.push({
           path: schemaPath,
