@@ -27,36 +27,46 @@ const principalOf = (credentials?: BackstageCredentials) =>
   (credentials?.principal as { userEntityRef?: string } | undefined)
     ?.userEntityRef;
 
-/** A pipeline Component as the catalog processor leaves it: spec -> summary annotation. */
-export function pipelineEntity(options: {
+/** What a test pipeline reads, writes and alerts on. */
+export interface TestPipelineOptions {
   name: string;
   topic: string;
   cluster: string;
   lagMessages?: number;
   consumerGroups?: string;
   sinkPath?: string;
-}): Entity {
-  const { spec, errors } = parsePipelineSpec(
-    [
-      'pipeline:',
-      `  name: ${options.name}`,
-      '  owner: group:default/data-platform',
-      '  source:',
-      '    type: kafka',
-      `    topic: ${options.topic}`,
-      `    cluster: ${options.cluster}`,
-      '    format: json',
-      '    schema: schemas/user_event.avsc',
-      '  sink:',
-      '    type: delta',
-      `    path: ${options.sinkPath ?? `/data/delta/${options.name}`}`,
-      '    mode: append',
-      `    checkpoint: /checkpoints/${options.name}`,
-      '  monitoring:',
-      '    alert_on_lag: 60',
-      `    alert_on_lag_messages: ${options.lagMessages ?? 10000}`,
-    ].join('\n'),
-  );
+  alertChannel?: string;
+}
+
+/** The `pipeline.yaml` of a test pipeline. */
+export function pipelineSpecText(options: TestPipelineOptions): string {
+  return [
+    'pipeline:',
+    `  name: ${options.name}`,
+    '  owner: group:default/data-platform',
+    '  source:',
+    '    type: kafka',
+    `    topic: ${options.topic}`,
+    `    cluster: ${options.cluster}`,
+    '    format: json',
+    '    schema: schemas/user_event.avsc',
+    '  sink:',
+    '    type: delta',
+    `    path: ${options.sinkPath ?? `/data/delta/${options.name}`}`,
+    '    mode: append',
+    `    checkpoint: /checkpoints/${options.name}`,
+    '  monitoring:',
+    '    alert_on_lag: 60',
+    `    alert_on_lag_messages: ${options.lagMessages ?? 10000}`,
+    ...(options.alertChannel
+      ? [`    alert_channel: ${options.alertChannel}`]
+      : []),
+  ].join('\n');
+}
+
+/** A pipeline Component as the catalog processor leaves it: spec -> summary annotation. */
+export function pipelineEntity(options: TestPipelineOptions): Entity {
+  const { spec, errors } = parsePipelineSpec(pipelineSpecText(options));
   if (!spec) {
     throw new Error(JSON.stringify(errors));
   }

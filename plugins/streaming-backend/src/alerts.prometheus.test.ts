@@ -1,0 +1,245 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { renderPipeline } from '@internal/plugin-streaming-codegen';
+import { parsePipelineSpec } from '@internal/plugin-streaming-common';
+import { parse as parseYaml } from 'yaml';
+import { streamingPlugin } from './plugin';
+import { prometheusExporterServiceFactory } from './services/Metrics/prometheusExporterServiceFactory';
+import { parsePrometheusText } from './__testUtils__/prometheusText';
+import { progressEvent } from './__testUtils__/progressEvents';
+import {
+  catalogFactory,
+  permissionsFactory,
+  pipelineEntity,
+  pipelineSpecText,
+} from './__testUtils__/testEntities';
+import { sharedBroker, TestKafka, uniqueName } from './__testUtils__/testKafka';
+import {
+  freePort,
+  installPrometheus,
+  PrometheusAlert,
+  TestPrometheus,
+} from './__testUtils__/testPrometheus';
+
+jest.setTimeout(240_000);
+
+/** Short `for:` of the test configuration (the generated rules say 5m). */
+const FOR_SECONDS = 5;
+
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out waiting for ${what}: ${JSON.stringify(value)}`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+describe('generated alerts on a real Prometheus scraping the backend', () => {
+  const name = uniqueName('lagging').replace(/[^a-z0-9-]/g, '');
+  const topic = uniqueName('alert-events');
+  const progressTopic = uniqueName('streaming.progress');
+  const scheduler = mockServices.scheduler();
+  const options = {
+    name,
+    topic,
+    cluster: 'local',
+    lagMessages: 50,
+    alertChannel: 'slack',
+  };
+  let kafka: TestKafka;
+  let prometheus: TestPrometheus | undefined;
+  let stopBackend: (() => Promise<void>) | undefined;
+  let clock: NodeJS.Timeout | undefined;
+  let metricsUrl: string;
+  let batchId = 0;
+
+  const publishProgress = (endOffset: number) =>
+    kafka.produceRecords(progressTopic, [
+      {
+        key: name,
+        value: JSON.stringify(
+          progressEvent({
+            name,
+            batchId: batchId++,
+            timestamp: new Date(),
+            topic,
+            startOffsets: { 0: 0 },
+            endOffsets: { 0: endOffset },
+          }),
+        ),
+      },
+    ]);
+
+  beforeAll(async () => {
+    await installPrometheus();
+    kafka = await new TestKafka(await sharedBroker()).connect();
+    await kafka.createTopic(topic, 1);
+    await kafka.createTopic(progressTopic, 1);
+    await kafka.produce(topic, [0], 100);
+    await publishProgress(100);
+
+    const port = await freePort();
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    const backend = await startTestBackend({
+      features: [
+        streamingPlugin,
+        prometheusExporterServiceFactory,
+        metricsServiceFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            streaming: {
+              progressTopic,
+              progressConsumerGroup: uniqueName('backstage-progress'),
+              kafka: {
+                clusters: [{ name: 'local', brokers: [kafka.broker] }],
+              },
+              lag: { pollIntervalSeconds: 1 },
+              alerts: { evaluateIntervalSeconds: 1 },
+              status: { staleAfterSeconds: 600 },
+              prometheus: { port },
+            },
+          },
+        }),
+        catalogFactory([pipelineEntity(options)]),
+        permissionsFactory(),
+        createServiceFactory({
+          service: coreServices.scheduler,
+          deps: {},
+          factory: () => scheduler,
+        }),
+      ],
+    });
+    stopBackend = () => backend.stop();
+    // The backend's own poll and evaluation tasks, once a second.
+    clock = setInterval(async () => {
+      await scheduler.triggerTask('streaming-offsets-poll');
+      await scheduler.triggerTask('streaming-alerts-evaluate');
+    }, 1000);
+  });
+
+  afterAll(async () => {
+    if (clock) clearInterval(clock);
+    await prometheus?.stop();
+    await stopBackend?.();
+    await kafka?.close();
+  });
+
+  const lagSample = async () =>
+    parsePrometheusText(await (await fetch(metricsUrl)).text()).find(
+      s =>
+        s.name === 'streaming_pipeline_lag_messages' &&
+        s.labels.pipeline === name,
+    )?.value;
+
+  it('fires the lag alert within its for: while the job is paused, and resolves when it catches up', async () => {
+    expect(await waitFor('lag 0', lagSample, v => v === 0)).toBe(0);
+
+    // The generated rule groups, with the test's short for:.
+    const { spec } = parsePipelineSpec(pipelineSpecText(options));
+    const rule = parseYaml(
+      renderPipeline(spec!, {
+        techdocsBaseUrl: `https://backstage.example.com/docs/default/component/${name}`,
+      }).find(f => f.path === 'deploy/prometheus-rule.yaml')!.content,
+    );
+    const groups = rule.spec.groups.map(
+      (g: { rules: Array<Record<string, unknown>> }) => ({
+        ...g,
+        interval: '1s',
+        rules: g.rules.map(r => ({ ...r, for: `${FOR_SECONDS}s` })),
+      }),
+    );
+    prometheus = await TestPrometheus.start({
+      target: new URL(metricsUrl).host,
+      groups,
+    });
+    const lagAlerts = async () =>
+      (await prometheus!.alerts()).filter(
+        a =>
+          a.labels.pipeline === name &&
+          a.labels.alertname.endsWith('LagMessages'),
+      );
+    // Scraped and evaluated: no alert while the job keeps up.
+    await waitFor(
+      'the first scrape',
+      () =>
+        prometheus!.get<{ result: unknown[] }>(
+          `/api/v1/query?query=streaming_pipeline_lag_messages{pipeline="${name}"}`,
+        ),
+      d => d.result.length > 0,
+    );
+    expect(await lagAlerts()).toEqual([]);
+
+    // Paused: the topic grows, the job reports no progress.
+    const pausedAt = Date.now();
+    await kafka.produce(topic, [0], 200);
+    const pending = await waitFor(
+      'a pending critical alert',
+      lagAlerts,
+      alerts => alerts.some(a => a.labels.severity === 'critical'),
+    );
+    expect(pending.map(a => a.state)).toEqual(['pending', 'pending']);
+    const firing = await waitFor(
+      'firing alerts',
+      lagAlerts,
+      alerts => alerts.length === 2 && alerts.every(a => a.state === 'firing'),
+    );
+    const firedAt = Date.now();
+    const critical = firing.find(
+      a => a.labels.severity === 'critical',
+    ) as PrometheusAlert;
+    expect(critical.labels).toMatchObject({
+      alertname: expect.stringMatching(/LagMessages$/),
+      pipeline: name,
+      channel: 'slack',
+      severity: 'critical',
+    });
+    expect(critical.annotations.runbook_url).toBe(
+      `https://backstage.example.com/docs/default/component/${name}/runbook/#lag`,
+    );
+    expect(Number(critical.value)).toBe(200);
+    // Not before its for:, and within for: plus a few scrape and evaluation rounds.
+    const activeAt = Date.parse(critical.activeAt);
+    expect(firedAt - activeAt).toBeGreaterThanOrEqual(FOR_SECONDS * 1000);
+    expect(firedAt - pausedAt).toBeLessThan((FOR_SECONDS + 15) * 1000);
+
+    // Resumed: the job processes up to the end of the topic.
+    const resumedAt = Date.now();
+    await publishProgress(300);
+    await waitFor('no lag alert', lagAlerts, alerts => alerts.length === 0);
+    const resolvedAt = Date.now();
+    expect(await lagSample()).toBe(0);
+    // eslint-disable-next-line no-console
+    console.log(
+      [
+        `paused (200 messages produced, no progress): ${new Date(
+          pausedAt,
+        ).toISOString()}`,
+        `critical alert active since:                 ${critical.activeAt}`,
+        `firing:                                      ${new Date(
+          firedAt,
+        ).toISOString()} (+${((firedAt - pausedAt) / 1000).toFixed(1)} s)`,
+        `resumed (progress up to the end offset):     ${new Date(
+          resumedAt,
+        ).toISOString()}`,
+        `resolved:                                    ${new Date(
+          resolvedAt,
+        ).toISOString()} (+${((resolvedAt - resumedAt) / 1000).toFixed(1)} s)`,
+      ].join('\n'),
+    );
+  });
+});
