@@ -302,7 +302,10 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     edit: p => {
       p.description = `access ${BIDI} granted /* admin */`;
     },
-    expect: { inert: { text: `access ${BIDI} granted /* admin */` } },
+    expect: reject(
+      'pipeline.description',
+      /contains the invisible or control character U\+202E at position 8/,
+    ),
   },
   {
     name: 'a Python break-out inside a string literal of a condition',

@@ -14,6 +14,8 @@ import {
   PY_JSON_SCHEMA,
   PY_KAFKA,
   PY_MAIN,
+  PY_OBSERVE,
+  PY_PARSE_JSON,
   PY_PROGRESS,
   PY_SCHEMA_FILE,
   PY_SETTING,
@@ -112,12 +114,12 @@ function renderSource(spec: PipelineSpec): string[] {
       );
     }
     lines.push(
-      '    return (',
+      '    decoded = (',
       '        read_kafka(spark)',
       '        .where(F.col("value").isNotNull())',
-      '        .select(from_avro(payload, avro_schema, {"mode": "PERMISSIVE"}).alias("data"))',
-      '        .select("data.*")',
+      '        .select("key", "value", from_avro(payload, avro_schema, {"mode": "PERMISSIVE"}).alias("data"))',
       '    )',
+      '    return observe_input(decoded, F.col("data").isNull()).select("data.*")',
     );
     return lines;
   }
@@ -129,10 +131,10 @@ function renderSource(spec: PipelineSpec): string[] {
       '    parsed = (',
       '        read_kafka(spark)',
       '        .where(F.col("value").isNotNull())',
-      '        .select(F.from_json(F.col("value").cast("string"), schema).alias("data"))',
-      '        .select("data.*")',
+      '        .select("key", "value", parse_json(F.col("value"), schema).alias("data"))',
       '    )',
-      '    return convert_times(parsed, times)',
+      '    parsed = observe_input(parsed, F.col("data." + UNPARSED).isNotNull())',
+      '    return convert_times(parsed.select("data.*").drop(UNPARSED), times)',
     );
     return lines;
   }
@@ -153,10 +155,13 @@ function renderSource(spec: PipelineSpec): string[] {
     '        ]',
     '    )',
     '    envelope = T.StructType([T.StructField("payload", change, True)] + change.fields)',
-    '    events = (',
+    '    messages = (',
     '        read_kafka(spark)',
     '        .where(F.col("value").isNotNull())',
-    '        .select(F.from_json(F.col("value").cast("string"), envelope).alias("m"), F.col("offset"))',
+    '        .select("key", "value", parse_json(F.col("value"), envelope).alias("m"), "offset")',
+    '    )',
+    '    events = (',
+    '        observe_input(messages, F.col("m." + UNPARSED).isNotNull())',
     '        .select(',
     '            F.coalesce(',
     '                F.col("m.payload"),',
@@ -686,6 +691,12 @@ export function renderJob(
     sections.push([PY_TIMES]);
   } else if (avro && schemaFile) {
     sections.push([PY_SCHEMA_FILE]);
+  }
+  if (source.type !== 'delta') {
+    sections.push([PY_OBSERVE]);
+    if (!avro) {
+      sections.push([PY_PARSE_JSON]);
+    }
   }
   sections.push(renderSource(spec));
   sections.push(renderTransform(spec));

@@ -1,8 +1,4 @@
-import {
-  AGGREGATE_FUNCTIONS,
-  Expression,
-  SCALAR_FUNCTIONS,
-} from '@internal/plugin-streaming-common';
+import { Expression, allowedFunction } from '@internal/plugin-streaming-common';
 import { pyStr } from './pyLiteral';
 
 /** A number token of the grammar as a Python literal (no leading zeros). */
@@ -123,9 +119,7 @@ export function emitExpression(expression: Expression): string {
       return expression.negated ? `(~${code})` : code;
     }
     case 'call': {
-      const fn =
-        AGGREGATE_FUNCTIONS[expression.name] ??
-        SCALAR_FUNCTIONS[expression.name];
+      const fn = allowedFunction(expression.name);
       if (!fn) {
         throw new Error(`function not allowed: ${expression.name}`);
       }

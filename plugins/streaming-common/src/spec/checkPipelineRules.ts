@@ -1,6 +1,10 @@
 import { expressionColumns, parseExpression } from './expression';
 import { parseDuration } from './parseDuration';
-import { PipelineSpec, PipelineTransformation } from './pipelineSpecSchema';
+import {
+  PipelineSpec,
+  PipelineTransformation,
+  storageLocation,
+} from './pipelineSpecSchema';
 import { SpecError, SpecValidationOptions, formatPath } from './SpecError';
 import { suggest } from './suggest';
 
@@ -135,7 +139,9 @@ function trackColumns(
         break;
       case 'rename':
         Object.keys(step.columns).forEach(c => check(at('columns', c), c));
-        columns = columns?.map(c => step.columns[c] ?? c);
+        columns = columns?.map(c =>
+          Object.hasOwn(step.columns, c) ? step.columns[c] : c,
+        );
         break;
       case 'cast':
         Object.keys(step.columns).forEach(c => check(at('columns', c), c));
@@ -360,8 +366,14 @@ export function checkPipelineRules(
   }
 
   // Checkpoints and locations.
-  const within = (inner: string, outer: string) =>
-    inner === outer || inner.startsWith(`${outer.replace(/\/+$/, '')}/`);
+  const within = (inner: string, outer: string) => {
+    const a = storageLocation(inner);
+    const b = storageLocation(outer);
+    return (
+      a.root === b.root &&
+      b.folders.every((folder, i) => a.folders[i] === folder)
+    );
+  };
   if (sink.type === 'delta') {
     if (within(sink.checkpoint, sink.path)) {
       err(
@@ -431,6 +443,34 @@ export function checkPipelineRules(
         `must be at most instances (${executor.instances})`,
       );
     }
+  }
+
+  if (source.type === 'debezium') {
+    const cdc: readonly string[] = CDC_COLUMNS;
+    transformations.forEach((t, i) => {
+      const written: Array<[string, string]> = [];
+      if (t.type === 'select') {
+        t.columns.forEach((c, j) => {
+          if (typeof c !== 'string' && c.alias) {
+            written.push([`columns[${j}].alias`, c.alias]);
+          }
+        });
+      } else if (t.type === 'rename') {
+        for (const c of Object.keys(t.columns)) {
+          written.push([`columns${formatPath([c])}`, t.columns[c]]);
+        }
+      }
+      for (const [where, name] of written) {
+        if (cdc.includes(name)) {
+          err(
+            `pipeline.transformations[${i}].${where}`,
+            `"${name}" is a column the change events carry (${CDC_COLUMNS.join(
+              ', ',
+            )}); the job orders and applies changes by it, so no column may take its name`,
+          );
+        }
+      }
+    });
   }
 
   if (!pipeline.owner) {

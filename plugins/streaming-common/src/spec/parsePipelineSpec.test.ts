@@ -311,3 +311,152 @@ describe('pipelineSpecJsonSchema', () => {
     ]);
   });
 });
+
+describe('column names that are also property names of JavaScript objects', () => {
+  const spec = (steps: string, sinkExtra = '') => `pipeline:
+  name: proto-columns
+  source:
+    type: kafka
+    topic: t
+    fields:
+      - { name: constructor, type: string }
+      - { name: toString, type: string }
+      - { name: __proto__, type: string }
+      - { name: hasOwnProperty, type: string }
+  transformations:
+${steps}
+  sink:
+    type: delta
+    path: /data/delta/proto
+    checkpoint: /checkpoints/proto
+${sinkExtra}`;
+
+  it('keeps a rename or cast of __proto__, constructor and toString', () => {
+    const result = parsePipelineSpec(
+      spec(`    - type: cast
+      columns: { toString: int, __proto__: long }
+    - type: rename
+      columns: { __proto__: proto, constructor: ctor }`),
+    );
+    expect(result.errors).toEqual([]);
+    const [cast, rename] = result.spec!.pipeline.transformations as any[];
+    expect(Object.entries(rename.columns)).toEqual([
+      ['__proto__', 'proto'],
+      ['constructor', 'ctor'],
+    ]);
+    expect(Object.entries(cast.columns)).toEqual([
+      ['toString', 'int'],
+      ['__proto__', 'long'],
+    ]);
+  });
+
+  it('tracks them through the steps to the sink', () => {
+    const result = parsePipelineSpec(
+      spec(
+        `    - type: rename
+      columns: { __proto__: proto }`,
+        '    mode: merge\n    merge_keys: [toString, hasOwnProperty, proto]',
+      ),
+    );
+    expect(result.errors).toEqual([]);
+    expect(
+      parsePipelineSpec(
+        spec(
+          `    - type: rename
+      columns: { constructor: ctor }`,
+          '    mode: merge\n    merge_keys: [constructor]',
+        ),
+      ).errors.map(formatSpecError),
+    ).toEqual([
+      'pipeline.sink.merge_keys[0]: unknown column "constructor" in the pipeline\'s output',
+    ]);
+  });
+
+  it('refuses them as functions of an expression', () => {
+    expect(
+      messages(
+        spec(`    - type: filter
+      condition: "constructor(toString) = 'a'"`),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^pipeline\.transformations\[0\]\.condition: at position 1: unknown function "constructor"/,
+      ),
+    ]);
+  });
+});
+
+describe('locations', () => {
+  it.each([
+    ['s3://lake/t', 's3a://lake/t/_checkpoint'],
+    ['s3a://lake/t/', 's3://lake//t/ck'],
+    ['abfs://c@acct/t', 'abfss://c@acct/t/ck'],
+    ['/data/t', 'file:///data/t/ck'],
+  ])(
+    'finds the checkpoint %s inside the table %s whatever the scheme alias',
+    (path, checkpoint) => {
+      const result = variant(p => {
+        p.sink.path = path;
+        p.sink.checkpoint = checkpoint;
+      });
+      expect(result.errors.map(formatSpecError)).toEqual([
+        'pipeline.sink.checkpoint: the checkpoint must not be inside the Delta table location',
+      ]);
+    },
+  );
+
+  it('keeps apart tables in other buckets and sibling folders', () => {
+    for (const [path, checkpoint] of [
+      ['s3a://lake/t', 's3a://lake2/t/ck'],
+      ['/data/t', '/data/t2/ck'],
+    ]) {
+      const result = variant(p => {
+        p.sink.path = path;
+        p.sink.checkpoint = checkpoint;
+      });
+      expect(result.errors).toEqual([]);
+    }
+  });
+});
+
+describe('maintenance schedules', () => {
+  const withSchedule = (schedule: string) =>
+    variant(p => {
+      p.sink.maintenance = { schedule };
+    });
+
+  it.each([
+    '0 3 * * 0',
+    '@weekly',
+    '@daily',
+    '15 */6 * * MON-FRI',
+    '0 0 1 JAN,JUL *',
+    '30 2 * * 7',
+  ])('accepts %j', schedule => {
+    expect(withSchedule(schedule).errors).toEqual([]);
+  });
+
+  it.each([
+    [
+      '* * * * *',
+      /the schedule runs 60 times an hour; table maintenance runs at most once an hour/,
+    ],
+    ['*/5 3 * * *', /the schedule runs 12 times an hour/],
+    ['61 3 * * *', /the minute field of the cron schedule must be 0-59/],
+    ['0 24 * * *', /the hour field .* must be 0-23/],
+    ['0 3 * * 8', /the day of week field/],
+    ['0 3 5-1 * *', /the day of month field/],
+    ['0 3 * * * *', /expected a cron schedule of five fields/],
+    ['@reboot', /expected a cron schedule of five fields/],
+    ['0 3 * * FOO', /the day of week field/],
+  ])('refuses %j', (schedule, message) => {
+    const result = withSchedule(schedule);
+    expect(result.errors.map(formatSpecError)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^pipeline\\.sink\\.maintenance\\.schedule: ${message.source}`,
+        ),
+      ),
+    ]);
+  });
+});

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DURATION_PATTERN } from './parseDuration';
 import { MEMORY_PATTERN } from './parseMemory';
 import { ExpressionError, parseExpression } from './expression';
+import { parseCron } from './parseCron';
+import { invisibleCharacter } from './invisibleCharacter';
 
 /**
  * Longest pipeline name. The Spark Operator derives names from it, and the
@@ -34,6 +36,36 @@ export const STORAGE_PATH_PATTERN =
 export const SCHEMA_FILE_PATTERN =
   /^(\.\/)?([A-Za-z0-9_-][A-Za-z0-9._-]*\/){0,8}[A-Za-z0-9_-][A-Za-z0-9._-]*\.(avsc|json)$/;
 
+/**
+ * A storage location compared by what it points at: the scheme's aliases
+ * made one (`s3://`, `s3n://` and `s3a://` are the same bucket; a plain path
+ * is `file://`), the authority (bucket, host) and the folders, without
+ * empty segments.
+ */
+export function storageLocation(path: string): {
+  root: string;
+  folders: string[];
+} {
+  const match = /^([a-z0-9]+):\/\/([^/]*)(.*)$/.exec(path);
+  const aliases: Record<string, string> = {
+    s3: 's3a',
+    s3n: 's3a',
+    abfs: 'abfss',
+    wasb: 'wasbs',
+  };
+  const [scheme, authority, rest] = match
+    ? [match[1], match[2], match[3]]
+    : ['file', '', path];
+  return {
+    root: `${Object.hasOwn(aliases, scheme) ? aliases[scheme] : scheme}://${
+      scheme === 'file' ? '' : authority
+    }`,
+    folders: (scheme === 'file' ? `${authority}/${rest}` : rest)
+      .split('/')
+      .filter(Boolean),
+  };
+}
+
 const hasDotDotSegment = (path: string) =>
   path.split('/').some(segment => segment === '..' || segment === '.');
 
@@ -46,10 +78,10 @@ const duration = (what = 'a duration such as "5 minutes"') =>
         'A whole number and a unit: "10 minutes", "30 seconds", "2h".',
     });
 
-const column = z.string().regex(COLUMN_PATTERN, {
-  error:
-    'expected a column name (letters, digits and "_", not starting with a digit; "a.b" for a nested field)',
-});
+const COLUMN_ERROR =
+  'expected a column name (letters, digits and "_", not starting with a digit; "a.b" for a nested field)';
+
+const column = z.string().regex(COLUMN_PATTERN, { error: COLUMN_ERROR });
 
 const outputColumn = z.string().regex(OUTPUT_COLUMN_PATTERN, {
   error:
@@ -68,11 +100,42 @@ const topic = z
   .refine(t => !t.startsWith('__'), {
     error:
       'topic names starting with "__" are reserved for Kafka\'s internal topics (__consumer_offsets, __transaction_state, ...)',
+  })
+  .refine(t => !t.startsWith('-'), {
+    error:
+      'a topic name must not start with "-": command-line tools would read it as an option',
   });
 
-const clusterName = z.string().regex(/^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/, {
-  error: 'expected the name of a Kafka cluster configured in app-config',
+/**
+ * A Kafka cluster named in app-config. Kubernetes object names are derived
+ * from it (the ConfigMap `kafka-<cluster>`, the Secret
+ * `kafka-<cluster>-credentials`), so it is a DNS label.
+ */
+const clusterName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, {
+  error:
+    'expected the name of a Kafka cluster configured in app-config: at most 42 lower-case letters, digits and "-", starting and ending with a letter or digit',
 });
+
+/**
+ * Backstage's rule for entity names, which is also a valid Kubernetes label
+ * value (the generated objects carry owner and system as labels).
+ */
+const ENTITY_NAME = '(?=[A-Za-z0-9._-]{1,63}$)[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*';
+
+/** Free text shown in the catalog: no invisible or bidirectional characters. */
+const displayText = (max: number, multiline: boolean) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((text, ctx) => {
+      const found = invisibleCharacter(text, multiline);
+      if (found) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `contains the invisible or control character ${found.name} at position ${found.position}; remove it (such characters can make the text read differently from what it is)`,
+        });
+      }
+    });
 
 const storagePath = (what: string) =>
   z
@@ -82,6 +145,9 @@ const storagePath = (what: string) =>
     })
     .refine(p => !hasDotDotSegment(p), {
       error: `${what} must not contain "." or ".." segments`,
+    })
+    .refine(p => storageLocation(p).folders.length > 0, {
+      error: `${what} must be a folder, not the root of a file system or bucket`,
     });
 
 const expression = (context: 'condition' | 'metric') =>
@@ -252,14 +318,65 @@ const selectStep = z.strictObject({
   columns: z.array(selectColumn).min(1).max(1000),
 });
 
+/** The JSON Schema of a part of the spec, to embed in another. */
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input' });
+  return rest;
+}
+
+/**
+ * A mapping from column names to values. Any column name is data here,
+ * `__proto__` and `constructor` included: the result is an object without a
+ * prototype, built key by key (a zod record would drop `__proto__`). The
+ * values need no transform, so the spec's JSON Schema keeps its defaults.
+ */
+const columnMap = <V extends z.ZodType>(value: V) =>
+  z
+    .custom<Record<string, z.output<V>>>(
+      v => v !== null && typeof v === 'object' && !Array.isArray(v),
+      { error: 'expected a mapping of column names' },
+    )
+    .superRefine((input, ctx) => {
+      const keys = Object.keys(input);
+      if (keys.length > 1000) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected at most 1000 columns',
+        });
+      }
+      for (const key of keys.slice(0, 1000)) {
+        if (!COLUMN_PATTERN.test(key)) {
+          ctx.addIssue({ code: 'custom', path: [key], message: COLUMN_ERROR });
+        }
+        const parsed = value.safeParse(input[key]);
+        for (const issue of parsed.error?.issues ?? []) {
+          ctx.addIssue({
+            ...(issue as z.core.$ZodRawIssue),
+            path: [key, ...issue.path],
+          });
+        }
+      }
+    })
+    .overwrite(input =>
+      Object.keys(input).reduce((out, key) => {
+        out[key] = input[key];
+        return out;
+      }, Object.create(null) as Record<string, z.output<V>>),
+    )
+    .meta({
+      type: 'object',
+      propertyNames: { pattern: COLUMN_PATTERN.source },
+      additionalProperties: jsonSchemaOf(value),
+    });
+
 const renameStep = z.strictObject({
   type: z.literal('rename'),
-  columns: z.record(column, outputColumn),
+  columns: columnMap(outputColumn),
 });
 
 const castStep = z.strictObject({
   type: z.literal('cast'),
-  columns: z.record(column, fieldType),
+  columns: columnMap(fieldType),
 });
 
 const dropStep = z.strictObject({
@@ -321,10 +438,23 @@ const deltaSink = z.strictObject({
     .strictObject({
       schedule: z
         .string()
-        .regex(/^(@(weekly|daily|monthly)|[0-9*/,-]+( [0-9*/,A-Za-z-]+){4})$/, {
-          error: 'expected a cron schedule such as "0 3 * * 0" or @weekly',
+        .max(200)
+        .superRefine((text, ctx) => {
+          const cron = parseCron(text);
+          const message =
+            cron.error ??
+            (cron.schedule.minutes.length > 1
+              ? `the schedule runs ${cron.schedule.minutes.length} times an hour; table maintenance runs at most once an hour (one minute value, such as "0 * * * *")`
+              : undefined);
+          if (message) {
+            ctx.addIssue({ code: 'custom', message });
+          }
         })
-        .default('0 3 * * 0'),
+        .default('0 3 * * 0')
+        .meta({
+          description:
+            'A cron schedule (UTC) such as "0 3 * * 0", or @weekly / @daily / @monthly; at most once an hour.',
+        }),
       vacuum_retention_hours: z.number().int().min(168).max(8760).default(168),
       enabled: z.boolean().default(true),
     })
@@ -436,21 +566,25 @@ export const pipelineSpecSchema = z.strictObject({
         error:
           'expected a Kubernetes name: lower-case letters, digits and "-", starting with a letter and not ending with "-"',
       }),
-    title: z.string().max(100).optional(),
-    description: z.string().max(2000).optional(),
+    title: displayText(100, false).optional(),
+    description: displayText(2000, true).optional(),
     owner: z
       .string()
       .regex(
-        /^((user|group):)?([a-z0-9][a-z0-9._-]{0,62}\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+        new RegExp(
+          `^((user|group):)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/)?${ENTITY_NAME}$`,
+        ),
         {
-          error: 'expected an entity reference such as group:default/team-data',
+          error:
+            'expected an entity reference such as group:default/team-data (the name: at most 63 letters, digits and "-", "_" or "." between them)',
         },
       )
       .optional(),
     system: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
-        error: 'expected a system name',
+      .regex(new RegExp(`^${ENTITY_NAME}$`), {
+        error:
+          'expected a system name: at most 63 letters, digits and "-", "_" or "." between them',
       })
       .optional(),
     lifecycle: z.enum(['experimental', 'production', 'deprecated']).optional(),

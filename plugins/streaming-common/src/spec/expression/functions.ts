@@ -13,6 +13,8 @@ export interface AllowedFunction {
   intArgs?: number[];
   /** Argument positions that must be number literals (passed as Python floats). */
   numberArgs?: number[];
+  /** Inclusive bounds of the literal arguments (`intArgs`, `numberArgs`). */
+  argRange?: [number, number];
   /** `count(*)` */
   allowsStar?: boolean;
 }
@@ -70,6 +72,7 @@ export const AGGREGATE_FUNCTIONS: Readonly<Record<string, AllowedFunction>> = {
     minArgs: 2,
     maxArgs: 2,
     numberArgs: [1],
+    argRange: [0, 1],
   }),
 };
 
@@ -88,15 +91,33 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, AllowedFunction>> = {
   abs: scalar('abs'),
   floor: scalar('floor'),
   ceil: scalar('ceil'),
-  round: scalar('round', 1, 2, { intArgs: [1] }),
+  round: scalar('round', 1, 2, { intArgs: [1], argRange: [0, 38] }),
   coalesce: scalar('coalesce', 1, 16),
   concat: scalar('concat', 1, 16),
   greatest: scalar('greatest', 2, 16),
   least: scalar('least', 2, 16),
-  substring: scalar('substring', 3, 3, { intArgs: [1, 2] }),
+  substring: scalar('substring', 3, 3, {
+    intArgs: [1, 2],
+    argRange: [0, 2147483647],
+  }),
   to_date: scalar('to_date'),
   year: scalar('year'),
   month: scalar('month'),
   dayofmonth: scalar('dayofmonth'),
   hour: scalar('hour'),
 };
+
+/**
+ * The allowed function of that (lower-case) name, if any. Looks only at the
+ * allow-lists' own entries: `constructor` or `toString` is no function.
+ *
+ * @public
+ */
+export function allowedFunction(name: string): AllowedFunction | undefined {
+  if (Object.hasOwn(AGGREGATE_FUNCTIONS, name)) {
+    return AGGREGATE_FUNCTIONS[name];
+  }
+  return Object.hasOwn(SCALAR_FUNCTIONS, name)
+    ? SCALAR_FUNCTIONS[name]
+    : undefined;
+}

@@ -1,7 +1,11 @@
 export type { Expression, ExpressionContext } from './ast';
 export { ExpressionError } from './ExpressionError';
 export type { AllowedFunction } from './functions';
-export { AGGREGATE_FUNCTIONS, SCALAR_FUNCTIONS } from './functions';
+export {
+  AGGREGATE_FUNCTIONS,
+  SCALAR_FUNCTIONS,
+  allowedFunction,
+} from './functions';
 export {
   parseExpression,
   expressionColumns,

@@ -1,7 +1,11 @@
 import { suggest } from '../suggest';
 import { Expression, ExpressionContext } from './ast';
 import { ExpressionError } from './ExpressionError';
-import { AGGREGATE_FUNCTIONS, SCALAR_FUNCTIONS } from './functions';
+import {
+  AGGREGATE_FUNCTIONS,
+  SCALAR_FUNCTIONS,
+  allowedFunction,
+} from './functions';
 import { Token, tokenize } from './tokenize';
 
 /** Longest expression accepted, in characters. */
@@ -287,8 +291,7 @@ class Parser {
 
   private call(nameToken: Token): Expression {
     const name = nameToken.value.toLowerCase();
-    const aggregate = AGGREGATE_FUNCTIONS[name];
-    const fn = aggregate ?? SCALAR_FUNCTIONS[name];
+    const fn = allowedFunction(name);
     if (!fn) {
       const known = [
         ...Object.keys(SCALAR_FUNCTIONS),
@@ -367,6 +370,19 @@ class Parser {
         );
       }
     }
+    for (const i of [...(fn.intArgs ?? []), ...(fn.numberArgs ?? [])]) {
+      const arg = args[i];
+      const [low, high] = fn.argRange ?? [-Infinity, Infinity];
+      if (
+        arg?.kind === 'number' &&
+        !(Number(arg.text) >= low && Number(arg.text) <= high)
+      ) {
+        throw this.error(
+          `argument ${i + 1} of ${name}() must be between ${low} and ${high}`,
+          nameToken,
+        );
+      }
+    }
     return { kind: 'call', name, args, star };
   }
 }
@@ -374,7 +390,7 @@ class Parser {
 function containsAggregate(expression: Expression): boolean {
   let found = false;
   visitExpression(expression, e => {
-    if (e.kind === 'call' && AGGREGATE_FUNCTIONS[e.name]) {
+    if (e.kind === 'call' && allowedFunction(e.name)?.aggregate) {
       found = true;
     }
   });
