@@ -12,3 +12,4 @@ export * from './api/types';
 export * from './spec';
 export * from './entityNames';
 export * from './lineage';
+export * from './pipelineObservation';

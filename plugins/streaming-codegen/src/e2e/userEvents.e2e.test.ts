@@ -129,11 +129,21 @@ function normalise(rows: DeltaRow[]) {
     .sort(byWindowTypeCountry);
 }
 
-const produce = (kafka: TestKafka, topic: string, events: UserEvent[]) =>
-  kafka.produce(
-    topic,
-    events.map(e => ({ key: e.user_id, value: JSON.stringify(e) })),
+const records = (events: UserEvent[]) =>
+  events.map(e => ({ key: e.user_id, value: JSON.stringify(e) }));
+// Records the job cannot parse: counted by its observation, never in a window.
+const unparseable = [
+  { key: 'u1', value: 'not json' },
+  { key: 'u2', value: '{"user_id": "u2", "amount": "many"}' },
+];
+const bytesOf = (list: Array<{ key: string; value: string }>) =>
+  list.reduce(
+    (sum, r) => sum + Buffer.byteLength(r.key) + Buffer.byteLength(r.value),
+    0,
   );
+
+const produce = (kafka: TestKafka, topic: string, events: UserEvent[]) =>
+  kafka.produce(topic, records(events));
 
 describe('User Events pipeline, generated and run on Kafka and Spark', () => {
   let kafka: TestKafka;
@@ -160,7 +170,7 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
     await kafka?.close();
   });
 
-  it('aggregates closed windows into Delta, reports progress, and resumes from its checkpoint without loss or duplicates', async () => {
+  it('aggregates closed windows into Delta, reports progress with input bytes and unparseable records, and resumes from its checkpoint without loss or duplicates', async () => {
     const watermarkAfter = (events: UserEvent[]) =>
       new Date(
         Math.max(...events.map(e => e.timestamp)) - 10 * MINUTE,
@@ -174,14 +184,21 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
         new Date(last.eventTime.watermark).toISOString() ===
           watermarkAfter(events);
 
-    await produce(kafka, pipeline.sourceTopic, firstEvents);
+    await kafka.produce(pipeline.sourceTopic, [
+      ...records(firstEvents),
+      ...unparseable,
+    ]);
     pipeline.start();
     const first = await pipeline.waitProcessed(closed(firstEvents));
     expect(normalise(await reader.read(pipeline.sinkPath))).toEqual(
       expectedRows(firstEvents),
     );
     expect(first.batchIdsIncrease).toBe(true);
-    expect(first.inputRows).toBe(firstEvents.length);
+    expect(first.inputRows).toBe(firstEvents.length + unparseable.length);
+    expect(first.badRecords).toBe(unparseable.length);
+    expect(first.inputBytes).toBe(
+      bytesOf([...records(firstEvents), ...unparseable]),
+    );
     expect(first.lastEndOffsets).toEqual(
       await kafka.endOffsets(pipeline.sourceTopic),
     );
@@ -196,7 +213,9 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
     );
     expect(second.runIds).toHaveLength(2);
     expect(second.batchIdsIncrease).toBe(true);
-    expect(second.inputRows).toBe(all.length);
+    expect(second.inputRows).toBe(all.length + unparseable.length);
+    expect(second.badRecords).toBe(unparseable.length);
+    expect(second.inputBytes).toBe(bytesOf([...records(all), ...unparseable]));
     expect(second.lastEndOffsets).toEqual(
       await kafka.endOffsets(pipeline.sourceTopic),
     );

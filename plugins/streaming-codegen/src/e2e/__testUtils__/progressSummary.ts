@@ -1,3 +1,4 @@
+import { PIPELINE_OBSERVATION } from '@internal/plugin-streaming-common';
 import type { TopicRecord } from './TestKafka';
 
 /** The fields of a published `StreamingQueryProgress` the end-to-end tests check. */
@@ -8,6 +9,7 @@ export interface QueryProgress {
   numInputRows: number;
   sources: { description: string; endOffset: unknown; numInputRows: number }[];
   sink: { numOutputRows?: number };
+  observedMetrics?: Record<string, Record<string, number>>;
 }
 
 /** What a pipeline's progress events say, in publication order. */
@@ -21,6 +23,9 @@ export interface ProgressSummary {
   /** The source end offsets of the newest event, per partition of `topic`. */
   lastEndOffsets: Record<string, number>;
   runIds: string[];
+  /** Sums over all events of the pipeline's observation (`observedMetrics`). */
+  inputBytes: number;
+  badRecords: number;
   /** The newest event. */
   last?: QueryProgress;
 }
@@ -49,6 +54,12 @@ export function progressSummary(
     (id, i) => i === 0 || id > batchIds[i - 1],
   );
   const last = events[events.length - 1];
+  const observed = (metric: string) =>
+    events.reduce(
+      (sum, e) =>
+        sum + (e.observedMetrics?.[PIPELINE_OBSERVATION.name]?.[metric] ?? 0),
+      0,
+    );
   return {
     events: events.length,
     batchIds,
@@ -56,6 +67,8 @@ export function progressSummary(
     batchIdsIncrease,
     lastEndOffsets: last ? offsetsOf(last.sources[0]?.endOffset, topic) : {},
     runIds: [...new Set(events.map(e => e.runId))],
+    inputBytes: observed(PIPELINE_OBSERVATION.inputBytes),
+    badRecords: observed(PIPELINE_OBSERVATION.badRecords),
     last,
   };
 }

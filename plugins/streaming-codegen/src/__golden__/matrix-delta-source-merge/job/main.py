@@ -275,31 +275,44 @@ def stop_gracefully(query):
     query.stop()
 
 
-def main():
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    stop = threading.Event()
+def start(spark):
+    """Starts the pipeline's query on a Spark session, which may host other pipelines' queries.
 
-    def request_stop(signum, _frame):
-        LOG.info("signal %s: stopping after the running micro-batch", signum)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    spark = create_spark()
+    Returns the query and its progress publisher, for stop().
+    """
     publisher = ProgressPublisher(spark)
     spark.streams.addListener(publisher)
-    query = start_query(transform(spark, read_source(spark)))
-    failure = None
-    try:
-        while query.isActive and not stop.is_set():
-            query.awaitTermination(5)
-    except Exception as error:  # noqa: BLE001 - reported below, exit code 1
-        failure = error
+    return start_query(transform(spark, read_source(spark))), publisher
+
+
+def stop(spark, query, publisher):
+    """Stops the query after its running micro-batch and publishes its last progress events."""
     if query.isActive:
         stop_gracefully(query)
     drain_listener_events(spark)
     spark.streams.removeListener(publisher)
     publisher.close()
+
+
+def main():
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop_requested = threading.Event()
+
+    def request_stop(signum, _frame):
+        LOG.info("signal %s: stopping after the running micro-batch", signum)
+        stop_requested.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    spark = create_spark()
+    query, publisher = start(spark)
+    failure = None
+    try:
+        while query.isActive and not stop_requested.is_set():
+            query.awaitTermination(5)
+    except Exception as error:  # noqa: BLE001 - reported below, exit code 1
+        failure = error
+    stop(spark, query, publisher)
     spark.stop()
     if failure is not None:
         LOG.error("the query failed: %s", failure)

@@ -163,6 +163,34 @@ def convert_times(df, times):
     return df.withColumns({f.name: parse_time(F.col(f.name), f.dataType) for f in times})
 
 
+# Every progress event reports this observation of the micro-batch's Kafka records
+# (StreamingQueryProgress.observedMetrics): their bytes and those that could not be parsed.
+OBSERVATION = "pipeline"
+
+
+def observe_input(df, unparsed):
+    """Observes the records of each micro-batch: bytes of keys and values, and unparseable ones."""
+    record_bytes = F.coalesce(F.length("key"), F.lit(0)) + F.coalesce(F.length("value"), F.lit(0))
+    return df.observe(
+        OBSERVATION,
+        F.coalesce(F.sum(record_bytes), F.lit(0)).alias("input_bytes"),
+        F.count(F.when(unparsed, 1)).alias("bad_records"),
+    )
+
+
+# The column that receives the text of a record that does not parse.
+UNPARSED = "__unparsed"
+
+
+def parse_json(value, schema):
+    """JSON text parsed with the schema; a record that does not fit it leaves its text in UNPARSED."""
+    return F.from_json(
+        value.cast("string"),
+        T.StructType(schema.fields + [T.StructField(UNPARSED, T.StringType(), True)]),
+        {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": UNPARSED},
+    )
+
+
 def read_kafka(spark):
     """The Kafka records of the source topic (one consumer identity per pipeline)."""
     reader = (
@@ -184,10 +212,10 @@ def read_source(spark):
     parsed = (
         read_kafka(spark)
         .where(F.col("value").isNotNull())
-        .select(F.from_json(F.col("value").cast("string"), schema).alias("data"))
-        .select("data.*")
+        .select("key", "value", parse_json(F.col("value"), schema).alias("data"))
     )
-    return convert_times(parsed, times)
+    parsed = observe_input(parsed, F.col("data." + UNPARSED).isNotNull())
+    return convert_times(parsed.select("data.*").drop(UNPARSED), times)
 
 
 def transform(spark, df):
@@ -391,31 +419,44 @@ def stop_gracefully(query):
     query.stop()
 
 
-def main():
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    stop = threading.Event()
+def start(spark):
+    """Starts the pipeline's query on a Spark session, which may host other pipelines' queries.
 
-    def request_stop(signum, _frame):
-        LOG.info("signal %s: stopping after the running micro-batch", signum)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    spark = create_spark()
+    Returns the query and its progress publisher, for stop().
+    """
     publisher = ProgressPublisher(spark)
     spark.streams.addListener(publisher)
-    query = start_query(transform(spark, read_source(spark)))
-    failure = None
-    try:
-        while query.isActive and not stop.is_set():
-            query.awaitTermination(5)
-    except Exception as error:  # noqa: BLE001 - reported below, exit code 1
-        failure = error
+    return start_query(transform(spark, read_source(spark))), publisher
+
+
+def stop(spark, query, publisher):
+    """Stops the query after its running micro-batch and publishes its last progress events."""
     if query.isActive:
         stop_gracefully(query)
     drain_listener_events(spark)
     spark.streams.removeListener(publisher)
     publisher.close()
+
+
+def main():
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop_requested = threading.Event()
+
+    def request_stop(signum, _frame):
+        LOG.info("signal %s: stopping after the running micro-batch", signum)
+        stop_requested.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    spark = create_spark()
+    query, publisher = start(spark)
+    failure = None
+    try:
+        while query.isActive and not stop_requested.is_set():
+            query.awaitTermination(5)
+    except Exception as error:  # noqa: BLE001 - reported below, exit code 1
+        failure = error
+    stop(spark, query, publisher)
     spark.stop()
     if failure is not None:
         LOG.error("the query failed: %s", failure)
