@@ -185,6 +185,79 @@ export interface Config {
       endpoint?: string;
     };
 
+    /**
+     * Where pipeline alerts go. The backend writes an Alertmanager
+     * configuration from the catalog: one route per pipeline (on the alert's
+     * `pipeline` label) to the receiver its owner and
+     * `monitoring.alert_channel` map to here (owner first, then channel, then
+     * `defaultReceiver`; channel `none` goes nowhere). Secrets are referenced
+     * by file only and never written into the generated configuration.
+     */
+    alerting?: {
+      alertmanager?: {
+        /**
+         * Where to write the generated Alertmanager configuration (rewritten
+         * when the catalog changes). Default: not written.
+         */
+        configFile?: string;
+        /** Alertmanager's `/-/reload` URL, called after each change. Default: none. */
+        reloadUrl?: string;
+        /** `group_wait` of the routes, in seconds. Default: 30. */
+        groupWaitSeconds?: number;
+        /** `group_interval` of the routes, in seconds. Default: 300. */
+        groupIntervalSeconds?: number;
+        /** `repeat_interval` of the routes, in minutes. Default: 240. */
+        repeatIntervalMinutes?: number;
+      };
+      /**
+       * Receivers, configured once; each has exactly one of `slack`,
+       * `pagerduty`, `email`, `opsgenie`. Default: none.
+       */
+      receivers?: Array<{
+        /** Name referenced by `channels`, `owners` and `defaultReceiver`. */
+        name: string;
+        /** A Slack incoming webhook. */
+        slack?: {
+          /** File holding the webhook URL. */
+          apiUrlFile: string;
+          /** Channel to post to (else the webhook's own). */
+          channel?: string;
+        };
+        /** PagerDuty Events API v2. */
+        pagerduty?: {
+          /** File holding the integration (routing) key. */
+          routingKeyFile: string;
+          /** Events API URL. Default: PagerDuty's. */
+          url?: string;
+        };
+        /** E-mail over SMTP. */
+        email?: {
+          to: string;
+          from: string;
+          /** SMTP server as host:port. */
+          smarthost: string;
+          authUsername?: string;
+          /** File holding the SMTP password. */
+          authPasswordFile?: string;
+          /** Require STARTTLS. Default: true. */
+          requireTls?: boolean;
+        };
+        /** Opsgenie Alert API. */
+        opsgenie?: {
+          /** File holding the API key. */
+          apiKeyFile: string;
+          /** API URL. Default: Opsgenie's. */
+          apiUrl?: string;
+        };
+      }>;
+      /** Receiver of pipelines without a channel or mapping. Default: none (dropped). */
+      defaultReceiver?: string;
+      /** `monitoring.alert_channel` (slack, pagerduty, email, opsgenie, ...) -> receiver name. */
+      channels?: { [channel: string]: string };
+      /** Owner entity ref -> channel -> receiver name; wins over `channels`. */
+      owners?: { [owner: string]: { [channel: string]: string } };
+    };
+
     /** History of micro-batches kept in the plugin's database. */
     retention?: {
       /** Batches older than this are deleted. Default: 7. */

@@ -9,6 +9,7 @@ import { streamingPermissions } from '@internal/plugin-streaming-common';
 import { readStreamingConfig } from './config/StreamingConfig';
 import { streamingSourcesExtensionPoint } from './extensions';
 import { createRouter } from './router';
+import { AlertmanagerRouting } from './services/Alerts/AlertmanagerRouting';
 import { AlertService } from './services/Alerts/AlertService';
 import { CostService } from './services/Cost/CostService';
 import { CostSource } from './services/Cost/CostSource';
@@ -107,6 +108,10 @@ export const streamingPlugin = createBackendPlugin({
           cost,
           logger,
         );
+        const alertRouting = AlertmanagerRouting.fromConfig(
+          deps.config,
+          logger,
+        );
         const alerts = new AlertService(
           store.client,
           logger,
@@ -152,6 +157,9 @@ export const streamingPlugin = createBackendPlugin({
           fn: async () => {
             const { entries } = await overview.refresh();
             pipelineMetrics.update(entries.values());
+            await alertRouting.write(
+              [...entries.values()].map(e => e.pipeline),
+            );
             await alerts.record([...entries.values()]);
           },
         });
