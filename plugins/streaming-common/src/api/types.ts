@@ -118,6 +118,10 @@ export interface MicroBatch {
     metrics?: Record<string, string>;
   }>;
   sinkNumOutputRows?: number;
+  /** Bytes of the batch's Kafka records (keys and values), from the generated job's observation. */
+  inputBytes?: number;
+  /** Records of the batch that could not be parsed, from the generated job's observation. */
+  badRecords?: number;
 }
 
 /**

@@ -8,12 +8,21 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-function batch(name: string, batchId: number, at: Date, rows = 10) {
+function batch(
+  name: string,
+  batchId: number,
+  at: Date,
+  rows = 10,
+  inputBytes?: number,
+) {
   const parsed = parseProgressRecord(
     name,
-    JSON.stringify(
-      progressEvent({ name, batchId, timestamp: at, numInputRows: rows }),
-    ),
+    JSON.stringify({
+      ...progressEvent({ name, batchId, timestamp: at, numInputRows: rows }),
+      ...(inputBytes === undefined
+        ? {}
+        : { observedMetrics: { pipeline: { input_bytes: inputBytes } } }),
+    }),
   );
   if (parsed.kind !== 'ok') throw new Error(parsed.reason);
   return { queryName: parsed.queryName, batch: parsed.batch };
@@ -63,8 +72,24 @@ describe.each(databases.eachSupportedId())(
         queryName: 'orders',
         batches: 2,
         inputRows: 23,
+        inputBytes: null,
         firstAt: new Date(t0 + 60_000).toISOString(),
         lastAt: new Date(t0 + 120_000).toISOString(),
+      });
+    });
+
+    it('totals the input bytes of the batches that report them', async () => {
+      const store = await createStore();
+      const t0 = Date.parse('2026-11-23T10:00:00Z');
+      await store.addBatches([
+        batch('orders', 0, new Date(t0), 10, 4_000_000_000),
+        batch('orders', 1, new Date(t0 + 1000), 10),
+        batch('orders', 2, new Date(t0 + 2000), 10, 1_500),
+      ]);
+      const totals = await store.totals(['orders'], new Date(t0));
+      expect(totals.get('orders')).toMatchObject({
+        batches: 3,
+        inputBytes: 4_000_001_500,
       });
     });
 

@@ -83,6 +83,7 @@ export class DatabaseProgressStore implements ProgressStore {
       batch_id: e.batch.batchId,
       batch_time: Date.parse(e.batch.timestamp),
       num_input_rows: e.batch.numInputRows,
+      input_bytes: e.batch.inputBytes ?? null,
       payload: JSON.stringify(e.batch),
     }));
     const inserted = await this.db('micro_batches')
@@ -148,6 +149,8 @@ export class DatabaseProgressStore implements ProgressStore {
       query_name: string;
       batches: number | string;
       input_rows: number | string | null;
+      input_bytes: number | string | null;
+      measured_batches: number | string;
       first_at: number | string;
       last_at: number | string;
     }> = await this.db('micro_batches')
@@ -156,7 +159,8 @@ export class DatabaseProgressStore implements ProgressStore {
       .groupBy('query_name')
       .select('query_name')
       .count({ batches: '*' })
-      .sum({ input_rows: 'num_input_rows' })
+      .sum({ input_rows: 'num_input_rows', input_bytes: 'input_bytes' })
+      .count({ measured_batches: 'input_bytes' })
       .min({ first_at: 'batch_time' })
       .max({ last_at: 'batch_time' });
     for (const row of rows) {
@@ -164,6 +168,8 @@ export class DatabaseProgressStore implements ProgressStore {
         queryName: row.query_name,
         batches: Number(row.batches),
         inputRows: Number(row.input_rows ?? 0),
+        inputBytes:
+          Number(row.measured_batches) > 0 ? Number(row.input_bytes) : null,
         firstAt: new Date(Number(row.first_at)).toISOString(),
         lastAt: new Date(Number(row.last_at)).toISOString(),
       });

@@ -9,6 +9,8 @@ export interface BatchTotals {
   queryName: string;
   batches: number;
   inputRows: number;
+  /** Input bytes of the batches that report them (the generated job's observation); null when none does. */
+  inputBytes: number | null;
   firstAt?: string;
   lastAt?: string;
 }

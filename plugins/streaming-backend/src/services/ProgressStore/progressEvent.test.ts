@@ -37,6 +37,38 @@ describe('parseProgressRecord', () => {
     });
   });
 
+  it("keeps the input bytes and bad records of the generated job's observation", () => {
+    const observed = (observedMetrics: unknown) => {
+      const parsed = parseProgressRecord(
+        'orders-to-delta',
+        JSON.stringify({ ...event, observedMetrics }),
+      );
+      if (parsed.kind !== 'ok') throw new Error(parsed.reason);
+      return parsed.batch;
+    };
+    expect(
+      observed({ pipeline: { input_bytes: 5120, bad_records: 2 } }),
+    ).toMatchObject({ inputBytes: 5120, badRecords: 2 });
+    // Another observation, or values that are not counts, say nothing.
+    const other = observed({
+      mine: { input_bytes: 1 },
+      pipeline: { input_bytes: -1, bad_records: 'many' },
+    });
+    expect(other.inputBytes).toBeUndefined();
+    expect(other.badRecords).toBeUndefined();
+    expect(observed(undefined).inputBytes).toBeUndefined();
+    // Bounded like every other map of an event.
+    const many = Object.fromEntries(
+      Array.from({ length: 65 }, (_, i) => [`o${i}`, {}]),
+    );
+    expect(
+      parseProgressRecord(
+        'orders-to-delta',
+        JSON.stringify({ ...event, observedMetrics: many }),
+      ),
+    ).toMatchObject({ kind: 'malformed' });
+  });
+
   it('reads offsets written as JSON strings and leaves out non-Kafka offsets', () => {
     const delta = {
       ...event,

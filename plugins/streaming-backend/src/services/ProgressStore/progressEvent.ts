@@ -1,4 +1,7 @@
-import { MicroBatch } from '@internal/plugin-streaming-common';
+import {
+  MicroBatch,
+  PIPELINE_OBSERVATION,
+} from '@internal/plugin-streaming-common';
 import { z } from 'zod';
 
 /**
@@ -118,6 +121,8 @@ export const streamingQueryProgressSchema = z.object({
     )
     .max(LIST_MAX)
     .default([]),
+  /** Named observations (`Dataset.observe`): name -> metric -> value. */
+  observedMetrics: entries(entries(z.unknown())).optional(),
   sink: z
     .object({
       description: text().optional(),
@@ -204,6 +209,17 @@ export function parseProgressRecord(
   return { kind: 'ok', queryName, batch: toMicroBatch(progress) };
 }
 
+/** A count the generated job's observation reports, when it is one. */
+function observedCount(
+  progress: StreamingQueryProgress,
+  metric: string,
+): number | undefined {
+  const parsed = count.safeParse(
+    progress.observedMetrics?.[PIPELINE_OBSERVATION.name]?.[metric],
+  );
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** Keeps what the API serves from a progress event. */
 export function toMicroBatch(progress: StreamingQueryProgress): MicroBatch {
   return {
@@ -227,5 +243,7 @@ export function toMicroBatch(progress: StreamingQueryProgress): MicroBatch {
       metrics: source.metrics,
     })),
     sinkNumOutputRows: progress.sink?.numOutputRows,
+    inputBytes: observedCount(progress, PIPELINE_OBSERVATION.inputBytes),
+    badRecords: observedCount(progress, PIPELINE_OBSERVATION.badRecords),
   };
 }
