@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import {
   ANNOTATION_PIPELINE_SUMMARY,
+  MicroBatch,
   PipelineMetricsResponse,
 } from '@internal/plugin-streaming-common';
 import Box from '@material-ui/core/Box';
@@ -39,7 +40,7 @@ export function MicroBatchChartCard() {
   return (
     <DataCard
       title="Micro-batches"
-      subheader="Input vs processed rows per second, and batch duration"
+      subheader="Input vs processed rows per second, batch duration, and the bytes and unparseable records the job reports"
       action={<RangePicker window={window} onChange={setWindow} />}
       missingAnnotation={missingAnnotation}
       state={state}
@@ -52,6 +53,17 @@ export function MicroBatchChartCard() {
   );
 }
 
+/** The sum of a figure over the batches that report it; null when none does. */
+function sumReported(
+  batches: MicroBatch[],
+  figure: (batch: MicroBatch) => number | undefined,
+): number | null {
+  const reported = batches
+    .map(figure)
+    .filter((n): n is number => n !== undefined);
+  return reported.length ? reported.reduce((a, b) => a + b, 0) : null;
+}
+
 function MicroBatchBody({ metrics }: { metrics: PipelineMetricsResponse }) {
   const theme = useTheme();
   const { summary } = metrics;
@@ -61,32 +73,46 @@ function MicroBatchBody({ metrics }: { metrics: PipelineMetricsResponse }) {
     processed: b.processedRowsPerSecond,
     duration: b.durationMs.triggerExecution ?? 0,
   }));
+  const bytes = sumReported(metrics.batches, b => b.inputBytes);
+  const badRecords = sumReported(metrics.batches, b => b.badRecords);
   return (
     <>
       <Grid container spacing={2}>
-        <Grid item xs={6} md={3}>
+        <Grid item xs={6} md={4}>
           <Fact label="Input">
             {formatValue(summary.inputRowsPerSecond, 'count', {
               suffix: 'rows/s',
             })}
           </Fact>
         </Grid>
-        <Grid item xs={6} md={3}>
+        <Grid item xs={6} md={4}>
           <Fact label="Processed">
             {formatValue(summary.processedRowsPerSecond, 'count', {
               suffix: 'rows/s',
             })}
           </Fact>
         </Grid>
-        <Grid item xs={6} md={3}>
+        <Grid item xs={6} md={4}>
           <Fact label="Batch duration (avg / p95)">
             {formatValue(summary.avgBatchDurationMs, 'ms')} /{' '}
             {formatValue(summary.p95BatchDurationMs, 'ms')}
           </Fact>
         </Grid>
-        <Grid item xs={6} md={3}>
+        <Grid item xs={6} md={4}>
           <Fact label="Rows in range">
             {formatValue(summary.totalInputRows, 'count')}
+          </Fact>
+        </Grid>
+        <Grid item xs={6} md={4}>
+          <Fact label="Bytes in range">
+            {bytes === null ? 'not reported' : formatValue(bytes, 'bytes')}
+          </Fact>
+        </Grid>
+        <Grid item xs={6} md={4}>
+          <Fact label="Unparseable records">
+            {badRecords === null
+              ? 'not reported'
+              : formatValue(badRecords, 'count')}
           </Fact>
         </Grid>
       </Grid>
