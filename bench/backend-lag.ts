@@ -237,16 +237,22 @@ async function pollerRefresh(broker: string) {
     if (!report.ok) throw new Error('the poller could not read everything');
     return { elapsed, requests: report.requests };
   };
-  poller.register(
-    'bench',
-    Array.from({ length: pipelines }, (_, i) => topicOf(i)),
-  );
+  // One topic per pipeline, then one consumer group per group pipeline.
+  const topicUses = Array.from({ length: pipelines }, (_, i) => ({
+    cluster: 'bench',
+    topics: [topicOf(i)],
+    groups: [],
+  }));
+  poller.retain(topicUses);
   await timed();
-  poller.register(
-    'bench',
-    [],
-    Array.from({ length: groups }, (_, g) => groupOf(g)),
-  );
+  poller.retain([
+    ...topicUses,
+    ...Array.from({ length: groups }, (_, g) => ({
+      cluster: 'bench',
+      topics: [],
+      groups: [groupOf(g)],
+    })),
+  ]);
   const lookup = await timed();
   const cached = await timed();
   await poller.close();

@@ -139,6 +139,15 @@ export const streamingPlugin = createBackendPlugin({
               seconds: Math.max(30, config.lag.pollIntervalSeconds * 2),
             },
             fn: async () => {
+              // Poll what the catalog's pipelines use; the rest expires.
+              await catalog
+                .listPipelines()
+                .then(({ pipelines }) => poller.retainPipelines(pipelines))
+                .catch(error =>
+                  logger.warn('Could not read the pipelines to poll', {
+                    error: (error as Error).message,
+                  }),
+                );
               await poller.pollAll();
             },
           });

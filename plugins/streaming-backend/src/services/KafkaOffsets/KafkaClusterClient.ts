@@ -341,6 +341,11 @@ export class KafkaClusterClient {
     }
   }
 
+  /** Drops the cached coordinators of groups that are no longer polled. */
+  forgetGroups(groups: string[]): void {
+    groups.forEach(group => this.coordinators.delete(group));
+  }
+
   /**
    * First wave for consumer groups: the coordinators of groups not looked up
    * yet, in one FindCoordinator v4 request (none when all are known).

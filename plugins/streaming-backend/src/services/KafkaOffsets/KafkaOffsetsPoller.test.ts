@@ -7,14 +7,16 @@ import {
   TestKafka,
   uniqueName,
 } from '../../__testUtils__/testKafka';
+import { KafkaClusterClient } from './KafkaClusterClient';
 import { KafkaOffsetsPoller } from './KafkaOffsetsPoller';
 
 jest.setTimeout(240_000);
 
-function pollerFor(brokers: Record<string, string>) {
+function pollerFor(brokers: Record<string, string>, lag: object = {}) {
   const config = readStreamingConfig(
     new ConfigReader({
       streaming: {
+        lag,
         kafka: {
           clusters: Object.entries(brokers).map(([name, broker]) => ({
             name,
@@ -174,9 +176,14 @@ describe('KafkaOffsetsPoller on the real broker', () => {
         kafka.commit(groupId, topic, { 0: i, 1: 50 - i }),
       ),
     );
-    const fresh = pollerFor({ local: kafka.broker });
+    const fresh = pollerFor(
+      { local: kafka.broker },
+      { maxGroupsPerPipeline: 100 },
+    );
     try {
-      fresh.register('local', [topic], [...groups, missing]);
+      fresh.retain([
+        { cluster: 'local', topics: [topic], groups: [...groups, missing] },
+      ]);
       const first = await fresh.pollCluster('local');
       expect(first.ok).toBe(true);
       const [firstRequests] = Object.values(first.requests);
@@ -213,7 +220,13 @@ describe('KafkaOffsetsPoller on the real broker', () => {
       // A new group: one FindCoordinator alongside the Metadata.
       const added = uniqueName('many-groups-added');
       await kafka.commit(added, topic, { 1: 7 });
-      fresh.register('local', [], [added]);
+      fresh.retain([
+        {
+          cluster: 'local',
+          topics: [topic],
+          groups: [...groups, missing, added],
+        },
+      ]);
       const third = await fresh.pollCluster('local');
       expect(Object.values(third.requests).map(r => r.byApi)).toEqual([
         {
@@ -234,6 +247,156 @@ describe('KafkaOffsetsPoller on the real broker', () => {
     } finally {
       await fresh.close();
     }
+  });
+});
+
+describe('KafkaOffsetsPoller: what it polls', () => {
+  let kafka: TestKafka;
+  const pollers: KafkaOffsetsPoller[] = [];
+  const newPoller = (lag: object = {}) => {
+    const poller = pollerFor({ local: kafka.broker }, lag);
+    pollers.push(poller);
+    return poller;
+  };
+
+  beforeAll(async () => {
+    kafka = await new TestKafka(await sharedBroker()).connect();
+  });
+
+  afterAll(async () => {
+    await Promise.all(pollers.map(p => p.close()));
+    await kafka?.close();
+  });
+
+  it("keeps errors with their topic or group: an answer never names another pipeline's", async () => {
+    const poller = newPoller();
+    const topic = uniqueName('errors-own');
+    const denied = uniqueName('other-team-group');
+    await kafka.createTopic(topic, 1);
+    // The broker's answer for a group this backend may not describe (the
+    // shared broker has no ACLs): the real lookup for the others.
+    const lookup = KafkaClusterClient.prototype.findCoordinators;
+    const spy = jest
+      .spyOn(KafkaClusterClient.prototype, 'findCoordinators')
+      .mockImplementation(async function withDenied(
+        this: KafkaClusterClient,
+        groups,
+      ) {
+        const routes = await lookup.call(
+          this,
+          groups.filter(g => g !== denied),
+        );
+        if (groups.includes(denied)) {
+          routes.set(denied, {
+            error: 'FindCoordinator: GROUP_AUTHORIZATION_FAILED',
+          });
+        }
+        return routes;
+      });
+    try {
+      const theirs = await poller.getOffsets({
+        cluster: 'local',
+        topics: [],
+        groups: [denied],
+      });
+      expect(theirs.error).toBe(
+        `group ${denied}: FindCoordinator: GROUP_AUTHORIZATION_FAILED`,
+      );
+      const report = await poller.pollCluster('local');
+      expect(report.ok).toBe(false);
+      const mine = await poller.getOffsets({
+        cluster: 'local',
+        topics: [topic],
+      });
+      expect(mine.topics.get(topic)?.exists).toBe(true);
+      expect(mine.error).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('polls what catalog pipelines use and names asked for recently, expiring the rest', async () => {
+    const poller = newPoller({ expireAfterSeconds: 1 });
+    const used = uniqueName('polled-used');
+    const asked = uniqueName('polled-asked');
+    const group = uniqueName('polled-group');
+    for (const t of [used, asked]) await kafka.createTopic(t, 1);
+    await kafka.commit(group, used, { 0: 0 });
+    poller.retain([{ cluster: 'local', topics: [used], groups: [group] }]);
+    expect(await poller.pollCluster('local')).toMatchObject({
+      topics: 1,
+      groups: 1,
+    });
+    await poller.getOffsets({ cluster: 'local', topics: [asked] });
+    expect(await poller.pollCluster('local')).toMatchObject({
+      topics: 2,
+      groups: 1,
+    });
+    expect(poller.headHistory('local', asked, 0)).not.toEqual([]);
+
+    await new Promise(r => setTimeout(r, 1200));
+    // The pipeline lost its group; nobody asked for the other topic since.
+    poller.retain([{ cluster: 'local', topics: [used], groups: [] }]);
+    await new Promise(r => setTimeout(r, 1200));
+    expect(await poller.pollCluster('local')).toMatchObject({
+      topics: 1,
+      groups: 0,
+    });
+    expect(poller.headHistory('local', asked, 0)).toEqual([]);
+    expect(poller.headHistory('local', used, 0)).not.toEqual([]);
+  });
+
+  it('reads a name it does not poll yet without polling all the others', async () => {
+    const poller = newPoller();
+    const known = uniqueName('targeted-known');
+    const added = uniqueName('targeted-added');
+    for (const t of [known, added]) await kafka.createTopic(t, 1);
+    await kafka.produce(added, [0], 3);
+    poller.retain([{ cluster: 'local', topics: [known], groups: [] }]);
+    await poller.pollCluster('local');
+    expect(poller.headHistory('local', known, 0)).toHaveLength(1);
+    const offsets = await poller.getOffsets({
+      cluster: 'local',
+      topics: [added],
+    });
+    expect(offsets.topics.get(added)?.partitions[0].latest).toBe('3');
+    // The known topic was not read again.
+    expect(poller.headHistory('local', known, 0)).toHaveLength(1);
+  });
+
+  it('caps the names of one pipeline and the names beyond the catalog, naming the limit', async () => {
+    const poller = newPoller({
+      maxTopicsPerPipeline: 2,
+      maxGroupsPerPipeline: 1,
+      maxExtraNamesPerCluster: 4,
+    });
+    const topics = [1, 2, 3].map(i => uniqueName(`capped-${i}`));
+    for (const t of topics) await kafka.createTopic(t, 1);
+    const capped = await poller.getOffsets({
+      cluster: 'local',
+      topics,
+      groups: ['g1', 'g2'],
+    });
+    expect([...capped.topics.keys()]).toEqual(topics.slice(0, 2));
+    expect(capped.error).toBe(
+      'Polling only the first 2 topics (streaming.lag.maxTopicsPerPipeline); ' +
+        'only the first 1 consumer groups (streaming.lag.maxGroupsPerPipeline)',
+    );
+    // 2 topics and 1 group are polled for requests already: one more fits.
+    const more = await poller.getOffsets({
+      cluster: 'local',
+      topics: [topics[2], uniqueName('capped-4')],
+    });
+    expect([...more.topics.keys()]).toEqual([topics[2]]);
+    expect(more.error).toBe(
+      'Not polled: 1 topics and groups beyond those of catalog pipelines (streaming.lag.maxExtraNamesPerCluster is 4)',
+    );
+    // Names of catalog pipelines are not extra.
+    poller.retain([{ cluster: 'local', topics: topics, groups: ['g1'] }]);
+    const fifth = uniqueName('capped-5');
+    expect(
+      (await poller.getOffsets({ cluster: 'local', topics: [fifth] })).error,
+    ).toBeUndefined();
   });
 });
 

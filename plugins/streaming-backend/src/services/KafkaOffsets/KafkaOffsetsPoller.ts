@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { StreamingConfig } from '../../config/StreamingConfig';
+import {
+  resolveKafkaCluster,
+  StreamingConfig,
+} from '../../config/StreamingConfig';
+import { PipelineEntity } from '../Pipelines/PipelineCatalog';
 import { BrokerRequests } from './brokerRequests';
 import {
   KafkaClusterClient,
@@ -9,19 +13,28 @@ import {
 import {
   ClusterOffsets,
   ObservedPartition,
-  ObservedTopic,
   OffsetObservation,
   OffsetSource,
 } from './OffsetSource';
 
 interface ClusterState {
   client: KafkaClusterClient;
-  topics: Set<string>;
-  groups: Set<string>;
+  /** Topics and groups of the catalog's pipelines (see `retain`). */
+  used: { topics: Set<string>; groups: Set<string> };
+  /** When each polled name was last asked for (epoch ms). */
+  topics: Map<string, number>;
+  groups: Map<string, number>;
   snapshot: ClusterOffsets;
+  /** Error of each group's last read; partition errors stay in the snapshot. */
+  groupErrors: Map<string, string>;
+  /** Why the last poll failed as a whole (the cluster, not a name). */
+  failure?: string;
   heads: Map<string, OffsetObservation[]>;
-  inFlight?: Promise<PollReport>;
+  /** Every poll runs after the previous one. */
+  tail: Promise<unknown>;
   queued?: Promise<PollReport>;
+  queuedNames?: Promise<PollReport>;
+  pending: { topics: Set<string>; groups: Set<string> };
 }
 
 /** Figures of one poll of one cluster (for logs and the benchmark). */
@@ -34,6 +47,13 @@ export interface PollReport {
   requests: Record<string, BrokerRequests>;
 }
 
+/** The topics and consumer groups one pipeline reads, on its cluster. */
+export interface PipelineOffsetsUse {
+  cluster: string;
+  topics: string[];
+  groups: string[];
+}
+
 const headKey = (topic: string, partition: number) =>
   `${topic}\u0000${partition}`;
 
@@ -44,6 +64,11 @@ const headKey = (topic: string, partition: number) =>
  * per broker: Metadata (and FindCoordinator for groups whose coordinator is
  * not known yet), then ListOffsets latest and earliest per leader and
  * OffsetFetch per coordinator.
+ *
+ * It polls the topics and groups of the catalog's pipelines (`retain`) and
+ * the names requests asked for within `streaming.lag.expireAfterSeconds`; a
+ * name not polled yet is read on its own before answering. Errors stay with
+ * their partition or group, so an answer names only what it asked for.
  */
 export class KafkaOffsetsPoller implements OffsetSource {
   private readonly clusters = new Map<string, ClusterState>();
@@ -55,14 +80,18 @@ export class KafkaOffsetsPoller implements OffsetSource {
     for (const cluster of config.kafka.clusters) {
       this.clusters.set(cluster.name, {
         client: new KafkaClusterClient(cluster),
-        topics: new Set(),
-        groups: new Set(),
+        used: { topics: new Set(), groups: new Set() },
+        topics: new Map(),
+        groups: new Map(),
         snapshot: {
           cluster: cluster.name,
           topics: new Map(),
           groups: new Map(),
         },
+        groupErrors: new Map(),
         heads: new Map(),
+        tail: Promise.resolve(),
+        pending: { topics: new Set(), groups: new Set() },
       });
     }
   }
@@ -78,13 +107,118 @@ export class KafkaOffsetsPoller implements OffsetSource {
     return state;
   }
 
-  /** Adds topics and groups to what every poll reads. Returns whether any was new. */
-  register(cluster: string, topics: string[], groups: string[] = []): boolean {
-    const state = this.state(cluster);
-    const before = state.topics.size + state.groups.size;
-    topics.forEach(t => state.topics.add(t));
-    groups.forEach(g => state.groups.add(g));
-    return state.topics.size + state.groups.size !== before;
+  /**
+   * The topics and groups of the catalog's current pipelines: polled from now
+   * on; names no pipeline uses any more expire unless requests ask for them.
+   * Each pipeline counts with at most `maxTopicsPerPipeline` topics and
+   * `maxGroupsPerPipeline` groups; unknown clusters are ignored.
+   */
+  retain(uses: PipelineOffsetsUse[]): void {
+    const { maxTopicsPerPipeline, maxGroupsPerPipeline } = this.config.lag;
+    const now = Date.now();
+    for (const state of this.clusters.values()) {
+      state.used = { topics: new Set(), groups: new Set() };
+    }
+    for (const use of uses) {
+      const state = this.clusters.get(use.cluster);
+      if (!state) continue;
+      for (const topic of use.topics.slice(0, maxTopicsPerPipeline)) {
+        state.used.topics.add(topic);
+        if (!state.topics.has(topic)) state.topics.set(topic, now);
+      }
+      for (const group of use.groups.slice(0, maxGroupsPerPipeline)) {
+        state.used.groups.add(group);
+        if (!state.groups.has(group)) state.groups.set(group, now);
+      }
+    }
+  }
+
+  /** {@link KafkaOffsetsPoller.retain} for the catalog's pipelines. */
+  retainPipelines(pipelines: PipelineEntity[]): void {
+    this.retain(
+      pipelines.flatMap(pipeline => {
+        const { cluster } = resolveKafkaCluster(
+          this.config,
+          pipeline.kafkaCluster,
+        );
+        return cluster
+          ? [
+              {
+                cluster,
+                topics: pipeline.summary.source.topics,
+                groups: pipeline.consumerGroups,
+              },
+            ]
+          : [];
+      }),
+    );
+  }
+
+  /**
+   * Adds the names of a request to the polled set, within the limits.
+   * Returns the names not polled yet and why some were refused.
+   */
+  private admit(
+    state: ClusterState,
+    request: { topics: string[]; groups: string[] },
+  ): { topics: string[]; groups: string[]; errors: string[] } {
+    const {
+      maxTopicsPerPipeline,
+      maxGroupsPerPipeline,
+      maxExtraNamesPerCluster,
+    } = this.config.lag;
+    const errors: string[] = [];
+    if (request.topics.length > maxTopicsPerPipeline) {
+      errors.push(
+        `Polling only the first ${maxTopicsPerPipeline} topics (streaming.lag.maxTopicsPerPipeline)`,
+      );
+    }
+    if (request.groups.length > maxGroupsPerPipeline) {
+      errors.push(
+        `${
+          errors.length ? 'only' : 'Polling only'
+        } the first ${maxGroupsPerPipeline} consumer groups (streaming.lag.maxGroupsPerPipeline)`,
+      );
+    }
+    const now = Date.now();
+    let extra =
+      [...state.topics.keys()].filter(t => !state.used.topics.has(t)).length +
+      [...state.groups.keys()].filter(g => !state.used.groups.has(g)).length;
+    let refused = 0;
+    const added = { topics: [] as string[], groups: [] as string[] };
+    const take = (
+      names: string[],
+      polled: Map<string, number>,
+      into: string[],
+    ) => {
+      for (const name of names) {
+        if (polled.has(name)) {
+          polled.set(name, now);
+        } else if (extra < maxExtraNamesPerCluster) {
+          polled.set(name, now);
+          into.push(name);
+          extra += 1;
+        } else {
+          refused += 1;
+        }
+      }
+    };
+    take(
+      request.topics.slice(0, maxTopicsPerPipeline),
+      state.topics,
+      added.topics,
+    );
+    take(
+      request.groups.slice(0, maxGroupsPerPipeline),
+      state.groups,
+      added.groups,
+    );
+    if (refused > 0) {
+      errors.push(
+        `Not polled: ${refused} topics and groups beyond those of catalog pipelines (streaming.lag.maxExtraNamesPerCluster is ${maxExtraNamesPerCluster})`,
+      );
+    }
+    return { ...added, errors };
   }
 
   async getOffsets(request: {
@@ -93,28 +227,53 @@ export class KafkaOffsetsPoller implements OffsetSource {
     groups?: string[];
   }): Promise<ClusterOffsets> {
     const state = this.state(request.cluster);
-    const missing =
-      this.register(request.cluster, request.topics, request.groups) ||
-      request.topics.some(t => !state.snapshot.topics.has(t)) ||
-      (request.groups ?? []).some(g => !state.snapshot.groups.has(g));
-    if (missing && !state.snapshot.error) {
-      await this.pollCluster(request.cluster);
+    const admitted = this.admit(state, {
+      topics: request.topics,
+      groups: request.groups ?? [],
+    });
+    const unread = {
+      topics: [...new Set(request.topics)].filter(
+        t => state.topics.has(t) && !state.snapshot.topics.has(t),
+      ),
+      groups: [...new Set(request.groups ?? [])].filter(
+        g => state.groups.has(g) && !state.snapshot.groups.has(g),
+      ),
+    };
+    if ((unread.topics.length || unread.groups.length) && !state.failure) {
+      await this.pollNames(state, unread);
     }
     const snapshot = state.snapshot;
+    const topics = new Map(
+      request.topics.flatMap(t => {
+        const topic = snapshot.topics.get(t);
+        return topic ? [[t, topic] as const] : [];
+      }),
+    );
+    const groups = new Map(
+      (request.groups ?? []).flatMap(g => {
+        const group = snapshot.groups.get(g);
+        return group ? [[g, group] as const] : [];
+      }),
+    );
+    const errors = [
+      ...admitted.errors,
+      ...(state.failure ? [state.failure] : []),
+      ...[...topics.values()].flatMap(t =>
+        t.partitions.flatMap(p =>
+          p.error ? [`${t.topic}[${p.partition}]: ${p.error}`] : [],
+        ),
+      ),
+      ...(request.groups ?? []).flatMap(g => {
+        const error = state.groupErrors.get(g);
+        return error ? [`group ${g}: ${error}`] : [];
+      }),
+    ];
     return {
-      ...snapshot,
-      topics: new Map(
-        request.topics.flatMap(t => {
-          const topic = snapshot.topics.get(t);
-          return topic ? [[t, topic] as const] : [];
-        }),
-      ),
-      groups: new Map(
-        (request.groups ?? []).flatMap(g => {
-          const group = snapshot.groups.get(g);
-          return group ? [[g, group] as const] : [];
-        }),
-      ),
+      cluster: snapshot.cluster,
+      observedAt: snapshot.observedAt,
+      topics,
+      groups,
+      error: errors.length ? errors.slice(0, 5).join('; ') : undefined,
     };
   }
 
@@ -145,23 +304,75 @@ export class KafkaOffsetsPoller implements OffsetSource {
   pollCluster(cluster: string): Promise<PollReport> {
     const state = this.state(cluster);
     if (!state.queued) {
-      const previous = state.inFlight ?? Promise.resolve();
-      state.queued = previous.then(() => {
+      state.queued = state.tail.then(() => {
         state.queued = undefined;
-        state.inFlight = this.poll(state).finally(() => {
-          state.inFlight = undefined;
-        });
-        return state.inFlight;
+        return this.poll(state);
       });
+      state.tail = state.queued.catch(() => undefined);
     }
     return state.queued;
   }
 
-  private async poll(state: ClusterState): Promise<PollReport> {
+  /**
+   * Reads names not polled yet, on their own (not a full poll), after any
+   * poll already running; callers that arrive meanwhile share the read.
+   */
+  private pollNames(
+    state: ClusterState,
+    names: { topics: string[]; groups: string[] },
+  ): Promise<PollReport> {
+    if (state.queued) return state.queued;
+    names.topics.forEach(t => state.pending.topics.add(t));
+    names.groups.forEach(g => state.pending.groups.add(g));
+    if (!state.queuedNames) {
+      state.queuedNames = state.tail.then(() => {
+        state.queuedNames = undefined;
+        const only = {
+          topics: [...state.pending.topics],
+          groups: [...state.pending.groups],
+        };
+        state.pending = { topics: new Set(), groups: new Set() };
+        return this.poll(state, only);
+      });
+      state.tail = state.queuedNames.catch(() => undefined);
+    }
+    return state.queuedNames;
+  }
+
+  /** Forgets names no pipeline uses that no request asked for lately. */
+  private expire(state: ClusterState, now: number) {
+    const cutoff = now - this.config.lag.expireAfterSeconds * 1000;
+    for (const [topic, askedAt] of state.topics) {
+      if (state.used.topics.has(topic) || askedAt >= cutoff) continue;
+      state.topics.delete(topic);
+      state.snapshot.topics.delete(topic);
+      for (const key of state.heads.keys()) {
+        if (key.startsWith(headKey(topic, 0).slice(0, -1))) {
+          state.heads.delete(key);
+        }
+      }
+    }
+    const gone: string[] = [];
+    for (const [group, askedAt] of state.groups) {
+      if (state.used.groups.has(group) || askedAt >= cutoff) continue;
+      state.groups.delete(group);
+      state.snapshot.groups.delete(group);
+      state.groupErrors.delete(group);
+      gone.push(group);
+    }
+    state.client.forgetGroups(gone);
+  }
+
+  /** A full poll, or with `only` a read of those names merged into the snapshot. */
+  private async poll(
+    state: ClusterState,
+    only?: { topics: string[]; groups: string[] },
+  ): Promise<PollReport> {
     const cluster = state.snapshot.cluster;
-    const topics = [...state.topics].sort();
-    const groups = [...state.groups].sort();
     const now = Date.now();
+    if (!only) this.expire(state, now);
+    const topics = only?.topics ?? [...state.topics.keys()].sort();
+    const groups = only?.groups ?? [...state.groups.keys()].sort();
     try {
       const [metadata, routes] = await Promise.all([
         topics.length
@@ -173,8 +384,8 @@ export class KafkaOffsetsPoller implements OffsetSource {
         state.client.offsets(metadata),
         state.client.groupOffsets(routes),
       ]);
-      const errors: string[] = [];
-      const observed = new Map<string, ObservedTopic>();
+      let failed = 0;
+      const observed = new Map(only ? state.snapshot.topics : undefined);
       for (const topic of topics) {
         const previous = state.snapshot.topics.get(topic);
         const partitions = metadata.get(topic);
@@ -187,9 +398,6 @@ export class KafkaOffsetsPoller implements OffsetSource {
           const before = previous?.partitions.find(
             x => x.partition === p.partition,
           );
-          if (o.error) {
-            errors.push(`${topic}[${p.partition}]: ${o.error}`);
-          }
           return {
             partition: p.partition,
             leader: p.leader,
@@ -224,6 +432,7 @@ export class KafkaOffsetsPoller implements OffsetSource {
             this.observe(state, topic, p.partition, Number(p.latest), now);
           }
         }
+        failed += merged.filter(p => p.error).length;
         observed.set(topic, {
           topic,
           exists: true,
@@ -236,20 +445,27 @@ export class KafkaOffsetsPoller implements OffsetSource {
       const groupMap = new Map(state.snapshot.groups);
       for (const [group, result] of groupOffsets) {
         if (result.offsets) groupMap.set(group, result.offsets);
-        if (result.error) errors.push(`group ${group}: ${result.error}`);
+        if (result.error) {
+          state.groupErrors.set(group, result.error);
+          failed += 1;
+        } else {
+          state.groupErrors.delete(group);
+        }
       }
       state.snapshot = {
         cluster,
         topics: observed,
         groups: groupMap,
-        observedAt: new Date(now),
-        error: errors.length ? errors.slice(0, 5).join('; ') : undefined,
+        observedAt: only
+          ? state.snapshot.observedAt ?? new Date(now)
+          : new Date(now),
       };
+      if (!only) state.failure = undefined;
       return {
         cluster,
         topics: topics.length,
         groups: groups.length,
-        ok: errors.length === 0,
+        ok: failed === 0,
         requests: state.client.takeRequests(),
       };
     } catch (error) {
@@ -258,7 +474,7 @@ export class KafkaOffsetsPoller implements OffsetSource {
         cluster,
         error: message,
       });
-      state.snapshot = { ...state.snapshot, error: message };
+      state.failure = `Polling the cluster failed: ${message}`;
       return {
         cluster,
         topics: topics.length,
