@@ -22,6 +22,17 @@ export const ANNOTATION_PIPELINE_SPEC = `${STREAMING_ANNOTATION_PREFIX}/pipeline
 export const ANNOTATION_PIPELINE_SUMMARY = `${STREAMING_ANNOTATION_PREFIX}/pipeline-summary`;
 
 /**
+ * On a pipeline Component: the location (`url:...` or `file:...`) of the
+ * entity file the catalog processor computed the summary for, equal to its
+ * `backstage.io/managed-by-location`. The processor drops both this and the
+ * summary from what an author writes; the backend serves a summary only with
+ * this marker.
+ *
+ * @public
+ */
+export const ANNOTATION_PIPELINE_SUMMARY_LOCATION = `${STREAMING_ANNOTATION_PREFIX}/pipeline-summary-location`;
+
+/**
  * On a pipeline Component or a topic Resource: the Kafka cluster, by its name
  * in app-config (`streaming.kafka.clusters[].name`).
  *

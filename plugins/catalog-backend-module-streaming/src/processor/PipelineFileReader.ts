@@ -112,13 +112,17 @@ export class PipelineFileReader {
       throw refuse();
     }
     if (base.type === 'file') {
+      const folder = path.dirname(base.target);
       try {
         return {
           type: 'file',
-          target: resolveSafeChildPath(path.dirname(base.target), relativePath),
+          target: resolveSafeChildPath(folder, relativePath),
         };
       } catch {
-        throw refuse();
+        // e.g. a symlink on the way that leads out of the folder
+        throw new InputError(
+          `${JSON.stringify(relativePath)} leads outside ${folder}`,
+        );
       }
     }
     if (base.type === 'url') {

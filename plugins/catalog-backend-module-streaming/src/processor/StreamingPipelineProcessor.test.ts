@@ -4,7 +4,13 @@ import { AlphaEntity } from '@backstage/catalog-model/alpha';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import { walkLineage } from '@internal/plugin-streaming-common';
+import {
+  ANNOTATION_PIPELINE_SUMMARY,
+  ANNOTATION_PIPELINE_SUMMARY_LOCATION,
+  parsePipelineSpec,
+  toPipelineSummary,
+  walkLineage,
+} from '@internal/plugin-streaming-common';
 import {
   CatalogTestBackend,
   startCatalogTestBackend,
@@ -234,6 +240,12 @@ const badCases: BadCase[] = [
     laterErrors: [/BuiltinKindsEntityProcessor/],
   },
   {
+    name: 'name-mismatch',
+    files: { 'pipeline.yaml': specWith(p => (p.name = 'someone-else')) },
+    error:
+      /pipeline\.name: "someone-else" must be the name of the pipeline entity, "name-mismatch"/,
+  },
+  {
     name: 'huge-spec',
     files: { 'pipeline.yaml': `# ${'x'.repeat(1024 * 1024)}\n${goodSpec}` },
     error: /larger than/,
@@ -260,7 +272,10 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       );
       for (const [file, content] of Object.entries(badCase.files)) {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-        fs.writeFileSync(path.join(dir, file), content);
+        fs.writeFileSync(
+          path.join(dir, file),
+          content.replace(/^ {2}name: user-events$/m, `  name: ${badCase.name}`),
+        );
       }
       badCase.setup?.(dir);
       targets.push(`./${badCase.name}/catalog-info.yaml`);
@@ -302,6 +317,68 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       }),
     );
     targets.push('./silver/catalog-info.yaml');
+    // Summaries written by authors, which the backend would follow.
+    const forged = {
+      [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify({
+        ...JSON.parse(
+          JSON.stringify(toPipelineSummary(parsePipelineSpec(goodSpec).spec!)),
+        ),
+        queryName: 'good-one',
+        source: { type: 'kafka', cluster: 'local', topics: ['payroll'] },
+      }),
+      [ANNOTATION_PIPELINE_SUMMARY_LOCATION]: 'url:https://example.com/x.yaml',
+    };
+    const forgedEntity = (
+      name: string,
+      type: string,
+      specPath: string | undefined,
+      annotations: Record<string, string>,
+    ) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name,
+        annotations: {
+          ...(specPath
+            ? { 'streaming-platform.dev/pipeline-spec': specPath }
+            : {}),
+          ...annotations,
+        },
+      },
+      spec: { type, lifecycle: 'production', owner: 'team-growth' },
+    });
+    fs.mkdirSync(path.join(mockDir.path, 'forged'));
+    fs.writeFileSync(
+      path.join(mockDir.path, 'forged/catalog-info.yaml'),
+      [
+        forgedEntity('forged-no-spec', 'streaming-pipeline', undefined, forged),
+        forgedEntity('forged-type-case', 'Streaming-Pipeline', undefined, forged),
+        forgedEntity('forged-service', 'service', undefined, forged),
+        forgedEntity(
+          'forged-with-spec',
+          'streaming-pipeline',
+          './pipeline.yaml',
+          forged,
+        ),
+      ]
+        .map(entity => yaml.stringify(entity))
+        .join('---\n'),
+    );
+    fs.writeFileSync(
+      path.join(mockDir.path, 'forged/pipeline.yaml'),
+      specWith(p => {
+        p.name = 'forged-with-spec';
+        p.sink.path = '/data/delta/forged';
+        p.sink.checkpoint = '/checkpoints/forged';
+        p.source.topic = 'forged-events';
+      }),
+    );
+    fs.mkdirSync(path.join(mockDir.path, 'forged/schemas'));
+    fs.writeFileSync(
+      path.join(mockDir.path, 'forged/schemas/user_event.avsc'),
+      goodSchema,
+    );
+    targets.push('./forged/catalog-info.yaml');
     fs.writeFileSync(
       path.join(mockDir.path, 'catalog-info.yaml'),
       yaml.stringify({
@@ -445,5 +522,38 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       type: 'dependsOn',
       targetRef: 'resource:default/topic.local.flip-events',
     });
+  });
+
+  it('drops pipeline summaries that an author wrote, and writes its own with its marker', async () => {
+    const refs = [
+      'component:default/forged-no-spec',
+      'component:default/forged-type-case',
+      'component:default/forged-service',
+      'component:default/forged-with-spec',
+    ];
+    const entities = await waitFor('the forged entities', async () => {
+      const found = await catalog.getEntitiesByRefs(refs);
+      return found.every(e => e?.relations?.length) &&
+        found[3]!.relations!.some(r => r.type === 'dependsOn')
+        ? (found as Entity[])
+        : undefined;
+    });
+    for (const entity of entities.slice(0, 3)) {
+      expect(Object.keys(entity.metadata.annotations!)).not.toEqual(
+        expect.arrayContaining([ANNOTATION_PIPELINE_SUMMARY]),
+      );
+      expect(Object.keys(entity.metadata.annotations!)).not.toEqual(
+        expect.arrayContaining([ANNOTATION_PIPELINE_SUMMARY_LOCATION]),
+      );
+    }
+    const annotations = entities[3].metadata.annotations!;
+    expect(JSON.parse(annotations[ANNOTATION_PIPELINE_SUMMARY])).toMatchObject({
+      name: 'forged-with-spec',
+      queryName: 'forged-with-spec',
+      source: { type: 'kafka', cluster: 'local', topics: ['forged-events'] },
+    });
+    expect(annotations[ANNOTATION_PIPELINE_SUMMARY_LOCATION]).toBe(
+      annotations['backstage.io/managed-by-location'],
+    );
   });
 });

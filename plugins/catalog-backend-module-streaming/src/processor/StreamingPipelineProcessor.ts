@@ -3,7 +3,11 @@ import {
   RootConfigService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  stringifyEntityRef,
+  stringifyLocationRef,
+} from '@backstage/catalog-model';
 import { InputError, toError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import {
@@ -17,6 +21,7 @@ import {
   ANNOTATION_KAFKA_CLUSTER,
   ANNOTATION_PIPELINE_SPEC,
   ANNOTATION_PIPELINE_SUMMARY,
+  ANNOTATION_PIPELINE_SUMMARY_LOCATION,
   ENTITY_TYPE_PIPELINE,
   PipelineSpec,
   PipelineSummary,
@@ -58,6 +63,35 @@ function isPipelineEntity(entity: Entity): boolean {
     entity.spec?.type === ENTITY_TYPE_PIPELINE &&
     typeof entity.metadata.annotations?.[ANNOTATION_PIPELINE_SPEC] === 'string'
   );
+}
+
+/** Annotations only this processor writes: whatever an author wrote is dropped. */
+const PROCESSOR_ANNOTATIONS = [
+  ANNOTATION_PIPELINE_SUMMARY,
+  ANNOTATION_PIPELINE_SUMMARY_LOCATION,
+];
+
+/** The entity without the processor's annotations, plus `annotations`. */
+function withOwnAnnotations(
+  entity: Entity,
+  annotations: Record<string, string> = {},
+): Entity {
+  const current = entity.metadata.annotations ?? {};
+  if (
+    !PROCESSOR_ANNOTATIONS.some(key => key in current) &&
+    Object.keys(annotations).length === 0
+  ) {
+    return entity;
+  }
+  const kept = Object.fromEntries(
+    Object.entries(current).filter(
+      ([key]) => !PROCESSOR_ANNOTATIONS.includes(key),
+    ),
+  );
+  return {
+    ...entity,
+    metadata: { ...entity.metadata, annotations: { ...kept, ...annotations } },
+  };
 }
 
 /**
@@ -107,8 +141,22 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     cache: CatalogProcessorCache,
   ): Promise<Entity> {
     if (!isPipelineEntity(entity)) {
-      return entity;
+      return withOwnAnnotations(entity);
     }
+    const processed = await this.processPipeline(entity, location, emit, cache);
+    return withOwnAnnotations(entity, processed);
+  }
+
+  /**
+   * Reads the pipeline's spec and emits its entities and relations; the
+   * annotations to write, or undefined after emitting an error.
+   */
+  private async processPipeline(
+    entity: Entity,
+    location: LocationSpec,
+    emit: CatalogProcessorEmit,
+    cache: CatalogProcessorCache,
+  ): Promise<Record<string, string> | undefined> {
     const entityRef = stringifyEntityRef(entity);
     const specPath = entity.metadata.annotations![ANNOTATION_PIPELINE_SPEC];
 
@@ -130,7 +178,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
           }`,
         ),
       );
-      return entity;
+      return undefined;
     }
     if (specLocation.type === 'url') {
       emit(processingResult.refresh(`url:${specLocation.target}`));
@@ -146,7 +194,17 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
             .join('\n')}`,
         ),
       );
-      return entity;
+      return undefined;
+    }
+    if (spec.pipeline.name !== entity.metadata.name) {
+      // The backend finds micro-batches (and the SparkApplication) by it.
+      emit(
+        processingResult.inputError(
+          specLocation,
+          `pipeline.name: "${spec.pipeline.name}" must be the name of the pipeline entity, "${entity.metadata.name}"`,
+        ),
+      );
+      return undefined;
     }
 
     const schemas = await this.readSchemas(
@@ -155,7 +213,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
       emit,
     );
     if (!schemas) {
-      return entity;
+      return undefined;
     }
 
     let built: PipelineEntities;
@@ -169,7 +227,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     } catch (error) {
       // e.g. an owner or system that is not an entity ref
       emit(processingResult.inputError(location, toError(error).message));
-      return entity;
+      return undefined;
     }
     const { entities, relations } = built;
     for (const emitted of entities) {
@@ -187,15 +245,9 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     const summary = this.summarize(spec);
     const cluster = summary.source.cluster ?? summary.sink.cluster;
     return {
-      ...entity,
-      metadata: {
-        ...entity.metadata,
-        annotations: {
-          ...entity.metadata.annotations,
-          [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(summary),
-          ...(cluster ? { [ANNOTATION_KAFKA_CLUSTER]: cluster } : {}),
-        },
-      },
+      [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(summary),
+      [ANNOTATION_PIPELINE_SUMMARY_LOCATION]: stringifyLocationRef(location),
+      ...(cluster ? { [ANNOTATION_KAFKA_CLUSTER]: cluster } : {}),
     };
   }
 
