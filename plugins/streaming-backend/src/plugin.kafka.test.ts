@@ -283,8 +283,8 @@ describe('streaming backend on the real broker', () => {
       agoMs: number,
       end: Record<number, number>,
     ) =>
-      JSON.stringify(
-        progressEvent({
+      JSON.stringify({
+        ...progressEvent({
           name: 'user-events-to-delta',
           batchId,
           timestamp: new Date(now - agoMs),
@@ -293,7 +293,8 @@ describe('streaming backend on the real broker', () => {
           endOffsets: end,
           numInputRows: 90,
         }),
-      );
+        observedMetrics: { pipeline: { input_bytes: 9_000, bad_records: 1 } },
+      });
     await kafka.produceRecords(progressTopic, [
       {
         key: 'user-events-to-delta',
@@ -387,6 +388,7 @@ describe('streaming backend on the real broker', () => {
       totalLagMessages: 70 + 6,
       deltaTables: 2,
       recordsPerDay: 180,
+      bytesPerDay: 18_000,
       currency: 'USD',
     });
     expect(overview.totals.monthlyCost).toBeGreaterThan(0);

@@ -38,6 +38,8 @@ export interface OverviewEntry {
   /** The row, with the monthly cost before the caller's permission is applied. */
   row: PipelineOverviewRow;
   recordsPerDay: number;
+  /** null when none of the day's batches reports its bytes. */
+  bytesPerDay: number | null;
   executors: number;
   cluster: string;
 }
@@ -122,6 +124,7 @@ export class OverviewService {
           pipeline,
           state,
           recordsPerDay: dayTotals.get(summary.queryName)?.inputRows ?? 0,
+          bytesPerDay: dayTotals.get(summary.queryName)?.inputBytes ?? null,
           executors,
           cluster: app
             ? `kubernetes:${app.cluster}`
@@ -279,6 +282,7 @@ export class OverviewService {
     let unknownLag = 0;
     let executors = 0;
     let recordsPerDay = 0;
+    let bytesPerDay: number | null = null;
     let monthlyCost = 0;
     let activePipelines = 0;
     const rows = entries.map((entry, i) => {
@@ -304,6 +308,9 @@ export class OverviewService {
       }
       executors += entry.executors;
       recordsPerDay += entry.recordsPerDay;
+      if (entry.bytesPerDay !== null) {
+        bytesPerDay = (bytesPerDay ?? 0) + entry.bytesPerDay;
+      }
       if (costAllowed[i]) {
         monthlyCost += row.monthlyCost ?? 0;
         return row;
@@ -326,7 +333,7 @@ export class OverviewService {
         clusters: clusters.size,
         deltaTables: deltaTables.size,
         recordsPerDay,
-        bytesPerDay: null,
+        bytesPerDay,
         monthlyCost: mayReadAllCost
           ? Math.round(monthlyCost * 100) / 100
           : null,
