@@ -1,40 +1,86 @@
 #!/usr/bin/env bash
 # Source from scripts/start.sh: the live data behind the portal. Starts the local Kafka
-# broker, demo traffic for the example pipelines and the generated jobs of the demo
-# pipelines (rendered from examples/pipelines/NAME/pipeline.yaml by the code generator),
-# or says what it skipped and why. Logs go to .cache/demo/.
+# broker, demo traffic for the example pipelines and the generated jobs of the example
+# pipelines (rendered from examples/pipelines/NAME/pipeline.yaml by the code generator)
+# as queries of one Spark driver, or says what it skipped and why. Logs go to .cache/demo/.
 #
 #   streaming_start   start them; appends the pids of background jobs to `pids`
 #   streaming_stop    stop the broker when streaming_start started it
 #
-# STREAMING_DEMO_PIPELINES: the example pipelines whose jobs run (default user-events;
-# the Delta ones: user-events order-stream clickstream cdc-postgres-users).
+# Each part is one function (_streaming_kafka, _streaming_traffic, _streaming_jobs), so a
+# part the jobs depend on (a CDC connector, a search engine) is one more function called
+# before _streaming_jobs.
+#
+# STREAMING_DEMO_PIPELINES: the example pipelines whose jobs run (default: all five,
+# user-events order-stream clickstream cdc-postgres-users log-analytics). Delta tables go
+# where streaming.delta.pathMappings of app-config maps the spec's path (.cache/demo/delta),
+# where the backend reads them. STREAMING_DEMO_DRIVER_MEMORY: the driver's heap (1536m).
 # STREAMING_DEMO=0 turns all of it off.
 
 _streaming_started_kafka=""
 
-_streaming_job() {
-  local name="$1" work="$2" root="$3"
-  local spec="$root/examples/pipelines/$name/pipeline.yaml"
-  rm -rf "$work/$name/repo"
-  yarn streaming-pipeline render "$spec" --out "$work/$name/repo" || return 1
-  # The job runs in a process group of its own, so stopping this wrapper's group does not
-  # reach the Spark JVM directly: the SIGTERM is handed to the job's Python process alone,
-  # which finishes the running micro-batch and stops Spark (the job's graceful stop).
+_streaming_kafka() {
+  if scripts/kafka.sh status >/dev/null 2>&1; then
+    echo "start: Kafka is already running at $(scripts/kafka.sh address)"
+    return 0
+  fi
+  if ! scripts/kafka.sh start; then
+    echo "start: skipped demo traffic and pipeline jobs: the Kafka broker did not start (see .cache/kafka/default/kafka.log)"
+    return 1
+  fi
+  _streaming_started_kafka=1
+}
+
+_streaming_traffic() {
+  local work="$1"
+  set -m
+  node scripts/demo-traffic/main.mts --brokers "$(scripts/kafka.sh address)" --progress 30 >"$work/traffic.log" 2>&1 &
+  pids+=($!)
+  set +m
+  echo "start: demo traffic to the example topics (log: .cache/demo/traffic.log)"
+}
+
+# The host process: one Spark driver running every job (scripts/lib/pipeline-host.py). It
+# runs in a process group of its own, so stopping this wrapper's group does not reach the
+# Spark JVM directly: the SIGTERM is handed to the host's Python process alone, which lets
+# every query finish its running micro-batch and stops Spark (the jobs' graceful stop).
+_streaming_host() {
+  local work="$1"
+  shift
+  node -r sucrase/register/ts scripts/lib/renderDemoPipelines.ts "$work" "$@" || return 1
   set -m
   KAFKA_BOOTSTRAP_SERVERS="$(scripts/kafka.sh address)" \
-    PIPELINE_CHECKPOINT="$work/$name/checkpoint" \
-    PIPELINE_SINK_PATH="$work/delta/$name" \
-    scripts/spark.sh python "$work/$name/repo/job/main.py" &
-  local job=$!
-  trap 'kill -TERM "$job" 2>/dev/null' TERM INT
-  while kill -0 "$job" 2>/dev/null; do wait "$job" || true; done
+    SPARK_DRIVER_MEMORY="${STREAMING_DEMO_DRIVER_MEMORY:-1536m}" \
+    scripts/spark.sh python scripts/lib/pipeline-host.py "$work/pipelines.json" &
+  local host=$!
+  trap 'kill -TERM "$host" 2>/dev/null' TERM INT
+  while kill -0 "$host" 2>/dev/null; do wait "$host" || true; done
+}
+
+_streaming_jobs() {
+  local work="$1" missing name names=()
+  if ! missing="$(scripts/spark.sh check)"; then
+    echo "start: skipped the pipeline jobs: Spark needs $missing"
+    return 0
+  fi
+  for name in ${STREAMING_DEMO_PIPELINES:-user-events order-stream clickstream cdc-postgres-users log-analytics}; do
+    if [ -f "examples/pipelines/$name/pipeline.yaml" ]; then
+      names+=("$name")
+    else
+      echo "start: no example pipeline named $name; skipped"
+    fi
+  done
+  [ ${#names[@]} -gt 0 ] || return 0
+  set -m
+  (scripts/spark.sh setup && _streaming_host "$work" "${names[@]}") >"$work/jobs.log" 2>&1 &
+  pids+=($!)
+  set +m
+  echo "start: the ${names[*]} jobs in one local Spark driver (first start installs PySpark; log: .cache/demo/jobs.log, tables: .cache/demo/delta; a search engine sink's job starts once the engine answers)"
 }
 
 streaming_start() {
-  local root work missing name
-  root="$(pwd)"
-  work="$root/.cache/demo"
+  local work
+  work="$(pwd)/.cache/demo"
   if [ "${STREAMING_DEMO:-1}" = 0 ]; then
     echo "start: STREAMING_DEMO=0: no Kafka, demo traffic or pipeline jobs"
     return 0
@@ -44,38 +90,9 @@ streaming_start() {
     return 0
   fi
   mkdir -p "$work"
-  if ! scripts/kafka.sh status >/dev/null 2>&1; then
-    if ! scripts/kafka.sh start; then
-      echo "start: skipped demo traffic and pipeline jobs: the Kafka broker did not start (see .cache/kafka/default/kafka.log)"
-      return 0
-    fi
-    _streaming_started_kafka=1
-  else
-    echo "start: Kafka is already running at $(scripts/kafka.sh address)"
-  fi
-
-  set -m
-  node scripts/demo-traffic/main.mts --brokers "$(scripts/kafka.sh address)" --progress 30 >"$work/traffic.log" 2>&1 &
-  pids+=($!)
-  set +m
-  echo "start: demo traffic to the example topics (log: .cache/demo/traffic.log)"
-
-  if ! missing="$(scripts/spark.sh check)"; then
-    echo "start: skipped the pipeline jobs: Spark needs $missing"
-    return 0
-  fi
-  for name in ${STREAMING_DEMO_PIPELINES:-user-events}; do
-    if [ ! -f "examples/pipelines/$name/pipeline.yaml" ]; then
-      echo "start: no example pipeline named $name; skipped"
-      continue
-    fi
-    mkdir -p "$work/$name"
-    set -m
-    (scripts/spark.sh setup && _streaming_job "$name" "$work" "$root") >"$work/$name/job.log" 2>&1 &
-    pids+=($!)
-    set +m
-    echo "start: the $name job (local Spark; first start installs PySpark; log: .cache/demo/$name/job.log, table: .cache/demo/delta/$name)"
-  done
+  _streaming_kafka || return 0
+  _streaming_traffic "$work"
+  _streaming_jobs "$work"
 }
 
 streaming_stop() {
