@@ -119,14 +119,14 @@ export interface Config {
       historySize?: number;
       /**
        * Topics of one pipeline (or one request) that are polled; the rest
-       * are left out of its answer with an error naming this key.
-       * Default: 50.
+       * are left out of its answer with an error naming this key. A pipeline
+       * entity whose summary names more is refused. Default: 50.
        */
       maxTopicsPerPipeline?: number;
       /**
        * Consumer groups of one pipeline (`kafka.apache.org/consumer-groups`)
        * that are polled; the rest are left out with an error naming this
-       * key. Default: 20.
+       * key. A pipeline entity that names more is refused. Default: 20.
        */
       maxGroupsPerPipeline?: number;
       /**

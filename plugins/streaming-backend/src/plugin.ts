@@ -84,6 +84,7 @@ export const streamingPlugin = createBackendPlugin({
         const offsets = offsetSource ?? poller!;
         const catalog = new PipelineCatalog(deps.catalogService, deps.auth, {
           cacheSeconds: config.catalog.cacheSeconds,
+          limits: config.lag,
         });
         const lag = new LagService(config, offsets, store);
         const status = new StatusService(

@@ -4,7 +4,7 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import { ANNOTATION_LOCATION, Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -14,6 +14,7 @@ import {
   ANNOTATION_KAFKA_CONSUMER_GROUPS,
   ANNOTATION_KAFKA_TOPIC,
   ANNOTATION_PIPELINE_SUMMARY,
+  ANNOTATION_PIPELINE_SUMMARY_LOCATION,
   parsePipelineSpec,
   toPipelineSummary,
 } from '@internal/plugin-streaming-common';
@@ -70,6 +71,7 @@ export function pipelineEntity(options: TestPipelineOptions): Entity {
   if (!spec) {
     throw new Error(JSON.stringify(errors));
   }
+  const location = `url:https://example.com/pipelines/${options.name}/catalog-info.yaml`;
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -78,6 +80,8 @@ export function pipelineEntity(options: TestPipelineOptions): Entity {
       namespace: 'default',
       annotations: {
         [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(toPipelineSummary(spec)),
+        [ANNOTATION_PIPELINE_SUMMARY_LOCATION]: location,
+        [ANNOTATION_LOCATION]: location,
         [ANNOTATION_KAFKA_CLUSTER]: options.cluster,
         ...(options.consumerGroups
           ? { [ANNOTATION_KAFKA_CONSUMER_GROUPS]: options.consumerGroups }

@@ -1,7 +1,13 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { OUTSIDER, pipelineEntity } from '../../__testUtils__/testEntities';
-import { PipelineCatalog } from './PipelineCatalog';
+import { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_PIPELINE_SUMMARY,
+  ANNOTATION_PIPELINE_SUMMARY_LOCATION,
+  PipelineSummary,
+} from '@internal/plugin-streaming-common';
+import { PipelineCatalog, readPipelineEntity } from './PipelineCatalog';
 
 const alice = mockCredentials.user('user:default/alice');
 const outsider = mockCredentials.user(OUTSIDER);
@@ -91,5 +97,113 @@ describe('PipelineCatalog', () => {
     expect(
       (await pipelines.getPipeline('default', 'orders', alice)).revision,
     ).toBe(before.revision);
+  });
+});
+
+describe('readPipelineEntity', () => {
+  const orders = pipelineEntity({
+    name: 'orders',
+    topic: 'orders',
+    cluster: 'local',
+  });
+  const withAnnotations = (
+    entity: Entity,
+    annotations: Record<string, string | undefined>,
+  ): Entity => {
+    const merged = { ...entity.metadata.annotations, ...annotations };
+    return {
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        annotations: Object.fromEntries(
+          Object.entries(merged).filter(
+            (entry): entry is [string, string] => entry[1] !== undefined,
+          ),
+        ),
+      },
+    };
+  };
+  const withSummary = (entity: Entity, edit: Partial<PipelineSummary>) =>
+    withAnnotations(entity, {
+      [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify({
+        ...JSON.parse(entity.metadata.annotations![ANNOTATION_PIPELINE_SUMMARY]),
+        ...edit,
+      }),
+    });
+  const limits = { maxTopicsPerPipeline: 2, maxGroupsPerPipeline: 2 };
+
+  it('reads a summary the catalog module wrote', () => {
+    expect(readPipelineEntity(orders, limits).summary.queryName).toBe('orders');
+  });
+
+  it('refuses a summary without the marker the catalog module writes', () => {
+    // An author-written summary: no marker, or one copied from elsewhere.
+    for (const marker of [undefined, 'url:https://example.com/x.yaml']) {
+      expect(() =>
+        readPipelineEntity(
+          withAnnotations(orders, {
+            [ANNOTATION_PIPELINE_SUMMARY_LOCATION]: marker,
+          }),
+          limits,
+        ),
+      ).toThrow(
+        /component:default\/orders has no pipeline-summary written by the catalog module/,
+      );
+    }
+  });
+
+  it("refuses a query name other than the entity's name", () => {
+    for (const edit of [{ queryName: 'clicks' }, { name: 'clicks' }]) {
+      expect(() =>
+        readPipelineEntity(withSummary(orders, edit), limits),
+      ).toThrow(/query name "clicks" is not the pipeline's name "orders"/);
+    }
+  });
+
+  it('bounds the topics and consumer groups of a pipeline', () => {
+    const topics = withSummary(orders, {
+      source: { type: 'kafka', cluster: 'local', topics: ['a', 'b', 'c'] },
+    });
+    expect(() => readPipelineEntity(topics, limits)).toThrow(
+      /3 source topics, more than streaming\.lag\.maxTopicsPerPipeline \(2\)/,
+    );
+    const groups = pipelineEntity({
+      name: 'orders',
+      topic: 'orders',
+      cluster: 'local',
+      consumerGroups: 'g1, g2,g3',
+    });
+    expect(() => readPipelineEntity(groups, limits)).toThrow(
+      /3 consumer groups, more than streaming\.lag\.maxGroupsPerPipeline \(2\)/,
+    );
+    expect(readPipelineEntity(groups).consumerGroups).toEqual([
+      'g1',
+      'g2',
+      'g3',
+    ]);
+  });
+
+  it('lists pipelines with an untrusted summary as invalid', async () => {
+    const pipelines = new PipelineCatalog(
+      catalogServiceMock({
+        entities: [
+          orders,
+          withAnnotations(
+            pipelineEntity({ name: 'clicks', topic: 'clicks', cluster: 'local' }),
+            { [ANNOTATION_PIPELINE_SUMMARY_LOCATION]: undefined },
+          ),
+        ],
+      }),
+      mockServices.auth(),
+      { cacheSeconds: 0, limits },
+    );
+    const { pipelines: valid, invalid } = await pipelines.listPipelines(alice);
+    expect(valid.map(p => p.entityRef)).toEqual(['component:default/orders']);
+    expect(invalid).toEqual([
+      {
+        entityRef: 'component:default/clicks',
+        message: expect.stringMatching(/no pipeline-summary written by the catalog module/),
+      },
+    ]);
   });
 });

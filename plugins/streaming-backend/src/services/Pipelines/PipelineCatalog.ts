@@ -2,7 +2,11 @@ import {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -11,6 +15,7 @@ import {
   ANNOTATION_KAFKA_TOPIC,
   ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_PIPELINE_SUMMARY,
+  ANNOTATION_PIPELINE_SUMMARY_LOCATION,
   ANNOTATION_SPARK_APPLICATION,
   ENTITY_TYPE_PIPELINE,
   PipelineSummary,
@@ -51,14 +56,35 @@ export function parseRouteRef(
   return stringifyEntityRef({ kind, namespace, name });
 }
 
-/** Reads the summary annotation, or explains why it is unusable. */
-export function readPipelineEntity(entity: Entity): PipelineEntity {
+/**
+ * Bounds on what one pipeline entity makes the backend read: the keys of
+ * `streaming.lag` that also bound polling.
+ */
+export interface PipelineLimits {
+  maxTopicsPerPipeline: number;
+  maxGroupsPerPipeline: number;
+}
+
+/**
+ * Reads the summary annotation, or explains why it is unusable. Only a
+ * summary the catalog module wrote is served: the module drops any an author
+ * writes and marks its own with the entity's location
+ * ({@link ANNOTATION_PIPELINE_SUMMARY_LOCATION} equal to
+ * `backstage.io/managed-by-location`, which the catalog sets); its query name
+ * must be the entity's name, and its topics and the entity's consumer groups
+ * are bounded by `limits`, when given.
+ */
+export function readPipelineEntity(
+  entity: Entity,
+  limits?: PipelineLimits,
+): PipelineEntity {
   const entityRef = stringifyEntityRef(entity);
   const annotations = entity.metadata.annotations ?? {};
   const raw = annotations[ANNOTATION_PIPELINE_SUMMARY];
-  if (!raw) {
+  const marker = annotations[ANNOTATION_PIPELINE_SUMMARY_LOCATION];
+  if (!raw || !marker || marker !== annotations[ANNOTATION_LOCATION]) {
     throw new NotFoundError(
-      `${entityRef} has no ${ANNOTATION_PIPELINE_SUMMARY} annotation`,
+      `${entityRef} has no pipeline-summary written by the catalog module (${ANNOTATION_PIPELINE_SUMMARY} with ${ANNOTATION_PIPELINE_SUMMARY_LOCATION} equal to ${ANNOTATION_LOCATION})`,
     );
   }
   let json: unknown;
@@ -79,10 +105,30 @@ export function readPipelineEntity(entity: Entity): PipelineEntity {
     );
   }
   const summary = parsed.data;
+  for (const name of [summary.name, summary.queryName]) {
+    if (name !== entity.metadata.name) {
+      throw new InputError(
+        `${entityRef}: query name "${name}" is not the pipeline's name "${entity.metadata.name}"`,
+      );
+    }
+  }
+  const tooMany = (count: number, what: string, key: keyof PipelineLimits) => {
+    if (limits && count > limits[key]) {
+      throw new InputError(
+        `${entityRef}: ${count} ${what}, more than streaming.lag.${key} (${limits[key]})`,
+      );
+    }
+  };
+  tooMany(
+    summary.source.topics.length,
+    'source topics',
+    'maxTopicsPerPipeline',
+  );
   const groups = (annotations[ANNOTATION_KAFKA_CONSUMER_GROUPS] ?? '')
     .split(',')
     .map(g => g.trim())
     .filter(Boolean);
+  tooMany(groups.length, 'consumer groups', 'maxGroupsPerPipeline');
   const spark = annotations[ANNOTATION_SPARK_APPLICATION]?.trim();
   let sparkApplication: PipelineEntity['sparkApplication'];
   if (spark) {
@@ -115,14 +161,18 @@ export class PipelineCatalog {
   private readonly entities: CallerCache<Entity>;
   private readonly pipelineRefs: CallerCache<string[]>;
   private readonly pipelines = new WeakMap<Entity, PipelineEntity>();
+  private readonly limits?: PipelineLimits;
 
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
-    options: { cacheSeconds: number } = { cacheSeconds: 0 },
+    options: { cacheSeconds: number; limits?: PipelineLimits } = {
+      cacheSeconds: 0,
+    },
   ) {
     this.entities = new CallerCache(options.cacheSeconds * 1000);
     this.pipelineRefs = new CallerCache(options.cacheSeconds * 1000);
+    this.limits = options.limits;
   }
 
   getEntity(
@@ -156,7 +206,7 @@ export class PipelineCatalog {
     }
     let pipeline = this.pipelines.get(entity);
     if (!pipeline) {
-      pipeline = readPipelineEntity(entity);
+      pipeline = readPipelineEntity(entity, this.limits);
       this.pipelines.set(entity, pipeline);
     }
     return pipeline;
@@ -182,7 +232,7 @@ export class PipelineCatalog {
     const invalid: Array<{ entityRef: string; message: string }> = [];
     for (const entity of items) {
       try {
-        pipelines.push(readPipelineEntity(entity));
+        pipelines.push(readPipelineEntity(entity, this.limits));
       } catch (error) {
         invalid.push({
           entityRef: stringifyEntityRef(entity),
