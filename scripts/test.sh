@@ -21,9 +21,11 @@ trap stop_started EXIT
 scripts/kafka.sh status >/dev/null 2>&1 || started+=(kafka)
 scripts/postgres.sh status >/dev/null 2>&1 || started+=(postgres)
 scripts/connect.sh status >/dev/null 2>&1 || started+=(connect)
+scripts/opensearch.sh status >/dev/null 2>&1 || started+=(opensearch)
 scripts/kafka.sh start || [ "${CI:-}" != true ] # Kafka broker on 127.0.0.1:9092 for the streaming tests
 scripts/postgres.sh start || [ "${CI:-}" != true ] # PostgreSQL on 127.0.0.1:55432 for the streaming-backend database tests
 scripts/connect.sh start || [ "${CI:-}" != true ] # Kafka Connect with Debezium's PostgreSQL connector on 127.0.0.1:8083 for the CDC end-to-end test
+scripts/opensearch.sh start || [ "${CI:-}" != true ] # OpenSearch on 127.0.0.1:9200, the search sink of the Log Analytics end-to-end test
 scripts/spark.sh setup || [ "${CI:-}" != true ] # PySpark, delta-spark and connector jars for the pipeline end-to-end tests
 scripts/chromium.sh >/dev/null || [ "${CI:-}" != true ] # Debian's Chromium for the browser tests (node e2e/run.mts)
 scripts/prometheus.sh install || [ "${CI:-}" != true ] # Debian's Prometheus, promtool and Alertmanager for the alert tests (each test starts its own)

@@ -467,7 +467,7 @@ describe('streaming backend on the real broker', () => {
         payload: expect.objectContaining({
           title: 'user-events-to-delta: new → critical',
           severity: 'critical',
-          link: '/catalog/default/component/user-events-to-delta',
+          link: '/docs/default/component/user-events-to-delta/runbook/#lag',
         }),
       }),
     );

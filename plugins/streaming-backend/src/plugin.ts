@@ -5,6 +5,7 @@ import {
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { streamingPermissions } from '@internal/plugin-streaming-common';
 import { readStreamingConfig } from './config/StreamingConfig';
 import { streamingSourcesExtensionPoint } from './extensions';
@@ -68,6 +69,7 @@ export const streamingPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalogService: catalogServiceRef,
         notifications: notificationService,
+        signals: signalsServiceRef,
         metrics: metricsServiceRef,
       },
       async init(deps) {
@@ -117,6 +119,7 @@ export const streamingPlugin = createBackendPlugin({
           store.client,
           logger,
           config.alerts.notify ? deps.notifications : undefined,
+          deps.signals,
         );
         const ingestor = new ProgressIngestor(
           config,

@@ -268,6 +268,12 @@ export interface PipelineCostResponse {
   entityRef: string;
   currency: string;
   source: 'rates' | 'opencost';
+  /**
+   * Whether the pipeline runs now (Kubernetes when configured, else a recent
+   * micro-batch). When false, the figures are an estimate of what it would
+   * cost while running, not what it costs.
+   */
+  running: boolean;
   perHour: number;
   perDay: number;
   perMonth: number;
@@ -305,6 +311,12 @@ export interface PipelineOverviewRow {
   /** Why `lagMessages` is null, when it is. */
   lagUnknownReason?: string;
   executors: number | null;
+  /**
+   * Whether the pipeline runs now (Kubernetes when configured, else a recent
+   * micro-batch). An idle pipeline's `monthlyCost` is an estimate of what it
+   * would cost while running and is not counted in the totals.
+   */
+  running: boolean;
   /** null when the caller may not read cost. */
   monthlyCost: number | null;
   lastBatchAt?: string;
@@ -332,13 +344,28 @@ export interface StreamingOverviewResponse {
     deltaTables: number;
     recordsPerDay: number;
     bytesPerDay: number | null;
-    /** null when the caller may not read cost. */
+    /**
+     * Summed over the running pipelines only; null when the caller may not
+     * read cost.
+     */
     monthlyCost: number | null;
     currency: string;
   };
   byHealth: Record<PipelineHealth, number>;
   pipelines: PipelineOverviewRow[];
   errors: SourceError[];
+}
+
+/**
+ * `GET /cost/rates`: the configured prices the backend's cost figures use,
+ * for estimates before a pipeline exists (the Create form).
+ *
+ * @public
+ */
+export interface CostRatesResponse {
+  currency: string;
+  /** Per Kubernetes cluster name, and `default`. */
+  rates: Record<string, { coreHour: number; gbHour: number }>;
 }
 
 /**

@@ -108,13 +108,16 @@ export class PipelineRun {
     writeFiles(this.dir, spec);
   }
 
-  /** Starts the generated job (job/main.py); the checkpoint carries over between starts. */
-  start(): void {
+  /**
+   * Starts the generated job (job/main.py); the checkpoint carries over between starts.
+   * `env` adds settings (e.g. the search sink's nodes and index).
+   */
+  start(env: Record<string, string> = {}): void {
     if (this.job?.running) throw new Error(`${this.name} is already running`);
     this.starts += 1;
     this.job = SparkJob.start({
       jobFile: join(this.dir, 'job/main.py'),
-      env: this.env(),
+      env: { ...this.env(), ...env },
       logFile: join(this.dir, `job-${this.starts}.log`),
     });
   }

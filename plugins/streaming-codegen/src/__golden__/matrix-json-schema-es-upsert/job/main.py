@@ -18,6 +18,7 @@ import urllib.request
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+from pyspark.sql.window import Window
 from pyspark.sql.streaming import StreamingQueryListener
 
 PIPELINE_NAME = "matrix-json-to-es"
@@ -232,6 +233,12 @@ def transform(spark, df):
 ID_COLUMN = "order_id"
 WRITE_OPERATION = "upsert"
 BULK_DOCUMENTS = 1000
+DOCUMENT_ID = "__document_id"
+# Documents the cluster rejects with 429 (too many requests) are sent again after
+# BULK_BACKOFF_SECONDS, doubling up to BULK_BACKOFF_MAX_SECONDS, at most BULK_RETRIES times.
+BULK_RETRIES = 8
+BULK_BACKOFF_SECONDS = 0.5
+BULK_BACKOFF_MAX_SECONDS = 30
 
 
 def json_value(value):
@@ -259,8 +266,8 @@ def elasticsearch_headers():
     return headers
 
 
-def post_bulk(lines):
-    """Sends one bulk request to the first node that answers; fails on rejected documents."""
+def send_bulk(lines):
+    """One bulk request to the first node that answers; None when the cluster answered 429."""
     body = ("\n".join(lines) + "\n").encode("utf-8")
     last_error = None
     for node in SETTINGS["elasticsearch_nodes"].split(","):
@@ -269,20 +276,44 @@ def post_bulk(lines):
         )
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
-                result = json.loads(response.read())
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            if error.code == 429:
+                return None
+            last_error = error
         except urllib.error.URLError as error:
             last_error = error
-            continue
-        if result.get("errors"):
-            failed = [next(iter(item.values())) for item in result.get("items", [])]
-            failed = [item for item in failed if item.get("error") and item.get("status") != 409]
+    raise RuntimeError("no Elasticsearch node answered") from last_error
+
+
+def post_bulk(lines):
+    """Indexes the action/document line pairs; retries 429s with backoff, fails on other rejections.
+
+    A 409 (the document exists) means an earlier attempt of the same batch indexed it.
+    """
+    for attempt in range(BULK_RETRIES + 1):
+        result = send_bulk(lines)
+        if result is None:
+            retry = lines
+        else:
+            retry, failed = [], []
+            for i, item in enumerate(result.get("items", [])):
+                outcome = next(iter(item.values()))
+                if outcome.get("status") == 429:
+                    retry.extend(lines[2 * i : 2 * i + 2])
+                elif outcome.get("error") and outcome.get("status") != 409:
+                    failed.append(outcome)
             if failed:
                 raise RuntimeError(
                     "%d documents rejected by Elasticsearch, first: %s"
                     % (len(failed), failed[0]["error"].get("type"))
                 )
-        return
-    raise RuntimeError("no Elasticsearch node answered") from last_error
+        if not retry:
+            return
+        LOG.warning("Elasticsearch rejected %d documents with 429; retry %d", len(retry) // 2, attempt + 1)
+        time.sleep(min(BULK_BACKOFF_SECONDS * 2**attempt, BULK_BACKOFF_MAX_SECONDS))
+        lines = retry
+    raise RuntimeError("%d documents still rejected with 429 after %d retries" % (len(lines) // 2, BULK_RETRIES))
 
 
 def send_partition(rows):
@@ -290,14 +321,15 @@ def send_partition(rows):
     lines = []
     for row in rows:
         document = row.asDict(recursive=True)
-        action = {"_index": SETTINGS["sink_index"]}
+        document_id = document.pop(DOCUMENT_ID, None)
         if ID_COLUMN is not None and document.get(ID_COLUMN) is not None:
-            action["_id"] = str(document[ID_COLUMN])
-        if WRITE_OPERATION == "upsert" and "_id" in action:
+            document_id = str(document[ID_COLUMN])
+        action = {"_index": SETTINGS["sink_index"], "_id": document_id}
+        if WRITE_OPERATION == "upsert":
             lines.append(json.dumps({"update": action}))
             lines.append(json.dumps({"doc": document, "doc_as_upsert": True}, default=json_value))
         else:
-            lines.append(json.dumps({"index" if "_id" in action else "create": action}))
+            lines.append(json.dumps({WRITE_OPERATION: action}))
             lines.append(json.dumps(document, default=json_value))
         if len(lines) >= 2 * BULK_DOCUMENTS:
             post_bulk(lines)
@@ -306,9 +338,23 @@ def send_partition(rows):
         post_bulk(lines)
 
 
+def with_document_ids(batch_df, batch_id):
+    """Each row with a document id that depends only on the micro-batch's content.
+
+    The id is a SHA-256 of the pipeline, the batch id and the row, and the row's occurrence
+    among identical rows of the batch. A replayed batch (same source offsets, same rows in
+    any partitioning) gets the same ids, so each record is created once; identical log
+    lines stay separate documents.
+    """
+    row = F.to_json(F.struct(*[F.col("`" + c.replace("`", "``") + "`") for c in batch_df.columns]))
+    digest = F.sha2(F.concat_ws("\n", F.lit(PIPELINE_NAME), F.lit(str(batch_id)), row), 256)
+    occurrence = F.row_number().over(Window.partitionBy(digest).orderBy(digest))
+    return batch_df.withColumn(DOCUMENT_ID, F.concat(digest, F.lit("-"), occurrence.cast("string")))
+
+
 def index_batch(batch_df, batch_id):
-    """Indexes one micro-batch; with an id column a retried batch overwrites the same documents."""
-    batch_df.foreachPartition(send_partition)
+    """Indexes one micro-batch; ids from the id column, else from the batch's content (a retry writes the same documents)."""
+    with_document_ids(batch_df, batch_id).foreachPartition(send_partition)
 
 
 def start_query(df):
