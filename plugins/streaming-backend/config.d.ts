@@ -349,6 +349,27 @@ export interface Config {
         /** The local folder holding those tables, e.g. `../../.cache/demo/delta`. */
         to: string;
       }>;
+      /**
+       * The newest commit files of a table's `_delta_log` read at most per
+       * request; beyond, file counts are left out and the answer says so.
+       * Default: 2000.
+       */
+      maxCommits?: number;
+      /**
+       * A commit file larger than this many bytes is left out (and file
+       * counts with it). Default: 16777216 (16 MiB).
+       */
+      maxCommitBytes?: number;
+      /**
+       * Bytes of a table's log read at most per request: the newest commits
+       * that fit. Default: 67108864 (64 MiB).
+       */
+      maxLogBytes?: number;
+      /**
+       * Seconds the facts of a table are reused for every caller. 0 reads
+       * the log on every request. Default: 30.
+       */
+      cacheSeconds?: number;
     };
   };
 }

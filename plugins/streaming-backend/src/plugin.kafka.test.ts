@@ -9,6 +9,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
+  MicroBatch,
   PipelineLagResponse,
   PipelineStatusResponse,
   StreamingOverviewResponse,
@@ -23,6 +24,7 @@ import { streamingPlugin } from './plugin';
 import {
   catalogFactory,
   NO_COST_USER,
+  NO_TOPICS_USER,
   OUTSIDER,
   permissionsFactory,
   pipelineEntity,
@@ -151,6 +153,8 @@ describe('streaming backend on the real broker', () => {
                 clusters: [{ name: 'local', brokers: [kafka.broker] }],
               },
               lag: { pollIntervalSeconds: 1 },
+              // 9 offsets per batch of the tests (3 partitions, 3 maps).
+              metrics: { maxOffsetsPerAnswer: 10 },
               alerts: { notify: true },
               status: { staleAfterSeconds: 120 },
               cost: {
@@ -321,6 +325,19 @@ describe('streaming backend on the real broker', () => {
     expect(
       metrics.body.batches.map((b: { batchId: number }) => b.batchId),
     ).toEqual([0, 1]);
+    // Only the newest batch keeps its offsets within the cap.
+    expect(
+      metrics.body.batches.map(
+        (b: MicroBatch) => b.sources[0].endOffset?.[topic],
+      ),
+    ).toEqual([undefined, { '0': 60, '1': 70, '2': 100 }]);
+    expect(metrics.body.errors).toEqual([
+      {
+        source: 'metrics',
+        message:
+          'Offsets of the 1 oldest batches are left out: at most 10 partition offsets per answer (streaming.metrics.maxOffsetsPerAnswer)',
+      },
+    ]);
     expect(metrics.body.summary).toMatchObject({
       totalInputRows: 180,
       avgBatchDurationMs: 850,
@@ -473,7 +490,7 @@ describe('streaming backend on the real broker', () => {
     );
   });
 
-  it('lists the topics of a cluster for signed-in users', async () => {
+  it('lists the topics of a cluster for users allowed to, one cached answer per cluster', async () => {
     const listed = uniqueName('picker-topic');
     await kafka.createTopic(listed, 4);
     const res = await get('/topics?cluster=local');
@@ -487,6 +504,24 @@ describe('streaming backend on the real broker', () => {
     expect(names.filter(n => n.startsWith('__'))).toEqual([]);
     expect((await kafka.admin.listTopics()).some(n => n.startsWith('__'))).toBe(
       true,
+    );
+
+    // One answer per cluster for every caller, for streaming.topics.listCacheSeconds.
+    const later = uniqueName('picker-topic-later');
+    await kafka.createTopic(later, 1);
+    const cached = await get('/topics?cluster=local');
+    expect(cached.body.topics).toContainEqual({ name: listed, partitions: 4 });
+    expect(
+      cached.body.topics.some((t: { name: string }) => t.name === later),
+    ).toBe(false);
+
+    const denied = await get(
+      '/topics?cluster=local',
+      mockCredentials.user.header(NO_TOPICS_USER),
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toBe(
+      'Not allowed to list the topics of Kafka clusters (streaming.topic.list)',
     );
 
     const unknown = await get('/topics?cluster=nope');

@@ -207,9 +207,11 @@ export const streamingPlugin = createBackendPlugin({
             cost,
             overview,
             topics: new TopicService(config, offsets),
+            metrics: config.metrics,
             deltaTables: new DeltaTableReader(
               config.delta.allowedRoots,
               new DeltaPathMapping(config.delta.pathMappings, process.cwd()),
+              config.delta,
             ),
           }),
         );

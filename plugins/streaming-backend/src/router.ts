@@ -11,6 +11,7 @@ import {
   DeltaTableDetailsResponse,
   PipelineMetricsResponse,
   streamingCostReadPermission,
+  streamingTopicListPermission,
 } from '@internal/plugin-streaming-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -25,6 +26,7 @@ import {
   PipelineCatalog,
 } from './services/Pipelines/PipelineCatalog';
 import { ProgressStore } from './services/ProgressStore/ProgressStore';
+import { capBatchOffsets } from './services/ProgressStore/capBatchOffsets';
 import { summarizeBatches } from './services/ProgressStore/summarizeBatches';
 import { StatusService } from './services/Status/StatusService';
 import { sendSharedJson } from './sendSharedJson';
@@ -42,6 +44,8 @@ export interface RouterOptions {
   overview: OverviewService;
   topics: TopicService;
   deltaTables: DeltaTableReader;
+  /** `streaming.metrics` of app-config. */
+  metrics: { maxOffsetsPerAnswer: number };
 }
 
 const refParams = z.object({
@@ -132,10 +136,15 @@ export async function createRouter(
       since: new Date(now - windows[window]),
       limit,
     });
+    const capped = capBatchOffsets(
+      batches,
+      options.metrics.maxOffsetsPerAnswer,
+    );
     const body: PipelineMetricsResponse = {
       entityRef: pipeline.entityRef,
-      batches,
+      batches: capped.batches,
       summary: summarizeBatches(batches, now),
+      errors: capped.error ? [capped.error] : [],
     };
     res.json(body);
   });
@@ -183,8 +192,17 @@ export async function createRouter(
   });
 
   router.get('/topics', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { cluster } = parse(topicListQuery, req.query, 'query');
+    const [decision] = await permissions.authorize(
+      [{ permission: streamingTopicListPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to list the topics of Kafka clusters (${streamingTopicListPermission.name})`,
+      );
+    }
     res.json(await options.topics.listTopics(cluster));
   });
 

@@ -1,4 +1,5 @@
 import {
+  BasicPermission,
   createPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
@@ -17,8 +18,23 @@ export const streamingCostReadPermission: ResourcePermission<'catalog-entity'> =
   });
 
 /**
+ * Listing every topic of a configured Kafka cluster (`GET /topics?cluster=`,
+ * the topic picker of the Create form): the people who may create pipelines.
+ * Not tied to an entity.
+ *
+ * @public
+ */
+export const streamingTopicListPermission: BasicPermission = createPermission({
+  name: 'streaming.topic.list',
+  attributes: { action: 'read' },
+});
+
+/**
  * All permissions of the streaming plugins.
  *
  * @public
  */
-export const streamingPermissions = [streamingCostReadPermission];
+export const streamingPermissions = [
+  streamingCostReadPermission,
+  streamingTopicListPermission,
+];

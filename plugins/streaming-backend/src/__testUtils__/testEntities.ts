@@ -16,6 +16,8 @@ import {
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_PIPELINE_SUMMARY_LOCATION,
   parsePipelineSpec,
+  streamingCostReadPermission,
+  streamingTopicListPermission,
   toPipelineSummary,
 } from '@internal/plugin-streaming-common';
 
@@ -23,6 +25,8 @@ import {
 export const OUTSIDER = 'user:default/outsider';
 /** A user who reads pipelines but not their cost. */
 export const NO_COST_USER = 'user:default/no-cost';
+/** A user who may not list the topics of Kafka clusters. */
+export const NO_TOPICS_USER = 'user:default/no-topics';
 
 const principalOf = (credentials?: BackstageCredentials) =>
   (credentials?.principal as { userEntityRef?: string } | undefined)
@@ -153,25 +157,34 @@ export function catalogFactory(entities: Entity[]) {
   });
 }
 
-/** Permissions: cost denied to {@link NO_COST_USER}, everything else allowed. */
+/**
+ * Permissions: cost denied to {@link NO_COST_USER}, listing topics to
+ * {@link NO_TOPICS_USER}, everything else allowed.
+ */
 export function permissionsFactory() {
   return createServiceFactory({
     service: coreServices.permissions,
     deps: {},
     factory() {
-      const allowUnless = (credentials: BackstageCredentials) =>
-        principalOf(credentials) === NO_COST_USER
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW;
+      const denied: Record<string, string> = {
+        [streamingCostReadPermission.name]: NO_COST_USER,
+        [streamingTopicListPermission.name]: NO_TOPICS_USER,
+      };
+      const decide = (
+        requests: Array<{ permission: { name: string } }>,
+        credentials: BackstageCredentials,
+      ) =>
+        requests.map(({ permission }) => ({
+          result:
+            denied[permission.name] === principalOf(credentials)
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        }));
       return mockServices.permissions.mock({
         authorize: async (requests, options) =>
-          requests.map(() => ({
-            result: allowUnless(options.credentials),
-          })) as any,
+          decide(requests, options.credentials) as any,
         authorizeConditional: async (requests, options) =>
-          requests.map(() => ({
-            result: allowUnless(options.credentials),
-          })) as any,
+          decide(requests, options.credentials) as any,
       });
     },
   });

@@ -96,8 +96,12 @@ const streamingConfigSchema = z.object({
       pathMappings: z
         .array(z.object({ from: z.string().min(1), to: z.string().min(1) }))
         .default([]),
+      maxCommits: positiveInt(2000),
+      maxCommitBytes: positiveInt(16 * 1024 * 1024),
+      maxLogBytes: positiveInt(64 * 1024 * 1024),
+      cacheSeconds: z.coerce.number().nonnegative().default(30),
     })
-    .default({ allowedRoots: [], pathMappings: [] }),
+    .prefault({}),
 });
 
 /**

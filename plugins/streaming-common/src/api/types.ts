@@ -145,6 +145,8 @@ export interface PipelineMetricsResponse {
     lastBatchAt?: string;
     lastBatchAgeSeconds?: number;
   };
+  /** What was left out of the answer (offsets of old batches beyond the cap). */
+  errors?: SourceError[];
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   resolveKafkaCluster,
   StreamingConfig,
 } from '../../config/StreamingConfig';
+import { TtlCache } from '../../lib/TtlCache';
 import { OffsetSource } from './OffsetSource';
 
 /** Observations within this window give a topic's rate. */
@@ -15,16 +16,24 @@ export interface TopicListResponse {
   topics: Array<{ name: string; partitions: number }>;
 }
 
-/** Partitions, offsets and rate of one topic, from the offsets cache. */
+/**
+ * The topics of a cluster (reused for `streaming.topics.listCacheSeconds`)
+ * and partitions, offsets and rate of one topic, from the offsets cache.
+ */
 export class TopicService {
+  private readonly lists: TtlCache<TopicListResponse>;
+
   constructor(
     private readonly config: StreamingConfig,
     private readonly offsets: OffsetSource,
-  ) {}
+  ) {
+    this.lists = new TtlCache(config.topics.listCacheSeconds * 1000);
+  }
 
   /**
    * The topics of a configured cluster by name, sorted, without Kafka's
-   * internal ones (`__consumer_offsets`, ...).
+   * internal ones (`__consumer_offsets`, ...). One answer per cluster is
+   * shared by every caller for `streaming.topics.listCacheSeconds`.
    */
   async listTopics(cluster: string): Promise<TopicListResponse> {
     const known = this.config.kafka.clusters.map(c => c.name);
@@ -40,14 +49,14 @@ export class TopicService {
         'The configured offset source cannot list topics',
       );
     }
-    const topics = await this.offsets.listTopics(cluster);
-    return {
+    const listTopics = this.offsets.listTopics.bind(this.offsets);
+    return this.lists.get(cluster, async () => ({
       cluster,
-      topics: topics
+      topics: (await listTopics(cluster))
         .filter(t => !t.name.startsWith('__'))
         .map(({ name, partitions }) => ({ name, partitions }))
         .sort((a, b) => Number(a.name > b.name) - Number(a.name < b.name)),
-    };
+    }));
   }
 
   async getTopic(
