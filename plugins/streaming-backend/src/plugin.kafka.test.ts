@@ -408,7 +408,29 @@ describe('streaming backend on the real broker', () => {
       bytesPerDay: 18_000,
       currency: 'USD',
     });
-    expect(overview.totals.monthlyCost).toBeGreaterThan(0);
+    // Only what runs is summed; the idle pipeline's figure is an estimate.
+    const [idle, running] = ['log-indexer', 'user-events-to-delta'].map(
+      name => overview.pipelines.find(p => p.entityRef.endsWith(`/${name}`))!,
+    );
+    expect([idle.running, running.running]).toEqual([false, true]);
+    expect(idle.monthlyCost).toBeGreaterThan(0);
+    expect(running.monthlyCost).toBeGreaterThan(0);
+    expect(overview.totals.monthlyCost).toBeCloseTo(running.monthlyCost!, 2);
+    expect(
+      (await get('/pipelines/default/log-indexer/cost')).body.running,
+    ).toBe(false);
+    expect(cost.body.running).toBe(true);
+
+    const rates = await get('/cost/rates');
+    expect(rates.status).toBe(200);
+    expect(rates.body).toEqual({
+      currency: 'USD',
+      rates: { default: { coreHour: 0.05, gbHour: 0.01 } },
+    });
+    expect(
+      (await get('/cost/rates', mockCredentials.user.header(NO_COST_USER)))
+        .status,
+    ).toBe(403);
     expect(overview.byHealth.critical).toBe(1);
     const noCost = (
       await get('/overview', mockCredentials.user.header(NO_COST_USER))

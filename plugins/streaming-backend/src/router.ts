@@ -181,6 +181,7 @@ export async function createRouter(
       pipeline,
       state.application,
       latest,
+      state.status.running,
     );
     res.json({
       ...cost,
@@ -189,6 +190,20 @@ export async function createRouter(
         ...state.status.errors.filter(e => e.source.startsWith('kubernetes:')),
       ],
     });
+  });
+
+  router.get('/cost/rates', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    parse(noQuery, req.query, 'query');
+    // Allowed to read the cost of any pipeline: allowed to price a new one.
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: streamingCostReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError('Not allowed to read cost rates');
+    }
+    res.json(options.cost.rates());
   });
 
   router.get('/topics', async (req, res) => {

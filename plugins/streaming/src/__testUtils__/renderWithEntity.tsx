@@ -20,6 +20,7 @@ export function mockStreamingApi(
     getTopicDetails: jest.fn(impl.getTopicDetails ?? never),
     getDeltaTableDetails: jest.fn(impl.getDeltaTableDetails ?? never),
     getOverview: jest.fn(impl.getOverview ?? never),
+    getCostRates: jest.fn(impl.getCostRates ?? never),
   };
 }
 

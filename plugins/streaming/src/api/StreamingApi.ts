@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  CostRatesResponse,
   DeltaTableDetailsResponse,
   PipelineCostResponse,
   PipelineLagResponse,
@@ -51,6 +52,8 @@ export interface StreamingApi {
     entity: CompoundEntityRef,
   ): Promise<DeltaTableDetailsResponse>;
   getOverview(): Promise<StreamingOverviewResponse>;
+  /** The configured cost rates, for estimates of pipelines not created yet. */
+  getCostRates(): Promise<CostRatesResponse>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import {
+  CostRatesResponse,
   DeltaTableDetailsResponse,
   PipelineCostResponse,
   PipelineLagResponse,
@@ -62,6 +63,10 @@ export class StreamingClient implements StreamingApi {
 
   getOverview(): Promise<StreamingOverviewResponse> {
     return this.get(['overview']);
+  }
+
+  getCostRates(): Promise<CostRatesResponse> {
+    return this.get(['cost', 'rates']);
   }
 
   private async get<T>(

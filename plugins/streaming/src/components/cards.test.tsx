@@ -257,6 +257,18 @@ describe('LagCard before the first micro-batch', () => {
   });
 });
 
+describe('CostCard of an idle pipeline', () => {
+  it('labels the figures an estimate', async () => {
+    const api = mockStreamingApi({
+      getPipelineCost: async () => ({ ...fx.cost, running: false }),
+    });
+    await renderWithEntity(<CostCard />, { entity: fx.pipelineEntity, api });
+    expect(
+      await screen.findByText(/^Not running: an estimate of what it costs/),
+    ).toBeInTheDocument();
+  });
+});
+
 describe('PipelineHealthHeader links', () => {
   it('links the runbook section of the alert, the driver UI and no unsafe URL', async () => {
     const api = mockStreamingApi({

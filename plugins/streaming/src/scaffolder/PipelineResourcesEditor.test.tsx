@@ -1,5 +1,7 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
+import { streamingApiRef } from '../api/StreamingApi';
+import { mockStreamingApi } from '../__testUtils__/renderWithEntity';
 import {
   hourlyCost,
   PipelineResourcesEditor,
@@ -17,9 +19,23 @@ function props(formData: PipelineResources): PipelineResourcesEditorProps {
     formData,
     onChange: jest.fn(),
     schema: { title: 'Resources' },
-    uiSchema: { 'ui:options': { coreHour: 0.04, gbHour: 0.005 } },
+    uiSchema: {},
   } as unknown as PipelineResourcesEditorProps;
 }
+
+/** The backend's configured rates, as `GET /cost/rates` serves them. */
+const configuredRates = mockStreamingApi({
+  getCostRates: async () => ({
+    currency: 'USD',
+    rates: {
+      default: { coreHour: 0.04, gbHour: 0.005 },
+      prod: { coreHour: 0.08, gbHour: 0.01 },
+    },
+  }),
+});
+
+const render = (element: JSX.Element, api = configuredRates) =>
+  renderInTestApp(element, { apis: [[streamingApiRef, api]] });
 
 describe('PipelineResourcesEditor', () => {
   it('prices cores and memory of the driver and the executors', () => {
@@ -30,9 +46,9 @@ describe('PipelineResourcesEditor', () => {
   });
 
   it('shows the cost estimate per hour and month, up to the scaling limit', async () => {
-    await renderInTestApp(<PipelineResourcesEditor {...props(resources)} />);
+    await render(<PipelineResourcesEditor {...props(resources)} />);
     expect(
-      screen.getByText(
+      await screen.findByText(
         /^Cost estimate: \$0\.25 per hour, \$182\.50 per month; up to \$328\.50 per month at 4 executors/,
       ),
     ).toBeInTheDocument();
@@ -40,7 +56,7 @@ describe('PipelineResourcesEditor', () => {
 
   it('shows and submits the defaults of the template when the form has none', async () => {
     const onChange = jest.fn();
-    await renderInTestApp(
+    await render(
       <PipelineResourcesEditor
         {...({
           ...props(undefined as unknown as PipelineResources),
@@ -54,13 +70,44 @@ describe('PipelineResourcesEditor', () => {
       screen.getByLabelText('Executors at most (scaling with lag)'),
     ).toHaveValue(4);
     expect(onChange).toHaveBeenCalledWith(resources);
-    expect(screen.getByText(/per GB-hour/).textContent).toContain(
+    expect((await screen.findByText(/per GB-hour/)).textContent).toContain(
       '$0.005 per GB-hour',
     );
   });
 
+  it("prices with the backend's rates of the chosen cluster", async () => {
+    await render(
+      <PipelineResourcesEditor
+        {...({
+          ...props(resources),
+          uiSchema: { 'ui:options': { rateCluster: 'prod' } },
+        } as unknown as PipelineResourcesEditorProps)}
+      />,
+    );
+    // Twice the default rates: $0.50 per hour.
+    expect(
+      await screen.findByText(/^Cost estimate: \$0\.50 per hour/),
+    ).toBeInTheDocument();
+  });
+
+  it('says when the rates cannot be read', async () => {
+    await render(
+      <PipelineResourcesEditor {...props(resources)} />,
+      mockStreamingApi({
+        getCostRates: async () => {
+          throw new Error('Not allowed to read cost rates');
+        },
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Cost estimate unavailable: Not allowed to read cost rates',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('names an invalid size at its field', async () => {
-    await renderInTestApp(
+    await render(
       <PipelineResourcesEditor
         {...props({
           ...resources,
@@ -70,7 +117,7 @@ describe('PipelineResourcesEditor', () => {
     );
     expect(screen.getByText(/expected a memory size/)).toBeInTheDocument();
     expect(
-      screen.getByText('Cost estimate: fix the sizes above.'),
+      await screen.findByText('Cost estimate: fix the sizes above.'),
     ).toBeInTheDocument();
   });
 });

@@ -1,3 +1,4 @@
+import { useApi } from '@backstage/frontend-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
 import {
@@ -5,9 +6,11 @@ import {
   parseMemoryGb,
 } from '@internal/plugin-streaming-common';
 import { useEffect } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { streamingApiRef } from '../api/StreamingApi';
 import { validatePipelinePart } from './validatePipelinePart';
 
 /** The resources of a pipeline, as in `pipeline.resources`. */
@@ -21,14 +24,13 @@ export interface PipelineResources {
   };
 }
 
-/** `ui:options`: the rates of the cost estimate. */
+/** `ui:options` of {@link PipelineResourcesEditor}. */
 export interface PipelineResourcesEditorUiOptions {
-  /** Price of one core for one hour (as `streaming.cost.rates`). */
-  coreHour?: number;
-  /** Price of one GB of memory for one hour. */
-  gbHour?: number;
-  /** ISO currency code; default USD. */
-  currency?: string;
+  /**
+   * Whose rates price the estimate: a Kubernetes cluster named in
+   * `streaming.cost.rates`; default `default`.
+   */
+  rateCluster?: string;
 }
 
 /** Props of {@link PipelineResourcesEditor}. */
@@ -91,25 +93,46 @@ export function PipelineResourcesEditor(props: PipelineResourcesEditorProps) {
     // Only the first render fills in the defaults.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  const options = uiSchema['ui:options'] ?? {};
-  const rates = {
-    coreHour: options.coreHour ?? 0.04,
-    gbHour: options.gbHour ?? 0.005,
-  };
-  const money = new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: options.currency ?? 'USD',
-  });
+  const streamingApi = useApi(streamingApiRef);
+  // The backend's configured rates, so the estimate prices as its cost figures do.
+  const configured = useAsync(() => streamingApi.getCostRates(), []);
+  const rateCluster = uiSchema['ui:options']?.rateCluster ?? 'default';
+  const rates =
+    configured.value?.rates[rateCluster] ?? configured.value?.rates.default;
+  const currency = configured.value?.currency ?? 'USD';
+  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency });
   const rate = new Intl.NumberFormat('en-US', {
     style: 'currency',
-    currency: options.currency ?? 'USD',
+    currency,
     maximumFractionDigits: 4,
   });
   const problems = validatePipelinePart('resources', resources);
   const instances = resources.executor?.instances ?? 2;
   const maxInstances = resources.executor?.max_instances ?? instances;
-  const low = hourlyCost(resources, instances, rates);
-  const high = hourlyCost(resources, maxInstances, rates);
+  const low = rates && hourlyCost(resources, instances, rates);
+  const high = rates && hourlyCost(resources, maxInstances, rates);
+  let estimate: string;
+  if (configured.loading) {
+    estimate = 'Cost estimate: reading the configured rates…';
+  } else if (configured.error) {
+    estimate = `Cost estimate unavailable: ${configured.error.message}`;
+  } else if (!rates) {
+    estimate = `Cost estimate unavailable: no rate in streaming.cost.rates for ${rateCluster}.`;
+  } else if (low === undefined || high === undefined) {
+    estimate = 'Cost estimate: fix the sizes above.';
+  } else {
+    estimate = `Cost estimate: ${money.format(low)} per hour, ${money.format(
+      low * HOURS_PER_MONTH,
+    )} per month${
+      high > low
+        ? `; up to ${money.format(
+            high * HOURS_PER_MONTH,
+          )} per month at ${maxInstances} executors`
+        : ''
+    } (at ${rate.format(rates.coreHour)} per core-hour and ${rate.format(
+      rates.gbHour,
+    )} per GB-hour, the configured rates).`;
+  }
 
   const update = ([group, key]: Path, raw: string, numeric: boolean) => {
     let value: string | number | undefined = raw;
@@ -161,19 +184,7 @@ export function PipelineResourcesEditor(props: PipelineResourcesEditorProps) {
           </Typography>
         ))}
       <Typography variant="body2" style={{ marginTop: 8 }} aria-live="polite">
-        {low === undefined || high === undefined
-          ? 'Cost estimate: fix the sizes above.'
-          : `Cost estimate: ${money.format(low)} per hour, ${money.format(
-              low * HOURS_PER_MONTH,
-            )} per month${
-              high > low
-                ? `; up to ${money.format(
-                    high * HOURS_PER_MONTH,
-                  )} per month at ${maxInstances} executors`
-                : ''
-            } (at ${rate.format(
-              rates.coreHour,
-            )} per core-hour and ${rate.format(rates.gbHour)} per GB-hour).`}
+        {estimate}
       </Typography>
     </>
   );

@@ -97,11 +97,17 @@ describe('cost', () => {
     });
     await store.addBatches(batches);
     const service = new CostService(config, new RatesCostSource(config), store);
-    const cost = await service.getCost(pipeline, application, batches[3].batch);
+    const cost = await service.getCost(
+      pipeline,
+      application,
+      batches[3].batch,
+      true,
+    );
     const perHour = 0.14 + 3 * (2 * 0.1 + 4 * 0.02);
     expect(cost).toMatchObject({
       currency: 'EUR',
       source: 'rates',
+      running: true,
       resources: application.resources,
     });
     expect(cost.perHour).toBeCloseTo(perHour, 4);

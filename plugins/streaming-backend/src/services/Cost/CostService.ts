@@ -1,4 +1,5 @@
 import {
+  CostRatesResponse,
   MicroBatch,
   PipelineCostResponse,
 } from '@internal/plugin-streaming-common';
@@ -54,6 +55,14 @@ export class CostService {
     private readonly store: ProgressStore,
   ) {}
 
+  /** The configured rates, for estimates of pipelines not created yet. */
+  rates(): CostRatesResponse {
+    return {
+      currency: this.config.cost.currency,
+      rates: this.config.cost.rates,
+    };
+  }
+
   /** Monthly cost only (overview). */
   async monthly(
     pipeline: PipelineEntity,
@@ -65,10 +74,15 @@ export class CostService {
     );
   }
 
+  /**
+   * @param running - whether the pipeline runs now (the status service's
+   *   verdict); when not, the figures are labelled an estimate
+   */
   async getCost(
     pipeline: PipelineEntity,
     application: SparkApplicationInfo | undefined,
     latestBatch: MicroBatch | null,
+    running: boolean,
   ): Promise<PipelineCostResponse> {
     const now = Date.now();
     const estimate = await this.source.estimate(pipeline, application);
@@ -103,6 +117,7 @@ export class CostService {
       entityRef: pipeline.entityRef,
       currency: this.config.cost.currency,
       source: estimate.source,
+      running,
       perHour: round(perHour),
       perDay: round(perHour * 24),
       perMonth: round(perHour * HOURS_PER_MONTH),

@@ -146,6 +146,7 @@ export class OverviewService {
               ? undefined
               : state.lag.unknownReason,
             executors: app || active ? executors : null,
+            running: active,
             monthlyCost: await this.cost.monthly(pipeline, app),
             lastBatchAt: batch?.timestamp,
           },
@@ -312,7 +313,8 @@ export class OverviewService {
         bytesPerDay = (bytesPerDay ?? 0) + entry.bytesPerDay;
       }
       if (costAllowed[i]) {
-        monthlyCost += row.monthlyCost ?? 0;
+        // An idle pipeline's figure is an estimate: shown, not summed.
+        if (row.running) monthlyCost += row.monthlyCost ?? 0;
         return row;
       }
       return { ...row, monthlyCost: null };

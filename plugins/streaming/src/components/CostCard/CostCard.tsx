@@ -59,6 +59,12 @@ function CostBody({ cost }: { cost: PipelineCostResponse }) {
   const { driver, executor } = cost.resources;
   return (
     <>
+      {!cost.running && (
+        <Typography variant="body2" color="textSecondary" paragraph>
+          Not running: an estimate of what it costs while running, not counted
+          in the monthly total.
+        </Typography>
+      )}
       <Grid container spacing={2}>
         <Grid item xs={6} md={3}>
           <Fact label="Per hour">{money(cost.perHour, '/h')}</Fact>

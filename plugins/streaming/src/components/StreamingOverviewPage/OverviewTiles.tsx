@@ -70,6 +70,8 @@ export function OverviewTiles({ totals }: OverviewTilesProps) {
               currency: totals.currency,
               suffix: '/mo',
             }),
+      caption:
+        totals.monthlyCost === null ? undefined : 'running pipelines only',
     },
   ];
   return (

@@ -89,7 +89,16 @@ const columns: TableColumn<Row>[] = [
     title: 'Cost',
     field: 'monthlyCost',
     type: 'numeric',
-    render: row => formatValue(row.monthlyCost, 'currency', { suffix: '/mo' }),
+    render: row =>
+      row.running || row.monthlyCost === null ? (
+        formatValue(row.monthlyCost, 'currency', { suffix: '/mo' })
+      ) : (
+        <span title="Not running: not counted in the monthly total">
+          {`${formatValue(row.monthlyCost, 'currency', {
+            suffix: '/mo',
+          })} estimate`}
+        </span>
+      ),
     customSort: byNullable('monthlyCost'),
   },
   {

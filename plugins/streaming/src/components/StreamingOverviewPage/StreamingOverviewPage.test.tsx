@@ -56,6 +56,51 @@ describe('StreamingOverviewPage', () => {
     expect(screen.getByText('$900/mo')).toBeInTheDocument();
   });
 
+  it('shows unknown lag as unknown and idle cost as an estimate, outside the totals', async () => {
+    const [first, ...rest] = fx.overview.pipelines;
+    await render(
+      mockStreamingApi({
+        getOverview: async () => ({
+          ...fx.overview,
+          totals: {
+            ...fx.overview.totals,
+            totalLagMessages: null,
+            unknownLagPipelines: 1,
+          },
+          pipelines: [
+            {
+              ...first,
+              health: 'unknown',
+              running: false,
+              lagMessages: null,
+              lagSeconds: null,
+              lagUnknownReason: 'no micro-batch yet',
+              inputRowsPerSecond: null,
+            },
+            ...rest,
+          ],
+        }),
+      }),
+    );
+    expect(await screen.findByText('$500/mo estimate')).toHaveAttribute(
+      'title',
+      'Not running: not counted in the monthly total',
+    );
+    expect(screen.getByTitle('no micro-batch yet')).toHaveTextContent(
+      /^unknown$/,
+    );
+    const lagTile = screen.getByLabelText('Consumer lag');
+    expect(within(lagTile).getByText('unknown')).toBeInTheDocument();
+    expect(
+      within(lagTile).getByText('1 pipeline unknown, not counted'),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByLabelText('Monthly cost')).getByText(
+        'running pipelines only',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('sorts by a column and filters by health and text', async () => {
     await render();
     await screen.findByText('User Events');
