@@ -6,10 +6,16 @@ import {
   parsePipelineSpec,
   validatePipelineSpec,
 } from '@internal/plugin-streaming-common';
-import { HOSTILE_INPUTS, HOSTILE_YAML } from './__fixtures__/hostileInputs';
+import {
+  HOSTILE_INPUTS,
+  HOSTILE_RENDER_OPTIONS,
+  HOSTILE_YAML,
+} from './__fixtures__/hostileInputs';
 import { repoRoot } from './__testUtils__/goldenCases';
 import { pythonCompileErrors } from './__testUtils__/pythonCompile';
 import { pyStr } from './python/pyLiteral';
+import { RenderInputError } from './RenderInputError';
+import { RenderOptions } from './RenderOptions';
 import { renderPipeline } from './renderPipeline';
 
 const base = parsePipelineSpec(
@@ -19,10 +25,14 @@ const base = parsePipelineSpec(
   ),
 ).spec!;
 
-function edited(edit: (pipeline: any) => void) {
+function editedObject(edit: (pipeline: any) => void) {
   const copy = JSON.parse(JSON.stringify(base));
   edit(copy.pipeline);
-  return validatePipelineSpec(copy);
+  return copy;
+}
+
+function edited(edit: (pipeline: any) => void) {
+  return validatePipelineSpec(editedObject(edit));
 }
 
 const byFile = (files: Array<{ path: string; content: string }>) =>
@@ -34,12 +44,17 @@ const rejected = HOSTILE_INPUTS.flatMap(h =>
 const inert = HOSTILE_INPUTS.flatMap(h =>
   'inert' in h.expect ? [[h.name, h, h.expect.inert] as const] : [],
 );
+const safe = HOSTILE_INPUTS.flatMap(h =>
+  'safe' in h.expect ? [[h.name, h, h.expect.safe] as const] : [],
+);
 
 describe('hostile inputs', () => {
-  it('are at least 30', () => {
-    expect(HOSTILE_INPUTS.length + HOSTILE_YAML.length).toBeGreaterThanOrEqual(
-      30,
-    );
+  it('are at least 80', () => {
+    expect(
+      HOSTILE_INPUTS.length +
+        HOSTILE_YAML.length +
+        HOSTILE_RENDER_OPTIONS.length,
+    ).toBeGreaterThanOrEqual(80);
   });
 
   it.each(rejected)('rejects %s', (_, h, want) => {
@@ -56,6 +71,52 @@ describe('hostile inputs', () => {
       ch => ch.charCodeAt(0) < 0x20 || /[\u202a-\u202e\u2066-\u2069]/.test(ch),
     );
     expect(unsafe).toEqual([]);
+    // The library entry point refuses it as well, naming the same problem.
+    expect(() => renderPipeline(editedObject(h.edit))).toThrow(
+      RenderInputError,
+    );
+    expect(() => renderPipeline(editedObject(h.edit))).toThrow(want.message);
+  });
+
+  it.each(HOSTILE_RENDER_OPTIONS.map(h => [h.name, h] as const))(
+    'refuses render options with %s',
+    (_, h) => {
+      const render = () =>
+        renderPipeline(base, h.options as unknown as RenderOptions);
+      expect(render).toThrow(RenderInputError);
+      expect(render).toThrow(h.message);
+    },
+  );
+
+  it.each(safe)('renders safely: %s', (_, h, want) => {
+    const result = edited(h.edit);
+    expect(result.errors).toEqual([]);
+    const files = byFile(renderPipeline(result.spec!));
+    for (const line of want.jobContains) {
+      expect(files['job/main.py']).toContain(line);
+    }
+    expect(
+      pythonCompileErrors([{ name: 'main.py', content: files['job/main.py'] }]),
+    ).toBe('');
+  });
+
+  it('never lets a YAML tag of the spec text reach pipeline.yaml', () => {
+    const text = readFileSync(
+      join(repoRoot, 'examples/pipelines/clickstream/pipeline.yaml'),
+      'utf8',
+    )
+      .replace('title: Clickstream', 'title: !<tag:evil.example,2024:x> Clickstream')
+      .replace("delay: '2 minutes'", "delay: !!str 2 minutes")
+      .replace('group_by: [page]', 'group_by: !local [page]');
+    const parsed = parsePipelineSpec(text);
+    expect(parsed.errors).toEqual([]);
+    const written = byFile(
+      renderPipeline(parsed.spec!, { specText: text }),
+    )['pipeline.yaml'];
+    expect(written).not.toMatch(/!/);
+    // Comments are kept; the values are the spec's.
+    expect(written).toContain('# Clickstream: Kafka topic');
+    expect(parsePipelineSpec(written).spec).toEqual(parsed.spec);
   });
 
   it.each(HOSTILE_YAML.map(h => [h.name, h] as const))(

@@ -9,6 +9,7 @@ export { toYaml } from './yaml';
 export type { GeneratedFile } from './GeneratedFile';
 export type { RenderOptions } from './RenderOptions';
 export { renderPipeline } from './renderPipeline';
+export { RenderInputError } from './RenderInputError';
 export { renderDocs, RUNBOOK_SECTIONS } from './docs';
 export type { RunbookSection } from './docs';
 export type { JobSetting } from './job/jobSettings';

@@ -1,4 +1,10 @@
-import { PipelineSpec } from '@internal/plugin-streaming-common';
+import {
+  PipelineSpec,
+  formatSpecError,
+  parsePipelineSpec,
+  validatePipelineSpec,
+} from '@internal/plugin-streaming-common';
+import { isCollection, isScalar, parseDocument, visit } from 'yaml';
 import { renderDocs } from './docs';
 import { GeneratedFile } from './GeneratedFile';
 import { renderJob } from './job/renderJob';
@@ -10,6 +16,7 @@ import { prometheusRule } from './manifests/renderPrometheusRule';
 import { sparkApplication } from './manifests/renderSparkApplication';
 import { catalogInfo } from './renderCatalogInfo';
 import { renderDockerfile, renderRequirements } from './renderImage';
+import { RenderInputError } from './RenderInputError';
 import { RenderOptions, resolveOptions } from './RenderOptions';
 import { toYaml } from './yaml';
 
@@ -17,17 +24,59 @@ const SAFE_PATH =
   /^(?!.*(^|\/)\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 /**
- * Renders the files of a pipeline repository from a validated spec: the
- * PySpark job, its image, the SparkApplication, alert rules, table
- * maintenance, TechDocs and catalog-info.yaml. The output is deterministic
- * (same spec and options, same bytes) and sorted by path.
+ * `pipeline.yaml` from the spec's text: as written when it has no explicit
+ * YAML tag; otherwise the parsed document written again (comments kept)
+ * with every tagged node replaced by the value it resolved to. The text must
+ * be the spec being rendered.
+ */
+function specFile(text: string, spec: PipelineSpec): string {
+  const parsed = parsePipelineSpec(text);
+  if (!parsed.spec || JSON.stringify(parsed.spec) !== JSON.stringify(spec)) {
+    throw new RenderInputError([
+      {
+        option: 'options.specText',
+        message: parsed.spec
+          ? 'is not the text of the spec being rendered'
+          : parsed.errors.map(formatSpecError).join('; '),
+      },
+    ]);
+  }
+  const doc = parseDocument(text, { schema: 'core', uniqueKeys: true });
+  let tagged = false;
+  visit(doc, {
+    Node(_key, node) {
+      if ((isScalar(node) || isCollection(node)) && node.tag) {
+        tagged = true;
+        return doc.createNode(node.toJS(doc));
+      }
+      return undefined;
+    },
+  });
+  return tagged ? doc.toString({ lineWidth: 0 }) : text;
+}
+
+/**
+ * Renders the files of a pipeline repository from a spec: the PySpark job,
+ * its image, the SparkApplication, alert rules, table maintenance, TechDocs
+ * and catalog-info.yaml. The output is deterministic (same spec and options,
+ * same bytes) and sorted by path.
+ *
+ * The spec and options are validated here too, whoever calls: an invalid
+ * one is a {@link RenderInputError} naming every problem.
  *
  * @public
  */
 export function renderPipeline(
-  spec: PipelineSpec,
+  input: PipelineSpec,
   options: RenderOptions = {},
 ): GeneratedFile[] {
+  const checked = validatePipelineSpec(input);
+  if (!checked.spec) {
+    throw new RenderInputError(
+      checked.errors.map(e => ({ option: 'spec', message: formatSpecError(e) })),
+    );
+  }
+  const spec = checked.spec;
   const resolved = resolveOptions(spec, options);
   const files: GeneratedFile[] = [
     { path: 'catalog-info.yaml', content: toYaml(catalogInfo(spec, resolved)) },
@@ -58,7 +107,10 @@ export function renderPipeline(
   if (resolved.includeSpec) {
     files.push({
       path: 'pipeline.yaml',
-      content: resolved.specText ?? toYaml(spec),
+      content:
+        resolved.specText !== undefined
+          ? specFile(resolved.specText, spec)
+          : toYaml(spec),
     });
   }
   for (const file of files) {

@@ -54,12 +54,13 @@ const SHELL_WORD = /^[A-Za-z0-9._~=+@:/-]+$/;
 
 /**
  * A value from the spec inside a shell command of the docs. Spec validation
- * only lets such values (names, topics, paths) consist of these characters;
+ * only lets such values (names, topics, paths) consist of these characters
+ * and never start with "-" (a command would read the value as an option);
  * anything else is refused here rather than shown in a command someone may
  * paste into a shell.
  */
 export function shellWord(value: string): string {
-  if (!SHELL_WORD.test(value)) {
+  if (!SHELL_WORD.test(value) || value.startsWith('-')) {
     throw new Error(`not a safe shell word: ${JSON.stringify(value)}`);
   }
   return value;

@@ -457,7 +457,7 @@ export function checkPipelineRules(
         });
       } else if (t.type === 'rename') {
         for (const c of Object.keys(t.columns)) {
-          written.push([`columns${formatPath([c])}`, t.columns[c]]);
+          written.push([formatPath(['columns', c]), t.columns[c]]);
         }
       }
       for (const [where, name] of written) {
