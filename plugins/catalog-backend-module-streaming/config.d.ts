@@ -9,6 +9,14 @@ export interface Config {
          * bytes. Default: 1048576 (1 MiB).
          */
         maxFileBytes?: number;
+        /**
+         * Owner of the Resources that pipelines only read and none writes
+         * (a topic fed from outside, a CDC source table): an entity ref,
+         * kind `group` and namespace `default` when left out. A reader never
+         * becomes their owner; what a pipeline writes takes that pipeline's
+         * owner. Default: `group:default/unknown`.
+         */
+        inputOwner?: string;
       };
     };
   };

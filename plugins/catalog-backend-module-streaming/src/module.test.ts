@@ -175,7 +175,7 @@ describe('catalogModuleStreaming with the real catalog on SQLite', () => {
     expect(lineageRelations(entities)).toEqual(expected);
   });
 
-  it('keeps physical names in annotations and owner/system from the pipeline', () => {
+  it('keeps physical names in annotations, owner/system from the writing pipeline', () => {
     const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
     const cdcTopic = byRef.get(
       'resource:default/topic.local.dbserver1.public.users',
@@ -184,9 +184,10 @@ describe('catalogModuleStreaming with the real catalog on SQLite', () => {
       [ANNOTATION_KAFKA_TOPIC]: 'dbserver1.public.users',
       [ANNOTATION_KAFKA_CLUSTER]: 'local',
     });
-    expect(cdcTopic.spec).toMatchObject({
-      owner: owners['cdc-postgres-users'],
-      system: 'system:default/data-platform',
+    // Read, not written, by the pipeline: the configured input owner's.
+    expect(cdcTopic.spec).toEqual({
+      type: 'kafka-topic',
+      owner: 'group:default/unknown',
     });
     expect(
       byRef.get('resource:default/delta.data.delta.event_summary')!.metadata

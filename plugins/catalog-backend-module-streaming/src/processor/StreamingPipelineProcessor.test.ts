@@ -481,6 +481,12 @@ describe('StreamingPipelineProcessor with bad specs', () => {
     ]);
     expect(goodTable?.spec?.owner).toBe('group:default/team-growth');
     expect(silverTopic?.spec?.owner).toBe('group:default/team-silver');
+    // Read by team-growth only, written by nobody: no reader owns it.
+    const events = await catalog.getEntity('resource:default/topic.local.events');
+    expect(events?.spec).toEqual({
+      type: 'kafka-topic',
+      owner: 'group:default/unknown',
+    });
   });
 
   it('shows a spec that breaks later as an error on the existing entity', async () => {

@@ -4,7 +4,9 @@ import {
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import {
+  DEFAULT_NAMESPACE,
   Entity,
+  parseEntityRef,
   stringifyEntityRef,
   stringifyLocationRef,
 } from '@backstage/catalog-model';
@@ -119,6 +121,12 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
         own?.getOptionalNumber('maxFileBytes'),
       ),
       defaultCluster,
+      stringifyEntityRef(
+        parseEntityRef(own?.getOptionalString('inputOwner') ?? 'unknown', {
+          defaultKind: 'group',
+          defaultNamespace: DEFAULT_NAMESPACE,
+        }),
+      ),
       options.logger.child({ processor: 'StreamingPipelineProcessor' }),
     );
   }
@@ -126,6 +134,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
   private constructor(
     private readonly files: PipelineFileReader,
     private readonly defaultCluster: string,
+    private readonly inputOwner: string,
     private readonly logger: LoggerService,
   ) {}
 
@@ -222,6 +231,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
         pipeline: entity,
         spec,
         defaultCluster: this.defaultCluster,
+        inputOwner: this.inputOwner,
         schemas,
       });
     } catch (error) {

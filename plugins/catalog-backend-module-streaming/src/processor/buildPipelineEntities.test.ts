@@ -42,6 +42,7 @@ describe('buildPipelineEntities', () => {
     const { entities, relations } = buildPipelineEntities({
       pipeline,
       defaultCluster: 'main',
+      inputOwner: 'group:default/data-platform',
       schemas: [],
       spec: spec({
         name: 'silver-orders',
@@ -84,6 +85,13 @@ describe('buildPipelineEntities', () => {
       owner: 'group:commerce/team-commerce',
       system: 'system:commerce/lakehouse',
     });
+    // What it only reads carries no claim of this pipeline's owner or system.
+    for (const input of entities.filter(e => e.role === 'input')) {
+      expect(input.entity.spec).toEqual({
+        type: 'delta-table',
+        owner: 'group:default/data-platform',
+      });
+    }
     expect(
       entities.map(e => `${e.role} ${stringifyEntityRef(e.entity)}`),
     ).toEqual([
@@ -109,6 +117,7 @@ describe('buildPipelineEntities', () => {
     const cdc = buildPipelineEntities({
       pipeline,
       defaultCluster: 'main',
+      inputOwner: 'group:default/unknown',
       schemas: [],
       spec: spec({
         name: 'cdc',

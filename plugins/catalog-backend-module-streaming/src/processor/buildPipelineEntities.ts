@@ -62,6 +62,11 @@ export interface BuildPipelineEntitiesOptions {
   spec: PipelineSpec;
   /** Kafka cluster of topics whose spec names none. */
   defaultCluster: string;
+  /**
+   * Owner (full entity ref) of the Resources the pipeline only reads: a
+   * reader never claims them. What a pipeline writes takes its owner.
+   */
+  inputOwner: string;
   /** The schema files the spec references, read. */
   schemas: PipelineSchemaFile[];
 }
@@ -84,7 +89,7 @@ const refOf = (entity: Entity): CompoundRef => ({
 export function buildPipelineEntities(
   options: BuildPipelineEntitiesOptions,
 ): PipelineEntities {
-  const { pipeline, spec, defaultCluster, schemas } = options;
+  const { pipeline, spec, defaultCluster, inputOwner, schemas } = options;
   const { source, sink, transformations } = spec.pipeline;
   const pipelineNamespace = pipeline.metadata.namespace ?? DEFAULT_NAMESPACE;
   const fullRef = (ref: unknown, defaultKind: string) =>
@@ -145,11 +150,7 @@ export function buildPipelineEntities(
         annotations: details.annotations,
         tags: details.tags,
       },
-      spec: {
-        ...details.spec,
-        ...(owner ? { owner } : {}),
-        ...(system ? { system } : {}),
-      },
+      spec: details.spec,
     };
     const ref = refOf(entity);
     const key = stringifyEntityRef(ref);
@@ -261,6 +262,18 @@ export function buildPipelineEntities(
       tags: [avro ? 'avro' : 'json-schema'],
     });
     relate(pipelineRef, RELATION_CONSUMES_API, RELATION_API_CONSUMED_BY, api);
+  }
+
+  // Owner and system: the pipeline's for what it writes and for its schemas
+  // (files of its repository); the input owner alone for what it only reads.
+  for (const { entity, role } of entities) {
+    const claimed = role === 'output' || entity.kind === 'API';
+    entity.spec = {
+      ...entity.spec,
+      ...(claimed
+        ? { ...(owner ? { owner } : {}), ...(system ? { system } : {}) }
+        : { owner: inputOwner }),
+    };
   }
 
   return { entities, relations: [...relations.values()] };
