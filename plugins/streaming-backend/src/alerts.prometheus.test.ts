@@ -6,9 +6,13 @@ import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { renderPipeline } from '@internal/plugin-streaming-codegen';
 import { parsePipelineSpec } from '@internal/plugin-streaming-common';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { streamingPlugin } from './plugin';
 import { prometheusExporterServiceFactory } from './services/Metrics/prometheusExporterServiceFactory';
+import { LoopbackProviders } from './__testUtils__/loopbackProviders';
 import { parsePrometheusText } from './__testUtils__/prometheusText';
 import { progressEvent } from './__testUtils__/progressEvents';
 import {
@@ -22,6 +26,7 @@ import {
   freePort,
   installPrometheus,
   PrometheusAlert,
+  TestAlertmanager,
   TestPrometheus,
 } from './__testUtils__/testPrometheus';
 
@@ -63,6 +68,9 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
   };
   let kafka: TestKafka;
   let prometheus: TestPrometheus | undefined;
+  let alertmanager: TestAlertmanager | undefined;
+  let providers: LoopbackProviders | undefined;
+  let secrets: string | undefined;
   let stopBackend: (() => Promise<void>) | undefined;
   let clock: NodeJS.Timeout | undefined;
   let metricsUrl: string;
@@ -93,6 +101,18 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
     await kafka.produce(topic, [0], 100);
     await publishProgress(100);
 
+    // Alertmanager, started with nothing to route; the backend writes its routing.
+    providers = await new LoopbackProviders().start();
+    secrets = await mkdtemp(path.join(os.tmpdir(), 'alert-secrets-'));
+    await writeFile(
+      path.join(secrets, 'slack-url'),
+      `${providers.httpUrl}/slack/services/T000/B000/XXXXXXXX`,
+    );
+    alertmanager = await TestAlertmanager.start({
+      route: { receiver: 'none' },
+      receivers: [{ name: 'none' }],
+    });
+
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
     const backend = await startTestBackend({
@@ -112,6 +132,24 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
               alerts: { evaluateIntervalSeconds: 1 },
               status: { staleAfterSeconds: 600 },
               prometheus: { port },
+              alerting: {
+                alertmanager: {
+                  configFile: path.join(alertmanager.dir, 'alertmanager.yml'),
+                  reloadUrl: `${alertmanager.url}/-/reload`,
+                  groupWaitSeconds: 1,
+                  groupIntervalSeconds: 1,
+                },
+                receivers: [
+                  {
+                    name: 'data-alerts',
+                    slack: {
+                      apiUrlFile: path.join(secrets, 'slack-url'),
+                      channel: '#data-alerts',
+                    },
+                  },
+                ],
+                channels: { slack: 'data-alerts' },
+              },
             },
           },
         }),
@@ -135,6 +173,9 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
   afterAll(async () => {
     if (clock) clearInterval(clock);
     await prometheus?.stop();
+    await alertmanager?.stop();
+    await providers?.stop();
+    if (secrets) await rm(secrets, { recursive: true, force: true });
     await stopBackend?.();
     await kafka?.close();
   });
@@ -166,6 +207,7 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
     prometheus = await TestPrometheus.start({
       target: new URL(metricsUrl).host,
       groups,
+      alertmanager: alertmanager!.url,
     });
     const lagAlerts = async () =>
       (await prometheus!.alerts()).filter(
@@ -217,28 +259,67 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
     expect(firedAt - activeAt).toBeGreaterThanOrEqual(FOR_SECONDS * 1000);
     expect(firedAt - pausedAt).toBeLessThan((FOR_SECONDS + 15) * 1000);
 
+    // Routed by the generated Alertmanager configuration to the pipeline's channel.
+    const slack = () =>
+      providers!.deliveries.filter(d => d.provider === 'slack');
+    const [delivered] = await waitFor(
+      'the Slack message',
+      async () => slack(),
+      d => d.length > 0,
+    );
+    expect(delivered.body).toMatchObject({
+      channel: '#data-alerts',
+      attachments: [
+        {
+          title: `[FIRING] ${critical.labels.alertname} (critical)`,
+          title_link: critical.annotations.runbook_url,
+          color: 'danger',
+        },
+      ],
+    });
+
     // Resumed: the job processes up to the end of the topic.
     const resumedAt = Date.now();
     await publishProgress(300);
     await waitFor('no lag alert', lagAlerts, alerts => alerts.length === 0);
     const resolvedAt = Date.now();
     expect(await lagSample()).toBe(0);
+    const resolvedMessage = (
+      await waitFor(
+        'the resolved Slack message',
+        async () => slack(),
+        d => d.length > 1,
+      )
+    )[1];
+    expect(resolvedMessage.body.attachments[0]).toMatchObject({
+      title: `[RESOLVED] ${critical.labels.alertname} (critical)`,
+      color: 'good',
+    });
+    // One message per transition (the warning is inhibited by the critical).
+    expect(slack()).toHaveLength(2);
+    const at = (t: number, from?: number) =>
+      `${new Date(t).toISOString()}${
+        from ? ` (+${((t - from) / 1000).toFixed(1)} s)` : ''
+      }`;
     // eslint-disable-next-line no-console
     console.log(
       [
-        `paused (200 messages produced, no progress): ${new Date(
+        `paused (200 messages produced, no progress): ${at(pausedAt)}`,
+        `critical alert active (pending) since:       ${critical.activeAt}`,
+        `firing:                                      ${at(firedAt, pausedAt)}`,
+        `Slack message [FIRING] received:             ${at(
+          delivered.at,
           pausedAt,
-        ).toISOString()}`,
-        `critical alert active since:                 ${critical.activeAt}`,
-        `firing:                                      ${new Date(
-          firedAt,
-        ).toISOString()} (+${((firedAt - pausedAt) / 1000).toFixed(1)} s)`,
-        `resumed (progress up to the end offset):     ${new Date(
-          resumedAt,
-        ).toISOString()}`,
-        `resolved:                                    ${new Date(
+        )}`,
+        `resumed (progress up to the end offset):     ${at(resumedAt)}`,
+        `alert gone from Prometheus:                  ${at(
           resolvedAt,
-        ).toISOString()} (+${((resolvedAt - resumedAt) / 1000).toFixed(1)} s)`,
+          resumedAt,
+        )}`,
+        `Slack message [RESOLVED] received:           ${at(
+          resolvedMessage.at,
+          resumedAt,
+        )}`,
       ].join('\n'),
     );
   });

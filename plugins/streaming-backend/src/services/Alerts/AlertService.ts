@@ -1,10 +1,19 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
 import { PipelineHealth } from '@internal/plugin-streaming-common';
 import { Knex } from 'knex';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
 import { PipelineState } from '../Status/StatusService';
+
+/**
+ * The signal channel of a pipeline's health: a message `{ changed: true }`
+ * on every transition, so an open page refetches through the API (which
+ * checks what its reader may see).
+ */
+export const healthSignalChannel = (entityRef: string) =>
+  `streaming:health:${entityRef}`;
 
 /** A change of a pipeline's health. */
 export interface HealthTransition {
@@ -28,13 +37,15 @@ const severities: Record<
 /**
  * Remembers each pipeline's last health in the database and, when enabled,
  * notifies the owner once per transition (never again for the same health,
- * also across restarts and backend instances).
+ * also across restarts and backend instances), with a link to the runbook
+ * section that fits; signals every transition to open pages.
  */
 export class AlertService {
   constructor(
     private readonly db: Knex,
     private readonly logger: LoggerService,
     private readonly notifications?: NotificationService,
+    private readonly signals?: SignalsService,
   ) {}
 
   /** Records the health of each pipeline; returns the transitions and notifies them. */
@@ -82,12 +93,28 @@ export class AlertService {
         reasons: state.status.reasons,
       };
       transitions.push(transition);
-      await this.notify(pipeline, transition);
+      await this.signals
+        ?.publish({
+          recipients: { type: 'broadcast' },
+          channel: healthSignalChannel(pipeline.entityRef),
+          message: { changed: true },
+        })
+        .catch(error =>
+          this.logger.warn('Could not signal a pipeline health change', {
+            entityRef: pipeline.entityRef,
+            error: (error as Error).message,
+          }),
+        );
+      await this.notify(pipeline, transition, state.status.runbookSection);
     }
     return transitions;
   }
 
-  private async notify(pipeline: PipelineEntity, transition: HealthTransition) {
+  private async notify(
+    pipeline: PipelineEntity,
+    transition: HealthTransition,
+    runbookSection: string | undefined,
+  ) {
     const owner = pipeline.entity.spec?.owner;
     // The first evaluation of a healthy pipeline is no news.
     if (!this.notifications || typeof owner !== 'string') return;
@@ -111,10 +138,14 @@ export class AlertService {
           description:
             transition.reasons.join('; ') ||
             `The pipeline is ${transition.to} again.`,
-          link: `/catalog/${namespace}/component/${name}`,
+          // The runbook section of the pipeline's TechDocs, else its page.
+          link:
+            runbookSection && /^[a-z-]+$/.test(runbookSection)
+              ? `/docs/${namespace}/component/${name}/runbook/#${runbookSection}`
+              : `/catalog/${namespace}/component/${name}`,
           severity: severities[transition.to],
+          // One notification per transition (a scope would replace the last one).
           topic: `streaming-pipeline:${pipeline.entityRef}`,
-          scope: `streaming-health:${pipeline.entityRef}`,
         },
       });
     } catch (error) {

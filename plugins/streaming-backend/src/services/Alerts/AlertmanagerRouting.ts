@@ -97,7 +97,7 @@ const description = [
 ].join('\n');
 
 /** One Alertmanager receiver from the configured one; secrets stay in their files. */
-function receiver(r: AlertingConfig['receivers'][number]) {
+function alertmanagerReceiver(r: AlertingConfig['receivers'][number]) {
   const common = { send_resolved: true };
   if (r.slack) {
     return {
@@ -248,7 +248,7 @@ export class AlertmanagerRouting {
     return {
       route: {
         receiver: this.config.defaultReceiver ?? 'none',
-        group_by: ['alertname', 'pipeline'],
+        group_by: ['alertname', 'pipeline', 'severity'],
         group_wait: `${alertmanager.groupWaitSeconds}s`,
         group_interval: `${alertmanager.groupIntervalSeconds}s`,
         repeat_interval: `${alertmanager.repeatIntervalMinutes}m`,
@@ -262,7 +262,10 @@ export class AlertmanagerRouting {
           equal: ['alertname', 'pipeline'],
         },
       ],
-      receivers: [{ name: 'none' }, ...this.config.receivers.map(receiver)],
+      receivers: [
+        { name: 'none' },
+        ...this.config.receivers.map(alertmanagerReceiver),
+      ],
     };
   }
 
