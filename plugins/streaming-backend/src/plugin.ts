@@ -146,7 +146,10 @@ export const streamingPlugin = createBackendPlugin({
               // Poll what the catalog's pipelines use; the rest expires.
               await catalog
                 .listPipelines()
-                .then(({ pipelines }) => poller.retainPipelines(pipelines))
+                .then(({ pipelines }) => {
+                  poller.retainPipelines(pipelines);
+                  lag.retainPipelines(pipelines.map(p => p.entityRef));
+                })
                 .catch(error =>
                   logger.warn('Could not read the pipelines to poll', {
                     error: (error as Error).message,
@@ -207,6 +210,7 @@ export const streamingPlugin = createBackendPlugin({
             cost,
             overview,
             topics: new TopicService(config, offsets),
+            metrics: config.metrics,
             metrics: config.metrics,
             deltaTables: new DeltaTableReader(
               config.delta.allowedRoots,

@@ -162,6 +162,23 @@ export class LagService {
     return entry.answer;
   }
 
+  /**
+   * Keeps what is held per pipeline (answers, lag histories) only for the
+   * given ones: the catalog's current pipelines.
+   */
+  retainPipelines(entityRefs: string[]): void {
+    const keep = new Set(entityRefs);
+    for (const perPipeline of [
+      this.answers,
+      this.sparkHistoryCache,
+      this.groupHistory,
+    ]) {
+      for (const entityRef of perPipeline.keys()) {
+        if (!keep.has(entityRef)) perPipeline.delete(entityRef);
+      }
+    }
+  }
+
   /** Drops the shared answers of queries with new micro-batches. */
   forgetAnswers(queryNames: string[]): void {
     const changed = new Set(queryNames);
