@@ -12,6 +12,7 @@ import {
   renderWithEntity,
 } from '../__testUtils__/renderWithEntity';
 import { CostCard } from './CostCard';
+import { formatAxisMoney } from './CostCard/CostCard';
 import { DeltaTableCard } from './DeltaTableCard';
 import { LagCard } from './LagCard';
 import { MicroBatchChartCard } from './MicroBatchChartCard';
@@ -254,6 +255,15 @@ describe('LagCard before the first micro-batch', () => {
       await screen.findByText('unknown: no micro-batch yet'),
     ).toBeInTheDocument();
     expect(screen.queryByText(/^0 messages/)).not.toBeInTheDocument();
+  });
+});
+
+describe('CostCard axis', () => {
+  it('labels small daily costs with enough precision to differ', () => {
+    expect(
+      [0, 0.0025, 0.005, 0.0075, 0.01].map(v => formatAxisMoney(v, 'USD')),
+    ).toEqual(['$0', '$0.0025', '$0.005', '$0.0075', '$0.01']);
+    expect(formatAxisMoney(1234.5, 'USD')).toBe('$1,235');
   });
 });
 

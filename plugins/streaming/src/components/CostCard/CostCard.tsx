@@ -45,6 +45,20 @@ export function CostCard() {
   );
 }
 
+/**
+ * A cost axis label with enough precision to tell ticks apart: three
+ * significant digits under 10 ($0.0025, $0.005), whole units above.
+ */
+export function formatAxisMoney(value: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+    ...(Math.abs(value) < 10
+      ? { maximumSignificantDigits: 3 }
+      : { maximumFractionDigits: 0 }),
+  }).format(value);
+}
+
 function cores(n: number) {
   return `${n} ${n === 1 ? 'core' : 'cores'}`;
 }
@@ -76,9 +90,7 @@ function CostBody({ cost }: { cost: PipelineCostResponse }) {
           <Fact label="Per month">{money(cost.perMonth, '/mo')}</Fact>
         </Grid>
         <Grid item xs={6} md={3}>
-          <Fact label="Per million records">
-            {money(cost.perMillionRecords)}
-          </Fact>
+          <Fact label="Per 1M records">{money(cost.perMillionRecords)}</Fact>
         </Grid>
       </Grid>
       <Box mt={2}>
@@ -116,7 +128,10 @@ function CostBody({ cost }: { cost: PipelineCostResponse }) {
             >
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="date" />
-              <YAxis tickFormatter={v => money(v)} width={60} />
+              <YAxis
+                tickFormatter={v => formatAxisMoney(v, cost.currency)}
+                width={70}
+              />
               <Tooltip formatter={(v: number) => money(v, '/day')} />
               <Area
                 type="monotone"

@@ -63,6 +63,9 @@ const partitionColumns: TableColumn<PartitionLag & { id: string }>[] = [
   {
     title: 'Note',
     field: 'issue',
+    // Notes are a few words: never broken inside one.
+    cellStyle: { whiteSpace: 'nowrap', wordBreak: 'normal' },
+    headerStyle: { whiteSpace: 'nowrap' },
     render: row => (row.issue ? ISSUE_TEXT[row.issue] ?? row.issue : ''),
   },
 ];

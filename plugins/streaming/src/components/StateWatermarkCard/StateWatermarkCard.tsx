@@ -15,6 +15,8 @@ import { formatValue } from '../../lib/formatValue';
 import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
 
+const NO_WRAP = { whiteSpace: 'nowrap', wordBreak: 'normal' } as const;
+
 /**
  * The state the query keeps (rows, memory, rows dropped as late) and how far
  * its event-time watermark trails the clock, from the newest micro-batch.
@@ -79,32 +81,41 @@ function StateBody({ metrics }: { metrics: PipelineMetricsResponse }) {
             This query keeps no state.
           </Typography>
         ) : (
-          <Table size="small" aria-label="state operators">
-            <TableHead>
-              <TableRow>
-                <TableCell>Operator</TableCell>
-                <TableCell align="right">Rows</TableCell>
-                <TableCell align="right">Memory</TableCell>
-                <TableCell align="right">Late dropped</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {operators.map((op, i) => (
-                <TableRow key={i}>
-                  <TableCell>{op.operatorName ?? 'state'}</TableCell>
-                  <TableCell align="right">
-                    {formatValue(op.numRowsTotal, 'count')}
+          <Box overflow="auto">
+            <Table size="small" aria-label="state operators">
+              <TableHead>
+                <TableRow>
+                  {/* Headers never break inside a word; the table scrolls instead. */}
+                  <TableCell style={NO_WRAP}>Operator</TableCell>
+                  <TableCell align="right" style={NO_WRAP}>
+                    Rows
                   </TableCell>
-                  <TableCell align="right">
-                    {formatValue(op.memoryUsedBytes, 'bytes')}
+                  <TableCell align="right" style={NO_WRAP}>
+                    Memory
                   </TableCell>
-                  <TableCell align="right">
-                    {formatValue(op.numRowsDroppedByWatermark ?? 0, 'count')}
+                  <TableCell align="right" style={NO_WRAP}>
+                    Late dropped
                   </TableCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHead>
+              <TableBody>
+                {operators.map((op, i) => (
+                  <TableRow key={i}>
+                    <TableCell>{op.operatorName ?? 'state'}</TableCell>
+                    <TableCell align="right">
+                      {formatValue(op.numRowsTotal, 'count')}
+                    </TableCell>
+                    <TableCell align="right">
+                      {formatValue(op.memoryUsedBytes, 'bytes')}
+                    </TableCell>
+                    <TableCell align="right">
+                      {formatValue(op.numRowsDroppedByWatermark ?? 0, 'count')}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </Box>
         )}
       </Box>
     </>
