@@ -65,5 +65,38 @@ export interface Config {
         }>;
       };
     };
+    /**
+     * Kafka Connect clusters that `kafka:connector:create` may create
+     * connectors on (Debezium CDC sources). Templates name a cluster, never
+     * a URL.
+     */
+    kafkaConnect?: {
+      /**
+       * Timeout of one request to a Connect worker's REST API, in
+       * milliseconds. Default: 30000
+       */
+      requestTimeoutMs?: number;
+      clusters?: Array<{
+        /** The name templates use (`cluster` of `kafka:connector:create`). */
+        name: string;
+        /** The REST API of a Connect worker, e.g. `http://connect:8083`. */
+        url: string;
+        /** Basic auth user of the REST API, if it requires one. */
+        username?: string;
+        /**
+         * Basic auth password, e.g. `${KAFKA_CONNECT_PASSWORD}` from the
+         * environment.
+         *
+         * @visibility secret
+         */
+        password?: string;
+        /**
+         * Connector classes templates may create on this cluster, e.g.
+         * `io.debezium.connector.postgresql.PostgresConnector`. Default:
+         * unset, any class the worker has.
+         */
+        allowedConnectorClasses?: string[];
+      }>;
+    };
   };
 }

@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createKafkaConnectorCreateAction } from './actions/kafkaConnectorCreate';
 import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
 import { createPipelineRenderAction } from './actions/pipelineRender';
 import { createPipelineValidateAction } from './actions/pipelineValidate';
@@ -11,6 +12,7 @@ import { createSparkApplicationApplyAction } from './actions/sparkApplicationApp
 import { readLocalPublishBaseDir } from './config/readLocalPublishBaseDir';
 import { TopicLimits } from './kafka/TopicLimits';
 import { KafkaAdmins } from './services/KafkaAdmins/KafkaAdmins';
+import { KafkaConnectClusters } from './services/KafkaConnect/KafkaConnectClusters';
 import { KubernetesApplier } from './services/KubernetesApplier/KubernetesApplier';
 
 /**
@@ -40,6 +42,9 @@ export const scaffolderModuleStreaming = createBackendModule({
           createKafkaTopicCreateAction({
             kafkaAdmins,
             topicLimits: TopicLimits.fromConfig(config),
+          }),
+          createKafkaConnectorCreateAction({
+            connectClusters: KafkaConnectClusters.fromConfig(config),
           }),
           createSparkApplicationApplyAction({
             applier: KubernetesApplier.fromConfig(config),

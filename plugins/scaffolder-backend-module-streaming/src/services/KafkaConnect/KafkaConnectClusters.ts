@@ -1,0 +1,91 @@
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { KafkaConnectClient } from './KafkaConnectClient';
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** One Kafka Connect cluster of `streaming.kafkaConnect.clusters`. */
+interface ConnectCluster {
+  name: string;
+  client: KafkaConnectClient;
+  allowedConnectorClasses?: string[];
+}
+
+/**
+ * The Kafka Connect clusters named in app-config
+ * (`streaming.kafkaConnect.clusters`): templates name a cluster, never a URL.
+ */
+export class KafkaConnectClusters {
+  static fromConfig(config: Config): KafkaConnectClusters {
+    const root = config.getOptionalConfig('streaming.kafkaConnect');
+    const timeoutMs =
+      root?.getOptionalNumber('requestTimeoutMs') ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const clusters = (root?.getOptionalConfigArray('clusters') ?? []).map(
+      (c): ConnectCluster => {
+        const name = c.getString('name');
+        const url = c.getString('url');
+        const parsed = new URL(url);
+        if (!['http:', 'https:'].includes(parsed.protocol) || parsed.username) {
+          throw new InputError(
+            `streaming.kafkaConnect.clusters[${name}].url must be an http(s) URL without credentials (use username and password)`,
+          );
+        }
+        const username = c.getOptionalString('username');
+        const password = c.getOptionalString('password');
+        return {
+          name,
+          allowedConnectorClasses: c.getOptionalStringArray(
+            'allowedConnectorClasses',
+          ),
+          client: new KafkaConnectClient({
+            url: url.replace(/\/+$/, ''),
+            authorization:
+              username !== undefined
+                ? `Basic ${Buffer.from(
+                    `${username}:${password ?? ''}`,
+                  ).toString('base64')}`
+                : undefined,
+            timeoutMs,
+          }),
+        };
+      },
+    );
+    return new KafkaConnectClusters(new Map(clusters.map(c => [c.name, c])));
+  }
+
+  private constructor(private readonly clusters: Map<string, ConnectCluster>) {}
+
+  clusterNames(): string[] {
+    return [...this.clusters.keys()];
+  }
+
+  /** The client of a configured cluster; an `InputError` naming the configured ones otherwise. */
+  get(name: string): KafkaConnectClient {
+    return this.cluster(name).client;
+  }
+
+  /** Fails unless the cluster's `allowedConnectorClasses` (when set) has the class. */
+  assertConnectorClassAllowed(name: string, connectorClass: string): void {
+    const allowed = this.cluster(name).allowedConnectorClasses;
+    if (allowed && !allowed.includes(connectorClass)) {
+      throw new InputError(
+        `connector class ${connectorClass} is not allowed on Kafka Connect cluster ${name} (streaming.kafkaConnect.clusters[].allowedConnectorClasses: ${allowed.join(
+          ', ',
+        )})`,
+      );
+    }
+  }
+
+  private cluster(name: string): ConnectCluster {
+    const cluster = this.clusters.get(name);
+    if (!cluster) {
+      const known = this.clusterNames();
+      throw new InputError(
+        `unknown Kafka Connect cluster '${name}': configured in streaming.kafkaConnect.clusters are ${
+          known.length > 0 ? known.join(', ') : 'none'
+        }`,
+      );
+    }
+    return cluster;
+  }
+}
