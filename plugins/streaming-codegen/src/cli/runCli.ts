@@ -2,6 +2,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  realpathSync,
   writeFileSync,
   chmodSync,
 } from 'fs';
@@ -14,7 +15,7 @@ import {
   schemaFieldNames,
 } from '@internal/plugin-streaming-common';
 import { renderPipeline } from '../renderPipeline';
-import { RenderOptions } from '../RenderOptions';
+import { RenderOptions, checkRenderOptions } from '../RenderOptions';
 
 /** Where the CLI writes its messages (stderr) and results (stdout). */
 export interface CliIo {
@@ -36,14 +37,17 @@ const USAGE = `Usage:
       --techdocs-base-url URL   base URL of the pipeline's TechDocs (runbook links in alerts)
 `;
 
-const RENDER_FLAGS: Record<string, keyof RenderOptions> = {
-  '--namespace': 'namespace',
-  '--image': 'image',
-  '--spark-version': 'sparkVersion',
-  '--kubernetes-cluster': 'kubernetesCluster',
-  '--progress-topic': 'progressTopic',
-  '--techdocs-base-url': 'techdocsBaseUrl',
-};
+/** The render options a flag sets (all text). */
+type FlagOption = Exclude<keyof RenderOptions, 'includeSpec' | 'specText'>;
+
+const RENDER_FLAGS = new Map<string, FlagOption>([
+  ['--namespace', 'namespace'],
+  ['--image', 'image'],
+  ['--spark-version', 'sparkVersion'],
+  ['--kubernetes-cluster', 'kubernetesCluster'],
+  ['--progress-topic', 'progressTopic'],
+  ['--techdocs-base-url', 'techdocsBaseUrl'],
+]);
 
 class UsageError extends Error {}
 
@@ -84,6 +88,11 @@ function readSpec(io: CliIo, file: string) {
       problems.push(
         `the schema file ${schema} does not exist next to the spec`,
       );
+    } else if (!inside(realpathSync(dirname(path)), realpathSync(schemaPath))) {
+      problems.push(
+        `the schema file ${schema} is a link to a file outside the spec's folder`,
+      );
+      schemaPath = undefined;
     } else {
       const fields = schemaFieldNames(schema, readFileSync(schemaPath, 'utf8'));
       if (fields) {
@@ -146,15 +155,20 @@ function render(io: CliIo, args: string[]): number {
   let out: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === '--out' || RENDER_FLAGS[arg]) {
+    const option = RENDER_FLAGS.get(arg);
+    if (arg === '--out' || option) {
       const value = args[++i];
       if (value === undefined) {
         throw new UsageError(`${arg} needs a value`);
       }
-      if (arg === '--out') {
-        out = value;
+      if (option) {
+        const [problem] = checkRenderOptions({ [option]: value });
+        if (problem) {
+          throw new UsageError(`${arg}: ${problem.message}`);
+        }
+        options[option] = value;
       } else {
-        (options as Record<string, string>)[RENDER_FLAGS[arg]] = value;
+        out = value;
       }
     } else if (arg.startsWith('--')) {
       throw new UsageError(`unknown option ${arg}`);
