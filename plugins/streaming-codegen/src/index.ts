@@ -15,4 +15,8 @@ export type { RunbookSection } from './docs';
 export type { JobSetting } from './job/jobSettings';
 export { jobSettings, DEFAULT_PROGRESS_TOPIC } from './job/jobSettings';
 export { PIPELINE_METRICS } from './manifests/renderPrometheusRule';
+export {
+  pipelineDashboard,
+  platformDashboard,
+} from './manifests/renderGrafanaDashboard';
 export { pyStr } from './python/pyLiteral';

@@ -12,6 +12,7 @@ import {
   maintenanceApplication,
   renderMaintenanceJob,
 } from './manifests/renderMaintenance';
+import { pipelineDashboard } from './manifests/renderGrafanaDashboard';
 import { prometheusRule } from './manifests/renderPrometheusRule';
 import { sparkApplication } from './manifests/renderSparkApplication';
 import { catalogInfo } from './renderCatalogInfo';
@@ -57,7 +58,7 @@ function specFile(text: string, spec: PipelineSpec): string {
 
 /**
  * Renders the files of a pipeline repository from a spec: the PySpark job,
- * its image, the SparkApplication, alert rules, table maintenance, TechDocs
+ * its image, the SparkApplication, alert rules, a Grafana dashboard, table maintenance, TechDocs
  * and catalog-info.yaml. The output is deterministic (same spec and options,
  * same bytes) and sorted by path.
  *
@@ -73,7 +74,10 @@ export function renderPipeline(
   const checked = validatePipelineSpec(input);
   if (!checked.spec) {
     throw new RenderInputError(
-      checked.errors.map(e => ({ option: 'spec', message: formatSpecError(e) })),
+      checked.errors.map(e => ({
+        option: 'spec',
+        message: formatSpecError(e),
+      })),
     );
   }
   const spec = checked.spec;
@@ -90,6 +94,10 @@ export function renderPipeline(
     {
       path: 'deploy/prometheus-rule.yaml',
       content: toYaml(prometheusRule(spec, resolved)),
+    },
+    {
+      path: 'deploy/grafana-dashboard.json',
+      content: `${JSON.stringify(pipelineDashboard(spec), null, 2)}\n`,
     },
     ...renderDocs(spec),
   ];
