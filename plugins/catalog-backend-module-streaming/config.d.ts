@@ -17,6 +17,14 @@ export interface Config {
          * owner. Default: `group:default/unknown`.
          */
         inputOwner?: string;
+        /**
+         * Seconds a pipeline's claim on its checkpoint lasts without being
+         * renewed by a processing of the pipeline. Two pipelines claiming
+         * one checkpoint are both errors; a deleted pipeline, or one that
+         * moved its checkpoint, stops conflicting within this time. Must
+         * exceed the catalog's processing interval. Default: 900.
+         */
+        checkpointClaimSeconds?: number;
       };
     };
   };

@@ -22,10 +22,15 @@ export const catalogModuleStreaming = createBackendModule({
         config: coreServices.rootConfig,
         reader: coreServices.urlReader,
         logger: coreServices.logger,
+        cache: coreServices.cache,
       },
-      async init({ catalog, config, reader, logger }) {
+      async init({ catalog, config, reader, logger, cache }) {
         catalog.addProcessor(
-          StreamingPipelineProcessor.fromConfig(config, { reader, logger }),
+          StreamingPipelineProcessor.fromConfig(config, {
+            reader,
+            logger,
+            cache,
+          }),
         );
       },
     });

@@ -317,6 +317,23 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       }),
     );
     targets.push('./silver/catalog-info.yaml');
+    // Two pipelines of different teams writing one checkpoint.
+    for (const twin of ['twin-a', 'twin-b']) {
+      const dir = path.join(mockDir.path, twin);
+      fs.mkdirSync(path.join(dir, 'schemas'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), catalogInfo(twin));
+      fs.writeFileSync(
+        path.join(dir, 'pipeline.yaml'),
+        specWith(p => {
+          p.name = twin;
+          p.source.topic = `${twin}-events`;
+          p.sink.path = `/data/delta/${twin.replace('-', '_')}`;
+          p.sink.checkpoint = '/checkpoints/shared/';
+        }),
+      );
+      fs.writeFileSync(path.join(dir, 'schemas/user_event.avsc'), goodSchema);
+      targets.push(`./${twin}/catalog-info.yaml`);
+    }
     // Summaries written by authors, which the backend would follow.
     const forged = {
       [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify({
@@ -561,5 +578,33 @@ describe('StreamingPipelineProcessor with bad specs', () => {
     expect(annotations[ANNOTATION_PIPELINE_SUMMARY_LOCATION]).toBe(
       annotations['backstage.io/managed-by-location'],
     );
+  });
+
+  it('reports a checkpoint shared by two pipelines on both of them', async () => {
+    const twins = ['component:default/twin-a', 'component:default/twin-b'];
+    const errorOf = (ref: string) =>
+      catalog.errors.filter(e => e.entityRef === ref).pop()?.messages;
+    await waitFor('the conflict on the pipeline processed second', async () =>
+      twins.some(errorOf) ? true : undefined,
+    );
+    // The pipeline processed first learns of the other on its next round.
+    for (const entityRef of twins) {
+      await catalog.request('/refresh', {
+        method: 'POST',
+        body: { entityRef },
+      });
+    }
+    const messages = await waitFor('the conflict on both', async () => {
+      const both = twins.map(errorOf);
+      return both.every(Boolean) ? both : undefined;
+    });
+    expect(messages).toEqual([
+      [
+        'InputError: pipeline.sink.checkpoint: /checkpoints/shared/ is also the checkpoint of component:default/twin-b; a checkpoint belongs to one pipeline',
+      ],
+      [
+        'InputError: pipeline.sink.checkpoint: /checkpoints/shared/ is also the checkpoint of component:default/twin-a; a checkpoint belongs to one pipeline',
+      ],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  CacheService,
   LoggerService,
   RootConfigService,
   UrlReaderService,
@@ -37,6 +38,7 @@ import {
   PipelineSchemaFile,
   buildPipelineEntities,
 } from './buildPipelineEntities';
+import { CheckpointClaims } from './CheckpointClaims';
 import { PipelineFileReader } from './PipelineFileReader';
 
 /** Cluster of topics whose spec names none, when app-config lists no cluster. */
@@ -46,6 +48,8 @@ const FALLBACK_CLUSTER = 'default';
 export interface StreamingPipelineProcessorOptions {
   reader: UrlReaderService;
   logger: LoggerService;
+  /** Where pipelines' claims on checkpoints are kept (the catalog's cache). */
+  cache: CacheService;
 }
 
 /** One line per error, with its place in the file when known. */
@@ -127,6 +131,10 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
           defaultNamespace: DEFAULT_NAMESPACE,
         }),
       ),
+      new CheckpointClaims(
+        options.cache,
+        own?.getOptionalNumber('checkpointClaimSeconds'),
+      ),
       options.logger.child({ processor: 'StreamingPipelineProcessor' }),
     );
   }
@@ -135,6 +143,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     private readonly files: PipelineFileReader,
     private readonly defaultCluster: string,
     private readonly inputOwner: string,
+    private readonly checkpoints: CheckpointClaims,
     private readonly logger: LoggerService,
   ) {}
 
@@ -222,6 +231,25 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
       emit,
     );
     if (!schemas) {
+      return undefined;
+    }
+
+    const { checkpoint } = spec.pipeline.sink;
+    const others = await this.checkpoints.claim(
+      checkpoint,
+      entityRef,
+      (await cache.get('checkpoint')) as string | undefined,
+    );
+    await cache.set('checkpoint', checkpoint);
+    if (others.length > 0) {
+      emit(
+        processingResult.inputError(
+          specLocation,
+          `pipeline.sink.checkpoint: ${checkpoint} is also the checkpoint of ${others.join(
+            ', ',
+          )}; a checkpoint belongs to one pipeline`,
+        ),
+      );
       return undefined;
     }
 
