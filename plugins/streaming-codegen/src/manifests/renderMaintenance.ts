@@ -1,4 +1,4 @@
-import { PipelineSpec } from '@internal/plugin-streaming-common';
+import { CRON_MACROS, PipelineSpec } from '@internal/plugin-streaming-common';
 import { pyStr } from '../python/pyLiteral';
 import { ResolvedRenderOptions } from '../RenderOptions';
 import { pipelineLabels } from './labels';
@@ -97,11 +97,6 @@ export function maintenanceApplication(
     return undefined;
   }
   const labels = pipelineLabels(spec, 'table-maintenance');
-  const schedule: Record<string, string> = {
-    '@weekly': '0 3 * * 0',
-    '@daily': '0 3 * * *',
-    '@monthly': '0 3 1 * *',
-  };
   return {
     apiVersion: 'sparkoperator.k8s.io/v1beta2',
     kind: 'ScheduledSparkApplication',
@@ -111,7 +106,9 @@ export function maintenanceApplication(
       labels,
     },
     spec: {
-      schedule: schedule[plan.schedule] ?? plan.schedule,
+      schedule: Object.hasOwn(CRON_MACROS, plan.schedule)
+        ? CRON_MACROS[plan.schedule]
+        : plan.schedule,
       timeZone: 'UTC',
       concurrencyPolicy: 'Forbid',
       successfulRunHistoryLimit: 3,

@@ -34,4 +34,5 @@ export { pipelineSummarySchema } from './pipelineSummarySchema';
 export { CDC_COLUMNS, outputColumns, outputMode } from './checkPipelineRules';
 export type { Duration } from './parseDuration';
 export { parseDuration, DURATION_PATTERN } from './parseDuration';
+export { CRON_MACROS } from './parseCron';
 export { parseMemoryGb, normalizeMemory, MEMORY_PATTERN } from './parseMemory';

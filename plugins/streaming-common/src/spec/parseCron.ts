@@ -7,7 +7,13 @@ export interface CronSchedule {
   daysOfWeek: number[];
 }
 
-const MACROS: Record<string, string> = {
+/**
+ * The cron macros a spec may use and the schedule each stands for (03:00
+ * UTC, when tables are quiet).
+ *
+ * @public
+ */
+export const CRON_MACROS: Readonly<Record<string, string>> = {
   '@monthly': '0 3 1 * *',
   '@weekly': '0 3 * * 0',
   '@daily': '0 3 * * *',
@@ -48,7 +54,7 @@ const FIELDS: Array<{
 export function parseCron(
   text: string,
 ): { schedule: CronSchedule; error?: undefined } | { error: string } {
-  const expanded = Object.hasOwn(MACROS, text) ? MACROS[text] : text;
+  const expanded = Object.hasOwn(CRON_MACROS, text) ? CRON_MACROS[text] : text;
   const parts = expanded.trim().split(/ +/);
   if (parts.length !== 5) {
     return {
