@@ -13,7 +13,7 @@ pipelines run side by side on a small machine (make start). Queries run in FAIR 
 pools named after the pipelines, so a slow batch of one does not hold up the others.
 
 A query that fails is logged and stays stopped; the others run on. SIGTERM or SIGINT stops
-every query after its running micro-batch (each job's stop()), then Spark.
+every query after its running micro-batch (each job's stop(), all at once), then Spark.
 """
 
 import importlib.util
@@ -85,6 +85,7 @@ def start_job(spark, name, job):
 
 def main():
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # a line per call into the JVM otherwise
     with open(sys.argv[1], encoding="utf-8") as handle:
         entries = json.load(handle)
     jobs = [(entry["name"], load_job(entry, i)) for i, entry in enumerate(entries)]
@@ -118,9 +119,16 @@ def main():
             if name not in stopped and not query.isActive:
                 stopped.add(name)
                 LOG.error("%s: the query stopped: %s", name, query.exception())
-    for name, job, query, publisher in running:
-        job.stop(spark, query, publisher)
-        LOG.info("%s: stopped", name)
+    # Every query stops after its own running micro-batch, all at once.
+    stoppers = [
+        threading.Thread(target=job.stop, args=(spark, query, publisher), name=name)
+        for name, job, query, publisher in running
+    ]
+    for stopper in stoppers:
+        stopper.start()
+    for stopper in stoppers:
+        stopper.join()
+        LOG.info("%s: stopped", stopper.name)
     spark.stop()
     return 1 if stopped else 0
 
