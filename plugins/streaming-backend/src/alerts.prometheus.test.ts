@@ -4,7 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { renderPipeline } from '@internal/plugin-streaming-codegen';
+import {
+  pipelineDashboard,
+  platformDashboard,
+  renderPipeline,
+} from '@internal/plugin-streaming-codegen';
 import { parsePipelineSpec } from '@internal/plugin-streaming-common';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -297,6 +301,24 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
     });
     // One message per transition (the warning is inhibited by the critical).
     expect(slack()).toHaveLength(2);
+    // Every query of the generated dashboards runs on this Prometheus.
+    const dashboards = [pipelineDashboard(spec!), platformDashboard()];
+    const queries = dashboards.flatMap(d =>
+      (d.panels as Array<{ targets: Array<{ expr: string }> }>).flatMap(p =>
+        p.targets.map(t => t.expr),
+      ),
+    );
+    for (const expr of queries) {
+      const res = await fetch(
+        `${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`,
+      );
+      expect({ expr, status: res.status }).toEqual({ expr, status: 200 });
+    }
+    const lagPanel = await prometheus.get<{
+      result: Array<{ value: [number, string] }>;
+    }>(`/api/v1/query?query=${encodeURIComponent(queries[0])}`);
+    expect(lagPanel.result.map(r => r.value[1])).toEqual(['0']);
+
     const at = (t: number, from?: number) =>
       `${new Date(t).toISOString()}${
         from ? ` (+${((t - from) / 1000).toFixed(1)} s)` : ''

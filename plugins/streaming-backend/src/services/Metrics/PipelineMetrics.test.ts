@@ -1,9 +1,15 @@
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { PIPELINE_METRICS } from '@internal/plugin-streaming-codegen';
+import {
+  PIPELINE_METRICS,
+  pipelineDashboard,
+  platformDashboard,
+} from '@internal/plugin-streaming-codegen';
+import { parsePipelineSpec } from '@internal/plugin-streaming-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parsePrometheusText } from '../../__testUtils__/prometheusText';
+import { pipelineSpecText } from '../../__testUtils__/testEntities';
 import { OverviewEntry } from '../Overview/OverviewService';
 import { IngestionStats } from '../ProgressIngestor/ProgressIngestor';
 import { PipelineMetrics } from './PipelineMetrics';
@@ -188,6 +194,46 @@ describe('PipelineMetrics', () => {
       expect(
         (await pipelineSamples()).filter(([, , value]) => !Number.isNaN(value)),
       ).toEqual([]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('exports every metric the generated dashboards query', async () => {
+    const endpoint = await exporterEndpoint();
+    try {
+      const published = new PipelineMetrics(
+        endpoint.meter,
+        60_000,
+        () =>
+          ({
+            stored: 1,
+            duplicates: 0,
+            malformed: 0,
+            unknown: 0,
+          } as IngestionStats),
+      );
+      published.update([
+        entry('orders', {
+          lag: { messages: 1, seconds: 1 },
+          batchAt: new Date().toISOString(),
+          inputRowsPerSecond: 1,
+          processingDelayMs: 1,
+          monthlyCost: 1,
+        }),
+      ]);
+      const exported = new Set((await endpoint.scrape()).map(s => s.name));
+      const { spec } = parsePipelineSpec(
+        pipelineSpecText({ name: 'orders', topic: 'orders', cluster: 'local' }),
+      );
+      const queried = [pipelineDashboard(spec!), platformDashboard()].flatMap(
+        d =>
+          (d.panels as Array<{ targets: Array<{ expr: string }> }>).flatMap(p =>
+            p.targets.flatMap(t => t.expr.match(/streaming_[a-z_]+/g)!),
+          ),
+      );
+      expect(queried.length).toBeGreaterThan(10);
+      expect([...new Set(queried)].filter(m => !exported.has(m))).toEqual([]);
     } finally {
       await endpoint.close();
     }
