@@ -413,6 +413,9 @@ describe('streaming backend on the real broker', () => {
       name => overview.pipelines.find(p => p.entityRef.endsWith(`/${name}`))!,
     );
     expect([idle.running, running.running]).toEqual([false, true]);
+    // Without Kubernetes no executor is observed: none is claimed.
+    expect(running.executors).toBeNull();
+    expect(overview.totals.executors).toBe(0);
     expect(idle.monthlyCost).toBeGreaterThan(0);
     expect(running.monthlyCost).toBeGreaterThan(0);
     expect(overview.totals.monthlyCost).toBeCloseTo(running.monthlyCost!, 2);
@@ -595,6 +598,8 @@ describe('streaming backend on the real broker', () => {
   });
 
   it('sends one shared overview: gzipped, with an ETag, 304 while unchanged', async () => {
+    // A fresh snapshot, so no background refresh lands between the requests.
+    await scheduler.triggerTask('streaming-alerts-evaluate');
     const first = await request(server)
       .get('/api/streaming/overview')
       .set('Authorization', ALICE)

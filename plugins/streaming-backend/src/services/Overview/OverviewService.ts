@@ -112,12 +112,8 @@ export class OverviewService {
         const batch = state.latestBatch;
         const active = state.status.running;
         const app = state.application;
-        let executors = 0;
-        if (app) {
-          executors = app.executors.running;
-        } else if (active) {
-          executors = summary.resources.executor.instances;
-        }
+        // Observed, never assumed: the spec's configured count is no fact.
+        const executors = app ? app.executors.running : 0;
         const owner = entity.spec?.owner;
         const system = entity.spec?.system;
         entries.set(pipeline.entityRef, {
@@ -145,7 +141,7 @@ export class OverviewService {
             lagUnknownReason: state.lag.known
               ? undefined
               : state.lag.unknownReason,
-            executors: app || active ? executors : null,
+            executors: app ? executors : null,
             running: active,
             monthlyCost: await this.cost.monthly(pipeline, app),
             lastBatchAt: batch?.timestamp,

@@ -42,7 +42,7 @@ export function OverviewTiles({ totals }: OverviewTilesProps) {
     {
       label: 'Executors',
       value: formatValue(totals.executors, 'count'),
-      caption: `on ${totals.clusters} ${
+      caption: `observed on Kubernetes · ${totals.clusters} ${
         totals.clusters === 1 ? 'cluster' : 'clusters'
       }`,
     },

@@ -82,7 +82,14 @@ const columns: TableColumn<Row>[] = [
     title: 'Executors',
     field: 'executors',
     type: 'numeric',
-    render: row => formatValue(row.executors, 'count'),
+    render: row =>
+      row.executors === null ? (
+        <span title="Not observed: executors are read from Kubernetes; a local job runs in Spark's local mode">
+          {formatValue(null, 'count')}
+        </span>
+      ) : (
+        formatValue(row.executors, 'count')
+      ),
     customSort: byNullable('executors'),
   },
   {

@@ -36,7 +36,9 @@ describe('StreamingOverviewPage', () => {
       const tile = await screen.findByLabelText(label);
       expect(within(tile).getByText(value)).toBeInTheDocument();
     }
-    expect(screen.getByText('on 3 clusters')).toBeInTheDocument();
+    expect(
+      screen.getByText('observed on Kubernetes · 3 clusters'),
+    ).toBeInTheDocument();
   });
 
   it('lists every pipeline with route, throughput and cost', async () => {
