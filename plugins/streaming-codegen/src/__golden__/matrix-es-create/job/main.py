@@ -339,6 +339,7 @@ class ProgressPublisher(StreamingQueryListener):
         super().__init__()
         self._topic = SETTINGS["progress_topic"]
         self._producer = None
+        self._query_id = None
         self._lock = threading.Lock()
         self._jvm = spark.sparkContext._jvm
         servers = SETTINGS["progress_bootstrap_servers"] or SETTINGS["bootstrap_servers"]
@@ -376,8 +377,12 @@ class ProgressPublisher(StreamingQueryListener):
                 LOG.warning("could not publish a progress event", exc_info=True)
                 return False
 
+    # Listeners hear every query of the session (a driver may host several pipelines):
+    # each one speaks only for its own query.
     def onQueryStarted(self, event):
-        LOG.info("query started: id=%s run=%s", event.id, event.runId)
+        if event.name == QUERY_NAME:
+            self._query_id = event.id
+            LOG.info("query started: id=%s run=%s", event.id, event.runId)
 
     def onQueryProgress(self, event):
         if event.progress.name == QUERY_NAME:
@@ -387,7 +392,8 @@ class ProgressPublisher(StreamingQueryListener):
         pass
 
     def onQueryTerminated(self, event):
-        LOG.info("query terminated: id=%s", event.id)
+        if event.id == self._query_id:
+            LOG.info("query terminated: id=%s", event.id)
 
     def close(self):
         """Flushes and closes the producer."""
