@@ -24,6 +24,7 @@ function entry(
     processingDelayMs?: number;
     monthlyCost?: number;
     health?: string;
+    running?: boolean;
   },
 ) {
   return {
@@ -47,6 +48,7 @@ function entry(
       inputRowsPerSecond: figures.inputRowsPerSecond ?? null,
       processingDelayMs: figures.processingDelayMs ?? null,
       monthlyCost: figures.monthlyCost ?? null,
+      running: figures.running ?? true,
     },
   } as unknown as OverviewEntry;
 }
@@ -85,6 +87,7 @@ describe('pipelineMetricValues', () => {
         health: 'warning',
       }),
       entry('new-pipeline', { health: 'unknown' }),
+      entry('idle', { monthlyCost: 730, running: false }),
     ]);
     expect(values.map(v => [v.metric, v.attributes.pipeline, v.value])).toEqual(
       [
@@ -102,6 +105,9 @@ describe('pipelineMetricValues', () => {
         ['info', 'orders-to-delta', 1],
         ['health', 'new-pipeline', 1],
         ['info', 'new-pipeline', 1],
+        // An idle pipeline's cost is no spending.
+        ['health', 'idle', 1],
+        ['info', 'idle', 1],
       ],
     );
     expect(values.find(v => v.metric === 'health')!.attributes).toEqual({

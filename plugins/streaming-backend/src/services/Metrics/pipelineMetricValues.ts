@@ -44,9 +44,12 @@ export function pipelineMetricValues(
       'batchDurationSeconds',
       row.processingDelayMs === null ? null : row.processingDelayMs / 1000,
     );
+    // An idle pipeline's cost is an estimate, not spending (as in the overview).
     add(
       'costPerHour',
-      row.monthlyCost === null ? null : row.monthlyCost / HOURS_PER_MONTH,
+      row.running && row.monthlyCost !== null
+        ? row.monthlyCost / HOURS_PER_MONTH
+        : null,
     );
     values.push({
       metric: 'health',
