@@ -18,6 +18,9 @@
 # STREAMING_DEMO=0 turns all of it off.
 
 _streaming_started_kafka=""
+_streaming_started_connect=""
+_streaming_started_search=""
+_streaming_traffic_args=()
 
 _streaming_kafka() {
   if scripts/kafka.sh status >/dev/null 2>&1; then
@@ -34,7 +37,7 @@ _streaming_kafka() {
 _streaming_traffic() {
   local work="$1"
   set -m
-  node scripts/demo-traffic/main.mts --brokers "$(scripts/kafka.sh address)" --progress 30 >"$work/traffic.log" 2>&1 &
+  node scripts/demo-traffic/main.mts --brokers "$(scripts/kafka.sh address)" --progress 30 "${_streaming_traffic_args[@]}" >"$work/traffic.log" 2>&1 &
   pids+=($!)
   set +m
   echo "start: demo traffic to the example topics (log: .cache/demo/traffic.log)"
@@ -78,6 +81,27 @@ _streaming_jobs() {
   echo "start: the ${names[*]} jobs in one local Spark driver (first start installs PySpark; log: .cache/demo/jobs.log, tables: .cache/demo/delta; a search engine sink's job starts once the engine answers)"
 }
 
+# The real parts behind two examples: Debezium on PostgreSQL for CDC Postgres
+# (scripts/demo-cdc.sh; the synthetic change events are then turned off) and OpenSearch
+# for Log Analytics (started in the background: its job waits until it answers).
+_streaming_cdc_and_search() {
+  local work="$1" pipelines="${STREAMING_DEMO_PIPELINES:-cdc-postgres-users log-analytics}"
+  if [[ " $pipelines " == *" cdc-postgres-users "* ]]; then
+    scripts/connect.sh status >/dev/null 2>&1 || _streaming_started_connect=1
+    if scripts/demo-cdc.sh start >"$work/cdc.log" 2>&1; then
+      _streaming_traffic_args+=(--rate dbserver1.public.users=0)
+      echo "start: CDC Postgres reads Debezium's changes of accounts.public.users in PostgreSQL (log: .cache/demo/cdc.log)"
+    else
+      echo "start: CDC Postgres reads synthetic change events: Kafka Connect with Debezium did not start (see .cache/demo/cdc.log)"
+    fi
+  fi
+  if [[ " $pipelines " == *" log-analytics "* ]] && ! scripts/opensearch.sh status >/dev/null 2>&1; then
+    _streaming_started_search=1
+    scripts/opensearch.sh start >"$work/opensearch.log" 2>&1 &
+    echo "start: OpenSearch for Log Analytics on http://127.0.0.1:9200 (log: .cache/demo/opensearch.log)"
+  fi
+}
+
 streaming_start() {
   local work
   work="$(pwd)/.cache/demo"
@@ -91,11 +115,15 @@ streaming_start() {
   fi
   mkdir -p "$work"
   _streaming_kafka || return 0
+  _streaming_cdc_and_search "$work"
   _streaming_traffic "$work"
   _streaming_jobs "$work"
 }
 
 streaming_stop() {
+  scripts/demo-cdc.sh stop >/dev/null 2>&1 || true
+  if [ -n "$_streaming_started_connect" ]; then scripts/connect.sh stop; fi
+  if [ -n "$_streaming_started_search" ]; then scripts/opensearch.sh stop; fi
   if [ -n "$_streaming_started_kafka" ]; then
     scripts/kafka.sh stop
   fi
