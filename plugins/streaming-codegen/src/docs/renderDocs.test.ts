@@ -14,6 +14,7 @@ import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { parse } from 'yaml';
 import { toYaml } from '../yaml';
+import { shellWord } from './markdown';
 import { renderDocs } from './renderDocs';
 import { RUNBOOK_SECTIONS } from './runbookSections';
 import { mkdocsBuild, REPO_ROOT } from './testing/mkdocs';
@@ -212,4 +213,22 @@ describe('renderDocs', () => {
       cleanup();
     }
   }, 180_000);
+});
+
+describe('shellWord', () => {
+  it.each(['-clicks', '--bootstrap-server', '-', "a'b", 'a b', '$(id)'])(
+    'refuses %j in a command',
+    value => {
+      expect(() => shellWord(value)).toThrow(
+        `not a safe shell word: ${JSON.stringify(value)}`,
+      );
+    },
+  );
+
+  it.each(['clicks', 'team.user-events', 's3a://lake/t', 'a-b_c'])(
+    'keeps %j',
+    value => {
+      expect(shellWord(value)).toBe(value);
+    },
+  );
 });
