@@ -9,6 +9,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { EntityRelationSpec } from '@backstage/plugin-catalog-node';
+import { JsonObject } from '@backstage/types';
 import {
   ANNOTATION_DATABASE_TABLE,
   ANNOTATION_DELTA_PATH,
@@ -135,7 +136,7 @@ export function buildPipelineEntities(
       title: string;
       description: string;
       annotations: Record<string, string>;
-      spec: Record<string, unknown>;
+      spec: JsonObject;
       tags: string[];
     },
   ): CompoundRef => {
