@@ -1,4 +1,8 @@
-import { NotFoundError, NotImplementedError } from '@backstage/errors';
+import {
+  NotFoundError,
+  NotImplementedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { TopicDetailsResponse } from '@internal/plugin-streaming-common';
 import {
   resolveKafkaCluster,
@@ -52,7 +56,13 @@ export class TopicService {
     const listTopics = this.offsets.listTopics.bind(this.offsets);
     return this.lists.get(cluster, async () => ({
       cluster,
-      topics: (await listTopics(cluster))
+      topics: (
+        await listTopics(cluster).catch(() => {
+          throw new ServiceUnavailableError(
+            `Kafka cluster ${cluster} did not answer`,
+          );
+        })
+      )
         .filter(t => !t.name.startsWith('__'))
         .map(({ name, partitions }) => ({ name, partitions }))
         .sort((a, b) => Number(a.name > b.name) - Number(a.name < b.name)),
