@@ -126,7 +126,9 @@ describe('readPipelineEntity', () => {
   const withSummary = (entity: Entity, edit: Partial<PipelineSummary>) =>
     withAnnotations(entity, {
       [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify({
-        ...JSON.parse(entity.metadata.annotations![ANNOTATION_PIPELINE_SUMMARY]),
+        ...JSON.parse(
+          entity.metadata.annotations![ANNOTATION_PIPELINE_SUMMARY],
+        ),
         ...edit,
       }),
     });
@@ -189,7 +191,11 @@ describe('readPipelineEntity', () => {
         entities: [
           orders,
           withAnnotations(
-            pipelineEntity({ name: 'clicks', topic: 'clicks', cluster: 'local' }),
+            pipelineEntity({
+              name: 'clicks',
+              topic: 'clicks',
+              cluster: 'local',
+            }),
             { [ANNOTATION_PIPELINE_SUMMARY_LOCATION]: undefined },
           ),
         ],
@@ -202,7 +208,9 @@ describe('readPipelineEntity', () => {
     expect(invalid).toEqual([
       {
         entityRef: 'component:default/clicks',
-        message: expect.stringMatching(/no pipeline-summary written by the catalog module/),
+        message: expect.stringMatching(
+          /no pipeline-summary written by the catalog module/,
+        ),
       },
     ]);
   });
