@@ -258,6 +258,17 @@ export interface Config {
       owners?: { [owner: string]: { [channel: string]: string } };
     };
 
+    /** Monthly budgets of the teams that own pipelines. */
+    budgets?: {
+      /**
+       * Owner entity ref (a group unless the ref says otherwise) -> monthly
+       * budget in `streaming.cost.currency`. `GET /teams` marks a team whose
+       * month's run rate (the running pipelines' monthly cost) exceeds it.
+       * Default: none.
+       */
+      monthly?: { [owner: string]: number };
+    };
+
     /** History of micro-batches kept in the plugin's database. */
     retention?: {
       /** Batches older than this are deleted. Default: 7. */

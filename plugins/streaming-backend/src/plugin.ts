@@ -30,6 +30,7 @@ import { DatabaseProgressStore } from './services/ProgressStore/DatabaseProgress
 import { KubernetesStatusSource } from './services/Status/KubernetesStatusSource';
 import { StatusService } from './services/Status/StatusService';
 import { StatusSource } from './services/Status/StatusSource';
+import { TeamsService } from './services/Teams/TeamsService';
 
 /**
  * The `streaming` backend plugin: micro-batch metrics, consumer lag, status,
@@ -209,6 +210,7 @@ export const streamingPlugin = createBackendPlugin({
             status,
             cost,
             overview,
+            teams: TeamsService.fromConfig(deps.config, overview),
             topics: new TopicService(config, offsets),
             metrics: config.metrics,
             metrics: config.metrics,

@@ -29,6 +29,7 @@ import { ProgressStore } from './services/ProgressStore/ProgressStore';
 import { capBatchOffsets } from './services/ProgressStore/capBatchOffsets';
 import { summarizeBatches } from './services/ProgressStore/summarizeBatches';
 import { StatusService } from './services/Status/StatusService';
+import { TeamsService } from './services/Teams/TeamsService';
 import { sendSharedJson } from './sendSharedJson';
 
 /** Options for {@link createRouter}. */
@@ -42,6 +43,7 @@ export interface RouterOptions {
   status: StatusService;
   cost: CostService;
   overview: OverviewService;
+  teams: TeamsService;
   topics: TopicService;
   deltaTables: DeltaTableReader;
   /** `streaming.metrics` of app-config. */
@@ -255,6 +257,16 @@ export async function createRouter(
       errors: error ? [{ source: 'delta', message: error }] : [],
     };
     res.json(body);
+  });
+
+  router.get('/teams', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    parse(noQuery, req.query, 'query');
+    res.json(
+      await options.teams.getTeams(credentials, refs =>
+        mayReadCost(refs, credentials),
+      ),
+    );
   });
 
   router.get('/overview', async (req, res) => {

@@ -9,6 +9,7 @@ export * from './annotations';
 export * from './entityTypes';
 export * from './permissions';
 export * from './api/types';
+export * from './api/teams';
 export * from './spec';
 export * from './entityNames';
 export * from './lineage';

@@ -145,5 +145,21 @@ describe.each(databases.eachSupportedId())(
           : { added: 4, rejected: [], stored: [0, 9, 1, 2] },
       );
     });
+
+    it('fails as a whole, refusing no row, when the database does not answer', async () => {
+      const knex = await databases.init(id);
+      const store = await DatabaseProgressStore.create({
+        database: mockServices.database({ knex }),
+      });
+      await knex.destroy();
+      const rejected: number[] = [];
+      await expect(
+        store.addBatches(
+          [batch('orders', 0, new Date()), batch('orders', 1, new Date())],
+          { onRejected: entry => rejected.push(entry.batch.batchId) },
+        ),
+      ).rejects.toThrow();
+      expect(rejected).toEqual([]);
+    });
   },
 );

@@ -59,21 +59,31 @@ export class DatabaseProgressStore implements ProgressStore {
       try {
         added += await this.insert(chunk);
       } catch (chunkError) {
-        if (chunk.length === 1) {
-          options.onRejected?.(chunk[0], chunkError as Error);
-          continue;
-        }
+        await this.assertReachable(chunkError);
         // One row broke the statement: store the others one by one.
         for (const entry of chunk) {
           try {
             added += await this.insert([entry]);
           } catch (error) {
+            await this.assertReachable(error);
             options.onRejected?.(entry, error as Error);
           }
         }
       }
     }
     return added;
+  }
+
+  /**
+   * Throws `error` when the database does not answer at all: then no row is
+   * refused, the whole call fails and the caller reads the records again.
+   */
+  private async assertReachable(error: unknown): Promise<void> {
+    try {
+      await this.db.raw('select 1');
+    } catch {
+      throw error;
+    }
   }
 
   private async insert(entries: ProgressEntry[]): Promise<number> {
