@@ -5,11 +5,14 @@
 //
 // Usage: node e2e/run.mts [TEST_FILE...]   (default: every e2e/tests/*.test.mts)
 // Traffic and the job start only when a selected test needs live data
-// (`*.live.test.mts`). An app already answering on :7007 is reused.
+// (`*.live.test.mts`). An app already answering on :7007 is reused; else the
+// backend started here and the job use a progress topic of this run, so only
+// the job started here has micro-batches (history of `make start` stays out).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -95,6 +98,37 @@ async function stopAll() {
   }
 }
 
+const kafka = new Kafka({
+  clientId: 'e2e-runner',
+  brokers: ['127.0.0.1:9092'],
+  logLevel: logLevel.ERROR,
+});
+const createdTopics: string[] = [];
+
+async function createTopic(topic: string) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+    createdTopics.push(topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function deleteCreatedTopics() {
+  if (createdTopics.length === 0) return;
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteTopics({ topics: createdTopics });
+  } catch (error) {
+    log(`could not delete ${createdTopics.join(', ')}: ${error}`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function main(): Promise<number> {
   const chromiumPath = execFileSync('bash', ['scripts/chromium.sh'], {
     cwd: root,
@@ -111,6 +145,7 @@ async function main(): Promise<number> {
   // watcher, so edits elsewhere in the tree do not restart it mid-test.
   const backendUrl = 'http://localhost:7007';
   let baseUrl = 'http://localhost:3000';
+  let progressTopic: string | undefined;
   if (await answers(`${backendUrl}/api/streaming/health`)) {
     if (!(await answers(baseUrl))) baseUrl = backendUrl;
     log(`reusing the app already running (${baseUrl})`);
@@ -130,6 +165,8 @@ async function main(): Promise<number> {
     // land in the catalog `make start` uses (.cache/sqlite).
     const database = join(work, 'sqlite');
     rmSync(database, { recursive: true, force: true });
+    progressTopic = `e2e.progress.${Date.now()}`;
+    await createTopic(progressTopic);
     background(
       'backend',
       process.execPath,
@@ -143,6 +180,8 @@ async function main(): Promise<number> {
         NODE_ENV: 'development',
         APP_CONFIG_app_baseUrl: backendUrl,
         APP_CONFIG_backend_database_connection_directory: database,
+        APP_CONFIG_streaming_progressTopic: progressTopic,
+        APP_CONFIG_streaming_progressConsumerGroup: progressTopic,
         PATH: `${join(root, '.tools/techdocs-venv/bin')}:${process.env.PATH}`,
         NO_MKDOCS_2_WARNING: '1',
       },
@@ -183,6 +222,7 @@ async function main(): Promise<number> {
         PIPELINE_STARTING_OFFSETS: 'latest',
         PIPELINE_SINK_PATH: join(work, 'user-events/delta'),
         PIPELINE_CHECKPOINT: join(work, `user-events/checkpoint-${Date.now()}`),
+        ...(progressTopic ? { STREAMING_PROGRESS_TOPIC: progressTopic } : {}),
         PIPELINE_SCHEMA_FILE: join(
           root,
           'examples/pipelines/user-events/schemas/user_event.avsc',
@@ -222,5 +262,6 @@ try {
   log(String(error));
 } finally {
   await stopAll();
+  await deleteCreatedTopics();
 }
 process.exit(status);
