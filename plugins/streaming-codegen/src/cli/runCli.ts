@@ -16,6 +16,7 @@ import {
 } from '@internal/plugin-streaming-common';
 import { renderPipeline } from '../renderPipeline';
 import { RenderOptions, checkRenderOptions } from '../RenderOptions';
+import { GENERATOR_VERSION } from './version';
 
 /** Where the CLI writes its messages (stderr) and results (stdout). */
 export interface CliIo {
@@ -25,6 +26,8 @@ export interface CliIo {
 }
 
 const USAGE = `Usage:
+  streaming-pipeline --version
+      Prints the CLI's version, which is the version of the generator it embeds.
   streaming-pipeline validate FILE...
       Validates pipeline specs. Exit 0 when all are valid, 1 otherwise; messages on stderr.
   streaming-pipeline render FILE --out DIR [options]
@@ -226,6 +229,12 @@ export function runCli(argv: string[], io: CliIo): number {
         return validate(io, args);
       case 'render':
         return render(io, args);
+      case '--version':
+      case '-v':
+        io.stdout(
+          `streaming-pipeline ${GENERATOR_VERSION} (generator @internal/plugin-streaming-codegen ${GENERATOR_VERSION})\n`,
+        );
+        return 0;
       case undefined:
       case '--help':
       case '-h':
