@@ -291,6 +291,16 @@ export interface Config {
       cacheSeconds?: number;
     };
 
+    /** The overview of all pipelines (`GET /overview`). */
+    overview?: {
+      /**
+       * Pipelines answered per page at most; a request without `limit` gets
+       * this many. A larger `limit` is refused, naming this key.
+       * Default: 500.
+       */
+      maxPageSize?: number;
+    };
+
     /** Status of pipelines. */
     status?: {
       /**

@@ -440,6 +440,29 @@ describe('streaming backend on the real broker', () => {
     ).body as StreamingOverviewResponse;
     expect(noCost.totals.monthlyCost).toBeNull();
     expect(noCost.pipelines.every(p => p.monthlyCost === null)).toBe(true);
+
+    // One page, sorted and filtered on the server; totals cover all.
+    const page = (await get('/overview?limit=1&sort=lag&order=desc'))
+      .body as StreamingOverviewResponse;
+    expect(page.pipelines.map(p => p.entityRef)).toEqual([
+      running.entityRef,
+    ]);
+    expect(page.page).toEqual({ offset: 0, limit: 1, total: 2 });
+    expect(page.totals).toEqual(overview.totals);
+    const critical = (await get('/overview?health=critical&q=USER-EVENTS'))
+      .body as StreamingOverviewResponse;
+    expect(critical.pipelines.map(p => p.entityRef)).toEqual([
+      running.entityRef,
+    ]);
+    expect(
+      (await get('/overview?owner=group:default/nobody')).body.page.total,
+    ).toBe(0);
+    const tooMany = await get('/overview?limit=501');
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.message).toContain(
+      'streaming.overview.maxPageSize',
+    );
+    expect((await get('/overview?sort=colour')).status).toBe(400);
   });
 
   it('reads committed offsets for consumer-group pipelines (no commit on a partition)', async () => {

@@ -213,7 +213,7 @@ export const streamingPlugin = createBackendPlugin({
             teams: TeamsService.fromConfig(deps.config, overview),
             topics: new TopicService(config, offsets),
             metrics: config.metrics,
-            metrics: config.metrics,
+            overviewLimits: config.overview,
             deltaTables: new DeltaTableReader(
               config.delta.allowedRoots,
               new DeltaPathMapping(config.delta.pathMappings, process.cwd()),

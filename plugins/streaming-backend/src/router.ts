@@ -9,6 +9,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_DELTA_PATH,
   DeltaTableDetailsResponse,
+  OVERVIEW_SORT_KEYS,
+  PIPELINE_HEALTHS,
   PipelineMetricsResponse,
   streamingCostReadPermission,
   streamingTopicListPermission,
@@ -48,6 +50,8 @@ export interface RouterOptions {
   deltaTables: DeltaTableReader;
   /** `streaming.metrics` of app-config. */
   metrics: { maxOffsetsPerAnswer: number };
+  /** `streaming.overview` of app-config. */
+  overviewLimits: { maxPageSize: number };
 }
 
 const refParams = z.object({
@@ -73,6 +77,22 @@ const metricsQuery = z
   .strict();
 
 const noQuery = z.object({}).strict();
+
+const overviewQuery = z
+  .object({
+    offset: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(0).optional(),
+    sort: z.enum(OVERVIEW_SORT_KEYS).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    health: z
+      .union([z.enum(PIPELINE_HEALTHS), z.array(z.enum(PIPELINE_HEALTHS))])
+      .transform(h => (Array.isArray(h) ? h : [h]))
+      .optional(),
+    owner: z.string().min(1).max(255).optional(),
+    system: z.string().min(1).max(255).optional(),
+    q: z.string().max(200).optional(),
+  })
+  .strict();
 
 const topicListQuery = z
   .object({ cluster: z.string().min(1).max(253) })
@@ -271,12 +291,20 @@ export async function createRouter(
 
   router.get('/overview', async (req, res) => {
     const credentials = await credentialsOf(req);
-    parse(noQuery, req.query, 'query');
+    const { limit, q, ...query } = parse(overviewQuery, req.query, 'query');
+    const { maxPageSize } = options.overviewLimits;
+    if (limit !== undefined && limit > maxPageSize) {
+      throw new InputError(
+        `Invalid query: limit: at most ${maxPageSize} pipelines a page (streaming.overview.maxPageSize)`,
+      );
+    }
     await sendSharedJson(
       req,
       res,
-      await options.overview.getOverview(credentials, refs =>
-        mayReadCost(refs, credentials),
+      await options.overview.getOverviewPage(
+        credentials,
+        refs => mayReadCost(refs, credentials),
+        { ...query, limit: limit ?? maxPageSize, q: q?.trim() || undefined },
       ),
     );
   });

@@ -69,6 +69,9 @@ const streamingConfigSchema = z.object({
   catalog: z
     .object({ cacheSeconds: z.coerce.number().nonnegative().default(10) })
     .default({ cacheSeconds: 10 }),
+  overview: z
+    .object({ maxPageSize: z.coerce.number().int().positive().default(500) })
+    .default({ maxPageSize: 500 }),
   status: z
     .object({ staleAfterSeconds: positive(300), cacheSeconds: positive(15) })
     .default({ staleAfterSeconds: 300, cacheSeconds: 15 }),

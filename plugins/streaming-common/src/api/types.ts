@@ -23,6 +23,19 @@ export type PipelineHealth =
   | 'unknown';
 
 /**
+ * Every {@link PipelineHealth}.
+ *
+ * @public
+ */
+export const PIPELINE_HEALTHS = [
+  'ok',
+  'warning',
+  'critical',
+  'stale',
+  'unknown',
+] as const satisfies readonly PipelineHealth[];
+
+/**
  * A data source that failed while others answered ("partial beats broken").
  *
  * @public
@@ -325,6 +338,59 @@ export interface PipelineOverviewRow {
 }
 
 /**
+ * Columns `GET /overview` sorts its pipelines by.
+ *
+ * @public
+ */
+export const OVERVIEW_SORT_KEYS = [
+  'name',
+  'title',
+  'health',
+  'throughput',
+  'latency',
+  'lag',
+  'executors',
+  'cost',
+  'owner',
+] as const;
+
+/**
+ * A column `GET /overview` sorts its pipelines by.
+ *
+ * @public
+ */
+export type OverviewSortKey = (typeof OVERVIEW_SORT_KEYS)[number];
+
+/**
+ * The page, order and filters of `GET /overview`. Totals and `byHealth`
+ * always cover every pipeline the caller may read; the filters choose the
+ * rows of `pipelines` and `page.total`.
+ *
+ * @public
+ */
+export interface StreamingOverviewQuery {
+  /** Rows skipped. Default: 0. */
+  offset?: number;
+  /** Rows answered. Default and maximum: `streaming.overview.maxPageSize`. */
+  limit?: number;
+  /** Default: `name` (the entity name). Unknown figures sort lowest. */
+  sort?: OverviewSortKey;
+  /** Default: `asc`. */
+  order?: 'asc' | 'desc';
+  /** Only pipelines with one of these healths. */
+  health?: PipelineHealth[];
+  /** Only pipelines of this owner (entity reference, as in the rows). */
+  owner?: string;
+  /** Only pipelines of this system (as in the rows). */
+  system?: string;
+  /**
+   * Only pipelines where the text occurs (case-insensitive) in the title,
+   * entity reference, health, source, sink, owner or system.
+   */
+  q?: string;
+}
+
+/**
  * `GET /overview`: the operations dashboard.
  *
  * @public
@@ -354,7 +420,10 @@ export interface StreamingOverviewResponse {
     currency: string;
   };
   byHealth: Record<PipelineHealth, number>;
+  /** The rows of the requested page, filtered and sorted. */
   pipelines: PipelineOverviewRow[];
+  /** `total`: the pipelines that match the filters, on all pages. */
+  page: { offset: number; limit: number; total: number };
   errors: SourceError[];
 }
 

@@ -6,6 +6,7 @@ import {
   PipelineHealth,
   PipelineOverviewRow,
   SourceError,
+  StreamingOverviewQuery,
   StreamingOverviewResponse,
 } from '@internal/plugin-streaming-common';
 import { StreamingConfig } from '../../config/StreamingConfig';
@@ -14,6 +15,7 @@ import { callerKey } from '../Pipelines/CallerCache';
 import { PipelineCatalog, PipelineEntity } from '../Pipelines/PipelineCatalog';
 import { ProgressStore } from '../ProgressStore/ProgressStore';
 import { PipelineState, StatusService } from '../Status/StatusService';
+import { pageOverview } from './pageOverview';
 
 const DAY_MS = 86_400_000;
 /** Callers whose last overview is kept, and distinct answers per snapshot. */
@@ -210,6 +212,21 @@ export class OverviewService {
     return view.overview;
   }
 
+  /**
+   * One page of the caller's overview: filtered and sorted rows, with the
+   * totals of every pipeline they may read (see {@link pageOverview}).
+   */
+  async getOverviewPage(
+    credentials: BackstageCredentials,
+    mayReadCost: (entityRefs: string[]) => Promise<boolean[]>,
+    query: StreamingOverviewQuery & { offset: number; limit: number },
+  ): Promise<StreamingOverviewResponse> {
+    return pageOverview(
+      await this.getOverview(credentials, mayReadCost),
+      query,
+    );
+  }
+
   /** The overview of the visible pipelines in a snapshot. */
   private async view(
     visible: string[],
@@ -339,6 +356,7 @@ export class OverviewService {
       },
       byHealth,
       pipelines: rows,
+      page: { offset: 0, limit: rows.length, total: rows.length },
       errors,
     };
   }
