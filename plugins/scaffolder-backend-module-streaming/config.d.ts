@@ -64,6 +64,51 @@ export interface Config {
           maxMessageBytes?: number;
         }>;
       };
+      /**
+       * Apply policy of `streaming:sparkApplication:apply`. A manifest that
+       * breaks it fails the step before anything is sent, and the error names
+       * the field and the key below. Always refused, whatever the config:
+       * privileged containers, privilege escalation, added capabilities,
+       * `hostPath` volumes, `hostNetwork`/`hostPID`/`hostIPC`, pod templates
+       * and Spark settings that mount volumes, set pod template files, service
+       * account credentials, images or the namespace
+       * (`spark.kubernetes.*.volumes.*`, `*.podTemplateFile`,
+       * `spark.kubernetes.authenticate.*`, `*.container.image`,
+       * `spark.kubernetes.namespace`). An existing object is changed only when
+       * its `streaming-platform.dev/owner-entity` annotation names the same
+       * catalog entity.
+       */
+      sparkApplications?: {
+        /**
+         * Namespaces objects may be applied to, on every cluster without its
+         * own list. Default: unset, only the cluster's `defaultNamespace`.
+         */
+        allowedNamespaces?: string[];
+        /**
+         * Service accounts the driver and executors may run as
+         * (`serviceAccount`, `serviceAccountName` anywhere in the spec).
+         * Default: `['spark']`
+         */
+        allowedServiceAccounts?: string[];
+        /**
+         * Registries (with an optional path prefix) images must come from,
+         * for example `registry.example.com/data`; an image without a registry
+         * is read as Docker Hub's (`docker.io/library/spark`). Default: unset,
+         * any registry.
+         */
+        allowedImageRegistries?: string[];
+        /** Per cluster of `streaming.kubernetes.clusters` (by `name`). */
+        clusters?: Array<{
+          /** The cluster's name in `streaming.kubernetes.clusters`. */
+          name: string;
+          /** Overrides `allowedNamespaces` on this cluster. */
+          allowedNamespaces?: string[];
+          /** Overrides `allowedServiceAccounts` on this cluster. */
+          allowedServiceAccounts?: string[];
+          /** Overrides `allowedImageRegistries` on this cluster. */
+          allowedImageRegistries?: string[];
+        }>;
+      };
     };
     /**
      * Kafka Connect clusters that `kafka:connector:create` may create

@@ -1,29 +1,44 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
+import { TestKubernetes } from '@internal/plugin-streaming-node/testUtils';
 import git from 'isomorphic-git';
 import { Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import fs from 'node:fs';
 import { parse } from 'yaml';
-import { KubernetesApiStandIn } from './__testUtils__/KubernetesApiStandIn';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
 import { TEMPLATES_DIR } from './__testUtils__/templates';
 import { templateValues } from './__testUtils__/templateValues';
-import { KAFKA_BROKERS, uniqueName } from './__testUtils__/testEnvironment';
-
-const TOKEN = 'stand-in-token';
+import {
+  KAFKA_BROKERS,
+  SPARK_APPLICATION_APPLY_RULES as APPLY_RULES,
+  uniqueName,
+} from './__testUtils__/testEnvironment';
 
 describe('Kafka to Delta, a real run on the local Kafka', () => {
-  const kubernetes = new KubernetesApiStandIn(TOKEN);
+  let kubernetes: TestKubernetes;
   const dir = createMockDirectory();
   const baseDir = dir.resolve('repos');
   let backend: Awaited<ReturnType<typeof startScaffolderTestBackend>>;
   let admin: Admin;
 
   beforeAll(async () => {
-    const url = await kubernetes.start();
+    kubernetes = await TestKubernetes.start();
     backend = await startScaffolderTestBackend({
       streaming: {
         kubernetes: {
-          clusters: [{ name: 'test', url, serviceAccountToken: TOKEN }],
+          clusters: [
+            {
+              name: 'test',
+              url: kubernetes.url,
+              caData: kubernetes.caData,
+              // The generated SparkApplications go to the `streaming` namespace.
+              serviceAccountToken: await kubernetes.serviceAccountToken(
+                'streaming',
+                uniqueName('templates'),
+                { streaming: APPLY_RULES },
+              ),
+              defaultNamespace: 'streaming',
+            },
+          ],
         },
         scaffolder: { localPublish: { baseDir } },
       },
@@ -34,12 +49,11 @@ describe('Kafka to Delta, a real run on the local Kafka', () => {
       logLevel: logLevel.NOTHING,
     }).admin();
     await admin.connect();
-  }, 120_000);
+  }, 20 * 60_000);
 
   afterAll(async () => {
     await admin?.disconnect();
     await backend?.stop();
-    await kubernetes.stop();
   });
 
   async function waitForTemplate() {
@@ -142,9 +156,22 @@ describe('Kafka to Delta, a real run on the local Kafka', () => {
     );
 
     // The SparkApplication, applied server-side.
-    expect(
-      kubernetes.objects.get(`sparkapplications/streaming/${name}`),
-    ).toMatchObject({ kind: 'SparkApplication', metadata: { name } });
+    const { status, body } = await kubernetes.request(
+      'GET',
+      `/apis/sparkoperator.k8s.io/v1beta2/namespaces/streaming/sparkapplications/${name}`,
+    );
+    expect({ status, body }).toMatchObject({
+      status: 200,
+      body: {
+        kind: 'SparkApplication',
+        metadata: {
+          name,
+          annotations: {
+            'streaming-platform.dev/owner-entity': `component:default/${name}`,
+          },
+        },
+      },
+    });
 
     // Nothing else was written next to the repository.
     expect(fs.readdirSync(baseDir)).toEqual([name]);

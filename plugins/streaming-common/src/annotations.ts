@@ -87,6 +87,15 @@ export const ANNOTATION_KUBERNETES_CLUSTER = `${STREAMING_ANNOTATION_PREFIX}/kub
 export const ANNOTATION_DASHBOARD_URL = `${STREAMING_ANNOTATION_PREFIX}/dashboard-url`;
 
 /**
+ * On a `SparkApplication` the platform applied: the ref of the catalog entity
+ * it belongs to. `streaming:sparkApplication:apply` never changes an object
+ * that carries another entity's ref, or none.
+ *
+ * @public
+ */
+export const ANNOTATION_OWNER_ENTITY = `${STREAMING_ANNOTATION_PREFIX}/owner-entity`;
+
+/**
  * Well-known annotations of other projects that we reuse.
  *
  * @public

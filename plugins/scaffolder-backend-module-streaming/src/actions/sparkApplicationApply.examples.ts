@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Apply the generated SparkApplication when the form names a Kubernetes cluster',
+      'Apply the generated SparkApplication when the form names a Kubernetes cluster, owned by the entity the template registered',
     example: yaml.stringify({
       steps: [
         {
@@ -15,13 +15,15 @@ export const examples: TemplateExample[] = [
           input: {
             cluster: '${{ parameters.kubernetesCluster }}',
             manifestPath: 'deploy/sparkapplication.yaml',
+            entityRef: '${{ steps.register.output.entityRef }}',
           },
         },
       ],
     }),
   },
   {
-    description: 'Apply into a given namespace',
+    description:
+      'Apply into a given namespace (one of the allowed namespaces of the cluster)',
     example: yaml.stringify({
       steps: [
         {

@@ -1,26 +1,36 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  TestKubernetes,
+  uniqueName,
+} from '@internal/plugin-streaming-node/testUtils';
 import { stringify } from 'yaml';
-import { KubernetesApiStandIn } from '../__testUtils__/KubernetesApiStandIn';
 import { invokeAction } from '../__testUtils__/invokeAction';
 import { runExample } from '../__testUtils__/runExample';
-import { streamingConfig } from '../__testUtils__/testEnvironment';
+import {
+  SPARK_APPLICATION_APPLY_RULES as APPLY_RULES,
+  streamingConfig,
+} from '../__testUtils__/testEnvironment';
 import { KubernetesApplier } from '../services/KubernetesApplier/KubernetesApplier';
 import { createSparkApplicationApplyAction } from './sparkApplicationApply';
 import { examples } from './sparkApplicationApply.examples';
 
-const TOKEN = 'stand-in-service-account-token';
+const OWNER = 'streaming-platform.dev/owner-entity';
 
-function sparkApplication(overrides: Record<string, unknown> = {}) {
+function sparkApplication(
+  name: string,
+  overrides: Record<string, unknown> = {},
+  metadata: Record<string, unknown> = {},
+) {
   return {
     apiVersion: 'sparkoperator.k8s.io/v1beta2',
     kind: 'SparkApplication',
-    metadata: { name: 'orders-to-delta', labels: { app: 'orders-to-delta' } },
+    metadata: { name, labels: { app: name }, ...metadata },
     spec: {
       type: 'Python',
       mode: 'cluster',
       pythonVersion: '3',
       sparkVersion: '4.0.0',
-      image: 'spark:4.0.0-python3',
+      image: 'registry.example.com/data/orders:1.0.0',
       mainApplicationFile: 'local:///opt/pipeline/job.py',
       restartPolicy: { type: 'Always' },
       driver: { cores: 1, memory: '2g', serviceAccount: 'spark' },
@@ -30,32 +40,85 @@ function sparkApplication(overrides: Record<string, unknown> = {}) {
   };
 }
 
-describe('streaming:sparkApplication:apply (Kubernetes API stand-in)', () => {
-  const api = new KubernetesApiStandIn(TOKEN);
+describe('streaming:sparkApplication:apply (real Kubernetes API server)', () => {
   const dir = createMockDirectory();
+  const namespace = uniqueName('apply');
+  const second = uniqueName('apply-b');
+  const notAllowed = uniqueName('apply-system');
+  let k8s: TestKubernetes;
   let action: ReturnType<typeof createSparkApplicationApplyAction>;
 
+  const path = (ns: string, name: string) =>
+    `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${ns}/sparkapplications/${name}`;
+
   beforeAll(async () => {
-    const url = await api.start();
+    k8s = await TestKubernetes.start();
+    await k8s.createNamespaces(namespace, second, notAllowed);
+    const grants = Object.fromEntries(
+      [namespace, second, notAllowed].map(ns => [ns, APPLY_RULES]),
+    );
+    const token = await k8s.serviceAccountToken(namespace, 'backstage', grants);
+    // One account per documented verb that it lacks.
+    const lacking = async (verb: string) =>
+      k8s.serviceAccountToken(namespace, `no-${verb}`, {
+        [namespace]: [
+          {
+            ...APPLY_RULES[0],
+            verbs: APPLY_RULES[0].verbs.filter(v => v !== verb),
+          },
+        ],
+      });
+    const [noPatch, noCreate] = [
+      await lacking('patch'),
+      await lacking('create'),
+    ];
+    const cluster = { url: k8s.url, caData: k8s.caData };
     const config = streamingConfig({
       kubernetes: {
         clusters: [
-          { name: 'staging', url, serviceAccountToken: TOKEN },
-          { name: 'wrong-token', url, serviceAccountToken: 'nope' },
+          {
+            name: 'staging',
+            ...cluster,
+            serviceAccountToken: token,
+            defaultNamespace: namespace,
+          },
+          {
+            name: 'no-patch',
+            ...cluster,
+            serviceAccountToken: noPatch,
+            defaultNamespace: namespace,
+          },
+          {
+            name: 'no-create',
+            ...cluster,
+            serviceAccountToken: noCreate,
+            defaultNamespace: namespace,
+          },
+          {
+            name: 'wrong-token',
+            ...cluster,
+            serviceAccountToken: 'nope',
+            defaultNamespace: namespace,
+          },
         ],
+      },
+      scaffolder: {
+        sparkApplications: {
+          allowedImageRegistries: ['registry.example.com/data'],
+          clusters: [
+            { name: 'staging', allowedNamespaces: [namespace, second] },
+          ],
+        },
       },
     });
     action = createSparkApplicationApplyAction({
       applier: KubernetesApplier.fromConfig(config),
     });
-  });
+  }, 20 * 60_000);
 
-  afterAll(() => api.stop());
+  afterAll(() => k8s?.deleteNamespaces(namespace, second, notAllowed));
 
-  beforeEach(() => {
-    api.objects.clear();
-    dir.clear();
-  });
+  beforeEach(() => dir.clear());
 
   function workspace(documents: unknown[]) {
     dir.setContent({
@@ -77,74 +140,293 @@ describe('streaming:sparkApplication:apply (Kubernetes API stand-in)', () => {
       { workspacePath: workspace(documents), isDryRun },
     );
 
-  it('applies server-side and outputs name, namespace and resourceVersion', async () => {
-    const outputs = await apply({ cluster: 'staging' }, [sparkApplication()]);
+  const stored = async (ns: string, name: string) =>
+    (await k8s.request('GET', path(ns, name))).body as {
+      metadata: {
+        resourceVersion: string;
+        annotations?: Record<string, string>;
+        managedFields: Array<{ manager: string; operation: string }>;
+      };
+      spec: Record<string, any>;
+    };
+
+  it('creates the object server-side, owned by the entity, and outputs name, namespace and resourceVersion', async () => {
+    const name = uniqueName('orders');
+    const outputs = await apply(
+      { cluster: 'staging', entityRef: 'component:default/orders' },
+      [sparkApplication(name)],
+    );
+    const object = await stored(namespace, name);
     expect(outputs).toEqual({
-      name: 'orders-to-delta',
-      namespace: 'default',
-      resourceVersion: '1001',
+      name,
+      namespace,
+      resourceVersion: object.metadata.resourceVersion,
       applied: [
         {
           kind: 'SparkApplication',
-          name: 'orders-to-delta',
-          namespace: 'default',
-          resourceVersion: '1001',
+          name,
+          namespace,
+          resourceVersion: object.metadata.resourceVersion,
         },
       ],
     });
-    expect(
-      api.objects.get('sparkapplications/default/orders-to-delta')?.spec,
-    ).toEqual(sparkApplication().spec);
-    const [request] = api.requests.slice(-1);
-    expect(request.method).toBe('PATCH');
-    expect(request.url).toContain('fieldManager=backstage-streaming');
-    expect(request.url).toContain('force=true');
+    expect(object.spec).toMatchObject(sparkApplication(name).spec);
+    expect(object.metadata.annotations?.[OWNER]).toBe(
+      'component:default/orders',
+    );
+    expect(object.metadata.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'backstage-streaming',
+        operation: 'Apply',
+      }),
+    ]);
   });
 
-  it('is idempotent: the same manifest again keeps the resourceVersion', async () => {
-    const first = await apply({ cluster: 'staging', namespace: 'data' }, [
-      sparkApplication(),
-    ]);
-    const second = await apply({ cluster: 'staging', namespace: 'data' }, [
-      sparkApplication(),
-    ]);
-    expect(second.resourceVersion).toBe(first.resourceVersion);
-    expect(second.namespace).toBe('data');
-    const changed = await apply({ cluster: 'staging', namespace: 'data' }, [
-      sparkApplication({ executor: { cores: 2, memory: '4g', instances: 4 } }),
+  it('is idempotent: the same manifest again keeps the resourceVersion; a change moves it', async () => {
+    const name = uniqueName('orders');
+    const input = {
+      cluster: 'staging',
+      namespace: second,
+      entityRef: 'component:default/orders',
+    };
+    const first = await apply(input, [sparkApplication(name)]);
+    const again = await apply(input, [sparkApplication(name)]);
+    expect(again.resourceVersion).toBe(first.resourceVersion);
+    expect(again.namespace).toBe(second);
+    const changed = await apply(input, [
+      sparkApplication(name, {
+        executor: { cores: 2, memory: '4g', instances: 4 },
+      }),
     ]);
     expect(Number(changed.resourceVersion)).toBeGreaterThan(
       Number(first.resourceVersion),
     );
+    expect((await stored(second, name)).spec.executor.instances).toBe(4);
   });
 
   it('uses the server dry run in dry run and stores nothing', async () => {
+    const name = uniqueName('orders');
     const outputs = await apply(
       { cluster: 'staging' },
-      [sparkApplication()],
+      [sparkApplication(name)],
       true,
     );
     expect(outputs.resourceVersion).toBe('');
-    expect(api.requests.slice(-1)[0].url).toContain('dryRun=All');
-    expect(api.objects.size).toBe(0);
+    expect((await k8s.request('GET', path(namespace, name))).status).toBe(404);
   });
 
-  it('reports what the API server finds invalid against the CRD schema', async () => {
-    await expect(
-      apply({ cluster: 'staging' }, [
-        sparkApplication({ type: 'Cobol', executor: { instances: 'many' } }),
-      ]),
-    ).rejects.toThrow(
-      /The API server rejected SparkApplication default\/orders-to-delta on Kubernetes cluster "staging": .*spec\.type: must be equal to one of the allowed values/,
-    );
-  });
+  it.each([
+    [
+      'a value outside an enum',
+      { type: 'Cobol' },
+      /SparkApplication\.sparkoperator\.k8s\.io ".*" is invalid: spec\.type: Unsupported value: "Cobol"/,
+    ],
+    [
+      'a value of the wrong type',
+      { executor: { instances: 'many' } },
+      /\.spec\.executor\.instances: expected numeric \(int or float\), got string/,
+    ],
+  ])(
+    "reports the API server's message for %s",
+    async (_label, overrides, message) => {
+      const name = uniqueName('orders');
+      const error = await apply({ cluster: 'staging' }, [
+        sparkApplication(name, overrides),
+      ]).catch(e => e);
+      expect(error.name).toBe('InputError');
+      expect(error.message).toMatch(
+        `The API server rejected SparkApplication ${namespace}/${name} on Kubernetes cluster "staging": `,
+      );
+      expect(error.message).toMatch(message);
+      expect((await k8s.request('GET', path(namespace, name))).status).toBe(
+        404,
+      );
+    },
+  );
 
-  it('fails clearly without the right token, and never logs or outputs it', async () => {
-    const promise = apply({ cluster: 'wrong-token' }, [sparkApplication()]);
+  it.each(['patch', 'create'])(
+    'a service account without the %s verb gets the documented error',
+    async verb => {
+      const name = uniqueName('orders');
+      await expect(
+        apply({ cluster: `no-${verb}` }, [sparkApplication(name)]),
+      ).rejects.toThrow(
+        new RegExp(
+          `Not allowed to apply SparkApplication ${namespace}/${name} on Kubernetes cluster "no-${verb}" \\(HTTP 403\\): .*cannot ${verb} resource "sparkapplications"`,
+        ),
+      );
+    },
+  );
+
+  it('fails clearly without a valid token, and never logs or outputs it', async () => {
+    const promise = apply({ cluster: 'wrong-token' }, [
+      sparkApplication(uniqueName('orders')),
+    ]);
     await expect(promise).rejects.toThrow(
-      'Not allowed to apply SparkApplication default/orders-to-delta on Kubernetes cluster "wrong-token" (HTTP 401)',
+      /Not allowed to .* on Kubernetes cluster "wrong-token" \(HTTP 401\)/,
     );
     await expect(promise).rejects.not.toThrow('nope');
+  });
+
+  describe('apply policy', () => {
+    it('refuses a namespace outside the allowed ones, naming the limit', async () => {
+      const name = uniqueName('orders');
+      await expect(
+        apply({ cluster: 'staging', namespace: notAllowed }, [
+          sparkApplication(name),
+        ]),
+      ).rejects.toThrow(
+        `namespace "${notAllowed}" is not allowed on Kubernetes cluster "staging" (streaming.scaffolder.sparkApplications.clusters[staging].allowedNamespaces: ${namespace}, ${second})`,
+      );
+      expect((await k8s.request('GET', path(notAllowed, name))).status).toBe(
+        404,
+      );
+    });
+
+    it("allows only the cluster's default namespace when none are configured", async () => {
+      const name = uniqueName('orders');
+      await expect(
+        apply({ cluster: 'no-patch', namespace: second }, [
+          sparkApplication(name),
+        ]),
+      ).rejects.toThrow(
+        `namespace "${second}" is not allowed on Kubernetes cluster "no-patch" (streaming.scaffolder.sparkApplications.allowedNamespaces: default namespace ${namespace})`,
+      );
+    });
+
+    it.each([
+      [
+        'a privileged driver',
+        {
+          driver: {
+            cores: 1,
+            memory: '2g',
+            serviceAccount: 'spark',
+            securityContext: { privileged: true },
+          },
+        },
+        'spec.driver.securityContext.privileged: privileged containers are not allowed',
+      ],
+      [
+        'a hostPath volume',
+        { volumes: [{ name: 'root', hostPath: { path: '/' } }] },
+        'spec.volumes[0].hostPath: hostPath volumes are not allowed',
+      ],
+      [
+        'the host network',
+        {
+          executor: {
+            cores: 1,
+            memory: '1g',
+            instances: 1,
+            hostNetwork: true,
+          },
+        },
+        'spec.executor.hostNetwork: the host network is not allowed',
+      ],
+      [
+        'a foreign service account',
+        { driver: { cores: 1, memory: '2g', serviceAccount: 'cluster-admin' } },
+        'spec.driver.serviceAccount: service account "cluster-admin" is not allowed (streaming.scaffolder.sparkApplications.allowedServiceAccounts: spark)',
+      ],
+      [
+        'an image from another registry',
+        { image: 'evil.example.net/miner:latest' },
+        'spec.image: image "evil.example.net/miner:latest" is not from an allowed registry (streaming.scaffolder.sparkApplications.allowedImageRegistries: registry.example.com/data)',
+      ],
+      [
+        'a hostPath volume through sparkConf',
+        {
+          sparkConf: {
+            'spark.kubernetes.driver.volumes.hostPath.root.options.path': '/',
+          },
+        },
+        'spec.sparkConf["spark.kubernetes.driver.volumes.hostPath.root.options.path"]: this Spark setting is not allowed',
+      ],
+    ])('refuses %s and sends nothing', async (_label, overrides, message) => {
+      const name = uniqueName('orders');
+      await expect(
+        apply({ cluster: 'staging' }, [sparkApplication(name, overrides)]),
+      ).rejects.toThrow(message);
+      expect((await k8s.request('GET', path(namespace, name))).status).toBe(
+        404,
+      );
+    });
+
+    it("never takes over another entity's SparkApplication", async () => {
+      const name = uniqueName('orders');
+      await apply({ cluster: 'staging', entityRef: 'component:default/a' }, [
+        sparkApplication(name),
+      ]);
+      const before = await stored(namespace, name);
+      await expect(
+        apply({ cluster: 'staging', entityRef: 'component:default/b' }, [
+          sparkApplication(name, {
+            executor: { cores: 2, memory: '4g', instances: 9 },
+          }),
+        ]),
+      ).rejects.toThrow(
+        `SparkApplication ${namespace}/${name} on Kubernetes cluster "staging" belongs to component:default/a, not component:default/b; it is not taken over`,
+      );
+      expect((await stored(namespace, name)).metadata.resourceVersion).toBe(
+        before.metadata.resourceVersion,
+      );
+    });
+
+    it('never takes over an object that another tool created', async () => {
+      const name = uniqueName('orders');
+      await k8s.ok(
+        'PATCH',
+        `${path(namespace, name)}?fieldManager=kubectl`,
+        sparkApplication(name),
+        { contentType: 'application/apply-patch+yaml' },
+      );
+      await expect(
+        apply({ cluster: 'staging' }, [sparkApplication(name)]),
+      ).rejects.toThrow(
+        `SparkApplication ${namespace}/${name} on Kubernetes cluster "staging" belongs to no catalog entity (no ${OWNER} annotation); it is not taken over`,
+      );
+    });
+
+    it("does not force fields another field manager owns: the server's conflict", async () => {
+      const name = uniqueName('orders');
+      // Someone applied the object with the owner annotation, but with another field manager.
+      await k8s.ok(
+        'PATCH',
+        `${path(namespace, name)}?fieldManager=kubectl`,
+        sparkApplication(
+          name,
+          { executor: { cores: 2, memory: '4g', instances: 3 } },
+          { annotations: { [OWNER]: `component:default/${name}` } },
+        ),
+        { contentType: 'application/apply-patch+yaml' },
+      );
+      await expect(
+        apply({ cluster: 'staging' }, [sparkApplication(name)]),
+      ).rejects.toThrow(
+        /Conflict applying SparkApplication .*: Apply failed with \d+ conflicts?: conflict with "kubectl".*\.spec\.executor\.instances/,
+      );
+      expect((await stored(namespace, name)).spec.executor.instances).toBe(3);
+    });
+
+    it('takes back its own fields with force when the object is its own', async () => {
+      const name = uniqueName('orders');
+      await apply({ cluster: 'staging' }, [sparkApplication(name)]);
+      // An edit by hand with another manager (kubectl edit --server-side --force-conflicts).
+      await k8s.ok(
+        'PATCH',
+        `${path(namespace, name)}?fieldManager=kubectl&force=true`,
+        {
+          apiVersion: 'sparkoperator.k8s.io/v1beta2',
+          kind: 'SparkApplication',
+          metadata: { name },
+          spec: { executor: { instances: 7 } },
+        },
+        { contentType: 'application/apply-patch+yaml' },
+      );
+      await apply({ cluster: 'staging' }, [sparkApplication(name)]);
+      expect((await stored(namespace, name)).spec.executor.instances).toBe(2);
+    });
   });
 
   it.each([
@@ -155,7 +437,7 @@ describe('streaming:sparkApplication:apply (Kubernetes API stand-in)', () => {
     ],
     [
       'a hostile name',
-      [{ ...sparkApplication(), metadata: { name: '../../secrets' } }],
+      [{ ...sparkApplication('x'), metadata: { name: '../../secrets' } }],
       'metadata.name must be a Kubernetes name',
     ],
     ['no SparkApplication', [], 'holds no SparkApplication'],
@@ -163,18 +445,17 @@ describe('streaming:sparkApplication:apply (Kubernetes API stand-in)', () => {
     await expect(apply({ cluster: 'staging' }, documents)).rejects.toThrow(
       message,
     );
-    expect(api.objects.size).toBe(0);
   });
 
   it('rejects unknown clusters and paths outside the workspace', async () => {
     await expect(
-      apply({ cluster: 'prod' }, [sparkApplication()]),
+      apply({ cluster: 'prod' }, [sparkApplication('x')]),
     ).rejects.toThrow(
-      'No Kubernetes cluster named "prod"; configured: staging, wrong-token',
+      'No Kubernetes cluster named "prod"; configured: staging, no-patch, no-create, wrong-token',
     );
     await expect(
       apply({ cluster: 'staging', manifestPath: '../../etc/passwd' }, [
-        sparkApplication(),
+        sparkApplication('x'),
       ]),
     ).rejects.toThrow(/outside/);
   });
@@ -182,14 +463,18 @@ describe('streaming:sparkApplication:apply (Kubernetes API stand-in)', () => {
   it.each(examples.map(e => [e.description, e.example]))(
     'runs the example: %s',
     async (_description, example) => {
-      const rendered = example.replaceAll(
-        '${{ parameters.kubernetesCluster }}',
-        'staging',
-      );
+      const name = uniqueName('orders');
+      const rendered = example
+        .replaceAll('${{ parameters.kubernetesCluster }}', 'staging')
+        .replaceAll('data-pipelines', second)
+        .replaceAll(
+          '${{ steps.register.output.entityRef }}',
+          `component:default/${name}`,
+        );
       const [outputs] = await runExample(action, rendered, {
-        workspacePath: workspace([sparkApplication()]),
+        workspacePath: workspace([sparkApplication(name)]),
       });
-      expect(outputs.name).toBe('orders-to-delta');
+      expect(outputs.name).toBe(name);
       expect(outputs.resourceVersion).toMatch(/^\d+$/);
     },
   );

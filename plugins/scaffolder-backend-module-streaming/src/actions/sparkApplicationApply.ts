@@ -14,6 +14,10 @@ import { examples } from './sparkApplicationApply.examples';
 
 const FIELD_MANAGER = 'backstage-streaming';
 
+/** `kind:namespace/name`, as catalog:register outputs it. */
+const ENTITY_REF =
+  /^[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9-_.]*\/[a-z0-9][a-z0-9-_.]*$/i;
+
 const inputSchema = z.object({
   cluster: z
     .string()
@@ -31,7 +35,14 @@ const inputSchema = z.object({
     .string()
     .optional()
     .describe(
-      "Namespace for objects that name none; the cluster's defaultNamespace if omitted",
+      "Namespace for objects that name none; the cluster's defaultNamespace if omitted. It must be one of the cluster's allowed namespaces (`streaming.scaffolder.sparkApplications`)",
+    ),
+  entityRef: z
+    .string()
+    .regex(ENTITY_REF, 'expected an entity ref such as component:default/name')
+    .optional()
+    .describe(
+      'The catalog entity the objects belong to (usually `${{ steps.register.output.entityRef }}`), written to their `streaming-platform.dev/owner-entity` annotation; an existing object of another entity is never changed. Default: `component:default/<SparkApplication name>`',
     ),
 });
 
@@ -68,7 +79,7 @@ export function createSparkApplicationApplyAction(options: {
   return createTemplateAction({
     id: 'streaming:sparkApplication:apply',
     description:
-      'Applies the generated SparkApplication (server-side apply, field manager "backstage-streaming") to a Kubernetes cluster named in app-config. In dry run the API server validates the objects with dryRun=All and stores nothing.',
+      'Applies the generated SparkApplication (server-side apply, field manager "backstage-streaming") to a Kubernetes cluster named in app-config, within the apply policy of `streaming.scaffolder.sparkApplications` (allowed namespaces, service accounts and image registries; no privileged or host settings) and never over an object of another catalog entity. In dry run the API server validates the objects with dryRun=All and stores nothing.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -83,6 +94,11 @@ export function createSparkApplicationApplyAction(options: {
         input.manifestPath,
         input.namespace,
       );
+      const sparkApplicationName = manifests.find(
+        m => m.kind === 'SparkApplication',
+      )!.metadata.name;
+      const entityRef =
+        input.entityRef ?? `component:default/${sparkApplicationName}`;
       const applied: AppliedObject[] = [];
       for (const manifest of manifests) {
         ctx.signal?.throwIfAborted();
@@ -90,6 +106,7 @@ export function createSparkApplicationApplyAction(options: {
           applier.apply(input.cluster, manifest, {
             dryRun: Boolean(ctx.isDryRun),
             fieldManager: FIELD_MANAGER,
+            entityRef,
             signal: ctx.signal,
           });
         const result = ctx.isDryRun

@@ -11,7 +11,9 @@ import {
   KubernetesClusterConfig,
   readKubernetesClusterConfigs,
 } from '@internal/plugin-streaming-node';
+import { ANNOTATION_OWNER_ENTITY } from '@internal/plugin-streaming-common';
 import { findCluster } from '../../config/findCluster';
+import { ApplyPolicy } from './ApplyPolicy';
 
 /** The kinds the platform applies, with their resource paths. */
 const APPLICABLE_KINDS: Record<string, { apiVersion: string; plural: string }> =
@@ -46,21 +48,37 @@ export interface AppliedObject {
   resourceVersion: string;
 }
 
+type ApiResponse = { status: number; body: string };
+
 /**
  * Server-side apply of Spark Operator objects to the Kubernetes clusters in
  * `streaming.kubernetes.clusters`, with a plain HTTPS request per object
  * (`PATCH` with `application/apply-patch+yaml`), so that a dry run is the
  * API server's own (`dryRun=All`): admission, schema and defaults included.
+ *
+ * Before anything is sent, the object must pass the {@link ApplyPolicy} of
+ * the cluster, and an existing object of the same name must belong to the
+ * same catalog entity (annotation `streaming-platform.dev/owner-entity`).
+ * Conflicts with other field managers are forced only on an object that this
+ * field manager applied for the same entity before.
  */
 export class KubernetesApplier {
   readonly #clusters: KubernetesClusterConfig[];
+  readonly #policy: ApplyPolicy;
 
   static fromConfig(config: Config): KubernetesApplier {
-    return new KubernetesApplier(readKubernetesClusterConfigs(config));
+    return new KubernetesApplier(
+      readKubernetesClusterConfigs(config),
+      ApplyPolicy.fromConfig(config),
+    );
   }
 
-  private constructor(clusters: KubernetesClusterConfig[]) {
+  private constructor(
+    clusters: KubernetesClusterConfig[],
+    policy: ApplyPolicy,
+  ) {
     this.#clusters = clusters;
+    this.#policy = policy;
   }
 
   /** The cluster's namespace for objects that name none. */
@@ -119,7 +137,13 @@ export class KubernetesApplier {
   async apply(
     clusterName: string,
     manifest: KubernetesManifest,
-    options: { dryRun: boolean; fieldManager: string; signal?: AbortSignal },
+    options: {
+      dryRun: boolean;
+      fieldManager: string;
+      /** The catalog entity the object belongs to. */
+      entityRef: string;
+      signal?: AbortSignal;
+    },
   ): Promise<AppliedObject> {
     const cluster = findCluster(this.#clusters, clusterName, 'Kubernetes');
     const problems = KubernetesApplier.validate(manifest);
@@ -127,27 +151,76 @@ export class KubernetesApplier {
       throw new InputError(`Invalid manifest: ${problems.join('; ')}`);
     }
     const namespace = manifest.metadata.namespace ?? cluster.defaultNamespace;
+    const label = `${manifest.kind} ${namespace}/${manifest.metadata.name} on Kubernetes cluster "${cluster.name}"`;
+    const refused = this.#policy.problems(cluster, namespace, manifest);
+    if (refused.length > 0) {
+      throw new NotAllowedError(
+        `${label} breaks the apply policy: ${refused.join('; ')}`,
+      );
+    }
     const { plural } = APPLICABLE_KINDS[manifest.kind];
     const [group, version] = manifest.apiVersion.split('/');
+    const objectUrl = `${cluster.url.replace(
+      /\/+$/,
+      '',
+    )}/apis/${group}/${version}/namespaces/${namespace}/${plural}/${
+      manifest.metadata.name
+    }`;
+
+    const existing = await request(
+      cluster,
+      'GET',
+      new URL(objectUrl),
+      undefined,
+      options.signal,
+    );
+    let force = false;
+    if (existing.status === 200) {
+      const object = JSON.parse(existing.body) as {
+        metadata: {
+          annotations?: Record<string, string>;
+          managedFields?: Array<{ manager?: string; operation?: string }>;
+        };
+      };
+      const owner = object.metadata.annotations?.[ANNOTATION_OWNER_ENTITY];
+      if (owner !== options.entityRef) {
+        throw new ConflictError(
+          `${label} belongs to ${
+            owner ??
+            `no catalog entity (no ${ANNOTATION_OWNER_ENTITY} annotation)`
+          }${owner ? `, not ${options.entityRef}` : ''}; it is not taken over`,
+        );
+      }
+      force = (object.metadata.managedFields ?? []).some(
+        f => f.manager === options.fieldManager && f.operation === 'Apply',
+      );
+    } else if (existing.status !== 404) {
+      throw failure(existing, 'read', label);
+    }
+
     const query = new URLSearchParams({
       fieldManager: options.fieldManager,
-      force: 'true',
+      ...(force ? { force: 'true' } : {}),
       ...(options.dryRun ? { dryRun: 'All' } : {}),
     });
-    const url = new URL(
-      `${cluster.url.replace(
-        /\/+$/,
-        '',
-      )}/apis/${group}/${version}/namespaces/${namespace}/${plural}/${
-        manifest.metadata.name
-      }?${query}`,
-    );
     const body = JSON.stringify({
       ...manifest,
-      metadata: { ...manifest.metadata, namespace },
+      metadata: {
+        ...manifest.metadata,
+        namespace,
+        annotations: {
+          ...(manifest.metadata.annotations as Record<string, string>),
+          [ANNOTATION_OWNER_ENTITY]: options.entityRef,
+        },
+      },
     });
-    const label = `${manifest.kind} ${namespace}/${manifest.metadata.name} on Kubernetes cluster "${cluster.name}"`;
-    const response = await request(cluster, url, body, options.signal);
+    const response = await request(
+      cluster,
+      'PATCH',
+      new URL(`${objectUrl}?${query}`),
+      body,
+      options.signal,
+    );
     if (response.status >= 200 && response.status < 300) {
       const object = JSON.parse(response.body) as KubernetesManifest & {
         metadata: { resourceVersion?: string };
@@ -159,39 +232,60 @@ export class KubernetesApplier {
         resourceVersion: object.metadata.resourceVersion ?? '',
       };
     }
-    const message = statusMessage(response.body);
-    switch (response.status) {
-      case 400:
-      case 422:
-        throw new InputError(`The API server rejected ${label}: ${message}`);
-      case 401:
-      case 403:
-        throw new NotAllowedError(
-          `Not allowed to apply ${label} (HTTP ${response.status}): ${message}`,
-        );
-      case 404:
-        throw new NotFoundError(
-          `Cannot apply ${label}: ${message} (is the Spark Operator CRD installed?)`,
-        );
-      case 409:
-        throw new ConflictError(`Conflict applying ${label}: ${message}`);
-      default:
-        throw new Error(
-          `Applying ${label} failed with HTTP ${response.status}: ${message}`,
-        );
-    }
+    throw failure(response, 'apply', label);
+  }
+}
+
+/** The error for an API server's answer other than 2xx. */
+function failure(
+  response: ApiResponse,
+  verb: 'read' | 'apply',
+  label: string,
+): Error {
+  const message = statusMessage(response.body);
+  // Server-side apply answers 500 when the body does not fit the schema's types.
+  if (
+    response.status === 500 &&
+    message.startsWith('failed to create typed patch object')
+  ) {
+    return new InputError(`The API server rejected ${label}: ${message}`);
+  }
+  switch (response.status) {
+    case 400:
+    case 422:
+      return new InputError(`The API server rejected ${label}: ${message}`);
+    case 401:
+    case 403:
+      return new NotAllowedError(
+        `Not allowed to ${verb} ${label} (HTTP ${response.status}): ${message}`,
+      );
+    case 404:
+      return new NotFoundError(
+        `Cannot ${verb} ${label}: ${message} (is the Spark Operator CRD installed?)`,
+      );
+    case 409:
+      return new ConflictError(`Conflict applying ${label}: ${message}`);
+    default:
+      return new Error(
+        `${
+          verb === 'read' ? 'Reading' : 'Applying'
+        } ${label} failed with HTTP ${response.status}: ${message}`,
+      );
   }
 }
 
 function request(
   cluster: KubernetesClusterConfig,
+  method: 'GET' | 'PATCH',
   url: URL,
-  body: string,
+  body: string | undefined,
   signal?: AbortSignal,
-): Promise<{ status: number; body: string }> {
+): Promise<ApiResponse> {
   const headers: Record<string, string> = {
-    'Content-Type': 'application/apply-patch+yaml',
     Accept: 'application/json',
+    ...(body === undefined
+      ? {}
+      : { 'Content-Type': 'application/apply-patch+yaml' }),
   };
   if (cluster.serviceAccountToken) {
     headers.Authorization = `Bearer ${cluster.serviceAccountToken}`;
@@ -201,7 +295,7 @@ function request(
     const req = transport.request(
       url,
       {
-        method: 'PATCH',
+        method,
         headers,
         signal,
         timeout: 30_000,
