@@ -27,7 +27,13 @@ export function mockStreamingApi(
 /** Renders an element in a test app, inside the page of an entity. */
 export function renderWithEntity(
   element: JSX.Element,
-  options: { entity?: Entity; api: StreamingApi; catalog?: Entity[] },
+  options: {
+    entity?: Entity;
+    api: StreamingApi;
+    catalog?: Entity[];
+    /** More APIs of the test app. */
+    apis?: NonNullable<Parameters<typeof renderInTestApp>[1]>['apis'];
+  },
 ) {
   const content = options.entity ? (
     <EntityProvider entity={options.entity}>{element}</EntityProvider>
@@ -39,6 +45,7 @@ export function renderWithEntity(
     apis: [
       [streamingApiRef, options.api],
       catalogApiMock({ entities: options.catalog ?? [] }),
+      ...(options.apis ?? []),
     ],
   });
 }

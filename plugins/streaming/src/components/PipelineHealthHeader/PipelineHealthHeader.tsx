@@ -1,5 +1,7 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { useSignal } from '@backstage/plugin-signals-react';
 import {
   ANNOTATION_DASHBOARD_URL,
   ANNOTATION_PIPELINE_SUMMARY,
@@ -10,6 +12,7 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { useEffect } from 'react';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
 import { formatValue } from '../../lib/formatValue';
 import { safeHttpUrl } from '../../lib/safeHttpUrl';
@@ -21,7 +24,8 @@ import { Fact } from '../Fact';
 /**
  * The top of a pipeline's Streaming tab: its health against the thresholds,
  * the age of its last micro-batch, the SparkApplication's state, and links to
- * the driver UI, the runbook and the dashboard.
+ * the driver UI, the runbook and the dashboard. Refetches as soon as the
+ * backend signals a change of health (`streaming:health:<entity ref>`).
  */
 export function PipelineHealthHeader() {
   const { entity } = useEntity();
@@ -29,6 +33,14 @@ export function PipelineHealthHeader() {
     ANNOTATION_PIPELINE_SUMMARY,
     (api, ref) => api.getPipelineStatus(ref),
   );
+  // The backend signals every change of health: refetch at once.
+  const { lastSignal } = useSignal(
+    `streaming:health:${stringifyEntityRef(entity)}`,
+  );
+  const { retry } = state;
+  useEffect(() => {
+    if (lastSignal) retry();
+  }, [lastSignal, retry]);
   return (
     <DataCard
       title="Health"
