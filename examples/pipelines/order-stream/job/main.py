@@ -231,7 +231,7 @@ def transform(spark, df):
     # 2: watermark
     df = df.withWatermark("order_time", "15 minutes")
     # 3: deduplicate
-    df = df.dropDuplicates(["order_id", "status"])
+    df = df.dropDuplicatesWithinWatermark(["order_id", "status"])
     return df
 
 
