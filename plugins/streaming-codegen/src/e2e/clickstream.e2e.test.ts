@@ -11,7 +11,10 @@ import { TestKafka } from './__testUtils__/TestKafka';
 // appended to Delta once a window closes.
 jest.setTimeout(20 * 60_000);
 
-const specFile = resolve(repoRoot, 'examples/pipelines/clickstream/pipeline.yaml');
+const specFile = resolve(
+  repoRoot,
+  'examples/pipelines/clickstream/pipeline.yaml',
+);
 const MINUTE = 60_000;
 const base = Date.parse('2026-01-05T10:00:00Z');
 
@@ -68,7 +71,9 @@ function windowsOf(t: number): number[] {
 /** What the pipeline must have written: closed windows only (end <= watermark). */
 function expectedRows(clicks: Click[]) {
   const watermark = Math.max(...clicks.map(c => Date.parse(c.ts))) - 2 * MINUTE;
-  const kept = clicks.filter(c => c.page !== null && !c.referrer.includes('bot'));
+  const kept = clicks.filter(
+    c => c.page !== null && !c.referrer.includes('bot'),
+  );
   const groups = new Map<string, Click[]>();
   for (const c of kept) {
     for (const start of windowsOf(Date.parse(c.ts))) {
