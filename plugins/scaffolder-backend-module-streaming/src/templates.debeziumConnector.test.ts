@@ -81,7 +81,9 @@ describe('Debezium CDC template: the connector step', () => {
     expect(inputs).toContain(
       `"topic.prefix":"${String(values.topic).replace('.public.users', '')}"`,
     );
-    expect(inputs).toContain('"database.password":"${env:ACCOUNTS_DB_PASSWORD}"');
+    expect(inputs).toContain(
+      '"database.password":"${env:ACCOUNTS_DB_PASSWORD}"',
+    );
     const response = await fetch(
       `${CONNECT_URL}/connectors/${values.name}/config`,
     );

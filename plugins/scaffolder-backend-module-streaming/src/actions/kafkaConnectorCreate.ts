@@ -58,7 +58,8 @@ function differences(existing: ConnectorConfig, wanted: ConnectorConfig) {
     if (SECRET_KEY.test(key)) {
       return [`${key} differs`];
     }
-    const show = (v: string | undefined) => (v === undefined ? 'unset' : `'${v}'`);
+    const show = (v: string | undefined) =>
+      v === undefined ? 'unset' : `'${v}'`;
     return [`${key} is ${show(was)}, requested ${show(want)}`];
   });
 }
