@@ -1,84 +1,109 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { readStreamingConfig } from '../../config/StreamingConfig';
-import { schemaProblems } from '../../__testUtils__/schemaProblems';
 import {
-  sparkApplication,
-  sparkApplicationCrdSchema,
-  startKubernetesStandIn,
-} from '../../__testUtils__/kubernetesStandIn';
+  TestKubernetes,
+  uniqueName,
+} from '@internal/plugin-streaming-node/testUtils';
+import { readStreamingConfig } from '../../config/StreamingConfig';
+import { sparkApplication } from '../../__testUtils__/sparkApplications';
 import { KubernetesStatusSource } from './KubernetesStatusSource';
 
-describe('KubernetesStatusSource against a stand-in of the Kubernetes API', () => {
-  const running = sparkApplication({
-    name: 'user-events-to-delta',
-    namespace: 'streaming',
-    state: 'RUNNING',
-  });
-  const failed = sparkApplication({
-    name: 'orders-to-delta',
-    namespace: 'streaming',
-    state: 'FAILED',
-    errorMessage: 'driver container failed with ExitCode: 1, Reason: Error',
-  });
-  let standIn: Awaited<ReturnType<typeof startKubernetesStandIn>>;
-  let source: KubernetesStatusSource;
+/** What the status source needs, as the README documents it. */
+const READ_RULES = [
+  {
+    apiGroups: ['sparkoperator.k8s.io'],
+    resources: ['sparkapplications'],
+    verbs: ['get'],
+  },
+];
+
+// The first read loads @kubernetes/client-node (ESM, through vm modules): slow on a busy machine.
+const TIMEOUT = 60_000;
+
+describe('KubernetesStatusSource (real Kubernetes API server)', () => {
+  const namespace = uniqueName('streaming');
+  const forbidden = uniqueName('payments');
+  let k8s: TestKubernetes;
+  let token: string;
+
+  function source(cacheSeconds: number) {
+    const cluster = {
+      url: k8s.url,
+      caData: k8s.caData,
+      serviceAccountToken: token,
+    };
+    return new KubernetesStatusSource(
+      readStreamingConfig(
+        new ConfigReader({
+          streaming: {
+            kubernetes: {
+              clusters: [
+                { name: 'prod', ...cluster, defaultNamespace: namespace },
+                {
+                  name: 'restricted',
+                  ...cluster,
+                  defaultNamespace: forbidden,
+                },
+              ],
+            },
+            status: { cacheSeconds },
+          },
+        }),
+      ),
+      mockServices.logger.mock(),
+    );
+  }
+
+  /** Creates the object as the apply action does, then writes its status as the operator does. */
+  async function create(
+    name: string,
+    status?: Record<string, unknown>,
+    ns = namespace,
+  ) {
+    const { status: _status, ...object } = sparkApplication({
+      name,
+      namespace: ns,
+    });
+    await k8s.ok(
+      'PATCH',
+      `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${ns}/sparkapplications/${name}?fieldManager=backstage-streaming`,
+      object,
+      { contentType: 'application/apply-patch+yaml' },
+    );
+    if (status) {
+      await k8s.setSparkApplicationStatus(ns, name, status);
+    }
+  }
+
+  function operatorStatus(
+    name: string,
+    state: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    return {
+      ...sparkApplication({ name, namespace }).status,
+      applicationState: { state },
+      ...extra,
+    };
+  }
 
   beforeAll(async () => {
-    standIn = await startKubernetesStandIn({
-      token: 'reader-token',
-      objects: [running, failed],
-      forbiddenNamespaces: ['payments'],
+    k8s = await TestKubernetes.start();
+    await k8s.createNamespaces(namespace, forbidden);
+    token = await k8s.serviceAccountToken(namespace, 'backstage', {
+      [namespace]: READ_RULES,
     });
-    const config = readStreamingConfig(
-      new ConfigReader({
-        streaming: {
-          kubernetes: {
-            clusters: [
-              {
-                name: 'prod',
-                url: standIn.url,
-                serviceAccountToken: 'reader-token',
-                skipTLSVerify: true,
-                defaultNamespace: 'streaming',
-              },
-              {
-                name: 'restricted',
-                url: standIn.url,
-                serviceAccountToken: 'reader-token',
-                skipTLSVerify: true,
-                defaultNamespace: 'payments',
-              },
-            ],
-          },
-        },
-      }),
-    );
-    source = new KubernetesStatusSource(config, mockServices.logger.mock());
-  });
+  }, 20 * 60_000);
 
-  afterAll(() => standIn?.close());
-
-  it('serves objects that conform to the SparkApplication CRD', () => {
-    const schema = sparkApplicationCrdSchema();
-    expect(schemaProblems(running, schema)).toEqual([]);
-    expect(schemaProblems(failed, schema)).toEqual([]);
-    expect(
-      schemaProblems({ ...running, status: { executorState: 'x' } }, schema),
-    ).toEqual([
-      '.status.driverInfo: required',
-      '.status.executorState: expected object',
-    ]);
-  });
+  afterAll(() => k8s?.deleteNamespaces(namespace, forbidden));
 
   it('reads state, attempts, executors, driver UI and resources; a forbidden namespace is a partial answer', async () => {
-    const answer = await source.getApplication({
-      name: 'user-events-to-delta',
-    });
+    await create('user-events', operatorStatus('user-events', 'RUNNING'));
+    const answer = await source(15).getApplication({ name: 'user-events' });
     expect(answer.application).toMatchObject({
       cluster: 'prod',
-      namespace: 'streaming',
-      name: 'user-events-to-delta',
+      namespace,
+      name: 'user-events',
       state: 'RUNNING',
       submissionAttempts: 1,
       executionAttempts: 1,
@@ -97,33 +122,109 @@ describe('KubernetesStatusSource against a stand-in of the Kubernetes API', () =
     });
     expect(answer.errors).toEqual([
       {
-        source: 'kubernetes:restricted/payments',
+        source: `kubernetes:restricted/${forbidden}`,
         message:
           'forbidden (403): the service account may not read sparkapplications here',
       },
     ]);
-  });
+  }, TIMEOUT);
 
-  it('reports the last error of a failed application', async () => {
-    const answer = await source.getApplication({
-      cluster: 'prod',
-      namespace: 'streaming',
-      name: 'orders-to-delta',
+  it('follows the transitions the operator writes, and redacts credentials in its error message', async () => {
+    const live = source(0.001);
+    await create('orders');
+    const read = async () =>
+      (await live.getApplication({ cluster: 'prod', name: 'orders' }))
+        .application;
+    expect(await read()).toMatchObject({
+      state: 'UNKNOWN',
+      executors: { running: 0, total: 0 },
     });
-    expect(answer.application).toMatchObject({
+    await k8s.setSparkApplicationStatus(namespace, 'orders', {
+      applicationState: { state: 'SUBMITTED' },
+      driverInfo: {},
+      submissionAttempts: 1,
+      lastSubmissionAttemptTime: '2026-11-29T08:00:00Z',
+    });
+    expect(await read()).toMatchObject({
+      state: 'SUBMITTED',
+      submissionAttempts: 1,
+      lastSubmittedAt: '2026-11-29T08:00:00Z',
+    });
+    await k8s.setSparkApplicationStatus(
+      namespace,
+      'orders',
+      operatorStatus('orders', 'RUNNING'),
+    );
+    expect(await read()).toMatchObject({
+      state: 'RUNNING',
+      executors: { running: 2, total: 3 },
+    });
+    await k8s.setSparkApplicationStatus(
+      namespace,
+      'orders',
+      operatorStatus('orders', 'FAILED', {
+        applicationState: {
+          state: 'FAILED',
+          errorMessage:
+            'driver container failed with ExitCode: 1, Reason: Error; jdbc:postgresql://etl:s3cr3t@db:5432/orders password=hunter2',
+        },
+        executionAttempts: 2,
+        executorState: {
+          'orders-exec-1': 'FAILED',
+          'orders-exec-2': 'COMPLETED',
+        },
+      }),
+    );
+    const failed = await read();
+    expect(failed).toMatchObject({
       state: 'FAILED',
-      lastError: 'driver container failed with ExitCode: 1, Reason: Error',
+      executionAttempts: 2,
+      executors: { running: 0, total: 2 },
+      lastError:
+        'driver container failed with ExitCode: 1, Reason: Error; jdbc:postgresql://***@db:5432/orders password=***',
     });
-    expect(answer.errors).toEqual([]);
-  });
+  }, TIMEOUT);
 
   it('caches answers and names unknown clusters', async () => {
-    const before = standIn.requests.length;
-    await source.getApplication({ name: 'user-events-to-delta' });
-    expect(standIn.requests.length).toBe(before);
-    const unknown = await source.getApplication({ cluster: 'nope', name: 'x' });
+    await create('clicks', operatorStatus('clicks', 'RUNNING'));
+    const cached = source(60);
+    expect(
+      (await cached.getApplication({ cluster: 'prod', name: 'clicks' }))
+        .application?.state,
+    ).toBe('RUNNING');
+    await k8s.setSparkApplicationStatus(
+      namespace,
+      'clicks',
+      operatorStatus('clicks', 'FAILED'),
+    );
+    expect(
+      (await cached.getApplication({ cluster: 'prod', name: 'clicks' }))
+        .application?.state,
+    ).toBe('RUNNING');
+    const unknown = await cached.getApplication({ cluster: 'nope', name: 'x' });
     expect(unknown.errors[0].message).toBe(
       'No Kubernetes cluster named nope; configured: prod, restricted',
     );
-  });
+  }, TIMEOUT);
+
+  it('keys the cache by the resolved cluster and namespace: a cluster named "*" never shares the answer of one naming none', async () => {
+    await create('cdc', operatorStatus('cdc', 'FAILED'));
+    const cached = source(60);
+    const star = await cached.getApplication({ cluster: '*', name: 'cdc' });
+    expect(star.application).toBeUndefined();
+    const none = await cached.getApplication({ name: 'cdc' });
+    expect(none.application?.state).toBe('FAILED');
+    const starNamespace = await cached.getApplication({
+      cluster: 'prod',
+      namespace: '*',
+      name: 'cdc',
+    });
+    expect(starNamespace.application).toBeUndefined();
+    const explicit = await cached.getApplication({
+      cluster: 'prod',
+      namespace,
+      name: 'cdc',
+    });
+    expect(explicit.application?.state).toBe('FAILED');
+  }, TIMEOUT);
 });

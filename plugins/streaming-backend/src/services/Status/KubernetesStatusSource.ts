@@ -80,51 +80,66 @@ export class KubernetesStatusSource implements StatusSource {
     return this.clients;
   }
 
+  /**
+   * Defaults are resolved before the cache is asked: the key lists every
+   * (cluster, namespace) the answer is read from, so no two targets that
+   * read different places share an answer.
+   */
   getApplication(target: SparkApplicationTarget): Promise<Answer> {
-    const key = `${target.cluster ?? '*'}/${target.namespace ?? '*'}/${
-      target.name
-    }`;
-    return this.cache.get(key, () => this.fetch(target));
-  }
-
-  private async fetch(target: SparkApplicationTarget): Promise<Answer> {
-    const clients = await this.getClients();
+    const clusters = this.config.kubernetes.clusters;
     const candidates = target.cluster
-      ? clients.filter(c => c.config.name === target.cluster)
-      : clients;
+      ? clusters.filter(c => c.name === target.cluster)
+      : clusters;
     if (candidates.length === 0) {
-      const known = clients.map(c => c.config.name).join(', ') || 'none';
-      return {
+      const known = clusters.map(c => c.name).join(', ') || 'none';
+      return Promise.resolve({
         errors: [
           {
             source: `kubernetes:${target.cluster}`,
             message: `No Kubernetes cluster named ${target.cluster}; configured: ${known}`,
           },
         ],
-      };
+      });
     }
+    const places = candidates.map(c => ({
+      cluster: c.name,
+      namespace: target.namespace ?? c.defaultNamespace,
+    }));
+    return this.cache.get(JSON.stringify([places, target.name]), () =>
+      this.fetch(places, target.name),
+    );
+  }
+
+  private async fetch(
+    places: Array<{ cluster: string; namespace: string }>,
+    name: string,
+  ): Promise<Answer> {
+    const clients = await this.getClients();
+    const candidates = places.map(place => ({
+      ...place,
+      api: clients.find(c => c.config.name === place.cluster)!.api,
+    }));
     const results = await Promise.all(
-      candidates.map(async ({ config, api }) => {
-        const namespace = target.namespace ?? config.defaultNamespace;
+      candidates.map(async ({ cluster, namespace, api }) => {
         try {
           const object = await api.getNamespacedCustomObject({
             group: 'sparkoperator.k8s.io',
             version: 'v1beta2',
             namespace,
             plural: 'sparkapplications',
-            name: target.name,
+            name,
           });
           const parsed = sparkApplicationSchema.safeParse(object);
           if (!parsed.success) {
             return {
               error: {
-                source: `kubernetes:${config.name}/${namespace}`,
+                source: `kubernetes:${cluster}/${namespace}`,
                 message: `unexpected SparkApplication: ${parsed.error.issues[0].message}`,
               },
             };
           }
           return {
-            application: toSparkApplicationInfo(config.name, parsed.data),
+            application: toSparkApplicationInfo(cluster, parsed.data),
           };
         } catch (error) {
           const code = (error as { code?: number }).code;
@@ -132,14 +147,14 @@ export class KubernetesStatusSource implements StatusSource {
             return {};
           }
           this.logger.debug('Reading a SparkApplication failed', {
-            cluster: config.name,
+            cluster,
             namespace,
-            name: target.name,
+            name,
             status: code,
           });
           return {
             error: {
-              source: `kubernetes:${config.name}/${namespace}`,
+              source: `kubernetes:${cluster}/${namespace}`,
               message: describeFailure(error),
             },
           };

@@ -3,6 +3,7 @@ import {
   SparkApplicationState,
 } from '@internal/plugin-streaming-common';
 import { z } from 'zod';
+import { redactCredentials } from '../../lib/redactCredentials';
 import { SparkApplicationInfo } from './StatusSource';
 
 const states: SparkApplicationState[] = [
@@ -151,7 +152,11 @@ export function toSparkApplicationInfo(
     driverUiUrl: withScheme(
       status.driverInfo?.webUIIngressAddress ?? status.driverInfo?.webUIAddress,
     ),
-    lastError: status.applicationState?.errorMessage || undefined,
+    // The driver's error can carry a connection string or a token; it goes to
+    // /status, notifications and alert reasons, so it is masked here, once.
+    lastError: status.applicationState?.errorMessage
+      ? redactCredentials(status.applicationState.errorMessage)
+      : undefined,
     lastSubmittedAt: status.lastSubmissionAttemptTime ?? undefined,
     resources,
     createdAt: object.metadata.creationTimestamp,
