@@ -26,6 +26,11 @@ export interface RenderOptions {
   /** Base URL of the pipeline's TechDocs, for `runbook_url` in alerts. */
   techdocsBaseUrl?: string;
   /**
+   * Git URL of the pipeline's repository; when set, an Argo CD `Application`
+   * syncing its `deploy/` folder from main is rendered.
+   */
+  repositoryUrl?: string;
+  /**
    * Whether to write `pipeline.yaml` (default true). With `specText`, that
    * text is written as is (comments kept); otherwise the spec is serialized.
    */
@@ -42,6 +47,7 @@ export interface ResolvedRenderOptions {
   kubernetesCluster?: string;
   progressTopic?: string;
   techdocsBaseUrl?: string;
+  repositoryUrl?: string;
   includeSpec: boolean;
   specText?: string;
 }
@@ -111,6 +117,10 @@ const OPTION_RULES: Record<
     check: text(isHttpUrl),
     expected: 'expected an http(s) URL without credentials',
   },
+  repositoryUrl: {
+    check: text(isHttpUrl),
+    expected: 'expected an http(s) URL without credentials',
+  },
   includeSpec: {
     check: v => typeof v === 'boolean',
     expected: 'expected true or false',
@@ -150,7 +160,10 @@ export function resolveOptions(
   const problems = checkRenderOptions(options);
   if (problems.length > 0) {
     throw new RenderInputError(
-      problems.map(p => ({ option: `options.${p.option}`, message: p.message })),
+      problems.map(p => ({
+        option: `options.${p.option}`,
+        message: p.message,
+      })),
     );
   }
   return {

@@ -5,6 +5,7 @@ import {
   validatePipelineSpec,
 } from '@internal/plugin-streaming-common';
 import { isCollection, isScalar, parseDocument, visit } from 'yaml';
+import { argoCdApplication, ciWorkflow } from './ci/renderCi';
 import { renderDocs } from './docs';
 import { GeneratedFile } from './GeneratedFile';
 import { renderJob } from './job/renderJob';
@@ -100,7 +101,18 @@ export function renderPipeline(
       content: `${JSON.stringify(pipelineDashboard(spec), null, 2)}\n`,
     },
     ...renderDocs(spec),
+    {
+      path: '.github/workflows/pipeline.yaml',
+      content: toYaml(ciWorkflow(spec, resolved)),
+    },
   ];
+  const application = argoCdApplication(spec, resolved);
+  if (application) {
+    files.push({
+      path: 'argocd/application.yaml',
+      content: toYaml(application),
+    });
+  }
   const maintenance = maintenanceApplication(spec, resolved);
   const maintenanceJob = renderMaintenanceJob(spec);
   if (maintenance && maintenanceJob) {

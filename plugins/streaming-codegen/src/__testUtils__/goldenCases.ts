@@ -57,6 +57,7 @@ export function goldenCases(): GoldenCase[] {
         specText: read(file),
         techdocsBaseUrl: `https://backstage.example.com/docs/default/component/${name}`,
         kubernetesCluster: 'local',
+        repositoryUrl: `https://git.example.com/streaming/${name}.git`,
       },
     };
   });

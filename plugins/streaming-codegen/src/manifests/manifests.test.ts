@@ -1,8 +1,8 @@
-import Ajv from 'ajv';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync } from 'fs';
 import { join, resolve } from 'path';
 import { parse } from 'yaml';
 import { parsePipelineSpec } from '@internal/plugin-streaming-common';
+import { crdValidator as sharedCrdValidator } from '../__testUtils__/crdValidator';
 import { goldenCases, repoRoot } from '../__testUtils__/goldenCases';
 import { catalogInfo } from '../renderCatalogInfo';
 import { resolveOptions } from '../RenderOptions';
@@ -18,50 +18,8 @@ const cases = goldenCases().map(c => {
   return { name: c.name, spec, options: resolveOptions(spec, c.options) };
 });
 
-/**
- * Kubernetes prunes fields a CRD does not know; the test refuses them
- * instead, so a misspelt field fails here rather than vanishing silently.
- */
-function closeObjects(node: any): any {
-  if (Array.isArray(node)) {
-    return node.map(closeObjects);
-  }
-  if (node === null || typeof node !== 'object') {
-    return node;
-  }
-  const out: any = {};
-  for (const [key, value] of Object.entries(node)) {
-    out[key] =
-      key === 'properties'
-        ? Object.fromEntries(
-            Object.entries(value as object).map(([k, v]) => [
-              k,
-              closeObjects(v),
-            ]),
-          )
-        : closeObjects(value);
-  }
-  if (
-    out.properties &&
-    out.additionalProperties === undefined &&
-    !out['x-kubernetes-preserve-unknown-fields']
-  ) {
-    out.additionalProperties = false;
-  }
-  return out;
-}
-
 function crdValidator(file: string) {
-  const crd = parse(readFileSync(join(crdDir, file), 'utf8'));
-  const version = crd.spec.versions.find(
-    (v: { name: string }) => v.name === 'v1beta2',
-  );
-  const ajv = new Ajv({
-    strict: false,
-    allErrors: true,
-    validateFormats: false,
-  });
-  return ajv.compile(closeObjects(version.schema.openAPIV3Schema));
+  return sharedCrdValidator(join(crdDir, file), 'v1beta2');
 }
 
 describe('Kubernetes manifests', () => {

@@ -1,0 +1,205 @@
+import { PipelineSpec } from '@internal/plugin-streaming-common';
+import { GENERATOR_VERSION } from '../cli/version';
+import { pipelineLabels } from '../manifests/labels';
+import { RenderInputError } from '../RenderInputError';
+import { ResolvedRenderOptions } from '../RenderOptions';
+
+/** Namespace of Argo CD, where its `Application` objects live. */
+export const ARGO_CD_NAMESPACE = 'argocd';
+
+/**
+ * The registry and repository (no tag, no digest) of an image reference:
+ * the first segment names a registry when it has a `.` or `:` or is
+ * `localhost`, as Docker reads it; otherwise the image is on Docker Hub.
+ */
+export function imageRepository(image: string): {
+  registry: string;
+  repository: string;
+} {
+  const withoutDigest = image.split('@')[0];
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  const repository =
+    colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+  const first = repository.split('/')[0];
+  const hasRegistry =
+    repository.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+  return {
+    registry: hasRegistry ? first : 'docker.io',
+    repository,
+  };
+}
+
+/** The render flags (and the options they set) the drift check repeats. */
+const DRIFT_FLAGS: Array<[string, keyof ResolvedRenderOptions]> = [
+  ['--namespace', 'namespace'],
+  ['--image', 'image'],
+  ['--spark-version', 'sparkVersion'],
+  ['--service-account', 'serviceAccount'],
+  ['--kubernetes-cluster', 'kubernetesCluster'],
+  ['--progress-topic', 'progressTopic'],
+  ['--techdocs-base-url', 'techdocsBaseUrl'],
+  ['--repository-url', 'repositoryUrl'],
+];
+
+/** Environment variable carrying a render option into the workflow's shell. */
+const envName = (option: string) =>
+  `RENDER_${option.replace(/[A-Z]/g, c => `_${c}`).toUpperCase()}`;
+
+/**
+ * The GitHub Actions workflow of a pipeline repository
+ * (`.github/workflows/pipeline.yaml`): on every push and pull request it
+ * validates the spec with the `streaming-pipeline` CLI of this generator's
+ * version, renders the spec again with the options the repository was
+ * generated with and fails when a generated file differs (hand edits
+ * drifting), and compiles the job; on main it builds and pushes the image.
+ * Argo CD then rolls out `deploy/` from main ({@link argoCdApplication}).
+ *
+ * Option values reach the shell only as environment variables (`"$VAR"`),
+ * never inside a command or a GitHub expression.
+ */
+export function ciWorkflow(
+  spec: PipelineSpec,
+  options: ResolvedRenderOptions,
+): object {
+  const given = DRIFT_FLAGS.filter(
+    ([, option]) => options[option] !== undefined,
+  );
+  const env: Record<string, string> = {
+    STREAMING_PIPELINE_CLI: `streaming-pipeline@${GENERATOR_VERSION}`,
+  };
+  for (const [, option] of given) {
+    const value = String(options[option]);
+    if (value.includes('${{')) {
+      throw new RenderInputError([
+        {
+          option: `options.${option}`,
+          message: 'must not contain "${{" (a GitHub Actions expression)',
+        },
+      ]);
+    }
+    env[envName(option)] = value;
+  }
+  const { registry, repository } = imageRepository(options.image);
+  const renderArgs = given
+    .map(([flag, option]) => `${flag} "$${envName(option)}"`)
+    .join(' \\\n  ');
+  return {
+    name: `pipeline ${spec.pipeline.name}`,
+    on: { push: { branches: ['main'] }, pull_request: {} },
+    permissions: { contents: 'read' },
+    concurrency: {
+      group: '${{ github.workflow }}-${{ github.ref }}',
+      'cancel-in-progress': true,
+    },
+    env,
+    jobs: {
+      check: {
+        name: 'Validate, check generated files, compile',
+        'runs-on': 'ubuntu-24.04',
+        'timeout-minutes': 15,
+        steps: [
+          { uses: 'actions/checkout@v4' },
+          { uses: 'actions/setup-node@v4', with: { 'node-version': '22' } },
+          {
+            name: 'Validate pipeline.yaml',
+            run: 'npx --yes "$STREAMING_PIPELINE_CLI" validate pipeline.yaml',
+          },
+          {
+            name: 'Generated files match pipeline.yaml',
+            run: [
+              `npx --yes "$STREAMING_PIPELINE_CLI" render pipeline.yaml --out . \\\n  ${renderArgs}`,
+              'if [ -n "$(git status --porcelain)" ]; then',
+              '  echo "::error::generated files differ from what pipeline.yaml renders; edit pipeline.yaml, not the generated files"',
+              '  git status --porcelain',
+              '  git diff',
+              '  exit 1',
+              'fi',
+              '',
+            ].join('\n'),
+          },
+          {
+            uses: 'actions/setup-python@v5',
+            with: { 'python-version': '3.11' },
+          },
+          {
+            name: 'Compile the job',
+            run: 'python -m compileall -q job',
+          },
+        ],
+      },
+      image: {
+        name: 'Build and push the image',
+        needs: 'check',
+        if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
+        'runs-on': 'ubuntu-24.04',
+        'timeout-minutes': 30,
+        steps: [
+          { uses: 'actions/checkout@v4' },
+          { uses: 'docker/setup-buildx-action@v3' },
+          {
+            uses: 'docker/login-action@v3',
+            with: {
+              registry,
+              username: '${{ secrets.REGISTRY_USERNAME }}',
+              password: '${{ secrets.REGISTRY_PASSWORD }}',
+            },
+          },
+          {
+            uses: 'docker/build-push-action@v6',
+            with: {
+              context: '.',
+              push: true,
+              'build-args': 'MAVEN_REPOSITORY=${{ vars.MAVEN_REPOSITORY }}',
+              tags: `${options.image}\n${repository}:\${{ github.sha }}\n`,
+            },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * The Argo CD `Application` of a pipeline repository
+ * (`argocd/application.yaml`, `argoproj.io/v1alpha1`): Argo CD syncs the
+ * YAML manifests of `deploy/` on main (the SparkApplication, the maintenance
+ * ScheduledSparkApplication, the PrometheusRule; not the Grafana dashboard)
+ * into the pipeline's namespace, pruning what was removed and undoing
+ * changes made by hand. Rendered when the repository's URL is known.
+ */
+export function argoCdApplication(
+  spec: PipelineSpec,
+  options: ResolvedRenderOptions,
+): object | undefined {
+  if (!options.repositoryUrl) {
+    return undefined;
+  }
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name: spec.pipeline.name,
+      namespace: ARGO_CD_NAMESPACE,
+      labels: pipelineLabels(spec, 'deployment'),
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    },
+    spec: {
+      project: 'default',
+      source: {
+        repoURL: options.repositoryUrl,
+        targetRevision: 'main',
+        path: 'deploy',
+        directory: { include: '*.yaml' },
+      },
+      destination: {
+        server: 'https://kubernetes.default.svc',
+        namespace: options.namespace,
+      },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ['ServerSideApply=true'],
+      },
+    },
+  };
+}
