@@ -48,8 +48,10 @@ describe('Debezium CDC template: the connector step', () => {
 
   const dryRun = (overrides: Record<string, unknown>) => {
     const suffix = uniqueName('c').slice(0, 10);
+    const base = templateValues['debezium-cdc-to-delta'](suffix);
     const values = {
-      ...templateValues['debezium-cdc-to-delta'](suffix),
+      ...base,
+      name: String(base.name),
       topic: `cdc${suffix.replace(/-/g, '')}.public.users`,
       database,
       connectCluster: 'local',

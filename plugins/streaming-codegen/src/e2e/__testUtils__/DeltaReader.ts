@@ -101,6 +101,25 @@ export class DeltaReader {
     return answer.rows as DeltaRow[];
   }
 
+  /** The table's live file count and its history (operation and parameters per version). */
+  async detail(
+    path: string,
+    timeoutMs = 120_000,
+  ): Promise<{
+    numFiles: number;
+    history: {
+      version: number;
+      operation: string;
+      operationParameters: Record<string, string>;
+    }[];
+  }> {
+    this.child.stdin.write(`${JSON.stringify({ path, detail: true })}\n`);
+    const answer = await this.next(timeoutMs);
+    if (typeof answer.error === 'string')
+      throw new Error(`describing the Delta table ${path}: ${answer.error}`);
+    return answer as Awaited<ReturnType<DeltaReader['detail']>>;
+  }
+
   /** Ends the reader: end of input stops Spark; a reader that hangs is killed after 60 s. */
   async close(): Promise<void> {
     if (this.closed) return;

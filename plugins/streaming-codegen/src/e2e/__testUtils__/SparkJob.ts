@@ -65,6 +65,12 @@ export class SparkJob {
     return this.exitCode === undefined;
   }
 
+  /** Waits until the process exits (a batch job such as the maintenance job); its exit code. */
+  async finished(): Promise<number | null | undefined> {
+    await this.exited;
+    return this.exitCode;
+  }
+
   /** The last lines the job printed, for error messages. */
   tail(lines = 40): string {
     return this.output.split('\n').slice(-lines).join('\n');

@@ -2,7 +2,9 @@
 
 Protocol: one JSON request per line on stdin, {"path": "/abs/path/of/table"}; one line
 on stdout per request, "DELTA-READER " + JSON: {"rows": [...]} (timestamps as ISO-8601
-UTC strings) or {"error": "..."}. A first line {"ready": true} says the session is up.
+UTC strings) or {"error": "..."}. With "detail": true the answer is the table's
+{"numFiles", "history": [{"version", "operation", "operationParameters"}]} instead.
+A first line {"ready": true} says the session is up.
 """
 
 import datetime
@@ -10,6 +12,7 @@ import decimal
 import json
 import sys
 
+from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
 
 PREFIX = "DELTA-READER "
@@ -30,6 +33,16 @@ def answer(payload):
     sys.stdout.flush()
 
 
+def detail(spark, path):
+    """The table's live file count (DESCRIBE DETAIL) and its history, oldest first."""
+    table = DeltaTable.forPath(spark, path)
+    history = table.history().select("version", "operation", "operationParameters").collect()
+    return {
+        "numFiles": table.detail().collect()[0]["numFiles"],
+        "history": sorted((row.asDict(recursive=True) for row in history), key=lambda h: h["version"]),
+    }
+
+
 def main():
     spark = (
         SparkSession.builder.appName("e2e-delta-reader")
@@ -40,6 +53,9 @@ def main():
     for line in sys.stdin:
         try:
             request = json.loads(line)
+            if request.get("detail"):
+                answer(detail(spark, request["path"]))
+                continue
             table = spark.read.format("delta").load(request["path"])
             answer({"rows": [row.asDict(recursive=True) for row in table.collect()]})
         except Exception as error:  # noqa: BLE001 - every failure goes back to the test
