@@ -7,6 +7,49 @@ const SCALA_VERSION = '2.13';
 /** kafka-clients and commons-pool2 versions of Spark 4.0's Kafka connector. */
 const KAFKA_CLIENTS_VERSION = '3.9.0';
 const COMMONS_POOL_VERSION = '2.12.0';
+/**
+ * Hadoop of Spark 4.0's image (hadoop-client-api/-runtime 3.4.1): the cloud
+ * connectors must match it. The AWS SDK and wildfly-openssl versions are the
+ * ones Hadoop 3.4.1 is built with (hadoop-project's pom).
+ */
+const HADOOP_VERSION = '3.4.1';
+const AWS_SDK_VERSION = '2.24.6';
+const WILDFLY_OPENSSL_VERSION = '1.1.3.Final';
+const GCS_CONNECTOR_VERSION = 'hadoop3-2.2.25';
+
+/** The Hadoop file system connector jars of each object-store scheme. */
+const OBJECT_STORE_JARS: Record<string, string[]> = {
+  s3a: [
+    `org.apache.hadoop:hadoop-aws:${HADOOP_VERSION}`,
+    `software.amazon.awssdk:bundle:${AWS_SDK_VERSION}`,
+  ],
+  gs: [
+    `com.google.cloud.bigdataoss:gcs-connector:${GCS_CONNECTOR_VERSION}:shaded`,
+  ],
+  abfss: [
+    `org.apache.hadoop:hadoop-azure:${HADOOP_VERSION}`,
+    `org.wildfly.openssl:wildfly-openssl:${WILDFLY_OPENSSL_VERSION}`,
+  ],
+};
+
+/** The object-store schemes of every location in the spec (paths, checkpoints, tables). */
+function objectStoreSchemes(spec: PipelineSpec): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      const scheme = /^([a-z0-9]+):\/\//.exec(value)?.[1];
+      if (scheme && Object.hasOwn(OBJECT_STORE_JARS, scheme)) {
+        found.add(scheme);
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach(visit);
+    } else if (value && typeof value === 'object') {
+      Object.values(value).forEach(visit);
+    }
+  };
+  visit(spec.pipeline);
+  return [...found].sort();
+}
 
 /** Maven coordinates of the connector jars the job needs. */
 export function connectorJars(
@@ -30,16 +73,20 @@ export function connectorJars(
       `io.delta:delta-storage:${DELTA_VERSION}`,
     );
   }
+  for (const scheme of objectStoreSchemes(spec)) {
+    jars.push(...OBJECT_STORE_JARS[scheme]);
+  }
   return jars;
 }
 
-/** The path of a jar in a Maven repository. */
-function mavenPath(coordinates: string): string {
-  const [group, artifact, version] = coordinates.split(':');
+/** The path of a jar (`group:artifact:version[:classifier]`) in a Maven repository. */
+export function mavenPath(coordinates: string): string {
+  const [group, artifact, version, classifier] = coordinates.split(':');
+  const suffix = classifier ? `-${classifier}` : '';
   return `${group.replace(
     /\./g,
     '/',
-  )}/${artifact}/${version}/${artifact}-${version}.jar`;
+  )}/${artifact}/${version}/${artifact}-${version}${suffix}.jar`;
 }
 
 /**
@@ -79,7 +126,7 @@ export function renderDockerfile(
     'FROM ${SPARK_IMAGE}',
     'ARG MAVEN_REPOSITORY',
     'USER root',
-    '# Connector jars (Kafka, Delta), fetched by path from the Maven repository.',
+    '# Connector jars (Kafka, Avro, Delta, object stores), fetched by path from the Maven repository.',
     'RUN test -n "${MAVEN_REPOSITORY}" || { echo "set --build-arg MAVEN_REPOSITORY" >&2; exit 1; } \\',
     '    && cd /opt/spark/jars \\',
     `    && for jar in ${jars.join(' ')}; do \\`,
