@@ -13,6 +13,7 @@ import {
   PipelineLagResponse,
   PipelineStatusResponse,
   StreamingOverviewResponse,
+  StreamingTeamsResponse,
 } from '@internal/plugin-streaming-common';
 import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -162,6 +163,8 @@ describe('streaming backend on the real broker', () => {
                 rates: { default: { coreHour: 0.05, gbHour: 0.01 } },
               },
               delta: { allowedRoots: [tablesRoot] },
+              // Below any running pipeline's run rate: the team is over.
+              budgets: { monthly: { 'data-platform': 0.01 } },
             },
           },
         }),
@@ -463,6 +466,44 @@ describe('streaming backend on the real broker', () => {
       'streaming.overview.maxPageSize',
     );
     expect((await get('/overview?sort=colour')).status).toBe(400);
+  });
+
+  it('groups the overview by team and system, with the budget warning to cost readers only', async () => {
+    expect((await request(server).get('/api/streaming/teams')).status).toBe(
+      401,
+    );
+    expect((await get('/teams?owner=x')).status).toBe(400);
+    const overview = (await get('/overview')).body as StreamingOverviewResponse;
+    const teams = (await get('/teams')).body as StreamingTeamsResponse;
+    expect(teams.generatedAt).toBe(overview.generatedAt);
+    expect(teams.currency).toBe('USD');
+    expect(teams.teams).toHaveLength(1);
+    const [team] = teams.teams;
+    expect(team).toMatchObject({
+      owner: 'group:default/data-platform',
+      pipelines: 2,
+      runningPipelines: overview.totals.activePipelines,
+      lagMessages: overview.totals.totalLagMessages,
+      byHealth: overview.byHealth,
+      // 'data-platform' in config is the same group as its full ref.
+      monthlyBudget: 0.01,
+      overBudget: true,
+    });
+    expect(team.monthlyCost).toBeCloseTo(overview.totals.monthlyCost!, 2);
+    expect(team.monthlyCost).toBeGreaterThan(0.01);
+    expect(team.systems.map(s => [s.system, s.pipelines])).toEqual([
+      [null, 2],
+    ]);
+
+    const noCost = (
+      await get('/teams', mockCredentials.user.header(NO_COST_USER))
+    ).body as StreamingTeamsResponse;
+    expect(noCost.teams[0].monthlyCost).toBeNull();
+    expect(noCost.teams[0].overBudget).toBe(false);
+    expect(noCost.teams[0]).not.toHaveProperty('monthlyBudget');
+    expect(
+      (await get('/teams', mockCredentials.user.header(OUTSIDER))).body.teams,
+    ).toEqual([]);
   });
 
   it('reads committed offsets for consumer-group pipelines (no commit on a partition)', async () => {

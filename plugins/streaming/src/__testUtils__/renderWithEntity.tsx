@@ -21,6 +21,7 @@ export function mockStreamingApi(
     getDeltaTableDetails: jest.fn(impl.getDeltaTableDetails ?? never),
     getOverview: jest.fn(impl.getOverview ?? never),
     getCostRates: jest.fn(impl.getCostRates ?? never),
+    getTeams: jest.fn(impl.getTeams ?? never),
   };
 }
 

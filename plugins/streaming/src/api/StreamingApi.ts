@@ -8,6 +8,7 @@ import {
   PipelineMetricsResponse,
   PipelineStatusResponse,
   StreamingOverviewResponse,
+  StreamingTeamsResponse,
   TopicDetailsResponse,
 } from '@internal/plugin-streaming-common';
 
@@ -54,6 +55,8 @@ export interface StreamingApi {
   getOverview(): Promise<StreamingOverviewResponse>;
   /** The configured cost rates, for estimates of pipelines not created yet. */
   getCostRates(): Promise<CostRatesResponse>;
+  /** Cost, lag and health by owner and system, with each team's budget. */
+  getTeams(): Promise<StreamingTeamsResponse>;
 }
 
 /**

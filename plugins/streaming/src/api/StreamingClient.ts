@@ -9,6 +9,7 @@ import {
   PipelineMetricsResponse,
   PipelineStatusResponse,
   StreamingOverviewResponse,
+  StreamingTeamsResponse,
   TopicDetailsResponse,
 } from '@internal/plugin-streaming-common';
 import { MetricsRange, StreamingApi } from './StreamingApi';
@@ -67,6 +68,10 @@ export class StreamingClient implements StreamingApi {
 
   getCostRates(): Promise<CostRatesResponse> {
     return this.get(['cost', 'rates']);
+  }
+
+  getTeams(): Promise<StreamingTeamsResponse> {
+    return this.get(['teams']);
   }
 
   private async get<T>(

@@ -15,6 +15,7 @@ import { streamingApiRef } from '../../api';
 import { useAutoRefresh } from '../../hooks/useAutoRefresh';
 import { OverviewTiles } from './OverviewTiles';
 import { PipelinesTable } from './PipelinesTable';
+import { TeamsCard } from './TeamsCard';
 
 /** The pipelines overview page, reached from the "Streaming" nav item. */
 export function StreamingOverviewPage() {
@@ -46,6 +47,9 @@ export function StreamingOverviewPage() {
         <OverviewTiles totals={overview.totals} />
         <Box mt={3}>
           <PipelinesTable overview={overview} />
+        </Box>
+        <Box mt={3}>
+          <TeamsCard />
         </Box>
         <Box mt={1}>
           <Typography variant="caption" color="textSecondary">
