@@ -105,14 +105,17 @@ describe('hostile inputs', () => {
       join(repoRoot, 'examples/pipelines/clickstream/pipeline.yaml'),
       'utf8',
     )
-      .replace('title: Clickstream', 'title: !<tag:evil.example,2024:x> Clickstream')
-      .replace("delay: '2 minutes'", "delay: !!str 2 minutes")
+      .replace(
+        'title: Clickstream',
+        'title: !<tag:evil.example,2024:x> Clickstream',
+      )
+      .replace("delay: '2 minutes'", 'delay: !!str 2 minutes')
       .replace('group_by: [page]', 'group_by: !local [page]');
     const parsed = parsePipelineSpec(text);
     expect(parsed.errors).toEqual([]);
-    const written = byFile(
-      renderPipeline(parsed.spec!, { specText: text }),
-    )['pipeline.yaml'];
+    const written = byFile(renderPipeline(parsed.spec!, { specText: text }))[
+      'pipeline.yaml'
+    ];
     expect(written).not.toMatch(/!/);
     // Comments are kept; the values are the spec's.
     expect(written).toContain('# Clickstream: Kafka topic');

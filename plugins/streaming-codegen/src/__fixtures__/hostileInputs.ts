@@ -389,21 +389,30 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     edit: p => {
       p.source.cluster = 'prod_eu';
     },
-    expect: reject('pipeline.source.cluster', /expected the name of a Kafka cluster/),
+    expect: reject(
+      'pipeline.source.cluster',
+      /expected the name of a Kafka cluster/,
+    ),
   },
   {
     name: 'a Kafka cluster with upper-case letters',
     edit: p => {
       p.source.cluster = 'Prod';
     },
-    expect: reject('pipeline.source.cluster', /expected the name of a Kafka cluster/),
+    expect: reject(
+      'pipeline.source.cluster',
+      /expected the name of a Kafka cluster/,
+    ),
   },
   {
     name: 'a Kafka cluster with dots',
     edit: p => {
       p.source.cluster = 'prod.eu';
     },
-    expect: reject('pipeline.source.cluster', /expected the name of a Kafka cluster/),
+    expect: reject(
+      'pipeline.source.cluster',
+      /expected the name of a Kafka cluster/,
+    ),
   },
   {
     name: 'a Kafka cluster name too long for kafka-<name>-credentials',
@@ -460,12 +469,17 @@ export const HOSTILE_INPUTS: HostileInput[] = [
   {
     name: 'substring() beyond a Java int',
     edit: filter("substring(page, 1, 99999999999) = 'a'"),
-    expect: reject(FILTER, /argument 3 of substring\(\) must be between 0 and 2147483647/),
+    expect: reject(
+      FILTER,
+      /argument 3 of substring\(\) must be between 0 and 2147483647/,
+    ),
   },
   {
     name: 'a percentile outside 0..1',
     edit: p => {
-      p.transformations[2].metrics[0] = { 'percentile_approx(page, 50)': 'p50' };
+      p.transformations[2].metrics[0] = {
+        'percentile_approx(page, 50)': 'p50',
+      };
     },
     expect: reject(
       'pipeline.transformations[2].metrics[0]',
@@ -497,14 +511,20 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     edit: p => {
       p.sink.checkpoint = '/';
     },
-    expect: reject('pipeline.sink.checkpoint', /must be a folder, not the root/),
+    expect: reject(
+      'pipeline.sink.checkpoint',
+      /must be a folder, not the root/,
+    ),
   },
   {
     name: 'the checkpoint at the root of a bucket',
     edit: p => {
       p.sink.checkpoint = 's3a://bucket/';
     },
-    expect: reject('pipeline.sink.checkpoint', /must be a folder, not the root/),
+    expect: reject(
+      'pipeline.sink.checkpoint',
+      /must be a folder, not the root/,
+    ),
   },
   {
     name: 'the table at the root of the file system',
@@ -516,28 +536,45 @@ export const HOSTILE_INPUTS: HostileInput[] = [
   {
     name: 'an s3:// checkpoint inside an s3a:// table',
     edit: locations('s3a://lake/clicks', 's3://lake/clicks/_checkpoint'),
-    expect: reject('pipeline.sink.checkpoint', /must not be inside the Delta table/),
+    expect: reject(
+      'pipeline.sink.checkpoint',
+      /must not be inside the Delta table/,
+    ),
   },
   {
     name: 'an s3a:// checkpoint inside an s3:// table with doubled slashes',
     edit: locations('s3://lake//clicks/', 's3a://lake/clicks//cp'),
-    expect: reject('pipeline.sink.checkpoint', /must not be inside the Delta table/),
+    expect: reject(
+      'pipeline.sink.checkpoint',
+      /must not be inside the Delta table/,
+    ),
   },
   {
     name: 'a file:// checkpoint inside a plain-path table',
     edit: locations('/data/delta/clicks', 'file:///data/delta/clicks/cp'),
-    expect: reject('pipeline.sink.checkpoint', /must not be inside the Delta table/),
+    expect: reject(
+      'pipeline.sink.checkpoint',
+      /must not be inside the Delta table/,
+    ),
   },
   {
     name: 'a wasb:// checkpoint inside a wasbs:// table',
     edit: locations('wasbs://c@acct/t', 'wasb://c@acct/t/cp'),
-    expect: reject('pipeline.sink.checkpoint', /must not be inside the Delta table/),
+    expect: reject(
+      'pipeline.sink.checkpoint',
+      /must not be inside the Delta table/,
+    ),
   },
   {
     name: 'a select alias shadowing the CDC ordering column',
     edit: cdcWith({
       type: 'select',
-      columns: [{ name: 'page', alias: '__kafka_offset' }, 'session_id', 'ts', 'referrer'],
+      columns: [
+        { name: 'page', alias: '__kafka_offset' },
+        'session_id',
+        'ts',
+        'referrer',
+      ],
     }),
     expect: reject(
       'pipeline.transformations[0].columns[0].alias',
@@ -578,7 +615,10 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     edit: p => {
       p.title = 'Clicks \u202egnp.exe';
     },
-    expect: reject('pipeline.title', /invisible or control character U\+202E at position 8/),
+    expect: reject(
+      'pipeline.title',
+      /invisible or control character U\+202E at position 8/,
+    ),
   },
   {
     name: 'a newline in the title',
@@ -775,7 +815,8 @@ export const HOSTILE_RENDER_OPTIONS: Array<{
   {
     name: 'a TechDocs URL with credentials',
     options: { techdocsBaseUrl: 'https://user:secret@docs.example.com/' },
-    message: /options\.techdocsBaseUrl: expected an http\(s\) URL without credentials/,
+    message:
+      /options\.techdocsBaseUrl: expected an http\(s\) URL without credentials/,
   },
   {
     name: 'an image with a newline',
@@ -795,12 +836,14 @@ export const HOSTILE_RENDER_OPTIONS: Array<{
   {
     name: 'a service account with a path',
     options: { serviceAccount: '../admin' },
-    message: /options\.serviceAccount: expected a Kubernetes service account name/,
+    message:
+      /options\.serviceAccount: expected a Kubernetes service account name/,
   },
   {
     name: 'a Kubernetes cluster with spaces',
     options: { kubernetesCluster: 'prod; rm -rf /' },
-    message: /options\.kubernetesCluster: expected the name of a Kubernetes cluster/,
+    message:
+      /options\.kubernetesCluster: expected the name of a Kubernetes cluster/,
   },
   {
     name: 'an unknown option',

@@ -66,7 +66,9 @@ describe('columns named like JavaScript object properties (local Spark)', () => 
   it('are renamed, cast, filtered and dropped by the generated job', async () => {
     const parsed = parsePipelineSpec(specText);
     expect(parsed.errors).toEqual([]);
-    const job = renderPipeline(parsed.spec!).find(f => f.path === 'job/main.py')!;
+    const job = renderPipeline(parsed.spec!).find(
+      f => f.path === 'job/main.py',
+    )!;
     writeFileSync(join(dir, 'main.py'), job.content);
     writeFileSync(join(dir, 'driver.py'), driver);
     const stdout = await runScript('spark.sh', [
