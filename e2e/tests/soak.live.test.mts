@@ -24,6 +24,17 @@ let token: string;
 before(async () => {
   assert.ok(jobStartedAt > 0, 'the runner starts the User Events job');
   token = await guestToken();
+  // A fresh backend reads the example catalog first.
+  await waitUntil(
+    'the five example pipelines in the overview',
+    async () =>
+      (
+        await apiGet<StreamingOverviewResponse>('overview', token)
+      ).pipelines.length,
+    n => n >= 5,
+    5 * 60_000,
+    5_000,
+  );
 });
 
 const lag = () => apiGet<PipelineLagResponse>(`${PIPELINE}/lag`, token);
