@@ -312,5 +312,6 @@ export const overview: StreamingOverviewResponse = {
     running: true,
     monthlyCost: 500 + i * 100,
   })),
+  page: { offset: 0, limit: 500, total: 5 },
   errors: [],
 };

@@ -7,6 +7,7 @@ import {
   PipelineLagResponse,
   PipelineMetricsResponse,
   PipelineStatusResponse,
+  StreamingOverviewQuery,
   StreamingOverviewResponse,
   StreamingTeamsResponse,
   TopicDetailsResponse,
@@ -52,7 +53,10 @@ export interface StreamingApi {
   getDeltaTableDetails(
     entity: CompoundEntityRef,
   ): Promise<DeltaTableDetailsResponse>;
-  getOverview(): Promise<StreamingOverviewResponse>;
+  /** One page of the overview, with the totals of every pipeline. */
+  getOverview(
+    query?: StreamingOverviewQuery,
+  ): Promise<StreamingOverviewResponse>;
   /** The configured cost rates, for estimates of pipelines not created yet. */
   getCostRates(): Promise<CostRatesResponse>;
   /** Cost, lag and health by owner and system, with each team's budget. */

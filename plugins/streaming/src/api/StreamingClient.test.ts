@@ -39,11 +39,22 @@ describe('StreamingClient', () => {
     const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
     await client.getPipelineMetrics(ref, { window: '1h' });
     await client.getOverview();
+    await client.getOverview({
+      offset: 20,
+      limit: 20,
+      sort: 'lag',
+      order: 'desc',
+      health: ['critical', 'warning'],
+      q: 'a&b',
+    });
     expect(fetch.mock.calls).toEqual([
       [
         'http://backend.test/api/streaming/pipelines/default/user-events/metrics?window=1h',
       ],
       ['http://backend.test/api/streaming/overview'],
+      [
+        'http://backend.test/api/streaming/overview?offset=20&limit=20&sort=lag&order=desc&health=critical&health=warning&q=a%26b',
+      ],
     ]);
   });
 

@@ -8,6 +8,7 @@ import {
   PipelineLagResponse,
   PipelineMetricsResponse,
   PipelineStatusResponse,
+  StreamingOverviewQuery,
   StreamingOverviewResponse,
   StreamingTeamsResponse,
   TopicDetailsResponse,
@@ -62,8 +63,16 @@ export class StreamingClient implements StreamingApi {
     return this.get(['tables', ...refPath(entity)]);
   }
 
-  getOverview(): Promise<StreamingOverviewResponse> {
-    return this.get(['overview']);
+  getOverview(
+    query: StreamingOverviewQuery = {},
+  ): Promise<StreamingOverviewResponse> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (v !== undefined && v !== '') params.append(key, String(v));
+      }
+    }
+    return this.get(['overview'], params);
   }
 
   getCostRates(): Promise<CostRatesResponse> {
@@ -76,12 +85,13 @@ export class StreamingClient implements StreamingApi {
 
   private async get<T>(
     segments: string[],
-    query?: Record<string, string>,
+    query?: Record<string, string> | URLSearchParams,
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('streaming');
     const path = segments.map(encodeURIComponent).join('/');
-    const search = query ? `?${new URLSearchParams(query)}` : '';
-    const res = await this.fetchApi.fetch(`${baseUrl}/${path}${search}`);
+    const search = new URLSearchParams(query).toString();
+    const url = `${baseUrl}/${path}${search ? `?${search}` : ''}`;
+    const res = await this.fetchApi.fetch(url);
     if (!res.ok) {
       throw await ResponseError.fromResponse(res);
     }

@@ -1,9 +1,10 @@
-import { useState } from 'react';
 import { Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
+  OverviewSortKey,
   PipelineHealth,
   PipelineOverviewRow,
+  StreamingOverviewQuery,
   StreamingOverviewResponse,
 } from '@internal/plugin-streaming-common';
 import Box from '@material-ui/core/Box';
@@ -21,10 +22,8 @@ const HEALTH_ORDER: PipelineHealth[] = [
 
 type Row = PipelineOverviewRow & { id: string; route: string };
 
-function byNullable<K extends keyof Row>(key: K) {
-  return (a: Row, b: Row) =>
-    Number(a[key] ?? -Infinity) - Number(b[key] ?? -Infinity);
-}
+/** Rows a page shows first. */
+export const PAGE_SIZE = 20;
 
 const columns: TableColumn<Row>[] = [
   {
@@ -40,28 +39,20 @@ const columns: TableColumn<Row>[] = [
     field: 'health',
     render: row => <HealthStatus health={row.health} />,
     cellStyle: { whiteSpace: 'nowrap' },
-    customSort: (a, b) =>
-      HEALTH_ORDER.indexOf(a.health) - HEALTH_ORDER.indexOf(b.health),
-    customFilterAndSearch: (term: string, row) =>
-      healthLabel(row.health)
-        .toLocaleLowerCase('en-US')
-        .includes(term.toLocaleLowerCase('en-US')),
   },
-  { title: 'Source → sink', field: 'route' },
+  { title: 'Source → sink', field: 'route', sorting: false },
   {
     title: 'Throughput',
     field: 'inputRowsPerSecond',
     type: 'numeric',
     render: row =>
       formatValue(row.inputRowsPerSecond, 'count', { suffix: 'msg/s' }),
-    customSort: byNullable('inputRowsPerSecond'),
   },
   {
     title: 'Latency',
     field: 'processingDelayMs',
     type: 'numeric',
     render: row => formatValue(row.processingDelayMs, 'ms'),
-    customSort: byNullable('processingDelayMs'),
   },
   {
     title: 'Lag',
@@ -76,7 +67,6 @@ const columns: TableColumn<Row>[] = [
           'seconds',
         )})`
       ),
-    customSort: byNullable('lagMessages'),
   },
   {
     title: 'Executors',
@@ -90,7 +80,6 @@ const columns: TableColumn<Row>[] = [
       ) : (
         formatValue(row.executors, 'count')
       ),
-    customSort: byNullable('executors'),
   },
   {
     title: 'Cost',
@@ -106,7 +95,6 @@ const columns: TableColumn<Row>[] = [
           })} estimate`}
         </span>
       ),
-    customSort: byNullable('monthlyCost'),
   },
   {
     title: 'Owner',
@@ -120,44 +108,103 @@ const columns: TableColumn<Row>[] = [
   },
 ];
 
+/** The server's sort key of each sortable column. */
+const SORT_KEYS: Partial<Record<keyof Row, OverviewSortKey>> = {
+  title: 'title',
+  health: 'health',
+  inputRowsPerSecond: 'throughput',
+  processingDelayMs: 'latency',
+  lagMessages: 'lag',
+  executors: 'executors',
+  monthlyCost: 'cost',
+  owner: 'owner',
+};
+
+/** What the table asks the server for. */
+export type PipelinesQuery = StreamingOverviewQuery & {
+  offset: number;
+  limit: number;
+};
+
 /** Props of {@link PipelinesTable}. */
 export interface PipelinesTableProps {
+  /** One page of pipelines, with the totals of all. */
   overview: StreamingOverviewResponse;
+  query: PipelinesQuery;
+  onQueryChange: (query: PipelinesQuery) => void;
 }
 
-/** Every pipeline, sortable by each column and filterable by health and text. */
-export function PipelinesTable({ overview }: PipelinesTableProps) {
-  const [health, setHealth] = useState<PipelineHealth | undefined>();
-  const rows: Row[] = overview.pipelines
-    .filter(p => health === undefined || p.health === health)
-    .map(p => ({ ...p, id: p.entityRef, route: `${p.source} → ${p.sink}` }));
+/**
+ * The pipelines, a page at a time: sorting by a column, the health chips
+ * and the search box ask the server (which sorts and filters all of them).
+ */
+export function PipelinesTable({
+  overview,
+  query,
+  onQueryChange,
+}: PipelinesTableProps) {
+  const health = query.health?.[0];
+  const rows: Row[] = overview.pipelines.map(p => ({
+    ...p,
+    id: p.entityRef,
+    route: `${p.source} → ${p.sink}`,
+  }));
+  const change = (next: Partial<PipelinesQuery>) =>
+    onQueryChange({ ...query, offset: 0, ...next });
+  const sortedColumn = columns.findIndex(
+    c => c.field && SORT_KEYS[c.field as keyof Row] === query.sort,
+  );
   return (
     <>
       <Box display="flex" flexWrap="wrap" mb={2} style={{ gap: 8 }}>
         <Chip
-          label={`All (${overview.pipelines.length})`}
+          label={`All (${overview.totals.pipelines})`}
           color={health === undefined ? 'primary' : 'default'}
-          onClick={() => setHealth(undefined)}
+          onClick={() => change({ health: undefined })}
         />
         {HEALTH_ORDER.filter(h => (overview.byHealth[h] ?? 0) > 0).map(h => (
           <Chip
             key={h}
             label={`${healthLabel(h)} (${overview.byHealth[h]})`}
             color={health === h ? 'primary' : 'default'}
-            onClick={() => setHealth(health === h ? undefined : h)}
+            onClick={() => change({ health: health === h ? undefined : [h] })}
           />
         ))}
       </Box>
       <Table
         title="Pipelines"
         options={{
-          paging: rows.length > 20,
-          pageSize: 20,
+          paging: overview.totals.pipelines > PAGE_SIZE,
+          pageSize: query.limit,
+          pageSizeOptions: [PAGE_SIZE, 50, 100],
           search: true,
+          searchText: query.q,
+          debounceInterval: 300,
           padding: 'dense',
         }}
-        columns={columns}
+        columns={columns.map((c, i) => ({
+          ...c,
+          // The server has sorted and filtered the page: keep its order.
+          customSort: () => 0,
+          customFilterAndSearch: () => true,
+          defaultSort: i === sortedColumn ? query.order ?? 'asc' : undefined,
+        }))}
         data={rows}
+        page={Math.floor(query.offset / query.limit)}
+        totalCount={overview.page.total}
+        onPageChange={(page, pageSize) =>
+          onQueryChange({ ...query, offset: page * pageSize, limit: pageSize })
+        }
+        onRowsPerPageChange={pageSize => change({ limit: pageSize })}
+        onOrderChange={(column, direction) => {
+          const field = columns[column]?.field as keyof Row | undefined;
+          const sort = field ? SORT_KEYS[field] : undefined;
+          change({
+            sort: direction ? sort : undefined,
+            order: direction && sort ? direction : undefined,
+          });
+        }}
+        onSearchChange={text => change({ q: text || undefined })}
       />
     </>
   );

@@ -1,3 +1,7 @@
+import {
+  PipelineOverviewRow,
+  StreamingOverviewQuery,
+} from '@internal/plugin-streaming-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import * as fx from '../../__testUtils__/fixtures';
@@ -8,11 +12,36 @@ import {
 import { StreamingOverviewPage } from './StreamingOverviewPage';
 
 function rowTitles() {
-  const table = screen.getByRole('table');
+  const table = screen.getAllByRole('table')[0];
   return within(table)
     .getAllByRole('row')
     .slice(1)
     .map(row => within(row).getAllByRole('cell')[0].textContent);
+}
+
+/**
+ * What the backend answers, for the queries this page sends: health and
+ * title filters, sorting by throughput, one page.
+ */
+async function answer(query: StreamingOverviewQuery = {}) {
+  const throughput = (r: PipelineOverviewRow) =>
+    r.inputRowsPerSecond ?? -Infinity;
+  let rows = fx.overview.pipelines.filter(
+    r =>
+      (!query.health || query.health.includes(r.health)) &&
+      (!query.q || r.title.toLowerCase().includes(query.q.toLowerCase())),
+  );
+  if (query.sort === 'throughput') {
+    rows = [...rows].sort((a, b) => throughput(a) - throughput(b));
+    if (query.order === 'desc') rows.reverse();
+  }
+  const offset = query.offset ?? 0;
+  const limit = query.limit ?? 500;
+  return {
+    ...fx.overview,
+    pipelines: rows.slice(offset, offset + limit),
+    page: { offset, limit, total: rows.length },
+  };
 }
 
 describe('StreamingOverviewPage', () => {
@@ -103,29 +132,83 @@ describe('StreamingOverviewPage', () => {
     ).toBeInTheDocument();
   });
 
-  it('sorts by a column and filters by health and text', async () => {
-    await render();
+  it('asks the server to sort by a column and filter by health and text', async () => {
+    const api = mockStreamingApi({ getOverview: answer });
+    await render(api);
     await screen.findByText('User Events');
     const header = within(screen.getByRole('table')).getAllByRole('button', {
       name: 'Throughput',
     })[0];
     await userEvent.click(header);
     await userEvent.click(header);
-    expect(rowTitles()[0]).toBe('Log Analytics');
+    await waitFor(() => expect(rowTitles()[0]).toBe('Log Analytics'));
+    expect(api.getOverview).toHaveBeenLastCalledWith({
+      offset: 0,
+      limit: 20,
+      sort: 'throughput',
+      order: 'desc',
+    });
 
     await userEvent.click(screen.getByText('Critical (1)'));
-    expect(rowTitles()).toEqual(['Log Analytics']);
+    await waitFor(() => expect(rowTitles()).toEqual(['Log Analytics']));
+    expect(api.getOverview).toHaveBeenLastCalledWith(
+      expect.objectContaining({ health: ['critical'], offset: 0 }),
+    );
     await userEvent.click(screen.getByText('All (5)'));
-    expect(rowTitles()).toHaveLength(5);
+    await waitFor(() => expect(rowTitles()).toHaveLength(5));
 
     await userEvent.type(screen.getByPlaceholderText('Filter'), 'order');
-    await waitFor(() => expect(rowTitles()).toEqual(['Order Stream']));
-  });
+    // The search box waits for typing to pause before it asks.
+    await waitFor(() => expect(rowTitles()).toEqual(['Order Stream']), {
+      timeout: 10_000,
+    });
+    expect(api.getOverview).toHaveBeenLastCalledWith(
+      expect.objectContaining({ q: 'order' }),
+    );
+   }, 120_000);
+
+  it('pages through the pipelines on the server, the totals of all shown', async () => {
+    const many = Array.from({ length: 45 }, (_, i) => ({
+      ...fx.overview.pipelines[i % 5],
+      entityRef: `component:default/p${i}`,
+      title: `Pipeline ${String(i).padStart(2, '0')}`,
+    }));
+    const api = mockStreamingApi({
+      getOverview: async (query = {}) => ({
+        ...fx.overview,
+        totals: { ...fx.overview.totals, pipelines: 45 },
+        pipelines: many.slice(
+          query.offset ?? 0,
+          (query.offset ?? 0) + (query.limit ?? 500),
+        ),
+        page: {
+          offset: query.offset ?? 0,
+          limit: query.limit ?? 500,
+          total: 45,
+        },
+      }),
+    });
+    await render(api);
+    await screen.findByText('Pipeline 00');
+    expect(rowTitles()).toHaveLength(20);
+    expect(screen.getByText('All (45)')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /next page/i }));
+    await waitFor(() => expect(rowTitles()[0]).toBe('Pipeline 20'));
+    expect(api.getOverview).toHaveBeenLastCalledWith({ offset: 20, limit: 20 });
+    expect(
+      within(screen.getByLabelText('Active pipelines')).getByText('4'),
+    ).toBeInTheDocument();
+   }, 120_000);
 
   it('says so when there are no pipelines', async () => {
     await render(
       mockStreamingApi({
-        getOverview: async () => ({ ...fx.overview, pipelines: [] }),
+        getOverview: async () => ({
+          ...fx.overview,
+          totals: { ...fx.overview.totals, pipelines: 0 },
+          pipelines: [],
+          page: { offset: 0, limit: 20, total: 0 },
+        }),
       }),
     );
     expect(

@@ -8,19 +8,27 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { streamingApiRef } from '../../api';
 import { useAutoRefresh } from '../../hooks/useAutoRefresh';
 import { OverviewTiles } from './OverviewTiles';
-import { PipelinesTable } from './PipelinesTable';
+import { PAGE_SIZE, PipelinesQuery, PipelinesTable } from './PipelinesTable';
 import { TeamsCard } from './TeamsCard';
 
 /** The pipelines overview page, reached from the "Streaming" nav item. */
 export function StreamingOverviewPage() {
   const api = useApi(streamingApiRef);
-  const state = useAutoRefresh(() => api.getOverview(), [api]);
+  const [query, setQuery] = useState<PipelinesQuery>({
+    offset: 0,
+    limit: PAGE_SIZE,
+  });
+  const state = useAutoRefresh(
+    () => api.getOverview(query),
+    [api, JSON.stringify(query)],
+  );
   const overview = state.value;
 
   let body;
@@ -28,7 +36,7 @@ export function StreamingOverviewPage() {
     body = <Progress />;
   } else if (state.error) {
     body = <ResponseErrorPanel error={state.error} />;
-  } else if (!overview || overview.pipelines.length === 0) {
+  } else if (!overview || overview.totals.pipelines === 0) {
     body = (
       <EmptyState
         missing="data"
@@ -46,7 +54,11 @@ export function StreamingOverviewPage() {
         ))}
         <OverviewTiles totals={overview.totals} />
         <Box mt={3}>
-          <PipelinesTable overview={overview} />
+          <PipelinesTable
+            overview={overview}
+            query={query}
+            onQueryChange={setQuery}
+          />
         </Box>
         <Box mt={3}>
           <TeamsCard />
