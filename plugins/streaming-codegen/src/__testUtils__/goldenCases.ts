@@ -27,6 +27,14 @@ const referenceFile = join(
 
 const read = (file: string) => readFileSync(file, 'utf8');
 
+/**
+ * Where the local app (app-config.yaml's app.baseUrl) serves an example's
+ * TechDocs: the examples are its catalog's entities, so their alerts'
+ * runbook_url leads to their runbook there.
+ */
+export const exampleTechdocsBaseUrl = (name: string) =>
+  `http://localhost:3000/docs/default/component/${name}`;
+
 /** The five examples (rendered into their own folders), the reference spec and the matrix. */
 export function goldenCases(): GoldenCase[] {
   const examples = readdirSync(examplesDir)
@@ -37,7 +45,10 @@ export function goldenCases(): GoldenCase[] {
       specText: read(join(examplesDir, name, 'pipeline.yaml')),
       goldenDir: join(examplesDir, name),
       exclusive: false,
-      options: { includeSpec: false },
+      options: {
+        includeSpec: false,
+        techdocsBaseUrl: exampleTechdocsBaseUrl(name),
+      },
     }));
   const specs = [
     referenceFile,

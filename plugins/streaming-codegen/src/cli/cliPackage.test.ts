@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'os';
 import { dirname, join, relative } from 'path';
 import { promisify } from 'util';
-import { repoRoot } from '../__testUtils__/goldenCases';
+import { exampleTechdocsBaseUrl, repoRoot } from '../__testUtils__/goldenCases';
 import { GENERATOR_VERSION } from './version';
 
 const run = promisify(execFile);
@@ -113,7 +113,14 @@ describe('the packed streaming-pipeline CLI', () => {
   });
 
   it('renders the same files as the generator in the monorepo', async () => {
-    await cli(['render', 'pipeline.yaml', '--out', 'rendered']);
+    await cli([
+      'render',
+      'pipeline.yaml',
+      '--out',
+      'rendered',
+      '--techdocs-base-url',
+      exampleTechdocsBaseUrl('user-events'),
+    ]);
     const rendered = listFiles(join(project, 'rendered'));
     expect(rendered).toContain('job/main.py');
     for (const file of rendered) {
