@@ -1,4 +1,6 @@
-import { existsSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { parsePipelineSpec } from '@internal/plugin-streaming-common';
 import { goldenCases } from './__testUtils__/goldenCases';
@@ -20,6 +22,39 @@ function withSinkUnder(base: string) {
   sink.path = `${base}/tables/out`;
   sink.checkpoint = `${base}/checkpoints/out`;
   return { pipeline: { ...spec.pipeline, sink } } as typeof spec;
+}
+
+/**
+ * The URL of the repository Maven itself resolves artifacts from (its central
+ * repository, or what the machine's Maven settings make of it), as a build's
+ * MAVEN_REPOSITORY argument would name it.
+ */
+function mavenRepositoryUrl(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'maven-repository-'));
+  try {
+    writeFileSync(
+      join(dir, 'pom.xml'),
+      '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>' +
+        '<groupId>local.streaming</groupId><artifactId>probe</artifactId><version>1</version></project>',
+    );
+    const out = execFileSync(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        '-Dstyle.color=never',
+        '-f',
+        join(dir, 'pom.xml'),
+        'help:evaluate',
+        '-Dexpression=project.repositories[0].url',
+        '-DforceStdout',
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    return out.replace(/\u001b\[[0-9;]*m/g, '').trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The jar paths a Dockerfile fetches. */
@@ -87,10 +122,12 @@ describe('the job image', () => {
       ),
     ]);
     expect(paths.size).toBeGreaterThanOrEqual(12);
+    const repository = mavenRepositoryUrl().replace(/\/$/, '');
+    expect(repository).toMatch(/^https?:\/\//);
     const missing: string[] = [];
     for (const path of paths) {
       // As the Dockerfile fetches them: the repository URL, then the path.
-      const response = await fetch(`https://repo1.maven.org/maven2/${path}`, {
+      const response = await fetch(`${repository}/${path}`, {
         method: 'HEAD',
       });
       if (response.status !== 200) {
@@ -98,5 +135,5 @@ describe('the job image', () => {
       }
     }
     expect(missing).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
