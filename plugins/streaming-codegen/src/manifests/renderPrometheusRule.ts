@@ -22,6 +22,8 @@ export const PIPELINE_METRICS = {
   lastBatchTimestamp: 'streaming_pipeline_last_batch_timestamp_seconds',
   inputRowsPerSecond: 'streaming_pipeline_input_rows_per_second',
   batchDurationSeconds: 'streaming_pipeline_batch_duration_seconds',
+  lastBatchInputBytes: 'streaming_pipeline_last_batch_input_bytes',
+  lastBatchBadRecords: 'streaming_pipeline_last_batch_bad_records',
   health: 'streaming_pipeline_health',
   costPerHour: 'streaming_pipeline_cost_per_hour',
   info: 'streaming_pipeline_info',

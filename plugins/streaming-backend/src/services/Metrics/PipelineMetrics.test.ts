@@ -20,6 +20,8 @@ function entry(
   figures: {
     lag?: { messages: number; seconds: number | null };
     batchAt?: string;
+    /** The newest batch's observed figures. */
+    observed?: { inputBytes?: number; badRecords?: number };
     inputRowsPerSecond?: number;
     processingDelayMs?: number;
     monthlyCost?: number;
@@ -39,7 +41,9 @@ function entry(
         maxLagSeconds: figures.lag?.seconds ?? null,
         errors: [],
       },
-      latestBatch: figures.batchAt ? { timestamp: figures.batchAt } : null,
+      latestBatch: figures.batchAt
+        ? { timestamp: figures.batchAt, ...figures.observed }
+        : null,
     },
     row: {
       owner: 'group:default/team-growth',
@@ -81,12 +85,15 @@ describe('pipelineMetricValues', () => {
       entry('orders-to-delta', {
         lag: { messages: 1200, seconds: 42.5 },
         batchAt: '2026-11-23T10:00:00.000Z',
+        observed: { inputBytes: 5120, badRecords: 3 },
         inputRowsPerSecond: 980,
         processingDelayMs: 2500,
         monthlyCost: 730,
         health: 'warning',
       }),
       entry('new-pipeline', { health: 'unknown' }),
+      // A job that does not observe its records reports neither figure.
+      entry('old-job', { batchAt: '2026-11-23T10:00:00.000Z' }),
       entry('idle', { monthlyCost: 730, running: false }),
     ]);
     expect(values.map(v => [v.metric, v.attributes.pipeline, v.value])).toEqual(
@@ -99,12 +106,21 @@ describe('pipelineMetricValues', () => {
           Date.parse('2026-11-23T10:00:00.000Z') / 1000,
         ],
         ['inputRowsPerSecond', 'orders-to-delta', 980],
+        ['lastBatchInputBytes', 'orders-to-delta', 5120],
+        ['lastBatchBadRecords', 'orders-to-delta', 3],
         ['batchDurationSeconds', 'orders-to-delta', 2.5],
         ['costPerHour', 'orders-to-delta', 1],
         ['health', 'orders-to-delta', 1],
         ['info', 'orders-to-delta', 1],
         ['health', 'new-pipeline', 1],
         ['info', 'new-pipeline', 1],
+        [
+          'lastBatchTimestamp',
+          'old-job',
+          Date.parse('2026-11-23T10:00:00.000Z') / 1000,
+        ],
+        ['health', 'old-job', 1],
+        ['info', 'old-job', 1],
         // An idle pipeline's cost is no spending.
         ['health', 'idle', 1],
         ['info', 'idle', 1],
@@ -147,6 +163,8 @@ describe('PipelineMetrics', () => {
       published.update([
         entry('a', {
           lag: { messages: 7, seconds: null },
+          batchAt: '2026-11-23T10:00:00.000Z',
+          observed: { inputBytes: 2048, badRecords: 4 },
           processingDelayMs: 850,
           health: 'critical',
         }),
@@ -158,7 +176,14 @@ describe('PipelineMetrics', () => {
           .map(s => [s.name, s.labels.pipeline, s.value]),
       ).toEqual([
         ['streaming_pipeline_lag_messages', 'a', 7],
+        [
+          'streaming_pipeline_last_batch_timestamp_seconds',
+          'a',
+          Date.parse('2026-11-23T10:00:00.000Z') / 1000,
+        ],
         ['streaming_pipeline_batch_duration_seconds', 'a', 0.85],
+        ['streaming_pipeline_last_batch_input_bytes', 'a', 2048],
+        ['streaming_pipeline_last_batch_bad_records', 'a', 4],
         ['streaming_pipeline_health', 'a', 1],
         ['streaming_pipeline_info', 'a', 1],
       ]);
@@ -185,6 +210,9 @@ describe('PipelineMetrics', () => {
         ['streaming_pipeline_lag_messages', 'a', NaN],
         ['streaming_pipeline_lag_messages', 'b', 3],
         ['streaming_pipeline_lag_seconds', 'b', 2],
+        ['streaming_pipeline_last_batch_bad_records', 'a', NaN],
+        ['streaming_pipeline_last_batch_input_bytes', 'a', NaN],
+        ['streaming_pipeline_last_batch_timestamp_seconds', 'a', NaN],
       ]);
 
       // A change of health leaves one health series at 1.

@@ -32,6 +32,16 @@ const gauges: Record<PipelineGauge, { description: string; unit: string }> = {
     description: 'Duration (triggerExecution) of the newest micro-batch.',
     unit: 's',
   },
+  lastBatchInputBytes: {
+    description:
+      'Bytes of the Kafka records (keys and values) of the newest micro-batch, as the generated job observes them.',
+    unit: 'By',
+  },
+  lastBatchBadRecords: {
+    description:
+      'Records of the newest micro-batch that did not parse, as the generated job observes them.',
+    unit: '{record}',
+  },
   health: {
     description:
       'The pipeline health (label health: ok, warning, critical, stale, unknown); 1 for the current one.',

@@ -40,6 +40,9 @@ export function pipelineMetricValues(
       : NaN;
     add('lastBatchTimestamp', batchAt / 1000);
     add('inputRowsPerSecond', row.inputRowsPerSecond);
+    // Reported only by jobs that observe their records (generated ones).
+    add('lastBatchInputBytes', state.latestBatch?.inputBytes);
+    add('lastBatchBadRecords', state.latestBatch?.badRecords);
     add(
       'batchDurationSeconds',
       row.processingDelayMs === null ? null : row.processingDelayMs / 1000,
