@@ -1,5 +1,19 @@
-import { parse } from 'yaml';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { toYaml } from './yaml';
+
+/** What the library writes, which toYaml must equal byte for byte. */
+const library = (value: unknown) =>
+  stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return yamlFiles(file);
+    return /\.ya?ml$/.test(entry.name) ? [file] : [];
+  });
+}
 
 describe('toYaml', () => {
   it('keeps hostile strings as data', () => {
@@ -10,5 +24,79 @@ describe('toYaml', () => {
     const text = toYaml(value);
     expect(parse(text)).toEqual(value);
     expect(text).not.toMatch(/^kind: Secret/m);
+  });
+
+  it('writes what the yaml library writes, for awkward values', () => {
+    const strings = [
+      '',
+      ' ',
+      'plain',
+      'a: b',
+      '- item',
+      '# not a comment',
+      'multi\nline',
+      'multi\nline\n',
+      '  leading\nspaces',
+      'trailing \n',
+      'yes',
+      'null',
+      '~',
+      '1.0',
+      '0x1F',
+      '"quoted"',
+      "it's",
+      '{{ x }}',
+      '${{ y }}',
+      '*alias',
+      '&anchor',
+      '!tag',
+      '%directive',
+      '@at',
+      '`tick',
+      'tab\there',
+      '\u0000nul',
+      'emoji 🚀',
+      'é',
+      '---',
+      '...',
+      'a'.repeat(2000),
+      'x\n\n\ny',
+    ];
+    const value = {
+      strings,
+      asValues: Object.fromEntries(strings.map((s, i) => [`k${i}`, s])),
+      asKeys: Object.fromEntries(strings.map((s, i) => [s, i])),
+      numbers: [0, 1, -1, 1.5, 1e21, 1e-7, Number.MAX_SAFE_INTEGER],
+      flags: [true, false, null, undefined],
+      empty: { map: {}, seq: [], onlyUndefined: { a: undefined } },
+      nested: [
+        [1, [2, [3, 'a\nb']]],
+        [{ a: 'x\ny', b: [{ c: 'p\nq\n' }], d: {} }, []],
+        { deep: { deeper: { deepest: ['z\nz'] } } },
+      ],
+      skipped: undefined,
+    };
+    expect(toYaml(value)).toBe(library(value));
+    expect(toYaml(value.nested)).toBe(library(value.nested));
+    for (const top of [{}, [], 'text', 1, null]) {
+      expect(toYaml(top)).toBe(library(top));
+    }
+  });
+
+  it('writes every generated YAML file of the goldens and examples as the library does', () => {
+    const files = [
+      ...yamlFiles(path.join(__dirname, '__golden__')),
+      ...yamlFiles(path.resolve(__dirname, '../../../examples/pipelines')),
+    ];
+    expect(files.length).toBeGreaterThan(50);
+    for (const file of files) {
+      for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+        const value = (doc as { toJS(): unknown }).toJS();
+        expect({ file, text: toYaml(value) }).toEqual({
+          file,
+          text: library(value),
+        });
+      }
+    }
   });
 });

@@ -1,11 +1,188 @@
 import { stringify } from 'yaml';
 
+const OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+
+/**
+ * Each scalar as the `yaml` library writes it, by position: a map key (at
+ * the top level, where `---` would start a document, or nested), a map value
+ * or a sequence item, as quoting rules differ. Block scalars keep their
+ * lines; the caller indents them. The library decides every representation,
+ * once per distinct scalar: generated files repeat most of theirs.
+ */
+const scalars = {
+  topKey: new Map<unknown, string | null>(),
+  key: new Map<unknown, string | null>(),
+  value: new Map<unknown, string | null>(),
+  item: new Map<unknown, string | null>(),
+};
+/** Distinct scalars remembered per position, at most. */
+const MAX_SCALARS = 50_000;
+
+/** A key the library writes in the explicit `? key` form, or on several lines. */
+class NotSimple extends Error {}
+
+function represent(position: keyof typeof scalars, value: unknown): string {
+  switch (position) {
+    case 'topKey': // "<key>: 0\n"
+      return stringify({ [value as string]: 0 }, OPTIONS).slice(0, -4);
+    case 'key': // "a:\n  <key>: 0\n"
+      return stringify({ a: { [value as string]: 0 } }, OPTIONS).slice(5, -4);
+    case 'value': // "a: <value>\n"
+      return stringify({ a: value }, OPTIONS).slice(3, -1);
+    default: // "- <item>\n"
+      return stringify([value], OPTIONS).slice(2, -1);
+  }
+}
+
+function scalar(position: keyof typeof scalars, value: unknown): string {
+  const memo = scalars[position];
+  let text = memo.get(value);
+  if (text === undefined) {
+    text = represent(position, value);
+    if (
+      (position === 'key' || position === 'topKey') &&
+      (text.includes('\n') || text.startsWith('? '))
+    ) {
+      text = null;
+    }
+    if (memo.size >= MAX_SCALARS) memo.clear();
+    memo.set(value, text);
+  }
+  if (text === null) throw new NotSimple();
+  return text;
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A block scalar's further lines, indented to where it stands. */
+function indented(text: string, indent: string): string {
+  // Empty lines stay empty.
+  return indent && text.includes('\n')
+    ? text.replace(/\n(?=[^\n])/g, `\n${indent}`)
+    : text;
+}
+
+function isEmpty(v: unknown): boolean {
+  return Array.isArray(v) ? v.length === 0 : isMap(v) && isEmptyMap(v);
+}
+
+function isEmptyMap(v: Record<string, unknown>): boolean {
+  for (const key in v) {
+    if (Object.hasOwn(v, key) && v[key] !== undefined) return false;
+  }
+  return true;
+}
+
+/**
+ * Writes a non-empty map or sequence at `indent`; `first` is what precedes
+ * its first line (the indent, or the `- ` of an enclosing item).
+ */
+function writeCollection(
+  out: string[],
+  value: Record<string, unknown> | unknown[],
+  indent: string,
+  first: string,
+): void {
+  let lead = first;
+  if (Array.isArray(value)) {
+    for (const raw of value) {
+      const item = raw === undefined ? null : raw;
+      if (typeof item === 'object' && item !== null && !isEmpty(item)) {
+        writeCollection(
+          out,
+          item as Record<string, unknown> | unknown[],
+          `${indent}  `,
+          `${lead}- `,
+        );
+      } else {
+        out.push(
+          `${lead}- ${indented(
+            isEmpty(item)
+              ? Array.isArray(item)
+                ? '[]'
+                : '{}'
+              : scalar('item', item),
+            indent,
+          )}\n`,
+        );
+      }
+      lead = indent;
+    }
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const child = value[key];
+    if (child === undefined) continue;
+    const k = scalar(indent ? 'key' : 'topKey', key);
+    if (typeof child === 'object' && child !== null && !isEmpty(child)) {
+      out.push(`${lead}${k}:\n`);
+      writeCollection(
+        out,
+        child as Record<string, unknown> | unknown[],
+        `${indent}  `,
+        `${indent}  `,
+      );
+    } else {
+      const text = isEmpty(child)
+        ? Array.isArray(child)
+          ? '[]'
+          : '{}'
+        : scalar('value', child);
+      out.push(`${lead}${k}: ${indented(text, indent)}\n`);
+    }
+    lead = indent;
+  }
+}
+
+/** Whether the value is made of what the fast path writes: JSON data. */
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (depth > 100) return false;
+  if (value === null || value === undefined) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      if (Array.isArray(value)) {
+        return value.every(v => isPlainData(v, depth + 1));
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      return Object.values(value).every(v => isPlainData(v, depth + 1));
+    default:
+      return false;
+  }
+}
+
 /**
  * Serializes an object to YAML. Every YAML file the generator writes goes
  * through here: documents are built as objects, never assembled from strings.
  *
+ * The text is the `yaml` library's (`lineWidth: 0`, no aliases), byte for
+ * byte: each scalar is written by the library and remembered; maps and
+ * sequences of plain data are laid out here in its block style, which
+ * renders a generated repository several times faster. Anything else goes
+ * to the library whole.
+ *
  * @public
  */
 export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    isEmpty(value) ||
+    !isPlainData(value)
+  ) {
+    return stringify(value, OPTIONS);
+  }
+  const out: string[] = [];
+  try {
+    writeCollection(out, value as Record<string, unknown> | unknown[], '', '');
+  } catch (error) {
+    if (error instanceof NotSimple) return stringify(value, OPTIONS);
+    throw error;
+  }
+  return out.join('');
 }
