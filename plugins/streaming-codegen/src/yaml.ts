@@ -63,6 +63,9 @@ function indented(text: string, indent: string): string {
     : text;
 }
 
+/** How an empty map or sequence is written. */
+const emptyText = (v: unknown) => (Array.isArray(v) ? '[]' : '{}');
+
 function isEmpty(v: unknown): boolean {
   return Array.isArray(v) ? v.length === 0 : isMap(v) && isEmptyMap(v);
 }
@@ -98,11 +101,7 @@ function writeCollection(
       } else {
         out.push(
           `${lead}- ${indented(
-            isEmpty(item)
-              ? Array.isArray(item)
-                ? '[]'
-                : '{}'
-              : scalar('item', item),
+            isEmpty(item) ? emptyText(item) : scalar('item', item),
             indent,
           )}\n`,
         );
@@ -124,11 +123,7 @@ function writeCollection(
         `${indent}  `,
       );
     } else {
-      const text = isEmpty(child)
-        ? Array.isArray(child)
-          ? '[]'
-          : '{}'
-        : scalar('value', child);
+      const text = isEmpty(child) ? emptyText(child) : scalar('value', child);
       out.push(`${lead}${k}: ${indented(text, indent)}\n`);
     }
     lead = indent;
