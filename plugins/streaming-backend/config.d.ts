@@ -211,7 +211,7 @@ export interface Config {
       };
       /**
        * Receivers, configured once; each has exactly one of `slack`,
-       * `pagerduty`, `email`, `opsgenie`. Default: none.
+       * `pagerduty`, `email`, `opsgenie`, `msteams`. Default: none.
        */
       receivers?: Array<{
         /** Name referenced by `channels`, `owners` and `defaultReceiver`. */
@@ -249,7 +249,32 @@ export interface Config {
           /** API URL. Default: Opsgenie's. */
           apiUrl?: string;
         };
+        /**
+         * A Microsoft Teams incoming webhook (or Workflows webhook), reached
+         * through the backend's relay (`teamsRelay`, required): Alertmanager
+         * 0.25 has no Teams integration.
+         */
+        msteams?: {
+          /** File holding the webhook URL; read by the backend when it relays. */
+          webhookUrlFile: string;
+        };
       }>;
+      /**
+       * The relay of Teams receivers: Alertmanager posts their notifications
+       * to `POST <url>/alerts/teams/<receiver>` with the token of `tokenFile`
+       * (Bearer), and the backend sends them on as Adaptive Card messages.
+       * Default: off (no Teams receivers).
+       */
+      teamsRelay?: {
+        /** This backend's streaming API as Alertmanager reaches it, such as `http://backstage:7007/api/streaming`. */
+        url: string;
+        /** File holding the shared token; Alertmanager reads the same file. */
+        tokenFile: string;
+        /** Time allowed for the Teams webhook to answer. Default: 10000. */
+        requestTimeoutMs?: number;
+        /** Alerts listed in one message; the rest are counted. Default: 20. */
+        maxAlertsPerMessage?: number;
+      };
       /** Receiver of pipelines without a channel or mapping. Default: none (dropped). */
       defaultReceiver?: string;
       /** `monitoring.alert_channel` (slack, pagerduty, email, opsgenie, ...) -> receiver name. */

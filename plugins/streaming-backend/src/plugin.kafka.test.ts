@@ -142,6 +142,7 @@ describe('streaming backend on the real broker', () => {
         .join('\n'),
     );
 
+    await fs.writeFile(path.join(tablesRoot, 'relay-token'), 'relay-token');
     const backend = await startTestBackend({
       features: [
         streamingPlugin,
@@ -165,6 +166,12 @@ describe('streaming backend on the real broker', () => {
               delta: { allowedRoots: [tablesRoot] },
               // Below any running pipeline's run rate: the team is over.
               budgets: { monthly: { 'data-platform': 0.01 } },
+              alerting: {
+                teamsRelay: {
+                  url: 'http://127.0.0.1:7007/api/streaming',
+                  tokenFile: path.join(tablesRoot, 'relay-token'),
+                },
+              },
             },
           },
         }),
@@ -447,9 +454,7 @@ describe('streaming backend on the real broker', () => {
     // One page, sorted and filtered on the server; totals cover all.
     const page = (await get('/overview?limit=1&sort=lag&order=desc'))
       .body as StreamingOverviewResponse;
-    expect(page.pipelines.map(p => p.entityRef)).toEqual([
-      running.entityRef,
-    ]);
+    expect(page.pipelines.map(p => p.entityRef)).toEqual([running.entityRef]);
     expect(page.page).toEqual({ offset: 0, limit: 1, total: 2 });
     expect(page.totals).toEqual(overview.totals);
     const critical = (await get('/overview?health=critical&q=USER-EVENTS'))
@@ -491,9 +496,7 @@ describe('streaming backend on the real broker', () => {
     });
     expect(team.monthlyCost).toBeCloseTo(overview.totals.monthlyCost!, 2);
     expect(team.monthlyCost).toBeGreaterThan(0.01);
-    expect(team.systems.map(s => [s.system, s.pipelines])).toEqual([
-      [null, 2],
-    ]);
+    expect(team.systems.map(s => [s.system, s.pipelines])).toEqual([[null, 2]]);
 
     const noCost = (
       await get('/teams', mockCredentials.user.header(NO_COST_USER))
@@ -504,6 +507,24 @@ describe('streaming backend on the real broker', () => {
     expect(
       (await get('/teams', mockCredentials.user.header(OUTSIDER))).body.teams,
     ).toEqual([]);
+  });
+
+  it("lets Alertmanager reach the Teams relay with the relay's token, not Backstage credentials", async () => {
+    const relay = (authorization: string) =>
+      request(server)
+        .post('/api/streaming/alerts/teams/growth-teams')
+        .set('Authorization', authorization)
+        .send({});
+    const wrong = await relay('Bearer not-the-token');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.message).toBe('Invalid relay token');
+    // A Backstage user's token is no relay token.
+    expect((await relay(ALICE)).body.error.message).toBe('Invalid relay token');
+    const unknown = await relay('Bearer relay-token');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe(
+      'No Teams receiver named growth-teams',
+    );
   });
 
   it('reads committed offsets for consumer-group pipelines (no commit on a partition)', async () => {

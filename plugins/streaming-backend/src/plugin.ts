@@ -9,8 +9,10 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { streamingPermissions } from '@internal/plugin-streaming-common';
 import { readStreamingConfig } from './config/StreamingConfig';
 import { streamingSourcesExtensionPoint } from './extensions';
+import { createAlertRelayRouter } from './alertRelayRouter';
 import { createRouter } from './router';
 import { AlertmanagerRouting } from './services/Alerts/AlertmanagerRouting';
+import { TeamsRelay } from './services/Alerts/TeamsRelay';
 import { AlertService } from './services/Alerts/AlertService';
 import { CostService } from './services/Cost/CostService';
 import { CostSource } from './services/Cost/CostSource';
@@ -225,6 +227,16 @@ export const streamingPlugin = createBackendPlugin({
           path: '/health',
           allow: 'unauthenticated',
         });
+        if (alertRouting.config.teamsRelay) {
+          // Alertmanager has no Backstage token: the relay checks its own.
+          deps.httpRouter.use(
+            createAlertRelayRouter(new TeamsRelay(alertRouting.config, logger)),
+          );
+          deps.httpRouter.addAuthPolicy({
+            path: '/alerts/teams',
+            allow: 'unauthenticated',
+          });
+        }
       },
     });
   },

@@ -3,12 +3,12 @@ import net from 'node:net';
 
 /**
  * What a notification provider received. The stand-ins answer as the
- * providers document (Slack incoming webhooks, PagerDuty Events API v2,
+ * providers document (Slack and Microsoft Teams incoming webhooks, PagerDuty Events API v2,
  * Opsgenie Alert API, an SMTP server); the tests check the requests against
  * the same documents.
  */
 export interface Delivery {
-  provider: 'slack' | 'pagerduty' | 'opsgenie' | 'email';
+  provider: 'slack' | 'pagerduty' | 'opsgenie' | 'email' | 'teams';
   at: number;
   path: string;
   headers: Record<string, string | string[] | undefined>;
@@ -43,7 +43,10 @@ export class LoopbackProviders {
           headers: req.headers,
           body,
         });
-        if (provider === 'slack') {
+        if (provider === 'teams') {
+          // A Teams incoming webhook answers 200 with the text "1".
+          res.writeHead(200, { 'content-type': 'text/plain' }).end('1');
+        } else if (provider === 'slack') {
           // Slack answers a plain "ok".
           res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
         } else if (provider === 'pagerduty') {

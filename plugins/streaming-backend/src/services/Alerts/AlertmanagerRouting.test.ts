@@ -12,7 +12,13 @@ import {
   TestAlertmanager,
 } from '../../__testUtils__/testPrometheus';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import express from 'express';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { createAlertRelayRouter } from '../../alertRelayRouter';
 import { AlertmanagerRouting } from './AlertmanagerRouting';
+import { TeamsRelay } from './TeamsRelay';
 
 jest.setTimeout(180_000);
 
@@ -151,7 +157,23 @@ describe('AlertmanagerRouting', () => {
         }),
         mockServices.logger.mock(),
       ),
-    ).toThrow('expected exactly one of slack, pagerduty, email, opsgenie');
+    ).toThrow(
+      'expected exactly one of slack, pagerduty, email, opsgenie, msteams',
+    );
+    expect(() =>
+      AlertmanagerRouting.fromConfig(
+        new ConfigReader({
+          streaming: {
+            alerting: {
+              receivers: [{ name: 'teams', msteams: { webhookUrlFile: '/a' } }],
+            },
+          },
+        }),
+        mockServices.logger.mock(),
+      ),
+    ).toThrow(
+      'streaming.alerting.receivers.0.msteams: a Teams receiver needs streaming.alerting.teamsRelay',
+    );
   });
 
   describe('on a real Alertmanager with loopback providers', () => {
@@ -349,6 +371,169 @@ describe('AlertmanagerRouting', () => {
       expect(all.some(d => JSON.stringify(d.body).includes('quiet'))).toBe(
         false,
       );
+    });
+
+    it('relays Teams receivers through the backend as an Adaptive Card message, firing and resolved', async () => {
+      const teamsHook = `${providers.httpUrl}/teams/webhookb2/abc@def/IncomingWebhook/123/456`;
+      await writeFile(path.join(secrets, 'teams-url'), teamsHook);
+      await writeFile(
+        path.join(secrets, 'relay-token'),
+        'relay-secret-token\n',
+      );
+      // The relay as the backend mounts it, with the backend's error handler.
+      const logger = mockServices.logger.mock();
+      const app = express();
+      const server = http.createServer(app);
+      await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+      const relayUrl = `http://127.0.0.1:${
+        (server.address() as AddressInfo).port
+      }/api/streaming`;
+      const config = new ConfigReader({
+        streaming: {
+          alerting: {
+            alertmanager: {
+              configFile: path.join(alertmanager.dir, 'alertmanager.yml'),
+              reloadUrl: `${alertmanager.url}/-/reload`,
+              groupWaitSeconds: 1,
+              groupIntervalSeconds: 1,
+            },
+            teamsRelay: {
+              url: relayUrl,
+              tokenFile: path.join(secrets, 'relay-token'),
+            },
+            receivers: [
+              {
+                name: 'growth-teams',
+                msteams: { webhookUrlFile: path.join(secrets, 'teams-url') },
+              },
+            ],
+            channels: { msteams: 'growth-teams' },
+          },
+        },
+      });
+      const routing = AlertmanagerRouting.fromConfig(config, logger);
+      app.use(
+        '/api/streaming',
+        createAlertRelayRouter(new TeamsRelay(routing.config, logger)),
+      );
+      app.use(
+        MiddlewareFactory.create({
+          config: new ConfigReader({}),
+          logger: mockServices.logger.mock(),
+        }).error(),
+      );
+      try {
+        await routing.write([
+          pipeline('clicks', 'group:default/team-growth', 'msteams'),
+        ]);
+        const written = await readFile(
+          path.join(alertmanager.dir, 'alertmanager.yml'),
+          'utf8',
+        );
+        // Secrets by reference only.
+        expect(written).not.toContain('relay-secret-token');
+        expect(written).not.toContain('webhookb2');
+        expect(written).toContain(`${relayUrl}/alerts/teams/growth-teams`);
+
+        // Without the token, or with another one, the relay sends nothing.
+        const direct = (authorization?: string) =>
+          fetch(`${relayUrl}/alerts/teams/growth-teams`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              ...(authorization ? { authorization } : {}),
+            },
+            body: JSON.stringify({}),
+          });
+        expect((await direct()).status).toBe(401);
+        expect((await direct('Bearer wrong')).status).toBe(401);
+        expect((await direct('Bearer relay-secret-token')).status).toBe(400);
+
+        const before = providers.deliveries.length;
+        const alert = (endsAt?: string) => [
+          {
+            labels: {
+              alertname: 'ClicksLagMessages',
+              pipeline: 'clicks',
+              severity: 'critical',
+            },
+            annotations: {
+              summary: 'Consumer lag of clicks above 10 messages',
+              description:
+                'The pipeline has been more than 10 messages behind.',
+              runbook_url: runbook('clicks'),
+            },
+            startsAt: new Date(Date.now() - 60_000).toISOString(),
+            ...(endsAt ? { endsAt } : {}),
+          },
+        ];
+        const post = async (body: unknown) =>
+          expect(
+            (
+              await fetch(`${alertmanager.url}/api/v2/alerts`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(body),
+              })
+            ).status,
+          ).toBe(200);
+        await post(alert());
+        const [fired] = (await deliveries(d => d.length >= before + 1)).slice(
+          before,
+        );
+        // Teams incoming webhook: a message with one Adaptive Card attachment.
+        expect(fired.provider).toBe('teams');
+        expect(fired.path).toBe(
+          '/teams/webhookb2/abc@def/IncomingWebhook/123/456',
+        );
+        expect(fired.headers['content-type']).toMatch(/^application\/json/);
+        expect(fired.body.type).toBe('message');
+        expect(fired.body.attachments).toHaveLength(1);
+        const [attachment] = fired.body.attachments;
+        expect(attachment.contentType).toBe(
+          'application/vnd.microsoft.card.adaptive',
+        );
+        const card = attachment.content;
+        expect(card).toMatchObject({
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          actions: [
+            {
+              type: 'Action.OpenUrl',
+              title: 'Runbook',
+              url: runbook('clicks'),
+            },
+          ],
+        });
+        expect(card.body[0]).toMatchObject({
+          type: 'TextBlock',
+          text: '[FIRING] ClicksLagMessages (critical)',
+          color: 'Attention',
+        });
+        expect(JSON.stringify(card.body)).toContain(
+          'Consumer lag of clicks above 10 messages',
+        );
+
+        await post(alert(new Date().toISOString()));
+        const [resolved] = (
+          await deliveries(d => d.length >= before + 2)
+        ).slice(before + 1);
+        expect(resolved.provider).toBe('teams');
+        expect(resolved.body.attachments[0].content.body[0]).toMatchObject({
+          text: '[RESOLVED] ClicksLagMessages (critical)',
+          color: 'Good',
+        });
+        // Nothing secret reached the logs.
+        const logged = JSON.stringify(
+          [logger.info, logger.warn, logger.error, logger.debug].map(
+            f => (f as jest.Mock).mock.calls,
+          ),
+        );
+        expect(logged).not.toMatch(/relay-secret-token|webhookb2/);
+      } finally {
+        server.close();
+      }
     });
   });
 });

@@ -38,11 +38,13 @@ const receiverSchema = z
     opsgenie: z
       .strictObject({ apiKeyFile: file, apiUrl: httpUrl.optional() })
       .optional(),
+    msteams: z.strictObject({ webhookUrlFile: file }).optional(),
   })
   .refine(
     r =>
-      [r.slack, r.pagerduty, r.email, r.opsgenie].filter(Boolean).length === 1,
-    'expected exactly one of slack, pagerduty, email, opsgenie',
+      [r.slack, r.pagerduty, r.email, r.opsgenie, r.msteams].filter(Boolean)
+        .length === 1,
+    'expected exactly one of slack, pagerduty, email, opsgenie, msteams',
   );
 
 const alertingSchema = z
@@ -56,6 +58,14 @@ const alertingSchema = z
         repeatIntervalMinutes: z.number().int().positive().default(240),
       })
       .prefault({}),
+    teamsRelay: z
+      .strictObject({
+        url: httpUrl,
+        tokenFile: file,
+        requestTimeoutMs: z.number().int().positive().default(10_000),
+        maxAlertsPerMessage: z.number().int().positive().default(20),
+      })
+      .optional(),
     receivers: z.array(receiverSchema).default([]),
     defaultReceiver: name.optional(),
     channels: z.record(z.string(), name).default({}),
@@ -75,6 +85,16 @@ const alertingSchema = z
       }
     };
     check(c.defaultReceiver, ['defaultReceiver']);
+    c.receivers.forEach((r, i) => {
+      if (r.msteams && !c.teamsRelay) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['receivers', i, 'msteams'],
+          message:
+            'a Teams receiver needs streaming.alerting.teamsRelay (the URL and token Alertmanager reaches this backend with)',
+        });
+      }
+    });
     for (const [channel, receiver] of Object.entries(c.channels)) {
       check(receiver, ['channels', channel]);
     }
@@ -97,8 +117,30 @@ const description = [
 ].join('\n');
 
 /** One Alertmanager receiver from the configured one; secrets stay in their files. */
-function alertmanagerReceiver(r: AlertingConfig['receivers'][number]) {
+function alertmanagerReceiver(
+  r: AlertingConfig['receivers'][number],
+  relay: AlertingConfig['teamsRelay'],
+) {
   const common = { send_resolved: true };
+  if (r.msteams && relay) {
+    // Alertmanager 0.25 has no Teams integration: its webhook goes to the
+    // backend's relay, authenticated with the shared token's file.
+    return {
+      name: r.name,
+      webhook_configs: [
+        {
+          ...common,
+          url: `${relay.url.replace(/\/+$/, '')}/alerts/teams/${r.name}`,
+          http_config: {
+            authorization: {
+              type: 'Bearer',
+              credentials_file: relay.tokenFile,
+            },
+          },
+        },
+      ],
+    };
+  }
   if (r.slack) {
     return {
       name: r.name,
@@ -264,7 +306,9 @@ export class AlertmanagerRouting {
       ],
       receivers: [
         { name: 'none' },
-        ...this.config.receivers.map(alertmanagerReceiver),
+        ...this.config.receivers.map(r =>
+          alertmanagerReceiver(r, this.config.teamsRelay),
+        ),
       ],
     };
   }
