@@ -441,6 +441,12 @@ async function main() {
       zlib.gzipSync(body).length / 1024
     ).toFixed(0)} KiB gzipped`,
   );
+  const firstPage = Buffer.from(
+    await (await fetch(`${api}/streaming/overview?limit=20`)).arrayBuffer(),
+  );
+  console.log(
+    `  one page of 20: ${(firstPage.length / 1024).toFixed(1)} KiB of JSON`,
+  );
   const afterRefresh = memory('after the first refresh');
 
   const lagUrl = (i: number) =>
@@ -454,7 +460,30 @@ async function main() {
       'GET /health (the framework floor: no auth, no work)',
       [`${api}/streaming/health`],
     ],
-    ['GET /overview', [`${api}/streaming/overview`]],
+    [
+      'GET /overview (no limit: the largest page, streaming.overview.maxPageSize)',
+      [`${api}/streaming/overview`],
+    ],
+    [
+      'GET /overview?limit=20 (the page as it opens)',
+      [`${api}/streaming/overview?limit=20`],
+    ],
+    [
+      'GET /overview, 50 pages of 20 sorted by lag, descending, in turn',
+      Array.from(
+        { length: 50 },
+        (_, k) =>
+          `${api}/streaming/overview?offset=${
+            k * 20
+          }&limit=20&sort=lag&order=desc`,
+      ),
+    ],
+    [
+      'GET /overview, filtered by health and text, sorted by throughput',
+      [
+        `${api}/streaming/overview?limit=20&health=ok&health=unknown&health=stale&q=pipeline-00&sort=throughput`,
+      ],
+    ],
     [
       'GET /overview, revalidating (If-None-Match, as a browser cache)',
       [`${api}/streaming/overview`],
@@ -495,7 +524,15 @@ async function main() {
       })`,
     );
   }
-  const [, overviewLoad, , , groupLagLoad, , communityLoad] = results;
+  const [, overviewLoad, pageLoad, , , , , groupLagLoad, , communityLoad] =
+    results;
+  console.log(
+    `  ratio: one page of 20 vs the largest page (of ${pipelines} pipelines): p95 ${ms(
+      pageLoad.p95,
+    )} vs ${ms(overviewLoad.p95)}, ${(overviewLoad.p95 / pageLoad.p95).toFixed(
+      1,
+    )}x`,
+  );
   const allGroups = performance.now();
   for (let g = 0; g < groups; g += clients) {
     await Promise.all(
