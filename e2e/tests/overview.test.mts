@@ -57,6 +57,35 @@ test('the Streaming nav item opens the overview with the five pipelines', async 
   await page.close();
 });
 
+test('the Teams card groups the pipelines by owner and system, with budgets', async () => {
+  const page = await openApp(browser, '/streaming');
+  const card = page.getByRole('table', { name: 'Teams' });
+  const growth = card.getByRole('row', { name: 'team-growth' });
+  await growth.waitFor();
+  const cells = await growth.getByRole('cell').allInnerTexts();
+  // User Events and Clickstream (and any pipeline a test created for the
+  // team); app-config.yaml gives the team $150 a month.
+  const [, running, total] = cells[1].match(/^(\d+) of (\d+) running$/)!;
+  assert.ok(Number(total) >= 2 && Number(running) <= Number(total));
+  assert.match(cells[5], /^\$150\/mo/);
+  for (const team of ['team-accounts', 'team-sre', 'team-commerce']) {
+    await card.getByRole('row', { name: team }).waitFor();
+  }
+  // A team is warned exactly when its run rate is above its budget.
+  const over = await page
+    .getByRole('alert')
+    .filter({ hasText: 'over its monthly budget' })
+    .allInnerTexts();
+  const overBudget = (cells[5].match(/Over budget/) ?? []).length;
+  assert.equal(
+    over.filter(t => t.startsWith('team-growth')).length,
+    overBudget,
+  );
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'overview-teams');
+  await page.close();
+});
+
 test('a pipeline link leads to the pipeline page', async () => {
   const page = await openApp(browser, '/streaming');
   await page.getByRole('link', { name: 'Order Stream' }).click();
