@@ -8,11 +8,12 @@
 #                                             PrometheusRule manifests (deploy/prometheus-rule.yaml)
 #   scripts/prometheus.sh start               Prometheus on 127.0.0.1:9090 scraping the backend's
 #                                             metrics (127.0.0.1:9464) with the examples' rules,
-#                                             Alertmanager on 127.0.0.1:9093; idempotent
+#                                             Alertmanager on 127.0.0.1:19093; idempotent
 #   scripts/prometheus.sh stop                stop both
 #   scripts/prometheus.sh status              exit 0 when both answer
 #
-# Ports: STREAMING_PROMETHEUS_PORT (9090), STREAMING_ALERTMANAGER_PORT (9093); the backend's
+# Ports: STREAMING_PROMETHEUS_PORT (9090), STREAMING_ALERTMANAGER_PORT (19093, as the local
+# Kafka's controller listens on Alertmanager's usual 9093); the backend's
 # exporter: STREAMING_METRICS_TARGET (127.0.0.1:9464). Alertmanager reads the routing the
 # backend generates (streaming.alerting.alertmanager.configFile, default
 # .cache/prometheus/alertmanager.yml) when it exists. Config, data and logs in .cache/prometheus/.
@@ -22,7 +23,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 base="$root/.cache/prometheus"
 prom_port="${STREAMING_PROMETHEUS_PORT:-9090}"
-am_port="${STREAMING_ALERTMANAGER_PORT:-9093}"
+am_port="${STREAMING_ALERTMANAGER_PORT:-19093}"
 target="${STREAMING_METRICS_TARGET:-127.0.0.1:9464}"
 
 die() {

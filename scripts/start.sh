@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/setup.sh
 . scripts/techdocs.sh # mkdocs on PATH for the local TechDocs generator
 . scripts/lib/start-streaming.sh # Kafka, demo traffic and the demo pipelines' Spark jobs
+. scripts/lib/start-alerting.sh # with STREAMING_ALERTING=1: local Prometheus and Alertmanager
 
 pids=()
 cleanup() {
@@ -14,8 +15,13 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   streaming_stop
+  alerting_stop
 }
 trap cleanup INT TERM EXIT
+
+if [ "${STREAMING_ALERTING:-}" = 1 ]; then
+  alerting_start
+fi
 
 set -m
 yarn start &
