@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 . scripts/techdocs.sh # mkdocs on PATH for the local TechDocs generator
 . scripts/lib/start-streaming.sh # Kafka, demo traffic and the demo pipelines' Spark jobs
 . scripts/lib/start-alerting.sh # with STREAMING_ALERTING=1: local Prometheus and Alertmanager
+. scripts/lib/start-kubernetes.sh # with STREAMING_KUBERNETES=1: a local Kubernetes API server
 
 pids=()
 cleanup() {
@@ -16,15 +17,22 @@ cleanup() {
   wait 2>/dev/null || true
   streaming_stop
   alerting_stop
+  kubernetes_stop
 }
 trap cleanup INT TERM EXIT
+
+config=()
+if [ "${STREAMING_KUBERNETES:-}" = 1 ]; then
+  kubernetes_start
+  config=(--config "$PWD/app-config.yaml" --config "$kubernetes_config")
+fi
 
 if [ "${STREAMING_ALERTING:-}" = 1 ]; then
   alerting_start
 fi
 
 set -m
-yarn start &
+yarn start "${config[@]}" &
 pids+=($!)
 set +m
 streaming_start
