@@ -16,6 +16,10 @@ import request from 'supertest';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 
+type ConfigData = NonNullable<
+  Parameters<typeof mockServices.rootConfig.factory>[0]
+>['data'];
+
 /**
  * A pipeline's Kubernetes tab: @backstage/plugin-kubernetes-backend, configured
  * by `scripts/kubernetes.sh app-config` (the file `STREAMING_KUBERNETES=1 make
@@ -26,7 +30,7 @@ const repoRoot = path.resolve(__dirname, '../../..');
 describe('the Kubernetes tab of a pipeline (real Kubernetes API server)', () => {
   const name = uniqueName('tab');
   let k8s: TestKubernetes;
-  let appConfig: Record<string, unknown>;
+  let appConfig: ConfigData;
 
   beforeAll(async () => {
     k8s = await TestKubernetes.start();
