@@ -120,7 +120,11 @@ function Budget({ team, currency }: { team: TeamFigures; currency: string }) {
       {budget}
       <Box>
         {team.overBudget ? (
-          <Chip size="small" color="secondary" label={`Over budget: ${used}%`} />
+          <Chip
+            size="small"
+            color="secondary"
+            label={`Over budget: ${used}%`}
+          />
         ) : (
           <Typography variant="caption" color="textSecondary">
             {used}% used
