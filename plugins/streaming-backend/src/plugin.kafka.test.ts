@@ -308,6 +308,8 @@ describe('streaming backend on the real broker', () => {
           numInputRows: 90,
         }),
         observedMetrics: { pipeline: { input_bytes: 9_000, bad_records: 1 } },
+        // What the generated job reports of its driver: local mode, 2 threads.
+        runtime: { master: 'local[2]', defaultParallelism: 2, executors: null },
       });
     await kafka.produceRecords(progressTopic, [
       {
@@ -423,9 +425,23 @@ describe('streaming backend on the real broker', () => {
       name => overview.pipelines.find(p => p.entityRef.endsWith(`/${name}`))!,
     );
     expect([idle.running, running.running]).toEqual([false, true]);
-    // Without Kubernetes no executor is observed: none is claimed.
-    expect(running.executors).toBeNull();
-    expect(overview.totals.executors).toBe(0);
+    // Without Kubernetes the running job's own report is what is observed:
+    // local mode with its threads, no executors; the idle one claims nothing.
+    expect(running).toMatchObject({
+      executors: 0,
+      executorsObservedBy: 'job',
+      localThreads: 2,
+    });
+    expect(idle).toMatchObject({
+      executors: null,
+      executorsObservedBy: null,
+      localThreads: null,
+    });
+    expect(overview.totals).toMatchObject({
+      executors: 0,
+      localPipelines: 1,
+      localThreads: [2],
+    });
     expect(idle.monthlyCost).toBeGreaterThan(0);
     expect(running.monthlyCost).toBeGreaterThan(0);
     expect(overview.totals.monthlyCost).toBeCloseTo(running.monthlyCost!, 2);

@@ -196,6 +196,13 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
     expect(first.batchIdsIncrease).toBe(true);
     expect(first.inputRows).toBe(firstEvents.length + unparseable.length);
     expect(first.badRecords).toBe(unparseable.length);
+    // Each event says what the driver really runs: local mode and its threads.
+    expect(first.last?.runtime).toEqual({
+      master: expect.stringMatching(/^local\[(\d+|\*)\]$/),
+      defaultParallelism: expect.any(Number),
+      executors: null,
+    });
+    expect(first.last!.runtime!.defaultParallelism).toBeGreaterThan(0);
     expect(first.inputBytes).toBe(
       bytesOf([...records(firstEvents), ...unparseable]),
     );

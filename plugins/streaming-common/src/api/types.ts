@@ -135,6 +135,23 @@ export interface MicroBatch {
   inputBytes?: number;
   /** Records of the batch that could not be parsed, from the generated job's observation. */
   badRecords?: number;
+  /** What the Spark driver of the batch runs, as the generated job observed it. */
+  runtime?: ObservedRuntime;
+}
+
+/**
+ * What a Spark driver really runs, reported with each progress event by the
+ * generated job (not the spec's requested resources).
+ *
+ * @public
+ */
+export interface ObservedRuntime {
+  /** `spark.master`: `local[2]` is local mode with two threads. */
+  master: string;
+  /** `sparkContext.defaultParallelism` (the threads in local mode). */
+  defaultParallelism: number;
+  /** Executors registered with the driver on a cluster; null in local mode. */
+  executors: number | null;
 }
 
 /**
@@ -325,7 +342,16 @@ export interface PipelineOverviewRow {
   lagSeconds: number | null;
   /** Why `lagMessages` is null, when it is. */
   lagUnknownReason?: string;
+  /**
+   * Executors observed: from Kubernetes when it answers for the pipeline,
+   * else as the running job reports them (0 in Spark's local mode); null when
+   * nothing observed them.
+   */
   executors: number | null;
+  /** Where `executors` was observed: Kubernetes or the job's own report. */
+  executorsObservedBy: 'kubernetes' | 'job' | null;
+  /** The threads of a job running in Spark's local mode (its `local[N]`). */
+  localThreads: number | null;
   /**
    * Whether the pipeline runs now (Kubernetes when configured, else a recent
    * micro-batch). An idle pipeline's `monthlyCost` is an estimate of what it
@@ -408,6 +434,10 @@ export interface StreamingOverviewResponse {
     /** Pipelines whose lag is unknown (not counted in `totalLagMessages`). */
     unknownLagPipelines: number;
     executors: number;
+    /** Running pipelines whose job runs in Spark's local mode. */
+    localPipelines: number;
+    /** The distinct thread counts of those local jobs, ascending. */
+    localThreads: number[];
     clusters: number;
     deltaTables: number;
     recordsPerDay: number;

@@ -15,6 +15,7 @@ import { callerKey } from '../Pipelines/CallerCache';
 import { PipelineCatalog, PipelineEntity } from '../Pipelines/PipelineCatalog';
 import { ProgressStore } from '../ProgressStore/ProgressStore';
 import { PipelineState, StatusService } from '../Status/StatusService';
+import { observeExecutors } from './observeExecutors';
 import { pageOverview } from './pageOverview';
 
 const DAY_MS = 86_400_000;
@@ -115,7 +116,8 @@ export class OverviewService {
         const active = state.status.running;
         const app = state.application;
         // Observed, never assumed: the spec's configured count is no fact.
-        const executors = app ? app.executors.running : 0;
+        const observed = observeExecutors(app, active ? batch : null);
+        const executors = observed.executors ?? 0;
         const owner = entity.spec?.owner;
         const system = entity.spec?.system;
         entries.set(pipeline.entityRef, {
@@ -143,7 +145,7 @@ export class OverviewService {
             lagUnknownReason: state.lag.known
               ? undefined
               : state.lag.unknownReason,
-            executors: app ? executors : null,
+            ...observed,
             running: active,
             monthlyCost: await this.cost.monthly(pipeline, app),
             lastBatchAt: batch?.timestamp,
@@ -295,6 +297,8 @@ export class OverviewService {
     let totalLag: number | null = null;
     let unknownLag = 0;
     let executors = 0;
+    let localPipelines = 0;
+    const localThreads = new Set<number>();
     let recordsPerDay = 0;
     let bytesPerDay: number | null = null;
     let monthlyCost = 0;
@@ -321,6 +325,10 @@ export class OverviewService {
         unknownLag += 1;
       }
       executors += entry.executors;
+      if (row.localThreads !== null) {
+        localPipelines += 1;
+        localThreads.add(row.localThreads);
+      }
       recordsPerDay += entry.recordsPerDay;
       if (entry.bytesPerDay !== null) {
         bytesPerDay = (bytesPerDay ?? 0) + entry.bytesPerDay;
@@ -345,6 +353,8 @@ export class OverviewService {
         totalLagMessages: totalLag,
         unknownLagPipelines: unknownLag,
         executors,
+        localPipelines,
+        localThreads: [...localThreads].sort((a, b) => a - b),
         clusters: clusters.size,
         deltaTables: deltaTables.size,
         recordsPerDay,

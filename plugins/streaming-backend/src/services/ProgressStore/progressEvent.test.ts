@@ -69,6 +69,48 @@ describe('parseProgressRecord', () => {
     ).toMatchObject({ kind: 'malformed' });
   });
 
+  it('keeps what the driver runs, as the generated job reports it, bounded', () => {
+    const runtimeOf = (runtime: unknown) => {
+      const parsed = parseProgressRecord(
+        'orders-to-delta',
+        JSON.stringify({ ...event, runtime }),
+      );
+      if (parsed.kind !== 'ok') throw new Error(parsed.reason);
+      return parsed.batch.runtime;
+    };
+    expect(
+      runtimeOf({ master: 'local[2]', defaultParallelism: 2, executors: null }),
+    ).toEqual({ master: 'local[2]', defaultParallelism: 2, executors: null });
+    expect(
+      runtimeOf({
+        master: 'k8s://https://api:6443',
+        defaultParallelism: 8,
+        executors: 4,
+      }),
+    ).toEqual({
+      master: 'k8s://https://api:6443',
+      defaultParallelism: 8,
+      executors: 4,
+    });
+    // A report that is not one (too long, not counts) says nothing; the batch is kept.
+    expect(
+      runtimeOf({
+        master: 'x'.repeat(65),
+        defaultParallelism: 2,
+        executors: null,
+      }),
+    ).toBeUndefined();
+    expect(
+      runtimeOf({
+        master: 'local[2]',
+        defaultParallelism: -1,
+        executors: null,
+      }),
+    ).toBeUndefined();
+    expect(runtimeOf('local[2]')).toBeUndefined();
+    expect(runtimeOf(undefined)).toBeUndefined();
+  });
+
   it('reads offsets written as JSON strings and leaves out non-Kafka offsets', () => {
     const delta = {
       ...event,

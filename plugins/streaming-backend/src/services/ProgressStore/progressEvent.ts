@@ -123,6 +123,15 @@ export const streamingQueryProgressSchema = z.object({
     .default([]),
   /** Named observations (`Dataset.observe`): name -> metric -> value. */
   observedMetrics: entries(entries(z.unknown())).optional(),
+  /** What the driver runs, added by the generated job's publisher. */
+  runtime: z
+    .object({
+      master: text(ID_MAX),
+      defaultParallelism: count.max(1_000_000),
+      executors: count.max(1_000_000).nullable().default(null),
+    })
+    .optional()
+    .catch(undefined),
   sink: z
     .object({
       description: text().optional(),
@@ -245,5 +254,6 @@ export function toMicroBatch(progress: StreamingQueryProgress): MicroBatch {
     sinkNumOutputRows: progress.sink?.numOutputRows,
     inputBytes: observedCount(progress, PIPELINE_OBSERVATION.inputBytes),
     badRecords: observedCount(progress, PIPELINE_OBSERVATION.badRecords),
+    runtime: progress.runtime,
   };
 }

@@ -10,6 +10,12 @@ export interface QueryProgress {
   sources: { description: string; endOffset: unknown; numInputRows: number }[];
   sink: { numOutputRows?: number };
   observedMetrics?: Record<string, Record<string, number>>;
+  /** What the driver runs, added by the generated job's publisher. */
+  runtime?: {
+    master: string;
+    defaultParallelism: number;
+    executors: number | null;
+  };
 }
 
 /** What a pipeline's progress events say, in publication order. */

@@ -3,6 +3,7 @@ import { StreamingOverviewResponse } from '@internal/plugin-streaming-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { formatValue } from '../../lib/formatValue';
+import { localRuntimeLabel } from '../../lib/localRuntimeLabel';
 
 /** Props of {@link OverviewTiles}. */
 export interface OverviewTilesProps {
@@ -39,13 +40,7 @@ export function OverviewTiles({ totals }: OverviewTilesProps) {
           } unknown, not counted`
         : undefined,
     },
-    {
-      label: 'Executors',
-      value: formatValue(totals.executors, 'count'),
-      caption: `observed on Kubernetes · ${totals.clusters} ${
-        totals.clusters === 1 ? 'cluster' : 'clusters'
-      }`,
-    },
+    executorsTile(totals),
     {
       label: 'Delta tables',
       value: formatValue(totals.deltaTables, 'count'),
@@ -95,4 +90,35 @@ export function OverviewTiles({ totals }: OverviewTilesProps) {
       ))}
     </Grid>
   );
+}
+
+/**
+ * Executors as observed: Kubernetes' count, and the jobs running in Spark's
+ * local mode with their threads (as the jobs report them).
+ */
+function executorsTile(totals: StreamingOverviewResponse['totals']) {
+  const local = totals.localPipelines
+    ? `${totals.localPipelines} ${
+        totals.localPipelines === 1 ? 'pipeline' : 'pipelines'
+      } in local mode, observed from the job`
+    : undefined;
+  if (totals.executors === 0 && totals.localPipelines > 0) {
+    return {
+      label: 'Executors',
+      value: localRuntimeLabel(totals.localThreads),
+      caption: local,
+    };
+  }
+  return {
+    label: 'Executors',
+    value: formatValue(totals.executors, 'count'),
+    caption: [
+      `observed on Kubernetes · ${totals.clusters} ${
+        totals.clusters === 1 ? 'cluster' : 'clusters'
+      }`,
+      local,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  };
 }

@@ -10,7 +10,9 @@ import {
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import { formatValue } from '../../lib/formatValue';
+import { localRuntimeLabel } from '../../lib/localRuntimeLabel';
 import { HealthStatus, healthLabel } from '../HealthStatus';
+import { Identifier, KEEP_WORDS } from '../Identifier';
 
 const HEALTH_ORDER: PipelineHealth[] = [
   'critical',
@@ -40,7 +42,12 @@ const columns: TableColumn<Row>[] = [
     render: row => <HealthStatus health={row.health} />,
     cellStyle: { whiteSpace: 'nowrap' },
   },
-  { title: 'Source → sink', field: 'route', sorting: false },
+  {
+    title: 'Source → sink',
+    field: 'route',
+    sorting: false,
+    render: row => <Identifier text={row.route} />,
+  },
   {
     title: 'Throughput',
     field: 'inputRowsPerSecond',
@@ -72,14 +79,31 @@ const columns: TableColumn<Row>[] = [
     title: 'Executors',
     field: 'executors',
     type: 'numeric',
-    render: row =>
-      row.executors === null ? (
-        <span title="Not observed: executors are read from Kubernetes; a local job runs in Spark's local mode">
-          {formatValue(null, 'count')}
+    render: row => {
+      if (row.localThreads !== null) {
+        return (
+          <span title="Observed from the job: Spark's local mode, no executors">
+            {localRuntimeLabel([row.localThreads])}
+          </span>
+        );
+      }
+      if (row.executors === null) {
+        return (
+          <span title="Not observed: neither Kubernetes nor a running job reported executors">
+            {formatValue(null, 'count')}
+          </span>
+        );
+      }
+      return (
+        <span
+          title={`Observed from ${
+            row.executorsObservedBy === 'kubernetes' ? 'Kubernetes' : 'the job'
+          }`}
+        >
+          {formatValue(row.executors, 'count')}
         </span>
-      ) : (
-        formatValue(row.executors, 'count')
-      ),
+      );
+    },
   },
   {
     title: 'Cost',
@@ -107,6 +131,22 @@ const columns: TableColumn<Row>[] = [
       ),
   },
 ];
+
+/**
+ * Column widths: room for routes and names, little for the figures (the
+ * table's default gives every column the same width, squeezing the routes).
+ */
+const WIDTHS: Partial<Record<keyof Row, string>> = {
+  title: '13%',
+  health: '9%',
+  route: '25%',
+  inputRowsPerSecond: '9%',
+  processingDelayMs: '7%',
+  lagMessages: '10%',
+  executors: '9%',
+  monthlyCost: '9%',
+  owner: '9%',
+};
 
 /** The server's sort key of each sortable column. */
 const SORT_KEYS: Partial<Record<keyof Row, OverviewSortKey>> = {
@@ -184,6 +224,13 @@ export function PipelinesTable({
         }}
         columns={columns.map((c, i) => ({
           ...c,
+          width: c.field ? WIDTHS[c.field as keyof Row] : undefined,
+          // Names, owners and routes wrap between words, never inside one.
+          cellStyle: {
+            ...KEEP_WORDS,
+            ...(typeof c.cellStyle === 'object' ? c.cellStyle : {}),
+          },
+          headerStyle: { ...KEEP_WORDS },
           // The server has sorted and filtered the page: keep its order.
           customSort: () => 0,
           customFilterAndSearch: () => true,

@@ -132,6 +132,70 @@ describe('StreamingOverviewPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows the executors observed: a local job as local mode with its threads, from the job', async () => {
+    const [first, second, ...rest] = fx.overview.pipelines;
+    await render(
+      mockStreamingApi({
+        getOverview: async () => ({
+          ...fx.overview,
+          totals: {
+            ...fx.overview.totals,
+            executors: 0,
+            localPipelines: 1,
+            localThreads: [2],
+          },
+          pipelines: [
+            {
+              ...first,
+              executors: 0,
+              executorsObservedBy: 'job',
+              localThreads: 2,
+            },
+            {
+              ...second,
+              executors: null,
+              executorsObservedBy: null,
+              localThreads: null,
+            },
+            ...rest,
+          ],
+        }),
+      }),
+    );
+    const tile = await screen.findByLabelText('Executors');
+    expect(within(tile).getByText('local, 2 threads')).toBeInTheDocument();
+    expect(
+      within(tile).getByText('1 pipeline in local mode, observed from the job'),
+    ).toBeInTheDocument();
+    const table = screen.getAllByRole('table')[0];
+    expect(within(table).getByText('local, 2 threads')).toHaveAttribute(
+      'title',
+      "Observed from the job: Spark's local mode, no executors",
+    );
+    // The others' executors come from Kubernetes (6, 7 and 8).
+    expect(
+      within(table)
+        .getAllByTitle('Observed from Kubernetes')
+        .map(cell => cell.textContent),
+    ).toEqual(['6', '7', '8']);
+    expect(
+      within(table).getByTitle(
+        'Not observed: neither Kubernetes nor a running job reported executors',
+      ),
+    ).toHaveTextContent('—');
+  });
+
+  it('lets long identifiers wrap only after separators, never inside a word', async () => {
+    await render();
+    const route = await screen.findByText('Kafka: app-logs → Elasticsearch');
+    // A line may break after ':', '-' and '→' (a <wbr> each), nowhere else.
+    expect(route.innerHTML).toBe(
+      'Kafka:<wbr> app-<wbr>logs →<wbr> Elasticsearch',
+    );
+    expect(route).toHaveStyle({ wordBreak: 'normal' });
+    expect(route.closest('td')).toHaveStyle({ wordBreak: 'normal' });
+  });
+
   it('asks the server to sort by a column and filter by health and text', async () => {
     const api = mockStreamingApi({ getOverview: answer });
     await render(api);
@@ -165,7 +229,7 @@ describe('StreamingOverviewPage', () => {
     expect(api.getOverview).toHaveBeenLastCalledWith(
       expect.objectContaining({ q: 'order' }),
     );
-   }, 120_000);
+  }, 120_000);
 
   it('pages through the pipelines on the server, the totals of all shown', async () => {
     const many = Array.from({ length: 45 }, (_, i) => ({
@@ -198,7 +262,7 @@ describe('StreamingOverviewPage', () => {
     expect(
       within(screen.getByLabelText('Active pipelines')).getByText('4'),
     ).toBeInTheDocument();
-   }, 120_000);
+  }, 120_000);
 
   it('says so when there are no pipelines', async () => {
     await render(

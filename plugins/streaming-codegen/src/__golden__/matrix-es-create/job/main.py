@@ -341,6 +341,7 @@ class ProgressPublisher(StreamingQueryListener):
         self._producer = None
         self._query_id = None
         self._lock = threading.Lock()
+        self._context = spark.sparkContext
         self._jvm = spark.sparkContext._jvm
         servers = SETTINGS["progress_bootstrap_servers"] or SETTINGS["bootstrap_servers"]
         properties = self._jvm.java.util.Properties()
@@ -384,9 +385,30 @@ class ProgressPublisher(StreamingQueryListener):
             self._query_id = event.id
             LOG.info("query started: id=%s run=%s", event.id, event.runId)
 
+    def runtime(self):
+        """What the driver really runs, observed (not the spec's request): its master
+        (local[2] is local mode with two threads), its default parallelism, and on a
+        cluster the executors registered with it (the status tracker lists the driver too).
+        """
+        context = self._context
+        master = str(context.master)[:64]
+        executors = None
+        if not master.startswith("local"):
+            try:
+                executors = max(0, len(context._jsc.sc().statusTracker().getExecutorInfos()) - 1)
+            except Exception:  # noqa: BLE001 - an internal API: the count stays unknown
+                LOG.info("could not count the executors", exc_info=True)
+        return {
+            "master": master,
+            "defaultParallelism": int(context.defaultParallelism),
+            "executors": executors,
+        }
+
     def onQueryProgress(self, event):
         if event.progress.name == QUERY_NAME:
-            self.publish(event.progress.json)
+            progress = json.loads(event.progress.json)
+            progress["runtime"] = self.runtime()
+            self.publish(json.dumps(progress))
 
     def onQueryIdle(self, event):
         pass

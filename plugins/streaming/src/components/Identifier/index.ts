@@ -1,0 +1,2 @@
+export { Identifier, KEEP_WORDS } from './Identifier';
+export type { IdentifierProps } from './Identifier';
