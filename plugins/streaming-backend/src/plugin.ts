@@ -7,6 +7,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { streamingPermissions } from '@internal/plugin-streaming-common';
+import { SparkApplicationNamespaces } from '@internal/plugin-streaming-node';
 import { readStreamingConfig } from './config/StreamingConfig';
 import { streamingSourcesExtensionPoint } from './extensions';
 import { createAlertRelayRouter } from './alertRelayRouter';
@@ -94,7 +95,12 @@ export const streamingPlugin = createBackendPlugin({
         const lag = new LagService(config, offsets, store);
         const status = new StatusService(
           config,
-          statusSource ?? new KubernetesStatusSource(config, logger),
+          statusSource ??
+            new KubernetesStatusSource(
+              config,
+              SparkApplicationNamespaces.fromConfig(deps.config),
+              logger,
+            ),
           lag,
         );
         const rates = new RatesCostSource(config);

@@ -7,4 +7,5 @@
 
 export * from './config/clusterConfigSchemas';
 export * from './config/readClusterConfigs';
+export * from './config/SparkApplicationNamespaces';
 export * from './kafka/kafkaClientConfig';

@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_OWNER_ENTITY,
   PipelineSpec,
   normalizeMemory,
   resolveResources,
@@ -104,7 +105,16 @@ export function sparkApplication(
   return {
     apiVersion: 'sparkoperator.k8s.io/v1beta2',
     kind: 'SparkApplication',
-    metadata: { name: pipeline.name, namespace: options.namespace, labels },
+    metadata: {
+      name: pipeline.name,
+      namespace: options.namespace,
+      labels,
+      // The catalog entity of catalog-info.yaml: the backend shows this
+      // application's status only on that entity's page.
+      annotations: {
+        [ANNOTATION_OWNER_ENTITY]: `component:default/${pipeline.name}`,
+      },
+    },
     spec: {
       type: 'Python',
       pythonVersion: '3',

@@ -1,14 +1,15 @@
 import { Config } from '@backstage/config';
-import { parseConfigSection } from '@internal/plugin-streaming-node';
+import {
+  parseConfigSection,
+  SPARK_APPLICATIONS_CONFIG_KEY as CONFIG_KEY,
+  SparkApplicationNamespaces,
+} from '@internal/plugin-streaming-node';
 import { z } from 'zod';
-
-const CONFIG_KEY = 'streaming.scaffolder.sparkApplications';
 
 /** Service accounts a SparkApplication may run as unless configured. */
 export const DEFAULT_ALLOWED_SERVICE_ACCOUNTS = ['spark'];
 
 const limitsSchema = z.object({
-  allowedNamespaces: z.array(z.string().min(1)).optional(),
   allowedServiceAccounts: z.array(z.string().min(1)).optional(),
   allowedImageRegistries: z.array(z.string().min(1)).optional(),
 });
@@ -31,8 +32,6 @@ interface AllowList {
 
 /** What `streaming:sparkApplication:apply` may send to one cluster. */
 interface ClusterPolicy {
-  /** Unset: only the cluster's default namespace. */
-  namespaces?: AllowList;
   serviceAccounts: AllowList;
   /** Unset: images from any registry. */
   imageRegistries?: AllowList;
@@ -83,13 +82,13 @@ export function imageReference(image: string): string {
  * pod templates, Spark settings that reach around these checks).
  */
 export class ApplyPolicy {
+  readonly #namespaces: SparkApplicationNamespaces;
   readonly #defaults: ClusterPolicy;
   readonly #clusters: Map<string, ClusterPolicy>;
 
   static fromConfig(config: Config): ApplyPolicy {
     const section = parseConfigSection(config, CONFIG_KEY, sectionSchema);
     const defaults: ClusterPolicy = {
-      namespaces: allowList(section, 'allowedNamespaces', CONFIG_KEY),
       serviceAccounts: allowList(
         section,
         'allowedServiceAccounts',
@@ -104,8 +103,6 @@ export class ApplyPolicy {
     for (const cluster of section.clusters) {
       const key = `${CONFIG_KEY}.clusters[${cluster.name}]`;
       clusters.set(cluster.name, {
-        namespaces:
-          allowList(cluster, 'allowedNamespaces', key) ?? defaults.namespaces,
         serviceAccounts:
           allowList(cluster, 'allowedServiceAccounts', key) ??
           defaults.serviceAccounts,
@@ -114,13 +111,19 @@ export class ApplyPolicy {
           defaults.imageRegistries,
       });
     }
-    return new ApplyPolicy(defaults, clusters);
+    return new ApplyPolicy(
+      SparkApplicationNamespaces.fromConfig(config),
+      defaults,
+      clusters,
+    );
   }
 
   private constructor(
+    namespaces: SparkApplicationNamespaces,
     defaults: ClusterPolicy,
     clusters: Map<string, ClusterPolicy>,
   ) {
+    this.#namespaces = namespaces;
     this.#defaults = defaults;
     this.#clusters = clusters;
   }
@@ -136,16 +139,10 @@ export class ApplyPolicy {
   ): string[] {
     const policy = this.#clusters.get(cluster.name) ?? this.#defaults;
     const problems: string[] = [];
-    const namespaces = policy.namespaces?.values ?? [cluster.defaultNamespace];
-    if (!namespaces.includes(namespace)) {
+    const deployTo = this.#namespaces.forCluster(cluster);
+    if (!deployTo.namespaces.includes(namespace)) {
       problems.push(
-        `namespace "${namespace}" is not allowed on Kubernetes cluster "${
-          cluster.name
-        }" (${
-          policy.namespaces
-            ? `${policy.namespaces.key}: ${namespaces.join(', ')}`
-            : `${CONFIG_KEY}.allowedNamespaces: default namespace ${cluster.defaultNamespace}`
-        })`,
+        `namespace "${namespace}" is not allowed on Kubernetes cluster "${cluster.name}" (${deployTo.source})`,
       );
     }
     const visit = (value: unknown, path: string, key: string): void => {

@@ -1,6 +1,10 @@
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { SourceError } from '@internal/plugin-streaming-common';
+import {
+  ANNOTATION_OWNER_ENTITY,
+  SourceError,
+} from '@internal/plugin-streaming-common';
+import { SparkApplicationNamespaces } from '@internal/plugin-streaming-node';
 import {
   KubernetesClusterConfig,
   StreamingConfig,
@@ -35,7 +39,11 @@ function describeFailure(error: unknown): string {
 /**
  * {@link StatusSource} reading `SparkApplication`s from the Kubernetes
  * clusters in config, one API client per cluster, answers cached for
- * `streaming.status.cacheSeconds`.
+ * `streaming.status.cacheSeconds`. It reads only the namespaces the platform
+ * deploys to ({@link SparkApplicationNamespaces}) and reports an application
+ * only to the entity its `streaming-platform.dev/owner-entity` annotation
+ * names: the catalog author's annotations choose where to look, never whose
+ * application is shown.
  */
 export class KubernetesStatusSource implements StatusSource {
   private clients?: Promise<ClusterClient[]>;
@@ -43,6 +51,7 @@ export class KubernetesStatusSource implements StatusSource {
 
   constructor(
     private readonly config: StreamingConfig,
+    private readonly namespaces: SparkApplicationNamespaces,
     private readonly logger: LoggerService,
   ) {
     this.cache = new TtlCache(config.status.cacheSeconds * 1000);
@@ -101,18 +110,38 @@ export class KubernetesStatusSource implements StatusSource {
         ],
       });
     }
-    const places = candidates.map(c => ({
-      cluster: c.name,
-      namespace: target.namespace ?? c.defaultNamespace,
-    }));
-    return this.cache.get(JSON.stringify([places, target.name]), () =>
-      this.fetch(places, target.name),
-    );
+    const places: Array<{ cluster: string; namespace: string }> = [];
+    const refused: SourceError[] = [];
+    for (const cluster of candidates) {
+      const namespace = target.namespace ?? cluster.defaultNamespace;
+      const allowed = this.namespaces.forCluster(cluster);
+      if (allowed.namespaces.includes(namespace)) {
+        places.push({ cluster: cluster.name, namespace });
+      } else {
+        refused.push({
+          source: `kubernetes:${cluster.name}`,
+          message: `namespace "${namespace}" is not one the platform deploys to on this cluster (${allowed.source}); not read`,
+        });
+      }
+    }
+    if (places.length === 0) {
+      return Promise.resolve({ errors: refused });
+    }
+    return this.cache
+      .get(JSON.stringify([places, target.name, target.entityRef]), () =>
+        this.fetch(places, target.name, target.entityRef),
+      )
+      .then(answer =>
+        refused.length === 0
+          ? answer
+          : { ...answer, errors: [...refused, ...answer.errors] },
+      );
   }
 
   private async fetch(
     places: Array<{ cluster: string; namespace: string }>,
     name: string,
+    entityRef: string,
   ): Promise<Answer> {
     const clients = await this.getClients();
     const candidates = places.map(place => ({
@@ -135,6 +164,18 @@ export class KubernetesStatusSource implements StatusSource {
               error: {
                 source: `kubernetes:${cluster}/${namespace}`,
                 message: `unexpected SparkApplication: ${parsed.error.issues[0].message}`,
+              },
+            };
+          }
+          const owner =
+            parsed.data.metadata.annotations?.[ANNOTATION_OWNER_ENTITY];
+          if (owner !== entityRef) {
+            return {
+              error: {
+                source: `kubernetes:${cluster}/${namespace}`,
+                message: `SparkApplication ${name} is not owned by ${entityRef} (its ${ANNOTATION_OWNER_ENTITY} annotation names ${
+                  owner ? 'another entity' : 'none'
+                }); not shown`,
               },
             };
           }

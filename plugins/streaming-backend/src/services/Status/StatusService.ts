@@ -32,9 +32,10 @@ export class StatusService {
     const [lag, kube] = await Promise.all([
       this.lag.getFigures(pipeline, latestBatch),
       this.source.enabled
-        ? this.source.getApplication(
-            pipeline.sparkApplication ?? { name: pipeline.summary.name },
-          )
+        ? this.source.getApplication({
+            ...(pipeline.sparkApplication ?? { name: pipeline.summary.name }),
+            entityRef: pipeline.entityRef,
+          })
         : Promise.resolve({ application: undefined, errors: [] }),
     ]);
     const application = kube.application;

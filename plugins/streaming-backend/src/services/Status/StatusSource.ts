@@ -28,6 +28,11 @@ export interface SparkApplicationTarget {
   cluster?: string;
   namespace?: string;
   name: string;
+  /**
+   * The pipeline entity asking; an application is reported only when its
+   * `streaming-platform.dev/owner-entity` annotation names this entity.
+   */
+  entityRef: string;
 }
 
 /**

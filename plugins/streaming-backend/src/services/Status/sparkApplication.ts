@@ -34,6 +34,7 @@ export const sparkApplicationSchema = z.object({
     name: z.string(),
     namespace: z.string().optional(),
     creationTimestamp: z.string().optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
   }),
   spec: z
     .object({
