@@ -81,7 +81,9 @@ export interface Config {
       sparkApplications?: {
         /**
          * Namespaces objects may be applied to, on every cluster without its
-         * own list. Default: unset, only the cluster's `defaultNamespace`.
+         * own list; the streaming backend reads SparkApplication status only
+         * in these namespaces. Default: unset, only the cluster's
+         * `defaultNamespace`.
          */
         allowedNamespaces?: string[];
         /**

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createKafkaConnectorCreateAction } from './actions/kafkaConnectorCreate';
 import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
@@ -30,8 +31,9 @@ export const scaffolderModuleStreaming = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, logger, lifecycle }) {
+      async init({ scaffolder, config, logger, lifecycle, catalog }) {
         const kafkaAdmins = KafkaAdmins.fromConfig(config, { logger });
         lifecycle.addShutdownHook(() => kafkaAdmins.close());
         scaffolder.addActions(
@@ -48,6 +50,7 @@ export const scaffolderModuleStreaming = createBackendModule({
           }),
           createSparkApplicationApplyAction({
             applier: KubernetesApplier.fromConfig(config),
+            catalog,
           }),
           createPublishLocalAction({
             baseDir: readLocalPublishBaseDir(config),

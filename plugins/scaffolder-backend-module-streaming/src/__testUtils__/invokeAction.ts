@@ -1,4 +1,7 @@
-import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ActionContext,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 
@@ -10,6 +13,8 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** Entity ref of the template the step belongs to. */
   templateRef?: string;
+  /** The user running the task, as the scaffolder passes it. */
+  user?: ActionContext<JsonObject>['user'];
 }
 
 /**
@@ -30,6 +35,7 @@ export async function invokeAction(
       templateInfo: options.templateRef
         ? { entityRef: options.templateRef }
         : undefined,
+      user: options.user,
     }),
     isDryRun: options.isDryRun,
     signal: options.signal,

@@ -1,4 +1,7 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
+import { Entity, UserEntity } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   TestKubernetes,
   uniqueName,
@@ -15,6 +18,28 @@ import { createSparkApplicationApplyAction } from './sparkApplicationApply';
 import { examples } from './sparkApplicationApply.examples';
 
 const OWNER = 'streaming-platform.dev/owner-entity';
+
+/** A pipeline entity already in the catalog. */
+function pipelineEntity(name: string, owner: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'streaming-pipeline', lifecycle: 'production', owner },
+  };
+}
+
+/** A signed-in user as the scaffolder passes it: the ref and the catalog entity with its relations. */
+const alice: { ref: string; entity: UserEntity } = {
+  ref: 'user:default/alice',
+  entity: {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'alice', namespace: 'default' },
+    spec: { memberOf: ['team-growth'] },
+    relations: [{ type: 'memberOf', targetRef: 'group:default/team-growth' }],
+  },
+};
 
 function sparkApplication(
   name: string,
@@ -113,6 +138,13 @@ describe('streaming:sparkApplication:apply (real Kubernetes API server)', () => 
     });
     action = createSparkApplicationApplyAction({
       applier: KubernetesApplier.fromConfig(config),
+      catalog: catalogServiceMock({
+        entities: [
+          pipelineEntity('payments-stream', 'group:default/team-payments'),
+          pipelineEntity('growth-stream', 'team-growth'),
+          pipelineEntity('alice-sandbox', 'user:default/alice'),
+        ],
+      }),
     });
   }, 20 * 60_000);
 
@@ -133,11 +165,12 @@ describe('streaming:sparkApplication:apply (real Kubernetes API server)', () => 
     input: Record<string, string>,
     documents: unknown[],
     isDryRun = false,
+    user?: typeof alice,
   ) =>
     invokeAction(
       action,
       { manifestPath: 'deploy/sparkapplication.yaml', ...input },
-      { workspacePath: workspace(documents), isDryRun },
+      { workspacePath: workspace(documents), isDryRun, user },
     );
 
   const stored = async (ns: string, name: string) =>
@@ -371,6 +404,48 @@ describe('streaming:sparkApplication:apply (real Kubernetes API server)', () => 
       expect((await stored(namespace, name)).metadata.resourceVersion).toBe(
         before.metadata.resourceVersion,
       );
+    });
+
+    it('refuses an entity ref of a pipeline the user does not own, before anything reaches the cluster', async () => {
+      const name = uniqueName('payments');
+      const attempt = apply(
+        { cluster: 'staging', entityRef: 'component:default/payments-stream' },
+        [sparkApplication(name)],
+        false,
+        alice,
+      );
+      await expect(attempt).rejects.toThrow(NotAllowedError);
+      await expect(attempt).rejects.toThrow(
+        'component:default/payments-stream already exists in the catalog and user:default/alice is not among its owners (spec.owner: group:default/team-payments); its SparkApplication is not applied',
+      );
+      // Without a signed-in user nobody owns it either.
+      await expect(
+        apply(
+          {
+            cluster: 'staging',
+            entityRef: 'component:default/payments-stream',
+          },
+          [sparkApplication(name)],
+        ),
+      ).rejects.toThrow(NotAllowedError);
+      expect((await k8s.request('GET', path(namespace, name))).status).toBe(
+        404,
+      );
+    });
+
+    it('applies for a pipeline the user owns through a group or directly, and for one not in the catalog yet', async () => {
+      for (const entity of ['growth-stream', 'alice-sandbox', 'brand-new']) {
+        const name = uniqueName(entity);
+        await apply(
+          { cluster: 'staging', entityRef: `component:default/${entity}` },
+          [sparkApplication(name)],
+          false,
+          alice,
+        );
+        expect(
+          (await stored(namespace, name)).metadata.annotations?.[OWNER],
+        ).toBe(`component:default/${entity}`);
+      }
     });
 
     it('never takes over an object that another tool created', async () => {

@@ -1,5 +1,6 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs';
 import { parseAllDocuments } from 'yaml';
@@ -9,6 +10,7 @@ import {
   KubernetesApplier,
   KubernetesManifest,
 } from '../services/KubernetesApplier/KubernetesApplier';
+import { assertOwnsEntity } from './assertOwnsEntity';
 import { parseActionInput } from './parseActionInput';
 import { examples } from './sparkApplicationApply.examples';
 
@@ -42,7 +44,7 @@ const inputSchema = z.object({
     .regex(ENTITY_REF, 'expected an entity ref such as component:default/name')
     .optional()
     .describe(
-      'The catalog entity the objects belong to (usually `${{ steps.register.output.entityRef }}`), written to their `streaming-platform.dev/owner-entity` annotation; an existing object of another entity is never changed. Default: `component:default/<SparkApplication name>`',
+      'The catalog entity the objects belong to (usually `${{ steps.register.output.entityRef }}`), written to their `streaming-platform.dev/owner-entity` annotation; an existing object of another entity is never changed, and an entity already in the catalog must be owned by the user running the task. Default: `component:default/<SparkApplication name>`',
     ),
 });
 
@@ -68,14 +70,16 @@ const outputSchema = z.object({
 
 /**
  * `streaming:sparkApplication:apply`: server-side apply of the generated
- * SparkApplication to a cluster in `streaming.kubernetes.clusters`.
+ * SparkApplication to a cluster in `streaming.kubernetes.clusters`, for a
+ * catalog entity the user running the task owns (or one not registered yet).
  *
  * @public
  */
 export function createSparkApplicationApplyAction(options: {
   applier: KubernetesApplier;
+  catalog: CatalogService;
 }) {
-  const { applier } = options;
+  const { applier, catalog } = options;
   return createTemplateAction({
     id: 'streaming:sparkApplication:apply',
     description:
@@ -99,6 +103,12 @@ export function createSparkApplicationApplyAction(options: {
       )!.metadata.name;
       const entityRef =
         input.entityRef ?? `component:default/${sparkApplicationName}`;
+      await assertOwnsEntity({
+        catalog,
+        credentials: await ctx.getInitiatorCredentials(),
+        entityRef,
+        user: ctx.user,
+      });
       const applied: AppliedObject[] = [];
       for (const manifest of manifests) {
         ctx.signal?.throwIfAborted();
