@@ -51,7 +51,8 @@ function mavenRepositoryUrl(): string {
       ],
       { encoding: 'utf8', timeout: 120_000 },
     );
-    return out.replace(/\u001b\[[0-9;]*m/g, '').trim();
+    // Maven may wrap the value in terminal colour codes; the URL is the one word that matters.
+    return /https?:\/\/[\w.:/~%-]+/.exec(out)?.[0] ?? out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
