@@ -25,8 +25,10 @@ import {
   thresholdDomainMax,
 } from '../../lib/chartTime';
 import { formatValue } from '../../lib/formatValue';
+import { readableColumns } from '../../lib/readableColumns';
 import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
+import { Identifier } from '../Identifier';
 
 const ISSUE_TEXT: Record<NonNullable<PartitionLag['issue']>, string> = {
   'no-progress': 'no progress yet',
@@ -37,35 +39,38 @@ const ISSUE_TEXT: Record<NonNullable<PartitionLag['issue']>, string> = {
   'new-partition': 'new partition',
 };
 
+// Widths give the note its words' room (equal widths pushed it past the edge).
 const partitionColumns: TableColumn<PartitionLag & { id: string }>[] = [
   {
     title: 'Partition',
+    width: '22%',
     field: 'id',
-    render: row => `${row.topic}/${row.partition}`,
+    render: row => <Identifier text={`${row.topic}/${row.partition}`} />,
   },
   {
     title: 'Consumed / latest',
+    width: '24%',
     field: 'latestOffset',
     render: row => `${row.consumedOffset ?? '—'} / ${row.latestOffset}`,
   },
   {
     title: 'Lag',
+    width: '12%',
     field: 'lagMessages',
     type: 'numeric',
     render: row => formatValue(row.lagMessages, 'count'),
   },
   {
     title: 'Lag (time)',
+    width: '14%',
     field: 'lagSeconds',
     type: 'numeric',
     render: row => formatValue(row.lagSeconds, 'seconds'),
   },
   {
     title: 'Note',
+    width: '28%',
     field: 'issue',
-    // Notes are a few words: never broken inside one.
-    cellStyle: { whiteSpace: 'nowrap', wordBreak: 'normal' },
-    headerStyle: { whiteSpace: 'nowrap' },
     render: row => (row.issue ? ISSUE_TEXT[row.issue] ?? row.issue : ''),
   },
 ];
@@ -240,7 +245,7 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
               search: false,
               padding: 'dense',
             }}
-            columns={partitionColumns}
+            columns={readableColumns(partitionColumns)}
             data={rows}
           />
         </Box>

@@ -4,18 +4,12 @@ import {
 } from '@internal/plugin-streaming-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
 import { formatValue } from '../../lib/formatValue';
 import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
-
-const NO_WRAP = { whiteSpace: 'nowrap', wordBreak: 'normal' } as const;
+import { Identifier } from '../Identifier';
 
 /**
  * The state the query keeps (rows, memory, rows dropped as late) and how far
@@ -81,40 +75,33 @@ function StateBody({ metrics }: { metrics: PipelineMetricsResponse }) {
             This query keeps no state.
           </Typography>
         ) : (
-          <Box overflow="auto">
-            <Table size="small" aria-label="state operators">
-              <TableHead>
-                <TableRow>
-                  {/* Headers never break inside a word; the table scrolls instead. */}
-                  <TableCell style={NO_WRAP}>Operator</TableCell>
-                  <TableCell align="right" style={NO_WRAP}>
-                    Rows
-                  </TableCell>
-                  <TableCell align="right" style={NO_WRAP}>
-                    Memory
-                  </TableCell>
-                  <TableCell align="right" style={NO_WRAP}>
-                    Late dropped
-                  </TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {operators.map((op, i) => (
-                  <TableRow key={i}>
-                    <TableCell>{op.operatorName ?? 'state'}</TableCell>
-                    <TableCell align="right">
+          // One block per operator, its figures as facts: a table of four
+          // columns does not fit the narrow card without breaking words.
+          <Box component="ul" aria-label="state operators" p={0} m={0}>
+            {operators.map((op, i) => (
+              <Box component="li" key={i} mb={1} style={{ listStyle: 'none' }}>
+                <Typography variant="subtitle2" component="div">
+                  <Identifier text={op.operatorName ?? 'state'} />
+                </Typography>
+                <Grid container spacing={1}>
+                  <Grid item xs={4}>
+                    <Fact label="Rows">
                       {formatValue(op.numRowsTotal, 'count')}
-                    </TableCell>
-                    <TableCell align="right">
+                    </Fact>
+                  </Grid>
+                  <Grid item xs={4}>
+                    <Fact label="Memory">
                       {formatValue(op.memoryUsedBytes, 'bytes')}
-                    </TableCell>
-                    <TableCell align="right">
+                    </Fact>
+                  </Grid>
+                  <Grid item xs={4}>
+                    <Fact label="Late dropped">
                       {formatValue(op.numRowsDroppedByWatermark ?? 0, 'count')}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+                    </Fact>
+                  </Grid>
+                </Grid>
+              </Box>
+            ))}
           </Box>
         )}
       </Box>

@@ -11,8 +11,9 @@ import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import { formatValue } from '../../lib/formatValue';
 import { localRuntimeLabel } from '../../lib/localRuntimeLabel';
+import { readableColumns } from '../../lib/readableColumns';
 import { HealthStatus, healthLabel } from '../HealthStatus';
-import { Identifier, KEEP_WORDS } from '../Identifier';
+import { Identifier } from '../Identifier';
 
 const HEALTH_ORDER: PipelineHealth[] = [
   'critical',
@@ -222,15 +223,9 @@ export function PipelinesTable({
           debounceInterval: 300,
           padding: 'dense',
         }}
-        columns={columns.map((c, i) => ({
+        columns={readableColumns(columns).map((c, i) => ({
           ...c,
           width: c.field ? WIDTHS[c.field as keyof Row] : undefined,
-          // Names, owners and routes wrap between words, never inside one.
-          cellStyle: {
-            ...KEEP_WORDS,
-            ...(typeof c.cellStyle === 'object' ? c.cellStyle : {}),
-          },
-          headerStyle: { ...KEEP_WORDS },
           // The server has sorted and filtered the page: keep its order.
           customSort: () => 0,
           customFilterAndSearch: () => true,

@@ -8,6 +8,7 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
 import { formatValue } from '../../lib/formatValue';
+import { readableColumns } from '../../lib/readableColumns';
 import { relatedPipelines } from '../../lib/relatedPipelines';
 import { DataCard } from '../DataCard';
 import { Fact, PipelinesFact } from '../Fact';
@@ -83,7 +84,7 @@ export function TopicCard() {
                 search: false,
                 padding: 'dense',
               }}
-              columns={columns}
+              columns={readableColumns(columns)}
               data={topic.partitions.map(p => ({
                 ...p,
                 id: String(p.partition),
