@@ -4,10 +4,24 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openApp, screenshot, waitUntil } from '../lib/browser.mts';
+import { LAYOUT_WIDTHS, layoutProblems } from '../lib/layout.mts';
 
 const TAB = '/catalog/default/component/user-events/streaming';
 const jobGroup = Number(process.env.E2E_JOB_PROCESS_GROUP);
 const jobStartedAt = Number(process.env.E2E_JOB_STARTED_AT);
+/** The five examples, whose Streaming tabs the layout test looks at. */
+const EXAMPLES = [
+  'user-events',
+  'order-stream',
+  'clickstream',
+  'cdc-postgres-users',
+  'log-analytics',
+];
+/** Resource pages reached from User Events' lineage: [screenshot, side, link]. */
+const RESOURCES = [
+  ['topic-events', 'Upstream', 'events'],
+  ['delta-event-summary', 'Downstream', 'event_summary'],
+] as const;
 
 let browser: Browser;
 let page: Page;
@@ -132,4 +146,56 @@ test('the overview counts the running pipeline as active', async () => {
   assert.ok(Number(active) >= 1, `active pipelines: ${active}`);
   await screenshot(overview, 'overview-live');
   await overview.close();
+});
+
+test('at 1280 and 1920 px no word is broken inside and no cell is cut off', async () => {
+  const view = await openApp(browser, '/streaming');
+  const problems: string[] = [];
+  // The cards have answered (their data or their empty state): no progress
+  // bar left, or 20 s passed (a card may be refreshing on its interval).
+  const cardsLoaded = async () => {
+    const bars = view.locator('main [role="progressbar"]');
+    const deadline = Date.now() + 20_000;
+    while ((await bars.count()) > 0 && Date.now() < deadline) {
+      await view.waitForTimeout(250);
+    }
+    await view.waitForTimeout(1_000);
+  };
+  const check = async (name: string, width: number) => {
+    // Cards and tables of the page, not the sidebar (Backstage's own).
+    const found = await layoutProblems(view.locator('main'));
+    problems.push(...found.map(p => `${name} at ${width} px: ${p}`));
+    await screenshot(view, `${name}-${width}`);
+  };
+  for (const width of LAYOUT_WIDTHS) {
+    await view.setViewportSize({ width, height: 1100 });
+    await view.goto('/streaming');
+    await view.getByRole('table', { name: 'Teams' }).waitFor();
+    await view
+      .getByRole('table')
+      .filter({ hasText: 'Source → sink' })
+      .getByRole('link', { name: 'User Events' })
+      .waitFor();
+    await check('overview', width);
+    for (const pipeline of EXAMPLES) {
+      await view.goto(`/catalog/default/component/${pipeline}/streaming`);
+      await view.getByText('State and watermark').first().waitFor();
+      await view.getByText('Cost', { exact: true }).first().waitFor();
+      await view.getByText('Lineage', { exact: true }).first().waitFor();
+      await cardsLoaded();
+      await check(`${pipeline}-streaming`, width);
+    }
+    for (const [name, lineage, link] of RESOURCES) {
+      await view.goto('/catalog/default/component/user-events/streaming');
+      await view
+        .getByLabel(lineage)
+        .getByRole('link', { name: link, exact: true })
+        .click();
+      await view.waitForURL('**/catalog/default/resource/**');
+      await cardsLoaded();
+      await check(name, width);
+    }
+  }
+  assert.deepEqual(problems, []);
+  await view.close();
 });
