@@ -6,6 +6,7 @@ import {
 } from '@internal/plugin-streaming-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import {
   CartesianGrid,
@@ -39,39 +40,43 @@ const ISSUE_TEXT: Record<NonNullable<PartitionLag['issue']>, string> = {
   'new-partition': 'new partition',
 };
 
-// Widths give the note its words' room (equal widths pushed it past the edge).
 const partitionColumns: TableColumn<PartitionLag & { id: string }>[] = [
   {
     title: 'Partition',
-    width: '22%',
+    width: '34%',
     field: 'id',
-    render: row => <Identifier text={`${row.topic}/${row.partition}`} />,
+    // The note (a few words) goes under the partition: a column of its own
+    // ran past the half-width card at 1280 px.
+    render: row => (
+      <>
+        <Identifier text={`${row.topic}/${row.partition}`} />
+        {row.issue && (
+          <Typography variant="caption" component="div" color="textSecondary">
+            {ISSUE_TEXT[row.issue] ?? row.issue}
+          </Typography>
+        )}
+      </>
+    ),
   },
   {
     title: 'Consumed / latest',
-    width: '24%',
+    width: '30%',
     field: 'latestOffset',
     render: row => `${row.consumedOffset ?? '—'} / ${row.latestOffset}`,
   },
   {
     title: 'Lag',
-    width: '12%',
+    width: '16%',
     field: 'lagMessages',
     type: 'numeric',
     render: row => formatValue(row.lagMessages, 'count'),
   },
   {
     title: 'Lag (time)',
-    width: '14%',
+    width: '20%',
     field: 'lagSeconds',
     type: 'numeric',
     render: row => formatValue(row.lagSeconds, 'seconds'),
-  },
-  {
-    title: 'Note',
-    width: '28%',
-    field: 'issue',
-    render: row => (row.issue ? ISSUE_TEXT[row.issue] ?? row.issue : ''),
   },
 ];
 
