@@ -34,10 +34,7 @@ export class CheckpointClaims {
   ): Promise<string[]> {
     const now = Date.now();
     if (previous !== undefined && key(previous) !== key(checkpoint)) {
-      const { [entityRef]: _dropped, ...rest } = await this.read(
-        previous,
-        now,
-      );
+      const { [entityRef]: _dropped, ...rest } = await this.read(previous, now);
       await this.write(previous, rest);
     }
     const claims = await this.read(checkpoint, now);

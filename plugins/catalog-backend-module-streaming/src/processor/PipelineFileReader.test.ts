@@ -304,14 +304,12 @@ describe('url references that leave the entity folder', () => {
     files = await startFileServer(mockDir.path);
     catalog = await startCatalogTestBackend({
       locations: [],
-      extraLocations: [
-        'spec-elsewhere',
-        'schema-not-json',
-        'endless-spec',
-      ].map(name => ({
-        type: 'url',
-        target: `${files.baseUrl}/acme/pipelines/${name}/catalog-info.yaml`,
-      })),
+      extraLocations: ['spec-elsewhere', 'schema-not-json', 'endless-spec'].map(
+        name => ({
+          type: 'url',
+          target: `${files.baseUrl}/acme/pipelines/${name}/catalog-info.yaml`,
+        }),
+      ),
       config: {
         backend: { reading: { allow: [{ host: files.host }] } },
       },
@@ -325,9 +323,12 @@ describe('url references that leave the entity folder', () => {
   });
 
   it('stops reading a URL at the configured size', async () => {
-    const messages = await waitFor('the error on endless-spec', async () =>
-      catalog.errors.find(e => e.entityRef === 'component:default/endless-spec')
-        ?.messages,
+    const messages = await waitFor(
+      'the error on endless-spec',
+      async () =>
+        catalog.errors.find(
+          e => e.entityRef === 'component:default/endless-spec',
+        )?.messages,
     );
     expect(messages).toEqual([
       expect.stringMatching(
@@ -358,9 +359,7 @@ describe('url references that leave the entity folder', () => {
     for (const message of errors.values()) {
       expect(message).not.toContain(secret);
     }
-    expect(files.served.filter(line => line.includes('/secrets/'))).toEqual(
-      [],
-    );
+    expect(files.served.filter(line => line.includes('/secrets/'))).toEqual([]);
     expect(await catalog.getEntity('component:default/spec-elsewhere')).toBe(
       undefined,
     );

@@ -274,7 +274,10 @@ describe('StreamingPipelineProcessor with bad specs', () => {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
         fs.writeFileSync(
           path.join(dir, file),
-          content.replace(/^ {2}name: user-events$/m, `  name: ${badCase.name}`),
+          content.replace(
+            /^ {2}name: user-events$/m,
+            `  name: ${badCase.name}`,
+          ),
         );
       }
       badCase.setup?.(dir);
@@ -369,7 +372,12 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       path.join(mockDir.path, 'forged/catalog-info.yaml'),
       [
         forgedEntity('forged-no-spec', 'streaming-pipeline', undefined, forged),
-        forgedEntity('forged-type-case', 'Streaming-Pipeline', undefined, forged),
+        forgedEntity(
+          'forged-type-case',
+          'Streaming-Pipeline',
+          undefined,
+          forged,
+        ),
         forgedEntity('forged-service', 'service', undefined, forged),
         forgedEntity(
           'forged-with-spec',
@@ -499,7 +507,9 @@ describe('StreamingPipelineProcessor with bad specs', () => {
     expect(goodTable?.spec?.owner).toBe('group:default/team-growth');
     expect(silverTopic?.spec?.owner).toBe('group:default/team-silver');
     // Read by team-growth only, written by nobody: no reader owns it.
-    const events = await catalog.getEntity('resource:default/topic.local.events');
+    const events = await catalog.getEntity(
+      'resource:default/topic.local.events',
+    );
     expect(events?.spec).toEqual({
       type: 'kafka-topic',
       owner: 'group:default/unknown',

@@ -117,7 +117,9 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
   ): StreamingPipelineProcessor {
     const clusters = config.getOptionalConfigArray('streaming.kafka.clusters');
     const defaultCluster = clusters?.[0]?.getString('name') ?? FALLBACK_CLUSTER;
-    const own = config.getOptionalConfig('catalog.processors.streamingPipeline');
+    const own = config.getOptionalConfig(
+      'catalog.processors.streamingPipeline',
+    );
     return new StreamingPipelineProcessor(
       new PipelineFileReader(
         options.reader,
