@@ -19,6 +19,7 @@
 
 _streaming_started_kafka=""
 _streaming_started_connect=""
+_streaming_started_postgres=""
 _streaming_started_search=""
 _streaming_traffic_args=()
 
@@ -88,6 +89,7 @@ _streaming_cdc_and_search() {
   local work="$1" pipelines="${STREAMING_DEMO_PIPELINES:-cdc-postgres-users log-analytics}"
   if [[ " $pipelines " == *" cdc-postgres-users "* ]]; then
     scripts/connect.sh status >/dev/null 2>&1 || _streaming_started_connect=1
+    scripts/postgres.sh status >/dev/null 2>&1 || _streaming_started_postgres=1
     if scripts/demo-cdc.sh start >"$work/cdc.log" 2>&1; then
       _streaming_traffic_args+=(--rate dbserver1.public.users=0)
       echo "start: CDC Postgres reads Debezium's changes of accounts.public.users in PostgreSQL (log: .cache/demo/cdc.log)"
@@ -123,6 +125,7 @@ streaming_start() {
 streaming_stop() {
   scripts/demo-cdc.sh stop >/dev/null 2>&1 || true
   if [ -n "$_streaming_started_connect" ]; then scripts/connect.sh stop; fi
+  if [ -n "$_streaming_started_postgres" ]; then scripts/postgres.sh stop; fi
   if [ -n "$_streaming_started_search" ]; then scripts/opensearch.sh stop; fi
   if [ -n "$_streaming_started_kafka" ]; then
     scripts/kafka.sh stop
