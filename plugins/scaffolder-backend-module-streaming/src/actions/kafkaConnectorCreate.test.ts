@@ -132,16 +132,15 @@ describe('kafka:connector:create (local Kafka Connect with Debezium)', () => {
       name,
     });
     // Debezium runs with it: connector and task RUNNING on the worker.
-    let status: { connector: { state: string }; tasks: { state: string }[] };
+    // The worker answers 404 for the status until its herder has started the connector.
+    let status: { connector?: { state: string }; tasks?: { state: string }[] };
     for (let i = 0; ; i++) {
       status = await (
         await fetch(`${CONNECT_URL}/connectors/${name}/status`)
       ).json();
-      const states = [
-        status.connector.state,
-        ...status.tasks.map(t => t.state),
-      ];
-      if (status.tasks.length > 0 && states.every(s => s === 'RUNNING')) break;
+      const tasks = status.tasks ?? [];
+      const states = [status.connector?.state, ...tasks.map(t => t.state)];
+      if (tasks.length > 0 && states.every(s => s === 'RUNNING')) break;
       if (i === 60) throw new Error(`not running: ${JSON.stringify(status)}`);
       await new Promise(r => setTimeout(r, 1000));
     }
