@@ -19,6 +19,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+. scripts/lib/daemon.sh
 
 # The broker's version (scripts/kafka.sh) and the Debezium release the platform supports.
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
@@ -45,28 +46,17 @@ install() {
 }
 
 running_pid() {
-  [ -f "$pidfile" ] || return 1
-  local pid
-  pid="$(cat "$pidfile")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$dir/worker.properties" || return 1
-  echo "$pid"
+  daemon_pid "$pidfile" "$dir/worker.properties"
 }
 
-# Ready when the REST API lists Debezium's connector (the plugin scan is done).
+# Answering when the REST API lists Debezium's connector (the plugin scan is done).
+answering() {
+  curl -fsS --max-time 5 "$url/connector-plugins" 2>/dev/null | grep -q 'io.debezium.connector.postgresql.PostgresConnector'
+}
+
+# ready [SECONDS [LAUNCHER]]: answering within SECONDS, unless the process has gone.
 ready() {
-  local deadline=$((SECONDS + ${1:-0}))
-  while :; do
-    if curl -fsS --max-time 5 "$url/connector-plugins" 2>/dev/null | grep -q 'io.debezium.connector.postgresql.PostgresConnector'; then
-      return 0
-    fi
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 1
-  done
-}
-
-port_taken() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  daemon_wait "${1:-0}" "${2:-}" answering
 }
 
 write_config() {
@@ -121,7 +111,7 @@ start() {
     -Dlog4j.configuration="file:$dir/log4j.properties" -cp "$libs/*" \
     org.apache.kafka.connect.cli.ConnectDistributed "$dir/worker.properties" >>"$logfile" 2>&1 </dev/null 9>&- &
   echo $! >"$pidfile"
-  if ! ready 180; then
+  if ! ready 180 $!; then
     tail -n 40 "$logfile" >&2
     stop >/dev/null
     die "worker did not become ready at $url; log: ${logfile#"$root"/}"
@@ -136,15 +126,7 @@ stop() {
     echo "Kafka Connect is not running"
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    [ -d "/proc/$pid" ] || break
-    sleep 0.1
-  done
-  if [ -d "/proc/$pid" ]; then
-    echo "connect: worker did not stop within 30 s; killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  daemon_stop "$pid" "connect: the worker"
   rm -f "$pidfile"
   echo "Kafka Connect stopped"
 }

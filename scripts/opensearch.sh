@@ -18,6 +18,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+. scripts/lib/daemon.sh
 
 # The 2.19 line is the newest that runs on Java 17 (3.x needs Java 21).
 OPENSEARCH_VERSION="2.19.1"
@@ -54,29 +55,16 @@ install() {
 }
 
 running_pid() {
-  [ -f "$pidfile" ] || return 1
-  local pid
-  pid="$(cat "$pidfile")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$dir/config" || return 1
-  echo "$pid"
+  daemon_pid "$pidfile" "$dir/config"
 }
 
-# Ready when the cluster health is green or yellow; not when the process has gone.
+healthy() {
+  curl -fsS --max-time 5 "$url/_cluster/health" 2>/dev/null | grep -Eq '"status":"(green|yellow)"'
+}
+
+# ready [SECONDS [LAUNCHER]]: the cluster health is green or yellow; not when the process has gone.
 ready() {
-  local deadline=$((SECONDS + ${1:-0})) launcher="${2:-}"
-  while :; do
-    if curl -fsS --max-time 5 "$url/_cluster/health" 2>/dev/null | grep -Eq '"status":"(green|yellow)"'; then
-      return 0
-    fi
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    [ -z "$launcher" ] || [ -d "/proc/$launcher" ] || return 1
-    sleep 1
-  done
-}
-
-port_taken() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  daemon_wait "${1:-0}" "${2:-}" healthy
 }
 
 write_config() {
@@ -138,15 +126,7 @@ stop() {
     echo "OpenSearch is not running"
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    [ -d "/proc/$pid" ] || break
-    sleep 0.1
-  done
-  if [ -d "/proc/$pid" ]; then
-    echo "opensearch: did not stop within 30 s; killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  daemon_stop "$pid" "opensearch: OpenSearch"
   echo "OpenSearch stopped"
 }
 

@@ -21,6 +21,7 @@
 # streaming backend); this script installs the binaries for them.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/lib/daemon.sh"
 base="$root/.cache/prometheus"
 prom_port="${STREAMING_PROMETHEUS_PORT:-9090}"
 am_port="${STREAMING_ALERTMANAGER_PORT:-19093}"
@@ -87,18 +88,11 @@ check_rules() {
 ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/-/ready"; }
 
 pid_of() {
-  local pidfile="$base/$1.pid" pid
-  [ -f "$pidfile" ] || return 1
-  pid="$(cat "$pidfile")"
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$base" || return 1
-  echo "$pid"
+  daemon_pid "$base/$1.pid" "$base"
 }
 
 wait_ready() {
-  for _ in $(seq 1 60); do
-    ready "$2" && return 0
-    sleep 0.5
-  done
+  daemon_wait 30 "" ready "$2" && return 0
   tail -n 20 "$base/$1.log" >&2
   die "$1 did not become ready on port $2; log: ${base#"$root"/}/$1.log"
 }
@@ -151,11 +145,7 @@ stop() {
   local name pid
   for name in prometheus alertmanager; do
     if pid="$(pid_of "$name")"; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do
-        [ -d "/proc/$pid" ] || break
-        sleep 0.1
-      done
+      daemon_stop "$pid" "prometheus: $name"
     fi
     rm -f "$base/$name.pid"
   done
