@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Process handling shared by the scripts that run a local service in the background
 # (scripts/connect.sh, scripts/opensearch.sh, …): which process is ours, waiting for it
 # to answer, stopping it. Source it; every function returns a status, none exits.
