@@ -6,7 +6,8 @@
 # Usage:
 #   scripts/kubernetes.sh install      build kube-apiserver and etcd once (start does this too)
 #   scripts/kubernetes.sh start        start etcd + kube-apiserver, install the Spark Operator
-#                                      CRDs and scripts/lib/kubernetes/backstage-rbac.yaml (the
+#                                      CRDs, the prometheus-operator's PrometheusRule CRD and
+#                                      scripts/lib/kubernetes/backstage-rbac.yaml (the
 #                                      `streaming` namespace, the `backstage` service account and
 #                                      its RBAC), print the admin kubeconfig's path; idempotent
 #   scripts/kubernetes.sh stop
@@ -29,6 +30,11 @@
 # you run (for example `helm pull spark-operator/spark-operator --untar` then
 # spark-operator/crds) so the server validates against the same schema as your clusters.
 #
+# The PrometheusRule CRD (monitoring.coreos.com/v1) comes from the prometheus-operator's Go
+# module at PROMETHEUS_OPERATOR_VERSION (its example/prometheus-operator-crd/ folder), downloaded
+# with `go mod download` into the module cache; STREAMING_PROMETHEUS_RULE_CRD points at another
+# copy (for example the one of the kube-prometheus-stack chart you run).
+#
 # Go module downloads come from the Go module proxy; the Go build cache is the home cache
 # (go env GOCACHE), so a second build after `rm -rf .tools/kubernetes` takes seconds.
 set -euo pipefail
@@ -44,6 +50,7 @@ etcd_port="${STREAMING_ETCD_PORT:-2379}"
 address="https://127.0.0.1:$port"
 crds="${STREAMING_SPARK_OPERATOR_CRDS:-$root/../shared/fixtures/spark-operator}"
 kubeconfig="$dir/admin.kubeconfig"
+PROMETHEUS_OPERATOR_VERSION="v0.88.0"
 
 die() {
   echo "kubernetes: $*" >&2
@@ -155,6 +162,7 @@ object_path() {
       plural="$(echo "$kind" | tr '[:upper:]' '[:lower:]')s"
       echo "/apis/sparkoperator.k8s.io/v1beta2/namespaces/${namespace:-streaming}/$plural/$name"
       ;;
+    PrometheusRule) echo "/apis/monitoring.coreos.com/v1/namespaces/${namespace:-streaming}/prometheusrules/$name" ;;
     *) return 1 ;;
   esac
 }
@@ -249,6 +257,24 @@ EOF
   echo "$config"
 }
 
+# The PrometheusRule CRD file: STREAMING_PROMETHEUS_RULE_CRD, or the prometheus-operator
+# module's copy (go mod download, once per module cache).
+prometheus_rule_crd() {
+  if [ -n "${STREAMING_PROMETHEUS_RULE_CRD:-}" ]; then
+    echo "$STREAMING_PROMETHEUS_RULE_CRD"
+    return 0
+  fi
+  command -v go >/dev/null || die "Go is not installed (the PrometheusRule CRD comes from the prometheus-operator module)"
+  local module_dir
+  module_dir="$(cd "${TMPDIR:-/tmp}" && GO111MODULE=on go mod download -json \
+    "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" |
+    sed -n -E 's/^[[:space:]]*"Dir": "([^"]+)".*/\1/p')" || true
+  local file="$module_dir/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml"
+  [ -n "$module_dir" ] && [ -f "$file" ] ||
+    die "could not download the PrometheusRule CRD (prometheus-operator $PROMETHEUS_OPERATOR_VERSION); set STREAMING_PROMETHEUS_RULE_CRD to a copy"
+  echo "$file"
+}
+
 install_crds() {
   local files=()
   if [ -d "$crds" ]; then
@@ -257,12 +283,26 @@ install_crds() {
     files=("$crds")
   fi
   [ "${#files[@]}" -gt 0 ] || die "no Spark Operator CRDs at $crds (set STREAMING_SPARK_OPERATOR_CRDS to your chart's crds/ folder)"
+  files+=("$(prometheus_rule_crd)")
   for file in "${files[@]}"; do apply_file "$file"; done
   apply_file "$module/backstage-rbac.yaml"
 }
 
+# 0 when every CRD the platform applies is served (a server started by an older checkout
+# may lack one).
+crds_installed() {
+  local crd
+  for crd in sparkapplications.sparkoperator.k8s.io scheduledsparkapplications.sparkoperator.k8s.io \
+    prometheusrules.monitoring.coreos.com; do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$dir/pki/serving.crt" \
+      -H "Authorization: Bearer $(admin_token)" \
+      "$address/apis/apiextensions.k8s.io/v1/customresourcedefinitions/$crd")" = 200 ] || return 1
+  done
+}
+
 start() {
   if alive kube-apiserver >/dev/null && alive etcd >/dev/null && ready 30; then
+    crds_installed || install_crds
     echo "kubernetes: running at $address; kubeconfig: $kubeconfig" >&2
     echo "$kubeconfig"
     return 0
