@@ -42,3 +42,31 @@ POM
   rm -rf "$work"
   printf '%s\n' "$want" >"$dir/.fetched"
 }
+
+# maven_fetch_archive DIR G:A:V:TYPE:CLASSIFIER unpacks one tar.gz or zip artifact (a
+# runnable distribution, no dependencies) into DIR, once (same stamp file as above).
+maven_fetch_archive() {
+  local dir="$1" coord="$2"
+  if [ -f "$dir/.fetched" ] && [ "$(cat "$dir/.fetched")" = "$coord" ]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || { echo "maven-fetch: Maven (mvn) is not installed" >&2; return 1; }
+  local work type
+  work="$(mktemp -d)"
+  type="$(cut -d: -f4 <<<"$coord")"
+  echo "maven-fetch: fetching $coord into $dir" >&2
+  if ! mvn -q -B dependency:copy -Dartifact="$coord" -DoutputDirectory="$work/out" >"$work/mvn.log" 2>&1; then
+    cat "$work/mvn.log" >&2
+    rm -rf "$work"
+    echo "maven-fetch: Maven could not fetch $coord" >&2
+    return 1
+  fi
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  case "$type" in
+    zip) unzip -q "$work"/out/*.zip -d "$dir" ;;
+    *) tar -xzf "$work"/out/*."$type" -C "$dir" ;;
+  esac
+  rm -rf "$work"
+  printf '%s\n' "$coord" >"$dir/.fetched"
+}
