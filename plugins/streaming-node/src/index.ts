@@ -9,3 +9,4 @@ export * from './config/clusterConfigSchemas';
 export * from './config/readClusterConfigs';
 export * from './config/SparkApplicationNamespaces';
 export * from './kafka/kafkaClientConfig';
+export * from './schemaRegistry';

@@ -1,0 +1,86 @@
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+import { SchemaRegistryClient } from './SchemaRegistryClient';
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+const registrySchema = z.object({
+  url: z
+    .url({ protocol: /^https?$/ })
+    .refine(url => !new URL(url).username && !new URL(url).password, {
+      error: 'must not carry credentials (use username and password)',
+    }),
+  username: z.string().min(1).optional(),
+  password: z.string().optional(),
+  requestTimeoutMs: z.number().int().positive().optional(),
+});
+
+const registriesSchema = z
+  .record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), registrySchema)
+  .optional();
+
+/**
+ * The schema registries of app-config (`streaming.schemaRegistries.<name>`),
+ * each a {@link SchemaRegistryClient}: specs, templates and entities name a
+ * registry, never a URL.
+ *
+ * @public
+ */
+export class SchemaRegistries {
+  /**
+   * Reads `streaming.schemaRegistries`; an error names the wrong key and
+   * never a value (a password).
+   */
+  static fromConfig(config: Config): SchemaRegistries {
+    const result = registriesSchema.safeParse(
+      config.getOptional('streaming.schemaRegistries'),
+    );
+    if (!result.success) {
+      throw new InputError(
+        `Invalid configuration: ${result.error.issues
+          .map(
+            issue =>
+              `streaming.schemaRegistries${issue.path
+                .map(p => `.${String(p)}`)
+                .join('')}: ${issue.message}`,
+          )
+          .join('; ')}`,
+      );
+    }
+    return new SchemaRegistries(
+      new Map(
+        Object.entries(result.data ?? {}).map(([name, registry]) => [
+          name,
+          new SchemaRegistryClient({
+            ...registry,
+            requestTimeoutMs:
+              registry.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+          }),
+        ]),
+      ),
+    );
+  }
+
+  private constructor(
+    private readonly clients: Map<string, SchemaRegistryClient>,
+  ) {}
+
+  /** The configured registries' names, in config order. */
+  names(): string[] {
+    return [...this.clients.keys()];
+  }
+
+  /** The client of a configured registry; an `InputError` naming the configured ones otherwise. */
+  get(name: string): SchemaRegistryClient {
+    const client = this.clients.get(name);
+    if (!client) {
+      throw new InputError(
+        `no schema registry named "${name}" in app-config (streaming.schemaRegistries); configured: ${
+          this.names().join(', ') || 'none'
+        }`,
+      );
+    }
+    return client;
+  }
+}

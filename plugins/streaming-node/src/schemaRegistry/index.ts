@@ -1,0 +1,2 @@
+export * from './SchemaRegistries';
+export * from './SchemaRegistryClient';
