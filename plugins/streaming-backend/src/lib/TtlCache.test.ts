@@ -15,13 +15,22 @@ describe('TtlCache', () => {
   afterEach(() => jest.useRealTimers());
 
   it('loads again once the time to live has passed', async () => {
-    jest.useFakeTimers({ now: 1_000_000 });
-    const cache = new TtlCache<string>(10_000);
+    // lru-cache takes its clock (performance) when loaded: load it again
+    // under the fake timers, whose clock must not read 0 (lru-cache's "no
+    // start time").
+    jest.useFakeTimers();
+    jest.advanceTimersByTime(1);
+    let FakeClockCache!: typeof TtlCache;
+    jest.isolateModules(() => {
+      FakeClockCache = require('./TtlCache').TtlCache;
+    });
+    const cache = new FakeClockCache<string>(10_000);
     const loads = counting();
     await cache.get('k', loads.load('first'));
-    jest.setSystemTime(1_009_999);
+    jest.advanceTimersByTime(9_999);
     await expect(cache.get('k', loads.load('second'))).resolves.toBe('first');
-    jest.setSystemTime(1_010_000);
+    // Reused up to and including 10 s, not after.
+    jest.advanceTimersByTime(2);
     await expect(cache.get('k', loads.load('second'))).resolves.toBe('second');
     expect(loads.calls()).toBe(2);
   });

@@ -1,41 +1,33 @@
-interface Entry<V> {
-  expiresAt: number;
-  value: Promise<V>;
-}
+import { LRUCache } from 'lru-cache';
 
 /**
- * Answers reused for `ttlMs` by key. Concurrent requests for one key share
- * one load; a failed load is not kept; beyond `maxEntries` the least recently
- * used entries go first. A TTL of 0 turns the reuse off.
+ * Answers reused for `ttlMs` by key, on `lru-cache`: concurrent requests for
+ * one key share one load, a failed load is not kept, and beyond `maxEntries`
+ * the least recently used entries go first. A TTL of 0 turns the reuse off.
+ * What this adds to `LRUCache` is the loader given per call (the answer of
+ * one key depends on arguments that are not part of it, such as credentials).
  */
-export class TtlCache<V> {
-  private readonly entries = new Map<string, Entry<V>>();
+export class TtlCache<V extends {}> {
+  private readonly entries?: LRUCache<string, V, () => Promise<V>>;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(ttlMs: number, maxEntries = 10_000) {
+    if (ttlMs > 0) {
+      this.entries = new LRUCache({
+        max: maxEntries,
+        ttl: ttlMs,
+        // A load whose entry was pushed out still answers its callers.
+        ignoreFetchAbort: true,
+        fetchMethod: (_key, _stale, { context }) => context(),
+      });
+    }
+  }
 
   /** The kept answer for `key`, else `load()`'s (then kept). */
-  get(key: string, load: () => Promise<V>): Promise<V> {
-    if (this.ttlMs <= 0) {
+  async get(key: string, load: () => Promise<V>): Promise<V> {
+    if (!this.entries) {
       return load();
     }
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > now) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit.value;
-    }
-    const entry: Entry<V> = { expiresAt: now + this.ttlMs, value: load() };
-    this.entries.set(key, entry);
-    entry.value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
-    while (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
-    return entry.value;
+    // Resolves to undefined only when the fetch method does, which `load` cannot.
+    return (await this.entries.fetch(key, { context: load }))!;
   }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import {
   MicroBatch,
   PartitionLag,
@@ -24,6 +25,8 @@ const SPARK_HISTORY_BATCHES = 240;
  * ingested by another replica (this one's own are shown at once).
  */
 const ANSWER_REUSE_MS = 1000;
+/** Pipelines whose shared answer is kept at most (least recently asked go first). */
+const MAX_KEPT_ANSWERS = 10_000;
 
 /**
  * The offsets of a batch on the given topics: its end offsets (what it
@@ -121,15 +124,14 @@ export class LagService {
     PipelineLagResponse['history']
   >();
 
-  private readonly answers = new Map<
+  private readonly answers = new LRUCache<
     string,
     {
       revision: string;
       queryName: string;
-      expiresAt: number;
       answer: Promise<PipelineLagResponse>;
     }
-  >();
+  >({ max: MAX_KEPT_ANSWERS, ttl: ANSWER_REUSE_MS });
 
   constructor(
     private readonly config: StreamingConfig,
@@ -142,20 +144,18 @@ export class LagService {
    * {@link ANSWER_REUSE_MS} of each other share one answer (the same object).
    */
   getLag(pipeline: PipelineEntity): Promise<PipelineLagResponse> {
-    const now = Date.now();
     const cached = this.answers.get(pipeline.entityRef);
-    if (cached?.revision === pipeline.revision && cached.expiresAt > now) {
+    if (cached?.revision === pipeline.revision) {
       return cached.answer;
     }
     const entry = {
       revision: pipeline.revision,
       queryName: pipeline.summary.queryName,
-      expiresAt: now + ANSWER_REUSE_MS,
       answer: this.computeLag(pipeline),
     };
     this.answers.set(pipeline.entityRef, entry);
     entry.answer.catch(() => {
-      if (this.answers.get(pipeline.entityRef) === entry) {
+      if (this.answers.peek(pipeline.entityRef) === entry) {
         this.answers.delete(pipeline.entityRef);
       }
     });
@@ -173,7 +173,7 @@ export class LagService {
       this.sparkHistoryCache,
       this.groupHistory,
     ]) {
-      for (const entityRef of perPipeline.keys()) {
+      for (const entityRef of [...perPipeline.keys()]) {
         if (!keep.has(entityRef)) perPipeline.delete(entityRef);
       }
     }
@@ -182,7 +182,7 @@ export class LagService {
   /** Drops the shared answers of queries with new micro-batches. */
   forgetAnswers(queryNames: string[]): void {
     const changed = new Set(queryNames);
-    for (const [entityRef, entry] of this.answers) {
+    for (const [entityRef, entry] of [...this.answers.entries()]) {
       if (changed.has(entry.queryName)) this.answers.delete(entityRef);
     }
   }

@@ -2,6 +2,7 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import { LRUCache } from 'lru-cache';
 import {
   PipelineHealth,
   PipelineOverviewRow,
@@ -66,14 +67,14 @@ interface Snapshot {
 export class OverviewService {
   private snapshot?: Snapshot;
   private refreshing?: Promise<Snapshot>;
-  private readonly views = new Map<
+  private readonly views = new LRUCache<
     string,
     {
       visible: string[];
       snapshot: Snapshot;
       overview: Promise<StreamingOverviewResponse>;
     }
-  >();
+  >({ max: MAX_KEPT_VIEWS });
   private shared?: {
     snapshot: Snapshot;
     overviews: Map<string, StreamingOverviewResponse>;
@@ -203,14 +204,10 @@ export class OverviewService {
       snapshot,
       overview: this.view(visible, snapshot, mayReadCost),
     };
-    this.views.delete(caller);
     this.views.set(caller, view);
     view.overview.catch(() => {
-      if (this.views.get(caller) === view) this.views.delete(caller);
+      if (this.views.peek(caller) === view) this.views.delete(caller);
     });
-    while (this.views.size > MAX_KEPT_VIEWS) {
-      this.views.delete(this.views.keys().next().value!);
-    }
     return view.overview;
   }
 

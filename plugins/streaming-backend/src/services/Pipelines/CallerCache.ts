@@ -28,7 +28,7 @@ export function callerKey(
  * caller's permission decisions), reused for a few seconds per caller, with
  * the rules of {@link TtlCache}.
  */
-export class CallerCache<V> {
+export class CallerCache<V extends {}> {
   private readonly cache: TtlCache<V>;
 
   constructor(ttlMs: number, maxEntries?: number) {
