@@ -33,13 +33,133 @@ function formProperties(template: JsonObject): Record<string, any> {
       node.forEach(walk);
     } else if (node && typeof node === 'object') {
       const object = node as Record<string, any>;
-      Object.assign(properties, object.properties ?? {});
+      // A page's own properties come first; a branch's `{ const: ... }`
+      // for the same field must not hide them.
+      for (const [key, value] of Object.entries(object.properties ?? {})) {
+        properties[key] ??= value;
+      }
       walk(object.dependencies && Object.values(object.dependencies));
       walk(object.oneOf);
     }
   };
   walk((template.spec as JsonObject).parameters);
   return properties;
+}
+
+/** The keywords that limit a value, compared between form and spec. */
+const LIMITS = [
+  'type',
+  'pattern',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+] as const;
+
+/**
+ * The limits of a JSON Schema node, in the form's terms: an integer's
+ * `exclusiveMinimum: n` is `minimum: n + 1`, and the safe-integer maximum
+ * zod adds to every integer says nothing a form could check.
+ */
+function limitsOf(node: Record<string, any>): Record<string, unknown> {
+  const limits: Record<string, unknown> = {};
+  for (const key of LIMITS) {
+    if (node[key] !== undefined) {
+      limits[key] = node[key];
+    }
+  }
+  if (node.type === 'integer' && node.exclusiveMinimum !== undefined) {
+    limits.minimum = node.exclusiveMinimum + 1;
+  }
+  if (limits.maximum === Number.MAX_SAFE_INTEGER) {
+    delete limits.maximum;
+  }
+  return limits;
+}
+
+/**
+ * Differences between a form field and the spec property it fills: each
+ * limit must be the same (for a spec `anyOf`, those of one branch), and so
+ * for the items of a list and the properties of its objects.
+ */
+function limitDifferences(
+  form: Record<string, any>,
+  spec: Record<string, any>,
+  path: string,
+): string[] {
+  if (spec.anyOf) {
+    const tries = spec.anyOf.map((branch: Record<string, any>) =>
+      limitDifferences(form, branch, path),
+    );
+    return tries.find((t: string[]) => t.length === 0) ?? tries[0];
+  }
+  const differences: string[] = [];
+  const [formLimits, specLimits] = [limitsOf(form), limitsOf(spec)];
+  for (const key of LIMITS) {
+    if (formLimits[key] !== specLimits[key]) {
+      differences.push(
+        `${path}: ${key} is ${formLimits[key]} in the form, ${specLimits[key]} in the spec`,
+      );
+    }
+  }
+  if (form.items && spec.items) {
+    differences.push(...limitDifferences(form.items, spec.items, `${path}[]`));
+  }
+  for (const [key, property] of Object.entries<Record<string, any>>(
+    form.properties ?? {},
+  )) {
+    if (spec.properties?.[key]) {
+      differences.push(
+        ...limitDifferences(property, spec.properties[key], `${path}.${key}`),
+      );
+    }
+  }
+  return differences;
+}
+
+/**
+ * The form fields the validate step puts into the spec, each with the JSON
+ * Schema of the spec property it fills: `name: ${{ parameters.name }}` pairs
+ * the field `name` with `pipeline.name`; a `type` picks the branch of a
+ * source or sink.
+ */
+function fieldsOfSpec(
+  template: JsonObject,
+): Array<{ field: string; path: string; schema: Record<string, any> }> {
+  const steps = (template.spec as JsonObject).steps as JsonObject[];
+  const validate = steps.find(s => s.action === 'streaming:pipeline:validate');
+  const found: Array<{
+    field: string;
+    path: string;
+    schema: Record<string, any>;
+  }> = [];
+  const walk = (value: unknown, schema: Record<string, any>, path: string) => {
+    const field =
+      typeof value === 'string' &&
+      /^\$\{\{ parameters\.(\w+)( if .*)? \}\}$/.exec(value)?.[1];
+    if (field) {
+      found.push({ field, path, schema });
+    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const object = value as Record<string, unknown>;
+      const branch =
+        schema.oneOf?.find(
+          (b: Record<string, any>) => b.properties.type.const === object.type,
+        ) ?? schema;
+      for (const [key, child] of Object.entries(object)) {
+        if (branch.properties?.[key]) {
+          walk(child, branch.properties[key], `${path}.${key}`);
+        }
+      }
+    }
+  };
+  walk(
+    ((validate!.input as JsonObject).spec as JsonObject).pipeline,
+    pipelineSpecJsonSchema().properties.pipeline,
+    'pipeline',
+  );
+  return found;
 }
 
 /** Form fields whose choices come from a property of the spec. */
@@ -76,6 +196,18 @@ describe.each(templateNames())('template %s follows the spec schema', name => {
         ),
       }).toEqual({ field, allowed: true });
     }
+  });
+
+  it('limits each field that fills the spec as the spec does', () => {
+    const filled = fieldsOfSpec(loadTemplate(name));
+    expect(filled.map(f => f.field)).toEqual(
+      expect.arrayContaining(['name', 'owner', 'trigger', 'alertOnLag']),
+    );
+    expect(
+      filled.flatMap(({ field, path, schema }) =>
+        limitDifferences(form[field], schema, `${field} (${path})`),
+      ),
+    ).toEqual([]);
   });
 
   it('offers exactly the field types of the spec', () => {

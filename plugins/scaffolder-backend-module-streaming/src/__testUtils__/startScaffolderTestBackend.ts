@@ -43,8 +43,10 @@ export async function startScaffolderTestBackend(options: {
                 allow: ['Component', 'Template', 'Location', 'Group', 'User'],
               },
             ],
+            // A `file:` URL is a url location (read through the UrlReader,
+            // so `$yaml` placeholders resolve); anything else a file path.
             locations: (options.locations ?? []).map(target => ({
-              type: 'file',
+              type: target.startsWith('file:') ? 'url' : 'file',
               target,
             })),
           },

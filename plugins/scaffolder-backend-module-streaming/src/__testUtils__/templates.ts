@@ -13,11 +13,18 @@ export function loadTemplate(name: string): JsonObject {
   );
 }
 
-/** Names of all templates in the folder. */
+/**
+ * Names of all templates in the folder: the folders with a
+ * `template.src.yaml` (`shared` holds the parts they have in common).
+ */
 export function templateNames(): string[] {
   return fs
     .readdirSync(TEMPLATES_DIR, { withFileTypes: true })
-    .filter(e => e.isDirectory())
+    .filter(
+      e =>
+        e.isDirectory() &&
+        fs.existsSync(`${TEMPLATES_DIR}/${e.name}/template.src.yaml`),
+    )
     .map(e => e.name)
     .sort();
 }
