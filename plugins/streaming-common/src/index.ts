@@ -14,3 +14,4 @@ export * from './spec';
 export * from './entityNames';
 export * from './lineage';
 export * from './pipelineObservation';
+export * from './formatZodIssues';

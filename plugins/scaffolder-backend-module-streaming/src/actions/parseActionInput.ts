@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
+import { formatZodIssues } from '@internal/plugin-streaming-common';
 
 /**
  * Parses an action's input with its zod schema. The scaffolder checks input
@@ -13,11 +14,11 @@ export function parseActionInput<T extends z.ZodTypeAny>(
 ): z.output<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    const problems = result.error.issues.map(issue => {
-      const path = issue.path.length > 0 ? issue.path.join('.') : 'input';
-      return `${path}: ${issue.message}`;
-    });
-    throw new InputError(`Invalid input: ${problems.join('; ')}`);
+    throw new InputError(
+      `Invalid input: ${formatZodIssues(result.error.issues, {
+        whole: 'input',
+      })}`,
+    );
   }
   return result.data;
 }

@@ -172,7 +172,7 @@ describe('AlertmanagerRouting', () => {
         mockServices.logger.mock(),
       ),
     ).toThrow(
-      'streaming.alerting.receivers.0.msteams: a Teams receiver needs streaming.alerting.teamsRelay',
+      'streaming.alerting.receivers[0].msteams: a Teams receiver needs streaming.alerting.teamsRelay',
     );
   });
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
+import { formatZodIssues } from '@internal/plugin-streaming-common';
 
 const file = z.string().min(1);
 const httpUrl = z
@@ -235,11 +236,10 @@ export class AlertmanagerRouting {
     );
     if (!parsed.success) {
       throw new Error(
-        `Invalid streaming.alerting config: ${parsed.error.issues
-          .map(
-            i => `${['streaming.alerting', ...i.path].join('.')}: ${i.message}`,
-          )
-          .join('; ')}`,
+        `Invalid streaming.alerting config: ${formatZodIssues(
+          parsed.error.issues,
+          { root: 'streaming.alerting' },
+        )}`,
       );
     }
     return new AlertmanagerRouting(parsed.data, logger);

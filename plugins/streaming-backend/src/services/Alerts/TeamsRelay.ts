@@ -9,6 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { AlertingConfig } from './AlertmanagerRouting';
 import { alertmanagerWebhookSchema, teamsMessage } from './teamsMessage';
+import { formatZodIssues } from '@internal/plugin-streaming-common';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -50,11 +51,10 @@ export class TeamsRelay {
     }
     const parsed = alertmanagerWebhookSchema.safeParse(payload);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
       throw new InputError(
-        `Invalid Alertmanager notification: ${issue.path.join('.')}: ${
-          issue.message
-        }`,
+        `Invalid Alertmanager notification: ${formatZodIssues(
+          parsed.error.issues.slice(0, 1),
+        )}`,
       );
     }
     const webhook = (

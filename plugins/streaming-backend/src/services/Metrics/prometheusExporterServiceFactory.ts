@@ -7,6 +7,7 @@ import { metrics } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { z } from 'zod';
+import { formatZodIssues } from '@internal/plugin-streaming-common';
 
 const prometheusConfigSchema = z.object({
   enabled: z.boolean().default(true),
@@ -59,9 +60,10 @@ export const prometheusExporterServiceFactory = createServiceFactory({
     );
     if (!parsed.success) {
       throw new Error(
-        `Invalid streaming.prometheus config: ${parsed.error.issues
-          .map(i => `${i.path.join('.')}: ${i.message}`)
-          .join('; ')}`,
+        `Invalid streaming.prometheus config: ${formatZodIssues(
+          parsed.error.issues,
+          { root: 'streaming.prometheus' },
+        )}`,
       );
     }
     const { enabled, host, port, endpoint } = parsed.data;

@@ -18,6 +18,7 @@ import {
   ANNOTATION_PIPELINE_SUMMARY_LOCATION,
   ANNOTATION_SPARK_APPLICATION,
   ENTITY_TYPE_PIPELINE,
+  formatZodIssues,
   PipelineSummary,
   pipelineSummarySchema,
 } from '@internal/plugin-streaming-common';
@@ -97,11 +98,10 @@ export function readPipelineEntity(
   }
   const parsed = pipelineSummarySchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
     throw new InputError(
-      `${entityRef}: annotation ${ANNOTATION_PIPELINE_SUMMARY}: ${issue.path.join(
-        '.',
-      )}: ${issue.message}`,
+      `${entityRef}: annotation ${ANNOTATION_PIPELINE_SUMMARY}: ${formatZodIssues(
+        parsed.error.issues.slice(0, 1),
+      )}`,
     );
   }
   const summary = parsed.data;

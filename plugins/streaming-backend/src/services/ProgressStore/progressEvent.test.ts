@@ -173,7 +173,7 @@ describe('parseProgressRecord', () => {
           },
         ],
       },
-      'sources.0',
+      'sources[0]',
     ],
     [
       'more than 100 sources',
@@ -201,7 +201,7 @@ describe('parseProgressRecord', () => {
     );
     expect(parsed.kind).toBe('malformed');
     expect(parsed.kind !== 'ok' && parsed.reason).toMatch(
-      new RegExp(`^${path.replace('.', '\\.')}[.:]`),
+      new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}[.:]`),
     );
   });
 

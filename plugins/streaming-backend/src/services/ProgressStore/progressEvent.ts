@@ -1,4 +1,5 @@
 import {
+  formatZodIssues,
   MicroBatch,
   PIPELINE_OBSERVATION,
 } from '@internal/plugin-streaming-common';
@@ -187,10 +188,9 @@ export function parseProgressRecord(
   }
   const parsed = streamingQueryProgressSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
     return {
       kind: 'malformed',
-      reason: `${issue.path.join('.') || 'value'}: ${issue.message}`,
+      reason: formatZodIssues(parsed.error.issues.slice(0, 1)),
     };
   }
   const progress = parsed.data;

@@ -1,6 +1,9 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { StreamingTeamsResponse } from '@internal/plugin-streaming-common';
+import {
+  formatZodIssues,
+  StreamingTeamsResponse,
+} from '@internal/plugin-streaming-common';
 import { z } from 'zod';
 import { OverviewService } from '../Overview/OverviewService';
 import { groupByTeam } from './groupByTeam';
@@ -24,9 +27,10 @@ export class TeamsService {
     );
     if (!parsed.success) {
       throw new Error(
-        `Invalid streaming.budgets.monthly config: ${parsed.error.issues
-          .map(i => `${i.path.join('.')}: ${i.message}`)
-          .join('; ')}`,
+        `Invalid streaming.budgets.monthly config: ${formatZodIssues(
+          parsed.error.issues,
+          { root: 'streaming.budgets.monthly' },
+        )}`,
       );
     }
     return new TeamsService(overview, parsed.data);
