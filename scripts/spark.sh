@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Local Spark for generated pipelines: PySpark + delta-spark in a virtual environment
+# Local Spark for generated pipelines: PySpark + delta-spark (and pytest + ruff, for the
+# generated jobs' Python in make test) in a virtual environment
 # (.tools/spark-venv, from PyPI) and the Kafka connector + Delta jars with their
 # dependencies (.tools/spark-jars, from Maven Central), passed to Spark explicitly with
 # --jars (never spark.jars.packages, which would download at every start).
@@ -28,6 +29,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 SPARK_VERSION="4.0.0"
 DELTA_VERSION="4.0.0"
 SCALA_VERSION="2.13"
+PYTEST_VERSION="9.2.0"
+RUFF_VERSION="0.17.5"
 venv="$root/.tools/spark-venv"
 jars="$root/.tools/spark-jars"
 
@@ -61,6 +64,20 @@ setup_venv() {
   # shellcheck disable=SC2086
   "$venv/bin/pip" install --quiet --disable-pip-version-check $want || die "pip could not install $want"
   echo "$want" >"$venv/.installed"
+}
+
+# The test tools of the generated jobs' Python (make test: ruff and pytest on the shipped
+# streaming_runtime package and the examples' generated tests), added to the same venv
+# without rebuilding it.
+setup_test_tools() {
+  local want="pytest==$PYTEST_VERSION ruff==$RUFF_VERSION"
+  if [ -f "$venv/.installed-tools" ] && [ "$(cat "$venv/.installed-tools")" = "$want" ]; then
+    return 0
+  fi
+  echo "spark: installing $want into ${venv#"$root"/}" >&2
+  # shellcheck disable=SC2086
+  "$venv/bin/pip" install --quiet --disable-pip-version-check $want || die "pip could not install $want"
+  echo "$want" >"$venv/.installed-tools"
 }
 
 # The connector and Delta jars, less those PySpark already ships (same artifact, maybe
@@ -99,6 +116,7 @@ setup() {
   (
     flock 9
     setup_venv
+    setup_test_tools
     setup_jars
   ) 9>"$root/.tools/.spark-setup.lock" || exit 1
 }

@@ -32,7 +32,14 @@ LOG = logging.getLogger("pipeline-host")
 
 
 def load_job(entry, index):
-    """Imports one job's main.py as its own module, its settings read from its environment."""
+    """Imports one job's main.py as its own module, its settings read from its environment.
+
+    main.py imports the streaming_runtime package beside it: its folder goes on the path. The
+    examples are rendered by one generator, so they ship the same package, imported once.
+    """
+    job_dir = os.path.dirname(os.path.abspath(entry["main"]))
+    if job_dir not in sys.path:
+        sys.path.append(job_dir)
     saved = dict(os.environ)
     os.environ.update(entry["env"])
     try:

@@ -3,14 +3,15 @@
  * Packs the `streaming-pipeline` CLI as an npm package that runs with Node
  * alone: src/cli/main.ts and everything it imports (the spec validation of
  * streaming-common, the generator, yaml, zod) bundled into one file by the
- * esbuild that the Backstage CLI builds packages with. No dependencies.
+ * esbuild that the Backstage CLI builds packages with, plus the Python package
+ * and files every generated repository ships (python/). No dependencies.
  *
  *   node plugins/streaming-codegen/scripts/packCli.js [--out DIR]
  *
  * Prints the path of the .tgz (default folder: plugins/streaming-codegen/dist-cli).
  */
 const { execFileSync } = require('child_process');
-const { mkdirSync, rmSync, writeFileSync } = require('fs');
+const { cpSync, mkdirSync, rmSync, writeFileSync } = require('fs');
 const { join, resolve } = require('path');
 
 const packageDir = resolve(__dirname, '..');
@@ -44,6 +45,15 @@ esbuild.buildSync({
   logLevel: 'warning',
 });
 
+// The Python every generated repository ships (src/runtimeFiles.ts reads it
+// from ../python beside the bundle, as from beside src/ in the monorepo).
+for (const folder of ['python/streaming_runtime', 'python/repository']) {
+  cpSync(join(packageDir, folder), join(dir, folder), {
+    recursive: true,
+    filter: source => !source.includes('__pycache__'),
+  });
+}
+
 writeFileSync(
   join(dir, 'package.json'),
   `${JSON.stringify(
@@ -54,7 +64,7 @@ writeFileSync(
         'Validates pipeline specs and renders pipeline repositories (the streaming platform generator, bundled)',
       license: 'UNLICENSED',
       bin: { 'streaming-pipeline': 'bin/streaming-pipeline.cjs' },
-      files: ['bin'],
+      files: ['bin', 'python'],
       engines: { node: '>=20' },
     },
     null,

@@ -9,6 +9,7 @@ import { argoCdApplication, ciWorkflow } from './ci/renderCi';
 import { renderDocs } from './docs';
 import { GeneratedFile } from './GeneratedFile';
 import { renderJob } from './job/renderJob';
+import { jobTestsPath, renderJobTests } from './job/renderJobTests';
 import {
   maintenanceApplication,
   renderMaintenanceJob,
@@ -20,7 +21,13 @@ import { catalogInfo } from './renderCatalogInfo';
 import { renderDockerfile, renderRequirements } from './renderImage';
 import { RenderInputError } from './RenderInputError';
 import { RenderOptions, resolveOptions } from './RenderOptions';
+import { runtimeFiles } from './runtimeFiles';
 import { toYaml } from './yaml';
+
+function jobTests(spec: PipelineSpec): GeneratedFile[] {
+  const content = renderJobTests(spec);
+  return content ? [{ path: jobTestsPath(spec), content }] : [];
+}
 
 const SAFE_PATH =
   /^(?!.*(^|\/)\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
@@ -86,6 +93,8 @@ export function renderPipeline(
   const files: GeneratedFile[] = [
     { path: 'catalog-info.yaml', content: toYaml(catalogInfo(spec, resolved)) },
     { path: 'job/main.py', content: renderJob(spec, resolved) },
+    ...runtimeFiles(),
+    ...jobTests(spec),
     { path: 'requirements.txt', content: renderRequirements(spec, resolved) },
     { path: 'Dockerfile', content: renderDockerfile(spec, resolved) },
     {

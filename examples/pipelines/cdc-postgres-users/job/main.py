@@ -1,34 +1,22 @@
 # Generated from pipeline.yaml by the streaming platform: change the spec and render
 # again rather than editing this file.
-"""The PySpark Structured Streaming job of one pipeline (see pipeline.yaml)."""
+"""The PySpark Structured Streaming job of one pipeline (see pipeline.yaml).
 
-import json
-import logging
-import os
-import signal
+What the spec decides: settings, schema, source, transformations and sink options.
+The rest is the streaming_runtime package beside this file.
+"""
+
 import sys
-import threading
-import time
 
-from delta.tables import DeltaTable
-from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
-from pyspark.sql.window import Window
-from pyspark.sql.streaming import StreamingQueryListener
+
+from streaming_runtime import job, sources
+from streaming_runtime.settings import setting
+from streaming_runtime.sinks import delta_merge
+
 
 PIPELINE_NAME = "cdc-postgres-users"
-QUERY_NAME = PIPELINE_NAME
-TXN_APP_ID = "streaming-pipeline-" + PIPELINE_NAME
-JOB_DIR = os.path.dirname(os.path.abspath(__file__))
-LOG = logging.getLogger(PIPELINE_NAME)
-
-
-def setting(name, default):
-    """The environment variable `name` when set and not empty, else the spec's value."""
-    value = os.environ.get(name, "")
-    return value if value != "" else default
-
 
 # Every setting: environment variable, else the value of the spec.
 SETTINGS = {
@@ -53,39 +41,15 @@ SPARK_CONF = {
     "spark.databricks.delta.schema.autoMerge.enabled": "true",
 }
 
-
-# Kafka client settings taken from the environment only (secrets never live in files).
-KAFKA_SECURITY_ENV = (
-    ("KAFKA_SECURITY_PROTOCOL", "security.protocol"),
-    ("KAFKA_SASL_MECHANISM", "sasl.mechanism"),
-    ("KAFKA_SASL_JAAS_CONFIG", "sasl.jaas.config"),
-    ("KAFKA_SSL_TRUSTSTORE_LOCATION", "ssl.truststore.location"),
-    ("KAFKA_SSL_TRUSTSTORE_PASSWORD", "ssl.truststore.password"),
-)
-
-
-def kafka_client_config(bootstrap_servers):
-    """Kafka client properties: the servers plus security settings from the environment."""
-    config = {"bootstrap.servers": bootstrap_servers}
-    for env_name, key in KAFKA_SECURITY_ENV:
-        if os.environ.get(env_name):
-            config[key] = os.environ[env_name]
-    return config
-
-
-def kafka_options(bootstrap_servers):
-    """The same properties as options of Spark's Kafka source and sink."""
-    return {"kafka." + key: value for key, value in kafka_client_config(bootstrap_servers).items()}
-
-
-def with_trigger(writer):
-    """Applies the micro-batch trigger of the settings."""
-    trigger = SETTINGS["trigger"]
-    if trigger == "available_now":
-        return writer.trigger(availableNow=True)
-    if trigger:
-        return writer.trigger(processingTime=trigger)
-    return writer
+# The sink and its options.
+SINK_OPTIONS = {
+    "output_mode": "append",
+    "merge_keys": ["id"],
+    "deletes": "delete",
+    "cdc_columns": ["__op", "__source_ts_ms", "__kafka_offset"],
+    "partition_by": [],
+    "merge_schema": True,
+}
 
 
 # The row schema, from the fields of the spec.
@@ -100,120 +64,14 @@ ROW_SCHEMA = T.StructType(
 )
 
 
-def read_schema(schema):
-    """The schema to parse with (top-level timestamps and dates read as text) and those columns."""
-    times = [f for f in schema.fields if isinstance(f.dataType, (T.TimestampType, T.DateType))]
-    read = T.StructType(
-        [
-            T.StructField(f.name, T.StringType(), True) if f in times else f
-            for f in schema.fields
-        ]
-    )
-    return read, times
-
-
-def parse_time(column, data_type):
-    """ISO text, or epoch numbers (seconds, milliseconds or microseconds by magnitude; days for dates)."""
-    text = F.trim(column)
-    number = text.cast("double")
-    is_number = text.rlike("^-?[0-9]+(\\.[0-9]+)?$")
-    if isinstance(data_type, T.DateType):
-        return F.when(is_number, F.date_from_unix_date(number.cast("int"))).otherwise(F.to_date(text))
-    micros = (
-        F.when(F.abs(number) >= 1e14, number)
-        .when(F.abs(number) >= 1e11, number * 1000)
-        .otherwise(number * 1000000)
-    )
-    return F.when(is_number, F.timestamp_micros(micros.cast("long"))).otherwise(F.to_timestamp(text))
-
-
-def convert_times(df, times):
-    """Turns the text read for timestamp and date columns into their types."""
-    return df.withColumns({f.name: parse_time(F.col(f.name), f.dataType) for f in times})
-
-
-# Every progress event reports this observation of the micro-batch's Kafka records
-# (StreamingQueryProgress.observedMetrics): their bytes and those that could not be parsed.
-OBSERVATION = "pipeline"
-
-
-def observe_input(df, unparsed):
-    """Observes the records of each micro-batch: bytes of keys and values, and unparseable ones."""
-    record_bytes = F.coalesce(F.length("key"), F.lit(0)) + F.coalesce(F.length("value"), F.lit(0))
-    return df.observe(
-        OBSERVATION,
-        F.coalesce(F.sum(record_bytes), F.lit(0)).alias("input_bytes"),
-        F.count(F.when(unparsed, 1)).alias("bad_records"),
-    )
-
-
-# The column that receives the text of a record that does not parse.
-UNPARSED = "__unparsed"
-
-
-def parse_json(value, schema):
-    """JSON text parsed with the schema; a record that does not fit it leaves its text in UNPARSED."""
-    return F.from_json(
-        value.cast("string"),
-        T.StructType(schema.fields + [T.StructField(UNPARSED, T.StringType(), True)]),
-        {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": UNPARSED},
-    )
-
-
-def read_kafka(spark):
-    """The Kafka records of the source topic (one consumer identity per pipeline)."""
-    reader = (
-        spark.readStream.format("kafka")
-        .options(**kafka_options(SETTINGS["bootstrap_servers"]))
-        .option("subscribe", SETTINGS["source_topic"])
-        .option("startingOffsets", SETTINGS["starting_offsets"])
-        .option("failOnDataLoss", SETTINGS["fail_on_data_loss"])
-        .option("groupIdPrefix", "spark-pipeline-" + PIPELINE_NAME)
-    )
-    if SETTINGS["max_offsets_per_trigger"]:
-        reader = reader.option("maxOffsetsPerTrigger", SETTINGS["max_offsets_per_trigger"])
-    return reader.load()
+def decode_records(records):
+    """Kafka records to rows: Debezium change events, plus __op, __source_ts_ms and __kafka_offset."""
+    return sources.decode_debezium(records, ROW_SCHEMA, ignore_deletes=False)
 
 
 def read_source(spark):
-    """The source stream: Debezium change events as rows plus __op, __source_ts_ms and __kafka_offset.
-
-    Both converter styles are read: with the schema envelope ({"schema", "payload"}) and without.
-    Deletes carry the row image of "before"; tombstones (null values) are skipped.
-    """
-    schema, times = read_schema(ROW_SCHEMA)
-    change = T.StructType(
-        [
-            T.StructField("before", schema, True),
-            T.StructField("after", schema, True),
-            T.StructField("op", T.StringType(), True),
-            T.StructField("ts_ms", T.LongType(), True),
-        ]
-    )
-    envelope = T.StructType([T.StructField("payload", change, True)] + change.fields)
-    messages = (
-        read_kafka(spark)
-        .where(F.col("value").isNotNull())
-        .select("key", "value", parse_json(F.col("value"), envelope).alias("m"), "offset")
-    )
-    events = (
-        observe_input(messages, F.col("m." + UNPARSED).isNotNull())
-        .select(
-            F.coalesce(
-                F.col("m.payload"),
-                F.struct(*[F.col("m." + f.name).alias(f.name) for f in change.fields]),
-            ).alias("e"),
-            F.col("offset"),
-        )
-        .where(F.col("e.op").isNotNull())
-    )
-    rows = events.select(
-        F.when(F.col("e.op") == "d", F.col("e.before")).otherwise(F.col("e.after")).alias("row"),
-        F.col("e.op").alias("__op"),
-        F.col("e.ts_ms").alias("__source_ts_ms"),
-        F.col("offset").alias("__kafka_offset"),
-    ).select("row.*", "__op", "__source_ts_ms", "__kafka_offset")
-    return convert_times(rows, times)
+    """The source stream: the records of the source topic, decoded."""
+    return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
 def transform(spark, df):
@@ -232,238 +90,24 @@ def transform(spark, df):
     return df
 
 
-MERGE_KEYS = ["id"]
-CDC_COLUMNS = ["__op", "__source_ts_ms", "__kafka_offset"]
-
-
-def quoted(alias, name):
-    """A column of a merge side, quoted for Spark."""
-    return F.col(alias + ".`" + name.replace("`", "``") + "`")
-
-
-def latest_per_key(batch_df):
-    """One change per key: the last one of the batch (Kafka offset order per key)."""
-    order = Window.partitionBy(*MERGE_KEYS).orderBy(F.col("__kafka_offset").desc())
-    ranked = batch_df.withColumn("__rank", F.row_number().over(order))
-    return ranked.where(F.col("__rank") == 1).drop("__rank")
-
-
-def prepare_table(spark, data):
-    """Creates the table on the first batch; adds new columns when schema evolution is on."""
-    path = SETTINGS["sink_path"]
-    if not DeltaTable.isDeltaTable(spark, path):
-        writer = data.limit(0).write.format("delta").mode("ignore")
-        writer.save(path)
-        return
-    existing = set(DeltaTable.forPath(spark, path).toDF().columns)
-    if any(c not in existing for c in data.columns):
-        data.limit(0).write.format("delta").mode("append").option("mergeSchema", "true").save(path)
-
-
-def merge_batch(batch_df, batch_id):
-    """Upserts one micro-batch. Idempotent: Delta skips a (txnAppId, txnVersion) it has committed."""
-    spark = batch_df.sparkSession
-    changes = latest_per_key(batch_df)
-    columns = [c for c in changes.columns if c not in CDC_COLUMNS]
-    prepare_table(spark, changes.select(*columns))
-    condition = None
-    for key in MERGE_KEYS:
-        match = quoted("t", key) == quoted("s", key)
-        condition = match if condition is None else condition & match
-    values = {"`" + c.replace("`", "``") + "`": quoted("s", c) for c in columns}
-    merge = DeltaTable.forPath(spark, SETTINGS["sink_path"]).alias("t").merge(changes.alias("s"), condition)
-    is_delete = F.col("s.__op") == "d"
-    merge = merge.whenMatchedDelete(condition=is_delete)
-    merge = merge.whenMatchedUpdate(condition=~is_delete, set=values)
-    merge = merge.whenNotMatchedInsert(condition=~is_delete, values=values)
-    spark.conf.set("spark.databricks.delta.write.txnAppId", TXN_APP_ID)
-    spark.conf.set("spark.databricks.delta.write.txnVersion", str(batch_id))
-    try:
-        merge.execute()
-    finally:
-        spark.conf.unset("spark.databricks.delta.write.txnAppId")
-        spark.conf.unset("spark.databricks.delta.write.txnVersion")
-
-
 def start_query(df):
     """Merges each micro-batch into the Delta table (append mode)."""
-    writer = (
-        df.writeStream.outputMode("append")
-        .option("checkpointLocation", SETTINGS["checkpoint"])
-        .queryName(QUERY_NAME)
-        .foreachBatch(merge_batch)
-    )
-    return with_trigger(writer).start()
-
-
-class ProgressPublisher(StreamingQueryListener):
-    """Publishes every StreamingQueryProgress (JSON) to the progress topic, keyed by pipeline.
-
-    Uses the Kafka producer of the JVM (the Kafka connector's kafka-clients), so the job
-    needs no Python Kafka client. Publishing never fails the query: errors are logged.
-    """
-
-    def __init__(self, spark):
-        super().__init__()
-        self._topic = SETTINGS["progress_topic"]
-        self._producer = None
-        self._query_id = None
-        self._lock = threading.Lock()
-        self._context = spark.sparkContext
-        self._jvm = spark.sparkContext._jvm
-        servers = SETTINGS["progress_bootstrap_servers"] or SETTINGS["bootstrap_servers"]
-        properties = self._jvm.java.util.Properties()
-        config = kafka_client_config(servers)
-        config.update(
-            {
-                "key.serializer": "org.apache.kafka.common.serialization.StringSerializer",
-                "value.serializer": "org.apache.kafka.common.serialization.StringSerializer",
-                "client.id": "spark-pipeline-" + PIPELINE_NAME + "-progress",
-                "acks": "1",
-                "linger.ms": "50",
-                "max.block.ms": "5000",
-            }
-        )
-        for key, value in config.items():
-            properties.setProperty(key, value)
-        try:
-            self._producer = self._jvm.org.apache.kafka.clients.producer.KafkaProducer(properties)
-        except Exception:  # noqa: BLE001 - the pipeline runs on without progress events
-            LOG.warning("progress events disabled: cannot create a Kafka producer", exc_info=True)
-
-    def publish(self, progress_json):
-        """Sends one progress event; returns whether it was handed to the producer."""
-        with self._lock:
-            if self._producer is None:
-                return False
-            try:
-                record = self._jvm.org.apache.kafka.clients.producer.ProducerRecord(
-                    self._topic, PIPELINE_NAME, progress_json
-                )
-                self._producer.send(record)
-                return True
-            except Exception:  # noqa: BLE001
-                LOG.warning("could not publish a progress event", exc_info=True)
-                return False
-
-    # Listeners hear every query of the session (a driver may host several pipelines):
-    # each one speaks only for its own query.
-    def onQueryStarted(self, event):
-        if event.name == QUERY_NAME:
-            self._query_id = event.id
-            LOG.info("query started: id=%s run=%s", event.id, event.runId)
-
-    def runtime(self):
-        """What the driver really runs, observed (not the spec's request): its master
-        (local[2] is local mode with two threads), its default parallelism, and on a
-        cluster the executors registered with it (the status tracker lists the driver too).
-        """
-        context = self._context
-        master = str(context.master)[:64]
-        executors = None
-        if not master.startswith("local"):
-            try:
-                executors = max(0, len(context._jsc.sc().statusTracker().getExecutorInfos()) - 1)
-            except Exception:  # noqa: BLE001 - an internal API: the count stays unknown
-                LOG.info("could not count the executors", exc_info=True)
-        return {
-            "master": master,
-            "defaultParallelism": int(context.defaultParallelism),
-            "executors": executors,
-        }
-
-    def onQueryProgress(self, event):
-        if event.progress.name == QUERY_NAME:
-            progress = json.loads(event.progress.json)
-            progress["runtime"] = self.runtime()
-            self.publish(json.dumps(progress))
-
-    def onQueryIdle(self, event):
-        pass
-
-    def onQueryTerminated(self, event):
-        if event.id == self._query_id:
-            LOG.info("query terminated: id=%s", event.id)
-
-    def close(self):
-        """Flushes and closes the producer."""
-        with self._lock:
-            producer, self._producer = self._producer, None
-        if producer is not None:
-            try:
-                producer.flush()
-                producer.close()
-            except Exception:  # noqa: BLE001
-                LOG.warning("could not close the progress producer", exc_info=True)
-
-
-def drain_listener_events(spark, timeout_ms=10000):
-    """Waits until Spark has delivered its pending listener events (the last progress)."""
-    try:
-        spark.sparkContext._jsc.sc().listenerBus().waitUntilEmpty(timeout_ms)
-    except Exception:  # noqa: BLE001 - an internal API: without it, the last event may be lost
-        LOG.info("could not wait for pending listener events", exc_info=True)
-
-
-def create_spark():
-    """The Spark session, with the settings this pipeline needs."""
-    builder = SparkSession.builder.appName(PIPELINE_NAME)
-    for key, value in SPARK_CONF.items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
-
-
-def stop_gracefully(query):
-    """Lets the running micro-batch finish (up to the stop timeout), then stops the query."""
-    deadline = time.monotonic() + float(SETTINGS["stop_timeout_seconds"])
-    while query.isActive and query.status.get("isTriggerActive") and time.monotonic() < deadline:
-        time.sleep(0.2)
-    query.stop()
+    return delta_merge.start(df, PIPELINE_NAME, SETTINGS, **SINK_OPTIONS)
 
 
 def start(spark):
-    """Starts the pipeline's query on a Spark session, which may host other pipelines' queries.
-
-    Returns the query and its progress publisher, for stop().
-    """
-    publisher = ProgressPublisher(spark)
-    spark.streams.addListener(publisher)
-    return start_query(transform(spark, read_source(spark))), publisher
+    """Starts the query on a Spark session (which may host other pipelines' queries): (query, publisher)."""
+    return job.start(spark, PIPELINE_NAME, SETTINGS, lambda: start_query(transform(spark, read_source(spark))))
 
 
 def stop(spark, query, publisher):
     """Stops the query after its running micro-batch and publishes its last progress events."""
-    if query.isActive:
-        stop_gracefully(query)
-    drain_listener_events(spark)
-    spark.streams.removeListener(publisher)
-    publisher.close()
+    job.stop(spark, query, publisher, SETTINGS)
 
 
 def main():
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    stop_requested = threading.Event()
-
-    def request_stop(signum, _frame):
-        LOG.info("signal %s: stopping after the running micro-batch", signum)
-        stop_requested.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    spark = create_spark()
-    query, publisher = start(spark)
-    failure = None
-    try:
-        while query.isActive and not stop_requested.is_set():
-            query.awaitTermination(5)
-    except Exception as error:  # noqa: BLE001 - reported below, exit code 1
-        failure = error
-    stop(spark, query, publisher)
-    spark.stop()
-    if failure is not None:
-        LOG.error("the query failed: %s", failure)
-        return 1
-    return 0
+    """Runs the pipeline until it fails or is asked to stop (SIGTERM, SIGINT)."""
+    return job.main(PIPELINE_NAME, SPARK_CONF, start, stop)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import { basename, join, resolve } from 'path';
 import { RenderOptions } from '../RenderOptions';
 
@@ -37,7 +37,10 @@ export const exampleTechdocsBaseUrl = (name: string) =>
 
 /** The five examples (rendered into their own folders), the reference spec and the matrix. */
 export function goldenCases(): GoldenCase[] {
+  // An example is a folder with a pipeline.yaml (a stray folder, such as a
+  // tool's empty output folder, is none).
   const examples = readdirSync(examplesDir)
+    .filter(name => existsSync(join(examplesDir, name, 'pipeline.yaml')))
     .sort()
     .map(name => ({
       name: `example ${name}`,

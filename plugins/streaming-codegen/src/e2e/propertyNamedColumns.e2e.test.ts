@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parsePipelineSpec } from '@internal/plugin-streaming-common';
 import { renderPipeline } from '../renderPipeline';
 import { runScript } from './__testUtils__/runScript';
@@ -66,10 +66,14 @@ describe('columns named like JavaScript object properties (local Spark)', () => 
   it('are renamed, cast, filtered and dropped by the generated job', async () => {
     const parsed = parsePipelineSpec(specText);
     expect(parsed.errors).toEqual([]);
-    const job = renderPipeline(parsed.spec!).find(
-      f => f.path === 'job/main.py',
-    )!;
-    writeFileSync(join(dir, 'main.py'), job.content);
+    // The job's folder: main.py and the streaming_runtime package it imports.
+    for (const file of renderPipeline(parsed.spec!)) {
+      if (file.path.startsWith('job/')) {
+        const path = join(dir, file.path.slice('job/'.length));
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, file.content);
+      }
+    }
     writeFileSync(join(dir, 'driver.py'), driver);
     const stdout = await runScript('spark.sh', [
       'python',

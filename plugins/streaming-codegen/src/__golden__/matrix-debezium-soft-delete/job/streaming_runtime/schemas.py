@@ -1,0 +1,110 @@
+"""Row schemas from schema files (Avro, JSON Schema) and event times read from text or numbers."""
+
+import json
+import os
+
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+AVRO_PRIMITIVES = {
+    "string": T.StringType(),
+    "int": T.IntegerType(),
+    "long": T.LongType(),
+    "float": T.FloatType(),
+    "double": T.DoubleType(),
+    "boolean": T.BooleanType(),
+    "bytes": T.BinaryType(),
+    "fixed": T.BinaryType(),
+    "enum": T.StringType(),
+}
+AVRO_TIMESTAMPS = ("timestamp-millis", "timestamp-micros", "local-timestamp-millis", "local-timestamp-micros")
+JSON_SCHEMA_TYPES = {
+    "integer": T.LongType(),
+    "number": T.DoubleType(),
+    "boolean": T.BooleanType(),
+}
+JSON_SCHEMA_FORMATS = {"date-time": T.TimestampType(), "date": T.DateType()}
+
+
+def read_schema_file(path, base_dir):
+    """The text of a schema file; a relative path is from `base_dir` (the repository root)."""
+    if not os.path.isabs(path):
+        path = os.path.join(base_dir, path)
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def avro_to_spark(avro_type):
+    """The Spark type of an Avro type (as JSON payloads carry it)."""
+    if isinstance(avro_type, list):
+        others = [t for t in avro_type if t != "null"]
+        return avro_to_spark(others[0]) if len(others) == 1 else T.StringType()
+    if isinstance(avro_type, dict):
+        logical = avro_type.get("logicalType")
+        if logical in AVRO_TIMESTAMPS:
+            return T.TimestampType()
+        if logical == "date":
+            return T.DateType()
+        kind = avro_type.get("type")
+        if kind == "record":
+            return T.StructType(
+                [T.StructField(f["name"], avro_to_spark(f["type"]), True) for f in avro_type.get("fields", [])]
+            )
+        if kind == "array":
+            return T.ArrayType(avro_to_spark(avro_type.get("items")))
+        if kind == "map":
+            return T.MapType(T.StringType(), avro_to_spark(avro_type.get("values")))
+        return avro_to_spark(kind)
+    return AVRO_PRIMITIVES.get(avro_type, T.StringType())
+
+
+def json_schema_to_spark(node):
+    """The Spark type of a JSON Schema node."""
+    kind = node.get("type")
+    if isinstance(kind, list):
+        others = [k for k in kind if k != "null"]
+        kind = others[0] if len(others) == 1 else "string"
+    if kind == "object":
+        properties = node.get("properties", {})
+        fields = [T.StructField(name, json_schema_to_spark(child), True) for name, child in properties.items()]
+        return T.StructType(fields)
+    if kind == "array":
+        return T.ArrayType(json_schema_to_spark(node.get("items", {})))
+    if kind == "string":
+        return JSON_SCHEMA_FORMATS.get(node.get("format"), T.StringType())
+    return JSON_SCHEMA_TYPES.get(kind, T.StringType())
+
+
+def load_avro_schema(path, base_dir):
+    """The row schema of an Avro schema file (.avsc)."""
+    return avro_to_spark(json.loads(read_schema_file(path, base_dir)))
+
+
+def load_json_schema(path, base_dir):
+    """The row schema of a JSON Schema file."""
+    return json_schema_to_spark(json.loads(read_schema_file(path, base_dir)))
+
+
+def read_schema(schema):
+    """The schema to parse with (top-level timestamps and dates read as text) and those columns."""
+    times = [f for f in schema.fields if isinstance(f.dataType, (T.TimestampType, T.DateType))]
+    read = T.StructType([T.StructField(f.name, T.StringType(), True) if f in times else f for f in schema.fields])
+    return read, times
+
+
+def parse_time(column, data_type):
+    """ISO text, or epoch numbers (seconds, milliseconds or microseconds by magnitude; days for dates)."""
+    text = F.trim(column)
+    number = text.cast("double")
+    is_number = text.rlike("^-?[0-9]+(\\.[0-9]+)?$")
+    if isinstance(data_type, T.DateType):
+        return F.when(is_number, F.date_from_unix_date(number.cast("int"))).otherwise(F.to_date(text))
+    micros = (
+        F.when(F.abs(number) >= 1e14, number).when(F.abs(number) >= 1e11, number * 1000).otherwise(number * 1000000)
+    )
+    return F.when(is_number, F.timestamp_micros(micros.cast("long"))).otherwise(F.to_timestamp(text))
+
+
+def convert_times(df, times):
+    """Turns the text read for timestamp and date columns into their types."""
+    return df.withColumns({f.name: parse_time(F.col(f.name), f.dataType) for f in times})

@@ -1,0 +1,184 @@
+import {
+  CDC_COLUMNS,
+  PipelineSpec,
+  outputColumns,
+} from '@internal/plugin-streaming-common';
+import { pyValue } from '../python/pyLiteral';
+
+/** The generated test module's name: `test_<pipeline name in snake case>.py`. */
+export function jobTestsPath(spec: PipelineSpec): string {
+  return `tests/test_${spec.pipeline.name.replace(/-/g, '_')}.py`;
+}
+
+function sourceTests(spec: PipelineSpec): string[] {
+  const { source } = spec.pipeline;
+  if (source.type === 'delta') {
+    return [];
+  }
+  if (source.type === 'kafka' && source.format === 'avro') {
+    // Avro records are decoded by Spark's Avro reader, whose jar the test
+    // session does not carry; the transformations are tested from rows.
+    return [];
+  }
+  const cdc = source.type === 'debezium';
+  const envelope = (row: string, op: string) =>
+    `{"before": None, "after": ${row}, "op": "${op}", "ts_ms": 1}`;
+  const one = cdc ? envelope('sample_row(main.ROW_SCHEMA)', 'c') : 'sample_row(main.ROW_SCHEMA)';
+  const nulls = cdc
+    ? envelope('{f.name: None for f in main.ROW_SCHEMA.fields}', 'c')
+    : '{f.name: None for f in main.ROW_SCHEMA.fields}';
+  return [
+    'def test_valid_records_decode_to_the_schema(spark):',
+    `    decoded = main.decode_records(json_records(spark, [${one}]))`,
+    `    assert decoded.columns == [f.name for f in main.ROW_SCHEMA.fields]${
+      cdc ? ` + ${pyValue([...CDC_COLUMNS])}` : ''
+    }`,
+    '    expected = expected_text(main.ROW_SCHEMA)',
+    '    assert as_text(decoded, list(expected)) == [expected]',
+    ...(cdc
+      ? [
+          '    assert as_text(decoded, ["__op", "__kafka_offset"]) == [{"__op": "c", "__kafka_offset": "0"}]',
+        ]
+      : []),
+    '',
+    '',
+    'def test_nulls_flow_on_as_nulls(spark):',
+    `    decoded = main.decode_records(json_records(spark, [${nulls}]))`,
+    '    assert [row.asDict() for row in decoded.select(*[f.name for f in main.ROW_SCHEMA.fields]).collect()] == [',
+    '        {f.name: None for f in main.ROW_SCHEMA.fields}',
+    '    ]',
+    '',
+    '',
+    ...(cdc
+      ? [
+          'def test_junk_and_tombstones_are_skipped(spark):',
+          '    # Junk has no change operation; a tombstone (null value) is no record.',
+          '    assert main.decode_records(kafka_records(spark, JUNK + [None])).count() == 0',
+        ]
+      : [
+          'def test_junk_becomes_rows_of_nulls(spark):',
+          '    # Records that do not parse flow on as rows of nulls (counted as bad_records in progress events).',
+          '    rows = main.decode_records(kafka_records(spark, JUNK + [None])).collect()',
+          '    assert [set(row.asDict().values()) for row in rows] == [{None}] * len(JUNK)',
+        ]),
+  ];
+}
+
+function transformTest(spec: PipelineSpec): string[] {
+  const { source } = spec.pipeline;
+  if (source.type === 'delta' || (source.type === 'kafka' && source.format === 'avro')) {
+    return [];
+  }
+  const columns = outputColumns(spec);
+  const cdc = source.type === 'debezium';
+  const row = (seed: number) =>
+    cdc
+      ? `{"before": None, "after": sample_row(main.ROW_SCHEMA, ${seed}), "op": "c", "ts_ms": 1}`
+      : `sample_row(main.ROW_SCHEMA, ${seed})`;
+  return [
+    'def test_transformations_give_the_columns_of_the_spec(spark, tmp_path):',
+    `    records = json_records(spark, [${row(1)}, ${row(2)}])`,
+    '    mode = main.SINK_OPTIONS.get("output_mode", "append")',
+    '    out = run_stream(spark, records, lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)',
+    columns
+      ? `    assert out.columns == ${pyValue([
+          ...columns,
+          ...(cdc ? CDC_COLUMNS.filter(c => !columns.includes(c)) : []),
+        ])}`
+      : '    assert out.columns',
+  ];
+}
+
+/**
+ * The merge of change events: inserts, an update and a delete applied by
+ * the shipped Delta merge to a real Delta table, with the spec's handling
+ * of deletes.
+ */
+function mergeTest(spec: PipelineSpec): string[] {
+  const { source, sink } = spec.pipeline;
+  if (source.type !== 'debezium' || sink.type !== 'delta' || sink.mode !== 'merge') {
+    return [];
+  }
+  const keys = sink.merge_keys ?? source.key;
+  const survivors: Record<string, string> = {
+    delete: 'only the updated row is left',
+    soft_delete: 'the deleted row is kept, marked _deleted',
+    ignore: 'the delete is ignored',
+  };
+  return [
+    `def test_change_events_merge_into_the_table(spark, tmp_path):`,
+    `    """Two inserts, an update of the first and a delete of the second: ${survivors[source.deletes]}."""`,
+    `    keys = ${pyValue(keys)}`,
+    '    first, second = sample_row(main.ROW_SCHEMA, 1), sample_row(main.ROW_SCHEMA, 2)',
+    '    updated = {**sample_row(main.ROW_SCHEMA, 3), **{k: first[k] for k in keys}}',
+    '    events = [',
+    '        {"before": None, "after": first, "op": "c", "ts_ms": 1},',
+    '        {"before": None, "after": second, "op": "c", "ts_ms": 2},',
+    '        {"before": first, "after": updated, "op": "u", "ts_ms": 3},',
+    '        {"before": second, "after": None, "op": "d", "ts_ms": 4},',
+    '    ]',
+    '    batch = main.transform(spark, main.decode_records(json_records(spark, events)))',
+    '    path = str(tmp_path / "table")',
+    '    options = {k: v for k, v in main.SINK_OPTIONS.items() if k != "output_mode"}',
+    '    delta_merge.merge_batch(batch, 0, path, "test", **options)',
+    '    table = spark.read.format("delta").load(path)',
+    '    columns = [c for c in table.columns if c != "_deleted"]',
+    '    expected = main.transform(spark, main.decode_records(json_records(spark, [events[2]])))',
+    ...(source.deletes === 'delete'
+      ? ['    assert as_text(table, columns) == as_text(expected, columns)']
+      : [
+          '    kept = main.transform(spark, main.decode_records(json_records(spark, [events[1]])))',
+          '    order = [F.col(c) for c in keys]',
+          '    assert as_text(table.orderBy(*order), columns) == as_text(expected.unionByName(kept).orderBy(*order), columns)',
+          ...(source.deletes === 'soft_delete'
+            ? [
+                '    assert as_text(table.orderBy(*order), ["_deleted"]) == [{"_deleted": "false"}, {"_deleted": "true"}]',
+              ]
+            : []),
+        ]),
+    '',
+    '',
+    'def test_a_replayed_batch_changes_nothing(spark, tmp_path):',
+    '    events = [{"before": None, "after": sample_row(main.ROW_SCHEMA, 1), "op": "c", "ts_ms": 1}]',
+    '    batch = main.transform(spark, main.decode_records(json_records(spark, events)))',
+    '    path = str(tmp_path / "table")',
+    '    options = {k: v for k, v in main.SINK_OPTIONS.items() if k != "output_mode"}',
+    '    delta_merge.merge_batch(batch, 7, path, "test", **options)',
+    '    version = spark.sql("DESCRIBE HISTORY delta.`" + path + "`").agg(F.max("version")).first()[0]',
+    '    delta_merge.merge_batch(batch, 7, path, "test", **options)',
+    '    assert spark.sql("DESCRIBE HISTORY delta.`" + path + "`").agg(F.max("version")).first()[0] == version',
+  ];
+}
+
+/**
+ * The pipeline's pytest tests (`tests/test_<name>.py`): its source's
+ * decoding of sample records derived from the row schema (valid records,
+ * nulls, junk), its transformations on a batch DataFrame (the columns the
+ * spec says come out), and for change events the Delta merge of inserts,
+ * updates and deletes. They run on a local SparkSession (tests/conftest.py).
+ * Undefined when the source cannot be sampled here (Delta tables, Avro).
+ */
+export function renderJobTests(spec: PipelineSpec): string | undefined {
+  const sections = [sourceTests(spec), transformTest(spec), mergeTest(spec)]
+    .filter(s => s.length > 0)
+    .map(s => s.join('\n'));
+  if (sections.length === 0) {
+    return undefined;
+  }
+  const merge = mergeTest(spec).length > 0;
+  const code = sections.join('\n\n\n');
+  const samples = ['JUNK', 'as_text', 'expected_text', 'json_records', 'kafka_records', 'run_stream', 'sample_row'].filter(
+    name => new RegExp(`\\b${name}\\b`).test(code),
+  );
+  const header = [
+    '# Generated from pipeline.yaml by the streaming platform: change the spec and render',
+    '# again rather than editing this file.',
+    '"""Tests of the pipeline\'s job on a local Spark session, with records derived from its schema."""',
+    '',
+    ...(code.includes('F.') ? ['from pyspark.sql import functions as F', ''] : []),
+    'import main',
+    `from pipeline_samples import ${samples.join(', ')}`,
+    ...(merge ? ['from streaming_runtime.sinks import delta_merge'] : []),
+  ].join('\n');
+  return `${header}\n\n\n${code}\n`;
+}

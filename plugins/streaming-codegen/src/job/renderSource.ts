@@ -1,0 +1,86 @@
+import { PipelineSpec } from '@internal/plugin-streaming-common';
+import { pyStr, pyValue } from '../python/pyLiteral';
+import { avroSchema, sparkSchema } from './sparkTypes';
+
+/**
+ * The source part of the generated job: its schema constant and
+ * `read_source(spark)`; for Kafka sources also `decode_records(records)`,
+ * the step from Kafka records to rows that the pipeline's tests run on
+ * batch DataFrames. Every value is a literal; the reading is done by the
+ * shipped `streaming_runtime.sources`.
+ */
+export function renderSource(spec: PipelineSpec): string[] {
+  const { source } = spec.pipeline;
+  if (source.type === 'delta') {
+    return [
+      'def read_source(spark):',
+      '    """The source stream: the Delta table."""',
+      '    return sources.read_delta(',
+      '        spark,',
+      '        SETTINGS,',
+      `        skip_change_commits=${pyValue(
+        source.skip_change_commits ?? false,
+      )},`,
+      `        columns=${pyValue(source.fields?.map(f => f.name) ?? null)},`,
+      '    )',
+    ];
+  }
+  const lines: string[] = [];
+  const avro = source.type === 'kafka' && source.format === 'avro';
+  if (avro) {
+    lines.push(
+      source.fields
+        ? '# The Avro schema of the records, from the fields of the spec.'
+        : '# The Avro schema of the records, from the schema file named in the spec.',
+      `AVRO_SCHEMA = ${
+        source.fields
+          ? pyStr(avroSchema(spec.pipeline.name, source.fields))
+          : 'schemas.read_schema_file(SETTINGS["schema_file"], REPOSITORY_DIR)'
+      }`,
+    );
+  } else if (source.schema) {
+    lines.push(
+      '# The row schema, from the schema file named in the spec.',
+      `ROW_SCHEMA = schemas.${
+        source.schema.endsWith('.avsc') ? 'load_avro_schema' : 'load_json_schema'
+      }(SETTINGS["schema_file"], REPOSITORY_DIR)`,
+    );
+  } else {
+    lines.push(
+      '# The row schema, from the fields of the spec.',
+      `ROW_SCHEMA = ${sparkSchema(source.fields ?? [], '')}`,
+    );
+  }
+  lines.push('', '');
+  if (avro) {
+    lines.push(
+      'def decode_records(records):',
+      '    """Kafka records to rows: Avro records decoded to columns."""',
+      `    return sources.decode_avro(records, AVRO_SCHEMA, wire_format=${pyValue(
+        source.avro_wire_format ?? null,
+      )})`,
+    );
+  } else if (source.type === 'kafka') {
+    lines.push(
+      'def decode_records(records):',
+      '    """Kafka records to rows: JSON parsed with the row schema."""',
+      '    return sources.decode_json(records, ROW_SCHEMA)',
+    );
+  } else {
+    lines.push(
+      'def decode_records(records):',
+      '    """Kafka records to rows: Debezium change events, plus __op, __source_ts_ms and __kafka_offset."""',
+      `    return sources.decode_debezium(records, ROW_SCHEMA, ignore_deletes=${pyValue(
+        source.deletes === 'ignore',
+      )})`,
+    );
+  }
+  lines.push(
+    '',
+    '',
+    'def read_source(spark):',
+    '    """The source stream: the records of the source topic, decoded."""',
+    '    return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))',
+  );
+  return lines;
+}
