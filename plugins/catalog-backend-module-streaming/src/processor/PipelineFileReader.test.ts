@@ -105,6 +105,47 @@ describe('PipelineFileReader.resolve', () => {
   });
 });
 
+describe('PipelineFileReader.read of files', () => {
+  const mockDir = createMockDirectory();
+  const files = new PipelineFileReader(
+    mockServices.urlReader.mock(),
+    ScmIntegrations.fromConfig(mockServices.rootConfig()),
+  );
+
+  it('reads a file in the folder and refuses one that a link leads outside of it', async () => {
+    mockDir.setContent({
+      'repo/a/catalog-info.yaml': 'kind: Component',
+      'repo/a/pipeline.yaml': 'pipeline: {}',
+      'repo/a/schemas/x.avsc': '{}',
+      'repo/outside.yaml': 'SECRET',
+    });
+    fs.symlinkSync(
+      mockDir.resolve('repo/outside.yaml'),
+      mockDir.resolve('repo/a/linked.yaml'),
+    );
+    const within = {
+      type: 'file',
+      target: mockDir.resolve('repo/a/catalog-info.yaml'),
+    };
+    const file = (name: string) => ({
+      type: 'file',
+      target: mockDir.resolve(`repo/a/${name}`),
+    });
+    await expect(files.read(file('pipeline.yaml'), within)).resolves.toBe(
+      'pipeline: {}',
+    );
+    await expect(files.read(file('schemas/x.avsc'), within)).resolves.toBe(
+      '{}',
+    );
+    await expect(files.read(file('linked.yaml'), within)).rejects.toThrow(
+      /linked\.yaml leads outside/,
+    );
+    await expect(files.read(file('.'), within)).rejects.toThrow(
+      /leads outside/,
+    );
+  });
+});
+
 /** A plain HTTP file server over `root` with ETags, recording what it answered. */
 async function startFileServer(root: string) {
   const served: string[] = [];

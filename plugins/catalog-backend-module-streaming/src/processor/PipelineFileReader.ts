@@ -1,5 +1,6 @@
 import {
   UrlReaderService,
+  isChildPath,
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError, isError } from '@backstage/errors';
@@ -229,7 +230,7 @@ export class PipelineFileReader {
     } catch {
       throw new NotFoundError(`${target} does not exist`);
     }
-    if (!real.startsWith(`${realFolder}${path.sep}`)) {
+    if (real === realFolder || !isChildPath(realFolder, real)) {
       throw new InputError(`${target} leads outside ${folder}`);
     }
     const stat = await fs.stat(real);

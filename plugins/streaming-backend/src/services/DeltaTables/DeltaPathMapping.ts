@@ -1,3 +1,4 @@
+import { isChildPath } from '@backstage/backend-plugin-api';
 import path from 'node:path';
 
 /**
@@ -46,9 +47,8 @@ export class DeltaPathMapping {
       if (location.startsWith(prefix)) {
         const rest = location.slice(prefix.length);
         const target = path.resolve(to, rest);
-        const relative = path.relative(to, target);
         // `..` in the rest would leave the mapped folder: left unmapped (and unreadable).
-        if (relative.startsWith('..') || path.isAbsolute(relative)) {
+        if (!isChildPath(to, target)) {
           return location;
         }
         return target;

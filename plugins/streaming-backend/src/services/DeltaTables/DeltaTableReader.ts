@@ -1,3 +1,4 @@
+import { isChildPath } from '@backstage/backend-plugin-api';
 import { DeltaTableDetailsResponse } from '@internal/plugin-streaming-common';
 import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -124,11 +125,7 @@ export class DeltaTableReader {
     for (const root of this.allowedRoots) {
       const realRoot = await fs.realpath(root).catch(() => undefined);
       if (!realRoot) continue;
-      const relative = path.relative(realRoot, real);
-      if (
-        relative === '' ||
-        (!relative.startsWith('..') && !path.isAbsolute(relative))
-      ) {
+      if (isChildPath(realRoot, real)) {
         return { dir: real };
       }
     }
