@@ -50,6 +50,12 @@ export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules"
 # --watchAll=false: outside CI the Backstage CLI would otherwise start Jest in watch mode.
 yarn backstage-cli repo test --ci --watchAll=false --json --outputFile="$results" "$@" || status=$?
 
+step "python (generated jobs)"
+# ruff and pytest on local Spark: the shipped streaming_runtime package and the five examples' generated tests.
+python_started=$SECONDS
+scripts/python-test.sh || status=$?
+echo "python (generated jobs) took $((SECONDS - python_started))s" >&2
+
 step "browser tests"
 # The app on :3000/:7007 with local Kafka and the User Events job, driven in Chromium.
 rm -f .cache/e2e/results.tap

@@ -15,7 +15,6 @@ from streaming_runtime import job, sources
 from streaming_runtime.settings import setting
 from streaming_runtime.sinks import elasticsearch
 
-
 PIPELINE_NAME = "log-analytics"
 
 # Every setting: environment variable, else the value of the spec.

@@ -140,5 +140,5 @@ export function renderJob(
     'from streaming_runtime.settings import setting',
     `from streaming_runtime.sinks import ${sink.module}`,
   ].join('\n');
-  return `${[header, ...body].join('\n\n\n')}\n`;
+  return `${header}\n\n${body.join('\n\n\n')}\n`;
 }

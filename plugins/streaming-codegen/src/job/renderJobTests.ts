@@ -23,7 +23,9 @@ function sourceTests(spec: PipelineSpec): string[] {
   const cdc = source.type === 'debezium';
   const envelope = (row: string, op: string) =>
     `{"before": None, "after": ${row}, "op": "${op}", "ts_ms": 1}`;
-  const one = cdc ? envelope('sample_row(main.ROW_SCHEMA)', 'c') : 'sample_row(main.ROW_SCHEMA)';
+  const one = cdc
+    ? envelope('sample_row(main.ROW_SCHEMA)', 'c')
+    : 'sample_row(main.ROW_SCHEMA)';
   const nulls = cdc
     ? envelope('{f.name: None for f in main.ROW_SCHEMA.fields}', 'c')
     : '{f.name: None for f in main.ROW_SCHEMA.fields}';
@@ -66,7 +68,10 @@ function sourceTests(spec: PipelineSpec): string[] {
 
 function transformTest(spec: PipelineSpec): string[] {
   const { source } = spec.pipeline;
-  if (source.type === 'delta' || (source.type === 'kafka' && source.format === 'avro')) {
+  if (
+    source.type === 'delta' ||
+    (source.type === 'kafka' && source.format === 'avro')
+  ) {
     return [];
   }
   const columns = outputColumns(spec);
@@ -96,7 +101,11 @@ function transformTest(spec: PipelineSpec): string[] {
  */
 function mergeTest(spec: PipelineSpec): string[] {
   const { source, sink } = spec.pipeline;
-  if (source.type !== 'debezium' || sink.type !== 'delta' || sink.mode !== 'merge') {
+  if (
+    source.type !== 'debezium' ||
+    sink.type !== 'delta' ||
+    sink.mode !== 'merge'
+  ) {
     return [];
   }
   const keys = sink.merge_keys ?? source.key;
@@ -107,7 +116,9 @@ function mergeTest(spec: PipelineSpec): string[] {
   };
   return [
     `def test_change_events_merge_into_the_table(spark, tmp_path):`,
-    `    """Two inserts, an update of the first and a delete of the second: ${survivors[source.deletes]}."""`,
+    `    """Two inserts, an update of the first and a delete of the second: ${
+      survivors[source.deletes]
+    }."""`,
     `    keys = ${pyValue(keys)}`,
     '    first, second = sample_row(main.ROW_SCHEMA, 1), sample_row(main.ROW_SCHEMA, 2)',
     '    updated = {**sample_row(main.ROW_SCHEMA, 3), **{k: first[k] for k in keys}}',
@@ -167,15 +178,23 @@ export function renderJobTests(spec: PipelineSpec): string | undefined {
   }
   const merge = mergeTest(spec).length > 0;
   const code = sections.join('\n\n\n');
-  const samples = ['JUNK', 'as_text', 'expected_text', 'json_records', 'kafka_records', 'run_stream', 'sample_row'].filter(
-    name => new RegExp(`\\b${name}\\b`).test(code),
-  );
+  const samples = [
+    'JUNK',
+    'as_text',
+    'expected_text',
+    'json_records',
+    'kafka_records',
+    'run_stream',
+    'sample_row',
+  ].filter(name => new RegExp(`\\b${name}\\b`).test(code));
   const header = [
     '# Generated from pipeline.yaml by the streaming platform: change the spec and render',
     '# again rather than editing this file.',
     '"""Tests of the pipeline\'s job on a local Spark session, with records derived from its schema."""',
     '',
-    ...(code.includes('F.') ? ['from pyspark.sql import functions as F', ''] : []),
+    ...(code.includes('F.')
+      ? ['from pyspark.sql import functions as F', '']
+      : []),
     'import main',
     `from pipeline_samples import ${samples.join(', ')}`,
     ...(merge ? ['from streaming_runtime.sinks import delta_merge'] : []),

@@ -42,7 +42,9 @@ export function renderSource(spec: PipelineSpec): string[] {
     lines.push(
       '# The row schema, from the schema file named in the spec.',
       `ROW_SCHEMA = schemas.${
-        source.schema.endsWith('.avsc') ? 'load_avro_schema' : 'load_json_schema'
+        source.schema.endsWith('.avsc')
+          ? 'load_avro_schema'
+          : 'load_json_schema'
       }(SETTINGS["schema_file"], REPOSITORY_DIR)`,
     );
   } else {

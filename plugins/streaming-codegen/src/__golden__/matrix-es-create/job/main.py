@@ -14,7 +14,6 @@ from streaming_runtime import job, sources
 from streaming_runtime.settings import setting
 from streaming_runtime.sinks import elasticsearch
 
-
 PIPELINE_NAME = "matrix-es-create"
 
 # Every setting: environment variable, else the value of the spec.

@@ -15,7 +15,6 @@ from streaming_runtime import job, schemas, sources
 from streaming_runtime.settings import setting
 from streaming_runtime.sinks import elasticsearch
 
-
 PIPELINE_NAME = "matrix-json-to-es"
 # Relative paths of the spec (the schema file) are from the repository root.
 REPOSITORY_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -1,0 +1,76 @@
+import json
+
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from streaming_runtime.schemas import avro_to_spark, convert_times, json_schema_to_spark, load_json_schema, read_schema
+
+
+def test_avro_types():
+    record = {
+        "type": "record",
+        "name": "r",
+        "fields": [
+            {"name": "id", "type": "long"},
+            {"name": "name", "type": ["null", "string"]},
+            {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+            {"name": "day", "type": {"type": "int", "logicalType": "date"}},
+            {"name": "tags", "type": {"type": "array", "items": "string"}},
+            {"name": "either", "type": ["int", "string"]},
+        ],
+    }
+    assert avro_to_spark(record) == T.StructType(
+        [
+            T.StructField("id", T.LongType()),
+            T.StructField("name", T.StringType()),
+            T.StructField("at", T.TimestampType()),
+            T.StructField("day", T.DateType()),
+            T.StructField("tags", T.ArrayType(T.StringType())),
+            T.StructField("either", T.StringType()),
+        ]
+    )
+
+
+def test_json_schema_types(tmp_path):
+    (tmp_path / "s.json").write_text(
+        json.dumps(
+            {
+                "type": "object",
+                "properties": {
+                    "n": {"type": ["integer", "null"]},
+                    "x": {"type": "number"},
+                    "t": {"type": "string", "format": "date-time"},
+                    "o": {"type": "object", "properties": {"b": {"type": "boolean"}}},
+                },
+            }
+        )
+    )
+    assert load_json_schema("s.json", str(tmp_path)) == T.StructType(
+        [
+            T.StructField("n", T.LongType()),
+            T.StructField("x", T.DoubleType()),
+            T.StructField("t", T.TimestampType()),
+            T.StructField("o", T.StructType([T.StructField("b", T.BooleanType())])),
+        ]
+    )
+    assert json_schema_to_spark({"type": "string", "format": "date"}) == T.DateType()
+
+
+def test_times_are_read_from_iso_text_or_epoch_numbers(spark):
+    schema = T.StructType([T.StructField("at", T.TimestampType()), T.StructField("day", T.DateType())])
+    read, times = read_schema(schema)
+    assert [f.dataType for f in read.fields] == [T.StringType(), T.StringType()]
+    rows = [
+        ("2026-01-01T00:00:01Z", "2026-01-02"),
+        ("1767225601", "20455"),  # seconds; days since the epoch
+        ("1767225601000", None),  # milliseconds
+        ("1767225601000000", None),  # microseconds
+    ]
+    out = convert_times(spark.createDataFrame(rows, read), times)
+    texts = [(r.at, r.day) for r in out.select(F.col("at").cast("string"), F.col("day").cast("string")).collect()]
+    assert texts == [
+        ("2026-01-01 00:00:01", "2026-01-02"),
+        ("2026-01-01 00:00:01", "2026-01-02"),
+        ("2026-01-01 00:00:01", None),
+        ("2026-01-01 00:00:01", None),
+    ]
