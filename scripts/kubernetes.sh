@@ -201,9 +201,11 @@ apply_file() {
   rm -rf "$parts"
 }
 
-# A config file for the Backstage backend: the cluster in streaming.kubernetes.clusters
-# (status, cost, apply) and in the Kubernetes plugin (the entity's Kubernetes tab), with a
-# token of the `backstage` service account of scripts/lib/kubernetes/backstage-rbac.yaml.
+# A config file for the Backstage backend: the cluster in the Kubernetes plugin's
+# kubernetes.clusterLocatorMethods, the one list that configures the entity's Kubernetes tab
+# and the streaming platform (status, cost, apply; its settings in
+# streaming.kubernetes.clusters[]), with a token of the `backstage` service account of
+# scripts/lib/kubernetes/backstage-rbac.yaml.
 write_app_config() {
   local token config="$dir/app-config.json"
   token="$(curl -sf --cacert "$dir/pki/serving.crt" -H "Authorization: Bearer $(admin_token)" \
@@ -218,19 +220,6 @@ write_app_config() {
   # JSON is YAML too: the backend loads it with --config, tests read it without a YAML parser.
   cat >"$config" <<EOF
 {
-  "streaming": {
-    "kubernetes": {
-      "clusters": [
-        {
-          "name": "local",
-          "url": "$address",
-          "serviceAccountToken": "$token",
-          "caData": "$ca",
-          "defaultNamespace": "streaming"
-        }
-      ]
-    }
-  },
   "kubernetes": {
     "serviceLocatorMethod": { "type": "multiTenant" },
     "clusterLocatorMethods": [
@@ -249,8 +238,15 @@ write_app_config() {
       }
     ],
     "customResources": [
-      { "group": "sparkoperator.k8s.io", "apiVersion": "v1beta2", "plural": "sparkapplications" }
+      { "group": "sparkoperator.k8s.io", "apiVersion": "v1beta2", "plural": "sparkapplications" },
+      { "group": "sparkoperator.k8s.io", "apiVersion": "v1beta2", "plural": "scheduledsparkapplications" },
+      { "group": "monitoring.coreos.com", "apiVersion": "v1", "plural": "prometheusrules" }
     ]
+  },
+  "streaming": {
+    "kubernetes": {
+      "clusters": [{ "name": "local", "defaultNamespace": "streaming" }]
+    }
   }
 }
 EOF
@@ -286,23 +282,22 @@ install_crds() {
   files+=("$(prometheus_rule_crd)")
   for file in "${files[@]}"; do apply_file "$file"; done
   apply_file "$module/backstage-rbac.yaml"
+  setup_checksum >"$dir/setup.sha256"
 }
 
-# 0 when every CRD the platform applies is served (a server started by an older checkout
-# may lack one).
-crds_installed() {
-  local crd
-  for crd in sparkapplications.sparkoperator.k8s.io scheduledsparkapplications.sparkoperator.k8s.io \
-    prometheusrules.monitoring.coreos.com; do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$dir/pki/serving.crt" \
-      -H "Authorization: Bearer $(admin_token)" \
-      "$address/apis/apiextensions.k8s.io/v1/customresourcedefinitions/$crd")" = 200 ] || return 1
-  done
+# What install_crds applies, as one checksum: the server is brought up to date when it was
+# set up from other files (a server started by another checkout or before a change).
+setup_checksum() {
+  {
+    echo "$crds $PROMETHEUS_OPERATOR_VERSION ${STREAMING_PROMETHEUS_RULE_CRD:-}"
+    cat "$module/backstage-rbac.yaml"
+    find "$crds" -maxdepth 1 -name '*.yaml' -printf '%p %s %T@\n' 2>/dev/null | sort
+  } | sha256sum | cut -d' ' -f1
 }
 
 start() {
   if alive kube-apiserver >/dev/null && alive etcd >/dev/null && ready 30; then
-    crds_installed || install_crds
+    [ "$(cat "$dir/setup.sha256" 2>/dev/null)" = "$(setup_checksum)" ] || install_crds
     echo "kubernetes: running at $address; kubeconfig: $kubeconfig" >&2
     echo "$kubeconfig"
     return 0

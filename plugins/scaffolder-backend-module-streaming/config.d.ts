@@ -3,7 +3,8 @@ export interface Config {
     /**
      * Settings of the streaming scaffolder actions. The Kafka and Kubernetes
      * clusters the actions use are the ones in `streaming.kafka.clusters`
-     * and `streaming.kubernetes.clusters`.
+     * and `kubernetes.clusterLocatorMethods` (with their
+     * `streaming.kubernetes.clusters` settings).
      */
     scaffolder?: {
       /**
@@ -65,8 +66,10 @@ export interface Config {
         }>;
       };
       /**
-       * Apply policy of `streaming:sparkApplication:apply`. A manifest that
-       * breaks it fails the step before anything is sent, and the error names
+       * Apply policy of `streaming:sparkApplication:apply`, for each object it
+       * applies (SparkApplication, ScheduledSparkApplication and its
+       * template, PrometheusRule). A manifest that breaks it fails the step
+       * before any object is sent, and the error names
        * the field and the key below. Always refused, whatever the config:
        * privileged containers, privilege escalation, added capabilities,
        * `hostPath` volumes, `hostNetwork`/`hostPID`/`hostIPC`, pod templates
@@ -99,9 +102,9 @@ export interface Config {
          * any registry.
          */
         allowedImageRegistries?: string[];
-        /** Per cluster of `streaming.kubernetes.clusters` (by `name`). */
+        /** Per Kubernetes cluster (by `name`). */
         clusters?: Array<{
-          /** The cluster's name in `streaming.kubernetes.clusters`. */
+          /** The cluster's name in `kubernetes.clusterLocatorMethods`. */
           name: string;
           /** Overrides `allowedNamespaces` on this cluster. */
           allowedNamespaces?: string[];

@@ -3,7 +3,13 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  kubeConfigForCluster,
+  loadKubernetesClient,
+  readKubernetesClusterConfigs,
+} from '@internal/plugin-streaming-node';
 import {
   TestKubernetes,
   uniqueName,
@@ -20,12 +26,22 @@ type ConfigData = NonNullable<
   Parameters<typeof mockServices.rootConfig.factory>[0]
 >['data'];
 
+/** The generated manifests of an example pipeline, renamed to `name`. */
+const EXAMPLE = 'user-events';
+const GENERATED = [
+  'spark-application.yaml',
+  'table-maintenance.yaml',
+  'prometheus-rule.yaml',
+];
+
 /**
  * A pipeline's Kubernetes tab: @backstage/plugin-kubernetes-backend, configured
  * by `scripts/kubernetes.sh app-config` (the file `STREAMING_KUBERNETES=1 make
- * start` loads), lists the pipeline's SparkApplication and the driver and
+ * start` loads), lists the pipeline's generated objects and the driver and
  * executor pods the Spark Operator creates for it, through the service account
- * and RBAC of scripts/lib/kubernetes/backstage-rbac.yaml.
+ * and RBAC of scripts/lib/kubernetes/backstage-rbac.yaml. The objects are
+ * applied by the streaming platform's client made from the same cluster
+ * entry: one cluster list for both.
  */
 describe('the Kubernetes tab of a pipeline (real Kubernetes API server)', () => {
   const name = uniqueName('tab');
@@ -47,10 +63,13 @@ describe('the Kubernetes tab of a pipeline (real Kubernetes API server)', () => 
     for (const pod of [`${name}-driver`, `${name}-7f9c-exec-1`]) {
       await k8s?.request('DELETE', `${ns}/${pod}`);
     }
-    await k8s?.request(
-      'DELETE',
-      `/apis/sparkoperator.k8s.io/v1beta2/namespaces/streaming/sparkapplications/${name}`,
-    );
+    for (const object of [
+      `sparkoperator.k8s.io/v1beta2/namespaces/streaming/sparkapplications/${name}`,
+      `sparkoperator.k8s.io/v1beta2/namespaces/streaming/scheduledsparkapplications/${name}-maint`,
+      `monitoring.coreos.com/v1/namespaces/streaming/prometheusrules/${name}-alerts`,
+    ]) {
+      await k8s?.request('DELETE', `/apis/${object}`);
+    }
   });
 
   /** A pod as the Spark Operator (driver) and Spark (executors) create them. */
@@ -85,30 +104,34 @@ describe('the Kubernetes tab of a pipeline (real Kubernetes API server)', () => 
     };
   }
 
-  it('lists the SparkApplication and its driver and executor pods', async () => {
-    await k8s.ok(
-      'PATCH',
-      `/apis/sparkoperator.k8s.io/v1beta2/namespaces/streaming/sparkapplications/${name}?fieldManager=backstage-streaming`,
-      {
-        apiVersion: 'sparkoperator.k8s.io/v1beta2',
-        kind: 'SparkApplication',
-        metadata: {
-          name,
-          namespace: 'streaming',
-          labels: { 'backstage.io/kubernetes-id': name },
-        },
-        spec: {
-          type: 'Python',
-          mode: 'cluster',
-          sparkVersion: '4.0.0',
-          image: 'streaming-pipelines/user-events:latest',
-          mainApplicationFile: 'local:///opt/pipeline/job/main.py',
-          driver: { cores: 1, memory: '2g', serviceAccount: 'spark' },
-          executor: { cores: 2, memory: '4g', instances: 1 },
-        },
-      },
-      { contentType: 'application/apply-patch+yaml' },
+  it('lists the generated objects and the driver and executor pods of the generated backstage.io/kubernetes-id', async () => {
+    // The streaming platform's client, from the cluster entry the tab uses.
+    const clusters = readKubernetesClusterConfigs(new ConfigReader(appConfig));
+    expect(clusters.map(c => [c.name, c.defaultNamespace])).toEqual([
+      ['local', 'streaming'],
+    ]);
+    const client = await loadKubernetesClient();
+    const api = client.KubernetesObjectApi.makeApiClient(
+      await kubeConfigForCluster(clusters[0]),
     );
+    for (const file of GENERATED) {
+      const text = fs
+        .readFileSync(
+          path.join(repoRoot, 'examples/pipelines', EXAMPLE, 'deploy', file),
+          'utf8',
+        )
+        .replaceAll(EXAMPLE, name);
+      for (const object of client.loadAllYaml(text)) {
+        await api.patch(
+          object,
+          undefined,
+          undefined,
+          'backstage-streaming',
+          false,
+          client.PatchStrategy.ServerSideApply,
+        );
+      }
+    }
     await k8s.ok(
       'POST',
       '/api/v1/namespaces/streaming/pods',
@@ -155,16 +178,23 @@ describe('the Kubernetes tab of a pipeline (real Kubernetes API server)', () => 
       const [cluster] = response.body.items;
       expect(cluster.cluster.name).toBe('local');
       expect(cluster.errors).toEqual([]);
-      const byType = Object.fromEntries(
-        cluster.resources.map(
-          (r: { type: string; resources: Array<{ metadata: any }> }) => [
-            r.type,
-            r.resources.map(o => o.metadata.name).sort(),
-          ],
-        ),
-      );
+      // One answer per resource type; each custom resource is one more `customresources`.
+      const byType: Record<string, string[]> = {};
+      for (const r of cluster.resources as Array<{
+        type: string;
+        resources: Array<{ metadata: { name: string } }>;
+      }>) {
+        byType[r.type] = [
+          ...(byType[r.type] ?? []),
+          ...r.resources.map(o => o.metadata.name),
+        ].sort();
+      }
       expect(byType.pods).toEqual([`${name}-7f9c-exec-1`, `${name}-driver`]);
-      expect(byType.customresources).toEqual([name]);
+      expect(byType.customresources).toEqual([
+        name,
+        `${name}-alerts`,
+        `${name}-maint`,
+      ]);
     } finally {
       await backend.stop();
     }

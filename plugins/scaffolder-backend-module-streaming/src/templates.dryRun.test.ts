@@ -17,24 +17,22 @@ describe('templates, through the scaffolder in dry run', () => {
 
   beforeAll(async () => {
     kubernetes = await TestKubernetes.start();
+    // The generated SparkApplications go to the `streaming` namespace.
+    const clusters = kubernetes.appConfig([
+      {
+        name: 'test',
+        serviceAccountToken: await kubernetes.serviceAccountToken(
+          'streaming',
+          uniqueName('templates'),
+          { streaming: APPLY_RULES },
+        ),
+        defaultNamespace: 'streaming',
+      },
+    ]);
     backend = await startScaffolderTestBackend({
+      kubernetes: clusters.kubernetes,
       streaming: {
-        kubernetes: {
-          clusters: [
-            {
-              name: 'test',
-              url: kubernetes.url,
-              caData: kubernetes.caData,
-              // The generated SparkApplications go to the `streaming` namespace.
-              serviceAccountToken: await kubernetes.serviceAccountToken(
-                'streaming',
-                uniqueName('templates'),
-                { streaming: APPLY_RULES },
-              ),
-              defaultNamespace: 'streaming',
-            },
-          ],
-        },
+        kubernetes: clusters.streaming.kubernetes,
         scaffolder: { localPublish: { baseDir: dir.resolve('repos') } },
       },
     });

@@ -22,24 +22,22 @@ describe('Kafka to Delta, a real run on the local Kafka', () => {
 
   beforeAll(async () => {
     kubernetes = await TestKubernetes.start();
+    // The generated SparkApplications go to the `streaming` namespace.
+    const clusters = kubernetes.appConfig([
+      {
+        name: 'test',
+        serviceAccountToken: await kubernetes.serviceAccountToken(
+          'streaming',
+          uniqueName('templates'),
+          { streaming: APPLY_RULES },
+        ),
+        defaultNamespace: 'streaming',
+      },
+    ]);
     backend = await startScaffolderTestBackend({
+      kubernetes: clusters.kubernetes,
       streaming: {
-        kubernetes: {
-          clusters: [
-            {
-              name: 'test',
-              url: kubernetes.url,
-              caData: kubernetes.caData,
-              // The generated SparkApplications go to the `streaming` namespace.
-              serviceAccountToken: await kubernetes.serviceAccountToken(
-                'streaming',
-                uniqueName('templates'),
-                { streaming: APPLY_RULES },
-              ),
-              defaultNamespace: 'streaming',
-            },
-          ],
-        },
+        kubernetes: clusters.streaming.kubernetes,
         scaffolder: { localPublish: { baseDir } },
       },
       locations: [`${TEMPLATES_DIR}/kafka-to-delta/template.yaml`],
@@ -172,6 +170,36 @@ describe('Kafka to Delta, a real run on the local Kafka', () => {
         },
       },
     });
+
+    // The maintenance job and the alert rules of deploy/, applied with it.
+    for (const object of [
+      `sparkoperator.k8s.io/v1beta2/namespaces/streaming/scheduledsparkapplications/${name}-maint`,
+      `monitoring.coreos.com/v1/namespaces/streaming/prometheusrules/${name}-alerts`,
+    ]) {
+      const answer = await kubernetes.request('GET', `/apis/${object}`);
+      expect({ object, status: answer.status }).toEqual({
+        object,
+        status: 200,
+      });
+      expect(answer.body).toMatchObject({
+        metadata: {
+          labels: { 'backstage.io/kubernetes-id': name },
+          annotations: {
+            'streaming-platform.dev/owner-entity': `component:default/${name}`,
+          },
+        },
+      });
+    }
+    // Each object's result, in the task's log.
+    for (const object of [
+      `SparkApplication streaming/${name}`,
+      `ScheduledSparkApplication streaming/${name}-maint`,
+      `PrometheusRule streaming/${name}-alerts`,
+    ]) {
+      expect(task.log).toContainEqual(
+        expect.stringMatching(new RegExp(`info\\S*: ${object} created \\{`)),
+      );
+    }
 
     // Nothing else was written next to the repository.
     expect(fs.readdirSync(baseDir)).toEqual([name]);

@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Apply the generated SparkApplication when the form names a Kubernetes cluster, owned by the entity the template registered',
+      'Apply the generated deploy/ folder (SparkApplication, maintenance ScheduledSparkApplication, PrometheusRule) when the form names a Kubernetes cluster, owned by the entity the template registered',
     example: yaml.stringify({
       steps: [
         {
@@ -14,7 +14,7 @@ export const examples: TemplateExample[] = [
           if: '${{ parameters.kubernetesCluster }}',
           input: {
             cluster: '${{ parameters.kubernetesCluster }}',
-            manifestPath: 'deploy/sparkapplication.yaml',
+            manifestPath: 'deploy',
             entityRef: '${{ steps.register.output.entityRef }}',
           },
         },
@@ -23,7 +23,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Apply into a given namespace (one of the allowed namespaces of the cluster)',
+      'Apply one file into a given namespace (one of the allowed namespaces of the cluster)',
     example: yaml.stringify({
       steps: [
         {

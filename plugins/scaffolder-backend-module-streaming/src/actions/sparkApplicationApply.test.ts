@@ -1,4 +1,7 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { Entity, UserEntity } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -6,13 +9,12 @@ import {
   TestKubernetes,
   uniqueName,
 } from '@internal/plugin-streaming-node/testUtils';
-import { stringify } from 'yaml';
+import { loadKubernetesClient } from '@internal/plugin-streaming-node';
+import fs from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { invokeAction } from '../__testUtils__/invokeAction';
 import { runExample } from '../__testUtils__/runExample';
-import {
-  SPARK_APPLICATION_APPLY_RULES as APPLY_RULES,
-  streamingConfig,
-} from '../__testUtils__/testEnvironment';
+import { SPARK_APPLICATION_APPLY_RULES as APPLY_RULES } from '../__testUtils__/testEnvironment';
 import { KubernetesApplier } from '../services/KubernetesApplier/KubernetesApplier';
 import { createSparkApplicationApplyAction } from './sparkApplicationApply';
 import { examples } from './sparkApplicationApply.examples';
@@ -77,6 +79,8 @@ describe('streaming:sparkApplication:apply (real Kubernetes API server)', () => 
     `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${ns}/sparkapplications/${name}`;
 
   beforeAll(async () => {
+    // @kubernetes/client-node (ESM, through vm modules) is slow to load on a busy machine.
+    await loadKubernetesClient();
     k8s = await TestKubernetes.start();
     await k8s.createNamespaces(namespace, second, notAllowed);
     const grants = Object.fromEntries(
@@ -97,42 +101,41 @@ describe('streaming:sparkApplication:apply (real Kubernetes API server)', () => 
       await lacking('patch'),
       await lacking('create'),
     ];
-    const cluster = { url: k8s.url, caData: k8s.caData };
-    const config = streamingConfig({
-      kubernetes: {
-        clusters: [
-          {
-            name: 'staging',
-            ...cluster,
-            serviceAccountToken: token,
-            defaultNamespace: namespace,
-          },
-          {
-            name: 'no-patch',
-            ...cluster,
-            serviceAccountToken: noPatch,
-            defaultNamespace: namespace,
-          },
-          {
-            name: 'no-create',
-            ...cluster,
-            serviceAccountToken: noCreate,
-            defaultNamespace: namespace,
-          },
-          {
-            name: 'wrong-token',
-            ...cluster,
-            serviceAccountToken: 'nope',
-            defaultNamespace: namespace,
-          },
-        ],
+    const clusters = k8s.appConfig([
+      {
+        name: 'staging',
+        serviceAccountToken: token,
+        defaultNamespace: namespace,
       },
-      scaffolder: {
-        sparkApplications: {
-          allowedImageRegistries: ['registry.example.com/data'],
-          clusters: [
-            { name: 'staging', allowedNamespaces: [namespace, second] },
-          ],
+      {
+        name: 'no-patch',
+        serviceAccountToken: noPatch,
+        defaultNamespace: namespace,
+      },
+      {
+        name: 'no-create',
+        serviceAccountToken: noCreate,
+        defaultNamespace: namespace,
+      },
+      {
+        name: 'wrong-token',
+        serviceAccountToken: 'nope',
+        defaultNamespace: namespace,
+      },
+    ]);
+    const config = mockServices.rootConfig({
+      data: {
+        kubernetes: clusters.kubernetes,
+        streaming: {
+          kubernetes: clusters.streaming.kubernetes,
+          scaffolder: {
+            sparkApplications: {
+              allowedImageRegistries: ['registry.example.com/data'],
+              clusters: [
+                { name: 'staging', allowedNamespaces: [namespace, second] },
+              ],
+            },
+          },
         },
       },
     });
@@ -200,6 +203,8 @@ describe('streaming:sparkApplication:apply (real Kubernetes API server)', () => 
           name,
           namespace,
           resourceVersion: object.metadata.resourceVersion,
+          result: 'created',
+          dryRun: false,
         },
       ],
     });
@@ -533,6 +538,280 @@ describe('streaming:sparkApplication:apply (real Kubernetes API server)', () => 
         sparkApplication('x'),
       ]),
     ).rejects.toThrow(/outside/);
+  });
+
+  describe('the generated deploy/ folder: SparkApplication, maintenance ScheduledSparkApplication, PrometheusRule', () => {
+    const resources: Record<string, string> = {
+      SparkApplication:
+        'sparkoperator.k8s.io/v1beta2/namespaces/NS/sparkapplications',
+      ScheduledSparkApplication:
+        'sparkoperator.k8s.io/v1beta2/namespaces/NS/scheduledsparkapplications',
+      PrometheusRule: 'monitoring.coreos.com/v1/namespaces/NS/prometheusrules',
+    };
+    const objectPath = (kind: string, ns: string, name: string) =>
+      `/apis/${resources[kind].replace('NS', ns)}/${name}`;
+
+    /** The three files the code generator writes (deploy/*.yaml), plus its dashboard JSON. */
+    function deployFolder(name: string, ns?: string) {
+      const metadata = (suffix: string) => ({
+        name: `${name}${suffix}`,
+        ...(ns ? { namespace: ns } : {}),
+        labels: { 'backstage.io/kubernetes-id': name },
+      });
+      const { spec } = sparkApplication(name);
+      dir.setContent({
+        'deploy/spark-application.yaml': stringify({
+          ...sparkApplication(name),
+          metadata: metadata(''),
+        }),
+        'deploy/table-maintenance.yaml': stringify({
+          apiVersion: 'sparkoperator.k8s.io/v1beta2',
+          kind: 'ScheduledSparkApplication',
+          metadata: metadata('-maint'),
+          spec: {
+            schedule: '0 3 * * 0',
+            concurrencyPolicy: 'Forbid',
+            template: { ...spec, restartPolicy: { type: 'Never' } },
+          },
+        }),
+        'deploy/prometheus-rule.yaml': stringify({
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'PrometheusRule',
+          metadata: metadata('-alerts'),
+          spec: {
+            groups: [
+              {
+                name: `streaming-pipeline-${name}`,
+                rules: [
+                  {
+                    alert: 'Stale',
+                    expr: `time() - max(streaming_pipeline_last_batch_timestamp_seconds{pipeline="${name}"}) > 300`,
+                    for: '5m',
+                    labels: { severity: 'critical' },
+                    annotations: { summary: 'No micro-batch' },
+                  },
+                ],
+              },
+            ],
+          },
+        }),
+        'deploy/grafana-dashboard.json': '{"title": "not a manifest"}',
+      });
+      return dir.path;
+    }
+
+    const applyFolder = (
+      name: string,
+      input: Record<string, string>,
+      options: { isDryRun?: boolean; ns?: string } = {},
+    ) =>
+      invokeAction(
+        action,
+        { manifestPath: 'deploy', cluster: 'staging', ...input },
+        {
+          workspacePath: deployFolder(name, options.ns),
+          isDryRun: options.isDryRun ?? false,
+        },
+      );
+
+    const kinds = [
+      ['SparkApplication', ''],
+      ['ScheduledSparkApplication', '-maint'],
+      ['PrometheusRule', '-alerts'],
+    ] as const;
+
+    it('creates each kind, owned by the entity, and reports each result; again: unchanged', async () => {
+      const name = uniqueName('orders');
+      const entityRef = `component:default/${name}`;
+      const first = await applyFolder(name, { entityRef });
+      expect(first.applied).toEqual(
+        kinds.map(([kind, suffix]) => ({
+          kind,
+          name: `${name}${suffix}`,
+          namespace,
+          resourceVersion: expect.stringMatching(/^\d+$/),
+          result: 'created',
+          dryRun: false,
+        })),
+      );
+      for (const [kind, suffix] of kinds) {
+        const object = (await k8s.ok(
+          'GET',
+          objectPath(kind, namespace, `${name}${suffix}`),
+        )) as { metadata: { annotations: Record<string, string> } };
+        expect(object.metadata.annotations[OWNER]).toBe(entityRef);
+      }
+      const again = await applyFolder(name, { entityRef });
+      expect(again.applied).toEqual(
+        first.applied.map((a: object) => ({ ...a, result: 'unchanged' })),
+      );
+    });
+
+    it('reports a changed object as configured, in dry run too without storing it', async () => {
+      const name = uniqueName('orders');
+      await applyFolder(name, {});
+      dir.setContent({
+        'deploy/prometheus-rule.yaml': stringify({
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'PrometheusRule',
+          metadata: { name: `${name}-alerts` },
+          spec: { groups: [{ name: 'other', rules: [] }] },
+        }),
+        // The same SparkApplication as before.
+        'deploy/spark-application.yaml': stringify({
+          ...sparkApplication(name),
+          metadata: { name, labels: { 'backstage.io/kubernetes-id': name } },
+        }),
+      });
+      const before = (await k8s.ok(
+        'GET',
+        objectPath('PrometheusRule', namespace, `${name}-alerts`),
+      )) as { metadata: { resourceVersion: string } };
+      const dryRun = await invokeAction(
+        action,
+        { manifestPath: 'deploy', cluster: 'staging' },
+        { workspacePath: dir.path, isDryRun: true },
+      );
+      expect(dryRun.applied.map((a: { result: string }) => a.result)).toEqual([
+        'unchanged',
+        'configured',
+      ]);
+      expect(dryRun.applied[1].dryRun).toBe(true);
+      const after = (await k8s.ok(
+        'GET',
+        objectPath('PrometheusRule', namespace, `${name}-alerts`),
+      )) as { metadata: { resourceVersion: string } };
+      expect(after.metadata.resourceVersion).toBe(
+        before.metadata.resourceVersion,
+      );
+    });
+
+    it('creates nothing in dry run, each object validated by the API server', async () => {
+      const name = uniqueName('orders');
+      const outputs = await applyFolder(name, {}, { isDryRun: true });
+      expect(
+        outputs.applied.map(
+          (a: { kind: string; result: string; dryRun: boolean }) => [
+            a.kind,
+            a.result,
+            a.dryRun,
+          ],
+        ),
+      ).toEqual(kinds.map(([kind]) => [kind, 'created', true]));
+      for (const [kind, suffix] of kinds) {
+        expect(
+          (
+            await k8s.request(
+              'GET',
+              objectPath(kind, namespace, `${name}${suffix}`),
+            )
+          ).status,
+        ).toBe(404);
+      }
+    });
+
+    it.each(kinds)(
+      'refuses a %s in a namespace that is not allowed, before any object is sent',
+      async (kind, suffix) => {
+        const name = uniqueName('orders');
+        deployFolder(name, namespace);
+        // The one object of this kind moved to a namespace that is not allowed.
+        const file = {
+          SparkApplication: 'spark-application.yaml',
+          ScheduledSparkApplication: 'table-maintenance.yaml',
+          PrometheusRule: 'prometheus-rule.yaml',
+        }[kind];
+        const moved = parse(
+          fs.readFileSync(dir.resolve('deploy', file), 'utf8'),
+        );
+        moved.metadata.namespace = notAllowed;
+        dir.addContent({ [`deploy/${file}`]: stringify(moved) });
+        await expect(
+          invokeAction(
+            action,
+            { manifestPath: 'deploy', cluster: 'staging' },
+            { workspacePath: dir.path },
+          ),
+        ).rejects.toThrow(
+          `${kind} ${notAllowed}/${name}${suffix} on Kubernetes cluster "staging" breaks the apply policy: namespace "${notAllowed}" is not allowed on Kubernetes cluster "staging"`,
+        );
+        for (const [other, otherSuffix] of kinds) {
+          for (const ns of [namespace, notAllowed]) {
+            expect(
+              (
+                await k8s.request(
+                  'GET',
+                  objectPath(other, ns, `${name}${otherSuffix}`),
+                )
+              ).status,
+            ).toBe(404);
+          }
+        }
+      },
+    );
+
+    it.each(kinds)(
+      'never takes over a %s of another entity (and stops there)',
+      async (kind, suffix) => {
+        const name = uniqueName('orders');
+        // Another entity's object of this kind, applied by an admin.
+        const other = {
+          apiVersion:
+            kind === 'PrometheusRule'
+              ? 'monitoring.coreos.com/v1'
+              : 'sparkoperator.k8s.io/v1beta2',
+          kind,
+          metadata: {
+            name: `${name}${suffix}`,
+            annotations: { [OWNER]: 'component:default/someone-else' },
+          },
+        };
+        await k8s.ok(
+          'PATCH',
+          `${objectPath(
+            kind,
+            namespace,
+            `${name}${suffix}`,
+          )}?fieldManager=kubectl`,
+          {
+            ...other,
+            spec: {
+              SparkApplication: sparkApplication(name).spec,
+              ScheduledSparkApplication: {
+                schedule: '@daily',
+                template: sparkApplication(name).spec,
+              },
+              PrometheusRule: { groups: [] },
+            }[kind],
+          },
+          { contentType: 'application/apply-patch+yaml' },
+        );
+        const before = (await k8s.ok(
+          'GET',
+          objectPath(kind, namespace, `${name}${suffix}`),
+        )) as { metadata: { resourceVersion: string } };
+        await expect(
+          applyFolder(name, { entityRef: `component:default/${name}` }),
+        ).rejects.toThrow(
+          `${kind} ${namespace}/${name}${suffix} on Kubernetes cluster "staging" belongs to component:default/someone-else, not component:default/${name}; it is not taken over`,
+        );
+        const after = (await k8s.ok(
+          'GET',
+          objectPath(kind, namespace, `${name}${suffix}`),
+        )) as {
+          metadata: {
+            resourceVersion: string;
+            annotations: Record<string, string>;
+          };
+        };
+        expect(after.metadata.resourceVersion).toBe(
+          before.metadata.resourceVersion,
+        );
+        expect(after.metadata.annotations[OWNER]).toBe(
+          'component:default/someone-else',
+        );
+      },
+    );
   });
 
   it.each(examples.map(e => [e.description, e.example]))(

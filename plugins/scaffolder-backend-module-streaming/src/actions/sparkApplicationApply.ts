@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod/v3';
 import {
@@ -25,13 +26,13 @@ const inputSchema = z.object({
     .string()
     .min(1)
     .describe(
-      'Name of the Kubernetes cluster in app-config (`streaming.kubernetes.clusters[].name`)',
+      'Name of the Kubernetes cluster in app-config (`kubernetes.clusterLocatorMethods[].clusters[].name`, the clusters of the Kubernetes tab)',
     ),
   manifestPath: z
     .string()
     .min(1)
     .describe(
-      'Path in the workspace of the YAML file with the SparkApplication (and optionally its ScheduledSparkApplication)',
+      'Path in the workspace of a YAML file with the SparkApplication (and optionally its ScheduledSparkApplication and PrometheusRule), or of a folder whose .yaml files are all applied (the generated `deploy/`: SparkApplication, maintenance ScheduledSparkApplication, PrometheusRule)',
     ),
   namespace: z
     .string()
@@ -53,6 +54,10 @@ const appliedSchema = z.object({
   name: z.string(),
   namespace: z.string(),
   resourceVersion: z.string(),
+  result: z
+    .enum(['created', 'configured', 'unchanged'])
+    .describe('What the apply did (in dry run: would do)'),
+  dryRun: z.boolean(),
 });
 
 const outputSchema = z.object({
@@ -65,12 +70,15 @@ const outputSchema = z.object({
     ),
   applied: z
     .array(appliedSchema)
-    .describe('Every object of the file, in order'),
+    .describe(
+      'Every object applied (SparkApplication, ScheduledSparkApplication, PrometheusRule, in that order) with its result',
+    ),
 });
 
 /**
  * `streaming:sparkApplication:apply`: server-side apply of the generated
- * SparkApplication to a cluster in `streaming.kubernetes.clusters`, for a
+ * SparkApplication, its maintenance ScheduledSparkApplication and its
+ * PrometheusRule to a cluster of the Kubernetes plugin's config, for a
  * catalog entity the user running the task owns (or one not registered yet).
  *
  * @public
@@ -83,7 +91,7 @@ export function createSparkApplicationApplyAction(options: {
   return createTemplateAction({
     id: 'streaming:sparkApplication:apply',
     description:
-      'Applies the generated SparkApplication (server-side apply, field manager "backstage-streaming") to a Kubernetes cluster named in app-config, within the apply policy of `streaming.scaffolder.sparkApplications` (allowed namespaces, service accounts and image registries; no privileged or host settings) and never over an object of another catalog entity. In dry run the API server validates the objects with dryRun=All and stores nothing.',
+      'Applies the generated SparkApplication, maintenance ScheduledSparkApplication and PrometheusRule (server-side apply, field manager "backstage-streaming") to a Kubernetes cluster named in app-config, each within the apply policy of `streaming.scaffolder.sparkApplications` (allowed namespaces, service accounts and image registries; no privileged or host settings) and never over an object of another catalog entity. In dry run the API server validates the objects with dryRun=All and stores nothing.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -109,6 +117,10 @@ export function createSparkApplicationApplyAction(options: {
         entityRef,
         user: ctx.user,
       });
+      // Every object within the policy before the first is sent.
+      for (const manifest of manifests) {
+        applier.check(input.cluster, manifest);
+      }
       const applied: AppliedObject[] = [];
       for (const manifest of manifests) {
         ctx.signal?.throwIfAborted();
@@ -117,7 +129,6 @@ export function createSparkApplicationApplyAction(options: {
             dryRun: Boolean(ctx.isDryRun),
             fieldManager: FIELD_MANAGER,
             entityRef,
-            signal: ctx.signal,
           });
         const result = ctx.isDryRun
           ? await apply()
@@ -128,9 +139,9 @@ export function createSparkApplicationApplyAction(options: {
               fn: async () => ({ ...(await apply()) }),
             });
         ctx.logger.info(
-          `${ctx.isDryRun ? 'Validated (dry run)' : 'Applied'} ${result.kind} ${
-            result.namespace
-          }/${result.name}`,
+          `${result.kind} ${result.namespace}/${result.name} ${result.result}${
+            ctx.isDryRun ? ' (dry run)' : ''
+          }`,
           { cluster: input.cluster, resourceVersion: result.resourceVersion },
         );
         applied.push(result);
@@ -146,14 +157,49 @@ export function createSparkApplicationApplyAction(options: {
   });
 }
 
+/** The order objects are applied and reported in: the SparkApplication first. */
+const KIND_ORDER = ['SparkApplication', 'ScheduledSparkApplication'];
+
+/** The manifests of a YAML file, or of every .yaml file of a folder. */
 async function readManifests(
+  target: string,
+  label: string,
+  namespace: string | undefined,
+): Promise<KubernetesManifest[]> {
+  const stat = await fs.promises.stat(target).catch(() => {
+    throw new InputError(`${label} does not exist in the workspace`);
+  });
+  const files = stat.isDirectory()
+    ? (await fs.promises.readdir(target, { withFileTypes: true }))
+        // Regular files only: a symbolic link could point out of the workspace.
+        .filter(entry => entry.isFile() && /\.ya?ml$/.test(entry.name))
+        .map(entry => entry.name)
+        .sort()
+        .map(name => ({
+          file: path.join(target, name),
+          label: `${label}/${name}`,
+        }))
+    : [{ file: target, label }];
+  const manifests: KubernetesManifest[] = [];
+  for (const file of files) {
+    manifests.push(
+      ...(await readManifestFile(file.file, file.label, namespace)),
+    );
+  }
+  if (!manifests.some(m => m.kind === 'SparkApplication')) {
+    throw new InputError(`${label} holds no SparkApplication`);
+  }
+  const rank = (kind: string) =>
+    KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length;
+  return manifests.sort((a, b) => rank(a.kind) - rank(b.kind));
+}
+
+async function readManifestFile(
   file: string,
   label: string,
   namespace: string | undefined,
 ): Promise<KubernetesManifest[]> {
-  const text = await fs.promises.readFile(file, 'utf8').catch(() => {
-    throw new InputError(`${label} does not exist in the workspace`);
-  });
+  const text = await fs.promises.readFile(file, 'utf8');
   const documents = parseAllDocuments(text, { strict: true });
   if (!Array.isArray(documents)) {
     throw new InputError(`${label} is empty`);
@@ -186,9 +232,6 @@ async function readManifests(
       );
     }
     manifests.push(value);
-  }
-  if (!manifests.some(m => m.kind === 'SparkApplication')) {
-    throw new InputError(`${label} holds no SparkApplication`);
   }
   return manifests;
 }

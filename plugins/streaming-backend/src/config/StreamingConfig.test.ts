@@ -61,12 +61,12 @@ describe('readStreamingConfig', () => {
         new ConfigReader({
           streaming: {
             kafka: { clusters: [{ name: 'a', brokers: ['no-port'] }] },
-            kubernetes: { clusters: [{ name: 'k', url: 'ftp://x' }] },
+            kubernetes: { clusters: [{ name: 'k', defaultNamespace: '' }] },
           },
         }),
       ),
     ).toThrow(
-      'Invalid streaming configuration: streaming.kafka.clusters[0].brokers[0]: expected host:port; streaming.kubernetes.clusters[0].url: Invalid URL',
+      /^Invalid streaming configuration: streaming\.kafka\.clusters\[0\]\.brokers\[0\]: expected host:port; streaming\.kubernetes\.clusters\[0\]\.defaultNamespace: /,
     );
     expect(() =>
       readStreamingConfig(

@@ -5,28 +5,36 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import https from 'node:https';
-import http from 'node:http';
+import type {
+  KubernetesObject,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
 import {
+  kubeConfigForCluster,
   KubernetesClusterConfig,
+  loadKubernetesClient,
   readKubernetesClusterConfigs,
 } from '@internal/plugin-streaming-node';
 import { ANNOTATION_OWNER_ENTITY } from '@internal/plugin-streaming-common';
+import { isDeepStrictEqual } from 'node:util';
 import { findCluster } from '../../config/findCluster';
 import { ApplyPolicy } from './ApplyPolicy';
 
-/** The kinds the platform applies, with their resource paths. */
-const APPLICABLE_KINDS: Record<string, { apiVersion: string; plural: string }> =
-  {
-    SparkApplication: {
-      apiVersion: 'sparkoperator.k8s.io/v1beta2',
-      plural: 'sparkapplications',
-    },
-    ScheduledSparkApplication: {
-      apiVersion: 'sparkoperator.k8s.io/v1beta2',
-      plural: 'scheduledsparkapplications',
-    },
-  };
+/** The kinds the platform applies, with their apiVersion and where their CRD comes from. */
+const APPLICABLE_KINDS: Record<string, { apiVersion: string; crd: string }> = {
+  SparkApplication: {
+    apiVersion: 'sparkoperator.k8s.io/v1beta2',
+    crd: 'the Spark Operator',
+  },
+  ScheduledSparkApplication: {
+    apiVersion: 'sparkoperator.k8s.io/v1beta2',
+    crd: 'the Spark Operator',
+  },
+  PrometheusRule: {
+    apiVersion: 'monitoring.coreos.com/v1',
+    crd: 'the prometheus-operator',
+  },
+};
 
 /** Kubernetes names: RFC 1123 labels/subdomains. */
 const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -39,22 +47,48 @@ export interface KubernetesManifest {
   [key: string]: unknown;
 }
 
-/** What the API server answered. */
+/** What applying one object did, as the API server answered. */
 export interface AppliedObject {
   kind: string;
   name: string;
   namespace: string;
   /** Empty for an object that a dry run would create. */
   resourceVersion: string;
+  /** `created`, `configured` (changed) or `unchanged`; in dry run, what the apply would do. */
+  result: 'created' | 'configured' | 'unchanged';
+  dryRun: boolean;
 }
 
-type ApiResponse = { status: number; body: string };
+/** An error of `@kubernetes/client-node`: the HTTP status and the API server's `Status`. */
+interface ApiError {
+  code: number;
+  body?: unknown;
+  message: string;
+}
+
+function isApiError(error: unknown): error is ApiError {
+  return typeof (error as ApiError)?.code === 'number';
+}
+
+/** The object without what the server changes on every write, to tell whether an apply changed it. */
+function content(object: KubernetesObject | undefined): unknown {
+  if (!object) return undefined;
+  const {
+    resourceVersion: _resourceVersion,
+    managedFields: _managedFields,
+    generation: _generation,
+    ...metadata
+  } = object.metadata ?? {};
+  return { ...object, metadata };
+}
 
 /**
- * Server-side apply of Spark Operator objects to the Kubernetes clusters in
- * `streaming.kubernetes.clusters`, with a plain HTTPS request per object
- * (`PATCH` with `application/apply-patch+yaml`), so that a dry run is the
- * API server's own (`dryRun=All`): admission, schema and defaults included.
+ * Server-side apply of the generated objects (SparkApplication, its
+ * maintenance ScheduledSparkApplication, its PrometheusRule) to the
+ * Kubernetes clusters of the Kubernetes plugin's config
+ * ({@link readKubernetesClusterConfigs}), through `@kubernetes/client-node`'s
+ * `KubernetesObjectApi`, so that a dry run is the API server's own
+ * (`dryRun=All`): admission, schema and defaults included.
  *
  * Before anything is sent, the object must pass the {@link ApplyPolicy} of
  * the cluster, and an existing object of the same name must belong to the
@@ -65,6 +99,7 @@ type ApiResponse = { status: number; body: string };
 export class KubernetesApplier {
   readonly #clusters: KubernetesClusterConfig[];
   readonly #policy: ApplyPolicy;
+  readonly #apis = new Map<string, Promise<KubernetesObjectApi>>();
 
   static fromConfig(config: Config): KubernetesApplier {
     return new KubernetesApplier(
@@ -79,6 +114,21 @@ export class KubernetesApplier {
   ) {
     this.#clusters = clusters;
     this.#policy = policy;
+  }
+
+  /** One client per cluster (it caches the API discovery of each kind). */
+  #api(cluster: KubernetesClusterConfig): Promise<KubernetesObjectApi> {
+    let api = this.#apis.get(cluster.name);
+    if (!api) {
+      api = Promise.all([
+        loadKubernetesClient(),
+        kubeConfigForCluster(cluster),
+      ]).then(([k8s, kubeConfig]) =>
+        k8s.KubernetesObjectApi.makeApiClient(kubeConfig),
+      );
+      this.#apis.set(cluster.name, api);
+    }
+    return api;
   }
 
   /** The cluster's namespace for objects that name none. */
@@ -134,17 +184,16 @@ export class KubernetesApplier {
     return problems;
   }
 
-  async apply(
-    clusterName: string,
-    manifest: KubernetesManifest,
-    options: {
-      dryRun: boolean;
-      fieldManager: string;
-      /** The catalog entity the object belongs to. */
-      entityRef: string;
-      signal?: AbortSignal;
-    },
-  ): Promise<AppliedObject> {
+  /**
+   * Throws when the manifest is invalid or breaks the apply policy of the
+   * cluster, without a request: callers check every object of a step before
+   * applying the first.
+   */
+  check(clusterName: string, manifest: KubernetesManifest): void {
+    this.#check(clusterName, manifest);
+  }
+
+  #check(clusterName: string, manifest: KubernetesManifest) {
     const cluster = findCluster(this.#clusters, clusterName, 'Kubernetes');
     const problems = KubernetesApplier.validate(manifest);
     if (problems.length > 0) {
@@ -158,31 +207,37 @@ export class KubernetesApplier {
         `${label} breaks the apply policy: ${refused.join('; ')}`,
       );
     }
-    const { plural } = APPLICABLE_KINDS[manifest.kind];
-    const [group, version] = manifest.apiVersion.split('/');
-    const objectUrl = `${cluster.url.replace(
-      /\/+$/,
-      '',
-    )}/apis/${group}/${version}/namespaces/${namespace}/${plural}/${
-      manifest.metadata.name
-    }`;
+    return { cluster, namespace, label };
+  }
 
-    const existing = await request(
-      cluster,
-      'GET',
-      new URL(objectUrl),
-      undefined,
-      options.signal,
-    );
+  async apply(
+    clusterName: string,
+    manifest: KubernetesManifest,
+    options: {
+      dryRun: boolean;
+      fieldManager: string;
+      /** The catalog entity the object belongs to. */
+      entityRef: string;
+    },
+  ): Promise<AppliedObject> {
+    const { cluster, namespace, label } = this.#check(clusterName, manifest);
+    const { crd } = APPLICABLE_KINDS[manifest.kind];
+    const api = await this.#api(cluster);
+    const existing = await api
+      .read({
+        apiVersion: manifest.apiVersion,
+        kind: manifest.kind,
+        metadata: { name: manifest.metadata.name, namespace },
+      })
+      .catch(error => {
+        if (isApiError(error) && error.code === 404 && !isDiscovery(error)) {
+          return undefined;
+        }
+        throw failure(error, 'read', label, crd);
+      });
     let force = false;
-    if (existing.status === 200) {
-      const object = JSON.parse(existing.body) as {
-        metadata: {
-          annotations?: Record<string, string>;
-          managedFields?: Array<{ manager?: string; operation?: string }>;
-        };
-      };
-      const owner = object.metadata.annotations?.[ANNOTATION_OWNER_ENTITY];
+    if (existing) {
+      const owner = existing.metadata?.annotations?.[ANNOTATION_OWNER_ENTITY];
       if (owner !== options.entityRef) {
         throw new ConflictError(
           `${label} belongs to ${
@@ -191,77 +246,96 @@ export class KubernetesApplier {
           }${owner ? `, not ${options.entityRef}` : ''}; it is not taken over`,
         );
       }
-      force = (object.metadata.managedFields ?? []).some(
+      force = (existing.metadata?.managedFields ?? []).some(
         f => f.manager === options.fieldManager && f.operation === 'Apply',
       );
-    } else if (existing.status !== 404) {
-      throw failure(existing, 'read', label);
     }
 
-    const query = new URLSearchParams({
-      fieldManager: options.fieldManager,
-      ...(force ? { force: 'true' } : {}),
-      ...(options.dryRun ? { dryRun: 'All' } : {}),
-    });
-    const body = JSON.stringify({
-      ...manifest,
-      metadata: {
-        ...manifest.metadata,
-        namespace,
-        annotations: {
-          ...(manifest.metadata.annotations as Record<string, string>),
-          [ANNOTATION_OWNER_ENTITY]: options.entityRef,
+    const { PatchStrategy } = await loadKubernetesClient();
+    const object = await api
+      .patch<KubernetesObject>(
+        {
+          ...manifest,
+          metadata: {
+            ...manifest.metadata,
+            namespace,
+            annotations: {
+              ...(manifest.metadata.annotations as Record<string, string>),
+              [ANNOTATION_OWNER_ENTITY]: options.entityRef,
+            },
+          },
         },
-      },
-    });
-    const response = await request(
-      cluster,
-      'PATCH',
-      new URL(`${objectUrl}?${query}`),
-      body,
-      options.signal,
-    );
-    if (response.status >= 200 && response.status < 300) {
-      const object = JSON.parse(response.body) as KubernetesManifest & {
-        metadata: { resourceVersion?: string };
-      };
-      return {
-        kind: manifest.kind,
-        name: object.metadata.name,
-        namespace: object.metadata.namespace ?? namespace,
-        resourceVersion: object.metadata.resourceVersion ?? '',
-      };
+        undefined,
+        options.dryRun ? 'All' : undefined,
+        options.fieldManager,
+        force,
+        PatchStrategy.ServerSideApply,
+      )
+      .catch(error => {
+        throw failure(error, 'apply', label, crd);
+      });
+    let result: AppliedObject['result'] = 'created';
+    if (existing) {
+      result = isDeepStrictEqual(content(existing), content(object))
+        ? 'unchanged'
+        : 'configured';
     }
-    throw failure(response, 'apply', label);
+    return {
+      kind: manifest.kind,
+      name: object.metadata?.name ?? manifest.metadata.name,
+      namespace: object.metadata?.namespace ?? namespace,
+      resourceVersion: object.metadata?.resourceVersion ?? '',
+      result,
+      dryRun: options.dryRun,
+    };
   }
 }
 
-/** The error for an API server's answer other than 2xx. */
+/** A failure of the API discovery: the kind's CRD is not served. */
+function isDiscovery(error: ApiError): boolean {
+  return error.message.startsWith('Failed to fetch resource metadata');
+}
+
+/** The error for a failed request: what the API server said, never the request (its token). */
 function failure(
-  response: ApiResponse,
+  error: unknown,
   verb: 'read' | 'apply',
   label: string,
+  crd: string,
 ): Error {
-  const message = statusMessage(response.body);
+  if (!isApiError(error)) {
+    // The API group is served, but not this kind.
+    if (/^Unrecognized API version and kind/.test((error as Error)?.message)) {
+      return new NotFoundError(
+        `Cannot ${verb} ${label}: the API server does not serve this kind (is the ${crd} CRD installed?)`,
+      );
+    }
+    return new Error(
+      `${verb === 'read' ? 'Reading' : 'Applying'} ${label} failed: ${
+        (error as Error)?.message ?? String(error)
+      }`,
+    );
+  }
+  const message = statusMessage(error.body);
   // Server-side apply answers 500 when the body does not fit the schema's types.
   if (
-    response.status === 500 &&
+    error.code === 500 &&
     message.startsWith('failed to create typed patch object')
   ) {
     return new InputError(`The API server rejected ${label}: ${message}`);
   }
-  switch (response.status) {
+  switch (error.code) {
     case 400:
     case 422:
       return new InputError(`The API server rejected ${label}: ${message}`);
     case 401:
     case 403:
       return new NotAllowedError(
-        `Not allowed to ${verb} ${label} (HTTP ${response.status}): ${message}`,
+        `Not allowed to ${verb} ${label} (HTTP ${error.code}): ${message}`,
       );
     case 404:
       return new NotFoundError(
-        `Cannot ${verb} ${label}: ${message} (is the Spark Operator CRD installed?)`,
+        `Cannot ${verb} ${label}: ${message} (is the ${crd} CRD installed?)`,
       );
     case 409:
       return new ConflictError(`Conflict applying ${label}: ${message}`);
@@ -269,74 +343,23 @@ function failure(
       return new Error(
         `${
           verb === 'read' ? 'Reading' : 'Applying'
-        } ${label} failed with HTTP ${response.status}: ${message}`,
+        } ${label} failed with HTTP ${error.code}: ${message}`,
       );
   }
 }
 
-function request(
-  cluster: KubernetesClusterConfig,
-  method: 'GET' | 'PATCH',
-  url: URL,
-  body: string | undefined,
-  signal?: AbortSignal,
-): Promise<ApiResponse> {
-  const headers: Record<string, string> = {
-    Accept: 'application/json',
-    ...(body === undefined
-      ? {}
-      : { 'Content-Type': 'application/apply-patch+yaml' }),
-  };
-  if (cluster.serviceAccountToken) {
-    headers.Authorization = `Bearer ${cluster.serviceAccountToken}`;
-  }
-  const transport = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = transport.request(
-      url,
-      {
-        method,
-        headers,
-        signal,
-        timeout: 30_000,
-        ...(url.protocol === 'https:'
-          ? {
-              ca: cluster.caData
-                ? Buffer.from(cluster.caData, 'base64')
-                : undefined,
-              rejectUnauthorized: !cluster.skipTLSVerify,
-            }
-          : {}),
-      },
-      res => {
-        const chunks: Buffer[] = [];
-        res.on('data', chunk => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () =>
-      req.destroy(new Error(`Kubernetes API request timed out: ${url.host}`)),
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** The `message` of a Kubernetes `Status`, or the start of the body. */
-function statusMessage(body: string): string {
-  try {
-    const status = JSON.parse(body) as { message?: unknown };
-    if (typeof status.message === 'string') {
-      return status.message;
+function statusMessage(body: unknown): string {
+  let status = body;
+  if (typeof body === 'string') {
+    try {
+      status = JSON.parse(body);
+    } catch {
+      return body.slice(0, 500);
     }
-  } catch {
-    // not JSON: fall through
   }
-  return body.slice(0, 500);
+  const message = (status as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string'
+    ? message
+    : JSON.stringify(status ?? '').slice(0, 500);
 }

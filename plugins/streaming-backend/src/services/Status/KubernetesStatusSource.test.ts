@@ -32,23 +32,18 @@ describe('KubernetesStatusSource (real Kubernetes API server)', () => {
   let token: string;
 
   function source(cacheSeconds: number, sparkApplications: JsonObject = {}) {
-    const cluster = {
-      url: k8s.url,
-      caData: k8s.caData,
-      serviceAccountToken: token,
-    };
+    const clusters = k8s.appConfig([
+      { name: 'prod', serviceAccountToken: token, defaultNamespace: namespace },
+      {
+        name: 'restricted',
+        serviceAccountToken: token,
+        defaultNamespace: forbidden,
+      },
+    ]);
     const config = new ConfigReader({
+      kubernetes: clusters.kubernetes,
       streaming: {
-        kubernetes: {
-          clusters: [
-            { name: 'prod', ...cluster, defaultNamespace: namespace },
-            {
-              name: 'restricted',
-              ...cluster,
-              defaultNamespace: forbidden,
-            },
-          ],
-        },
+        kubernetes: clusters.streaming.kubernetes,
         status: { cacheSeconds },
         scaffolder: { sparkApplications },
       },
