@@ -23,6 +23,8 @@ export interface FinishedTask {
  */
 export async function startScaffolderTestBackend(options: {
   streaming: JsonObject;
+  /** The Kubernetes clusters (`kubernetes.clusterLocatorMethods`). */
+  kubernetes?: JsonObject;
   locations?: string[];
 }) {
   const backend = await startTestBackend({
@@ -54,6 +56,7 @@ export async function startScaffolderTestBackend(options: {
             kafka: { clusters: [{ name: 'local', brokers: KAFKA_BROKERS }] },
             ...options.streaming,
           },
+          ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}),
         },
       }),
     ],

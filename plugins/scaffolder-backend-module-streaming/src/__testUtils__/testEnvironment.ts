@@ -25,13 +25,19 @@ export function streamingConfig(streaming: JsonObject = {}) {
 }
 
 /**
- * The RBAC rules `streaming:sparkApplication:apply` needs in a namespace, as
+ * The RBAC rules `streaming:sparkApplication:apply` needs in a namespace (the
+ * SparkApplication, its ScheduledSparkApplication and PrometheusRule), as
  * the README and scripts/lib/kubernetes/backstage-rbac.yaml state them.
  */
 export const SPARK_APPLICATION_APPLY_RULES = [
   {
     apiGroups: ['sparkoperator.k8s.io'],
     resources: ['sparkapplications', 'scheduledsparkapplications'],
+    verbs: ['get', 'create', 'patch'],
+  },
+  {
+    apiGroups: ['monitoring.coreos.com'],
+    resources: ['prometheusrules'],
     verbs: ['get', 'create', 'patch'],
   },
 ];

@@ -26,6 +26,13 @@ export interface TestRbacRule {
   verbs: string[];
 }
 
+/** A cluster of this server as a test configures it: a name, whose token, its default namespace. */
+export interface TestKubernetesCluster {
+  name: string;
+  serviceAccountToken: string;
+  defaultNamespace?: string;
+}
+
 /** An answer of the API server. */
 export interface TestKubernetesResponse {
   status: number;
@@ -95,6 +102,60 @@ export class TestKubernetes {
       fs.readFileSync(cluster['certificate-authority']),
       kubeconfig.users[0].user.token,
     );
+  }
+
+  /**
+   * App-config for clusters of this server, in the one place the Kubernetes
+   * tab and the streaming platform read them: the Kubernetes plugin's
+   * `kubernetes.clusterLocatorMethods` (type `config`) and the platform's
+   * `streaming.kubernetes.clusters[]` settings.
+   */
+  appConfig(clusters: TestKubernetesCluster[]): {
+    kubernetes: {
+      serviceLocatorMethod: { type: string };
+      clusterLocatorMethods: Array<{
+        type: string;
+        clusters: Array<{
+          name: string;
+          url: string;
+          authProvider: string;
+          serviceAccountToken: string;
+          caData: string;
+          skipMetricsLookup: boolean;
+        }>;
+      }>;
+    };
+    streaming: {
+      kubernetes: {
+        clusters: Array<{ name: string; defaultNamespace: string }>;
+      };
+    };
+  } {
+    return {
+      kubernetes: {
+        serviceLocatorMethod: { type: 'multiTenant' },
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: clusters.map(cluster => ({
+              name: cluster.name,
+              url: this.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: cluster.serviceAccountToken,
+              caData: this.caData,
+              skipMetricsLookup: true,
+            })),
+          },
+        ],
+      },
+      streaming: {
+        kubernetes: {
+          clusters: clusters.flatMap(({ name, defaultNamespace }) =>
+            defaultNamespace ? [{ name, defaultNamespace }] : [],
+          ),
+        },
+      },
+    };
   }
 
   /** A request as the admin (or as the holder of `token`). */
