@@ -1,11 +1,19 @@
-import { startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import request from 'supertest';
+import { openApiTestServer } from './__testUtils__/openApiTestServer';
 import { streamingPlugin } from './plugin';
+
+jest.setTimeout(60_000);
 
 describe('streamingPlugin', () => {
   it('answers GET /api/streaming/health without credentials', async () => {
     const { server } = await startTestBackend({ features: [streamingPlugin] });
-    const res = await request(server).get('/api/streaming/health');
+    const res = await request(await openApiTestServer(server)).get(
+      '/api/streaming/health',
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
   });
@@ -14,5 +22,46 @@ describe('streamingPlugin', () => {
     const { server } = await startTestBackend({ features: [streamingPlugin] });
     const res = await request(server).get('/api/streaming/nope');
     expect(res.status).toBe(404);
+  });
+
+  it('answers 400 naming the parameter when a request breaks openapi.yaml', async () => {
+    const { server } = await startTestBackend({ features: [streamingPlugin] });
+    const get = (url: string) =>
+      request(server)
+        .get(`/api/streaming${url}`)
+        .set('Authorization', mockCredentials.user.header());
+    const cases: Array<[string, string]> = [
+      [
+        '/pipelines/default/no%20such/lag',
+        'request/params/name must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"',
+      ],
+      [
+        `/topics/${'n'.repeat(64)}/orders`,
+        'request/params/namespace must match pattern',
+      ],
+      [
+        '/pipelines/default/orders/metrics?window=2y',
+        'request/query/window must be equal to one of the allowed values: 15m, 1h, 6h, 24h, 7d',
+      ],
+      [
+        '/pipelines/default/orders/metrics?limit=5001',
+        'request/query/limit must be <= 5000',
+      ],
+      ['/overview?sort=colour', 'request/query/sort must be equal to one of'],
+      ['/overview?limit=ten', 'request/query/limit must be integer'],
+      ['/teams?owner=x', "Unknown query parameter 'owner'"],
+      ['/topics', "request/query must have required property 'cluster'"],
+    ];
+    for (const [url, message] of cases) {
+      const res = await get(url);
+      expect({ url, status: res.status, error: res.body.error }).toEqual({
+        url,
+        status: 400,
+        error: {
+          name: 'InputError',
+          message: expect.stringContaining(message),
+        },
+      });
+    }
   });
 });

@@ -9,15 +9,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_DELTA_PATH,
   DeltaTableDetailsResponse,
-  OVERVIEW_SORT_KEYS,
-  PIPELINE_HEALTHS,
   PipelineMetricsResponse,
   streamingCostReadPermission,
   streamingTopicListPermission,
 } from '@internal/plugin-streaming-common';
 import express from 'express';
-import Router from 'express-promise-router';
-import { z } from 'zod';
+import { createOpenApiRouter } from './schema/openapi';
 import { CostService } from './services/Cost/CostService';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { TopicService } from './services/KafkaOffsets/TopicService';
@@ -54,11 +51,7 @@ export interface RouterOptions {
   overviewLimits: { maxPageSize: number };
 }
 
-const refParams = z.object({
-  namespace: z.string().min(1).max(63),
-  name: z.string().min(1).max(63),
-});
-
+/** The `window` query values of the metrics route, in milliseconds. */
 const windows = {
   '15m': 15 * 60_000,
   '1h': 3_600_000,
@@ -67,72 +60,34 @@ const windows = {
   '7d': 7 * 86_400_000,
 } as const;
 
-const metricsQuery = z
-  .object({
-    window: z
-      .enum(Object.keys(windows) as [keyof typeof windows])
-      .default('1h'),
-    limit: z.coerce.number().int().min(1).max(5000).default(500),
-  })
-  .strict();
+/** A request of any route (each route types its own parameters and query). */
+type RouteRequest = Parameters<HttpAuthService['credentials']>[0];
 
-const noQuery = z.object({}).strict();
-
-const overviewQuery = z
-  .object({
-    offset: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(0).optional(),
-    sort: z.enum(OVERVIEW_SORT_KEYS).optional(),
-    order: z.enum(['asc', 'desc']).optional(),
-    health: z
-      .union([z.enum(PIPELINE_HEALTHS), z.array(z.enum(PIPELINE_HEALTHS))])
-      .transform(h => (Array.isArray(h) ? h : [h]))
-      .optional(),
-    owner: z.string().min(1).max(255).optional(),
-    system: z.string().min(1).max(255).optional(),
-    q: z.string().max(200).optional(),
-  })
-  .strict();
-
-const topicListQuery = z
-  .object({ cluster: z.string().min(1).max(253) })
-  .strict();
-
-function parse<T extends z.ZodType>(
-  schema: T,
-  value: unknown,
-  what: string,
-): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InputError(
-      `Invalid ${what}: ${issue.path.join('.') || what}: ${issue.message}`,
-    );
-  }
-  return result.data;
-}
-
+/**
+ * The routes of `openapi.yaml`. The OpenAPI router checks every request
+ * against the document (path parameters, query, no undeclared parameters)
+ * and answers 400 naming the offending parameter before a handler runs.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, catalog, store } = options;
-  const router = Router();
-  router.use(express.json());
+  const router = await createOpenApiRouter();
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  const credentialsOf = (req: express.Request) =>
+  const credentialsOf = (req: RouteRequest) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
-  async function pipelineOf(req: express.Request, query: z.ZodType = noQuery) {
+  async function pipelineOf(
+    req: RouteRequest & { params: { namespace: string; name: string } },
+  ) {
     const credentials = await credentialsOf(req);
-    const { namespace, name } = parse(refParams, req.params, 'path');
-    const parsedQuery = parse(query, req.query, 'query');
+    const { namespace, name } = req.params;
     const pipeline = await catalog.getPipeline(namespace, name, credentials);
-    return { credentials, pipeline, query: parsedQuery };
+    return { credentials, pipeline };
   }
 
   async function mayReadCost(
@@ -151,8 +106,8 @@ export async function createRouter(
   }
 
   router.get('/pipelines/:namespace/:name/metrics', async (req, res) => {
-    const { pipeline, query } = await pipelineOf(req, metricsQuery);
-    const { window, limit } = query as z.infer<typeof metricsQuery>;
+    const { pipeline } = await pipelineOf(req);
+    const { window = '1h', limit = 500 } = req.query;
     const now = Date.now();
     const batches = await store.listBatches(pipeline.summary.queryName, {
       since: new Date(now - windows[window]),
@@ -216,7 +171,6 @@ export async function createRouter(
 
   router.get('/cost/rates', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    parse(noQuery, req.query, 'query');
     // Allowed to read the cost of any pipeline: allowed to price a new one.
     const [decision] = await permissions.authorizeConditional(
       [{ permission: streamingCostReadPermission }],
@@ -230,7 +184,7 @@ export async function createRouter(
 
   router.get('/topics', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { cluster } = parse(topicListQuery, req.query, 'query');
+    const { cluster } = req.query;
     const [decision] = await permissions.authorize(
       [{ permission: streamingTopicListPermission }],
       { credentials },
@@ -245,8 +199,7 @@ export async function createRouter(
 
   router.get('/topics/:namespace/:name', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const { namespace, name } = parse(refParams, req.params, 'path');
-    parse(noQuery, req.query, 'query');
+    const { namespace, name } = req.params;
     const topic = await catalog.getTopic(namespace, name, credentials);
     res.json(
       await options.topics.getTopic(
@@ -259,8 +212,7 @@ export async function createRouter(
 
   router.get('/tables/:namespace/:name', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const { namespace, name } = parse(refParams, req.params, 'path');
-    parse(noQuery, req.query, 'query');
+    const { namespace, name } = req.params;
     const entityRef = parseRouteRef('resource', namespace, name);
     const entity = await catalog.getEntity(entityRef, credentials);
     const location = entity.metadata.annotations?.[ANNOTATION_DELTA_PATH];
@@ -281,7 +233,6 @@ export async function createRouter(
 
   router.get('/teams', async (req, res) => {
     const credentials = await credentialsOf(req);
-    parse(noQuery, req.query, 'query');
     res.json(
       await options.teams.getTeams(credentials, refs =>
         mayReadCost(refs, credentials),
@@ -291,7 +242,7 @@ export async function createRouter(
 
   router.get('/overview', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const { limit, q, ...query } = parse(overviewQuery, req.query, 'query');
+    const { offset = 0, limit, q, ...query } = req.query;
     const { maxPageSize } = options.overviewLimits;
     if (limit !== undefined && limit > maxPageSize) {
       throw new InputError(
@@ -304,7 +255,12 @@ export async function createRouter(
       await options.overview.getOverviewPage(
         credentials,
         refs => mayReadCost(refs, credentials),
-        { ...query, limit: limit ?? maxPageSize, q: q?.trim() || undefined },
+        {
+          ...query,
+          offset,
+          limit: limit ?? maxPageSize,
+          q: q?.trim() || undefined,
+        },
       ),
     );
   });

@@ -20,7 +20,7 @@ const GZIP_FROM_BYTES = 1024;
  * bytes to every request. A request whose `If-None-Match` matches gets 304.
  */
 export async function sendSharedJson(
-  req: express.Request,
+  req: Pick<express.Request, 'acceptsEncodings'>,
   res: express.Response,
   body: object,
 ): Promise<void> {

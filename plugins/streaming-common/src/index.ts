@@ -9,9 +9,15 @@ export * from './annotations';
 export * from './entityTypes';
 export * from './permissions';
 export * from './api/types';
-export * from './api/teams';
+export * from './schema/openapi/generated/models';
+export { DefaultApiClient } from './schema/openapi/generated/apis';
+export type {
+  RequestOptions,
+  TypedResponse,
+} from './schema/openapi/generated/apis';
 export * from './spec';
 export * from './entityNames';
 export * from './lineage';
 export * from './pipelineObservation';
+export * from './pipelineMetrics';
 export * from './formatZodIssues';

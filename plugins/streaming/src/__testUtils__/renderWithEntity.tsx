@@ -22,6 +22,7 @@ export function mockStreamingApi(
     getOverview: jest.fn(impl.getOverview ?? never),
     getCostRates: jest.fn(impl.getCostRates ?? never),
     getTeams: jest.fn(impl.getTeams ?? never),
+    listTopics: jest.fn(impl.listTopics ?? never),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   StreamingOverviewResponse,
   StreamingTeamsResponse,
   TopicDetailsResponse,
+  TopicListResponse,
 } from '@internal/plugin-streaming-common';
 
 /**
@@ -37,7 +38,8 @@ export interface MetricsRange {
 }
 
 /**
- * Reads the `streaming` backend's HTTP API.
+ * Reads the `streaming` backend's HTTP API (its `openapi.yaml`); the answers
+ * are the models generated from that document.
  *
  * @public
  */
@@ -61,6 +63,11 @@ export interface StreamingApi {
   getCostRates(): Promise<CostRatesResponse>;
   /** Cost, lag and health by owner and system, with each team's budget. */
   getTeams(): Promise<StreamingTeamsResponse>;
+  /**
+   * The topics of a configured Kafka cluster, for the Create form (needs the
+   * `streaming.topic.list` permission).
+   */
+  listTopics(cluster: string): Promise<TopicListResponse>;
 }
 
 /**

@@ -26,16 +26,18 @@ describe('StreamingClient', () => {
     ['getTopicDetails', '/topics/default/user-events'],
     ['getDeltaTableDetails', '/tables/default/user-events'],
   ] as const)('%s reads %s', async (method, path) => {
-    const fetch = jest.fn(async () => respond(200, { entityRef: 'x' }));
+    const fetch = jest.fn(async (_url: RequestInfo | URL) =>
+      respond(200, { entityRef: 'x' }),
+    );
     const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
     await expect(client[method](ref)).resolves.toEqual({ entityRef: 'x' });
-    expect(fetch).toHaveBeenCalledWith(
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
       `http://backend.test/api/streaming${path}`,
-    );
+    ]);
   });
 
   it('asks for the metrics of a range and the overview', async () => {
-    const fetch = jest.fn(async () => respond(200, {}));
+    const fetch = jest.fn(async (_url: RequestInfo | URL) => respond(200, {}));
     const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
     await client.getPipelineMetrics(ref, { window: '1h' });
     await client.getOverview();
@@ -47,24 +49,32 @@ describe('StreamingClient', () => {
       health: ['critical', 'warning'],
       q: 'a&b',
     });
-    expect(fetch.mock.calls).toEqual([
-      [
-        'http://backend.test/api/streaming/pipelines/default/user-events/metrics?window=1h',
-      ],
-      ['http://backend.test/api/streaming/overview'],
-      [
-        'http://backend.test/api/streaming/overview?offset=20&limit=20&sort=lag&order=desc&health=critical&health=warning&q=a%26b',
-      ],
+    await client.getOverview({ q: '', owner: 'group:default/data' });
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      'http://backend.test/api/streaming/pipelines/default/user-events/metrics?window=1h',
+      'http://backend.test/api/streaming/overview',
+      'http://backend.test/api/streaming/overview?offset=20&limit=20&sort=lag&order=desc&health=critical&health=warning&q=a%26b',
+      'http://backend.test/api/streaming/overview?owner=group%3Adefault%2Fdata',
     ]);
   });
 
   it('encodes entity names into the path', async () => {
-    const fetch = jest.fn(async () => respond(200, {}));
+    const fetch = jest.fn(async (_url: RequestInfo | URL) => respond(200, {}));
     const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
     await client.getPipelineLag({ ...ref, name: '../x?y' });
-    expect(fetch).toHaveBeenCalledWith(
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
       'http://backend.test/api/streaming/pipelines/default/..%2Fx%3Fy/lag',
-    );
+    ]);
+  });
+
+  it('lists the topics of a cluster, the cluster name encoded', async () => {
+    const topics = { cluster: 'eu west', topics: [{ name: 'a', partitions: 1 }] };
+    const fetch = jest.fn(async (_url: RequestInfo | URL) => respond(200, topics));
+    const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
+    await expect(client.listTopics('eu west')).resolves.toEqual(topics);
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      'http://backend.test/api/streaming/topics?cluster=eu%20west',
+    ]);
   });
 
   it('turns an error answer into a ResponseError with the backend error', async () => {

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import {
   CostRatesResponse,
+  DefaultApiClient,
   DeltaTableDetailsResponse,
   PipelineCostResponse,
   PipelineLagResponse,
@@ -12,93 +13,93 @@ import {
   StreamingOverviewResponse,
   StreamingTeamsResponse,
   TopicDetailsResponse,
+  TopicListResponse,
+  TypedResponse,
 } from '@internal/plugin-streaming-common';
 import { MetricsRange, StreamingApi } from './StreamingApi';
 
 /**
- * The {@link StreamingApi} over HTTP, through the app's discovery and fetch
- * APIs (so requests carry the user's credentials).
+ * The {@link StreamingApi} over HTTP: the client generated from the backend's
+ * `openapi.yaml`, through the app's discovery and fetch APIs (so requests
+ * carry the user's credentials). An error answer becomes a `ResponseError`
+ * with the backend's error.
  *
  * @public
  */
 export class StreamingClient implements StreamingApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly client: DefaultApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.client = new DefaultApiClient(options);
   }
 
   getPipelineMetrics(
     entity: CompoundEntityRef,
     range: MetricsRange,
   ): Promise<PipelineMetricsResponse> {
-    return this.get(['pipelines', ...refPath(entity), 'metrics'], {
-      window: range.window,
-    });
+    return body(
+      this.client.getPipelineMetrics({
+        path: refPath(entity),
+        query: { window: range.window },
+      }),
+    );
   }
 
   getPipelineLag(entity: CompoundEntityRef): Promise<PipelineLagResponse> {
-    return this.get(['pipelines', ...refPath(entity), 'lag']);
+    return body(this.client.getPipelineLag({ path: refPath(entity) }));
   }
 
   getPipelineStatus(
     entity: CompoundEntityRef,
   ): Promise<PipelineStatusResponse> {
-    return this.get(['pipelines', ...refPath(entity), 'status']);
+    return body(this.client.getPipelineStatus({ path: refPath(entity) }));
   }
 
   getPipelineCost(entity: CompoundEntityRef): Promise<PipelineCostResponse> {
-    return this.get(['pipelines', ...refPath(entity), 'cost']);
+    return body(this.client.getPipelineCost({ path: refPath(entity) }));
   }
 
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse> {
-    return this.get(['topics', ...refPath(entity)]);
+    return body(this.client.getTopic({ path: refPath(entity) }));
   }
 
   getDeltaTableDetails(
     entity: CompoundEntityRef,
   ): Promise<DeltaTableDetailsResponse> {
-    return this.get(['tables', ...refPath(entity)]);
+    return body(this.client.getDeltaTable({ path: refPath(entity) }));
   }
 
   getOverview(
     query: StreamingOverviewQuery = {},
   ): Promise<StreamingOverviewResponse> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      for (const v of Array.isArray(value) ? value : [value]) {
-        if (v !== undefined && v !== '') params.append(key, String(v));
-      }
-    }
-    return this.get(['overview'], params);
+    // An empty filter (a cleared search field) is no filter.
+    const given = Object.fromEntries(
+      Object.entries(query).filter(([, v]) => v !== undefined && v !== ''),
+    ) as StreamingOverviewQuery;
+    return body(this.client.getOverview({ query: given }));
   }
 
   getCostRates(): Promise<CostRatesResponse> {
-    return this.get(['cost', 'rates']);
+    return body(this.client.getCostRates({}));
   }
 
   getTeams(): Promise<StreamingTeamsResponse> {
-    return this.get(['teams']);
+    return body(this.client.getTeams({}));
   }
 
-  private async get<T>(
-    segments: string[],
-    query?: Record<string, string> | URLSearchParams,
-  ): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('streaming');
-    const path = segments.map(encodeURIComponent).join('/');
-    const search = new URLSearchParams(query).toString();
-    const url = `${baseUrl}/${path}${search ? `?${search}` : ''}`;
-    const res = await this.fetchApi.fetch(url);
-    if (!res.ok) {
-      throw await ResponseError.fromResponse(res);
-    }
-    return (await res.json()) as T;
+  listTopics(cluster: string): Promise<TopicListResponse> {
+    return body(this.client.listTopics({ query: { cluster } }));
   }
 }
 
-function refPath(entity: CompoundEntityRef): string[] {
-  return [entity.namespace, entity.name];
+async function body<T>(answer: Promise<TypedResponse<T>>): Promise<T> {
+  const res = await answer;
+  if (!res.ok) {
+    throw await ResponseError.fromResponse(res);
+  }
+  return res.json();
+}
+
+function refPath(entity: CompoundEntityRef) {
+  return { namespace: entity.namespace, name: entity.name };
 }

@@ -1,6 +1,7 @@
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { streamingApiRef } from '../api/StreamingApi';
+import { StreamingClient } from '../api/StreamingClient';
 import { KafkaTopicPicker, KafkaTopicPickerProps } from './KafkaTopicPicker';
 
 function props(formData?: string): KafkaTopicPickerProps {
@@ -14,15 +15,17 @@ function props(formData?: string): KafkaTopicPickerProps {
   } as unknown as KafkaTopicPickerProps;
 }
 
+/** Renders with the real StreamingClient over a fetch that gives `response`. */
 function render(element: JSX.Element, response: Response) {
-  const fetch = jest.fn(async () => response);
+  const fetch = jest.fn(async (_url: RequestInfo | URL) => response);
+  const streamingApi = new StreamingClient({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage' }),
+    fetchApi: { fetch },
+  });
   return {
     fetch,
     rendered: renderInTestApp(element, {
-      apis: [
-        [discoveryApiRef, mockApis.discovery({ baseUrl: 'http://backstage' })],
-        [fetchApiRef, { fetch }],
-      ],
+      apis: [[streamingApiRef, streamingApi]],
     }),
   };
 }
@@ -45,9 +48,9 @@ describe('KafkaTopicPicker', () => {
     );
     await rendered;
     await waitFor(() => expect(fetch).toHaveBeenCalled());
-    expect(fetch).toHaveBeenCalledWith(
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
       'http://backstage/api/streaming/topics?cluster=eu-west',
-    );
+    ]);
     fireEvent.mouseDown(screen.getByLabelText('Topic'));
     const options = await screen.findAllByRole('option');
     expect(options.map(o => o.textContent)).toEqual(['clicks', 'orders']);

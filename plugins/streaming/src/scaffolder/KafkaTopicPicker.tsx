@@ -1,15 +1,11 @@
-import {
-  discoveryApiRef,
-  fetchApiRef,
-  useApi,
-} from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { useApi } from '@backstage/core-plugin-api';
 import { KAFKA_TOPIC_PATTERN } from '@internal/plugin-streaming-common';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
 import TextField from '@material-ui/core/TextField';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import useAsync from 'react-use/esm/useAsync';
+import { streamingApiRef } from '../api/StreamingApi';
 
 /** `ui:options` of the topic picker. */
 export interface KafkaTopicPickerUiOptions {
@@ -17,12 +13,6 @@ export interface KafkaTopicPickerUiOptions {
   clusterField?: string;
   /** A fixed cluster name; default `local`. */
   cluster?: string;
-}
-
-/** What `GET /api/streaming/topics?cluster=` answers. */
-export interface KafkaTopicsResponse {
-  cluster: string;
-  topics: Array<{ name: string; partitions: number }>;
 }
 
 /** Props of {@link KafkaTopicPicker}. */
@@ -57,19 +47,12 @@ export function KafkaTopicPicker(props: KafkaTopicPickerProps) {
     typeof fromForm === 'string' && fromForm
       ? fromForm
       : options.cluster ?? 'local';
-  const discoveryApi = useApi(discoveryApiRef);
-  const fetchApi = useApi(fetchApiRef);
+  const streamingApi = useApi(streamingApiRef);
 
-  const { value, loading, error } = useAsync(async () => {
-    const baseUrl = await discoveryApi.getBaseUrl('streaming');
-    const response = await fetchApi.fetch(
-      `${baseUrl}/topics?cluster=${encodeURIComponent(cluster)}`,
-    );
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as KafkaTopicsResponse;
-  }, [cluster]);
+  const { value, loading, error } = useAsync(
+    () => streamingApi.listTopics(cluster),
+    [cluster, streamingApi],
+  );
 
   const names = (value?.topics ?? [])
     .map(t => t.name)
