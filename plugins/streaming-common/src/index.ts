@@ -19,5 +19,4 @@ export * from './spec';
 export * from './entityNames';
 export * from './lineage';
 export * from './pipelineObservation';
-export * from './pipelineMetrics';
 export * from './formatZodIssues';
