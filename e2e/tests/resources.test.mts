@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launch, openApp, screenshot } from '../lib/browser.mts';
+import { followLineage } from '../lib/lineage.mts';
 
 let browser: Browser;
 before(async () => {
@@ -17,8 +18,7 @@ test('the lineage leads to the topic page with its partitions and readers', asyn
     browser,
     '/catalog/default/component/user-events/streaming',
   );
-  const lineage = page.getByLabel('Upstream');
-  await lineage.getByRole('link', { name: 'events', exact: true }).click();
+  await followLineage(page, 'User Events', 'Upstream', 'events');
   await page.waitForURL('**/catalog/default/resource/**');
 
   const partitions = page.getByRole('table').filter({ hasText: 'End offset' });
@@ -38,10 +38,7 @@ test('the lineage leads to the Delta table page with its writer', async () => {
     browser,
     '/catalog/default/component/user-events/streaming',
   );
-  const lineage = page.getByLabel('Downstream');
-  await lineage
-    .getByRole('link', { name: 'event_summary', exact: true })
-    .click();
+  await followLineage(page, 'User Events', 'Downstream', 'event_summary');
   await page.waitForURL('**/catalog/default/resource/**');
   await page.getByText('Delta table', { exact: true }).first().waitFor();
   await page.getByText('Written by', { exact: true }).waitFor();

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openApp, screenshot, waitUntil } from '../lib/browser.mts';
 import { LAYOUT_WIDTHS, layoutProblems } from '../lib/layout.mts';
+import { followLineage } from '../lib/lineage.mts';
 
 const TAB = '/catalog/default/component/user-events/streaming';
 const jobGroup = Number(process.env.E2E_JOB_PROCESS_GROUP);
@@ -187,10 +188,7 @@ test('at 1280 and 1920 px no word is broken inside and no cell is cut off', asyn
     }
     for (const [name, lineage, link] of RESOURCES) {
       await view.goto('/catalog/default/component/user-events/streaming');
-      await view
-        .getByLabel(lineage)
-        .getByRole('link', { name: link, exact: true })
-        .click();
+      await followLineage(view, 'User Events', lineage, link);
       await view.waitForURL('**/catalog/default/resource/**');
       await cardsLoaded();
       await check(name, width);

@@ -156,7 +156,7 @@ function fieldsOfSpec(
   };
   walk(
     ((validate!.input as JsonObject).spec as JsonObject).pipeline,
-    pipelineSpecJsonSchema().properties.pipeline,
+    (pipelineSpecJsonSchema() as Record<string, any>).properties.pipeline,
     'pipeline',
   );
   return found;

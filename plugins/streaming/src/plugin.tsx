@@ -12,11 +12,11 @@ import {
 import StreamIcon from '@material-ui/icons/Timeline';
 import { StreamingClient, streamingApiRef } from './api';
 import {
-  isDeltaTable,
-  isKafkaTopic,
-  isStreamingPipeline,
-} from './lib/streamingEntity';
-import { rootRouteRef } from './routes';
+  ENTITY_TYPE_DELTA_TABLE,
+  ENTITY_TYPE_KAFKA_TOPIC,
+  ENTITY_TYPE_PIPELINE,
+} from '@internal/plugin-streaming-common';
+import { rootRouteRef, techDocsReaderRouteRef } from './routes';
 import {
   kafkaTopicPickerFormField,
   pipelineResourcesEditorFormField,
@@ -49,13 +49,19 @@ export const streamingOverviewPage = PageBlueprint.make({
   },
 });
 
+/*
+ * Which entities show the tab and the cards: entity predicates, so that an
+ * app can widen or narrow them in app-config (`app.extensions`, the
+ * extension's `config.filter`), as for any entity content or card.
+ */
+
 /** The "Streaming" tab of `streaming-pipeline` Components. */
 export const pipelineStreamingContent = EntityContentBlueprint.make({
   name: 'pipeline',
   params: {
     path: '/streaming',
     title: 'Streaming',
-    filter: isStreamingPipeline,
+    filter: { kind: 'component', 'spec.type': ENTITY_TYPE_PIPELINE },
     loader: () =>
       import('./components/PipelineStreamingContent').then(m => (
         <m.PipelineStreamingContent />
@@ -68,7 +74,7 @@ export const topicCard = EntityCardBlueprint.make({
   name: 'topic',
   params: {
     type: 'content',
-    filter: isKafkaTopic,
+    filter: { kind: 'resource', 'spec.type': ENTITY_TYPE_KAFKA_TOPIC },
     loader: () => import('./components/TopicCard').then(m => <m.TopicCard />),
   },
 });
@@ -78,7 +84,7 @@ export const deltaTableCard = EntityCardBlueprint.make({
   name: 'delta-table',
   params: {
     type: 'content',
-    filter: isDeltaTable,
+    filter: { kind: 'resource', 'spec.type': ENTITY_TYPE_DELTA_TABLE },
     loader: () =>
       import('./components/DeltaTableCard').then(m => <m.DeltaTableCard />),
   },
@@ -89,7 +95,10 @@ export const lineageCard = EntityCardBlueprint.make({
   name: 'lineage',
   params: {
     type: 'content',
-    filter: entity => isKafkaTopic(entity) || isDeltaTable(entity),
+    filter: {
+      kind: 'resource',
+      'spec.type': { $in: [ENTITY_TYPE_KAFKA_TOPIC, ENTITY_TYPE_DELTA_TABLE] },
+    },
     loader: () =>
       import('./components/LineageCard').then(m => <m.LineageCard />),
   },
@@ -113,5 +122,8 @@ export const streamingPlugin = createFrontendPlugin({
   ],
   routes: {
     root: rootRouteRef,
+  },
+  externalRoutes: {
+    techDocsReader: techDocsReaderRouteRef,
   },
 });

@@ -1,3 +1,16 @@
-import { createRouteRef } from '@backstage/frontend-plugin-api';
+import {
+  createExternalRouteRef,
+  createRouteRef,
+} from '@backstage/frontend-plugin-api';
 
 export const rootRouteRef = createRouteRef();
+
+/**
+ * The TechDocs site of an entity: a pipeline's runbook, the platform's own
+ * documentation. Bound to TechDocs' reader page by default; an app binds it
+ * elsewhere in `app.routes.bindings` (`streaming.techDocsReader`).
+ */
+export const techDocsReaderRouteRef = createExternalRouteRef({
+  params: ['namespace', 'kind', 'name'],
+  defaultTarget: 'techdocs.docRoot',
+});

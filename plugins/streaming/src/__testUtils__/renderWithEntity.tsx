@@ -6,6 +6,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { StreamingApi, streamingApiRef } from '../api';
+import { techDocsReaderRouteRef } from '../routes';
 
 /** A StreamingApi whose every method is a jest mock, some of them set. */
 export function mockStreamingApi(
@@ -33,6 +34,8 @@ export function renderWithEntity(
     entity?: Entity;
     api: StreamingApi;
     catalog?: Entity[];
+    /** Leave TechDocs out of the test app (nothing to link docs to). */
+    withoutTechDocs?: boolean;
     /** More APIs of the test app. */
     apis?: NonNullable<Parameters<typeof renderInTestApp>[1]>['apis'];
   },
@@ -43,7 +46,12 @@ export function renderWithEntity(
     element
   );
   return renderInTestApp(content, {
-    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    mountedRoutes: {
+      '/catalog/:namespace/:kind/:name': entityRouteRef,
+      ...(options.withoutTechDocs
+        ? {}
+        : { '/docs/:namespace/:kind/:name': techDocsReaderRouteRef }),
+    },
     apis: [
       [streamingApiRef, options.api],
       catalogApiMock({ entities: options.catalog ?? [] }),

@@ -197,7 +197,7 @@ describe.each(cases)('$name', c => {
     expect(await screen.findByText(c.annotation)).toBeInTheDocument();
     expect(screen.getByText('Read more').closest('a')).toHaveAttribute(
       'href',
-      expect.stringContaining('/docs/'),
+      '/docs/default/component/streaming-platform/pipeline-page/#annotations',
     );
     expect(api[c.method]).not.toHaveBeenCalled();
   });
@@ -300,6 +300,17 @@ describe('PipelineHealthHeader links', () => {
       '/docs/default/component/user-events/runbook/#lag',
     );
     expect(screen.queryByText('Driver UI')).not.toBeInTheDocument();
+  });
+
+  it('shows no runbook link in an app without TechDocs', async () => {
+    const api = mockStreamingApi({ getPipelineStatus: async () => fx.status });
+    await renderWithEntity(<PipelineHealthHeader />, {
+      entity: fx.pipelineEntity,
+      api,
+      withoutTechDocs: true,
+    });
+    expect(await screen.findByText('Driver UI')).toBeInTheDocument();
+    expect(screen.queryByText(/^Runbook/)).not.toBeInTheDocument();
   });
 
   it('links a safe driver UI', async () => {

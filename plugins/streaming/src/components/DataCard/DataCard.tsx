@@ -9,7 +9,10 @@ import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import { SourceError } from '@internal/plugin-streaming-common';
 import Alert from '@material-ui/lab/Alert';
 import { AutoRefreshState } from '../../hooks/useAutoRefresh';
-import { STREAMING_DOCS_URL } from '../../lib/streamingEntity';
+import {
+  PLATFORM_DOCS_ENTITY,
+  useTechDocsLink,
+} from '../../hooks/useTechDocsLink';
 
 /** Props of {@link DataCard}. */
 export interface DataCardProps<T> {
@@ -48,12 +51,17 @@ export function DataCard<T>(props: DataCardProps<T>) {
     children,
   } = props;
 
+  const docsLink = useTechDocsLink();
+
   let body: ReactNode;
   if (missingAnnotation) {
     body = (
       <MissingAnnotationEmptyState
         annotation={missingAnnotation}
-        readMoreUrl={`${STREAMING_DOCS_URL}pipeline-page/#annotations`}
+        readMoreUrl={docsLink(
+          PLATFORM_DOCS_ENTITY,
+          'pipeline-page/#annotations',
+        )}
       />
     );
   } else if (state.loading) {

@@ -1,62 +1,71 @@
+import {
+  catalogGraphApiRef,
+  catalogGraphRouteRef,
+  DefaultCatalogGraphApi,
+} from '@backstage/plugin-catalog-graph';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen } from '@testing-library/react';
 import * as fx from '../../__testUtils__/fixtures';
-import {
-  mockStreamingApi,
-  renderWithEntity,
-} from '../../__testUtils__/renderWithEntity';
 import { LineageCard } from './LineageCard';
 
+/** The horizontal position the graph gave the node with this title. */
+function nodeX(title: string): number {
+  const transform = screen
+    .getByText(title)
+    .closest('g[transform]')
+    ?.getAttribute('transform');
+  const x = /translate\(\s*(-?[\d.]+)/.exec(transform ?? '')?.[1];
+  if (x === undefined) {
+    throw new Error(`no position for ${title}: ${transform}`);
+  }
+  return Number(x);
+}
+
 describe('LineageCard', () => {
-  const catalog = [
-    fx.pipelineEntity,
-    fx.topicEntity,
-    fx.tableEntity,
-    fx.downstreamPipeline,
-  ];
-
-  it('shows upstream topics and downstream tables and pipelines as links', async () => {
-    await renderWithEntity(<LineageCard />, {
-      entity: fx.pipelineEntity,
-      api: mockStreamingApi(),
-      catalog,
+  // jsdom lays nothing out; the graph measures its nodes to place them.
+  beforeAll(() => {
+    Object.defineProperty(window.SVGElement.prototype, 'getBBox', {
+      configurable: true,
+      value: () => ({ x: 0, y: 0, width: 120, height: 24 }),
     });
-    expect((await screen.findByText('events')).closest('a')).toHaveAttribute(
-      'href',
-      '/catalog/default/resource/kafka-local-events',
-    );
-    expect(screen.getByText('event_summary').closest('a')).toHaveAttribute(
-      'href',
-      '/catalog/default/resource/delta-event-summary',
-    );
-    expect(screen.getByText('Daily Report').closest('a')).toHaveAttribute(
-      'href',
-      '/catalog/default/component/daily-report',
-    );
-    expect(screen.getByText('User Events').closest('a')).toBeNull();
-    expect(screen.getByText('Upstream')).toBeInTheDocument();
-    expect(screen.getByText('Downstream')).toBeInTheDocument();
   });
 
-  it('walks upstream from a table to the topic through its pipeline', async () => {
-    await renderWithEntity(<LineageCard />, {
-      entity: fx.tableEntity,
-      api: mockStreamingApi(),
-      catalog,
-    });
-    expect(await screen.findByText('events')).toBeInTheDocument();
-    expect(screen.getByText('User Events')).toBeInTheDocument();
-    expect(screen.getByText('Daily Report')).toBeInTheDocument();
-  });
-
-  it('says when the entity has no lineage', async () => {
-    await renderWithEntity(<LineageCard />, {
-      entity: {
-        ...fx.bareEntity,
-        metadata: { name: 'standalone', namespace: 'default' },
+  it('draws the topics, tables and pipelines upstream and downstream', async () => {
+    renderInTestApp(
+      <EntityProvider entity={fx.pipelineEntity}>
+        <LineageCard />
+      </EntityProvider>,
+      {
+        mountedRoutes: {
+          '/catalog/:namespace/:kind/:name': entityRouteRef,
+          '/catalog-graph': catalogGraphRouteRef,
+        },
+        apis: [
+          [catalogGraphApiRef, new DefaultCatalogGraphApi()],
+          catalogApiMock({
+            entities: [
+              fx.pipelineEntity,
+              fx.topicEntity,
+              fx.tableEntity,
+              fx.downstreamPipeline,
+            ],
+          }),
+        ],
       },
-      api: mockStreamingApi(),
-      catalog,
-    });
-    expect(await screen.findByText('No lineage')).toBeInTheDocument();
+    );
+    expect(await screen.findByText('Lineage')).toBeInTheDocument();
+    expect(await screen.findByText('events')).toBeInTheDocument();
+    expect(screen.getByText('event_summary')).toBeInTheDocument();
+    expect(screen.getByText('Daily Report')).toBeInTheDocument();
+    // Upstream on the left, downstream on the right, in the order data flows.
+    const order = ['events', 'User Events', 'event_summary', 'Daily Report'];
+    const xs = order.map(nodeX);
+    expect([...xs].sort((a, b) => a - b)).toEqual(xs);
+    expect(new Set(xs).size).toBe(order.length);
   });
 });

@@ -1,4 +1,7 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useSignal } from '@backstage/plugin-signals-react';
@@ -14,9 +17,9 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useEffect } from 'react';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
+import { useTechDocsLink } from '../../hooks/useTechDocsLink';
 import { formatValue } from '../../lib/formatValue';
 import { safeHttpUrl } from '../../lib/safeHttpUrl';
-import { runbookUrl } from '../../lib/streamingEntity';
 import { DataCard } from '../DataCard';
 import { HealthStatus } from '../HealthStatus';
 import { Fact } from '../Fact';
@@ -64,9 +67,13 @@ function HealthBody(props: {
   const dashboard = safeHttpUrl(
     entity.metadata.annotations?.[ANNOTATION_DASHBOARD_URL],
   );
-  const hasDocs = Boolean(
-    entity.metadata.annotations?.[ANNOTATION_TECHDOCS_REF],
-  );
+  const docsLink = useTechDocsLink();
+  const section = status.runbookSection
+    ? `#${encodeURIComponent(status.runbookSection)}`
+    : '';
+  const runbook = entity.metadata.annotations?.[ANNOTATION_TECHDOCS_REF]
+    ? docsLink(getCompoundEntityRef(entity), `runbook/${section}`)
+    : undefined;
   return (
     <>
       <Grid container spacing={3} alignItems="flex-start">
@@ -99,15 +106,15 @@ function HealthBody(props: {
           <Fact label="Links">
             <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
               {driverUi && <Link to={driverUi}>Driver UI</Link>}
-              {hasDocs && (
-                <Link to={runbookUrl(entity, status.runbookSection)}>
+              {runbook && (
+                <Link to={runbook}>
                   {status.runbookSection
                     ? `Runbook: ${status.runbookSection}`
                     : 'Runbook'}
                 </Link>
               )}
               {dashboard && <Link to={dashboard}>Dashboard</Link>}
-              {!driverUi && !hasDocs && !dashboard && 'none annotated'}
+              {!driverUi && !runbook && !dashboard && 'none annotated'}
             </Box>
           </Fact>
         </Grid>
