@@ -31,7 +31,9 @@ export {
   DEFAULT_ALERT_ON_LAG_MESSAGES,
 } from './toPipelineSummary';
 export { pipelineSummarySchema } from './pipelineSummarySchema';
-export { CDC_COLUMNS, outputColumns, outputMode } from './checkPipelineRules';
+export { CDC_COLUMNS } from './cdcColumns';
+export { outputColumns } from './outputColumns';
+export { outputMode } from './outputMode';
 export type { Duration } from './parseDuration';
 export { parseDuration, DURATION_PATTERN } from './parseDuration';
 export { CRON_MACROS } from './parseCron';
