@@ -19,7 +19,7 @@ export PYTHONDONTWRITEBYTECODE=1
 
 status=0
 started=$SECONDS
-"$venv/bin/ruff" check plugins/streaming-codegen/python examples/pipelines/*/job examples/pipelines/*/tests || status=1
+"$venv/bin/ruff" check --no-cache plugins/streaming-codegen/python examples/pipelines/*/job examples/pipelines/*/tests || status=1
 for dir in plugins/streaming-codegen/python examples/pipelines/*/; do
   [ -f "$dir/pyproject.toml" ] || continue
   echo "pytest: ${dir%/}" >&2

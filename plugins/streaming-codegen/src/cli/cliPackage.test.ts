@@ -66,7 +66,7 @@ describe('the packed streaming-pipeline CLI', () => {
   }, 120_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('is one file with no dependencies', () => {
+  it('is one JavaScript file and the Python every repository ships, with no dependencies', () => {
     expect(tarball).toBe(
       join(work, 'pack', `streaming-pipeline-${GENERATOR_VERSION}.tgz`),
     );
@@ -77,8 +77,15 @@ describe('the packed streaming-pipeline CLI', () => {
       ),
     );
     expect(installed.dependencies).toBeUndefined();
+    // The Python of src/runtimeFiles.ts, which the bundle reads from beside it.
+    const python = ['streaming_runtime', 'repository'].flatMap(folder =>
+      listFiles(join(__dirname, '../../python', folder))
+        .filter(file => !file.includes('__pycache__'))
+        .map(file => `python/${folder}/${file}`),
+    );
+    expect(python).toContain('python/streaming_runtime/job.py');
     expect(listFiles(join(project, 'node_modules/streaming-pipeline'))).toEqual(
-      ['README.md', 'bin/streaming-pipeline.cjs', 'package.json'],
+      ['README.md', 'bin/streaming-pipeline.cjs', 'package.json', ...python].sort(),
     );
     expect(readdirSync(join(project, 'node_modules'))).toEqual([
       '.bin',
@@ -123,6 +130,8 @@ describe('the packed streaming-pipeline CLI', () => {
     ]);
     const rendered = listFiles(join(project, 'rendered'));
     expect(rendered).toContain('job/main.py');
+    expect(rendered).toContain('job/streaming_runtime/job.py');
+    expect(rendered).toContain('tests/test_user_events.py');
     for (const file of rendered) {
       expect([
         file,
