@@ -25,7 +25,12 @@ import {
   pipelineEntity,
   pipelineSpecText,
 } from './__testUtils__/testEntities';
-import { sharedBroker, TestKafka, uniqueName } from './__testUtils__/testKafka';
+import {
+  sharedBroker,
+  TestKafka,
+  uniqueName,
+  waitFor,
+} from '@internal/plugin-streaming-node/testUtils';
 import {
   freePort,
   installPrometheus,
@@ -38,25 +43,6 @@ jest.setTimeout(240_000);
 
 /** Short `for:` of the test configuration (the generated rules say 5m). */
 const FOR_SECONDS = 5;
-
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out waiting for ${what}: ${JSON.stringify(value)}`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
 
 describe('generated alerts on a real Prometheus scraping the backend', () => {
   const name = uniqueName('lagging').replace(/[^a-z0-9-]/g, '');
@@ -192,7 +178,7 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
     )?.value;
 
   it('fires the lag alert within its for: while the job is paused, and resolves when it catches up', async () => {
-    expect(await waitFor('lag 0', lagSample, v => v === 0)).toBe(0);
+    expect(await waitFor('lag 0', lagSample, { until: v => v === 0 })).toBe(0);
 
     // The generated rule groups, with the test's short for:.
     const { spec } = parsePipelineSpec(pipelineSpecText(options));
@@ -226,24 +212,21 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
         prometheus!.get<{ result: unknown[] }>(
           `/api/v1/query?query=streaming_pipeline_lag_messages{pipeline="${name}"}`,
         ),
-      d => d.result.length > 0,
+      { until: d => d.result.length > 0 },
     );
     expect(await lagAlerts()).toEqual([]);
 
     // Paused: the topic grows, the job reports no progress.
     const pausedAt = Date.now();
     await kafka.produce(topic, [0], 200);
-    const pending = await waitFor(
-      'a pending critical alert',
-      lagAlerts,
-      alerts => alerts.some(a => a.labels.severity === 'critical'),
-    );
+    const pending = await waitFor('a pending critical alert', lagAlerts, {
+      until: alerts => alerts.some(a => a.labels.severity === 'critical'),
+    });
     expect(pending.map(a => a.state)).toEqual(['pending', 'pending']);
-    const firing = await waitFor(
-      'firing alerts',
-      lagAlerts,
-      alerts => alerts.length === 2 && alerts.every(a => a.state === 'firing'),
-    );
+    const firing = await waitFor('firing alerts', lagAlerts, {
+      until: alerts =>
+        alerts.length === 2 && alerts.every(a => a.state === 'firing'),
+    });
     const firedAt = Date.now();
     const critical = firing.find(
       a => a.labels.severity === 'critical',
@@ -269,7 +252,7 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
     const [delivered] = await waitFor(
       'the Slack message',
       async () => slack(),
-      d => d.length > 0,
+      { until: d => d.length > 0 },
     );
     expect(delivered.body).toMatchObject({
       channel: '#data-alerts',
@@ -285,15 +268,15 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
     // Resumed: the job processes up to the end of the topic.
     const resumedAt = Date.now();
     await publishProgress(300);
-    await waitFor('no lag alert', lagAlerts, alerts => alerts.length === 0);
+    await waitFor('no lag alert', lagAlerts, {
+      until: alerts => alerts.length === 0,
+    });
     const resolvedAt = Date.now();
     expect(await lagSample()).toBe(0);
     const resolvedMessage = (
-      await waitFor(
-        'the resolved Slack message',
-        async () => slack(),
-        d => d.length > 1,
-      )
+      await waitFor('the resolved Slack message', async () => slack(), {
+        until: d => d.length > 1,
+      })
     )[1];
     expect(resolvedMessage.body.attachments[0]).toMatchObject({
       title: `[RESOLVED] ${critical.labels.alertname} (critical)`,

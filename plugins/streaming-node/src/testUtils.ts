@@ -1,9 +1,15 @@
 /**
- * Test utilities of the streaming packages: the real Kubernetes API server of
- * `scripts/kubernetes.sh` and the real schema registry of `scripts/registry.sh`.
+ * Test utilities of the streaming packages: the real Kafka broker of
+ * `scripts/kafka.sh`, Kubernetes API server of `scripts/kubernetes.sh` and
+ * schema registry of `scripts/registry.sh`, and one way to wait for what
+ * they do in the background.
  *
  * @packageDocumentation
  */
 
+export * from './testUtils/TestKafka';
 export * from './testUtils/TestKubernetes';
 export * from './testUtils/TestSchemaRegistry';
+export { findRepoRoot, runRepoScript } from './testUtils/runRepoScript';
+export * from './testUtils/uniqueName';
+export * from './testUtils/waitFor';

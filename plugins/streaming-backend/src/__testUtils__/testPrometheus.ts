@@ -4,10 +4,11 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { findRepoRoot } from '@internal/plugin-streaming-node/testUtils';
 import { stringify } from 'yaml';
-import { repoRoot } from './testKafka';
 
 const run = promisify(execFile);
+const repoRoot = findRepoRoot();
 
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {

@@ -4,7 +4,7 @@ import { DeltaReader } from './__testUtils__/DeltaReader';
 import type { DeltaRow } from './__testUtils__/DeltaReader';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestKafka } from './__testUtils__/TestKafka';
+import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
 
 // The CDC pipeline (examples/pipelines/cdc-postgres-users): Debezium change events of a
 // users table merged into a Delta table keyed by id.
@@ -144,7 +144,7 @@ describe('CDC pipeline, generated and run on Kafka and Spark', () => {
     users.update(4, { country: 'DE', updated_at: time(3) });
     users.update(4, { country: 'FR', updated_at: time(4) });
     let produced = users.changes.length;
-    await kafka.produce(pipeline.sourceTopic, messages(users.changes));
+    await kafka.produceRecords(pipeline.sourceTopic, messages(users.changes));
 
     pipeline.start();
     const first = await pipeline.waitProcessed();
@@ -168,7 +168,7 @@ describe('CDC pipeline, generated and run on Kafka and Spark', () => {
       updated_at: time(8),
     });
     produced += users.changes.length - before;
-    await kafka.produce(
+    await kafka.produceRecords(
       pipeline.sourceTopic,
       messages(users.changes.slice(before)),
     );

@@ -5,9 +5,9 @@ import type { DeltaRow } from './__testUtils__/DeltaReader';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
 import { TestConnect } from './__testUtils__/TestConnect';
-import { TestKafka } from './__testUtils__/TestKafka';
+import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
 import { TestPostgres } from './__testUtils__/TestPostgres';
-import { waitFor } from './__testUtils__/waitFor';
+import { waitFor } from '@internal/plugin-streaming-node/testUtils';
 
 // The CDC Postgres example (examples/pipelines/cdc-postgres-users) fed by real change data
 // capture: a users table in PostgreSQL (wal_level=logical), Debezium's PostgreSQL connector
@@ -112,7 +112,7 @@ describe('CDC Postgres pipeline on PostgreSQL, Debezium, Kafka Connect, Kafka an
           );
         return written === count ? written : undefined;
       },
-      { timeoutMs: 120_000 },
+      { timeoutMs: 120_000, intervalMs: 1000 },
     );
 
   it('brings inserts, updates, deletes and an added column exactly into Delta, across restarts of the job and the connector', async () => {

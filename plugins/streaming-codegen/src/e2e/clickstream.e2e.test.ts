@@ -4,7 +4,7 @@ import { DeltaReader } from './__testUtils__/DeltaReader';
 import type { DeltaRow } from './__testUtils__/DeltaReader';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestKafka } from './__testUtils__/TestKafka';
+import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
 
 // The Clickstream example (examples/pipelines/clickstream): clicks of real pages that no
 // bot referred, 2-minute watermark, 10-minute windows sliding every minute per page,
@@ -139,7 +139,7 @@ describe('Clickstream pipeline, generated and run on Kafka and Spark', () => {
   });
 
   const produce = (clicks: Click[]) =>
-    kafka.produce(
+    kafka.produceRecords(
       pipeline.sourceTopic,
       clicks.map(c => ({ key: c.session_id, value: JSON.stringify(c) })),
     );

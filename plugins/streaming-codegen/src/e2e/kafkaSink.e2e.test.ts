@@ -1,5 +1,5 @@
 import { PipelineRun } from './__testUtils__/PipelineRun';
-import { TestKafka } from './__testUtils__/TestKafka';
+import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
 
 // A filter/select pipeline into a Kafka sink: warnings and errors of all services but
 // auth, reduced to a few columns, keyed by trace id.
@@ -114,7 +114,7 @@ describe('Filter/select pipeline into a Kafka sink, generated and run on Kafka a
 
   it('writes exactly the matching records to the sink topic, reports progress, and resumes from its checkpoint', async () => {
     const first = logLines(0, 60);
-    await kafka.produce(
+    await kafka.produceRecords(
       pipeline.sourceTopic,
       first.map(l => ({ key: l.service, value: JSON.stringify(l) })),
     );
@@ -129,7 +129,7 @@ describe('Filter/select pipeline into a Kafka sink, generated and run on Kafka a
 
     await pipeline.stop();
     const all = [...first, ...logLines(60, 40)];
-    await kafka.produce(
+    await kafka.produceRecords(
       pipeline.sourceTopic,
       all
         .slice(first.length)

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestKafka } from './__testUtils__/TestKafka';
+import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
 import { TestOpenSearch } from './__testUtils__/TestOpenSearch';
 
 // The Log Analytics example (examples/pipelines/log-analytics): warnings and errors of all
@@ -160,7 +160,7 @@ describe('Log Analytics pipeline on Kafka, Spark and OpenSearch', () => {
       PIPELINE_STARTING_OFFSETS: 'earliest',
     });
   const produce = (lines: LogLine[]) =>
-    kafka.produce(
+    kafka.produceRecords(
       pipeline.sourceTopic,
       lines.map(l => ({ key: l.service, value: JSON.stringify(l) })),
     );

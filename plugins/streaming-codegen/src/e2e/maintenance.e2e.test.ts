@@ -5,7 +5,7 @@ import type { DeltaRow } from './__testUtils__/DeltaReader';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
 import { SparkJob } from './__testUtils__/SparkJob';
-import { TestKafka } from './__testUtils__/TestKafka';
+import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
 
 // The generated maintenance job (job/maintenance.py) of the CDC Postgres example, run on
 // the Delta table its pipeline wrote over several micro-batches: OPTIMIZE with Z-ORDER
@@ -69,7 +69,7 @@ describe('Delta table maintenance, generated and run on a pipeline-written table
     // Four rounds, each at least one micro-batch and one merge commit.
     pipeline.start();
     for (let round = 0; round < 4; round++) {
-      await kafka.produce(
+      await kafka.produceRecords(
         pipeline.sourceTopic,
         [1, 2, 3, 4, 5].map(i =>
           change(round * 5 + i, ['DE', 'FR', 'US'][i % 3], round * 10 + i),

@@ -5,7 +5,7 @@ import type { DeltaRow } from './__testUtils__/DeltaReader';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 import type { QueryProgress } from './__testUtils__/progressSummary';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestKafka } from './__testUtils__/TestKafka';
+import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
 
 // The Order Stream example (examples/pipelines/order-stream): order events filtered and
 // typed, a 15-minute watermark on the order time, and re-sent events dropped by order and
@@ -124,7 +124,7 @@ describe('Order Stream pipeline, generated and run on Kafka and Spark', () => {
   });
 
   const produce = (orders: Order[]) =>
-    kafka.produce(
+    kafka.produceRecords(
       pipeline.sourceTopic,
       orders.map(o => ({ key: o.order_id, value: JSON.stringify(o) })),
     );

@@ -4,7 +4,7 @@ import { DeltaReader } from './__testUtils__/DeltaReader';
 import type { DeltaRow } from './__testUtils__/DeltaReader';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestKafka } from './__testUtils__/TestKafka';
+import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
 
 // The reference pipeline (examples/pipelines/user-events): heartbeats filtered out,
 // 10-minute watermark, 5-minute windows per event type and country, appended to Delta.
@@ -143,7 +143,7 @@ const bytesOf = (list: Array<{ key: string; value: string }>) =>
   );
 
 const produce = (kafka: TestKafka, topic: string, events: UserEvent[]) =>
-  kafka.produce(topic, records(events));
+  kafka.produceRecords(topic, records(events));
 
 describe('User Events pipeline, generated and run on Kafka and Spark', () => {
   let kafka: TestKafka;
@@ -184,7 +184,7 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
         new Date(last.eventTime.watermark).toISOString() ===
           watermarkAfter(events);
 
-    await kafka.produce(pipeline.sourceTopic, [
+    await kafka.produceRecords(pipeline.sourceTopic, [
       ...records(firstEvents),
       ...unparseable,
     ]);

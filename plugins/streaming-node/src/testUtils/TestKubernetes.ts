@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { uniqueName } from './uniqueName';
 
 const run = promisify(execFile);
 
@@ -293,9 +293,4 @@ export class TestKubernetes {
     const current = await this.ok<object>('GET', resource);
     await this.ok('PUT', `${resource}/status`, { ...current, status });
   }
-}
-
-/** A name (namespace, service account) no other test run uses. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
 }

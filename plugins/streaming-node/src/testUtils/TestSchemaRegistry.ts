@@ -1,23 +1,6 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { SchemaRegistryClient } from '../schemaRegistry/SchemaRegistryClient';
-
-const run = promisify(execFile);
-
-/** The monorepo root, where `scripts/registry.sh` lives (tests run in a package folder). */
-function findRepoRoot(): string {
-  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'scripts/registry.sh'))) {
-      return dir;
-    }
-    if (path.dirname(dir) === dir) {
-      throw new Error(`no scripts/registry.sh in ${process.cwd()} or above`);
-    }
-  }
-}
+import { runRepoScript } from './runRepoScript';
 
 /**
  * The real schema registry of `scripts/registry.sh` (Apicurio Registry's
@@ -37,11 +20,8 @@ export class TestSchemaRegistry {
 
   /** Starts the registry when it is not running (first run: fetches it, about a minute). */
   static async start(): Promise<TestSchemaRegistry> {
-    const root = findRepoRoot();
-    const script = path.join(root, 'scripts/registry.sh');
-    await run(script, ['start'], { cwd: root, timeout: 600_000 });
-    const { stdout } = await run(script, ['address'], { cwd: root });
-    const url = stdout.trim();
+    await runRepoScript('registry.sh', ['start']);
+    const url = await runRepoScript('registry.sh', ['address']);
     return new TestSchemaRegistry(
       url,
       new SchemaRegistryClient({ url, requestTimeoutMs: 30_000 }),

@@ -4,7 +4,7 @@ import {
   sharedBroker,
   TestKafka,
   uniqueName,
-} from '../../__testUtils__/testKafka';
+} from '@internal/plugin-streaming-node/testUtils';
 import {
   KafkaClusterClient,
   KafkaClusterClientOptions,

@@ -6,7 +6,7 @@ import {
   sharedBroker,
   TestKafka,
   uniqueName,
-} from '../../__testUtils__/testKafka';
+} from '@internal/plugin-streaming-node/testUtils';
 import { KafkaClusterClient } from './KafkaClusterClient';
 import { KafkaOffsetsPoller } from './KafkaOffsetsPoller';
 

@@ -7,7 +7,7 @@ import {
   sharedBroker,
   TestKafka,
   uniqueName,
-} from '../../__testUtils__/testKafka';
+} from '@internal/plugin-streaming-node/testUtils';
 import { KafkaOffsetsPoller } from '../KafkaOffsets/KafkaOffsetsPoller';
 import { readPipelineEntity } from '../Pipelines/PipelineCatalog';
 import { DatabaseProgressStore } from '../ProgressStore/DatabaseProgressStore';

@@ -7,21 +7,14 @@ import {
   sharedBroker,
   TestKafka,
   uniqueName,
-} from '../../__testUtils__/testKafka';
+  waitFor,
+} from '@internal/plugin-streaming-node/testUtils';
 import { DatabaseProgressStore } from '../ProgressStore/DatabaseProgressStore';
 import { ProgressIngestor } from './ProgressIngestor';
 
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
 
 function configFor(brokers: string[], streaming: object = {}) {
   return readStreamingConfig(
@@ -95,7 +88,9 @@ describe('ProgressIngestor on the real broker and PostgreSQL', () => {
       names => stored.push(names),
     );
     ingestor.start();
-    await eventually(async () => ingestor!.stats.stored === 2);
+    await waitFor('two stored events', async () => ingestor!.stats.stored, {
+      until: count => count === 2,
+    });
     expect(ingestor.stats).toEqual({
       stored: 2,
       duplicates: 0,
@@ -131,7 +126,9 @@ describe('ProgressIngestor on the real broker and PostgreSQL', () => {
       child.warn.mock.calls.map(
         ([, fields]) => (fields as { retryInSeconds?: number }).retryInSeconds,
       );
-    await eventually(async () => delays().length >= 5, 60_000);
+    await waitFor('five ingestion delays', async () => delays(), {
+      until: seen => seen.length >= 5,
+    });
     expect(delays().slice(0, 5)).toEqual([0.2, 0.4, 0.8, 0.8, 0.8]);
   });
 });

@@ -10,8 +10,8 @@ import { progressSummary } from './progressSummary';
 import type { ProgressSummary, QueryProgress } from './progressSummary';
 import { repoRoot } from './repoRoot';
 import { SparkJob } from './SparkJob';
-import type { TestKafka } from './TestKafka';
-import { waitFor } from './waitFor';
+import type { TestKafka } from '@internal/plugin-streaming-node/testUtils';
+import { waitFor } from '@internal/plugin-streaming-node/testUtils';
 
 /**
  * One generated pipeline under test: its spec rendered with the codegen into a folder of
@@ -87,7 +87,7 @@ export class PipelineRun {
   /** The overrides a deployment would set: local broker, run-specific topics and paths. */
   private env(): Record<string, string> {
     return {
-      KAFKA_BOOTSTRAP_SERVERS: this.kafka.brokers,
+      KAFKA_BOOTSTRAP_SERVERS: this.kafka.broker,
       PIPELINE_SOURCE_TOPIC: this.sourceTopic,
       PIPELINE_CHECKPOINT: join(this.dir, 'checkpoint'),
       PIPELINE_SINK_PATH: this.sinkPath,

@@ -1,5 +1,5 @@
 import { runScript } from './runScript';
-import { waitFor } from './waitFor';
+import { waitFor } from '@internal/plugin-streaming-node/testUtils';
 
 /** A connector's state as Kafka Connect's REST API reports it. */
 export interface ConnectorStatus {
@@ -70,7 +70,7 @@ export class TestConnect {
           ? status
           : undefined;
       },
-      { timeoutMs: 120_000, state: () => last },
+      { timeoutMs: 120_000, intervalMs: 1000, state: () => last },
     );
   }
 
@@ -83,7 +83,7 @@ export class TestConnect {
         (await this.status(name)).connector.state === 'STOPPED'
           ? true
           : undefined,
-      { timeoutMs: 120_000 },
+      { timeoutMs: 120_000, intervalMs: 1000 },
     );
   }
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { runScript } from './runScript';
-import { waitFor } from './waitFor';
+import { waitFor } from '@internal/plugin-streaming-node/testUtils';
 
 /** Debian's newest PostgreSQL client (the server's package brings it). */
 function psqlPath(): string {
@@ -95,7 +95,7 @@ export class TestPostgres {
         );
         return true;
       },
-      { timeoutMs: 60_000 },
+      { timeoutMs: 60_000, intervalMs: 1000 },
     );
     await this.sql(
       `DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`,

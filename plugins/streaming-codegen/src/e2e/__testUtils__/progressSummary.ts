@@ -1,5 +1,5 @@
 import { PIPELINE_OBSERVATION } from '@internal/plugin-streaming-common';
-import type { TopicRecord } from './TestKafka';
+import type { TopicRecord } from '@internal/plugin-streaming-node/testUtils';
 
 /** The fields of a published `StreamingQueryProgress` the end-to-end tests check. */
 export interface QueryProgress {
