@@ -3,7 +3,10 @@ import {
   NotImplementedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { TopicDetailsResponse } from '@internal/plugin-streaming-common';
+import {
+  TopicDetailsResponse,
+  TopicListResponse,
+} from '@internal/plugin-streaming-common';
 import {
   resolveKafkaCluster,
   StreamingConfig,
@@ -13,12 +16,6 @@ import { OffsetSource } from './OffsetSource';
 
 /** Observations within this window give a topic's rate. */
 const RATE_WINDOW_MS = 15 * 60_000;
-
-/** What `GET /topics?cluster=` answers. */
-export interface TopicListResponse {
-  cluster: string;
-  topics: Array<{ name: string; partitions: number }>;
-}
 
 /**
  * The topics of a cluster (reused for `streaming.topics.listCacheSeconds`)
