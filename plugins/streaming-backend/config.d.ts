@@ -16,73 +16,10 @@ export interface Config {
      */
     progressConsumerGroup?: string;
 
-    /** Kafka clusters, by name. Pipelines name theirs in `source.cluster`. */
-    kafka?: {
-      clusters: Array<{
-        /** Name used by pipeline specs and the `kafka-cluster` annotation. */
-        name: string;
-        /** Bootstrap brokers, `host:port`. */
-        brokers: string[];
-        /** Client id sent to the brokers. Default: `backstage-streaming`. */
-        clientId?: string;
-        /**
-         * TLS: `true` for the system trust store, or explicit PEM material.
-         * Default: plaintext.
-         */
-        ssl?:
-          | boolean
-          | {
-              /** PEM of the certificate authority. */
-              ca?: string;
-              /**
-               * PEM of the client certificate (mutual TLS).
-               */
-              cert?: string;
-              /**
-               * PEM of the client key (mutual TLS).
-               * @visibility secret
-               */
-              key?: string;
-              /** Default: true. */
-              rejectUnauthorized?: boolean;
-            };
-        /** SASL authentication. Default: none. */
-        sasl?: {
-          /** `plain`, `scram-sha-256` or `scram-sha-512`. */
-          mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
-          username: string;
-          /** @visibility secret */
-          password: string;
-        };
-        /** Default: 3000. */
-        connectionTimeoutMs?: number;
-        /** Default: 10000. */
-        requestTimeoutMs?: number;
-      }>;
-    };
-
-    /** Kubernetes clusters running the Spark Operator, by name. */
-    kubernetes?: {
-      clusters: Array<{
-        /** Name used by the `kubernetes-cluster` annotation and the cost rates. */
-        name: string;
-        /** API server URL. */
-        url: string;
-        /**
-         * Bearer token of a service account that may get `sparkapplications`.
-         * @visibility secret
-         */
-        serviceAccountToken?: string;
-        /** Base64 PEM of the API server's certificate authority. */
-        caData?: string;
-        /** Default: false. Only for test clusters. */
-        skipTLSVerify?: boolean;
-        /**
-         * Namespace used when a pipeline names none. Default: `default`.
-         */
-        defaultNamespace?: string;
-      }>;
-    };
+    /*
+     * `kafka.clusters` and `kubernetes.clusters` are declared (and read) by
+     * `@internal/plugin-streaming-node`.
+     */
 
     /** The progress consumer (micro-batch metrics). */
     progress?: {

@@ -7,22 +7,25 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { streamingPermissions } from '@internal/plugin-streaming-common';
-import { SparkApplicationNamespaces } from '@internal/plugin-streaming-node';
+import {
+  CostSource,
+  OffsetSource,
+  SparkApplicationNamespaces,
+  StatusSource,
+  streamingSourcesExtensionPoint,
+} from '@internal/plugin-streaming-node';
 import { readStreamingConfig } from './config/StreamingConfig';
-import { streamingSourcesExtensionPoint } from './extensions';
 import { createAlertRelayRouter } from './alertRelayRouter';
 import { createRouter } from './router';
 import { AlertmanagerRouting } from './services/Alerts/AlertmanagerRouting';
 import { TeamsRelay } from './services/Alerts/TeamsRelay';
 import { AlertService } from './services/Alerts/AlertService';
 import { CostService } from './services/Cost/CostService';
-import { CostSource } from './services/Cost/CostSource';
 import { OpenCostSource } from './services/Cost/OpenCostSource';
 import { RatesCostSource } from './services/Cost/RatesCostSource';
 import { DeltaPathMapping } from './services/DeltaTables/DeltaPathMapping';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { KafkaOffsetsPoller } from './services/KafkaOffsets/KafkaOffsetsPoller';
-import { OffsetSource } from './services/KafkaOffsets/OffsetSource';
 import { TopicService } from './services/KafkaOffsets/TopicService';
 import { PipelineMetrics } from './services/Metrics/PipelineMetrics';
 import { LagService } from './services/Lag/LagService';
@@ -32,7 +35,6 @@ import { ProgressIngestor } from './services/ProgressIngestor/ProgressIngestor';
 import { DatabaseProgressStore } from './services/ProgressStore/DatabaseProgressStore';
 import { KubernetesStatusSource } from './services/Status/KubernetesStatusSource';
 import { StatusService } from './services/Status/StatusService';
-import { StatusSource } from './services/Status/StatusSource';
 import { TeamsService } from './services/Teams/TeamsService';
 
 /**
@@ -44,19 +46,27 @@ import { TeamsService } from './services/Teams/TeamsService';
 export const streamingPlugin = createBackendPlugin({
   pluginId: 'streaming',
   register(env) {
-    let offsetSource: OffsetSource | undefined;
-    let statusSource: StatusSource | undefined;
-    let costSource: CostSource | undefined;
+    const sources: {
+      offset?: OffsetSource;
+      status?: StatusSource;
+      cost?: CostSource;
+    } = {};
+    // One module per kind, as the Kubernetes backend does for its suppliers:
+    // a second one would silently replace the first.
+    const setOnce =
+      <K extends keyof typeof sources>(kind: K, method: string) =>
+      (source: NonNullable<(typeof sources)[K]>) => {
+        if (sources[kind]) {
+          throw new Error(
+            `Multiple streaming ${kind} sources registered: only one module may call ${method}`,
+          );
+        }
+        sources[kind] = source;
+      };
     env.registerExtensionPoint(streamingSourcesExtensionPoint, {
-      setOffsetSource(source) {
-        offsetSource = source;
-      },
-      setStatusSource(source) {
-        statusSource = source;
-      },
-      setCostSource(source) {
-        costSource = source;
-      },
+      setOffsetSource: setOnce('offset', 'setOffsetSource'),
+      setStatusSource: setOnce('status', 'setStatusSource'),
+      setCostSource: setOnce('cost', 'setCostSource'),
     });
 
     env.registerInit({
@@ -84,10 +94,10 @@ export const streamingPlugin = createBackendPlugin({
         const store = await DatabaseProgressStore.create({
           database: deps.database,
         });
-        const poller = offsetSource
+        const poller = sources.offset
           ? undefined
           : new KafkaOffsetsPoller(config, logger);
-        const offsets = offsetSource ?? poller!;
+        const offsets = sources.offset ?? poller!;
         const catalog = new PipelineCatalog(deps.catalogService, deps.auth, {
           cacheSeconds: config.catalog.cacheSeconds,
           limits: config.lag,
@@ -95,7 +105,7 @@ export const streamingPlugin = createBackendPlugin({
         const lag = new LagService(config, offsets, store);
         const status = new StatusService(
           config,
-          statusSource ??
+          sources.status ??
             new KubernetesStatusSource(
               config,
               SparkApplicationNamespaces.fromConfig(deps.config),
@@ -106,7 +116,7 @@ export const streamingPlugin = createBackendPlugin({
         const rates = new RatesCostSource(config);
         const cost = new CostService(
           config,
-          costSource ??
+          sources.cost ??
             (config.cost.opencost
               ? new OpenCostSource(config.cost.opencost, rates)
               : rates),

@@ -14,7 +14,6 @@ export { renderDocs, RUNBOOK_SECTIONS } from './docs';
 export type { RunbookSection } from './docs';
 export type { JobSetting } from './job/jobSettings';
 export { jobSettings, DEFAULT_PROGRESS_TOPIC } from './job/jobSettings';
-export { PIPELINE_METRICS } from './manifests/renderPrometheusRule';
 export {
   pipelineDashboard,
   platformDashboard,

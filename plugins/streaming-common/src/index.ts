@@ -20,3 +20,4 @@ export * from './entityNames';
 export * from './lineage';
 export * from './pipelineObservation';
 export * from './formatZodIssues';
+export * from './pipelineMetrics';

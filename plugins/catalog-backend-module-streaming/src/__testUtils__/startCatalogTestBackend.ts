@@ -32,6 +32,8 @@ export interface StartCatalogTestBackendOptions {
   processors?: JsonObject;
   /** Extra locations, with their type (e.g. `url`). */
   extraLocations?: Array<{ type: string; target: string }>;
+  /** More backend features (e.g. a test module that reaches the catalog's scheduler). */
+  features?: BackendFeature[];
 }
 
 export interface CatalogTestBackend {
@@ -112,7 +114,9 @@ export async function startCatalogTestBackend(
           ],
           ...(options.processors ? { processors: options.processors } : {}),
         },
-        streaming: { kafka: { clusters: [{ name: 'local', brokers: [] }] } },
+        streaming: {
+          kafka: { clusters: [{ name: 'local', brokers: ['127.0.0.1:9092'] }] },
+        },
         ...options.config,
       },
     }),
@@ -120,6 +124,7 @@ export async function startCatalogTestBackend(
   if (options.withStreaming !== false) {
     features.push(catalogModuleStreaming);
   }
+  features.push(...(options.features ?? []));
   const backend = await startTestBackend({ features });
   const baseUrl = `http://localhost:${backend.server.port()}/api/catalog`;
 

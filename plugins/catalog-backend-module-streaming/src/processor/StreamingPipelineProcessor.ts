@@ -33,6 +33,7 @@ import {
   parsePipelineSpec,
   toPipelineSummary,
 } from '@internal/plugin-streaming-common';
+import { readKafkaClusterConfigs } from '@internal/plugin-streaming-node';
 import {
   PipelineEntities,
   PipelineSchemaFile,
@@ -115,8 +116,8 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     config: RootConfigService,
     options: StreamingPipelineProcessorOptions,
   ): StreamingPipelineProcessor {
-    const clusters = config.getOptionalConfigArray('streaming.kafka.clusters');
-    const defaultCluster = clusters?.[0]?.getString('name') ?? FALLBACK_CLUSTER;
+    const defaultCluster =
+      readKafkaClusterConfigs(config)[0]?.name ?? FALLBACK_CLUSTER;
     const own = config.getOptionalConfig(
       'catalog.processors.streamingPipeline',
     );

@@ -2,8 +2,9 @@ import { Config } from '@backstage/config';
 import { SourceError } from '@internal/plugin-streaming-common';
 import {
   assertUniqueClusterNames,
-  kafkaClusterConfigSchema,
   kubernetesClusterConfigSchema,
+  readStreamingConfigSection,
+  streamingKafkaConfigSchema,
 } from '@internal/plugin-streaming-node';
 import { z } from 'zod';
 
@@ -21,15 +22,12 @@ const positive = (value: number) => z.coerce.number().positive().default(value);
 const positiveInt = (value: number) =>
   z.coerce.number().int().positive().default(value);
 
-const streamingConfigSchema = z.object({
+const streamingConfigSchema = streamingKafkaConfigSchema.extend({
   progressTopic: z.string().min(1).default('streaming.progress'),
   progressConsumerGroup: z
     .string()
     .min(1)
     .default('backstage-streaming-progress'),
-  kafka: z
-    .object({ clusters: z.array(kafkaClusterConfigSchema) })
-    .default({ clusters: [] }),
   kubernetes: z
     .object({ clusters: z.array(kubernetesClusterConfigSchema) })
     .default({ clusters: [] }),
@@ -118,27 +116,15 @@ export type StreamingConfig = z.infer<typeof streamingConfigSchema>;
 export type CostRate = z.infer<typeof rateSchema>;
 
 /**
- * Reads and validates `streaming` from app-config. Throws one error naming
- * every wrong key (`streaming.kafka.clusters[0].brokers[0]: expected host:port`).
+ * Reads and validates `streaming` from app-config, `kafka.clusters` the way
+ * every streaming package reads it (`readStreamingConfigSection`). Throws one
+ * error naming every wrong key (`streaming.kafka.clusters[0].brokers[0]:
+ * expected host:port`).
  *
  * @public
  */
 export function readStreamingConfig(config: Config): StreamingConfig {
-  const raw = config.getOptional('streaming') ?? {};
-  const parsed = streamingConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(issue => {
-      const path = issue.path
-        .map(part =>
-          typeof part === 'number' ? `[${part}]` : `.${String(part)}`,
-        )
-        .join('');
-      return `streaming${path}: ${issue.message}`;
-    });
-    throw new Error(`Invalid streaming configuration: ${problems.join('; ')}`);
-  }
-  const value = parsed.data;
-  assertUniqueClusterNames(value.kafka.clusters, 'streaming.kafka.clusters');
+  const value = readStreamingConfigSection(config, streamingConfigSchema);
   assertUniqueClusterNames(
     value.kubernetes.clusters,
     'streaming.kubernetes.clusters',

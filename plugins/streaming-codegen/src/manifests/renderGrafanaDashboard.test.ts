@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { parsePipelineSpec } from '@internal/plugin-streaming-common';
+import {
+  parsePipelineSpec,
+  PIPELINE_METRICS,
+} from '@internal/plugin-streaming-common';
 import { goldenCases, repoRoot } from '../__testUtils__/goldenCases';
 import { renderPipeline } from '../renderPipeline';
 import { pipelineDashboard, platformDashboard } from './renderGrafanaDashboard';
-import { PIPELINE_METRICS } from './renderPrometheusRule';
 
 /** The platform dashboard, generated next to the examples' manifests. */
 const platformFile = join(

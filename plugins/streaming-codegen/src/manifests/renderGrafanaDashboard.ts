@@ -1,8 +1,8 @@
 import {
   DEFAULT_ALERT_ON_LAG_MESSAGES,
+  PIPELINE_METRICS as M,
   PipelineSpec,
 } from '@internal/plugin-streaming-common';
-import { PIPELINE_METRICS as M } from './renderPrometheusRule';
 
 const HOURS_PER_MONTH = 730;
 

@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
 import { z } from 'zod';
-import { parseConfigSection } from './readClusterConfigs';
+import { parseConfigSection } from './parseConfigSection';
 
 /**
  * The config section of the platform's SparkApplications: what

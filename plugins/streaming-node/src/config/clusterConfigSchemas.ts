@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * One Kafka cluster of `streaming.kafka.clusters[]` (see the backend's
+ * One Kafka cluster of `streaming.kafka.clusters[]` (see this package's
  * config.d.ts for every key). Timeouts default to 3 s (connect) and 10 s
  * (request).
  *
@@ -56,3 +56,18 @@ export const kubernetesClusterConfigSchema = z.object({
 export type KubernetesClusterConfig = z.infer<
   typeof kubernetesClusterConfigSchema
 >;
+
+/**
+ * The Kafka part of `streaming`: `kafka.clusters`, none by default. Read it
+ * with `readStreamingConfigSection`, which also checks that names are unique.
+ *
+ * @public
+ */
+export const streamingKafkaConfigSchema = z.object({
+  kafka: z
+    .object({ clusters: z.array(kafkaClusterConfigSchema).default([]) })
+    .default({ clusters: [] }),
+});
+
+/** @public */
+export type StreamingKafkaConfig = z.infer<typeof streamingKafkaConfigSchema>;

@@ -2,37 +2,12 @@ import { Config } from '@backstage/config';
 import { z } from 'zod';
 import {
   KafkaClusterConfig,
-  kafkaClusterConfigSchema,
   KubernetesClusterConfig,
   kubernetesClusterConfigSchema,
+  StreamingKafkaConfig,
+  streamingKafkaConfigSchema,
 } from './clusterConfigSchemas';
-
-/**
- * Reads an optional config section and validates it with a zod schema. The
- * error names the config path and what was expected, never the values (they
- * may be passwords or tokens).
- *
- * @public
- */
-export function parseConfigSection<T extends z.ZodType>(
-  config: Config,
-  key: string,
-  schema: T,
-): z.output<T> {
-  const result = schema.safeParse(config.getOptional(key));
-  if (!result.success) {
-    const problems = result.error.issues.map(issue => {
-      const path = issue.path
-        .map(part =>
-          typeof part === 'number' ? `[${part}]` : `.${String(part)}`,
-        )
-        .join('');
-      return `${key}${path}: ${issue.message}`;
-    });
-    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  return result.data;
-}
+import { parseConfigSection } from './parseConfigSection';
 
 /**
  * Cluster names are how specs, templates and entities refer to clusters, so
@@ -55,27 +30,41 @@ export function assertUniqueClusterNames(
   }
 }
 
-function readClusters<T extends { name: string }>(
+/**
+ * Reads `streaming` with {@link streamingKafkaConfigSchema}: the one way every
+ * streaming package reads `streaming.kafka.clusters` (absent: no clusters;
+ * names unique; errors name every wrong key and never a value such as a
+ * password or a key).
+ *
+ * `schema` is for the backend plugin, which reads the rest of `streaming` in
+ * the same pass, so that one error names every wrong key: it must extend
+ * {@link streamingKafkaConfigSchema}.
+ *
+ * @public
+ */
+export function readStreamingConfigSection<
+  T extends z.ZodType<StreamingKafkaConfig> = typeof streamingKafkaConfigSchema,
+>(
   config: Config,
-  key: string,
-  schema: z.ZodType<T>,
-): T[] {
-  const clusters = parseConfigSection(config, key, z.array(schema).default([]));
-  assertUniqueClusterNames(clusters, key);
-  return clusters;
+  schema: T = streamingKafkaConfigSchema as unknown as T,
+): z.output<T> {
+  const value = parseConfigSection(
+    config,
+    'streaming',
+    z.preprocess(section => section ?? {}, schema),
+    'streaming configuration',
+  );
+  assertUniqueClusterNames(value.kafka.clusters, 'streaming.kafka.clusters');
+  return value;
 }
 
 /**
- * Reads `streaming.kafka.clusters`; an absent key means no clusters.
+ * `streaming.kafka.clusters`, as {@link readStreamingConfigSection} reads it.
  *
  * @public
  */
 export function readKafkaClusterConfigs(config: Config): KafkaClusterConfig[] {
-  return readClusters(
-    config,
-    'streaming.kafka.clusters',
-    kafkaClusterConfigSchema,
-  );
+  return readStreamingConfigSection(config).kafka.clusters;
 }
 
 /**
@@ -86,9 +75,12 @@ export function readKafkaClusterConfigs(config: Config): KafkaClusterConfig[] {
 export function readKubernetesClusterConfigs(
   config: Config,
 ): KubernetesClusterConfig[] {
-  return readClusters(
+  const key = 'streaming.kubernetes.clusters';
+  const clusters = parseConfigSection(
     config,
-    'streaming.kubernetes.clusters',
-    kubernetesClusterConfigSchema,
+    key,
+    z.array(kubernetesClusterConfigSchema).default([]),
   );
+  assertUniqueClusterNames(clusters, key);
+  return clusters;
 }

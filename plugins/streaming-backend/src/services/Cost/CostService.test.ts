@@ -8,7 +8,7 @@ import { readPipelineEntity } from '../Pipelines/PipelineCatalog';
 import { DatabaseProgressStore } from '../ProgressStore/DatabaseProgressStore';
 import { parseProgressRecord } from '../ProgressStore/progressEvent';
 import { progressEvent } from '../../__testUtils__/progressEvents';
-import { SparkApplicationInfo } from '../Status/StatusSource';
+import { SparkApplicationInfo } from '@internal/plugin-streaming-node';
 import { activeHoursPerDay, CostService, currentRunStart } from './CostService';
 import { OpenCostSource } from './OpenCostSource';
 import { RatesCostSource } from './RatesCostSource';

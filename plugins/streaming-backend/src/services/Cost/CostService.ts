@@ -6,8 +6,10 @@ import {
 import { StreamingConfig } from '../../config/StreamingConfig';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
 import { ProgressStore } from '../ProgressStore/ProgressStore';
-import { SparkApplicationInfo } from '../Status/StatusSource';
-import { CostSource } from './CostSource';
+import {
+  CostSource,
+  SparkApplicationInfo,
+} from '@internal/plugin-streaming-node';
 
 const HOURS_PER_MONTH = 730;
 const DAY_MS = 86_400_000;

@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { StreamingConfig } from '../../config/StreamingConfig';
 import { TtlCache } from '../../lib/TtlCache';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
-import { SparkApplicationInfo } from '../Status/StatusSource';
-import { CostEstimate, CostSource } from './CostSource';
+import {
+  CostEstimate,
+  CostSource,
+  SparkApplicationInfo,
+} from '@internal/plugin-streaming-node';
 
 /** The Spark Operator's pod label, as OpenCost names labels. */
 const APP_LABEL = 'label:sparkoperator_k8s_io_app_name';

@@ -1,7 +1,10 @@
 import { StreamingConfig } from '../../config/StreamingConfig';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
-import { SparkApplicationInfo } from '../Status/StatusSource';
-import { CostEstimate, CostSource } from './CostSource';
+import {
+  CostEstimate,
+  CostSource,
+  SparkApplicationInfo,
+} from '@internal/plugin-streaming-node';
 
 /**
  * Driver and executors times the configured rates of the cluster they run on

@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
 import { Admin, Kafka } from 'kafkajs';
 import { KafkaClusterConfig } from '../../config/StreamingConfig';
 import { kafkaClientOptions } from './kafkaClientOptions';
 import { BrokerRequests, brokerRequests, RequestEvent } from './brokerRequests';
 import {
-  ApiVersions,
   FIND_COORDINATOR,
   findCoordinatorRequest,
   GroupOffsets,
@@ -16,24 +14,17 @@ import {
   readOffsetFetchAnswer,
   supportsVersion,
 } from './groupOffsetRequests';
-
-/**
- * kafkajs' public admin API sends one ListOffsets per topic, fails a whole
- * Metadata answer when one partition has no leader, and reads committed
- * offsets with a FindCoordinator and an OffsetFetch per group. This client
- * uses the same kafkajs connections (TLS, SASL, retries) one level lower, so
- * that one poll of a cluster is two waves of requests: Metadata (and
- * FindCoordinator v4 for groups whose coordinator is not known yet), then two
- * ListOffsets requests (latest, earliest) per leader broker and one
- * OffsetFetch v8 per coordinator broker. Errors stay per partition and per
- * group. kafkajs 2.2.4 is the final release; its internals below do not move.
- */
-const KafkaJsCluster = require('kafkajs/src/cluster');
-const { createLogger, LEVELS } = require('kafkajs/src/loggers');
-const createSocketFactory = require('kafkajs/src/network/socketFactory');
-const InstrumentationEventEmitter = require('kafkajs/src/instrumentation/emitter');
-const apiKeys = require('kafkajs/src/protocol/requests/apiKeys');
-const { requests } = require('kafkajs/src/protocol/requests');
+import {
+  apiKeys,
+  Cluster,
+  createLogger,
+  createSocketFactory,
+  InstrumentationEventEmitter,
+  KafkaJsBroker,
+  KafkaJsCluster,
+  LEVELS,
+  requests,
+} from './kafkajsInternals';
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -83,31 +74,12 @@ export interface KafkaClusterClientOptions {
   groupOffsets?: 'batched' | 'per-group';
 }
 
-interface LenientBroker {
-  versions: ApiVersions | null;
-  lookupRequest(apiKey: number, definition: unknown): (args: object) => any;
-  connectionPool: { send(request: object): Promise<any> };
-}
-
-interface KafkaJsClusterInstance {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  refreshMetadataIfNecessary(): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  findBroker(options: { nodeId: string }): Promise<LenientBroker>;
-  brokerPool: {
-    withBroker<T>(
-      fn: (args: { broker: LenientBroker }) => Promise<T>,
-    ): Promise<T | null>;
-  };
-}
-
 /**
  * Sends a request and returns the decoded answer without kafkajs' all-or-nothing
  * error check, so errors are read per topic and partition.
  */
 async function sendLenient(
-  broker: LenientBroker,
+  broker: KafkaJsBroker,
   apiKey: number,
   definition: unknown,
   args: object,
@@ -125,9 +97,19 @@ async function sendLenient(
 /**
  * The connections of the backend to one Kafka cluster, opened once: topic
  * metadata and offsets in batched requests, committed group offsets.
+ *
+ * kafkajs' public admin API sends one ListOffsets per topic, fails a whole
+ * Metadata answer when one partition has no leader, and reads committed
+ * offsets with a FindCoordinator and an OffsetFetch per group. This client
+ * uses the same kafkajs connections (TLS, SASL, retries) one level lower, so
+ * that one poll of a cluster is two waves of requests: Metadata (and
+ * FindCoordinator v4 for groups whose coordinator is not known yet), then two
+ * ListOffsets requests (latest, earliest) per leader broker and one
+ * OffsetFetch v8 per coordinator broker. Errors stay per partition and per
+ * group. The kafkajs internals it uses are all in `kafkajsInternals`.
  */
 export class KafkaClusterClient {
-  private readonly cluster: KafkaJsClusterInstance;
+  private readonly cluster: KafkaJsCluster;
   private readonly admin: Admin;
   private connected?: Promise<void>;
   private requests: RequestEvent[] = [];
@@ -152,7 +134,7 @@ export class KafkaClusterClient {
     };
     const emitter = new InstrumentationEventEmitter();
     emitter.addListener('network.request', record);
-    this.cluster = new KafkaJsCluster({
+    this.cluster = new Cluster({
       ...clientOptions,
       connectionTimeout: clientOptions.connectionTimeout,
       logger: createLogger({
@@ -195,7 +177,7 @@ export class KafkaClusterClient {
 
   /** Runs a request on any broker of the cluster that answers. */
   private async anyBroker<T>(
-    send: (broker: LenientBroker) => Promise<T>,
+    send: (broker: KafkaJsBroker) => Promise<T>,
   ): Promise<T> {
     let failure: unknown = new Error('No broker of the cluster answered');
     const answer = await this.cluster.brokerPool.withBroker(
@@ -332,7 +314,7 @@ export class KafkaClusterClient {
     return result;
   }
 
-  private async findBroker(nodeId: number): Promise<LenientBroker> {
+  private async findBroker(nodeId: number): Promise<KafkaJsBroker> {
     try {
       return await this.cluster.findBroker({ nodeId: String(nodeId) });
     } catch {
@@ -472,7 +454,7 @@ export class KafkaClusterClient {
   }
 
   private send<T>(
-    broker: LenientBroker,
+    broker: KafkaJsBroker,
     request: ProtocolRequest<T>,
   ): Promise<T> {
     return broker.connectionPool.send(request);

@@ -15,7 +15,7 @@ import {
   ObservedPartition,
   OffsetObservation,
   OffsetSource,
-} from './OffsetSource';
+} from '@internal/plugin-streaming-node';
 
 interface ClusterState {
   client: KafkaClusterClient;

@@ -12,7 +12,7 @@ import {
   StreamingConfig,
 } from '../../config/StreamingConfig';
 import { TtlCache } from '../../lib/TtlCache';
-import { OffsetSource } from './OffsetSource';
+import { OffsetSource } from '@internal/plugin-streaming-node';
 
 /** Observations within this window give a topic's rate. */
 const RATE_WINDOW_MS = 15 * 60_000;

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
-
 /**
  * The two Kafka requests that read many consumer groups at once, which
  * kafkajs 2.2.4 does not define: FindCoordinator v4 (KIP-699, every group's
@@ -8,29 +6,15 @@
  * strings and arrays, tagged fields), written with kafkajs' own Encoder and
  * Decoder and sent through its connections like its own request definitions.
  */
-const Encoder = require('kafkajs/src/protocol/encoder');
-const Decoder = require('kafkajs/src/protocol/decoder');
-const apiKeys = require('kafkajs/src/protocol/requests/apiKeys');
-const { createErrorFromCode } = require('kafkajs/src/protocol/error');
-
-interface KafkaEncoder {
-  writeInt8(value: number): KafkaEncoder;
-  writeInt16(value: number): KafkaEncoder;
-  writeInt32(value: number): KafkaEncoder;
-  writeUVarInt(value: number): KafkaEncoder;
-  writeUVarIntString(value: string): KafkaEncoder;
-  writeUVarIntArray(values: KafkaEncoder[], type: 'object'): KafkaEncoder;
-  writeEncoder(value: KafkaEncoder): KafkaEncoder;
-}
-
-interface KafkaDecoder {
-  readInt16(): number;
-  readInt32(): number;
-  readInt64(): bigint;
-  readUVarIntString(): string | null;
-  readUVarIntArray<T>(reader: (decoder: KafkaDecoder) => T): T[] | null;
-  readTaggedFields(): unknown;
-}
+import {
+  apiKeys,
+  ApiVersions,
+  createErrorFromCode,
+  Decoder,
+  Encoder,
+  KafkaDecoder,
+  KafkaEncoder,
+} from './kafkajsInternals';
 
 /** A request as kafkajs' Connection.send takes it: the body to frame and how to read the answer. */
 export interface ProtocolRequest<T> {
@@ -45,12 +29,6 @@ export interface ProtocolRequest<T> {
     parse(data: T): Promise<T>;
   };
 }
-
-/** The API versions a broker announced (kafkajs keeps them per broker). */
-export type ApiVersions = Record<
-  number,
-  { minVersion: number; maxVersion: number } | undefined
->;
 
 export const FIND_COORDINATOR = {
   apiKey: apiKeys.GroupCoordinator,

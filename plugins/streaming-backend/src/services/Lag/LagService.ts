@@ -9,7 +9,7 @@ import {
   resolveKafkaCluster,
   StreamingConfig,
 } from '../../config/StreamingConfig';
-import { ClusterOffsets, OffsetSource } from '../KafkaOffsets/OffsetSource';
+import { ClusterOffsets, OffsetSource } from '@internal/plugin-streaming-node';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
 import { ProgressStore } from '../ProgressStore/ProgressStore';
 import { computePartitionLag, ConsumedOffsets } from './computePartitionLag';

@@ -1,4 +1,4 @@
-import { ObservedTopic } from '../KafkaOffsets/OffsetSource';
+import { ObservedTopic } from '@internal/plugin-streaming-node';
 import { computePartitionLag } from './computePartitionLag';
 
 const topic = (

@@ -1,5 +1,8 @@
 import { PartitionLag } from '@internal/plugin-streaming-common';
-import { ObservedTopic, OffsetObservation } from '../KafkaOffsets/OffsetSource';
+import {
+  ObservedTopic,
+  OffsetObservation,
+} from '@internal/plugin-streaming-node';
 import { lagSeconds } from './lagSeconds';
 
 /** What a consumer has processed: topic -> partition -> next offset to read. */

@@ -1,4 +1,4 @@
-import { OffsetObservation } from '../KafkaOffsets/OffsetSource';
+import { OffsetObservation } from '@internal/plugin-streaming-node';
 
 /**
  * How long ago the head of a partition passed `consumed`, in seconds: the age

@@ -1,11 +1,13 @@
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
-  PIPELINE_METRICS,
   pipelineDashboard,
   platformDashboard,
 } from '@internal/plugin-streaming-codegen';
-import { parsePipelineSpec } from '@internal/plugin-streaming-common';
+import {
+  parsePipelineSpec,
+  PIPELINE_METRICS,
+} from '@internal/plugin-streaming-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parsePrometheusText } from '../../__testUtils__/prometheusText';

@@ -1,5 +1,5 @@
 import { MetricsService } from '@backstage/backend-plugin-api/alpha';
-import { PIPELINE_METRICS } from '@internal/plugin-streaming-codegen';
+import { PIPELINE_METRICS } from '@internal/plugin-streaming-common';
 import { OverviewEntry } from '../Overview/OverviewService';
 import { IngestionStats } from '../ProgressIngestor/ProgressIngestor';
 import {

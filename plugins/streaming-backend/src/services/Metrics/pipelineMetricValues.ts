@@ -1,5 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { PIPELINE_METRICS } from '@internal/plugin-streaming-codegen';
+import { PIPELINE_METRICS } from '@internal/plugin-streaming-common';
 import { OverviewEntry } from '../Overview/OverviewService';
 
 /** The pipeline gauges (the skipped-records counter is not per pipeline). */

@@ -19,29 +19,12 @@ import {
   ANNOTATION_SPARK_APPLICATION,
   ENTITY_TYPE_PIPELINE,
   formatZodIssues,
-  PipelineSummary,
   pipelineSummarySchema,
 } from '@internal/plugin-streaming-common';
+import { PipelineEntity } from '@internal/plugin-streaming-node';
 import { CallerCache } from './CallerCache';
 
-/**
- * A pipeline entity with what the backend needs from it.
- *
- * @public
- */
-export interface PipelineEntity {
-  entity: Entity;
-  entityRef: string;
-  /** Changes whenever the entity does (its etag, else its annotations). */
-  revision: string;
-  summary: PipelineSummary;
-  /** Kafka cluster of the source: summary, else annotation. */
-  kafkaCluster?: string;
-  /** Consumer groups of a non-Spark consumer (`kafka.apache.org/consumer-groups`). */
-  consumerGroups: string[];
-  /** `SparkApplication` coordinates, when the entity names them. */
-  sparkApplication?: { cluster?: string; namespace?: string; name: string };
-}
+export type { PipelineEntity };
 
 const entityName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 

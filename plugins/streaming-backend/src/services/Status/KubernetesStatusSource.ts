@@ -4,7 +4,12 @@ import {
   ANNOTATION_OWNER_ENTITY,
   SourceError,
 } from '@internal/plugin-streaming-common';
-import { SparkApplicationNamespaces } from '@internal/plugin-streaming-node';
+import {
+  SparkApplicationInfo,
+  SparkApplicationNamespaces,
+  SparkApplicationTarget,
+  StatusSource,
+} from '@internal/plugin-streaming-node';
 import {
   KubernetesClusterConfig,
   StreamingConfig,
@@ -14,11 +19,6 @@ import {
   sparkApplicationSchema,
   toSparkApplicationInfo,
 } from './sparkApplication';
-import {
-  SparkApplicationInfo,
-  SparkApplicationTarget,
-  StatusSource,
-} from './StatusSource';
 
 type Answer = { application?: SparkApplicationInfo; errors: SourceError[] };
 

@@ -6,7 +6,10 @@ import { StreamingConfig } from '../../config/StreamingConfig';
 import { evaluateHealth } from '../Alerts/evaluateHealth';
 import { LagFigures, LagService } from '../Lag/LagService';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
-import { SparkApplicationInfo, StatusSource } from './StatusSource';
+import {
+  SparkApplicationInfo,
+  StatusSource,
+} from '@internal/plugin-streaming-node';
 
 /** Everything known about a pipeline's state, for the routes, the overview and the alerts. */
 export interface PipelineState {

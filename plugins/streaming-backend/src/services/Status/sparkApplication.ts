@@ -4,7 +4,7 @@ import {
 } from '@internal/plugin-streaming-common';
 import { z } from 'zod';
 import { redactCredentials } from '../../lib/redactCredentials';
-import { SparkApplicationInfo } from './StatusSource';
+import { SparkApplicationInfo } from '@internal/plugin-streaming-node';
 
 const states: SparkApplicationState[] = [
   'NEW',

@@ -2,8 +2,8 @@ import {
   PipelineSummary,
   SourceError,
 } from '@internal/plugin-streaming-common';
-import { PipelineEntity } from '../Pipelines/PipelineCatalog';
-import { SparkApplicationInfo } from '../Status/StatusSource';
+import { PipelineEntity } from './PipelineEntity';
+import { SparkApplicationInfo } from './StatusSource';
 
 /**
  * The hourly price of a pipeline's resources.

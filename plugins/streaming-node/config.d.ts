@@ -1,0 +1,79 @@
+export interface Config {
+  /**
+   * The streaming platform. The clusters below are read by
+   * `@internal/plugin-streaming-node` (`readStreamingClusters`) for the
+   * backend plugin, the scaffolder module and the catalog module alike.
+   */
+  streaming?: {
+    /** Kafka clusters, by name. Pipelines name theirs in `source.cluster`. */
+    kafka?: {
+      clusters: Array<{
+        /** Name used by pipeline specs and the `kafka-cluster` annotation. */
+        name: string;
+        /** Bootstrap brokers, `host:port`. */
+        brokers: string[];
+        /**
+         * Client id sent to the brokers. Default: the reading package's own
+         * (`backstage-streaming` for the backend plugin,
+         * `backstage-scaffolder-streaming` for the scaffolder actions).
+         */
+        clientId?: string;
+        /**
+         * TLS: `true` for the system trust store, or explicit PEM material.
+         * Default: plaintext.
+         */
+        ssl?:
+          | boolean
+          | {
+              /** PEM of the certificate authority. */
+              ca?: string;
+              /**
+               * PEM of the client certificate (mutual TLS).
+               */
+              cert?: string;
+              /**
+               * PEM of the client key (mutual TLS).
+               * @visibility secret
+               */
+              key?: string;
+              /** Default: true. */
+              rejectUnauthorized?: boolean;
+            };
+        /** SASL authentication. Default: none. */
+        sasl?: {
+          /** `plain`, `scram-sha-256` or `scram-sha-512`. */
+          mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+          username: string;
+          /** @visibility secret */
+          password: string;
+        };
+        /** Default: 3000. */
+        connectionTimeoutMs?: number;
+        /** Default: 10000. */
+        requestTimeoutMs?: number;
+      }>;
+    };
+
+    /**
+     * The platform's settings of the Kubernetes clusters. The clusters
+     * themselves (URL, CA, service-account token) are the Kubernetes
+     * plugin's: `kubernetes.clusterLocatorMethods` (`type: config`,
+     * `authProvider: serviceAccount`), the one list the Kubernetes tab and the
+     * platform read (`readKubernetesClusterConfigs`).
+     */
+    kubernetes?: {
+      clusters: Array<{
+        /**
+         * The cluster's name in `kubernetes.clusterLocatorMethods`; used by
+         * the `kubernetes-cluster` annotation and the cost rates.
+         */
+        name: string;
+        /**
+         * Namespace used when a pipeline or manifest names none. Default:
+         * `default`.
+         */
+        defaultNamespace?: string;
+      }>;
+    };
+  };
+}
