@@ -49,6 +49,7 @@ describe('streamingPlugin', () => {
       ],
       ['/overview?sort=colour', 'request/query/sort must be equal to one of'],
       ['/overview?limit=ten', 'request/query/limit must be integer'],
+      ['/overview?owner=', "Empty value found for query parameter 'owner'"],
       ['/teams?owner=x', "Unknown query parameter 'owner'"],
       ['/topics', "request/query must have required property 'cluster'"],
     ];

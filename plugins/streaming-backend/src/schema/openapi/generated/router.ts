@@ -1719,6 +1719,7 @@ export const spec = {
             allowReserved: true,
             schema: {
               type: 'string',
+              minLength: 1,
               maxLength: 255,
             },
           },
@@ -1728,6 +1729,7 @@ export const spec = {
             allowReserved: true,
             schema: {
               type: 'string',
+              minLength: 1,
               maxLength: 255,
             },
           },
