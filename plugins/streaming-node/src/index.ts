@@ -16,4 +16,6 @@ export * from './config/parseConfigSection';
 export * from './config/readClusterConfigs';
 export * from './config/SparkApplicationNamespaces';
 export * from './kafka/kafkaClientConfig';
+export * from './kubernetes/kubeConfigForCluster';
+export * from './kubernetes/readKubernetesClusters';
 export * from './schemaRegistry';

@@ -1,10 +1,11 @@
 import { Config } from '@backstage/config';
 import { SourceError } from '@internal/plugin-streaming-common';
 import {
-  assertUniqueClusterNames,
-  kubernetesClusterConfigSchema,
+  KubernetesClusterConfig,
+  readKubernetesClusterConfigs,
   readStreamingConfigSection,
   streamingKafkaConfigSchema,
+  streamingKubernetesSettingsSchema,
 } from '@internal/plugin-streaming-node';
 import { z } from 'zod';
 
@@ -28,8 +29,9 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
     .string()
     .min(1)
     .default('backstage-streaming-progress'),
+  // The clusters' settings; the clusters are kubernetes.clusterLocatorMethods.
   kubernetes: z
-    .object({ clusters: z.array(kubernetesClusterConfigSchema) })
+    .object({ clusters: streamingKubernetesSettingsSchema })
     .default({ clusters: [] }),
   progress: z
     .object({
@@ -110,7 +112,13 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
  *
  * @public
  */
-export type StreamingConfig = z.infer<typeof streamingConfigSchema>;
+export type StreamingConfig = Omit<
+  z.infer<typeof streamingConfigSchema>,
+  'kubernetes'
+> & {
+  /** The Kubernetes clusters of `kubernetes.clusterLocatorMethods`, with their settings. */
+  kubernetes: { clusters: KubernetesClusterConfig[] };
+};
 
 /** @public */
 export type CostRate = z.infer<typeof rateSchema>;
@@ -124,12 +132,10 @@ export type CostRate = z.infer<typeof rateSchema>;
  * @public
  */
 export function readStreamingConfig(config: Config): StreamingConfig {
-  const value = readStreamingConfigSection(config, streamingConfigSchema);
-  assertUniqueClusterNames(
-    value.kubernetes.clusters,
-    'streaming.kubernetes.clusters',
-  );
-  return value;
+  return {
+    ...readStreamingConfigSection(config, streamingConfigSchema),
+    kubernetes: { clusters: readKubernetesClusterConfigs(config) },
+  };
 }
 
 /**

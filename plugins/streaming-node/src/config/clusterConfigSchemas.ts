@@ -39,25 +39,6 @@ export const kafkaClusterConfigSchema = z.object({
 export type KafkaClusterConfig = z.infer<typeof kafkaClusterConfigSchema>;
 
 /**
- * One Kubernetes cluster of `streaming.kubernetes.clusters[]`.
- *
- * @public
- */
-export const kubernetesClusterConfigSchema = z.object({
-  name: z.string().min(1),
-  url: z.url({ protocol: /^https?$/ }),
-  serviceAccountToken: z.string().min(1).optional(),
-  caData: z.string().min(1).optional(),
-  skipTLSVerify: z.boolean().default(false),
-  defaultNamespace: z.string().min(1).default('default'),
-});
-
-/** @public */
-export type KubernetesClusterConfig = z.infer<
-  typeof kubernetesClusterConfigSchema
->;
-
-/**
  * The Kafka part of `streaming`: `kafka.clusters`, none by default. Read it
  * with `readStreamingConfigSection`, which also checks that names are unique.
  *

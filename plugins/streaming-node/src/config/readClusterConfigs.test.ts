@@ -1,8 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import {
-  readKafkaClusterConfigs,
-  readKubernetesClusterConfigs,
-} from './readClusterConfigs';
+import { readKafkaClusterConfigs } from './readClusterConfigs';
 import { kafkaClientConfig } from '../kafka/kafkaClientConfig';
 
 const config = (streaming: object) => new ConfigReader({ streaming });
@@ -77,18 +74,6 @@ describe('readKafkaClusterConfigs', () => {
         }),
       ),
     ).toThrow('streaming.kafka.clusters names "a" more than once');
-  });
-});
-
-describe('readKubernetesClusterConfigs', () => {
-  it('refuses a URL that is not http(s)', () => {
-    expect(() =>
-      readKubernetesClusterConfigs(
-        config({
-          kubernetes: { clusters: [{ name: 'k', url: 'file:///etc/passwd' }] },
-        }),
-      ),
-    ).toThrow(/streaming\.kubernetes\.clusters\[0\]\.url/);
   });
 });
 

@@ -2,8 +2,6 @@ import { Config } from '@backstage/config';
 import { z } from 'zod';
 import {
   KafkaClusterConfig,
-  KubernetesClusterConfig,
-  kubernetesClusterConfigSchema,
   StreamingKafkaConfig,
   streamingKafkaConfigSchema,
 } from './clusterConfigSchemas';
@@ -65,22 +63,4 @@ export function readStreamingConfigSection<
  */
 export function readKafkaClusterConfigs(config: Config): KafkaClusterConfig[] {
   return readStreamingConfigSection(config).kafka.clusters;
-}
-
-/**
- * Reads `streaming.kubernetes.clusters`; an absent key means no clusters.
- *
- * @public
- */
-export function readKubernetesClusterConfigs(
-  config: Config,
-): KubernetesClusterConfig[] {
-  const key = 'streaming.kubernetes.clusters';
-  const clusters = parseConfigSection(
-    config,
-    key,
-    z.array(kubernetesClusterConfigSchema).default([]),
-  );
-  assertUniqueClusterNames(clusters, key);
-  return clusters;
 }

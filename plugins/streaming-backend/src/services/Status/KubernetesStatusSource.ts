@@ -1,10 +1,12 @@
-import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { CustomObjectsApi } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_OWNER_ENTITY,
   SourceError,
 } from '@internal/plugin-streaming-common';
 import {
+  kubeConfigForCluster,
+  loadKubernetesClient,
   SparkApplicationInfo,
   SparkApplicationNamespaces,
   SparkApplicationTarget,
@@ -62,29 +64,15 @@ export class KubernetesStatusSource implements StatusSource {
   }
 
   private getClients(): Promise<ClusterClient[]> {
-    this.clients ??= import('@kubernetes/client-node').then(k8s =>
-      this.config.kubernetes.clusters.map(cluster => {
-        const kubeConfig: KubeConfig = new k8s.KubeConfig();
-        kubeConfig.loadFromOptions({
-          clusters: [
-            {
-              name: cluster.name,
-              server: cluster.url,
-              caData: cluster.caData,
-              skipTLSVerify: cluster.skipTLSVerify,
-            },
-          ],
-          users: [{ name: 'backstage', token: cluster.serviceAccountToken }],
-          contexts: [
-            { name: cluster.name, cluster: cluster.name, user: 'backstage' },
-          ],
-          currentContext: cluster.name,
-        });
-        return {
+    this.clients ??= loadKubernetesClient().then(k8s =>
+      Promise.all(
+        this.config.kubernetes.clusters.map(async cluster => ({
           config: cluster,
-          api: kubeConfig.makeApiClient(k8s.CustomObjectsApi),
-        };
-      }),
+          api: (await kubeConfigForCluster(cluster)).makeApiClient(
+            k8s.CustomObjectsApi,
+          ),
+        })),
+      ),
     );
     return this.clients;
   }
