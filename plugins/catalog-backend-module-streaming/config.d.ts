@@ -1,5 +1,63 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
+  streaming?: {
+    /**
+     * Schema registries serving the Confluent Schema Registry API (Confluent,
+     * Apicurio Registry's `/apis/ccompat/v7`, Karapace), by name. Their
+     * subjects become API entities; `streaming:pipeline:validate` checks a
+     * pipeline's schema against them.
+     */
+    schemaRegistries?: {
+      [name: string]: {
+        /** Base URL of the Confluent-compatible API, without credentials. */
+        url: string;
+        /** Basic authentication user (a Confluent Cloud API key). */
+        username?: string;
+        /**
+         * Basic authentication password (a Confluent Cloud API secret); from
+         * the environment, e.g. `${SCHEMA_REGISTRY_PASSWORD}`.
+         * @visibility secret
+         */
+        password?: string;
+        /** Milliseconds before a request is abandoned. Default: 10000. */
+        requestTimeoutMs?: number;
+        /**
+         * The Kafka cluster (name in `streaming.kafka.clusters`) whose topics
+         * the subjects describe (`<topic>-value`). Default: the first one.
+         */
+        kafkaCluster?: string;
+      };
+    };
+  };
   catalog?: {
+    providers?: {
+      /** The schema registry entity provider of `catalogModuleStreaming`. */
+      streamingSchemaRegistry?: {
+        /**
+         * Owner of a subject's API entity when the topic it describes has no
+         * owner of its own (no pipeline writes it): an entity ref, kind
+         * `group` and namespace `default` when left out. Default:
+         * `group:default/unknown`.
+         */
+        owner?: string;
+        /**
+         * How often every registry is read. Default: every 5 minutes,
+         * timeout 3 minutes.
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /**
+         * Subjects of one registry that become entities, in name order; the
+         * rest are left out with a warning naming this key. Default: 1000.
+         */
+        maxSubjects?: number;
+        /**
+         * Seconds the list of a registry's subjects is reused when linking
+         * pipelines to the subjects of the topics they read. Default: 60.
+         */
+        subjectsCacheSeconds?: number;
+      };
+    };
     processors?: {
       /** The streaming pipeline processor of `catalogModuleStreaming`. */
       streamingPipeline?: {

@@ -9,3 +9,5 @@
 export { catalogModuleStreaming as default } from './module';
 export { StreamingPipelineProcessor } from './processor/StreamingPipelineProcessor';
 export type { StreamingPipelineProcessorOptions } from './processor/StreamingPipelineProcessor';
+export { SchemaRegistryEntityProvider } from './providers/SchemaRegistryEntityProvider';
+export { SchemaSubjectProcessor } from './providers/SchemaSubjectProcessor';

@@ -2,13 +2,19 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { StreamingPipelineProcessor } from './processor/StreamingPipelineProcessor';
+import { SchemaRegistryEntityProvider } from './providers/SchemaRegistryEntityProvider';
+import { SchemaSubjectProcessor } from './providers/SchemaSubjectProcessor';
 
 /**
  * Catalog module that turns streaming pipeline entities into Kafka topics,
  * Delta tables, Elasticsearch indexes, CDC source tables and schemas, with
- * their lineage.
+ * their lineage, and lists the subjects of the configured schema registries
+ * as API entities linked to their topics and the pipelines that read them.
  *
  * @public
  */
@@ -23,13 +29,36 @@ export const catalogModuleStreaming = createBackendModule({
         reader: coreServices.urlReader,
         logger: coreServices.logger,
         cache: coreServices.cache,
+        scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        catalogService: catalogServiceRef,
       },
-      async init({ catalog, config, reader, logger, cache }) {
+      async init({
+        catalog,
+        config,
+        reader,
+        logger,
+        cache,
+        scheduler,
+        auth,
+        catalogService,
+      }) {
         catalog.addProcessor(
           StreamingPipelineProcessor.fromConfig(config, {
             reader,
             logger,
             cache,
+          }),
+        );
+        catalog.addProcessor(
+          SchemaSubjectProcessor.fromConfig(config, { logger }),
+        );
+        catalog.addEntityProvider(
+          SchemaRegistryEntityProvider.fromConfig(config, {
+            logger,
+            scheduler,
+            catalog: catalogService,
+            auth,
           }),
         );
       },

@@ -106,3 +106,35 @@ export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
 /** @public */
 export const ANNOTATION_KAFKA_CONSUMER_GROUPS =
   'kafka.apache.org/consumer-groups';
+
+/**
+ * On a schema `API` entity read from a schema registry: the registry, by its
+ * name in app-config (`streaming.schemaRegistries.<name>`).
+ *
+ * @public
+ */
+export const ANNOTATION_SCHEMA_REGISTRY = `${STREAMING_ANNOTATION_PREFIX}/schema-registry`;
+
+/**
+ * On a schema `API` entity read from a schema registry: the subject, exactly.
+ *
+ * @public
+ */
+export const ANNOTATION_SCHEMA_SUBJECT = `${STREAMING_ANNOTATION_PREFIX}/schema-subject`;
+
+/**
+ * On a schema `API` entity read from a schema registry: the subject's version
+ * numbers, oldest first, comma-separated (`1,2,3`); `spec.definition` is the
+ * last one.
+ *
+ * @public
+ */
+export const ANNOTATION_SCHEMA_VERSIONS = `${STREAMING_ANNOTATION_PREFIX}/schema-versions`;
+
+/**
+ * On a schema `API` entity read from a schema registry: the registry-wide id
+ * of its latest version (the id Confluent's wire format carries).
+ *
+ * @public
+ */
+export const ANNOTATION_SCHEMA_ID = `${STREAMING_ANNOTATION_PREFIX}/schema-id`;

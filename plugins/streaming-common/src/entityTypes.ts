@@ -16,3 +16,5 @@ export const ENTITY_TYPE_DATABASE_TABLE = 'database-table';
 export const ENTITY_TYPE_AVRO_SCHEMA = 'avro';
 /** @public */
 export const ENTITY_TYPE_JSON_SCHEMA = 'json-schema';
+/** @public */
+export const ENTITY_TYPE_PROTOBUF_SCHEMA = 'protobuf';

@@ -14,6 +14,7 @@ const registrySchema = z.object({
   username: z.string().min(1).optional(),
   password: z.string().optional(),
   requestTimeoutMs: z.number().int().positive().optional(),
+  kafkaCluster: z.string().min(1).optional(),
 });
 
 const registriesSchema = z
@@ -48,39 +49,64 @@ export class SchemaRegistries {
           .join('; ')}`,
       );
     }
+    const defaultCluster = config
+      .getOptionalConfigArray('streaming.kafka.clusters')?.[0]
+      ?.getOptionalString('name');
     return new SchemaRegistries(
       new Map(
-        Object.entries(result.data ?? {}).map(([name, registry]) => [
-          name,
-          new SchemaRegistryClient({
-            ...registry,
-            requestTimeoutMs:
-              registry.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-          }),
-        ]),
+        Object.entries(result.data ?? {}).map(
+          ([name, { kafkaCluster, ...registry }]) => [
+            name,
+            {
+              kafkaCluster: kafkaCluster ?? defaultCluster,
+              client: new SchemaRegistryClient({
+                ...registry,
+                requestTimeoutMs:
+                  registry.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+              }),
+            },
+          ],
+        ),
       ),
     );
   }
 
   private constructor(
-    private readonly clients: Map<string, SchemaRegistryClient>,
+    private readonly registries: Map<
+      string,
+      { client: SchemaRegistryClient; kafkaCluster?: string }
+    >,
   ) {}
+
+  /** The registries serving a Kafka cluster's topics. */
+  forKafkaCluster(cluster: string): string[] {
+    return this.names().filter(name => this.kafkaCluster(name) === cluster);
+  }
 
   /** The configured registries' names, in config order. */
   names(): string[] {
-    return [...this.clients.keys()];
+    return [...this.registries.keys()];
+  }
+
+  /**
+   * The Kafka cluster (by its name in `streaming.kafka.clusters`) whose topics
+   * the registry's subjects describe: the one its config names
+   * (`kafkaCluster`), else the first Kafka cluster.
+   */
+  kafkaCluster(name: string): string | undefined {
+    return this.registries.get(name)?.kafkaCluster;
   }
 
   /** The client of a configured registry; an `InputError` naming the configured ones otherwise. */
   get(name: string): SchemaRegistryClient {
-    const client = this.clients.get(name);
-    if (!client) {
+    const registry = this.registries.get(name);
+    if (!registry) {
       throw new InputError(
         `no schema registry named "${name}" in app-config (streaming.schemaRegistries); configured: ${
           this.names().join(', ') || 'none'
         }`,
       );
     }
-    return client;
+    return registry.client;
   }
 }
