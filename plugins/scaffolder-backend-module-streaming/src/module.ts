@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { SchemaRegistries } from '@internal/plugin-streaming-node';
 import { createKafkaConnectorCreateAction } from './actions/kafkaConnectorCreate';
 import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
 import { createPipelineRenderAction } from './actions/pipelineRender';
@@ -39,6 +40,7 @@ export const scaffolderModuleStreaming = createBackendModule({
         scaffolder.addActions(
           createPipelineValidateAction({
             kafkaClusters: kafkaAdmins.clusterNames(),
+            schemaRegistries: SchemaRegistries.fromConfig(config),
           }),
           createPipelineRenderAction(),
           createKafkaTopicCreateAction({

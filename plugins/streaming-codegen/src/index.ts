@@ -14,6 +14,7 @@ export { renderDocs, RUNBOOK_SECTIONS } from './docs';
 export type { RunbookSection } from './docs';
 export type { JobSetting } from './job/jobSettings';
 export { jobSettings, DEFAULT_PROGRESS_TOPIC } from './job/jobSettings';
+export { avroSchema } from './job/sparkTypes';
 export {
   pipelineDashboard,
   platformDashboard,

@@ -1,8 +1,10 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { PipelineSpec } from '@internal/plugin-streaming-common';
+import { SchemaRegistries } from '@internal/plugin-streaming-node';
 import { z } from 'zod/v3';
 import { parseActionInput } from './parseActionInput';
+import { checkSchemaRegistry } from './checkSchemaRegistry';
 import { examples } from './pipelineValidate.examples';
 import {
   formatSpecErrors,
@@ -25,15 +27,20 @@ const outputSchema = z.object({
 
 /**
  * `streaming:pipeline:validate`: checks a pipeline spec. The step fails when
- * the spec has errors; warnings are logged and output.
+ * the spec has errors; warnings are logged and output. With schema registries
+ * configured, the source's inline fields must also be compatible with the
+ * latest version of the topic's subject (`<topic>-value`) under the
+ * subject's compatibility level; the error names the fields that break.
  *
  * @public
  */
 export function createPipelineValidateAction(options: {
   /** Names of `streaming.kafka.clusters`; a spec naming another is an error. */
   kafkaClusters: string[];
+  /** `streaming.schemaRegistries`; none configured: no compatibility check. */
+  schemaRegistries?: SchemaRegistries;
 }) {
-  const { kafkaClusters } = options;
+  const { kafkaClusters, schemaRegistries } = options;
   return createTemplateAction({
     id: 'streaming:pipeline:validate',
     description:
@@ -48,10 +55,19 @@ export function createPipelineValidateAction(options: {
       const input = parseActionInput(inputSchema, ctx.input);
       const result = validateSpecInput(input);
       const errors = formatSpecErrors(result.errors);
+      const warnings = formatSpecErrors(result.warnings);
       if (result.spec) {
         errors.push(...unknownClusters(result.spec, kafkaClusters));
       }
-      const warnings = formatSpecErrors(result.warnings);
+      if (result.spec && errors.length === 0 && schemaRegistries) {
+        const registry = await checkSchemaRegistry(
+          result.spec,
+          schemaRegistries,
+          kafkaClusters[0],
+        );
+        errors.push(...registry.errors);
+        warnings.push(...registry.warnings);
+      }
       for (const warning of warnings) {
         ctx.logger.warn(`Pipeline spec: ${warning}`);
       }

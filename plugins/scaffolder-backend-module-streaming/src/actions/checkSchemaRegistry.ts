@@ -1,0 +1,140 @@
+import { toError } from '@backstage/errors';
+import {
+  PipelineField,
+  PipelineFieldType,
+  PipelineSpec,
+} from '@internal/plugin-streaming-common';
+import { avroSchema } from '@internal/plugin-streaming-codegen';
+import {
+  RegistrySchemaType,
+  SchemaRegistries,
+} from '@internal/plugin-streaming-node';
+
+const JSON_TYPES: Record<PipelineFieldType, Record<string, string>> = {
+  string: { type: 'string' },
+  int: { type: 'integer' },
+  long: { type: 'integer' },
+  float: { type: 'number' },
+  double: { type: 'number' },
+  boolean: { type: 'boolean' },
+  timestamp: { type: 'string', format: 'date-time' },
+  date: { type: 'string', format: 'date' },
+  binary: { type: 'string', contentEncoding: 'base64' },
+  decimal: { type: 'number' },
+};
+
+/** The JSON Schema of inline fields, for JSON payloads (nullable unless `nullable: false`). */
+function jsonSchema(fields: PipelineField[]): string {
+  return JSON.stringify({
+    type: 'object',
+    properties: Object.fromEntries(
+      fields.map(f => {
+        const { type, ...rest } = JSON_TYPES[f.type];
+        return [
+          f.name,
+          { type: f.nullable === false ? type : [type, 'null'], ...rest },
+        ];
+      }),
+    ),
+    required: fields.filter(f => f.nullable === false).map(f => f.name),
+  });
+}
+
+/** The schema of the records the pipeline reads, as the registry would hold it. */
+function sourceSchema(
+  spec: PipelineSpec,
+): { schemaType: RegistrySchemaType; schema: string } | undefined {
+  const { source } = spec.pipeline;
+  if (source.type === 'delta' || !source.fields) {
+    return undefined;
+  }
+  return source.type === 'kafka' && source.format === 'avro'
+    ? {
+        schemaType: 'AVRO',
+        schema: avroSchema(spec.pipeline.name, source.fields),
+      }
+    : { schemaType: 'JSON', schema: jsonSchema(source.fields) };
+}
+
+/**
+ * Asks each schema registry serving the source topic's Kafka cluster whether
+ * the schema of the spec's inline fields may become the next version of the
+ * topic's subject (TopicNameStrategy: `<topic>-value`) under the subject's
+ * compatibility level. An incompatible schema is an error naming the fields
+ * that break; a subject the registry does not have yet, a schema file (read
+ * by the job, not here) or an unreachable registry is a warning.
+ */
+export async function checkSchemaRegistry(
+  spec: PipelineSpec,
+  registries: SchemaRegistries,
+  defaultCluster: string | undefined,
+): Promise<{ errors: string[]; warnings: string[] }> {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const { source } = spec.pipeline;
+  if (source.type === 'delta') {
+    return { errors, warnings };
+  }
+  const cluster = source.cluster ?? defaultCluster;
+  const names = cluster ? registries.forKafkaCluster(cluster) : [];
+  if (names.length === 0) {
+    return { errors, warnings };
+  }
+  const subject = `${source.topic}-value`;
+  const schema = sourceSchema(spec);
+  for (const name of names) {
+    const client = registries.get(name);
+    try {
+      const latest = await client.findLatest(subject);
+      if (!latest) {
+        continue; // a new subject: nothing to be compatible with
+      }
+      if (!schema) {
+        warnings.push(
+          `pipeline.source.schema: compatibility with subject ${subject} of schema registry ${name} not checked: the schema comes from a file`,
+        );
+        continue;
+      }
+      if (latest.schemaType !== schema.schemaType) {
+        errors.push(
+          `pipeline.source.format: subject ${subject} of schema registry ${name} holds ${latest.schemaType} schemas, the spec reads ${schema.schemaType}`,
+        );
+        continue;
+      }
+      const [level, result] = await Promise.all([
+        client.getCompatibilityLevel(subject),
+        client.checkCompatibility(subject, schema.schema, schema.schemaType),
+      ]);
+      if (!result.compatible) {
+        // In schema order, whatever order the registry lists them in.
+        const fields = [
+          ...new Set(
+            [...result.incompatibilities]
+              .sort((a, b) =>
+                (a.path ?? '').localeCompare(b.path ?? '', 'en', {
+                  numeric: true,
+                }),
+              )
+              .map(i =>
+                i.field ? `${i.field}${i.path ? ` (${i.path})` : ''}` : i.message,
+              ),
+          ),
+        ];
+        errors.push(
+          `pipeline.source.fields: not ${level} compatible with version ${
+            latest.version
+          } of subject ${subject} in schema registry ${name}${
+            fields.length > 0 ? `; fields that break: ${fields.join(', ')}` : ''
+          }`,
+        );
+      }
+    } catch (error) {
+      warnings.push(
+        `pipeline.source: compatibility with subject ${subject} of schema registry ${name} not checked: ${
+          toError(error).message
+        }`,
+      );
+    }
+  }
+  return { errors, warnings };
+}
