@@ -12,6 +12,9 @@
 #   scripts/registry.sh address   print the Confluent-compatible base URL (…/apis/ccompat/v7)
 #   scripts/registry.sh reset     stop and start it again: storage is in memory, so this
 #                                 forgets every subject
+#   scripts/registry.sh register SUBJECT FILE
+#                                 register a schema file (.avsc AVRO, .json JSON Schema,
+#                                 .proto PROTOBUF) under SUBJECT; prints its id
 #
 # Which build runs: 3.3.3 when a Java 21+ JDK is found (STREAMING_REGISTRY_JAVA, then
 # JAVA_HOME, then `java` on PATH, then the JDKs under /usr/lib/jvm), else 3.0.9 on Java 17.
@@ -134,8 +137,29 @@ stop() {
   echo "Schema registry stopped"
 }
 
+register() {
+  local subject="$1" file="$2" type
+  case "$file" in
+    *.avsc) type=AVRO ;;
+    *.json) type=JSON ;;
+    *.proto) type=PROTOBUF ;;
+    *) die "register: $file is not a .avsc, .json or .proto file" ;;
+  esac
+  [ -f "$file" ] || die "register: no file $file"
+  local body
+  body="$(node -e 'const fs = require("fs"); process.stdout.write(JSON.stringify({ schema: fs.readFileSync(process.argv[1], "utf8"), schemaType: process.argv[2] }))' "$file" "$type")"
+  curl -fsS --max-time 30 -X POST -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
+    --data-binary "$body" "$address/subjects/$(node -p 'encodeURIComponent(process.argv[1])' "$subject")/versions" ||
+    die "register: the registry refused $file under $subject"
+  echo
+}
+
 case "${1:-}" in
   install) install ;;
+  register)
+    [ $# -eq 3 ] || die "usage: scripts/registry.sh register SUBJECT FILE"
+    register "$2" "$3"
+    ;;
   start | reset)
     mkdir -p "$root/.cache"
     exec 9>"$root/.cache/registry.lock"
@@ -153,5 +177,5 @@ case "${1:-}" in
     fi
     ;;
   address) echo "$address" ;;
-  *) die "usage: scripts/registry.sh install|start|stop|status|address|reset" ;;
+  *) die "usage: scripts/registry.sh install|start|stop|status|address|reset|register" ;;
 esac

@@ -23,12 +23,16 @@ scripts/postgres.sh status >/dev/null 2>&1 || started+=(postgres)
 scripts/kubernetes.sh status >/dev/null 2>&1 || started+=(kubernetes)
 scripts/connect.sh status >/dev/null 2>&1 || started+=(connect)
 scripts/opensearch.sh status >/dev/null 2>&1 || started+=(opensearch)
+scripts/registry.sh status >/dev/null 2>&1 || started+=(registry)
 scripts/kafka.sh start || [ "${CI:-}" != true ] # Kafka broker on 127.0.0.1:9092 for the streaming tests
 scripts/postgres.sh start || [ "${CI:-}" != true ] # PostgreSQL on 127.0.0.1:55432 for the streaming-backend database tests
 # kube-apiserver + etcd on 127.0.0.1:6443 for the Kubernetes tests; a cold build takes minutes (then cached in .tools/)
 scripts/kubernetes.sh start >/dev/null || [ "${CI:-}" != true ]
 scripts/connect.sh start || [ "${CI:-}" != true ] # Kafka Connect with Debezium's PostgreSQL connector on 127.0.0.1:8083 for the CDC end-to-end test
 scripts/opensearch.sh start || [ "${CI:-}" != true ] # OpenSearch on 127.0.0.1:9200, the search sink of the Log Analytics end-to-end test
+# Apicurio Registry (Confluent Schema Registry API) on 127.0.0.1:8081 for the registry client, the catalog's
+# registry entity provider and the validate action's compatibility check; a cold install fetches about 160 MB
+scripts/registry.sh start || [ "${CI:-}" != true ]
 scripts/spark.sh setup || [ "${CI:-}" != true ] # PySpark, delta-spark and connector jars for the pipeline end-to-end tests
 scripts/chromium.sh >/dev/null || [ "${CI:-}" != true ] # Debian's Chromium for the browser tests (node e2e/run.mts)
 scripts/prometheus.sh install || [ "${CI:-}" != true ] # Debian's Prometheus, promtool and Alertmanager for the alert tests (each test starts its own)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Source from scripts/start.sh: the live data behind the portal. Starts the local Kafka
-# broker, demo traffic for the example pipelines and the generated jobs of the example
-# pipelines (rendered from examples/pipelines/NAME/pipeline.yaml by the code generator)
-# as queries of one Spark driver, or says what it skipped and why. Logs go to .cache/demo/.
+# broker, the schema registry with the examples' schemas, demo traffic for the example
+# pipelines and the generated jobs of the example pipelines (rendered from
+# examples/pipelines/NAME/pipeline.yaml by the code generator) as queries of one Spark
+# driver, or says what it skipped and why. Logs go to .cache/demo/.
 #
 #   streaming_start   start them; appends the pids of background jobs to `pids`
 #   streaming_stop    stop the broker when streaming_start started it
@@ -21,6 +22,7 @@ _streaming_started_kafka=""
 _streaming_started_connect=""
 _streaming_started_postgres=""
 _streaming_started_search=""
+_streaming_started_registry=""
 _streaming_traffic_args=()
 
 _streaming_kafka() {
@@ -104,6 +106,18 @@ _streaming_cdc_and_search() {
   fi
 }
 
+# The schema registry (scripts/registry.sh), in the background: its subjects become API
+# entities once it answers. The example pipelines' schema files are registered under their
+# topics' subjects (TopicNameStrategy: <topic>-value).
+_streaming_registry() {
+  local work="$1"
+  scripts/registry.sh status >/dev/null 2>&1 || _streaming_started_registry=1
+  (scripts/registry.sh start &&
+    scripts/registry.sh register events-value examples/pipelines/user-events/schemas/user_event.avsc &&
+    scripts/registry.sh register orders-value examples/pipelines/order-stream/schemas/order.schema.json) >"$work/registry.log" 2>&1 &
+  echo "start: schema registry on $(scripts/registry.sh address) with the examples' schemas (log: .cache/demo/registry.log)"
+}
+
 streaming_start() {
   local work
   work="$(pwd)/.cache/demo"
@@ -117,6 +131,7 @@ streaming_start() {
   fi
   mkdir -p "$work"
   _streaming_kafka || return 0
+  _streaming_registry "$work"
   _streaming_cdc_and_search "$work"
   _streaming_traffic "$work"
   _streaming_jobs "$work"
@@ -127,6 +142,7 @@ streaming_stop() {
   if [ -n "$_streaming_started_connect" ]; then scripts/connect.sh stop; fi
   if [ -n "$_streaming_started_postgres" ]; then scripts/postgres.sh stop; fi
   if [ -n "$_streaming_started_search" ]; then scripts/opensearch.sh stop; fi
+  if [ -n "$_streaming_started_registry" ]; then scripts/registry.sh stop; fi
   if [ -n "$_streaming_started_kafka" ]; then
     scripts/kafka.sh stop
   fi
