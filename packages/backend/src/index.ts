@@ -1,9 +1,7 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The streaming platform's backend: Backstage's core plugins with the
+ * streaming backend plugin and its catalog and scaffolder modules (see
+ * packages/backend/README.md).
  */
 
 import { createBackend } from '@backstage/backend-defaults';
