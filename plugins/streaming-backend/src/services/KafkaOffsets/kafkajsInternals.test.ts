@@ -133,7 +133,7 @@ describe(`the kafkajs ${KAFKAJS_VERSION} internals of the offset source`, () => 
     ).toEqual([]);
   });
 
-  it('connect to the real broker and send a request without the error check, reporting it as an instrumentation event', async () => {
+  it('connect to the real broker, send a request without the error check, report it as an instrumentation event, and find a version the broker accepts for every API kafkajs implements', async () => {
     const broker = await sharedBroker();
     const events: Array<Record<string, unknown>> = [];
     const emitter = new InstrumentationEventEmitter();
@@ -197,6 +197,35 @@ describe(`the kafkajs ${KAFKAJS_VERSION} internals of the offset source`, () => 
           ),
         ]),
       ).toEqual([]);
+      // Kafka 4 removed the protocol versions older than Kafka 2.1's
+      // (KIP-896): every API kafkajs implements must keep one the broker
+      // accepts, so no kafkajs call can land on a removed version.
+      const definitions: Record<string, { versions: string[] }> =
+        require('kafkajs/src/protocol/requests').requests;
+      const keys: Record<
+        string,
+        number
+      > = require('kafkajs/src/protocol/requests/apiKeys');
+      const unusable = Object.entries(definitions).flatMap(
+        ([name, { versions }]) => {
+          const implemented = versions.map(Number);
+          const accepted = b.versions?.[keys[name]];
+          // Broker-to-broker APIs and ones kafkajs only declares are never sent.
+          if (implemented.length === 0 || !accepted) return [];
+          return implemented.some(
+            v => accepted.minVersion <= v && v <= accepted.maxVersion,
+          )
+            ? []
+            : [
+                `${name}: kafkajs sends v${implemented.join(
+                  ', v',
+                )}, the broker accepts v${accepted.minVersion}-v${
+                  accepted.maxVersion
+                }`,
+              ];
+        },
+      );
+      expect(unusable).toEqual([]);
     } finally {
       await cluster.disconnect();
     }
