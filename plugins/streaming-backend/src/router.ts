@@ -14,7 +14,7 @@ import {
   streamingTopicListPermission,
 } from '@internal/plugin-streaming-common';
 import express from 'express';
-import { createOpenApiRouter } from './schema/openapi';
+import { createOpenApiRouter, GetPipelineMetrics } from './schema/openapi';
 import { CostService } from './services/Cost/CostService';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { TopicService } from './services/KafkaOffsets/TopicService';
@@ -51,14 +51,17 @@ export interface RouterOptions {
   overviewLimits: { maxPageSize: number };
 }
 
-/** The `window` query values of the metrics route, in milliseconds. */
+/** The `window` values of the metrics route (every one of openapi.yaml), in milliseconds. */
 const windows = {
   '15m': 15 * 60_000,
   '1h': 3_600_000,
   '6h': 6 * 3_600_000,
   '24h': 86_400_000,
   '7d': 7 * 86_400_000,
-} as const;
+} as const satisfies Record<
+  NonNullable<GetPipelineMetrics['query']['window']>,
+  number
+>;
 
 /** A request of any route (each route types its own parameters and query). */
 type RouteRequest = Parameters<HttpAuthService['credentials']>[0];

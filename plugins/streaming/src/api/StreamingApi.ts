@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   CostRatesResponse,
+  DefaultApiClient,
   DeltaTableDetailsResponse,
   PipelineCostResponse,
   PipelineLagResponse,
@@ -15,18 +16,27 @@ import {
 } from '@internal/plugin-streaming-common';
 
 /**
- * The windows of micro-batch history the backend serves, ending now.
+ * A window of micro-batch history the backend serves, ending now (the
+ * `window` query of `GET /pipelines/{namespace}/{name}/metrics`).
  *
  * @public
  */
-export const METRICS_WINDOWS = ['15m', '1h', '6h', '24h', '7d'] as const;
+export type MetricsWindow = NonNullable<
+  Parameters<DefaultApiClient['getPipelineMetrics']>[0]['query']['window']
+>;
 
 /**
- * One of {@link METRICS_WINDOWS}.
+ * Every {@link MetricsWindow}, shortest first.
  *
  * @public
  */
-export type MetricsWindow = (typeof METRICS_WINDOWS)[number];
+export const METRICS_WINDOWS = [
+  '15m',
+  '1h',
+  '6h',
+  '24h',
+  '7d',
+] as const satisfies readonly MetricsWindow[];
 
 /**
  * Which micro-batch history to fetch.
