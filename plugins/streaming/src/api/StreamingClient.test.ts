@@ -68,8 +68,13 @@ describe('StreamingClient', () => {
   });
 
   it('lists the topics of a cluster, the cluster name encoded', async () => {
-    const topics = { cluster: 'eu west', topics: [{ name: 'a', partitions: 1 }] };
-    const fetch = jest.fn(async (_url: RequestInfo | URL) => respond(200, topics));
+    const topics = {
+      cluster: 'eu west',
+      topics: [{ name: 'a', partitions: 1 }],
+    };
+    const fetch = jest.fn(async (_url: RequestInfo | URL) =>
+      respond(200, topics),
+    );
     const client = new StreamingClient({ discoveryApi, fetchApi: { fetch } });
     await expect(client.listTopics('eu west')).resolves.toEqual(topics);
     expect(fetch.mock.calls.map(([url]) => url)).toEqual([
