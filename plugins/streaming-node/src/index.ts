@@ -18,4 +18,5 @@ export * from './config/SparkApplicationNamespaces';
 export * from './kafka/kafkaClientConfig';
 export * from './kubernetes/kubeConfigForCluster';
 export * from './kubernetes/readKubernetesClusters';
+export * from './lib/redactCredentials';
 export * from './schemaRegistry';

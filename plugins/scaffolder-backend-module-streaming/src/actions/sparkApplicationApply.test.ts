@@ -282,6 +282,18 @@ describe('streaming:sparkApplication:apply (real Kubernetes API server)', () => 
     },
   );
 
+  it("masks credentials the API server's answer repeats", async () => {
+    const name = uniqueName('orders');
+    const error = await apply({ cluster: 'staging' }, [
+      sparkApplication(name, { mode: 'password=hunter2' }),
+    ]).catch(e => e);
+    expect(error.name).toBe('InputError');
+    expect(error.message).toMatch(
+      /spec\.mode: Unsupported value: "password=\*\*\*"/,
+    );
+    expect(error.message).not.toContain('hunter2');
+  });
+
   it.each(['patch', 'create'])(
     'a service account without the %s verb gets the documented error',
     async verb => {

@@ -14,6 +14,7 @@ import {
   KubernetesClusterConfig,
   loadKubernetesClient,
   readKubernetesClusterConfigs,
+  redactCredentials,
 } from '@internal/plugin-streaming-node';
 import { ANNOTATION_OWNER_ENTITY } from '@internal/plugin-streaming-common';
 import { isDeepStrictEqual } from 'node:util';
@@ -348,8 +349,15 @@ function failure(
   }
 }
 
-/** The `message` of a Kubernetes `Status`, or the start of the body. */
+/**
+ * The `message` of a Kubernetes `Status` (or the start of the body), with
+ * credentials it repeats from the manifest masked.
+ */
 function statusMessage(body: unknown): string {
+  return redactCredentials(rawStatusMessage(body));
+}
+
+function rawStatusMessage(body: unknown): string {
   let status = body;
   if (typeof body === 'string') {
     try {

@@ -3,8 +3,10 @@ import {
   SparkApplicationState,
 } from '@internal/plugin-streaming-common';
 import { z } from 'zod';
-import { redactCredentials } from '../../lib/redactCredentials';
-import { SparkApplicationInfo } from '@internal/plugin-streaming-node';
+import {
+  redactCredentials,
+  SparkApplicationInfo,
+} from '@internal/plugin-streaming-node';
 
 const states: SparkApplicationState[] = [
   'NEW',

@@ -19,6 +19,8 @@ const SECRET_KEY_VALUE =
  * error, a Kubernetes status) before it is stored, shown, logged or sent:
  * URL userinfo, bearer/basic authorization values and the values of
  * password/token/secret/key style settings.
+ *
+ * @public
  */
 export function redactCredentials(message: string): string {
   return message
