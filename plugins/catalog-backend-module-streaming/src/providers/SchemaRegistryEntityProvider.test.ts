@@ -217,15 +217,20 @@ describe('SchemaRegistryEntityProvider with the real catalog and registry', () =
       `component:default/${readers}`,
     ]);
     // Both ends keep the relation: the topic provides the API, the reader consumes it.
-    const [topic, pipeline] = await waitFor('the topic and the reader', async () => {
-      const both = await backend!.getEntitiesByRefs([
-        clicksTopic,
-        `component:default/${readers}`,
-      ]);
-      return both.every(e => e?.relations?.some(r => r.targetRef === clicksApi))
-        ? (both as Entity[])
-        : undefined;
-    });
+    const [topic, pipeline] = await waitFor(
+      'the topic and the reader',
+      async () => {
+        const both = await backend!.getEntitiesByRefs([
+          clicksTopic,
+          `component:default/${readers}`,
+        ]);
+        return both.every(e =>
+          e?.relations?.some(r => r.targetRef === clicksApi),
+        )
+          ? (both as Entity[])
+          : undefined;
+      },
+    );
     expect(relationsOf(topic, 'providesApi')).toEqual([clicksApi]);
     expect(relationsOf(pipeline, 'consumesApi')).toEqual([clicksApi]);
 

@@ -116,7 +116,9 @@ export async function checkSchemaRegistry(
                 }),
               )
               .map(i =>
-                i.field ? `${i.field}${i.path ? ` (${i.path})` : ''}` : i.message,
+                i.field
+                  ? `${i.field}${i.path ? ` (${i.path})` : ''}`
+                  : i.message,
               ),
           ),
         ];

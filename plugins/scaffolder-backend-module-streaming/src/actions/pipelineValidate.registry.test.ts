@@ -15,17 +15,23 @@ const v1: Field[] = [
 
 const spec = (topic: string, fields: Field[]) => ({
   spec: {
-   pipeline: {
-    name: NAME,
+    pipeline: {
+      name: NAME,
       owner: 'group:default/team-growth',
-    source: { type: 'kafka', cluster: 'local', topic, format: 'avro', fields },
-    transformations: [],
-    sink: {
-      type: 'delta',
-      path: `/data/delta/${NAME}`,
-      checkpoint: `/checkpoints/${NAME}`,
+      source: {
+        type: 'kafka',
+        cluster: 'local',
+        topic,
+        format: 'avro',
+        fields,
+      },
+      transformations: [],
+      sink: {
+        type: 'delta',
+        path: `/data/delta/${NAME}`,
+        checkpoint: `/checkpoints/${NAME}`,
+      },
     },
-   },
   },
 });
 
