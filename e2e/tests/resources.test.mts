@@ -25,6 +25,9 @@ test('the lineage leads to the topic page with its partitions and readers', asyn
   await partitions.waitFor();
   assert.ok((await partitions.locator('tbody tr').count()) >= 1);
   await page.getByText('Read by', { exact: true }).waitFor();
+  // One graph on the page: the lineage, not also Backstage's Relations card.
+  await page.getByText('Lineage', { exact: true }).waitFor();
+  assert.equal(await page.getByText('Relations', { exact: true }).count(), 0);
   await page
     .getByRole('link', { name: /user-events|User Events/ })
     .first()

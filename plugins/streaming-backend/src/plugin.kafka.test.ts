@@ -166,7 +166,7 @@ describe('streaming backend on the real broker', () => {
             name: 'log-indexer',
             topic: groupTopic,
             cluster: 'local',
-            consumerGroups: groupId,
+            consumerGroups: `local/${groupId}`,
           }),
           topicEntity('user-events-topic', topic, 'local'),
           tableEntity(

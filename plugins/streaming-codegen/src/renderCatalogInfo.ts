@@ -1,10 +1,10 @@
+import { KUBERNETES_ANNOTATION } from '@backstage/plugin-kubernetes-common';
+import { TECHDOCS_ANNOTATION } from '@backstage/plugin-techdocs-common';
 import {
   ANNOTATION_KAFKA_CLUSTER,
   ANNOTATION_KUBERNETES_CLUSTER,
-  ANNOTATION_KUBERNETES_ID,
   ANNOTATION_PIPELINE_SPEC,
   ANNOTATION_SPARK_APPLICATION,
-  ANNOTATION_TECHDOCS_REF,
   ENTITY_TYPE_PIPELINE,
   PipelineSpec,
 } from '@internal/plugin-streaming-common';
@@ -37,8 +37,8 @@ export function catalogInfo(
     pipeline.source.type !== 'delta' ? pipeline.source.cluster : undefined;
   const annotations: Record<string, string> = {
     [ANNOTATION_PIPELINE_SPEC]: './pipeline.yaml',
-    [ANNOTATION_TECHDOCS_REF]: 'dir:.',
-    [ANNOTATION_KUBERNETES_ID]: pipeline.name,
+    [TECHDOCS_ANNOTATION]: 'dir:.',
+    [KUBERNETES_ANNOTATION]: pipeline.name,
     [ANNOTATION_SPARK_APPLICATION]: `${options.namespace}/${pipeline.name}`,
   };
   if (cluster) {

@@ -5,11 +5,7 @@ describe('annotations', () => {
   const own = Object.entries(annotations).filter(
     ([name]) =>
       name.startsWith('ANNOTATION_') &&
-      ![
-        'ANNOTATION_TECHDOCS_REF',
-        'ANNOTATION_KUBERNETES_ID',
-        'ANNOTATION_KAFKA_CONSUMER_GROUPS',
-      ].includes(name),
+      name !== 'ANNOTATION_KAFKA_CONSUMER_GROUPS',
   );
 
   it('puts every own annotation under one prefix', () => {

@@ -95,15 +95,22 @@ export const ANNOTATION_DASHBOARD_URL = `${STREAMING_ANNOTATION_PREFIX}/dashboar
  */
 export const ANNOTATION_OWNER_ENTITY = `${STREAMING_ANNOTATION_PREFIX}/owner-entity`;
 
+/*
+ * Well-known annotations of Backstage's own plugins are imported from them,
+ * not redeclared here: `TECHDOCS_ANNOTATION` (`backstage.io/techdocs-ref`)
+ * from `@backstage/plugin-techdocs-common`, `KUBERNETES_ANNOTATION`
+ * (`backstage.io/kubernetes-id`) from `@backstage/plugin-kubernetes-common`,
+ * `ANNOTATION_LOCATION` and the like from `@backstage/catalog-model`.
+ */
+
 /**
- * Well-known annotations of other projects that we reuse.
+ * On a pipeline Component that is read by consumers other than its Spark
+ * query: the community Kafka plugin's annotation, a comma-separated list of
+ * `clusterId/consumerGroup` (cluster by its name in app-config). Read with
+ * {@link parseConsumerGroups}; the plugin publishes no constant for it.
  *
  * @public
  */
-export const ANNOTATION_TECHDOCS_REF = 'backstage.io/techdocs-ref';
-/** @public */
-export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
-/** @public */
 export const ANNOTATION_KAFKA_CONSUMER_GROUPS =
   'kafka.apache.org/consumer-groups';
 

@@ -6,6 +6,7 @@
  */
 
 export * from './annotations';
+export * from './parseConsumerGroups';
 export * from './entityTypes';
 export * from './permissions';
 export * from './api/types';

@@ -1,3 +1,4 @@
+import { KUBERNETES_ANNOTATION } from '@backstage/plugin-kubernetes-common';
 import { PipelineSpec } from '@internal/plugin-streaming-common';
 
 /** The label value of an owner reference: `group:default/team-a` -> `team-a`. */
@@ -19,7 +20,9 @@ export function pipelineLabels(
     'app.kubernetes.io/component': component,
     'app.kubernetes.io/part-of': pipeline.system ?? 'streaming-pipelines',
     'app.kubernetes.io/managed-by': 'streaming-platform',
-    'backstage.io/kubernetes-id': pipeline.name,
+    // The Kubernetes plugin finds an entity's objects by this label: the
+    // key of its annotation, the value the annotation's (renderCatalogInfo).
+    [KUBERNETES_ANNOTATION]: pipeline.name,
     'streaming-platform.dev/pipeline': pipeline.name,
     'streaming-platform.dev/owner': ownerLabel(pipeline.owner),
   };

@@ -1,9 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
+import { TECHDOCS_ANNOTATION } from '@backstage/plugin-techdocs-common';
 import {
   ANNOTATION_DELTA_PATH,
   ANNOTATION_KAFKA_TOPIC,
   ANNOTATION_PIPELINE_SUMMARY,
-  ANNOTATION_TECHDOCS_REF,
   DeltaTableDetailsResponse,
   MicroBatch,
   PipelineCostResponse,
@@ -39,7 +39,7 @@ export const pipelineEntity: Entity = {
     title: 'User Events',
     annotations: {
       [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(summary),
-      [ANNOTATION_TECHDOCS_REF]: 'dir:.',
+      [TECHDOCS_ANNOTATION]: 'dir:.',
     },
   },
   spec: { type: 'streaming-pipeline', owner: 'team-growth' },

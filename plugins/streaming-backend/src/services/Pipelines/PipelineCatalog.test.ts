@@ -185,6 +185,29 @@ describe('readPipelineEntity', () => {
     ]);
   });
 
+  it("reads consumer groups in the community Kafka plugin's cluster/group form", () => {
+    const groups = (value: string) =>
+      pipelineEntity({
+        name: 'orders',
+        topic: 'orders',
+        cluster: 'local',
+        consumerGroups: value,
+      });
+    expect(
+      readPipelineEntity(groups('local/audit, local/team/billing'))
+        .consumerGroups,
+    ).toEqual(['audit', 'team/billing']);
+    // The earlier form without a cluster: deprecated, still the pipeline's.
+    expect(readPipelineEntity(groups('audit')).consumerGroups).toEqual([
+      'audit',
+    ]);
+    expect(() =>
+      readPipelineEntity(groups('local/audit,prod/billing')),
+    ).toThrow(
+      /consumer group "billing" of kafka\.apache\.org\/consumer-groups is on Kafka cluster "prod", not on the pipeline's "local"/,
+    );
+  });
+
   it('lists pipelines with an untrusted summary as invalid', async () => {
     const pipelines = new PipelineCatalog(
       catalogServiceMock({

@@ -19,6 +19,7 @@ import {
   ANNOTATION_SPARK_APPLICATION,
   ENTITY_TYPE_PIPELINE,
   formatZodIssues,
+  parseConsumerGroups,
   pipelineSummarySchema,
 } from '@internal/plugin-streaming-common';
 import { PipelineEntity } from '@internal/plugin-streaming-node';
@@ -107,11 +108,20 @@ export function readPipelineEntity(
     'source topics',
     'maxTopicsPerPipeline',
   );
-  const groups = (annotations[ANNOTATION_KAFKA_CONSUMER_GROUPS] ?? '')
-    .split(',')
-    .map(g => g.trim())
-    .filter(Boolean);
+  const kafkaCluster =
+    summary.source.cluster ?? annotations[ANNOTATION_KAFKA_CLUSTER];
+  const groups = parseConsumerGroups(
+    annotations[ANNOTATION_KAFKA_CONSUMER_GROUPS],
+  );
   tooMany(groups.length, 'consumer groups', 'maxGroupsPerPipeline');
+  for (const { cluster, group } of groups) {
+    // Lag compares a group's offsets with the ends of the pipeline's topics.
+    if (cluster !== undefined && cluster !== kafkaCluster) {
+      throw new InputError(
+        `${entityRef}: consumer group "${group}" of ${ANNOTATION_KAFKA_CONSUMER_GROUPS} is on Kafka cluster "${cluster}", not on the pipeline's "${kafkaCluster}"`,
+      );
+    }
+  }
   const spark = annotations[ANNOTATION_SPARK_APPLICATION]?.trim();
   let sparkApplication: PipelineEntity['sparkApplication'];
   if (spark) {
@@ -127,9 +137,8 @@ export function readPipelineEntity(
     entityRef,
     revision: entity.metadata.etag ?? JSON.stringify(annotations),
     summary,
-    kafkaCluster:
-      summary.source.cluster ?? annotations[ANNOTATION_KAFKA_CLUSTER],
-    consumerGroups: groups,
+    kafkaCluster,
+    consumerGroups: groups.map(g => g.group),
     sparkApplication,
   };
 }

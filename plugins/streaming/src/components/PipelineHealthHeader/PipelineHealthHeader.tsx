@@ -5,10 +5,10 @@ import {
 import { Link } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useSignal } from '@backstage/plugin-signals-react';
+import { TECHDOCS_ANNOTATION } from '@backstage/plugin-techdocs-common';
 import {
   ANNOTATION_DASHBOARD_URL,
   ANNOTATION_PIPELINE_SUMMARY,
-  ANNOTATION_TECHDOCS_REF,
   PipelineStatusResponse,
 } from '@internal/plugin-streaming-common';
 import Box from '@material-ui/core/Box';
@@ -71,7 +71,7 @@ function HealthBody(props: {
   const section = status.runbookSection
     ? `#${encodeURIComponent(status.runbookSection)}`
     : '';
-  const runbook = entity.metadata.annotations?.[ANNOTATION_TECHDOCS_REF]
+  const runbook = entity.metadata.annotations?.[TECHDOCS_ANNOTATION]
     ? docsLink(getCompoundEntityRef(entity), `runbook/${section}`)
     : undefined;
   return (
