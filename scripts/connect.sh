@@ -21,8 +21,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . scripts/lib/daemon.sh
 
-# The broker's version (scripts/kafka.sh) and the Debezium release the platform supports.
-KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
+# Connect of the broker's Kafka release, and the Debezium release the platform supports.
+. scripts/lib/kafka-version.sh
 DEBEZIUM_VERSION="3.6.1.Final"
 port="${STREAMING_CONNECT_PORT:-8083}"
 url="http://127.0.0.1:$port"
