@@ -50,7 +50,7 @@ java_major() {
 find_java21() {
   local candidate major
   for candidate in "${STREAMING_REGISTRY_JAVA:-}" "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    if [ -z "$candidate" ] || [ ! -x "$candidate" ]; then continue; fi
     major="$(java_major "$candidate")"
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
       echo "$candidate"
@@ -122,6 +122,10 @@ start() {
     stop >/dev/null
     die "Apicurio Registry $version did not become ready at $address; log: ${logfile#"$root"/}"
   fi
+  # Stored as the global level too: 3.0.9's Confluent API reports NONE for the default rule.
+  curl -fsS --max-time 10 -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
+    --data '{"compatibility":"BACKWARD"}' "$address/config" >/dev/null ||
+    die "could not set the global compatibility level to BACKWARD at $address"
   echo "Schema registry (Apicurio Registry $version on Java $(java_major "$java")) is ready at $address (started in $((SECONDS - started)) s; log: ${logfile#"$root"/})"
 }
 
