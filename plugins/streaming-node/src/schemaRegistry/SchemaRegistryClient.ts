@@ -311,8 +311,11 @@ export class SchemaRegistryClient {
     const parsed = ruleViolationSchema.safeParse(
       await response.json().catch(() => undefined),
     );
+    // Avro causes are the field's name at /fields/N; JSON Schema causes are a
+    // kind of change ("Subschema type changed") at /properties/<field>.
     return (parsed.success ? parsed.data.causes ?? [] : []).map(cause => ({
-      field: cause.description,
+      field:
+        /\/properties\/([^/]+)$/.exec(cause.context)?.[1] ?? cause.description,
       path: cause.context,
       message: `${cause.description} at ${cause.context}`,
     }));
