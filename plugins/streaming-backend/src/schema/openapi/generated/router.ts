@@ -1366,6 +1366,7 @@ export const spec = {
           {
             name: 'window',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
               enum: ['15m', '1h', '6h', '24h', '7d'],
@@ -1375,6 +1376,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             description: 'The newest batches of the window, at most this many.',
             schema: {
               type: 'integer',
@@ -1531,6 +1533,7 @@ export const spec = {
           {
             name: 'cluster',
             in: 'query',
+            allowReserved: true,
             required: true,
             description: 'A name from streaming.kafka.clusters.',
             schema: {
@@ -1650,6 +1653,7 @@ export const spec = {
           {
             name: 'offset',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'integer',
               minimum: 0,
@@ -1659,6 +1663,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             description:
               'Rows of the page; default and maximum streaming.overview.maxPageSize (500). More is a 400 naming the key.',
             schema: {
@@ -1669,6 +1674,7 @@ export const spec = {
           {
             name: 'sort',
             in: 'query',
+            allowReserved: true,
             description:
               'Unknown figures sort lowest; ties keep the entity name order.',
             schema: {
@@ -1690,6 +1696,7 @@ export const spec = {
           {
             name: 'order',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
               enum: ['asc', 'desc'],
@@ -1699,6 +1706,7 @@ export const spec = {
           {
             name: 'health',
             in: 'query',
+            allowReserved: true,
             description:
               'Only pipelines with one of these healths (repeat the parameter for several).',
             style: 'form',
