@@ -52,6 +52,13 @@ describe('Kafka to Delta with hostile form input (dry run)', () => {
       { fields: [{ name: 'x); os.system("id', type: 'string' }] },
       'fields[0].name',
     ],
+    // The form has the spec's pattern for paths, so this no longer reaches
+    // the validate step.
+    [
+      'a template expression as the table path',
+      { tablePath: '${{ secrets.backstageToken }}' },
+      'tablePath',
+    ],
   ])('the form rejects %s', async (_label, overrides, property) => {
     const { status, body } = await backend.dryRun(template, values(overrides));
     expect(status).toBe(400);
@@ -96,11 +103,6 @@ describe('Kafka to Delta with hostile form input (dry run)', () => {
     [
       'a table path that climbs out',
       { tablePath: '/data/../../etc/passwd' },
-      'pipeline.sink.path',
-    ],
-    [
-      'a template expression as the table path',
-      { tablePath: '${{ secrets.backstageToken }}' },
       'pipeline.sink.path',
     ],
     [
