@@ -63,15 +63,24 @@ import { parseProgressRecord } from '../plugins/streaming-backend/src/services/P
 import { progressEvent } from '../plugins/streaming-backend/src/__testUtils__/progressEvents';
 import { pipelineEntity } from '../plugins/streaming-backend/src/__testUtils__/testEntities';
 import { httpLoad, LoadResult } from './lib/httpLoad';
-import { option } from './lib/option';
+import { benchOptions } from './lib/benchOptions';
 
-const pipelines = option('pipelines', 1000);
-const partitions = option('partitions', 12);
-const groups = Math.min(option('groups', 200), pipelines);
-const clients = option('clients', 50);
-const requestsPerClient = option('requests', 60);
-const historyDays = option('history-days', 7);
-const batchMinutes = option('batch-minutes', 60);
+const options = benchOptions({
+  pipelines: 1000,
+  partitions: 12,
+  groups: 200,
+  clients: 50,
+  requests: 60,
+  'history-days': 7,
+  'batch-minutes': 60,
+});
+const pipelines = options.pipelines;
+const partitions = options.partitions;
+const groups = Math.min(options.groups, pipelines);
+const clients = options.clients;
+const requestsPerClient = options.requests;
+const historyDays = options['history-days'];
+const batchMinutes = options['batch-minutes'];
 
 const root = path.resolve(__dirname, '..');
 const workDir = path.join(root, '.cache/bench/backend-lag', String(Date.now()));

@@ -23,10 +23,13 @@ import {
   CatalogTestBackend,
   startCatalogTestBackend,
 } from '../plugins/catalog-backend-module-streaming/src/__testUtils__/startCatalogTestBackend';
-import { option } from './lib/option';
+import { benchOptions } from './lib/benchOptions';
 
-const pipelines = option('pipelines', 10_000);
-const topics = option('topics', Math.max(1, Math.round(pipelines / 10)));
+const options = benchOptions({ pipelines: 10_000, topics: undefined }, [
+  'files',
+]);
+const pipelines = options.pipelines;
+const topics = options.topics ?? Math.max(1, Math.round(pipelines / 10));
 const root = path.resolve(
   __dirname,
   '../.cache/bench/catalog-ingestion',
@@ -152,9 +155,7 @@ async function run(kind: 'pipelines' | 'plain'): Promise<RunResult> {
   const catalog = await startCatalogTestBackend({
     locations: [glob],
     withStreaming: kind === 'pipelines',
-    sqlite: process.argv.includes('--files')
-      ? { directory: database }
-      : ':memory:',
+    sqlite: options.files ? { directory: database } : ':memory:',
   });
   // Both runs poll the same cheap counts; only once they are complete does
   // the pipelines run check (rarely, as those queries are costly) that

@@ -19,7 +19,7 @@ import {
   parsePipelineSpec,
 } from '../plugins/streaming-common/src';
 import { renderPipeline, toYaml } from '../plugins/streaming-codegen/src';
-import { option } from './lib/option';
+import { benchOptions } from './lib/benchOptions';
 
 const root = path.resolve(__dirname, '..');
 const templates: PipelineSpec[] = [
@@ -104,8 +104,9 @@ function measure(label: string, rounds: number, count: number, fn: () => void) {
 }
 
 function main() {
-  const count = option('specs', 1000);
-  const rounds = option('rounds', 3);
+  const options = benchOptions({ specs: 1000, rounds: 3 });
+  const count = options.specs;
+  const rounds = options.rounds;
   const texts = Array.from({ length: count }, (_, i) => variant(i));
   const specs = texts.map((text, i) => {
     const result = parsePipelineSpec(text);

@@ -254,6 +254,38 @@ describe('streaming-pipeline CLI', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('reads flags as --flag value and --flag=value, and names an unknown one', () => {
+    const out = join(dir, 'out');
+    const result = run([
+      'render',
+      'examples/pipelines/clickstream/pipeline.yaml',
+      '--out',
+      out,
+      '--namespace=team-a',
+      '--service-account',
+      'clickstream-driver',
+    ]);
+    expect(result.code).toBe(0);
+    const manifest = readFileSync(
+      join(out, 'deploy/spark-application.yaml'),
+      'utf8',
+    );
+    expect(manifest).toMatch(/^\s+namespace: team-a$/m);
+    expect(manifest).toMatch(/serviceAccount: clickstream-driver$/m);
+
+    const unknown = run([
+      'render',
+      'examples/pipelines/clickstream/pipeline.yaml',
+      '--out',
+      join(dir, 'other'),
+      '--colour',
+      'blue',
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^streaming-pipeline: .*'--colour'/);
+    expect(existsSync(join(dir, 'other'))).toBe(false);
+  });
+
   it('takes only its own flags, not names of object properties', () => {
     const result = run([
       'render',

@@ -7,6 +7,7 @@ import {
   chmodSync,
 } from 'fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'path';
+import { ParseArgsConfig, parseArgs } from 'util';
 import {
   PipelineSpec,
   SpecError,
@@ -45,18 +46,31 @@ const USAGE = `Usage:
 /** The render options a flag sets (all text). */
 type FlagOption = Exclude<keyof RenderOptions, 'includeSpec' | 'specText'>;
 
-const RENDER_FLAGS = new Map<string, FlagOption>([
-  ['--namespace', 'namespace'],
-  ['--image', 'image'],
-  ['--spark-version', 'sparkVersion'],
-  ['--service-account', 'serviceAccount'],
-  ['--kubernetes-cluster', 'kubernetesCluster'],
-  ['--progress-topic', 'progressTopic'],
-  ['--techdocs-base-url', 'techdocsBaseUrl'],
-  ['--repository-url', 'repositoryUrl'],
-]);
+/** The render options each flag sets. */
+const RENDER_FLAGS: Record<string, FlagOption> = {
+  namespace: 'namespace',
+  image: 'image',
+  'spark-version': 'sparkVersion',
+  'service-account': 'serviceAccount',
+  'kubernetes-cluster': 'kubernetesCluster',
+  'progress-topic': 'progressTopic',
+  'techdocs-base-url': 'techdocsBaseUrl',
+  'repository-url': 'repositoryUrl',
+};
 
 class UsageError extends Error {}
+
+/** `args` by `node:util`'s parseArgs; its errors (unknown option, missing value) are usage errors. */
+function parseCommandArgs<T extends ParseArgsConfig['options']>(
+  args: string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 function describe(file: string, kind: string, error: SpecError): string {
   const at =
@@ -129,7 +143,8 @@ function readSpec(io: CliIo, file: string) {
   };
 }
 
-function validate(io: CliIo, files: string[]): number {
+function validate(io: CliIo, args: string[]): number {
+  const files = parseCommandArgs(args, {}).positionals;
   if (files.length === 0) {
     throw new UsageError('validate needs at least one FILE');
   }
@@ -157,32 +172,22 @@ function inside(dir: string, target: string): string | undefined {
 }
 
 function render(io: CliIo, args: string[]): number {
-  const files: string[] = [];
-  const options: RenderOptions = {};
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const option = RENDER_FLAGS.get(arg);
-    if (arg === '--out' || option) {
-      const value = args[++i];
-      if (value === undefined) {
-        throw new UsageError(`${arg} needs a value`);
-      }
-      if (option) {
-        const [problem] = checkRenderOptions({ [option]: value });
-        if (problem) {
-          throw new UsageError(`${arg}: ${problem.message}`);
-        }
-        options[option] = value;
-      } else {
-        out = value;
-      }
-    } else if (arg.startsWith('--')) {
-      throw new UsageError(`unknown option ${arg}`);
-    } else {
-      files.push(arg);
-    }
+  const flags: Record<string, { type: 'string' }> = { out: { type: 'string' } };
+  for (const flag of Object.keys(RENDER_FLAGS)) {
+    flags[flag] = { type: 'string' };
   }
+  const { values, positionals: files } = parseCommandArgs(args, flags);
+  const options: RenderOptions = {};
+  for (const [flag, option] of Object.entries(RENDER_FLAGS)) {
+    const value = values[flag];
+    if (typeof value !== 'string') continue;
+    const [problem] = checkRenderOptions({ [option]: value });
+    if (problem) {
+      throw new UsageError(`--${flag}: ${problem.message}`);
+    }
+    options[option] = value;
+  }
+  const out = typeof values.out === 'string' ? values.out : undefined;
   if (files.length !== 1 || !out) {
     throw new UsageError('render needs one FILE and --out DIR');
   }
