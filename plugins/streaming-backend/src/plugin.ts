@@ -23,9 +23,12 @@ import { AlertService } from './services/Alerts/AlertService';
 import { CostService } from './services/Cost/CostService';
 import { OpenCostSource } from './services/Cost/OpenCostSource';
 import { RatesCostSource } from './services/Cost/RatesCostSource';
+import { readTaskSchedule, scheduleIntervalMs } from './lib/readTaskSchedule';
 import { DeltaPathMapping } from './services/DeltaTables/DeltaPathMapping';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { KafkaOffsetsPoller } from './services/KafkaOffsets/KafkaOffsetsPoller';
+import { OffsetsSnapshotStore } from './services/KafkaOffsets/OffsetsSnapshotStore';
+import { SharedOffsetSource } from './services/KafkaOffsets/SharedOffsetSource';
 import { TopicService } from './services/KafkaOffsets/TopicService';
 import { PipelineMetrics } from './services/Metrics/PipelineMetrics';
 import { LagService } from './services/Lag/LagService';
@@ -97,7 +100,15 @@ export const streamingPlugin = createBackendPlugin({
         const poller = sources.offset
           ? undefined
           : new KafkaOffsetsPoller(config, logger);
-        const offsets = sources.offset ?? poller!;
+        const sharedOffsets =
+          poller &&
+          new SharedOffsetSource(
+            config,
+            poller,
+            new OffsetsSnapshotStore(store.client),
+            logger,
+          );
+        const offsets = sources.offset ?? sharedOffsets!;
         const catalog = new PipelineCatalog(deps.catalogService, deps.auth, {
           cacheSeconds: config.catalog.cacheSeconds,
           limits: config.lag,
@@ -153,42 +164,63 @@ export const streamingPlugin = createBackendPlugin({
           await poller?.close();
         });
 
-        if (poller) {
+        const listPipelines = () =>
+          catalog
+            .listPipelines()
+            .then(({ pipelines }) => pipelines)
+            .catch(error => {
+              logger.warn('Could not read the pipelines', {
+                error: (error as Error).message,
+              });
+              return undefined;
+            });
+        if (sharedOffsets) {
+          // Once across replicas: the holder of the task polls the broker
+          // and stores the snapshot every replica answers from. A stopping
+          // replica releases the task; a killed one holds it until the
+          // timeout (one interval) passes and the scheduler's janitor frees it.
           await scheduler.scheduleTask({
             id: 'streaming-offsets-poll',
-            scope: 'local',
+            scope: 'global',
             frequency: { seconds: config.lag.pollIntervalSeconds },
-            timeout: {
-              seconds: Math.max(30, config.lag.pollIntervalSeconds * 2),
-            },
+            timeout: { seconds: config.lag.pollIntervalSeconds },
+            // Poll what the catalog's pipelines use; the rest expires.
             fn: async () => {
-              // Poll what the catalog's pipelines use; the rest expires.
-              await catalog
-                .listPipelines()
-                .then(({ pipelines }) => {
-                  poller.retainPipelines(pipelines);
-                  lag.retainPipelines(pipelines.map(p => p.entityRef));
-                })
-                .catch(error =>
-                  logger.warn('Could not read the pipelines to poll', {
-                    error: (error as Error).message,
-                  }),
-                );
-              await poller.pollAll();
+              await sharedOffsets.poll(await listPipelines());
             },
           });
         }
+        // Each replica keeps lag answers and histories of current pipelines only.
+        await scheduler.scheduleTask({
+          id: 'streaming-lag-retain',
+          scope: 'local',
+          frequency: { seconds: config.lag.pollIntervalSeconds },
+          timeout: { seconds: config.lag.pollIntervalSeconds },
+          fn: async () => {
+            const pipelines = await listPipelines();
+            if (pipelines) lag.retainPipelines(pipelines.map(p => p.entityRef));
+          },
+        });
+        // Run once across replicas (global), on the configured schedule.
+        const alertsSchedule = readTaskSchedule(
+          deps.config,
+          'streaming.alerts.schedule',
+          {
+            frequency: { seconds: config.alerts.evaluateIntervalSeconds },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 5 },
+          },
+        );
         const pipelineMetrics = new PipelineMetrics(
           deps.metrics,
-          config.alerts.evaluateIntervalSeconds * 3000,
+          (scheduleIntervalMs(alertsSchedule) ??
+            config.alerts.evaluateIntervalSeconds * 1000) * 3,
           () => ingestor.stats,
         );
         await scheduler.scheduleTask({
+          ...alertsSchedule,
           id: 'streaming-alerts-evaluate',
           scope: 'global',
-          frequency: { seconds: config.alerts.evaluateIntervalSeconds },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 5 },
           fn: async () => {
             const { entries } = await overview.refresh();
             pipelineMetrics.update(entries.values());
@@ -199,10 +231,12 @@ export const streamingPlugin = createBackendPlugin({
           },
         });
         await scheduler.scheduleTask({
+          ...readTaskSchedule(deps.config, 'streaming.retention.schedule', {
+            frequency: { minutes: config.retention.cleanupIntervalMinutes },
+            timeout: { minutes: 10 },
+          }),
           id: 'streaming-progress-retention',
           scope: 'global',
-          frequency: { minutes: config.retention.cleanupIntervalMinutes },
-          timeout: { minutes: 10 },
           fn: async () => {
             const deleted = await store.prune({
               olderThan: new Date(

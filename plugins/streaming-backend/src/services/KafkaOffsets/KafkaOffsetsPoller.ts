@@ -16,20 +16,21 @@ import {
   OffsetObservation,
   OffsetSource,
 } from '@internal/plugin-streaming-node';
+import {
+  answerFromSnapshot,
+  headKey,
+  OffsetsRequest,
+  OffsetsSnapshot,
+  requestLimitErrors,
+} from './OffsetsSnapshot';
 
-interface ClusterState {
+interface ClusterState extends OffsetsSnapshot {
   client: KafkaClusterClient;
   /** Topics and groups of the catalog's pipelines (see `retain`). */
   used: { topics: Set<string>; groups: Set<string> };
   /** When each polled name was last asked for (epoch ms). */
   topics: Map<string, number>;
   groups: Map<string, number>;
-  snapshot: ClusterOffsets;
-  /** Error of each group's last read; partition errors stay in the snapshot. */
-  groupErrors: Map<string, string>;
-  /** Why the last poll failed as a whole (the cluster, not a name). */
-  failure?: string;
-  heads: Map<string, OffsetObservation[]>;
   /** Every poll runs after the previous one. */
   tail: Promise<unknown>;
   queued?: Promise<PollReport>;
@@ -53,9 +54,6 @@ export interface PipelineOffsetsUse {
   topics: string[];
   groups: string[];
 }
-
-const headKey = (topic: string, partition: number) =>
-  `${topic}\u0000${partition}`;
 
 /**
  * The default {@link OffsetSource}: one {@link KafkaClusterClient} per
@@ -161,26 +159,14 @@ export class KafkaOffsetsPoller implements OffsetSource {
   private admit(
     state: ClusterState,
     request: { topics: string[]; groups: string[] },
+    now = Date.now(),
   ): { topics: string[]; groups: string[]; errors: string[] } {
     const {
       maxTopicsPerPipeline,
       maxGroupsPerPipeline,
       maxExtraNamesPerCluster,
     } = this.config.lag;
-    const errors: string[] = [];
-    if (request.topics.length > maxTopicsPerPipeline) {
-      errors.push(
-        `Polling only the first ${maxTopicsPerPipeline} topics (streaming.lag.maxTopicsPerPipeline)`,
-      );
-    }
-    if (request.groups.length > maxGroupsPerPipeline) {
-      errors.push(
-        `${
-          errors.length ? 'only' : 'Polling only'
-        } the first ${maxGroupsPerPipeline} consumer groups (streaming.lag.maxGroupsPerPipeline)`,
-      );
-    }
-    const now = Date.now();
+    const errors = requestLimitErrors(this.config.lag, request);
     let extra =
       [...state.topics.keys()].filter(t => !state.used.topics.has(t)).length +
       [...state.groups.keys()].filter(g => !state.used.groups.has(g)).length;
@@ -193,7 +179,7 @@ export class KafkaOffsetsPoller implements OffsetSource {
     ) => {
       for (const name of names) {
         if (polled.has(name)) {
-          polled.set(name, now);
+          polled.set(name, Math.max(now, polled.get(name)!));
         } else if (extra < maxExtraNamesPerCluster) {
           polled.set(name, now);
           into.push(name);
@@ -221,11 +207,22 @@ export class KafkaOffsetsPoller implements OffsetSource {
     return { ...added, errors };
   }
 
-  async getOffsets(request: {
-    cluster: string;
-    topics: string[];
-    groups?: string[];
-  }): Promise<ClusterOffsets> {
+  /**
+   * Names requests asked for on another replica (at `askedAt`, epoch ms):
+   * polled from now on, within the same limits, until they expire.
+   */
+  ask(request: Required<OffsetsRequest>, askedAt: number): void {
+    const state = this.clusters.get(request.cluster);
+    if (state) this.admit(state, request, askedAt);
+  }
+
+  /** What the last polls of a cluster know, to share with other replicas. */
+  snapshot(cluster: string): OffsetsSnapshot {
+    const { snapshot, groupErrors, failure, heads } = this.state(cluster);
+    return { snapshot, groupErrors, failure, heads };
+  }
+
+  async getOffsets(request: OffsetsRequest): Promise<ClusterOffsets> {
     const state = this.state(request.cluster);
     const admitted = this.admit(state, {
       topics: request.topics,
@@ -242,39 +239,7 @@ export class KafkaOffsetsPoller implements OffsetSource {
     if ((unread.topics.length || unread.groups.length) && !state.failure) {
       await this.pollNames(state, unread);
     }
-    const snapshot = state.snapshot;
-    const topics = new Map(
-      request.topics.flatMap(t => {
-        const topic = snapshot.topics.get(t);
-        return topic ? [[t, topic] as const] : [];
-      }),
-    );
-    const groups = new Map(
-      (request.groups ?? []).flatMap(g => {
-        const group = snapshot.groups.get(g);
-        return group ? [[g, group] as const] : [];
-      }),
-    );
-    const errors = [
-      ...admitted.errors,
-      ...(state.failure ? [state.failure] : []),
-      ...[...topics.values()].flatMap(t =>
-        t.partitions.flatMap(p =>
-          p.error ? [`${t.topic}[${p.partition}]: ${p.error}`] : [],
-        ),
-      ),
-      ...(request.groups ?? []).flatMap(g => {
-        const error = state.groupErrors.get(g);
-        return error ? [`group ${g}: ${error}`] : [];
-      }),
-    ];
-    return {
-      cluster: snapshot.cluster,
-      observedAt: snapshot.observedAt,
-      topics,
-      groups,
-      error: errors.length ? errors.slice(0, 5).join('; ') : undefined,
-    };
+    return answerFromSnapshot(state, request, admitted.errors);
   }
 
   headHistory(

@@ -1,0 +1,196 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ClusterOffsets,
+  OffsetObservation,
+  OffsetSource,
+} from '@internal/plugin-streaming-node';
+import { LRUCache } from 'lru-cache';
+import { StreamingConfig } from '../../config/StreamingConfig';
+import { PipelineEntity } from '../Pipelines/PipelineCatalog';
+import { KafkaOffsetsPoller, PollReport } from './KafkaOffsetsPoller';
+import {
+  answerFromSnapshot,
+  headKey,
+  OffsetsRequest,
+  OffsetsSnapshot,
+  requestLimitErrors,
+} from './OffsetsSnapshot';
+import { OffsetsSnapshotStore } from './OffsetsSnapshotStore';
+
+/**
+ * How long a snapshot read from the database answers every request of this
+ * replica: a poll shows within this time on every replica.
+ */
+const SNAPSHOT_REUSE_MS = 1000;
+/** Names whose last ask is recorded, per replica, at most. */
+const MAX_RECORDED_NAMES = 100_000;
+
+/**
+ * The {@link OffsetSource} of a backend with several replicas on one
+ * database. The offsets poll is a global scheduled task: the replica that
+ * runs it polls with its {@link KafkaOffsetsPoller} and writes the snapshot
+ * to the {@link OffsetsSnapshotStore}; every replica answers from the stored
+ * snapshot, so all of them answer the same lag and the broker is polled once
+ * per interval whatever the number of replicas.
+ *
+ * A name the stored snapshot does not hold yet (a pipeline that just entered
+ * the catalog, a topic a request asked for) is read by this replica's own
+ * poller before answering, as with one replica, and recorded in the
+ * database so that the polling replica polls it from its next poll on,
+ * until it expires (`streaming.lag.expireAfterSeconds`).
+ */
+export class SharedOffsetSource implements OffsetSource {
+  private readonly loaded = new Map<
+    string,
+    {
+      at: number;
+      snapshot: Promise<OffsetsSnapshot | undefined>;
+      value?: OffsetsSnapshot;
+    }
+  >();
+  /** Names recorded lately; recorded again once their entry expires. */
+  private readonly recorded: LRUCache<string, true>;
+  private readonly clusters: Set<string>;
+
+  constructor(
+    private readonly config: StreamingConfig,
+    private readonly poller: KafkaOffsetsPoller,
+    private readonly store: OffsetsSnapshotStore,
+    private readonly logger: LoggerService,
+  ) {
+    this.clusters = new Set(config.kafka.clusters.map(c => c.name));
+    this.recorded = new LRUCache({
+      max: MAX_RECORDED_NAMES,
+      ttl: (config.lag.expireAfterSeconds * 1000) / 4,
+    });
+  }
+
+  async getOffsets(request: OffsetsRequest): Promise<ClusterOffsets> {
+    const names = {
+      topics: request.topics.slice(0, this.config.lag.maxTopicsPerPipeline),
+      groups: (request.groups ?? []).slice(
+        0,
+        this.config.lag.maxGroupsPerPipeline,
+      ),
+    };
+    if (!this.clusters.has(request.cluster)) {
+      // The poller names the configured clusters.
+      return this.poller.getOffsets(request);
+    }
+    await this.recordAsked({ cluster: request.cluster, ...names });
+    const shared = await this.load(request.cluster);
+    const complete =
+      shared &&
+      names.topics.every(t => shared.snapshot.topics.has(t)) &&
+      names.groups.every(
+        g => shared.snapshot.groups.has(g) || shared.groupErrors.has(g),
+      );
+    if (!complete) {
+      return this.poller.getOffsets(request);
+    }
+    return answerFromSnapshot(
+      shared,
+      request,
+      requestLimitErrors(this.config.lag, {
+        topics: request.topics,
+        groups: request.groups ?? [],
+      }),
+    );
+  }
+
+  headHistory(
+    cluster: string,
+    topic: string,
+    partition: number,
+  ): ReadonlyArray<OffsetObservation> {
+    const shared = this.loaded.get(cluster)?.value;
+    if (shared?.snapshot.topics.has(topic)) {
+      return shared.heads.get(headKey(topic, partition)) ?? [];
+    }
+    return this.poller.headHistory(cluster, topic, partition);
+  }
+
+  listTopics(cluster: string) {
+    return this.poller.listTopics(cluster);
+  }
+
+  /**
+   * The scheduled poll, on the one replica that holds the task: polls the
+   * catalog's pipelines and the names any replica asked for, then shares
+   * the snapshots and prunes what no configured cluster or request needs.
+   */
+  async poll(pipelines: PipelineEntity[] | undefined): Promise<PollReport[]> {
+    const now = Date.now();
+    const since = now - this.config.lag.expireAfterSeconds * 1000;
+    for (const asked of await this.store.askedSince(since)) {
+      this.poller.ask(
+        {
+          cluster: asked.cluster,
+          topics: asked.kind === 'topic' ? [asked.name] : [],
+          groups: asked.kind === 'group' ? [asked.name] : [],
+        },
+        asked.askedAt,
+      );
+    }
+    if (pipelines) this.poller.retainPipelines(pipelines);
+    const reports = await this.poller.pollAll();
+    for (const cluster of this.clusters) {
+      await this.store.write(this.poller.snapshot(cluster));
+      this.loaded.delete(cluster);
+    }
+    await this.store.prune({
+      clusters: [...this.clusters],
+      askedBefore: since,
+    });
+    return reports;
+  }
+
+  private load(cluster: string): Promise<OffsetsSnapshot | undefined> {
+    const now = Date.now();
+    const cached = this.loaded.get(cluster);
+    if (cached && now - cached.at < SNAPSHOT_REUSE_MS) {
+      return cached.snapshot;
+    }
+    const entry: {
+      at: number;
+      snapshot: Promise<OffsetsSnapshot | undefined>;
+      value?: OffsetsSnapshot;
+    } = {
+      at: now,
+      snapshot: this.store.read(cluster).then(value => {
+        entry.value = value;
+        return value;
+      }),
+      // Until the new one is read, heads come from the previous snapshot.
+      value: cached?.value,
+    };
+    this.loaded.set(cluster, entry);
+    entry.snapshot.catch(() => {
+      if (this.loaded.get(cluster) === entry) this.loaded.delete(cluster);
+    });
+    return entry.snapshot;
+  }
+
+  private async recordAsked(request: Required<OffsetsRequest>) {
+    const key = (kind: string, name: string) =>
+      `${request.cluster}\u0000${kind}\u0000${name}`;
+    const topics = request.topics.filter(t => !this.recorded.has(key('t', t)));
+    const groups = request.groups.filter(g => !this.recorded.has(key('g', g)));
+    if (topics.length === 0 && groups.length === 0) return;
+    try {
+      await this.store.recordAsked({
+        cluster: request.cluster,
+        topics,
+        groups,
+      });
+      topics.forEach(t => this.recorded.set(key('t', t), true));
+      groups.forEach(g => this.recorded.set(key('g', g), true));
+    } catch (error) {
+      // The answer does not depend on it: the next request records again.
+      this.logger.warn('Could not record the Kafka names asked for', {
+        cluster: request.cluster,
+        error: (error as Error).message,
+      });
+    }
+  }
+}
