@@ -73,9 +73,8 @@ def read_source(spark):
     return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
-def transform(spark, df):
-    """The transformations of the spec, in order."""
-    # 0: select
+def step_0_select(spark, df):
+    """Step 0 of the spec: select."""
     df = df.select(
         F.col("id"),
         F.col("email"),
@@ -86,6 +85,17 @@ def transform(spark, df):
         F.col("__source_ts_ms"),
         F.col("__kafka_offset"),
     )
+    return df
+
+
+# The steps of the spec, in order.
+STEPS = [step_0_select]
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 

@@ -2,8 +2,25 @@
 # again rather than editing this file.
 """Tests of the pipeline's job on a local Spark session, with records derived from its schema."""
 
+import pytest
+
 import main
-from pipeline_samples import JUNK, as_text, expected_text, json_records, kafka_records, run_stream, sample_row
+from pipeline_samples import (
+    JUNK,
+    MICROS,
+    SAMPLE_DAY_MICROS,
+    as_text,
+    collect_with_micros,
+    comparable,
+    expected_aggregates,
+    expected_text,
+    json_records,
+    kafka_records,
+    kinds_mismatch,
+    run_stream,
+    sample_row,
+    text_rows,
+)
 
 
 def test_valid_records_decode_to_the_schema(spark):
@@ -29,5 +46,65 @@ def test_junk_becomes_rows_of_nulls(spark):
 def test_transformations_give_the_columns_of_the_spec(spark, tmp_path):
     records = json_records(spark, [sample_row(main.ROW_SCHEMA, 1), sample_row(main.ROW_SCHEMA, 2)])
     mode = main.SINK_OPTIONS.get("output_mode", "append")
-    out = run_stream(spark, records, lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)
+    out, _ = run_stream(spark, [records], lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)
     assert out.columns == ["window_start", "window_end", "page", "clicks", "sessions"]
+
+
+def test_step_0_filter_keeps_and_drops_the_right_rows(spark):
+    """Rows that exercise the condition (its literals, other values, nulls); which it keeps is
+    worked out by the generator from the spec, independently of the job's Column API code."""
+    rows = [{"referrer": "xbotx"}, {"page": None, "referrer": "xbotx"}, {"referrer": "~"}, {"referrer": "zz-none-of-them"}, {"referrer": None}]
+    keeps = [False, False, True, True, False]
+    mismatch = kinds_mismatch(main.ROW_SCHEMA, {"referrer": "string"})
+    if mismatch:
+        pytest.skip("the schema types of %s do not hold the condition's literals" % ", ".join(mismatch))
+    records = [{**sample_row(main.ROW_SCHEMA), **row} for row in rows]
+    out = main.step_0_filter(spark, main.decode_records(json_records(spark, records)))
+    kept = main.decode_records(json_records(spark, [r for r, keep in zip(records, keeps, strict=True) if keep]))
+    columns = [f.name for f in main.ROW_SCHEMA.fields]
+    assert out.count() == sum(keeps)
+    assert text_rows(out, columns) == text_rows(kept, columns)
+
+
+def test_step_2_aggregate_gives_the_expected_aggregates_and_drops_late_rows(spark, tmp_path):
+    """Sample rows in two groups spread over time; the expected aggregates are computed in plain
+    Python (pipeline_samples.expected_aggregates) from the rows that reach the aggregate."""
+    group_by = ["page"]
+    window = ["ts", 600, 60]
+    metrics = [["count", None, "clicks"], ["approx_count_distinct", "session_id", "sessions"]]
+    passing = {"referrer": "~"}  # a row the filter keeps
+    def row(seed, minutes):
+        values = {**sample_row(main.ROW_SCHEMA, seed), **{c: sample_row(main.ROW_SCHEMA, seed % 2 + 1)[c] for c in group_by}}
+        values["ts"] = "2026-01-01T%02d:%02d:00Z" % divmod(minutes, 60)
+        return {**values, **passing}
+
+    rows = [row(seed, 3 * seed) for seed in range(1, 9)]
+    before = main.decode_records(json_records(spark, rows))
+    for step in main.STEPS[:2]:
+        before = step(spark, before)
+    times = ["ts"]
+    expected = expected_aggregates(collect_with_micros(before, times), group_by, window, metrics)
+    assert expected, "no sample row reaches the aggregate"
+
+    def process(df):
+        df = main.decode_records(df)
+        for step in main.STEPS[:3]:
+            df = step(spark, df)
+        return df
+
+    mode = main.SINK_OPTIONS.get("output_mode", "append")
+    # A row far ahead moves the watermark (120 s behind the latest event) past every
+    # window of the rows; then a row a day late must be dropped, and a later row moves it on.
+    batches = [
+        json_records(spark, rows + [row(1, 600)]),
+        json_records(spark, [{**row(1, 0), "ts": "2025-12-31T00:00:00Z"}]),
+        json_records(spark, [row(1, 1200)]),
+    ]
+    out, progress = run_stream(spark, batches, process, mode, tmp_path)
+    dropped = sum(op.get("numRowsDroppedByWatermark", 0) for p in progress for op in p["stateOperators"])
+    assert dropped >= 1
+    got = comparable(collect_with_micros(out, ["window_start", "window_end"]))
+    watermark = SAMPLE_DAY_MICROS + (10 * 3600 - 120) * MICROS
+    # Every window the watermark closed before the late row is there, as computed.
+    closed = [e for e in comparable(expected) if e["window_end"] <= watermark]
+    assert closed and [g for g in got if g["window_end"] <= watermark] == closed

@@ -68,11 +68,14 @@ def read_source(spark):
     return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
-def transform(spark, df):
-    """The transformations of the spec, in order."""
-    # 0: filter
+def step_0_filter(spark, df):
+    """Step 0 of the spec: filter."""
     df = df.where(F.col("level").isin("WARN", "ERROR", "FATAL"))
-    # 1: select
+    return df
+
+
+def step_1_select(spark, df):
+    """Step 1 of the spec: select."""
     df = df.select(
         F.col("service"),
         F.col("level"),
@@ -80,6 +83,17 @@ def transform(spark, df):
         F.col("trace_id"),
         F.col("ts").alias("@timestamp"),
     )
+    return df
+
+
+# The steps of the spec, in order.
+STEPS = [step_0_filter, step_1_select]
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 

@@ -67,11 +67,14 @@ def read_source(spark):
     return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
-def transform(spark, df):
-    """The transformations of the spec, in order."""
-    # 0: filter
+def step_0_filter(spark, df):
+    """Step 0 of the spec: filter."""
     df = df.where((F.col("status").isin("created", "paid", "shipped") & (F.col("total") > F.lit(0))))
-    # 1: select
+    return df
+
+
+def step_1_select(spark, df):
+    """Step 1 of the spec: select."""
     df = df.select(
         F.col("order_id"),
         F.col("customer_id"),
@@ -80,10 +83,29 @@ def transform(spark, df):
         F.col("currency").alias("currency"),
         F.col("created_at").cast(T.TimestampType()).alias("order_time"),
     )
-    # 2: watermark
+    return df
+
+
+def step_2_watermark(spark, df):
+    """Step 2 of the spec: watermark."""
     df = df.withWatermark("order_time", "15 minutes")
-    # 3: deduplicate
+    return df
+
+
+def step_3_deduplicate(spark, df):
+    """Step 3 of the spec: deduplicate."""
     df = df.dropDuplicatesWithinWatermark(["order_id", "status"])
+    return df
+
+
+# The steps of the spec, in order.
+STEPS = [step_0_filter, step_1_select, step_2_watermark, step_3_deduplicate]
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 

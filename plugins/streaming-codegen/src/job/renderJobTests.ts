@@ -4,6 +4,17 @@ import {
   outputColumns,
 } from '@internal/plugin-streaming-common';
 import { pyValue } from '../python/pyLiteral';
+import { renderStepTests } from './tests/renderStepTests';
+
+/** `from module import names`, wrapped one name a line when longer than ruff's 120 characters. */
+function importLine(module: string, names: string[]): string {
+  const line = `from ${module} import ${names.join(', ')}`;
+  return line.length <= 120
+    ? line
+    : [`from ${module} import (`, ...names.map(n => `    ${n},`), ')'].join(
+        '\n',
+      );
+}
 
 /** The generated test module's name: `test_<pipeline name in snake case>.py`. */
 export function jobTestsPath(spec: PipelineSpec): string {
@@ -84,7 +95,7 @@ function transformTest(spec: PipelineSpec): string[] {
     'def test_transformations_give_the_columns_of_the_spec(spark, tmp_path):',
     `    records = json_records(spark, [${row(1)}, ${row(2)}])`,
     '    mode = main.SINK_OPTIONS.get("output_mode", "append")',
-    '    out = run_stream(spark, records, lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)',
+    '    out, _ = run_stream(spark, [records], lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)',
     columns
       ? `    assert out.columns == ${pyValue([
           ...columns,
@@ -170,7 +181,12 @@ function mergeTest(spec: PipelineSpec): string[] {
  * Undefined when the source cannot be sampled here (Delta tables, Avro).
  */
 export function renderJobTests(spec: PipelineSpec): string | undefined {
-  const sections = [sourceTests(spec), transformTest(spec), mergeTest(spec)]
+  const sections = [
+    sourceTests(spec),
+    transformTest(spec),
+    ...renderStepTests(spec),
+    mergeTest(spec),
+  ]
     .filter(s => s.length > 0)
     .map(s => s.join('\n'));
   if (sections.length === 0) {
@@ -180,23 +196,35 @@ export function renderJobTests(spec: PipelineSpec): string | undefined {
   const code = sections.join('\n\n\n');
   const samples = [
     'JUNK',
+    'MICROS',
+    'SAMPLE_DAY_MICROS',
     'as_text',
+    'collect_with_micros',
+    'comparable',
+    'expected_aggregates',
     'expected_text',
     'json_records',
     'kafka_records',
+    'kinds_mismatch',
     'run_stream',
     'sample_row',
+    'text_rows',
   ].filter(name => new RegExp(`\\b${name}\\b`).test(code));
+  const thirdParty = [
+    ...(/\bpytest\./.test(code) ? ['import pytest'] : []),
+    ...(code.includes('F.') ? ['from pyspark.sql import functions as F'] : []),
+  ];
+  if (thirdParty.length > 0) {
+    thirdParty.push('');
+  }
   const header = [
     '# Generated from pipeline.yaml by the streaming platform: change the spec and render',
     '# again rather than editing this file.',
     '"""Tests of the pipeline\'s job on a local Spark session, with records derived from its schema."""',
     '',
-    ...(code.includes('F.')
-      ? ['from pyspark.sql import functions as F', '']
-      : []),
+    ...thirdParty,
     'import main',
-    `from pipeline_samples import ${samples.join(', ')}`,
+    importLine('pipeline_samples', samples),
     ...(merge ? ['from streaming_runtime.sinks import delta_merge'] : []),
   ].join('\n');
   return `${header}\n\n\n${code}\n`;

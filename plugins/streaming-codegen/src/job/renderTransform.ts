@@ -146,24 +146,45 @@ function renderStep(
   }
 }
 
+/** The name of step `index` in the generated job: `step_<index>_<type>`. */
+export const stepFunction = (index: number, step: PipelineTransformation) =>
+  `step_${index}_${step.type}`;
+
 /**
- * `transform(spark, df)` of the generated job: the spec's transformations in
- * order, as Column API calls with every value a Python literal.
+ * The transformations of the generated job: one function per step of the
+ * spec (`step_<i>_<type>(spark, df)`, which a pipeline's tests call one at a
+ * time) and `transform(spark, df)` applying them in order. Column API calls
+ * with every value a Python literal.
  */
 export function renderTransform(spec: PipelineSpec): string[] {
   const { transformations } = spec.pipeline;
-  const lines = [
-    'def transform(spark, df):',
-    '    """The transformations of the spec, in order."""',
-  ];
+  const lines: string[] = [];
   let timeColumn: string | undefined;
   transformations.forEach((step, i) => {
     if (step.type === 'watermark') {
       timeColumn = step.column;
     }
-    lines.push(`    # ${i}: ${step.type}`);
-    lines.push(...renderStep(step, i, spec, timeColumn));
+    lines.push(
+      `def ${stepFunction(i, step)}(spark, df):`,
+      `    """Step ${i} of the spec: ${step.type}."""`,
+      ...renderStep(step, i, spec, timeColumn),
+      '    return df',
+      '',
+      '',
+    );
   });
-  lines.push('    return df');
+  lines.push(
+    '# The steps of the spec, in order.',
+    `STEPS = [${transformations
+      .map((step, i) => stepFunction(i, step))
+      .join(', ')}]`,
+    '',
+    '',
+    'def transform(spark, df):',
+    '    """The transformations of the spec, in order."""',
+    '    for step in STEPS:',
+    '        df = step(spark, df)',
+    '    return df',
+  );
   return lines;
 }

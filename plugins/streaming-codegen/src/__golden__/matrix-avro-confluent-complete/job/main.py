@@ -63,18 +63,32 @@ def read_source(spark):
     return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
-def transform(spark, df):
-    """The transformations of the spec, in order."""
-    # 0: join
+def step_0_join(spark, df):
+    """Step 0 of the spec: join."""
     table = spark.read.format("parquet").load(SETTINGS["join_0_path"])
     df = df.join(table, on=["store"], how="left")
-    # 1: aggregate
+    return df
+
+
+def step_1_aggregate(spark, df):
+    """Step 1 of the spec: aggregate."""
     df = df.groupBy(
         F.col("sku"),
     ).agg(
         F.sum(F.col("units")).alias("units_sold"),
         F.max(F.col("sold_at")).alias("last_sale"),
     )
+    return df
+
+
+# The steps of the spec, in order.
+STEPS = [step_0_join, step_1_aggregate]
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 

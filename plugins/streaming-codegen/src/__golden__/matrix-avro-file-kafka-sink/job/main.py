@@ -65,16 +65,34 @@ def read_source(spark):
     return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
-def transform(spark, df):
-    """The transformations of the spec, in order."""
-    # 0: filter
+def step_0_filter(spark, df):
+    """Step 0 of the spec: filter."""
     df = df.where(((F.col("kind") == F.lit("purchase")) & F.upper(F.col("currency")).isin("EUR", "USD")))
-    # 1: join
+    return df
+
+
+def step_1_join(spark, df):
+    """Step 1 of the spec: join."""
     table = spark.read.format("csv").option("header", "true").option("inferSchema", "true").load(SETTINGS["join_1_path"])
     df = df.join(table, on=["currency"], how="left")
-    # 2: join
+    return df
+
+
+def step_2_join(spark, df):
+    """Step 2 of the spec: join."""
     table = spark.read.format("json").load(SETTINGS["join_2_path"])
     df = df.join(table, on=["kind"], how="left")
+    return df
+
+
+# The steps of the spec, in order.
+STEPS = [step_0_filter, step_1_join, step_2_join]
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 

@@ -32,7 +32,7 @@ def test_junk_and_tombstones_are_skipped(spark):
 def test_transformations_give_the_columns_of_the_spec(spark, tmp_path):
     records = json_records(spark, [{"before": None, "after": sample_row(main.ROW_SCHEMA, 1), "op": "c", "ts_ms": 1}, {"before": None, "after": sample_row(main.ROW_SCHEMA, 2), "op": "c", "ts_ms": 1}])
     mode = main.SINK_OPTIONS.get("output_mode", "append")
-    out = run_stream(spark, records, lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)
+    out, _ = run_stream(spark, [records], lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)
     assert out.columns == ["account_id", "balance", "opened", "changed_at", "__op", "__op", "__source_ts_ms", "__kafka_offset"]
 
 

@@ -68,10 +68,20 @@ def read_source(spark):
     return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
+def step_0_filter(spark, df):
+    """Step 0 of the spec: filter."""
+    df = df.where(((F.col("__op") != F.lit("r")) | F.col("email").isNotNull()))
+    return df
+
+
+# The steps of the spec, in order.
+STEPS = [step_0_filter]
+
+
 def transform(spark, df):
     """The transformations of the spec, in order."""
-    # 0: filter
-    df = df.where(((F.col("__op") != F.lit("r")) | F.col("email").isNotNull()))
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 

@@ -2,10 +2,21 @@
 # again rather than editing this file.
 """Tests of the pipeline's job on a local Spark session, with records derived from its schema."""
 
+import pytest
 from pyspark.sql import functions as F
 
 import main
-from pipeline_samples import JUNK, as_text, expected_text, json_records, kafka_records, run_stream, sample_row
+from pipeline_samples import (
+    JUNK,
+    as_text,
+    expected_text,
+    json_records,
+    kafka_records,
+    kinds_mismatch,
+    run_stream,
+    sample_row,
+    text_rows,
+)
 from streaming_runtime.sinks import delta_merge
 
 
@@ -32,8 +43,24 @@ def test_junk_and_tombstones_are_skipped(spark):
 def test_transformations_give_the_columns_of_the_spec(spark, tmp_path):
     records = json_records(spark, [{"before": None, "after": sample_row(main.ROW_SCHEMA, 1), "op": "c", "ts_ms": 1}, {"before": None, "after": sample_row(main.ROW_SCHEMA, 2), "op": "c", "ts_ms": 1}])
     mode = main.SINK_OPTIONS.get("output_mode", "append")
-    out = run_stream(spark, records, lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)
+    out, _ = run_stream(spark, [records], lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)
     assert out.columns
+
+
+def test_step_0_filter_keeps_and_drops_the_right_rows(spark):
+    """Rows that exercise the condition (its literals, other values, nulls); which it keeps is
+    worked out by the generator from the spec, independently of the job's Column API code."""
+    rows = [{"__op": "r"}, {"__op": "zz-none-of-them"}, {"__op": None}, {"__op": "r", "email": None}]
+    keeps = [True, True, True, False]
+    mismatch = kinds_mismatch(main.ROW_SCHEMA, {"__op": "string"})
+    if mismatch:
+        pytest.skip("the schema types of %s do not hold the condition's literals" % ", ".join(mismatch))
+    records = [{"before": None, "after": {**sample_row(main.ROW_SCHEMA), **row}, "op": "c", "ts_ms": 1} for row in rows]
+    out = main.step_0_filter(spark, main.decode_records(json_records(spark, records)))
+    kept = main.decode_records(json_records(spark, [r for r, keep in zip(records, keeps, strict=True) if keep]))
+    columns = [f.name for f in main.ROW_SCHEMA.fields]
+    assert out.count() == sum(keeps)
+    assert text_rows(out, columns) == text_rows(kept, columns)
 
 
 def test_change_events_merge_into_the_table(spark, tmp_path):

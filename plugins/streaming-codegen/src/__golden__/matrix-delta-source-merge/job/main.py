@@ -59,11 +59,14 @@ def read_source(spark):
     )
 
 
-def transform(spark, df):
-    """The transformations of the spec, in order."""
-    # 0: watermark
+def step_0_watermark(spark, df):
+    """Step 0 of the spec: watermark."""
     df = df.withWatermark("event_time", "1 hour")
-    # 1: aggregate
+    return df
+
+
+def step_1_aggregate(spark, df):
+    """Step 1 of the spec: aggregate."""
     df = df.groupBy(
         F.window(F.col("event_time"), "1 day").alias("window"),
         F.col("user_id"),
@@ -75,6 +78,17 @@ def transform(spark, df):
         F.col("window.end").alias("window_end"),
         *[F.col(c) for c in df.columns if c != "window"],
     )
+    return df
+
+
+# The steps of the spec, in order.
+STEPS = [step_0_watermark, step_1_aggregate]
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 

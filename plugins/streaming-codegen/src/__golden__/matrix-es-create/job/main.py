@@ -64,8 +64,14 @@ def read_source(spark):
     return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
+# The steps of the spec, in order.
+STEPS = []
+
+
 def transform(spark, df):
     """The transformations of the spec, in order."""
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 

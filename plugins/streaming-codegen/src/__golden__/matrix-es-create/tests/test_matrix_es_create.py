@@ -29,5 +29,5 @@ def test_junk_becomes_rows_of_nulls(spark):
 def test_transformations_give_the_columns_of_the_spec(spark, tmp_path):
     records = json_records(spark, [sample_row(main.ROW_SCHEMA, 1), sample_row(main.ROW_SCHEMA, 2)])
     mode = main.SINK_OPTIONS.get("output_mode", "append")
-    out = run_stream(spark, records, lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)
+    out, _ = run_stream(spark, [records], lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)
     assert out.columns == ["message", "ts"]

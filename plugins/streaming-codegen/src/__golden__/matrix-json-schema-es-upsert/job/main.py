@@ -63,14 +63,24 @@ def read_source(spark):
     return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
-def transform(spark, df):
-    """The transformations of the spec, in order."""
-    # 0: select
+def step_0_select(spark, df):
+    """Step 0 of the spec: select."""
     df = df.select(
         F.col("order_id"),
         F.col("status"),
         F.col("created_at").alias("@timestamp"),
     )
+    return df
+
+
+# The steps of the spec, in order.
+STEPS = [step_0_select]
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 

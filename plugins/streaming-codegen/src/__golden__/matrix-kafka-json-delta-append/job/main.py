@@ -80,11 +80,14 @@ def read_source(spark):
     return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
-def transform(spark, df):
-    """The transformations of the spec, in order."""
-    # 0: filter
+def step_0_filter(spark, df):
+    """Step 0 of the spec: filter."""
     df = df.where(((F.col("status").isin("a", "b'c", 1, -2.5, True, None) | F.col("amount").between(F.lit(1), F.lit(1000))) & (~F.col("name").like("x%")) & F.col("note").isNull() & (F.lower(F.trim(F.col("country"))) != F.lit("zz")) & (((F.col("amount") * F.lit(2)) + F.lit(1)) >= (F.lit(3) % F.lit(2))) & (~F.col("code").isin("x")) & (~F.col("amount").between(F.lit(5), F.lit(6))) & (~F.col("name").like("%y")) & (F.coalesce(F.col("note"), F.lit("n")) == F.lit("n")) & (F.round(F.col("amount"), 2) > F.lit(0)) & (F.substring(F.col("name"), 1, 3) == F.lit("abc")) & ((-F.col("amount")) < F.lit(0)) & (F.col("flag") == F.lit(True)) & ((F.col("qty") / F.lit(2)) != F.lit(7)) & F.col("note").isNotNull()))
-    # 1: select
+    return df
+
+
+def step_1_select(spark, df):
+    """Step 1 of the spec: select."""
     df = df.select(
         F.col("id"),
         F.col("status"),
@@ -98,26 +101,54 @@ def transform(spark, df):
         F.col("blob"),
         F.col("ts"),
     )
-    # 2: rename
+    return df
+
+
+def step_2_rename(spark, df):
+    """Step 2 of the spec: rename."""
     df = df.withColumnsRenamed({"status": "state"})
-    # 3: cast
+    return df
+
+
+def step_3_cast(spark, df):
+    """Step 3 of the spec: cast."""
     df = df.withColumns(
         {
             "ratio": F.col("ratio").cast(T.DoubleType()),
             "quantity": F.col("quantity").cast(T.IntegerType()),
         }
     )
-    # 4: drop
+    return df
+
+
+def step_4_drop(spark, df):
+    """Step 4 of the spec: drop."""
     df = df.drop("blob")
-    # 5: join
+    return df
+
+
+def step_5_join(spark, df):
+    """Step 5 of the spec: join."""
     table = spark.read.format("delta").load(SETTINGS["join_5_path"])
     table = table.select(F.col("country"), F.col("country_name"), F.col("region"))
     df = df.join(F.broadcast(table), on=["country"], how="inner")
-    # 6: watermark
+    return df
+
+
+def step_6_watermark(spark, df):
+    """Step 6 of the spec: watermark."""
     df = df.withWatermark("ts", "90 seconds")
-    # 7: deduplicate
+    return df
+
+
+def step_7_deduplicate(spark, df):
+    """Step 7 of the spec: deduplicate."""
     df = df.dropDuplicatesWithinWatermark(["id"])
-    # 8: aggregate
+    return df
+
+
+def step_8_aggregate(spark, df):
+    """Step 8 of the spec: aggregate."""
     df = df.groupBy(
         F.window(F.col("ts"), "1 hour", "15 minutes").alias("window"),
         F.col("region"),
@@ -150,6 +181,17 @@ def transform(spark, df):
         F.col("window.end").alias("window_end"),
         *[F.col(c) for c in df.columns if c != "window"],
     )
+    return df
+
+
+# The steps of the spec, in order.
+STEPS = [step_0_filter, step_1_select, step_2_rename, step_3_cast, step_4_drop, step_5_join, step_6_watermark, step_7_deduplicate, step_8_aggregate]
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 

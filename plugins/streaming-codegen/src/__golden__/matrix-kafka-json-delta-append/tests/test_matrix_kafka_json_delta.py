@@ -29,5 +29,28 @@ def test_junk_becomes_rows_of_nulls(spark):
 def test_transformations_give_the_columns_of_the_spec(spark, tmp_path):
     records = json_records(spark, [sample_row(main.ROW_SCHEMA, 1), sample_row(main.ROW_SCHEMA, 2)])
     mode = main.SINK_OPTIONS.get("output_mode", "append")
-    out = run_stream(spark, records, lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)
+    out, _ = run_stream(spark, [records], lambda df: main.transform(spark, main.decode_records(df)), mode, tmp_path)
     assert out.columns == ["window_start", "window_end", "region", "state", "events", "rows_total", "flagged", "amount_total", "price_avg", "quantity_mean", "amount_min", "amount_max", "ids", "ratio_stddev", "ratio_stddev_samp", "ratio_stddev_pop", "ratio_variance", "ratio_var_samp", "ratio_var_pop", "first_country", "last_country", "names", "countries", "amount_p95", "weighted"]
+
+
+def test_step_7_deduplicate_drops_duplicates(spark, tmp_path):
+    """The rows that reach the step, each twice: one of each pair comes out."""
+    records = json_records(spark, [sample_row(main.ROW_SCHEMA, seed) for seed in (1, 2)])
+
+    def before(df):
+        df = main.decode_records(df)
+        for step in main.STEPS[:7]:
+            df = step(spark, df)
+        return df
+
+    once, _ = run_stream(spark, [records], before, "append", tmp_path / "once")
+    twice, _ = run_stream(
+        spark,
+        [records.union(records)],
+        lambda df: main.step_7_deduplicate(spark, before(df)),
+        "append",
+        tmp_path / "twice",
+    )
+    keys = ["id"]
+    assert twice.count() == once.select(*keys).distinct().count()
+    assert twice.select(*keys).distinct().count() == twice.count()

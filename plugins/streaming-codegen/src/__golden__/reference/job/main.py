@@ -66,13 +66,20 @@ def read_source(spark):
     return decode_records(sources.read_kafka(spark, PIPELINE_NAME, SETTINGS))
 
 
-def transform(spark, df):
-    """The transformations of the spec, in order."""
-    # 0: filter
+def step_0_filter(spark, df):
+    """Step 0 of the spec: filter."""
     df = df.where((F.col("event_type") != F.lit("heartbeat")))
-    # 1: watermark
+    return df
+
+
+def step_1_watermark(spark, df):
+    """Step 1 of the spec: watermark."""
     df = df.withWatermark("timestamp", "10 minutes")
-    # 2: aggregate
+    return df
+
+
+def step_2_aggregate(spark, df):
+    """Step 2 of the spec: aggregate."""
     df = df.groupBy(
         F.window(F.col("timestamp"), "5 minutes").alias("window"),
         F.col("event_type"),
@@ -87,6 +94,17 @@ def transform(spark, df):
         F.col("window.end").alias("window_end"),
         *[F.col(c) for c in df.columns if c != "window"],
     )
+    return df
+
+
+# The steps of the spec, in order.
+STEPS = [step_0_filter, step_1_watermark, step_2_aggregate]
+
+
+def transform(spark, df):
+    """The transformations of the spec, in order."""
+    for step in STEPS:
+        df = step(spark, df)
     return df
 
 
