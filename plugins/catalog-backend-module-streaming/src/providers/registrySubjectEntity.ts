@@ -14,7 +14,11 @@ import {
   RegisteredSchema,
   RegistrySchemaType,
 } from '@internal/plugin-streaming-node';
-import { ApiEntity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ApiEntity,
+} from '@backstage/catalog-model';
 
 /** The `spec.type` of each registry schema type (what api-docs shows as its title). */
 const API_TYPES: Record<RegistrySchemaType, string> = {
@@ -84,8 +88,8 @@ export function registrySubjectEntity(options: {
         versions.length
       } version${versions.length === 1 ? '' : 's'}).`,
       annotations: {
-        'backstage.io/managed-by-location': location,
-        'backstage.io/managed-by-origin-location': location,
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
         [ANNOTATION_SCHEMA_REGISTRY]: registry,
         [ANNOTATION_SCHEMA_SUBJECT]: latest.subject,
         [ANNOTATION_SCHEMA_VERSIONS]: versions.join(','),
