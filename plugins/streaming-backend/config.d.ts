@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /**
    * The streaming platform's backend (`@internal/plugin-streaming-backend`).
@@ -237,8 +239,18 @@ export interface Config {
       maxAgeDays?: number;
       /** At most this many batches are kept per pipeline. Default: 20000. */
       maxBatchesPerPipeline?: number;
-      /** Minutes between two clean-ups. Default: 10. */
+      /**
+       * Minutes between two clean-ups. Default: 10. Used when `schedule` is
+       * not set.
+       */
       cleanupIntervalMinutes?: number;
+      /**
+       * When the clean-up runs (once across the backend's replicas): a
+       * Backstage task schedule, such as `{ frequency: { cron: '0 * * * *' },
+       * timeout: { minutes: 10 } }`. `frequency` and `timeout` are required.
+       * Default: every `cleanupIntervalMinutes`, timeout 10 minutes.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
     /** What the catalog and the permission framework answered a caller. */
@@ -306,8 +318,21 @@ export interface Config {
        * of health. Default: false.
        */
       notify?: boolean;
-      /** Seconds between two evaluations of every pipeline. Default: 60. */
+      /**
+       * Seconds between two evaluations of every pipeline. Default: 60. Used
+       * when `schedule` is not set, and with a `schedule` whose frequency is
+       * not a duration object (cron, ISO text): the pipeline metrics expire
+       * after three intervals, so set it to the schedule's interval then.
+       */
       evaluateIntervalSeconds?: number;
+      /**
+       * When the evaluation runs (once across the backend's replicas): a
+       * Backstage task schedule, such as `{ frequency: { minutes: 2 },
+       * timeout: { minutes: 5 } }`. `frequency` and `timeout` are required.
+       * Default: every `evaluateIntervalSeconds`, timeout 5 minutes, first
+       * run 5 seconds after start.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
     /** Delta tables. */

@@ -1,5 +1,6 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
@@ -16,6 +17,43 @@ describe('streamingPlugin', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('runs alert evaluation and retention once across replicas, on the schedules of app-config', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    await startTestBackend({
+      features: [
+        streamingPlugin,
+        scheduler.factory,
+        mockServices.rootConfig.factory({
+          data: {
+            streaming: {
+              alerts: {
+                schedule: { frequency: { minutes: 2 }, timeout: 'PT3M' },
+              },
+              retention: {
+                cleanupIntervalMinutes: 30,
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const scheduled = scheduler.scheduleTask.mock.calls.map(([task]) => task);
+    expect(
+      scheduled.find(t => t.id === 'streaming-alerts-evaluate'),
+    ).toMatchObject({
+      scope: 'global',
+      frequency: { minutes: 2 },
+      timeout: { minutes: 3 },
+    });
+    expect(
+      scheduled.find(t => t.id === 'streaming-progress-retention'),
+    ).toMatchObject({
+      scope: 'global',
+      frequency: { minutes: 30 },
+      timeout: { minutes: 10 },
+    });
   });
 
   it('does not serve unknown routes', async () => {

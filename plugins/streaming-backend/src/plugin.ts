@@ -27,8 +27,6 @@ import { readTaskSchedule, scheduleIntervalMs } from './lib/readTaskSchedule';
 import { DeltaPathMapping } from './services/DeltaTables/DeltaPathMapping';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { KafkaOffsetsPoller } from './services/KafkaOffsets/KafkaOffsetsPoller';
-import { OffsetsSnapshotStore } from './services/KafkaOffsets/OffsetsSnapshotStore';
-import { SharedOffsetSource } from './services/KafkaOffsets/SharedOffsetSource';
 import { TopicService } from './services/KafkaOffsets/TopicService';
 import { PipelineMetrics } from './services/Metrics/PipelineMetrics';
 import { LagService } from './services/Lag/LagService';
@@ -100,15 +98,7 @@ export const streamingPlugin = createBackendPlugin({
         const poller = sources.offset
           ? undefined
           : new KafkaOffsetsPoller(config, logger);
-        const sharedOffsets =
-          poller &&
-          new SharedOffsetSource(
-            config,
-            poller,
-            new OffsetsSnapshotStore(store.client),
-            logger,
-          );
-        const offsets = sources.offset ?? sharedOffsets!;
+        const offsets = sources.offset ?? poller!;
         const catalog = new PipelineCatalog(deps.catalogService, deps.auth, {
           cacheSeconds: config.catalog.cacheSeconds,
           limits: config.lag,
@@ -164,43 +154,31 @@ export const streamingPlugin = createBackendPlugin({
           await poller?.close();
         });
 
-        const listPipelines = () =>
-          catalog
-            .listPipelines()
-            .then(({ pipelines }) => pipelines)
-            .catch(error => {
-              logger.warn('Could not read the pipelines', {
-                error: (error as Error).message,
-              });
-              return undefined;
-            });
-        if (sharedOffsets) {
-          // Once across replicas: the holder of the task polls the broker
-          // and stores the snapshot every replica answers from. A stopping
-          // replica releases the task; a killed one holds it until the
-          // timeout (one interval) passes and the scheduler's janitor frees it.
+        if (poller) {
           await scheduler.scheduleTask({
             id: 'streaming-offsets-poll',
-            scope: 'global',
+            scope: 'local',
             frequency: { seconds: config.lag.pollIntervalSeconds },
-            timeout: { seconds: config.lag.pollIntervalSeconds },
-            // Poll what the catalog's pipelines use; the rest expires.
+            timeout: {
+              seconds: Math.max(30, config.lag.pollIntervalSeconds * 2),
+            },
             fn: async () => {
-              await sharedOffsets.poll(await listPipelines());
+              // Poll what the catalog's pipelines use; the rest expires.
+              await catalog
+                .listPipelines()
+                .then(({ pipelines }) => {
+                  poller.retainPipelines(pipelines);
+                  lag.retainPipelines(pipelines.map(p => p.entityRef));
+                })
+                .catch(error =>
+                  logger.warn('Could not read the pipelines to poll', {
+                    error: (error as Error).message,
+                  }),
+                );
+              await poller.pollAll();
             },
           });
         }
-        // Each replica keeps lag answers and histories of current pipelines only.
-        await scheduler.scheduleTask({
-          id: 'streaming-lag-retain',
-          scope: 'local',
-          frequency: { seconds: config.lag.pollIntervalSeconds },
-          timeout: { seconds: config.lag.pollIntervalSeconds },
-          fn: async () => {
-            const pipelines = await listPipelines();
-            if (pipelines) lag.retainPipelines(pipelines.map(p => p.entityRef));
-          },
-        });
         // Run once across replicas (global), on the configured schedule.
         const alertsSchedule = readTaskSchedule(
           deps.config,
