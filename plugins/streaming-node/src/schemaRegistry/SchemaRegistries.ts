@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { formatZodIssues } from '@internal/plugin-streaming-common';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import { SchemaRegistryClient } from './SchemaRegistryClient';
@@ -39,14 +40,9 @@ export class SchemaRegistries {
     );
     if (!result.success) {
       throw new InputError(
-        `Invalid configuration: ${result.error.issues
-          .map(
-            issue =>
-              `streaming.schemaRegistries${issue.path
-                .map(p => `.${String(p)}`)
-                .join('')}: ${issue.message}`,
-          )
-          .join('; ')}`,
+        `Invalid configuration: ${formatZodIssues(result.error.issues, {
+          root: 'streaming.schemaRegistries',
+        })}`,
       );
     }
     const defaultCluster = config
