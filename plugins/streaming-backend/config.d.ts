@@ -275,6 +275,19 @@ export interface Config {
       maxPageSize?: number;
     };
 
+    /** Pausing, resuming and restarting pipelines from their page. */
+    operations?: {
+      /**
+       * A restart deletes the pipeline's SparkApplication and creates it
+       * again once it is gone; it waits this long for the deletion (the
+       * object's finalizers) and otherwise fails without re-creating,
+       * naming this key. Default: 120.
+       */
+      restartTimeoutSeconds?: number;
+      /** How often a restart checks whether the deleted object is gone. Default: 500. */
+      deletePollMilliseconds?: number;
+    };
+
     /** Status of pipelines. */
     status?: {
       /**

@@ -32,6 +32,8 @@ import { PipelineMetrics } from './services/Metrics/PipelineMetrics';
 import { LagService } from './services/Lag/LagService';
 import { OverviewService } from './services/Overview/OverviewService';
 import { PipelineCatalog } from './services/Pipelines/PipelineCatalog';
+import { OperationsStore } from './services/Operations/OperationsStore';
+import { PipelineOperations } from './services/Operations/PipelineOperations';
 import { ProgressIngestor } from './services/ProgressIngestor/ProgressIngestor';
 import { DatabaseProgressStore } from './services/ProgressStore/DatabaseProgressStore';
 import { KubernetesStatusSource } from './services/Status/KubernetesStatusSource';
@@ -267,5 +269,11 @@ export const streamingPlugin = createBackendPlugin({
         }
       },
     });
+            operations: new PipelineOperations(
+              config,
+              SparkApplicationNamespaces.fromConfig(deps.config),
+              new OperationsStore(store.client),
+              logger,
+            ),
   },
 });

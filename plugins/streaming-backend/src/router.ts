@@ -1,5 +1,7 @@
 import {
   BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -11,6 +13,7 @@ import {
   DeltaTableDetailsResponse,
   PipelineMetricsResponse,
   streamingCostReadPermission,
+  streamingPipelineOperatePermission,
   streamingTopicListPermission,
 } from '@internal/plugin-streaming-common';
 import express from 'express';
@@ -19,6 +22,10 @@ import { CostService } from './services/Cost/CostService';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { TopicService } from './services/KafkaOffsets/TopicService';
 import { LagService } from './services/Lag/LagService';
+import {
+  PipelineAction,
+  PipelineOperations,
+} from './services/Operations/PipelineOperations';
 import { OverviewService } from './services/Overview/OverviewService';
 import {
   parseRouteRef,
@@ -45,6 +52,7 @@ export interface RouterOptions {
   teams: TeamsService;
   topics: TopicService;
   deltaTables: DeltaTableReader;
+  operations: PipelineOperations;
   /** `streaming.metrics` of app-config. */
   metrics: { maxOffsetsPerAnswer: number };
   /** `streaming.overview` of app-config. */
@@ -169,6 +177,61 @@ export async function createRouter(
         ...cost.errors,
         ...state.status.errors.filter(e => e.source.startsWith('kubernetes:')),
       ],
+    });
+  });
+
+  /** Who operated: the user's entity ref, or the calling service's subject. */
+  const actorOf = ({
+    principal,
+  }: BackstageCredentials<
+    BackstageUserPrincipal | BackstageServicePrincipal
+  >) =>
+    principal.type === 'user' ? principal.userEntityRef : principal.subject;
+
+  async function operate(
+    req: RouteRequest & { params: { namespace: string; name: string } },
+    action: PipelineAction,
+  ) {
+    const { pipeline, credentials } = await pipelineOf(req);
+    const actor = actorOf(credentials);
+    const [decision] = await permissions.authorize(
+      [
+        {
+          permission: streamingPipelineOperatePermission,
+          resourceRef: pipeline.entityRef,
+        },
+      ],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      await options.operations.refuse(pipeline, action, actor);
+      throw new NotAllowedError(
+        `Not allowed to ${action} ${pipeline.entityRef} (${streamingPipelineOperatePermission.name})`,
+      );
+    }
+    return options.operations.run(pipeline, action, actor);
+  }
+
+  router.post('/pipelines/:namespace/:name/pause', async (req, res) => {
+    res.json(await operate(req, 'pause'));
+  });
+
+  router.post('/pipelines/:namespace/:name/resume', async (req, res) => {
+    res.json(await operate(req, 'resume'));
+  });
+
+  router.post('/pipelines/:namespace/:name/restart', async (req, res) => {
+    res.json(await operate(req, 'restart'));
+  });
+
+  router.get('/pipelines/:namespace/:name/operations', async (req, res) => {
+    const { pipeline } = await pipelineOf(req);
+    res.json({
+      entityRef: pipeline.entityRef,
+      operations: await options.operations.store.list(
+        pipeline.entityRef,
+        req.query.limit ?? 20,
+      ),
     });
   });
 

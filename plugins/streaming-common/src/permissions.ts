@@ -30,6 +30,23 @@ export const streamingTopicListPermission: BasicPermission = createPermission({
 });
 
 /**
+ * Pausing, resuming and restarting a pipeline (the `POST
+ * /pipelines/{namespace}/{name}/pause|resume|restart` routes and the buttons
+ * of the Streaming tab). Checked against the pipeline entity (resource type
+ * `catalog-entity`), so a policy can use the catalog's rules: the app's
+ * policy allows it to the entity's owners (`isEntityOwner`) and denies
+ * everyone else.
+ *
+ * @public
+ */
+export const streamingPipelineOperatePermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'streaming.pipeline.operate',
+    attributes: { action: 'update' },
+    resourceType: 'catalog-entity',
+  });
+
+/**
  * All permissions of the streaming plugins.
  *
  * @public
@@ -37,4 +54,5 @@ export const streamingTopicListPermission: BasicPermission = createPermission({
 export const streamingPermissions = [
   streamingCostReadPermission,
   streamingTopicListPermission,
+  streamingPipelineOperatePermission,
 ];

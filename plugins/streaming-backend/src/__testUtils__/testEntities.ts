@@ -17,6 +17,7 @@ import {
   ANNOTATION_PIPELINE_SUMMARY_LOCATION,
   parsePipelineSpec,
   streamingCostReadPermission,
+  streamingPipelineOperatePermission,
   streamingTopicListPermission,
   toPipelineSummary,
 } from '@internal/plugin-streaming-common';
@@ -27,6 +28,8 @@ export const OUTSIDER = 'user:default/outsider';
 export const NO_COST_USER = 'user:default/no-cost';
 /** A user who may not list the topics of Kafka clusters. */
 export const NO_TOPICS_USER = 'user:default/no-topics';
+/** A user who reads pipelines but does not own them: may not operate them. */
+export const NON_OWNER = 'user:default/non-owner';
 
 const principalOf = (credentials?: BackstageCredentials) =>
   (credentials?.principal as { userEntityRef?: string } | undefined)
@@ -159,7 +162,8 @@ export function catalogFactory(entities: Entity[]) {
 
 /**
  * Permissions: cost denied to {@link NO_COST_USER}, listing topics to
- * {@link NO_TOPICS_USER}, everything else allowed.
+ * {@link NO_TOPICS_USER}, operating pipelines to {@link NON_OWNER},
+ * everything else allowed.
  */
 export function permissionsFactory() {
   return createServiceFactory({
@@ -169,6 +173,7 @@ export function permissionsFactory() {
       const denied: Record<string, string> = {
         [streamingCostReadPermission.name]: NO_COST_USER,
         [streamingTopicListPermission.name]: NO_TOPICS_USER,
+        [streamingPipelineOperatePermission.name]: NON_OWNER,
       };
       const decide = (
         requests: Array<{ permission: { name: string } }>,

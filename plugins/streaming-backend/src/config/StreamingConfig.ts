@@ -93,6 +93,12 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
       evaluateIntervalSeconds: positive(60),
     })
     .default({ notify: false, evaluateIntervalSeconds: 60 }),
+  operations: z
+    .object({
+      restartTimeoutSeconds: positive(120),
+      deletePollMilliseconds: positiveInt(500),
+    })
+    .prefault({}),
   delta: z
     .object({
       allowedRoots: z.array(z.string().min(1)).default([]),

@@ -805,6 +805,77 @@ export const spec = {
           },
         },
       },
+      PipelineOperation: {
+        type: 'object',
+        description:
+          "One pause, resume or restart of a pipeline's SparkApplication, as the audit trail records it.",
+        required: ['id', 'entityRef', 'action', 'actor', 'at', 'result'],
+        additionalProperties: false,
+        properties: {
+          id: {
+            type: 'integer',
+            minimum: 1,
+          },
+          entityRef: {
+            type: 'string',
+          },
+          action: {
+            type: 'string',
+            enum: ['pause', 'resume', 'restart'],
+          },
+          actor: {
+            type: 'string',
+            description:
+              "The caller's user entity ref (or the calling service's subject).",
+          },
+          at: {
+            $ref: '#/components/schemas/Timestamp',
+          },
+          result: {
+            type: 'string',
+            description:
+              '`done` (the SparkApplication changed), `unchanged` (it already was\nas asked: pausing a paused application), `refused` (the caller\nlacks streaming.pipeline.operate; nothing changed), `failed` (the\nKubernetes API server refused or failed; see message).\n',
+            enum: ['done', 'unchanged', 'refused', 'failed'],
+          },
+          message: {
+            type: 'string',
+          },
+          target: {
+            type: 'object',
+            description: 'The SparkApplication acted on.',
+            required: ['cluster', 'namespace', 'name'],
+            additionalProperties: false,
+            properties: {
+              cluster: {
+                type: 'string',
+              },
+              namespace: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+            },
+          },
+        },
+      },
+      PipelineOperationsResponse: {
+        type: 'object',
+        required: ['entityRef', 'operations'],
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          operations: {
+            type: 'array',
+            description: 'Newest first.',
+            items: {
+              $ref: '#/components/schemas/PipelineOperation',
+            },
+          },
+        },
+      },
       PipelineGroupFigures: {
         type: 'object',
         required: [
@@ -1492,6 +1563,140 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/PipelineCostResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/pause': {
+      post: {
+        operationId: 'PausePipeline',
+        summary:
+          'Pause the pipeline: sets spec.suspend of its SparkApplication to true (the operator stops its pods; the job stops after its micro-batch on SIGTERM). Needs streaming.pipeline.operate (403 and nothing changes otherwise).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              "Done, or unchanged when the SparkApplication already was as asked. Recorded in the pipeline's operations.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineOperation',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/resume': {
+      post: {
+        operationId: 'ResumePipeline',
+        summary:
+          'Resume the pipeline: sets spec.suspend of its SparkApplication to false. Needs streaming.pipeline.operate.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              "Done, or unchanged when the SparkApplication already was as asked. Recorded in the pipeline's operations.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineOperation',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/restart': {
+      post: {
+        operationId: 'RestartPipeline',
+        summary:
+          'Restart the pipeline: deletes its SparkApplication, waits until it is gone (streaming.operations.restartTimeoutSeconds) and creates it again with the same spec. Needs streaming.pipeline.operate.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              "Done, or unchanged when the SparkApplication already was as asked. Recorded in the pipeline's operations.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineOperation',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/operations': {
+      get: {
+        operationId: 'GetPipelineOperations',
+        summary:
+          "The pipeline's pauses, resumes and restarts (who, when, what, result), newest first. Anyone who can read the pipeline.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 200,
+              default: 20,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineOperationsResponse',
                 },
               },
             },

@@ -11,6 +11,8 @@ import { GetHealth200Response } from '../models/GetHealth200Response.model';
 import { PipelineCostResponse } from '../models/PipelineCostResponse.model';
 import { PipelineLagResponse } from '../models/PipelineLagResponse.model';
 import { PipelineMetricsResponse } from '../models/PipelineMetricsResponse.model';
+import { PipelineOperation } from '../models/PipelineOperation.model';
+import { PipelineOperationsResponse } from '../models/PipelineOperationsResponse.model';
 import { PipelineStatusResponse } from '../models/PipelineStatusResponse.model';
 import { StreamingOverviewResponse } from '../models/StreamingOverviewResponse.model';
 import { StreamingTeamsResponse } from '../models/StreamingTeamsResponse.model';
@@ -101,6 +103,19 @@ export type GetPipelineMetrics = {
 /**
  * @public
  */
+export type GetPipelineOperations = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  query: {
+    limit?: number;
+  };
+  response: PipelineOperationsResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
 export type GetPipelineStatus = {
   path: {
     namespace: string;
@@ -133,6 +148,36 @@ export type ListTopics = {
   };
   response: TopicListResponse | ErrorResponse;
 };
+/**
+ * @public
+ */
+export type PausePipeline = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  response: PipelineOperation | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type RestartPipeline = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  response: PipelineOperation | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type ResumePipeline = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  response: PipelineOperation | ErrorResponse;
+};
 
 export type EndpointMap = {
   '#get|/cost/rates': GetCostRates;
@@ -149,6 +194,8 @@ export type EndpointMap = {
 
   '#get|/pipelines/{namespace}/{name}/metrics': GetPipelineMetrics;
 
+  '#get|/pipelines/{namespace}/{name}/operations': GetPipelineOperations;
+
   '#get|/pipelines/{namespace}/{name}/status': GetPipelineStatus;
 
   '#get|/teams': GetTeams;
@@ -156,4 +203,10 @@ export type EndpointMap = {
   '#get|/topics/{namespace}/{name}': GetTopic;
 
   '#get|/topics': ListTopics;
+
+  '#post|/pipelines/{namespace}/{name}/pause': PausePipeline;
+
+  '#post|/pipelines/{namespace}/{name}/restart': RestartPipeline;
+
+  '#post|/pipelines/{namespace}/{name}/resume': ResumePipeline;
 };

@@ -15,6 +15,8 @@ import { GetHealth200Response } from '../models/GetHealth200Response.model';
 import { PipelineCostResponse } from '../models/PipelineCostResponse.model';
 import { PipelineLagResponse } from '../models/PipelineLagResponse.model';
 import { PipelineMetricsResponse } from '../models/PipelineMetricsResponse.model';
+import { PipelineOperation } from '../models/PipelineOperation.model';
+import { PipelineOperationsResponse } from '../models/PipelineOperationsResponse.model';
 import { PipelineStatusResponse } from '../models/PipelineStatusResponse.model';
 import { StreamingOverviewResponse } from '../models/StreamingOverviewResponse.model';
 import { StreamingTeamsResponse } from '../models/StreamingTeamsResponse.model';
@@ -113,6 +115,18 @@ export type GetPipelineMetrics = {
 /**
  * @public
  */
+export type GetPipelineOperations = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  query: {
+    limit?: number;
+  };
+};
+/**
+ * @public
+ */
 export type GetPipelineStatus = {
   path: {
     namespace: string;
@@ -138,6 +152,33 @@ export type GetTopic = {
 export type ListTopics = {
   query: {
     cluster: string;
+  };
+};
+/**
+ * @public
+ */
+export type PausePipeline = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+};
+/**
+ * @public
+ */
+export type RestartPipeline = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+};
+/**
+ * @public
+ */
+export type ResumePipeline = {
+  path: {
+    namespace: string;
+    name: string;
   };
 };
 
@@ -352,6 +393,36 @@ export class DefaultApiClient {
   }
 
   /**
+   * The pipeline\'s pauses, resumes and restarts (who, when, what, result), newest first. Anyone who can read the pipeline.
+   * @param namespace -
+   * @param name -
+   * @param limit -
+   */
+  public async getPipelineOperations(
+    // @ts-ignore
+    request: GetPipelineOperations,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PipelineOperationsResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/pipelines/{namespace}/{name}/operations{?limit}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * Health against the spec\'s thresholds and the SparkApplication\'s state.
    * @param namespace -
    * @param name -
@@ -453,6 +524,90 @@ export class DefaultApiClient {
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
       method: 'GET',
+    });
+  }
+
+  /**
+   * Pause the pipeline: sets spec.suspend of its SparkApplication to true (the operator stops its pods; the job stops after its micro-batch on SIGTERM). Needs streaming.pipeline.operate (403 and nothing changes otherwise).
+   * @param namespace -
+   * @param name -
+   */
+  public async pausePipeline(
+    // @ts-ignore
+    request: PausePipeline,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PipelineOperation>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/pipelines/{namespace}/{name}/pause`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+    });
+  }
+
+  /**
+   * Restart the pipeline: deletes its SparkApplication, waits until it is gone (streaming.operations.restartTimeoutSeconds) and creates it again with the same spec. Needs streaming.pipeline.operate.
+   * @param namespace -
+   * @param name -
+   */
+  public async restartPipeline(
+    // @ts-ignore
+    request: RestartPipeline,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PipelineOperation>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/pipelines/{namespace}/{name}/restart`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+    });
+  }
+
+  /**
+   * Resume the pipeline: sets spec.suspend of its SparkApplication to false. Needs streaming.pipeline.operate.
+   * @param namespace -
+   * @param name -
+   */
+  public async resumePipeline(
+    // @ts-ignore
+    request: ResumePipeline,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PipelineOperation>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/pipelines/{namespace}/{name}/resume`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
     });
   }
 }
