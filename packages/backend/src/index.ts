@@ -6,6 +6,7 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import { prometheusExporterServiceFactory } from '@internal/plugin-streaming-backend';
+import { streamingPermissionPolicyModule } from './permissionPolicy';
 
 const backend = createBackend();
 
@@ -42,10 +43,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The platform's policy: streaming.pipeline.operate for the pipeline's owners, the rest allowed
+backend.add(streamingPermissionPolicyModule);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
