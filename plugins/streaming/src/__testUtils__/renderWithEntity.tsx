@@ -24,6 +24,8 @@ export function mockStreamingApi(
     getCostRates: jest.fn(impl.getCostRates ?? never),
     getTeams: jest.fn(impl.getTeams ?? never),
     listTopics: jest.fn(impl.listTopics ?? never),
+    operatePipeline: jest.fn(impl.operatePipeline ?? never),
+    getPipelineOperations: jest.fn(impl.getPipelineOperations ?? never),
   };
 }
 

@@ -7,6 +7,8 @@ import {
   PipelineCostResponse,
   PipelineLagResponse,
   PipelineMetricsResponse,
+  PipelineOperation,
+  PipelineOperationsResponse,
   PipelineStatusResponse,
   StreamingOverviewQuery,
   StreamingOverviewResponse,
@@ -61,6 +63,18 @@ export interface StreamingApi {
   getPipelineLag(entity: CompoundEntityRef): Promise<PipelineLagResponse>;
   getPipelineStatus(entity: CompoundEntityRef): Promise<PipelineStatusResponse>;
   getPipelineCost(entity: CompoundEntityRef): Promise<PipelineCostResponse>;
+  /**
+   * Pauses, resumes or restarts the pipeline's SparkApplication (needs
+   * `streaming.pipeline.operate`); the recorded operation.
+   */
+  operatePipeline(
+    entity: CompoundEntityRef,
+    action: PipelineOperation['action'],
+  ): Promise<PipelineOperation>;
+  /** The pipeline's operations, newest first. */
+  getPipelineOperations(
+    entity: CompoundEntityRef,
+  ): Promise<PipelineOperationsResponse>;
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse>;
   getDeltaTableDetails(
     entity: CompoundEntityRef,

@@ -8,6 +8,8 @@ import {
   PipelineCostResponse,
   PipelineLagResponse,
   PipelineMetricsResponse,
+  PipelineOperation,
+  PipelineOperationsResponse,
   PipelineStatusResponse,
   StreamingOverviewQuery,
   StreamingOverviewResponse,
@@ -57,6 +59,27 @@ export class StreamingClient implements StreamingApi {
 
   getPipelineCost(entity: CompoundEntityRef): Promise<PipelineCostResponse> {
     return body(this.client.getPipelineCost({ path: refPath(entity) }));
+  }
+
+  operatePipeline(
+    entity: CompoundEntityRef,
+    action: PipelineOperation['action'],
+  ): Promise<PipelineOperation> {
+    const request = { path: refPath(entity) };
+    const calls = {
+      pause: () => this.client.pausePipeline(request),
+      resume: () => this.client.resumePipeline(request),
+      restart: () => this.client.restartPipeline(request),
+    };
+    return body(calls[action]());
+  }
+
+  getPipelineOperations(
+    entity: CompoundEntityRef,
+  ): Promise<PipelineOperationsResponse> {
+    return body(
+      this.client.getPipelineOperations({ path: refPath(entity), query: {} }),
+    );
   }
 
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse> {

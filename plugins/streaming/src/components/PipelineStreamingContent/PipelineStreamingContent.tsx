@@ -4,6 +4,7 @@ import { LagCard } from '../LagCard';
 import { LineageCard } from '../LineageCard';
 import { MicroBatchChartCard } from '../MicroBatchChartCard';
 import { PipelineHealthHeader } from '../PipelineHealthHeader';
+import { PipelineOperationsCard } from '../PipelineOperationsCard';
 import { StateWatermarkCard } from '../StateWatermarkCard';
 
 /** The "Streaming" tab of a pipeline's page. */
@@ -27,6 +28,9 @@ export function PipelineStreamingContent() {
       </Grid>
       <Grid item xs={12}>
         <LineageCard />
+      </Grid>
+      <Grid item xs={12}>
+        <PipelineOperationsCard />
       </Grid>
     </Grid>
   );

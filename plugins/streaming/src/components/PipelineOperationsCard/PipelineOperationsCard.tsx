@@ -1,0 +1,185 @@
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  PipelineOperation,
+  streamingPipelineOperatePermission,
+} from '@internal/plugin-streaming-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { streamingApiRef } from '../../api';
+
+type Action = PipelineOperation['action'];
+
+const ACTIONS: Array<{ action: Action; label: string; explain: string }> = [
+  {
+    action: 'pause',
+    label: 'Pause',
+    explain:
+      'Sets spec.suspend on the SparkApplication: the operator stops its pods and the job stops after its running micro-batch. Resume starts it again from its checkpoint.',
+  },
+  {
+    action: 'resume',
+    label: 'Resume',
+    explain:
+      'Clears spec.suspend: the operator submits the application again; it continues from its checkpoint.',
+  },
+  {
+    action: 'restart',
+    label: 'Restart',
+    explain:
+      'Deletes the SparkApplication and creates it again with the same spec: the job stops after its running micro-batch and starts again from its checkpoint.',
+  },
+];
+
+/**
+ * Pause, resume and restart of the pipeline (for callers allowed
+ * `streaming.pipeline.operate` on it, by default its owners), each after a
+ * confirmation, and the pipeline's operations: who did what, when, and what
+ * came of it.
+ */
+export function PipelineOperationsCard() {
+  const { entity } = useEntity();
+  const api = useApi(streamingApiRef);
+  const ref = getCompoundEntityRef(entity);
+  const { allowed } = usePermission({
+    permission: streamingPipelineOperatePermission,
+    resourceRef: stringifyEntityRef(entity),
+  });
+  const [asked, setAsked] = useState<Action | undefined>();
+  const history = useAsyncRetry(
+    () => api.getPipelineOperations(ref),
+    [api, ref.namespace, ref.name],
+  );
+  const [run, operate] = useAsyncFn(
+    async (action: Action) => {
+      try {
+        return await api.operatePipeline(ref, action);
+      } finally {
+        history.retry();
+      }
+    },
+    [api, ref.namespace, ref.name],
+  );
+  const confirm = ACTIONS.find(a => a.action === asked);
+
+  return (
+    <InfoCard title="Operations">
+      {allowed && (
+        <Box display="flex" style={{ gap: 8 }} mb={2}>
+          {ACTIONS.map(({ action, label }) => (
+            <Button
+              key={action}
+              variant="outlined"
+              color={action === 'restart' ? 'secondary' : 'primary'}
+              disabled={run.loading}
+              onClick={() => setAsked(action)}
+            >
+              {label}
+            </Button>
+          ))}
+        </Box>
+      )}
+      {run.error && <ResponseErrorPanel error={run.error} />}
+      {run.value && (
+        <Typography variant="body2" paragraph>
+          {run.value.action}: {run.value.result}
+          {run.value.message ? ` (${run.value.message})` : ''}
+        </Typography>
+      )}
+      <OperationsHistory
+        loading={history.loading && !history.value}
+        error={history.error}
+        operations={history.value?.operations}
+      />
+      <Dialog open={Boolean(confirm)} onClose={() => setAsked(undefined)}>
+        {confirm && (
+          <>
+            <DialogTitle>
+              {confirm.label} {entity.metadata.name}?
+            </DialogTitle>
+            <DialogContent>
+              <DialogContentText>{confirm.explain}</DialogContentText>
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={() => setAsked(undefined)}>Cancel</Button>
+              <Button
+                color="primary"
+                onClick={() => {
+                  setAsked(undefined);
+                  operate(confirm.action);
+                }}
+              >
+                {confirm.label}
+              </Button>
+            </DialogActions>
+          </>
+        )}
+      </Dialog>
+    </InfoCard>
+  );
+}
+
+function OperationsHistory(props: {
+  loading: boolean;
+  error?: Error;
+  operations?: PipelineOperation[];
+}) {
+  if (props.loading) return <Progress />;
+  if (props.error) return <ResponseErrorPanel error={props.error} />;
+  if (!props.operations?.length) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No pauses, resumes or restarts yet.
+      </Typography>
+    );
+  }
+  return (
+    <Table size="small" aria-label="Operations">
+      <TableHead>
+        <TableRow>
+          <TableCell>When</TableCell>
+          <TableCell>Who</TableCell>
+          <TableCell>What</TableCell>
+          <TableCell>Result</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.operations.map(o => (
+          <TableRow key={o.id}>
+            <TableCell>{new Date(o.at).toLocaleString()}</TableCell>
+            <TableCell>{o.actor}</TableCell>
+            <TableCell>{o.action}</TableCell>
+            <TableCell>
+              {o.result}
+              {o.message ? `: ${o.message}` : ''}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

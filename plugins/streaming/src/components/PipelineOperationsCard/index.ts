@@ -1,0 +1,1 @@
+export { PipelineOperationsCard } from './PipelineOperationsCard';
