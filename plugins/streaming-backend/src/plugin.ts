@@ -27,6 +27,8 @@ import { readTaskSchedule, scheduleIntervalMs } from './lib/readTaskSchedule';
 import { DeltaPathMapping } from './services/DeltaTables/DeltaPathMapping';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { KafkaOffsetsPoller } from './services/KafkaOffsets/KafkaOffsetsPoller';
+import { OffsetsSnapshotStore } from './services/KafkaOffsets/OffsetsSnapshotStore';
+import { SharedOffsetSource } from './services/KafkaOffsets/SharedOffsetSource';
 import { TopicService } from './services/KafkaOffsets/TopicService';
 import { PipelineMetrics } from './services/Metrics/PipelineMetrics';
 import { LagService } from './services/Lag/LagService';
@@ -100,7 +102,15 @@ export const streamingPlugin = createBackendPlugin({
         const poller = sources.offset
           ? undefined
           : new KafkaOffsetsPoller(config, logger);
-        const offsets = sources.offset ?? poller!;
+        const sharedOffsets =
+          poller &&
+          new SharedOffsetSource(
+            config,
+            poller,
+            new OffsetsSnapshotStore(store.client),
+            logger,
+          );
+        const offsets = sources.offset ?? sharedOffsets!;
         const catalog = new PipelineCatalog(deps.catalogService, deps.auth, {
           cacheSeconds: config.catalog.cacheSeconds,
           limits: config.lag,
@@ -150,37 +160,57 @@ export const streamingPlugin = createBackendPlugin({
           queryNames => lag.forgetAnswers(queryNames),
         );
 
+        // Ends a running offsets poll on shutdown, so that the scheduler
+        // releases the task while the database is still open.
+        const stopping = new AbortController();
         lifecycle.addStartupHook(() => ingestor.start());
         lifecycle.addShutdownHook(async () => {
+          stopping.abort();
           await ingestor.stop();
           await poller?.close();
         });
 
-        if (poller) {
+        const listPipelines = () =>
+          catalog
+            .listPipelines()
+            .then(({ pipelines }) => pipelines)
+            .catch(error => {
+              logger.warn('Could not read the pipelines', {
+                error: (error as Error).message,
+              });
+              return undefined;
+            });
+        if (sharedOffsets) {
+          // Once across replicas: the holder of the task polls the broker
+          // and stores the snapshot every replica answers from. A poll ends
+          // at the timeout (one interval) or at shutdown, releasing the task
+          // to another replica; a killed replica holds it until the timeout
+          // passes and the scheduler's janitor (once a minute) frees it.
           await scheduler.scheduleTask({
             id: 'streaming-offsets-poll',
-            scope: 'local',
+            scope: 'global',
             frequency: { seconds: config.lag.pollIntervalSeconds },
-            timeout: {
-              seconds: Math.max(30, config.lag.pollIntervalSeconds * 2),
-            },
-            fn: async () => {
-              // Poll what the catalog's pipelines use; the rest expires.
-              await catalog
-                .listPipelines()
-                .then(({ pipelines }) => {
-                  poller.retainPipelines(pipelines);
-                  lag.retainPipelines(pipelines.map(p => p.entityRef));
-                })
-                .catch(error =>
-                  logger.warn('Could not read the pipelines to poll', {
-                    error: (error as Error).message,
-                  }),
-                );
-              await poller.pollAll();
+            timeout: { seconds: config.lag.pollIntervalSeconds },
+            // Poll what the catalog's pipelines use; the rest expires.
+            fn: async signal => {
+              await sharedOffsets.poll(
+                await listPipelines(),
+                AbortSignal.any([signal, stopping.signal]),
+              );
             },
           });
         }
+        // Each replica keeps lag answers and histories of current pipelines only.
+        await scheduler.scheduleTask({
+          id: 'streaming-lag-retain',
+          scope: 'local',
+          frequency: { seconds: config.lag.pollIntervalSeconds },
+          timeout: { seconds: config.lag.pollIntervalSeconds },
+          fn: async () => {
+            const pipelines = await listPipelines();
+            if (pipelines) lag.retainPipelines(pipelines.map(p => p.entityRef));
+          },
+        });
         // Run once across replicas (global), on the configured schedule.
         const alertsSchedule = readTaskSchedule(
           deps.config,

@@ -118,8 +118,36 @@ export class SharedOffsetSource implements OffsetSource {
    * The scheduled poll, on the one replica that holds the task: polls the
    * catalog's pipelines and the names any replica asked for, then shares
    * the snapshots and prunes what no configured cluster or request needs.
+   *
+   * It returns as soon as `signal` aborts (the task's timeout, the backend
+   * shutting down), so that the scheduler releases the task to another
+   * replica at once; a poll still running then writes nothing.
    */
-  async poll(pipelines: PipelineEntity[] | undefined): Promise<PollReport[]> {
+  async poll(
+    pipelines: PipelineEntity[] | undefined,
+    signal?: AbortSignal,
+  ): Promise<PollReport[]> {
+    if (!signal) return this.pollAndShare(pipelines);
+    signal.throwIfAborted();
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([
+        this.pollAndShare(pipelines, signal),
+        aborted,
+      ]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async pollAndShare(
+    pipelines: PipelineEntity[] | undefined,
+    signal?: AbortSignal,
+  ): Promise<PollReport[]> {
     const now = Date.now();
     const since = now - this.config.lag.expireAfterSeconds * 1000;
     for (const asked of await this.store.askedSince(since)) {
@@ -134,6 +162,7 @@ export class SharedOffsetSource implements OffsetSource {
     }
     if (pipelines) this.poller.retainPipelines(pipelines);
     const reports = await this.poller.pollAll();
+    if (signal?.aborted) return reports;
     for (const cluster of this.clusters) {
       await this.store.write(this.poller.snapshot(cluster));
       this.loaded.delete(cluster);
