@@ -49,7 +49,12 @@ export interface Config {
 
     /** Background polling of Kafka offsets (lag). */
     lag?: {
-      /** Seconds between two polls of every cluster's offsets. Default: 30. */
+      /**
+       * Seconds between two polls of every cluster's offsets. One replica
+       * polls per interval and shares the result through the database; it is
+       * also the poll's timeout, after which another replica may take the
+       * poll over. Default: 30.
+       */
       pollIntervalSeconds?: number;
       /**
        * Observations of (offset, time) kept per partition to turn message lag
