@@ -114,15 +114,6 @@ describe('two backend replicas on one PostgreSQL', () => {
         .set('Authorization', ALICE)
     ).body as PipelineLagResponse;
 
-  /** The pollers that ran `pollAll` since the last reset, and how often. */
-  const pollsByPoller = () => {
-    const counts = new Map<unknown, number>();
-    for (const poller of pollAll.mock.contexts) {
-      counts.set(poller, (counts.get(poller) ?? 0) + 1);
-    }
-    return counts;
-  };
-
   beforeAll(async () => {
     kafka = await new TestKafka(await sharedBroker()).connect();
     await kafka.createTopic(topic, 3);
@@ -204,7 +195,9 @@ describe('two backend replicas on one PostgreSQL', () => {
     await waitFor(
       'six micro-batches stored',
       async () =>
-        (await db('micro_batches').count({ n: '*' }).first())?.n as string,
+        (
+          await db('micro_batches').count({ n: '*' }).first()
+        )?.n as string,
       { until: n => Number(n) >= 6 },
     );
     // Each event reached the store once, through one replica.
