@@ -59,43 +59,40 @@ function snapshotOf(cluster: string, latest: string): OffsetsSnapshot {
   };
 }
 
-describe.each(databases.eachSupportedId())(
-  'OffsetsSnapshotStore on %p',
-  id => {
-    async function createStore() {
-      const knex = await databases.init(id);
-      const progress = await DatabaseProgressStore.create({
-        database: mockServices.database({ knex }),
-      });
-      return new OffsetsSnapshotStore(progress.client);
-    }
-
-    it('gives back the snapshot a poll wrote, one row per cluster', async () => {
-      const store = await createStore();
-      expect(await store.read('local')).toBeUndefined();
-      await store.write(snapshotOf('local', '50'));
-      await store.write(snapshotOf('local', '60'));
-      expect(await store.read('local')).toEqual(snapshotOf('local', '60'));
+describe.each(databases.eachSupportedId())('OffsetsSnapshotStore on %p', id => {
+  async function createStore() {
+    const knex = await databases.init(id);
+    const progress = await DatabaseProgressStore.create({
+      database: mockServices.database({ knex }),
     });
+    return new OffsetsSnapshotStore(progress.client);
+  }
 
-    it('records asked names and prunes old ones and unknown clusters', async () => {
-      const store = await createStore();
-      await store.write(snapshotOf('local', '50'));
-      await store.write(snapshotOf('removed', '50'));
-      await store.recordAsked(
-        { cluster: 'local', topics: ['a'], groups: ['g'] },
-        1000,
-      );
-      await store.recordAsked({ cluster: 'local', topics: ['a'] }, 5000);
-      expect(
-        (await store.askedSince(2000)).map(a => [a.kind, a.name, a.askedAt]),
-      ).toEqual([['topic', 'a', 5000]]);
-      expect(await store.prune({ clusters: ['local'], askedBefore: 2000 })).toBe(
-        2,
-      );
-      expect(await store.read('removed')).toBeUndefined();
-      expect(await store.read('local')).toBeDefined();
-      expect((await store.askedSince(0)).map(a => a.name)).toEqual(['a']);
-    });
-  },
-);
+  it('gives back the snapshot a poll wrote, one row per cluster', async () => {
+    const store = await createStore();
+    expect(await store.read('local')).toBeUndefined();
+    await store.write(snapshotOf('local', '50'));
+    await store.write(snapshotOf('local', '60'));
+    expect(await store.read('local')).toEqual(snapshotOf('local', '60'));
+  });
+
+  it('records asked names and prunes old ones and unknown clusters', async () => {
+    const store = await createStore();
+    await store.write(snapshotOf('local', '50'));
+    await store.write(snapshotOf('removed', '50'));
+    await store.recordAsked(
+      { cluster: 'local', topics: ['a'], groups: ['g'] },
+      1000,
+    );
+    await store.recordAsked({ cluster: 'local', topics: ['a'] }, 5000);
+    expect(
+      (await store.askedSince(2000)).map(a => [a.kind, a.name, a.askedAt]),
+    ).toEqual([['topic', 'a', 5000]]);
+    expect(await store.prune({ clusters: ['local'], askedBefore: 2000 })).toBe(
+      2,
+    );
+    expect(await store.read('removed')).toBeUndefined();
+    expect(await store.read('local')).toBeDefined();
+    expect((await store.askedSince(0)).map(a => a.name)).toEqual(['a']);
+  });
+});
