@@ -83,6 +83,10 @@ describe('PipelineOperationsCard', () => {
       ),
     );
     expect(await screen.findByText(/pause: done/)).toBeInTheDocument();
+    // The history is read again after the operation.
+    await waitFor(() =>
+      expect(api.getPipelineOperations).toHaveBeenCalledTimes(2),
+    );
   });
 
   it('does nothing when the confirmation is cancelled', async () => {

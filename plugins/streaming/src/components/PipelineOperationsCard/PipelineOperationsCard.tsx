@@ -29,7 +29,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useAsync from 'react-use/esm/useAsync';
 import { streamingApiRef } from '../../api';
 
 type Action = PipelineOperation['action'];
@@ -70,16 +70,18 @@ export function PipelineOperationsCard() {
     resourceRef: stringifyEntityRef(entity),
   });
   const [asked, setAsked] = useState<Action | undefined>();
-  const history = useAsyncRetry(
+  // Read again after every operation (its result is the newest row).
+  const [operations, setOperations] = useState(0);
+  const history = useAsync(
     () => api.getPipelineOperations(ref),
-    [api, ref.namespace, ref.name],
+    [api, ref.namespace, ref.name, operations],
   );
   const [run, operate] = useAsyncFn(
     async (action: Action) => {
       try {
         return await api.operatePipeline(ref, action);
       } finally {
-        history.retry();
+        setOperations(n => n + 1);
       }
     },
     [api, ref.namespace, ref.name],
