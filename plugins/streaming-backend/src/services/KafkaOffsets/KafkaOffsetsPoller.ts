@@ -216,6 +216,39 @@ export class KafkaOffsetsPoller implements OffsetSource {
     if (state) this.admit(state, request, askedAt);
   }
 
+  /**
+   * Continues from another replica's newer snapshot (the last poll ran
+   * there): its offsets, errors and head history of the names this poller
+   * polls, so that head history and recreated-topic detection carry over.
+   */
+  adopt(shared: OffsetsSnapshot): void {
+    const state = this.clusters.get(shared.snapshot.cluster);
+    const theirs = shared.snapshot.observedAt?.getTime();
+    const ours = state?.snapshot.observedAt?.getTime();
+    if (
+      !state ||
+      theirs === undefined ||
+      (ours !== undefined && ours >= theirs)
+    ) {
+      return;
+    }
+    const keep = <V>(entries: Map<string, V>, names: Map<string, number>) =>
+      new Map([...entries].filter(([name]) => names.has(name)));
+    state.snapshot = {
+      cluster: state.snapshot.cluster,
+      observedAt: shared.snapshot.observedAt,
+      topics: keep(shared.snapshot.topics, state.topics),
+      groups: keep(shared.snapshot.groups, state.groups),
+    };
+    state.groupErrors = keep(shared.groupErrors, state.groups);
+    state.failure = shared.failure;
+    state.heads = new Map(
+      [...shared.heads].filter(([key]) =>
+        state.topics.has(key.slice(0, key.lastIndexOf('\u0000'))),
+      ),
+    );
+  }
+
   /** What the last polls of a cluster know, to share with other replicas. */
   snapshot(cluster: string): OffsetsSnapshot {
     const { snapshot, groupErrors, failure, heads } = this.state(cluster);

@@ -99,6 +99,24 @@ describe('SharedOffsetSource on the real broker', () => {
     ).toEqual([7]);
   });
 
+  it('continues the head history of the replica that polled before', async () => {
+    const topic = uniqueName('shared-heads');
+    await kafka.createTopic(topic, 1);
+    await kafka.produce(topic, [0], 3);
+    const [first, second] = await replicas();
+    await first.source.getOffsets({ cluster: 'local', topics: [topic] });
+    await first.source.poll(undefined);
+    await kafka.produce(topic, [0], 4);
+    // The next poll runs on the other replica, which starts from the first's.
+    await second.source.poll(undefined);
+    expect(
+      second.poller.headHistory('local', topic, 0).map(o => o.offset),
+    ).toEqual([3, 3, 7]);
+    expect(
+      (await second.store.read('local'))?.heads.get(`${topic}\u00000`),
+    ).toHaveLength(3);
+  });
+
   it('ends a poll when its signal aborts, writing nothing', async () => {
     const [polling] = await replicas();
     const write = jest.spyOn(polling.store, 'write');

@@ -161,6 +161,11 @@ export class SharedOffsetSource implements OffsetSource {
       );
     }
     if (pipelines) this.poller.retainPipelines(pipelines);
+    for (const cluster of this.clusters) {
+      // The previous poll may have run on another replica.
+      const shared = await this.store.read(cluster);
+      if (shared) this.poller.adopt(shared);
+    }
     const reports = await this.poller.pollAll();
     if (signal?.aborted) return reports;
     for (const cluster of this.clusters) {
