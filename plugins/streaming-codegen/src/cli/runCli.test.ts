@@ -13,6 +13,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
 import { repoRoot } from '../__testUtils__/goldenCases';
+import { runtimeFiles } from '../runtimeFiles';
 import { runCli } from './runCli';
 
 function run(argv: string[], cwd = repoRoot) {
@@ -126,7 +127,10 @@ describe('streaming-pipeline CLI', () => {
     ]);
     expect(result.code).toBe(0);
     const written = result.stdout.trim().split('\n');
-    expect(written).toHaveLength(15);
+    // The 14 files of the repository, the schema file, the shipped Python
+    // (runtime package, pytest and ruff settings) and the generated tests.
+    expect(written).toHaveLength(15 + runtimeFiles().length + 1);
+    expect(written.filter(w => w.endsWith('tests/test_user_events.py'))).toHaveLength(1);
     expect(
       written.map(w => w.slice(w.indexOf(dir.split('/').pop()!))),
     ).toContain(`${dir.split('/').pop()}/schemas/user_event.avsc`);
