@@ -284,13 +284,23 @@ export interface Config {
     operations?: {
       /**
        * A restart deletes the pipeline's SparkApplication and creates it
-       * again once it is gone; it waits this long for the deletion (the
-       * object's finalizers) and otherwise fails without re-creating,
-       * naming this key. Default: 120.
+       * again once it is gone; it waits this long for the deletion (its
+       * pods' graceful stop with `Foreground` propagation, finalizers) and
+       * otherwise fails without re-creating, naming this key. Keep it above
+       * the driver's `terminationGracePeriodSeconds`. Default: 120.
        */
       restartTimeoutSeconds?: number;
       /** How often a restart checks whether the deleted object is gone. Default: 500. */
       deletePollMilliseconds?: number;
+      /**
+       * How a restart deletes the SparkApplication. `Foreground` (default):
+       * the object stays until the garbage collector has deleted its pods,
+       * each with its own `terminationGracePeriodSeconds`, so the job
+       * finishes its micro-batch before the application is created again.
+       * `Background`: the object goes at once and its pods stop alongside
+       * the new application's start.
+       */
+      restartPropagation?: 'Foreground' | 'Background';
     };
 
     /** Status of pipelines. */

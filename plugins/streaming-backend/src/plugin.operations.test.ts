@@ -54,6 +54,7 @@ describe('pipeline operations on the real Kubernetes API server', () => {
   let k8s: TestKubernetes;
   let server: Parameters<typeof request>[0];
   let stop: () => Promise<void>;
+  let clusters: ReturnType<TestKubernetes['appConfig']>;
 
   const resource = (name: string) =>
     `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${namespace}/sparkapplications/${name}`;
@@ -99,7 +100,7 @@ describe('pipeline operations on the real Kubernetes API server', () => {
     const token = await k8s.serviceAccountToken(namespace, 'backstage', {
       [namespace]: OPERATE_RULES,
     });
-    const clusters = k8s.appConfig([
+    clusters = k8s.appConfig([
       { name: 'prod', serviceAccountToken: token, defaultNamespace: namespace },
     ]);
     const names = ['pausable', 'restartable', 'refused', 'foreign', 'missing'];
@@ -111,7 +112,13 @@ describe('pipeline operations on the real Kubernetes API server', () => {
             kubernetes: clusters.kubernetes,
             streaming: {
               kubernetes: clusters.streaming.kubernetes,
-              operations: { deletePollMilliseconds: 50 },
+              // This API server runs no garbage collector (no
+              // kube-controller-manager): Foreground deletion would never
+              // finish. The Foreground default is tested below.
+              operations: {
+                deletePollMilliseconds: 50,
+                restartPropagation: 'Background',
+              },
             },
           },
         }),
@@ -241,5 +248,55 @@ describe('pipeline operations on the real Kubernetes API server', () => {
     expect(
       (res.body.operations as PipelineOperation[]).map(o => o.action),
     ).toEqual(['resume']);
+  });
+
+  it('restarts with Foreground propagation by default: the object waits for its pods to stop, and a restart that outlasts restartTimeoutSeconds fails without re-creating', async () => {
+    await create('stuck');
+    const before = await read('stuck');
+    const other = await startTestBackend({
+      features: [
+        streamingPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: clusters.kubernetes,
+            streaming: {
+              kubernetes: clusters.streaming.kubernetes,
+              operations: {
+                restartTimeoutSeconds: 1,
+                deletePollMilliseconds: 50,
+              },
+            },
+          },
+        }),
+        catalogFactory([
+          pipelineEntity({ name: 'stuck', topic: 'events', cluster: 'local' }),
+        ]),
+        permissionsFactory(),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+      ],
+    });
+    try {
+      const res = await request(await openApiTestServer(other.server))
+        .post('/api/streaming/pipelines/default/stuck/restart')
+        .set('Authorization', as(OWNER));
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toContain(
+        'still being deleted after 1 s (streaming.operations.restartTimeoutSeconds)',
+      );
+      // Without a garbage collector the foregroundDeletion finalizer stays:
+      // the object is the one read, being deleted, and not created again.
+      const after = await k8s.ok<
+        StoredApplication & {
+          metadata: { deletionTimestamp?: string; finalizers?: string[] };
+        }
+      >('GET', resource('stuck'));
+      expect(after.metadata.uid).toBe(before.metadata.uid);
+      expect(after.metadata.finalizers).toContain('foregroundDeletion');
+      expect(after.metadata.deletionTimestamp).toBeDefined();
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -97,6 +97,9 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
     .object({
       restartTimeoutSeconds: positive(120),
       deletePollMilliseconds: positiveInt(500),
+      restartPropagation: z
+        .enum(['Foreground', 'Background'])
+        .default('Foreground'),
     })
     .prefault({}),
   delta: z

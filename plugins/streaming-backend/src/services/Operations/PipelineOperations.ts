@@ -59,7 +59,8 @@ const codeOf = (error: unknown) => (error as { code?: number }).code;
  *   running micro-batch (SIGTERM). Pausing a paused application changes
  *   nothing and is recorded as `unchanged`.
  * - restart: deletes the object (only the version read, by uid and
- *   resourceVersion), waits until it is gone for at most
+ *   resourceVersion; `Foreground` propagation by default, so it stays until
+ *   its pods have stopped gracefully), waits until it is gone for at most
  *   `streaming.operations.restartTimeoutSeconds`, and creates it again from
  *   its labels, annotations and spec (no status, no server-set metadata).
  *
@@ -285,8 +286,10 @@ export class PipelineOperations {
         ...RESOURCE,
         namespace: target.namespace,
         name: target.name,
-        propagationPolicy: 'Background',
+        // In the body: the API server reads a delete's options from its
+        // body when there is one, not from the query.
         body: {
+          propagationPolicy: this.config.operations.restartPropagation,
           preconditions: {
             uid: metadata.uid,
             resourceVersion: metadata.resourceVersion,
@@ -344,7 +347,7 @@ export class PipelineOperations {
         throw new ServiceUnavailableError(
           `SparkApplication ${label(
             target,
-          )} is still being deleted after ${restartTimeoutSeconds} s (streaming.operations.restartTimeoutSeconds); not re-created: restart again once it is gone`,
+          )} is still being deleted after ${restartTimeoutSeconds} s (streaming.operations.restartTimeoutSeconds); it is being deleted and is not re-created: apply the pipeline's SparkApplication again (its deploy/spark-application.yaml) once it is gone`,
         );
       }
       await sleep(deletePollMilliseconds);
