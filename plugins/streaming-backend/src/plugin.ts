@@ -32,10 +32,10 @@ import { SharedOffsetSource } from './services/KafkaOffsets/SharedOffsetSource';
 import { TopicService } from './services/KafkaOffsets/TopicService';
 import { PipelineMetrics } from './services/Metrics/PipelineMetrics';
 import { LagService } from './services/Lag/LagService';
-import { OverviewService } from './services/Overview/OverviewService';
-import { PipelineCatalog } from './services/Pipelines/PipelineCatalog';
 import { OperationsStore } from './services/Operations/OperationsStore';
 import { PipelineOperations } from './services/Operations/PipelineOperations';
+import { OverviewService } from './services/Overview/OverviewService';
+import { PipelineCatalog } from './services/Pipelines/PipelineCatalog';
 import { ProgressIngestor } from './services/ProgressIngestor/ProgressIngestor';
 import { DatabaseProgressStore } from './services/ProgressStore/DatabaseProgressStore';
 import { KubernetesStatusSource } from './services/Status/KubernetesStatusSource';
@@ -276,6 +276,12 @@ export const streamingPlugin = createBackendPlugin({
             topics: new TopicService(config, offsets),
             metrics: config.metrics,
             overviewLimits: config.overview,
+            operations: new PipelineOperations(
+              config,
+              SparkApplicationNamespaces.fromConfig(deps.config),
+              new OperationsStore(store.client),
+              logger,
+            ),
             deltaTables: new DeltaTableReader(
               config.delta.allowedRoots,
               new DeltaPathMapping(config.delta.pathMappings, process.cwd()),
@@ -299,11 +305,5 @@ export const streamingPlugin = createBackendPlugin({
         }
       },
     });
-            operations: new PipelineOperations(
-              config,
-              SparkApplicationNamespaces.fromConfig(deps.config),
-              new OperationsStore(store.client),
-              logger,
-            ),
   },
 });
