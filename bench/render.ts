@@ -25,7 +25,10 @@ const root = path.resolve(__dirname, '..');
 const templates: PipelineSpec[] = [
   ...fs
     .readdirSync(path.join(root, 'examples/pipelines'))
-    .map(n => path.join(root, 'examples/pipelines', n, 'pipeline.yaml')),
+    .map(n => path.join(root, 'examples/pipelines', n, 'pipeline.yaml'))
+    // Only the example directories that hold a spec (a stray empty one is
+    // not an example).
+    .filter(file => fs.existsSync(file)),
   ...fs
     .readdirSync(
       path.join(root, 'plugins/streaming-codegen/src/__fixtures__/specs'),

@@ -83,6 +83,25 @@ describe('toYaml', () => {
     }
   });
 
+  it('writes names as the library does, at the edges of the plain form', () => {
+    const strings = [
+      ...['true', 'True', 'TRUE', 'false', 'False', 'FALSE'],
+      ...['null', 'Null', 'NULL', 'nULL', 'truE', 'yes', 'No', 'on', 'OFF'],
+      ...['_', '_x', 'e1', 'E10', 'nan', 'inf', 'x0x1', 'a.b/c-d_e'],
+      ...['a - b', 'a -', 'a ', 'a  b', 'a. b', '-a', '.a', '/a', '0a'],
+      ...[1001, 1002, 1023, 1024, 1025].map(n => 'a'.repeat(n)),
+      `a${' b'.repeat(600)}`,
+    ];
+    const value = {
+      asValues: Object.fromEntries(strings.map((s, i) => [`k${i}`, s])),
+      asKeys: Object.fromEntries(strings.map((s, i) => [s, i])),
+      nested: { keys: Object.fromEntries(strings.map((s, i) => [s, [s, i]])) },
+      items: strings,
+    };
+    expect(toYaml(value)).toBe(library(value));
+    expect(toYaml(value.asKeys)).toBe(library(value.asKeys));
+  });
+
   it('writes every generated YAML file of the goldens and examples as the library does', () => {
     const files = [
       ...yamlFiles(path.join(__dirname, '__golden__')),

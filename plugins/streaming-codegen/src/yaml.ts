@@ -34,7 +34,24 @@ function represent(position: keyof typeof scalars, value: unknown): string {
   }
 }
 
+/**
+ * Strings the library writes as they are in every position: a letter or `_`
+ * first, then letters, digits, `_./-` and inner spaces, short enough for an
+ * implicit key, and not a word the core schema reads as null or a boolean.
+ * Most generated scalars are such names; they need neither the library nor
+ * the memo.
+ */
+const PLAIN = /^[A-Za-z_](?:[A-Za-z0-9_./ -]{0,1000}[A-Za-z0-9_./-])?$/;
+const CORE_WORD = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+
 function scalar(position: keyof typeof scalars, value: unknown): string {
+  if (
+    typeof value === 'string' &&
+    PLAIN.test(value) &&
+    !CORE_WORD.test(value)
+  ) {
+    return value;
+  }
   const memo = scalars[position];
   let text = memo.get(value);
   if (text === undefined) {

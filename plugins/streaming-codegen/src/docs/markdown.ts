@@ -20,11 +20,17 @@ function isInvisible(cp: number): boolean {
   );
 }
 const SAFE = /^[\p{L}\p{N} .,;?-]$/u;
+/** Text made only of safe ASCII characters: shown as it is. */
+const SAFE_ASCII = /^[A-Za-z0-9 .,;?-]*$/;
 
 /** User text as inline prose: one line, shown as written. */
 export function md(text: string | number): string {
+  const value = String(text);
+  if (SAFE_ASCII.test(value)) {
+    return value;
+  }
   let out = '';
-  for (const ch of String(text)) {
+  for (const ch of value) {
     const cp = ch.codePointAt(0)!;
     if (isInvisible(cp)) {
       continue;
@@ -40,9 +46,12 @@ export function md(text: string | number): string {
   return out;
 }
 
+/** What `toLocaleString('en-US')` formats numbers with, made once. */
+const EN_US = new Intl.NumberFormat('en-US');
+
 /** A number with thousands separators, such as 10,000. */
 export function num(value: number): string {
-  return md(value.toLocaleString('en-US'));
+  return md(EN_US.format(value));
 }
 
 /** A value (a topic, a path, a column) as inline code. */

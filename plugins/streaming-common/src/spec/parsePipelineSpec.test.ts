@@ -153,6 +153,26 @@ describe('parsePipelineSpec', () => {
     },
   );
 
+  it('checks a validated spec again once it has changed', () => {
+    const { spec } = parsePipelineSpec(reference);
+    expect(validatePipelineSpec(spec).spec).toBe(spec);
+    const unchanged = validatePipelineSpec(spec);
+    expect(unchanged.errors).toEqual([]);
+    spec!.pipeline.name = 'Not A Name';
+    expect(validatePipelineSpec(spec).errors.map(formatSpecError)).toEqual([
+      expect.stringMatching(/^pipeline\.name: /),
+    ]);
+    // Validated without options; with a schema file's fields, checked again.
+    const { spec: other } = parsePipelineSpec(reference);
+    const withFields = { schemaFields: ['nothing'] };
+    const checked = validatePipelineSpec(other, withFields);
+    expect(checked.spec).toBeUndefined();
+    expect(checked.errors.length).toBeGreaterThan(0);
+    expect(checked.errors).toEqual(
+      validatePipelineSpec(structuredClone(other), withFields).errors,
+    );
+  });
+
   it('rejects a spec text that is too large', () => {
     expect(
       messages(`pipeline:\n  description: "${'x'.repeat(300_000)}"\n`),

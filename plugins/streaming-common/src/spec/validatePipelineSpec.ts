@@ -1,7 +1,22 @@
 import { checkPipelineRules } from './checkPipelineRules';
 import { PipelineSpec, pipelineSpecSchema } from './pipelineSpecSchema';
-import { SpecValidationOptions, SpecValidationResult } from './SpecError';
+import {
+  SpecError,
+  SpecValidationOptions,
+  SpecValidationResult,
+} from './SpecError';
 import { issuesToSpecErrors } from './zodIssues';
+
+/**
+ * Specs this function returned as valid, with what they were checked
+ * against (their JSON and the options) and the warnings found. A spec passed
+ * in again unchanged, as the code generator does with the spec its caller
+ * has just validated, is not checked twice; any change to it is.
+ */
+const validated = new WeakMap<
+  object,
+  { json: string; options: string; warnings: SpecError[] }
+>();
 
 /**
  * Validates a pipeline spec given as an object (parsed YAML or JSON):
@@ -14,6 +29,22 @@ export function validatePipelineSpec(
   value: unknown,
   options: SpecValidationOptions = {},
 ): SpecValidationResult<PipelineSpec> {
+  const optionsKey = JSON.stringify(options.schemaFields ?? null);
+  const known =
+    typeof value === 'object' && value !== null
+      ? validated.get(value)
+      : undefined;
+  if (
+    known &&
+    known.options === optionsKey &&
+    known.json === JSON.stringify(value)
+  ) {
+    return {
+      spec: value as PipelineSpec,
+      errors: [],
+      warnings: [...known.warnings],
+    };
+  }
   const parsed = pipelineSpecSchema.safeParse(value);
   if (!parsed.success) {
     return {
@@ -26,7 +57,13 @@ export function validatePipelineSpec(
     };
   }
   const { errors, warnings } = checkPipelineRules(parsed.data, options);
-  return errors.length > 0
-    ? { errors, warnings }
-    : { spec: parsed.data, errors, warnings };
+  if (errors.length > 0) {
+    return { errors, warnings };
+  }
+  validated.set(parsed.data, {
+    json: JSON.stringify(parsed.data),
+    options: optionsKey,
+    warnings: [...warnings],
+  });
+  return { spec: parsed.data, errors, warnings };
 }

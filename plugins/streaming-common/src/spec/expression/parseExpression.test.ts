@@ -44,6 +44,23 @@ describe('tokenize', () => {
 });
 
 describe('parseExpression', () => {
+  it('gives the same frozen tree for the same text and context', () => {
+    const tree = parseExpression("a > 1 AND lower(b) = 'x'", 'condition');
+    expect(parseExpression("a > 1 AND lower(b) = 'x'", 'condition')).toBe(tree);
+    expect(Object.isFrozen(tree)).toBe(true);
+    expect(() => {
+      (tree as { kind: string }).kind = 'null';
+    }).toThrow(TypeError);
+    // The context is part of what is remembered: a metric must aggregate.
+    expect(parseExpression('count', 'metric')).toMatchObject({ star: true });
+    expect(() => parseExpression('a', 'metric')).toThrow(/aggregate/);
+    expect(parseExpression('a', 'condition')).toEqual({
+      kind: 'column',
+      name: 'a',
+    });
+    expect(() => parseExpression('a', 'metric')).toThrow(/aggregate/);
+  });
+
   it('parses the grammar with SQL precedence', () => {
     expect(
       parseExpression(
