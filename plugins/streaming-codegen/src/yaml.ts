@@ -41,12 +41,16 @@ function represent(position: keyof typeof scalars, value: unknown): string {
  * Most generated scalars are such names; they need neither the library nor
  * the memo.
  */
-const PLAIN = /^[A-Za-z_](?:[A-Za-z0-9_./ -]{0,1000}[A-Za-z0-9_./-])?$/;
+const PLAIN = /^[A-Za-z_][A-Za-z0-9_./ -]*$/;
+/** Longest such string written as it is (the library's implicit keys end at 1,024). */
+const MAX_PLAIN = 1001;
 const CORE_WORD = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 
 function scalar(position: keyof typeof scalars, value: unknown): string {
   if (
     typeof value === 'string' &&
+    value.length <= MAX_PLAIN &&
+    !value.endsWith(' ') &&
     PLAIN.test(value) &&
     !CORE_WORD.test(value)
   ) {

@@ -6,8 +6,19 @@ export type SampleValue = string | number | boolean | null;
 /** SQL's three-valued result: true, false or null (unknown). */
 type Truth = boolean | null;
 
-/** Thrown for what the evaluator does not model (function calls, mixed types). */
-export class NotEvaluable extends Error {}
+/**
+ * Thrown for what the evaluator does not model (function calls, mixed
+ * types). It only ends an evaluation that is then left out, so it carries no
+ * stack trace (capturing one cost more than the evaluation).
+ */
+export class NotEvaluable extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 function like(text: string, pattern: string): boolean {
   const source = [...pattern]
