@@ -52,6 +52,12 @@ interface Snapshot {
   at: number;
   entries: Map<string, OverviewEntry>;
   invalid: Map<string, string>;
+  /**
+   * Lists of entity refs found to be all in the snapshot: a caller's list is
+   * the same array while it is cached, so later requests skip a lookup per
+   * pipeline.
+   */
+  covers: WeakSet<string[]>;
 }
 
 /**
@@ -158,6 +164,7 @@ export class OverviewService {
       at: now,
       entries,
       invalid: new Map(invalid.map(i => [i.entityRef, i.message])),
+      covers: new WeakSet(),
     };
     // Answers of the previous snapshot are never given again.
     this.views.clear();
@@ -167,8 +174,12 @@ export class OverviewService {
 
   /** The snapshot, refreshed in the background once older than a poll interval. */
   private async current(refs: string[]): Promise<Snapshot> {
-    const known = (s: Snapshot) =>
-      refs.every(ref => s.entries.has(ref) || s.invalid.has(ref));
+    const known = (s: Snapshot) => {
+      if (s.covers.has(refs)) return true;
+      const all = refs.every(ref => s.entries.has(ref) || s.invalid.has(ref));
+      if (all) s.covers.add(refs);
+      return all;
+    };
     if (!this.snapshot || !known(this.snapshot)) {
       return this.refresh();
     }
