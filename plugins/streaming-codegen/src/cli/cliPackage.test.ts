@@ -85,7 +85,12 @@ describe('the packed streaming-pipeline CLI', () => {
     );
     expect(python).toContain('python/streaming_runtime/job.py');
     expect(listFiles(join(project, 'node_modules/streaming-pipeline'))).toEqual(
-      ['README.md', 'bin/streaming-pipeline.cjs', 'package.json', ...python].sort(),
+      [
+        'README.md',
+        'bin/streaming-pipeline.cjs',
+        'package.json',
+        ...python,
+      ].sort(),
     );
     expect(readdirSync(join(project, 'node_modules'))).toEqual([
       '.bin',

@@ -130,7 +130,9 @@ describe('streaming-pipeline CLI', () => {
     // The 14 files of the repository, the schema file, the shipped Python
     // (runtime package, pytest and ruff settings) and the generated tests.
     expect(written).toHaveLength(15 + runtimeFiles().length + 1);
-    expect(written.filter(w => w.endsWith('tests/test_user_events.py'))).toHaveLength(1);
+    expect(
+      written.filter(w => w.endsWith('tests/test_user_events.py')),
+    ).toHaveLength(1);
     expect(
       written.map(w => w.slice(w.indexOf(dir.split('/').pop()!))),
     ).toContain(`${dir.split('/').pop()}/schemas/user_event.avsc`);
