@@ -19,7 +19,7 @@ import { crdValidator } from '../__testUtils__/crdValidator';
 import { goldenCases, repoRoot } from '../__testUtils__/goldenCases';
 import { renderPipeline } from '../renderPipeline';
 import { RenderInputError } from '../RenderInputError';
-import { imageRepository } from './renderCi';
+import { imageRepository, PYTHON_TEST_TOOLS } from './renderCi';
 
 const runFile = promisify(execFile);
 const argoCdCrd = resolve(
@@ -134,6 +134,32 @@ describe('the generated CI workflow', () => {
       ]);
       expect([c.name, snapshot(dir)]).toEqual([c.name, before]);
     }
+  });
+
+  it("lints and tests the job with the platform's own pins of ruff and pytest", () => {
+    const workflow = parse(cases[0].file('.github/workflows/pipeline.yaml')!);
+    const runs: string[] = workflow.jobs.check.steps
+      .map((step: { run?: string }) => step.run ?? '')
+      .join('\n')
+      .split('\n');
+    expect(runs).toEqual(
+      expect.arrayContaining([
+        `pip install -r requirements.txt ${PYTHON_TEST_TOOLS.join(' ')}`,
+        'ruff check',
+        'pytest',
+      ]),
+    );
+    // scripts/spark.sh installs the same versions for make test's runs of these tests.
+    const sparkScript = readFileSync(
+      join(repoRoot, 'scripts/spark.sh'),
+      'utf8',
+    );
+    const pin = (name: string) =>
+      sparkScript.match(new RegExp(`^${name}_VERSION="([^"]+)"`, 'm'))?.[1];
+    expect(PYTHON_TEST_TOOLS).toEqual([
+      `pytest==${pin('PYTEST')}`,
+      `ruff==${pin('RUFF')}`,
+    ]);
   });
 
   it('pushes the image to the registry of the image reference', () => {

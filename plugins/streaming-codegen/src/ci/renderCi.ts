@@ -4,6 +4,12 @@ import { pipelineLabels } from '../manifests/labels';
 import { RenderInputError } from '../RenderInputError';
 import { ResolvedRenderOptions } from '../RenderOptions';
 
+/**
+ * The test tools a pipeline repository's CI installs next to `requirements.txt`;
+ * the same pins as the platform's own Python tests (`scripts/spark.sh`).
+ */
+export const PYTHON_TEST_TOOLS = ['pytest==9.2.0', 'ruff==0.17.5'];
+
 /** Namespace of Argo CD, where its `Application` objects live. */
 export const ARGO_CD_NAMESPACE = 'argocd';
 
@@ -52,7 +58,8 @@ const envName = (option: string) =>
  * validates the spec with the `streaming-pipeline` CLI of this generator's
  * version, renders the spec again with the options the repository was
  * generated with and fails when a generated file differs (hand edits
- * drifting), and compiles the job; on main it builds and pushes the image.
+ * drifting), lints the job with ruff and runs its pytest tests on a local
+ * Spark session; on main it builds and pushes the image.
  * Argo CD then rolls out `deploy/` from main ({@link argoCdApplication}).
  *
  * Option values reach the shell only as environment variables (`"$VAR"`),
@@ -95,7 +102,7 @@ export function ciWorkflow(
     env,
     jobs: {
       check: {
-        name: 'Validate, check generated files, compile',
+        name: 'Validate, check generated files, test',
         'runs-on': 'ubuntu-24.04',
         'timeout-minutes': 15,
         steps: [
@@ -123,8 +130,17 @@ export function ciWorkflow(
             with: { 'python-version': '3.11' },
           },
           {
-            name: 'Compile the job',
-            run: 'python -m compileall -q job',
+            uses: 'actions/setup-java@v4',
+            with: { distribution: 'temurin', 'java-version': '17' },
+          },
+          {
+            name: 'Lint and test the job',
+            run: [
+              `pip install -r requirements.txt ${PYTHON_TEST_TOOLS.join(' ')}`,
+              'ruff check',
+              'pytest',
+              '',
+            ].join('\n'),
           },
         ],
       },
