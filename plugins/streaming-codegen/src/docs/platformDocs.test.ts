@@ -63,7 +63,7 @@ describe("the platform's TechDocs", () => {
         'id="pipeline-source-kafka"',
       );
       const architecture = build.read('architecture/index.html');
-      // The diagram's Mermaid source, shown as a code block.
+      // The diagram's Mermaid source, as a code block (the app's TechDocs Mermaid add-on draws it).
       expect(architecture.replace(/<[^>]+>/g, '')).toContain(
         'backend -- REST API --&gt; frontend',
       );
