@@ -337,7 +337,7 @@ describe('kafka:topic:create (local Kafka broker)', () => {
     ).rejects.toThrow('topics listed more than once: a');
     await expect(
       run({ cluster: 'local', topics: [{ name: 'a', partitions: 0 }] }),
-    ).rejects.toThrow('topics.0.partitions');
+    ).rejects.toThrow('topics[0].partitions');
   });
 
   it('stops when the task is cancelled', async () => {
