@@ -192,6 +192,9 @@ async function arrangeBroker(broker: string) {
   );
 }
 
+/** Topics the baseline asks kafkajs for at once. */
+const ADMIN_CONCURRENCY = 500;
+
 /** The public kafkajs admin API, as a generic Kafka backend uses it: the baseline of a full refresh. */
 async function adminRefresh(broker: string) {
   let events: RequestEvent[] = [];
@@ -203,11 +206,16 @@ async function adminRefresh(broker: string) {
   admin.on(admin.events.REQUEST, ({ payload }) => events.push(payload));
   await admin.connect();
   const run = async () => {
-    await Promise.all(
-      Array.from({ length: pipelines }, (_, i) =>
-        admin.fetchTopicOffsets(topicOf(i)),
-      ),
-    );
+    // At most ADMIN_CONCURRENCY topics at once: with thousands in flight,
+    // kafkajs gives up waiting for its metadata lock (KafkaJSLockTimeout).
+    for (let i = 0; i < pipelines; i += ADMIN_CONCURRENCY) {
+      await Promise.all(
+        Array.from(
+          { length: Math.min(ADMIN_CONCURRENCY, pipelines - i) },
+          (_, j) => admin.fetchTopicOffsets(topicOf(i + j)),
+        ),
+      );
+    }
     await Promise.all(
       Array.from({ length: groups }, (_, g) =>
         admin.fetchOffsets({ groupId: groupOf(g), topics: [topicOf(g)] }),
