@@ -132,8 +132,8 @@ async function arrangeBroker(broker: string) {
   // A restarted broker loads its partitions for a while (and names leaders
   // before they host them): wait until every partition answers for its offsets.
   for (let round = 0; ; round++) {
-    const answers = await Promise.allSettled(
-      wanted.map(t => admin.fetchTopicOffsets(t)),
+    const answers = await settledInBatches(wanted, t =>
+      admin.fetchTopicOffsets(t),
     );
     const waiting = answers.filter(a => a.status === 'rejected').length;
     if (waiting === 0) break;
@@ -192,8 +192,27 @@ async function arrangeBroker(broker: string) {
   );
 }
 
-/** Topics the baseline asks kafkajs for at once. */
+/** Topics the bench asks kafkajs for at once. */
 const ADMIN_CONCURRENCY = 500;
+
+/**
+ * `fn` of every item, at most ADMIN_CONCURRENCY at once: with thousands in
+ * flight, kafkajs gives up waiting for its metadata lock (KafkaJSLockTimeout).
+ */
+async function settledInBatches<T, R>(
+  items: T[],
+  fn: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = [];
+  for (let i = 0; i < items.length; i += ADMIN_CONCURRENCY) {
+    results.push(
+      ...(await Promise.allSettled(
+        items.slice(i, i + ADMIN_CONCURRENCY).map(fn),
+      )),
+    );
+  }
+  return results;
+}
 
 /** The public kafkajs admin API, as a generic Kafka backend uses it: the baseline of a full refresh. */
 async function adminRefresh(broker: string) {
@@ -206,16 +225,12 @@ async function adminRefresh(broker: string) {
   admin.on(admin.events.REQUEST, ({ payload }) => events.push(payload));
   await admin.connect();
   const run = async () => {
-    // At most ADMIN_CONCURRENCY topics at once: with thousands in flight,
-    // kafkajs gives up waiting for its metadata lock (KafkaJSLockTimeout).
-    for (let i = 0; i < pipelines; i += ADMIN_CONCURRENCY) {
-      await Promise.all(
-        Array.from(
-          { length: Math.min(ADMIN_CONCURRENCY, pipelines - i) },
-          (_, j) => admin.fetchTopicOffsets(topicOf(i + j)),
-        ),
-      );
-    }
+    const answers = await settledInBatches(
+      Array.from({ length: pipelines }, (_, i) => topicOf(i)),
+      t => admin.fetchTopicOffsets(t),
+    );
+    const failed = answers.find(a => a.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     await Promise.all(
       Array.from({ length: groups }, (_, g) =>
         admin.fetchOffsets({ groupId: groupOf(g), topics: [topicOf(g)] }),
