@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { SchemaRegistries } from '@internal/plugin-streaming-node';
@@ -42,7 +43,9 @@ export const scaffolderModuleStreaming = createBackendModule({
             kafkaClusters: kafkaAdmins.clusterNames(),
             schemaRegistries: SchemaRegistries.fromConfig(config),
           }),
-          createPipelineRenderAction(),
+          createPipelineRenderAction({
+            integrations: ScmIntegrations.fromConfig(config),
+          }),
           createKafkaTopicCreateAction({
             kafkaAdmins,
             topicLimits: TopicLimits.fromConfig(config),

@@ -1,5 +1,7 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { parse } from 'yaml';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import yaml, { parse } from 'yaml';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { invokeAction } from '../__testUtils__/invokeAction';
@@ -8,7 +10,13 @@ import { createPipelineRenderAction } from './pipelineRender';
 import { examples } from './pipelineRender.examples';
 
 describe('streaming:pipeline:render', () => {
-  const action = createPipelineRenderAction();
+  const action = createPipelineRenderAction({
+    integrations: ScmIntegrations.fromConfig(
+      new ConfigReader({
+        integrations: { github: [{ host: 'github.example.com' }] },
+      }),
+    ),
+  });
   const dir = createMockDirectory();
   const workspacePath = join(dir.path, 'workspace');
 
@@ -83,6 +91,52 @@ describe('streaming:pipeline:render', () => {
       expect(listFiles(workspacePath)).toEqual([]);
     },
   );
+
+  it('renders the Argo CD Application for the repository the files are published to', async () => {
+    const [example] = examples;
+    const spec = parse(example.example).steps[0].input.spec;
+    const [outputs] = await runExample(
+      action,
+      yaml.stringify({
+        steps: [
+          {
+            id: 'render',
+            action: 'streaming:pipeline:render',
+            input: {
+              spec,
+              repoUrl: 'github.example.com?owner=team-commerce&repo=orders',
+            },
+          },
+        ],
+      }),
+      { workspacePath },
+    );
+    expect(outputs.files).toContain('argocd/application.yaml');
+    const application = parse(
+      fs.readFileSync(join(workspacePath, 'argocd/application.yaml'), 'utf8'),
+    );
+    expect(application.spec.source).toMatchObject({
+      repoURL: 'https://github.example.com/team-commerce/orders.git',
+      path: 'deploy',
+      targetRevision: 'main',
+    });
+  });
+
+  it('renders no Argo CD Application without a repository, and refuses a host without an integration', async () => {
+    const [example] = examples;
+    const spec = parse(example.example).steps[0].input.spec;
+    const [outputs] = await runExample(action, example.example, {
+      workspacePath,
+    });
+    expect(outputs.files).not.toContain('argocd/application.yaml');
+    await expect(
+      invokeAction(
+        action,
+        { spec, repoUrl: 'git.elsewhere.example?owner=a&repo=b' },
+        { workspacePath: join(dir.path, 'other') },
+      ),
+    ).rejects.toThrow(/git\.elsewhere\.example/);
+  });
 
   it('rejects hostile deployment options', async () => {
     const [example] = examples;

@@ -1,5 +1,10 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { InputError } from '@backstage/errors';
+import { ScmIntegrationRegistry } from '@backstage/integration';
+import {
+  createTemplateAction,
+  parseRepoUrl,
+} from '@backstage/plugin-scaffolder-node';
 import { renderPipeline } from '@internal/plugin-streaming-codegen';
 import fs from 'node:fs';
 import { dirname } from 'node:path';
@@ -42,6 +47,13 @@ const inputSchema = z.object({
     .describe(
       'Kubernetes cluster (name in app-config) the pipeline will run on; empty for none yet',
     ),
+  repoUrl: z
+    .string()
+    .max(500)
+    .optional()
+    .describe(
+      "The repository the files are published to, in the scaffolder's repoUrl form (`github.com?owner=team&repo=clicks`, as the RepoUrlPicker writes it). With it, the Argo CD Application that syncs the repository's deploy/ folder is rendered; empty for a repository with no URL yet (local publish)",
+    ),
 });
 
 const outputSchema = z.object({
@@ -55,7 +67,7 @@ const outputSchema = z.object({
   sparkApplicationPath: z
     .string()
     .describe(
-      'Path of the SparkApplication manifest, relative to the workspace (input of streaming:sparkApplication:apply)',
+      'Path of the SparkApplication manifest, relative to the workspace (streaming:sparkApplication:apply takes it, or the whole deploy/ folder)',
     ),
 });
 
@@ -66,7 +78,9 @@ const outputSchema = z.object({
  *
  * @public
  */
-export function createPipelineRenderAction() {
+export function createPipelineRenderAction(options: {
+  integrations: ScmIntegrationRegistry;
+}) {
   return createTemplateAction({
     id: 'streaming:pipeline:render',
     description:
@@ -86,6 +100,9 @@ export function createPipelineRenderAction() {
         namespace: input.namespace,
         image: input.image,
         kubernetesCluster: input.kubernetesCluster || undefined,
+        repositoryUrl: input.repoUrl
+          ? cloneUrl(input.repoUrl, options.integrations)
+          : undefined,
         specText: input.specText,
       });
       const destinations = files.map(file => ({
@@ -118,4 +135,20 @@ export function createPipelineRenderAction() {
 function joinPath(folder: string, path: string): string {
   const trimmed = folder.replace(/^\.\/?/, '').replace(/\/+$/, '');
   return trimmed ? `${trimmed}/${path}` : path;
+}
+
+/**
+ * The HTTPS clone URL of a repository given in the scaffolder's repoUrl form,
+ * on a host with an integration in app-config (the URL Argo CD syncs from).
+ */
+function cloneUrl(repoUrl: string, integrations: ScmIntegrationRegistry) {
+  const { host, owner, repo } = parseRepoUrl(repoUrl, integrations);
+  if (!owner) {
+    throw new InputError(
+      `repoUrl: ${host} repositories need an owner (?owner=...) for a clone URL`,
+    );
+  }
+  return `https://${host}/${encodeURIComponent(owner)}/${encodeURIComponent(
+    repo,
+  )}.git`;
 }
