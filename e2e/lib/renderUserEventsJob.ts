@@ -1,5 +1,6 @@
-// Renders the User Events reference pipeline's PySpark job from its spec with the
-// project's own code generator, for the browser tests to run it for real.
+// Renders the User Events reference pipeline's PySpark job (job/: main.py and the
+// streaming_runtime package it imports) from its spec with the project's own code
+// generator, for the browser tests to run it for real.
 // Usage: node -r sucrase/register/ts e2e/lib/renderUserEventsJob.ts OUT_DIR
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,7 +20,7 @@ if (!spec) {
   throw new Error(`the User Events spec is invalid: ${JSON.stringify(errors)}`);
 }
 for (const file of renderPipeline(spec)) {
-  if (file.path === 'job/main.py') {
+  if (file.path.startsWith('job/')) {
     const target = join(outDir, file.path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.content);
