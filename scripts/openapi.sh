@@ -4,8 +4,9 @@
 # and models (plugins/streaming-common/src/schema/openapi/generated) are generated from it
 # with @backstage/repo-tools (openapi-generator, Java 17) and committed.
 #   scripts/openapi.sh generate   regenerate both (yarn openapi:generate)
-#   scripts/openapi.sh check      validate the document, regenerate, and fail when the
-#                                 committed files differed (make test runs this)
+#   scripts/openapi.sh check      validate and lint the document (Backstage's OpenAPI
+#                                 ruleset), regenerate, and fail when the committed files
+#                                 differed (make test runs this)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=plugins/streaming-backend
@@ -22,6 +23,7 @@ generate)
   ;;
 check)
   (cd "$backend" && yarn run -T backstage-repo-tools package schema openapi validate)
+  yarn run -T backstage-repo-tools repo schema openapi lint "$backend"
   before="$(mktemp -d)"
   trap 'rm -rf "$before"' EXIT
   for dir in "${generated[@]}"; do mkdir -p "$before/$dir" && cp -R "$dir/." "$before/$dir"; done

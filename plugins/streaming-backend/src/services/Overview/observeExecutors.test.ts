@@ -60,11 +60,7 @@ describe('observeExecutors', () => {
   });
 
   it('observes nothing without a report or a running job', () => {
-    const nothing = {
-      executors: null,
-      executorsObservedBy: null,
-      localThreads: null,
-    };
+    const nothing = { executors: null, localThreads: null };
     expect(observeExecutors(undefined, batch())).toEqual(nothing);
     expect(observeExecutors(undefined, null)).toEqual(nothing);
   });

@@ -7,7 +7,8 @@ import { PipelineState } from '../Status/StatusService';
 /**
  * A pipeline's executors as observed: Kubernetes' SparkApplication status
  * when it answers, else what the running job reports of its driver (in
- * Spark's local mode no executors, its threads instead); nothing otherwise.
+ * Spark's local mode no executors, its threads instead); nothing otherwise,
+ * and then no `executorsObservedBy` (the field is absent, never null).
  */
 export function observeExecutors(
   app: PipelineState['application'],
@@ -25,7 +26,7 @@ export function observeExecutors(
   }
   const runtime = batch?.runtime;
   if (!runtime) {
-    return { executors: null, executorsObservedBy: null, localThreads: null };
+    return { executors: null, localThreads: null };
   }
   const local = /^local(\[|$)/.test(runtime.master);
   return {

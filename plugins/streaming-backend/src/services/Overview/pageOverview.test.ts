@@ -19,7 +19,6 @@ const row = (
   lagMessages: null,
   lagSeconds: null,
   executors: null,
-  executorsObservedBy: null,
   localThreads: null,
   running: false,
   monthlyCost: null,

@@ -14,7 +14,6 @@ const row = (over: Partial<Row>): Row => ({
   lagMessages: null,
   lagSeconds: null,
   executors: null,
-  executorsObservedBy: null,
   localThreads: null,
   running: true,
   monthlyCost: 0,

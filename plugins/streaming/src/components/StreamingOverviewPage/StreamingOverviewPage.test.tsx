@@ -154,7 +154,6 @@ describe('StreamingOverviewPage', () => {
             {
               ...second,
               executors: null,
-              executorsObservedBy: null,
               localThreads: null,
             },
             ...rest,

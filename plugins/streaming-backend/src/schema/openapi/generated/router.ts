@@ -1134,7 +1134,6 @@ export const spec = {
           'lagMessages',
           'lagSeconds',
           'executors',
-          'executorsObservedBy',
           'localThreads',
           'running',
           'monthlyCost',
@@ -1188,10 +1187,9 @@ export const spec = {
           },
           executorsObservedBy: {
             type: 'string',
-            nullable: true,
-            enum: ['kubernetes', 'job', null],
+            enum: ['kubernetes', 'job'],
             description:
-              "Where executors was observed, Kubernetes first, else the running job's own report; null when nothing observed them.",
+              "Where executors was observed, Kubernetes first, else the running job's own report; absent when nothing observed them.",
           },
           localThreads: {
             type: 'integer',

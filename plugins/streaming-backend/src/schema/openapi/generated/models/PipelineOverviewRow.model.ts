@@ -27,9 +27,9 @@ export interface PipelineOverviewRow {
    */
   executors: number | null;
   /**
-   * Where executors was observed, Kubernetes first, else the running job\'s own report; null when nothing observed them.
+   * Where executors was observed, Kubernetes first, else the running job\'s own report; absent when nothing observed them.
    */
-  executorsObservedBy: PipelineOverviewRowExecutorsObservedByEnum | null;
+  executorsObservedBy?: PipelineOverviewRowExecutorsObservedByEnum;
   /**
    * The threads of a job running in Spark\'s local mode.
    */
@@ -48,7 +48,4 @@ export interface PipelineOverviewRow {
 /**
  * @public
  */
-export type PipelineOverviewRowExecutorsObservedByEnum =
-  | 'kubernetes'
-  | 'job'
-  | '';
+export type PipelineOverviewRowExecutorsObservedByEnum = 'kubernetes' | 'job';
