@@ -14,6 +14,7 @@ export * from './sources/StatusSource';
 export * from './config/clusterConfigSchemas';
 export * from './config/parseConfigSection';
 export * from './config/readClusterConfigs';
+export * from './config/readOptionalDuration';
 export * from './config/SparkApplicationNamespaces';
 export * from './kafka/kafkaClientConfig';
 export * from './kubernetes/kubeConfigForCluster';
