@@ -137,6 +137,29 @@ describe('SchemaRegistryClient on the real registry', () => {
     ]);
   });
 
+  it('checks a schema against an earlier version and tells when versions were registered', async () => {
+    const { client } = registry;
+    const subject = newSubject('client-versions');
+    await client.register(subject, userV1, 'AVRO');
+    await client.setCompatibilityLevel(subject, 'NONE');
+    await client.register(subject, userBroken, 'AVRO');
+    // FORWARD: records of the new version readable with version 1's schema.
+    await client.setCompatibilityLevel(subject, 'FORWARD');
+    expect(
+      (await client.checkCompatibility(subject, userBroken, 'AVRO', 1))
+        .compatible,
+    ).toBe(true);
+    // BACKWARD: version 1's records lack `email`, which has no default.
+    await client.setCompatibilityLevel(subject, 'BACKWARD');
+    expect(
+      (await client.checkCompatibility(subject, userBroken, 'AVRO', 1))
+        .compatible,
+    ).toBe(false);
+    const at = await client.registeredAt(subject, 2);
+    expect(Date.now() - Date.parse(at!)).toBeLessThan(600_000);
+    expect(await client.registeredAt(subject, 99)).toBeUndefined();
+  });
+
   it('reports the registry status and message of a failed request', async () => {
     const error = await registry.client
       .getVersion('no-such-subject-anywhere', 1)

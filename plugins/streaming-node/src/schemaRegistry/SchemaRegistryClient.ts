@@ -252,16 +252,20 @@ export class SchemaRegistryClient {
    * version, with the reasons when it may not. Confluent's registry gives them
    * in `messages` (`verbose=true`); Apicurio's ccompat API does not, so for a
    * URL ending in `/apis/ccompat/vN` they come from Apicurio's own API, which
-   * checks the same rules without registering (`dryRun=true`).
+   * checks the same rules without registering (`dryRun=true`), for checks
+   * against the latest version. `version` checks against an earlier one.
    */
   async checkCompatibility(
     subject: string,
     schema: string,
     schemaType: RegistrySchemaType,
+    version: number | 'latest' = 'latest',
   ): Promise<CompatibilityResult> {
     const result = compatibilitySchema.parse(
       await this.#json(
-        `/compatibility/subjects/${enc(subject)}/versions/latest?verbose=true`,
+        `/compatibility/subjects/${enc(
+          subject,
+        )}/versions/${version}?verbose=true`,
         'POST',
         { schema, schemaType },
       ),
@@ -270,7 +274,7 @@ export class SchemaRegistryClient {
       return { compatible: true, incompatibilities: [] };
     }
     let incompatibilities = fromConfluentMessages(result.messages ?? []);
-    if (incompatibilities.length === 0) {
+    if (incompatibilities.length === 0 && version === 'latest') {
       incompatibilities = await this.#apicurioCauses(
         subject,
         schema,
@@ -280,12 +284,46 @@ export class SchemaRegistryClient {
     return { compatible: false, incompatibilities };
   }
 
+  /**
+   * When a version was registered, for registries that tell: Apicurio's own
+   * API does (`createdOn`) for a URL ending in `/apis/ccompat/vN`; the
+   * Confluent API does not, and then this is undefined.
+   */
+  async registeredAt(
+    subject: string,
+    version: number,
+  ): Promise<string | undefined> {
+    const base = this.#apicurioBase();
+    if (!base) {
+      return undefined;
+    }
+    const response = await this.#request(
+      'GET',
+      `${base}/apis/registry/v3/groups/default/artifacts/${enc(
+        subject,
+      )}/versions/${version}`,
+    );
+    if (!response.ok) {
+      return undefined;
+    }
+    const parsed = z
+      .object({ createdOn: z.string() })
+      .safeParse(await response.json().catch(() => undefined));
+    return parsed.success
+      ? new Date(parsed.data.createdOn).toISOString()
+      : undefined;
+  }
+
+  #apicurioBase(): string | undefined {
+    return /^(.*)\/apis\/ccompat\/v\d+$/.exec(this.#options.url)?.[1];
+  }
+
   async #apicurioCauses(
     subject: string,
     schema: string,
     schemaType: RegistrySchemaType,
   ): Promise<SchemaIncompatibility[]> {
-    const base = /^(.*)\/apis\/ccompat\/v\d+$/.exec(this.#options.url)?.[1];
+    const base = this.#apicurioBase();
     if (!base) {
       return [];
     }
