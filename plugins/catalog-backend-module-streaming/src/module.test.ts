@@ -14,10 +14,11 @@ import {
 } from '@internal/plugin-streaming-common';
 import fs from 'node:fs';
 import path from 'node:path';
+import { waitFor } from '@internal/plugin-streaming-node/testUtils';
 import {
   CatalogTestBackend,
+  catalogWait,
   startCatalogTestBackend,
-  waitFor,
 } from './__testUtils__/startCatalogTestBackend';
 
 const examples = path.resolve(__dirname, '../../../examples');
@@ -130,18 +131,22 @@ describe('catalogModuleStreaming with the real catalog on SQLite', () => {
       locations: [path.join(examples, 'catalog-info.yaml')],
     });
     const wanted = Object.keys(expectedEntities);
-    entities = await waitFor('the examples to be stitched', async () => {
-      const all = await catalog.listEntities();
-      const byRef = new Map(all.map(e => [stringifyEntityRef(e), e]));
-      const complete = wanted.every(ref => byRef.has(ref));
-      // Stitched: every relation both ways, on both ends.
-      const relations = lineageRelations(all);
-      return complete &&
-        relations.length ===
-          expectedLineage.length * 2 + expectedApis.length * 2
-        ? all
-        : undefined;
-    });
+    entities = await waitFor(
+      'the examples to be stitched',
+      async () => {
+        const all = await catalog.listEntities();
+        const byRef = new Map(all.map(e => [stringifyEntityRef(e), e]));
+        const complete = wanted.every(ref => byRef.has(ref));
+        // Stitched: every relation both ways, on both ends.
+        const relations = lineageRelations(all);
+        return complete &&
+          relations.length ===
+            expectedLineage.length * 2 + expectedApis.length * 2
+          ? all
+          : undefined;
+      },
+      catalogWait,
+    );
   });
 
   afterAll(() => catalog.stop());

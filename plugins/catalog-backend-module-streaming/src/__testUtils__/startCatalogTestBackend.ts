@@ -9,6 +9,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
+import type { WaitForOptions } from '@internal/plugin-streaming-node/testUtils';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { catalogModuleStreaming } from '../module';
@@ -175,28 +176,12 @@ export async function startCatalogTestBackend(
   };
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) {
-        return value;
-      }
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out waiting for ${what}${last ? `: ${last}` : ''}`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
+/**
+ * How the tests wait for the catalog ({@link waitFor} of the streaming test
+ * utilities): up to two minutes, as its processing loops run slowly on a busy
+ * machine, probing every 200 ms.
+ */
+export const catalogWait: WaitForOptions = {
+  timeoutMs: 120_000,
+  intervalMs: 200,
+};

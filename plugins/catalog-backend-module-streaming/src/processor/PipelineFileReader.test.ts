@@ -14,10 +14,11 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import yaml from 'yaml';
+import { waitFor } from '@internal/plugin-streaming-node/testUtils';
 import {
   CatalogTestBackend,
+  catalogWait,
   startCatalogTestBackend,
-  waitFor,
 } from '../__testUtils__/startCatalogTestBackend';
 import { PipelineFileReader } from './PipelineFileReader';
 
@@ -231,6 +232,7 @@ describe('url locations through the UrlReader', () => {
           ? entity
           : undefined;
       },
+      catalogWait,
     );
     expect(
       pipeline.metadata.annotations?.[ANNOTATION_PIPELINE_SUMMARY],
@@ -271,10 +273,13 @@ describe('url locations through the UrlReader', () => {
       method: 'POST',
       body: { entityRef: 'component:default/user-events' },
     });
-    await waitFor('conditional reads of the spec and its schema', async () =>
-      served.includes('304 /pipelines/user-events/schemas/user_event.avsc')
-        ? true
-        : undefined,
+    await waitFor(
+      'conditional reads of the spec and its schema',
+      async () =>
+        served.includes('304 /pipelines/user-events/schemas/user_event.avsc')
+          ? true
+          : undefined,
+      catalogWait,
     );
     expect(served).toContain('304 /pipelines/user-events/pipeline.yaml');
     expect(
@@ -370,14 +375,17 @@ describe('url references that leave the entity folder', () => {
         catalog.errors.find(
           e => e.entityRef === 'component:default/endless-spec',
         )?.messages,
+      catalogWait,
     );
     expect(messages).toEqual([
       expect.stringMatching(
         /could not read \.\/endless\.yaml: .*endless\.yaml is larger than 65536 bytes \(catalog\.processors\.streamingPipeline\.maxFileBytes\)$/,
       ),
     ]);
-    const closed = await waitFor('the request to end', async () =>
-      files.served.find(line => line.startsWith('closed ')),
+    const closed = await waitFor(
+      'the request to end',
+      async () => files.served.find(line => line.startsWith('closed ')),
+      catalogWait,
     );
     const sent = Number(/after (\d+) bytes/.exec(closed)![1]);
     // What the sockets had buffered, not the whole (endless) body.
@@ -385,12 +393,16 @@ describe('url references that leave the entity folder', () => {
   });
 
   it('never reads another folder, and never echoes file content in errors', async () => {
-    const errors = await waitFor('an error on each pipeline', async () => {
-      const byEntity = new Map(
-        catalog.errors.map(e => [e.entityRef, e.messages.join('\n')]),
-      );
-      return byEntity.size >= 3 ? byEntity : undefined;
-    });
+    const errors = await waitFor(
+      'an error on each pipeline',
+      async () => {
+        const byEntity = new Map(
+          catalog.errors.map(e => [e.entityRef, e.messages.join('\n')]),
+        );
+        return byEntity.size >= 3 ? byEntity : undefined;
+      },
+      catalogWait,
+    );
     expect(errors.get('component:default/spec-elsewhere')).toMatch(
       /pipeline-spec: could not read %2e%2e\/%2e%2e\/secrets\/pipeline\.yaml: .*must be a relative path .* without "\.\." segments/,
     );

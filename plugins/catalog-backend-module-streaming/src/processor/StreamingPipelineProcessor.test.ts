@@ -11,10 +11,11 @@ import {
   toPipelineSummary,
   walkLineage,
 } from '@internal/plugin-streaming-common';
+import { waitFor } from '@internal/plugin-streaming-node/testUtils';
 import {
   CatalogTestBackend,
+  catalogWait,
   startCatalogTestBackend,
-  waitFor,
 } from '../__testUtils__/startCatalogTestBackend';
 
 const examples = path.resolve(__dirname, '../../../../examples');
@@ -431,6 +432,7 @@ describe('StreamingPipelineProcessor with bad specs', () => {
           ? byEntity
           : undefined;
       },
+      catalogWait,
     );
     expect(badCases.length).toBeGreaterThanOrEqual(20);
     for (const badCase of badCases) {
@@ -457,6 +459,7 @@ describe('StreamingPipelineProcessor with bad specs', () => {
           ? (entities as Entity[])
           : undefined;
       },
+      catalogWait,
     );
     const topic = good[2];
     expect(
@@ -475,17 +478,21 @@ describe('StreamingPipelineProcessor with bad specs', () => {
 
   it('walks from a topic across two pipelines; a table belongs to its writer', async () => {
     const table = 'resource:default/delta.data.delta.good_one';
-    await waitFor('the silver step stitched on both ends', async () => {
-      const [silver, goodTable] = await catalog.getEntitiesByRefs([
-        'component:default/silver',
-        table,
-      ]);
-      return silver?.relations?.some(r => r.type === 'dependsOn') &&
-        goodTable?.relations?.filter(r => r.type.startsWith('depend'))
-          .length === 2
-        ? true
-        : undefined;
-    });
+    await waitFor(
+      'the silver step stitched on both ends',
+      async () => {
+        const [silver, goodTable] = await catalog.getEntitiesByRefs([
+          'component:default/silver',
+          table,
+        ]);
+        return silver?.relations?.some(r => r.type === 'dependsOn') &&
+          goodTable?.relations?.filter(r => r.type.startsWith('depend'))
+            .length === 2
+          ? true
+          : undefined;
+      },
+      catalogWait,
+    );
     const graph = await walkLineage({
       from: 'resource:default/topic.local.events',
       direction: 'downstream',
@@ -518,12 +525,15 @@ describe('StreamingPipelineProcessor with bad specs', () => {
 
   it('shows a spec that breaks later as an error on the existing entity', async () => {
     const ref = 'component:default/flip';
-    await waitFor('the flip pipeline', async () =>
-      (
-        await catalog.getEntity(ref)
-      )?.relations?.some(r => r.type === 'dependsOn')
-        ? true
-        : undefined,
+    await waitFor(
+      'the flip pipeline',
+      async () =>
+        (
+          await catalog.getEntity(ref)
+        )?.relations?.some(r => r.type === 'dependsOn')
+          ? true
+          : undefined,
+      catalogWait,
     );
     fs.writeFileSync(
       path.join(mockDir.path, 'flip/pipeline.yaml'),
@@ -536,10 +546,16 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       method: 'POST',
       body: { entityRef: ref },
     });
-    const flip = await waitFor('the error on the flip pipeline', async () => {
-      const entity = (await catalog.getEntity(ref)) as AlphaEntity | undefined;
-      return entity?.status?.items?.length ? entity : undefined;
-    });
+    const flip = await waitFor(
+      'the error on the flip pipeline',
+      async () => {
+        const entity = (await catalog.getEntity(ref)) as
+          | AlphaEntity
+          | undefined;
+        return entity?.status?.items?.length ? entity : undefined;
+      },
+      catalogWait,
+    );
     expect(flip.status!.items).toEqual([
       expect.objectContaining({
         level: 'error',
@@ -564,13 +580,17 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       'component:default/forged-service',
       'component:default/forged-with-spec',
     ];
-    const entities = await waitFor('the forged entities', async () => {
-      const found = await catalog.getEntitiesByRefs(refs);
-      return found.every(e => e?.relations?.length) &&
-        found[3]!.relations!.some(r => r.type === 'dependsOn')
-        ? (found as Entity[])
-        : undefined;
-    });
+    const entities = await waitFor(
+      'the forged entities',
+      async () => {
+        const found = await catalog.getEntitiesByRefs(refs);
+        return found.every(e => e?.relations?.length) &&
+          found[3]!.relations!.some(r => r.type === 'dependsOn')
+          ? (found as Entity[])
+          : undefined;
+      },
+      catalogWait,
+    );
     for (const entity of entities.slice(0, 3)) {
       expect(Object.keys(entity.metadata.annotations!)).not.toEqual(
         expect.arrayContaining([ANNOTATION_PIPELINE_SUMMARY]),
@@ -594,8 +614,10 @@ describe('StreamingPipelineProcessor with bad specs', () => {
     const twins = ['component:default/twin-a', 'component:default/twin-b'];
     const errorOf = (ref: string) =>
       catalog.errors.filter(e => e.entityRef === ref).pop()?.messages;
-    await waitFor('the conflict on the pipeline processed second', async () =>
-      twins.some(errorOf) ? true : undefined,
+    await waitFor(
+      'the conflict on the pipeline processed second',
+      async () => (twins.some(errorOf) ? true : undefined),
+      catalogWait,
     );
     // The pipeline processed first learns of the other on its next round.
     for (const entityRef of twins) {
@@ -604,10 +626,14 @@ describe('StreamingPipelineProcessor with bad specs', () => {
         body: { entityRef },
       });
     }
-    const messages = await waitFor('the conflict on both', async () => {
-      const both = twins.map(errorOf);
-      return both.every(Boolean) ? both : undefined;
-    });
+    const messages = await waitFor(
+      'the conflict on both',
+      async () => {
+        const both = twins.map(errorOf);
+        return both.every(Boolean) ? both : undefined;
+      },
+      catalogWait,
+    );
     expect(messages).toEqual([
       [
         'InputError: pipeline.sink.checkpoint: /checkpoints/shared/ is also the checkpoint of component:default/twin-b; a checkpoint belongs to one pipeline',

@@ -11,14 +11,17 @@ import {
   ANNOTATION_SCHEMA_SUBJECT,
   ANNOTATION_SCHEMA_VERSIONS,
 } from '@internal/plugin-streaming-common';
-import { TestSchemaRegistry } from '@internal/plugin-streaming-node/testUtils';
+import {
+  TestSchemaRegistry,
+  waitFor,
+} from '@internal/plugin-streaming-node/testUtils';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
   CatalogTestBackend,
+  catalogWait,
   startCatalogTestBackend,
-  waitFor,
 } from '../__testUtils__/startCatalogTestBackend';
 
 const avro = (fields: string[]) =>
@@ -186,15 +189,19 @@ describe('SchemaRegistryEntityProvider with the real catalog and registry', () =
     const clicksTopic = `resource:default/topic.local.${clicks}`;
     const enrichedTopic = `resource:default/topic.local.${enriched}`;
 
-    const api = await waitFor('the clicks API with its relations', async () => {
-      expect(backend!.errors).toEqual([]);
-      const entity = await backend!.getEntity(clicksApi);
-      return entity &&
-        relationsOf(entity, 'apiConsumedBy').length > 0 &&
-        relationsOf(entity, 'apiProvidedBy').length > 0
-        ? entity
-        : undefined;
-    });
+    const api = await waitFor(
+      'the clicks API with its relations',
+      async () => {
+        expect(backend!.errors).toEqual([]);
+        const entity = await backend!.getEntity(clicksApi);
+        return entity &&
+          relationsOf(entity, 'apiConsumedBy').length > 0 &&
+          relationsOf(entity, 'apiProvidedBy').length > 0
+          ? entity
+          : undefined;
+      },
+      catalogWait,
+    );
     expect(api.spec).toMatchObject({
       type: 'avro',
       lifecycle: 'production',
@@ -230,19 +237,24 @@ describe('SchemaRegistryEntityProvider with the real catalog and registry', () =
           ? (both as Entity[])
           : undefined;
       },
+      catalogWait,
     );
     expect(relationsOf(topic, 'providesApi')).toEqual([clicksApi]);
     expect(relationsOf(pipeline, 'consumesApi')).toEqual([clicksApi]);
 
     // A topic a pipeline writes gives its owner to the topic's schema.
-    const enrichedEntity = await waitFor('the enriched API', async () => {
-      await refresh();
-      const entity = await backend!.getEntity(enrichedApi);
-      return entity?.spec?.owner === 'group:default/team-growth' &&
-        relationsOf(entity, 'apiConsumedBy').length > 0
-        ? entity
-        : undefined;
-    });
+    const enrichedEntity = await waitFor(
+      'the enriched API',
+      async () => {
+        await refresh();
+        const entity = await backend!.getEntity(enrichedApi);
+        return entity?.spec?.owner === 'group:default/team-growth' &&
+          relationsOf(entity, 'apiConsumedBy').length > 0
+          ? entity
+          : undefined;
+      },
+      catalogWait,
+    );
     expect(enrichedEntity.spec?.type).toBe('json-schema');
     expect(relationsOf(enrichedEntity, 'apiProvidedBy')).toEqual([
       enrichedTopic,
@@ -266,13 +278,17 @@ describe('SchemaRegistryEntityProvider with the real catalog and registry', () =
       avro(['page', 'referrer', 'country']),
       'AVRO',
     );
-    await waitFor('version 3', async () => {
-      await refresh();
-      const entity = await backend!.getEntity(clicksApi);
-      return entity?.metadata.annotations?.[ANNOTATION_SCHEMA_VERSIONS] ===
-        '1,2,3'
-        ? entity
-        : undefined;
-    });
+    await waitFor(
+      'version 3',
+      async () => {
+        await refresh();
+        const entity = await backend!.getEntity(clicksApi);
+        return entity?.metadata.annotations?.[ANNOTATION_SCHEMA_VERSIONS] ===
+          '1,2,3'
+          ? entity
+          : undefined;
+      },
+      catalogWait,
+    );
   }, 300_000);
 });
