@@ -22,3 +22,4 @@ export * from './lineage';
 export * from './pipelineObservation';
 export * from './formatZodIssues';
 export * from './pipelineMetrics';
+export * from './progressTopic';

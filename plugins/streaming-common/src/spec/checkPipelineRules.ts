@@ -1,6 +1,7 @@
 import { PipelineSpec } from './pipelineSpecSchema';
 import { checkCdcColumnRules } from './rules/checkCdcColumnRules';
 import { checkColumnRules } from './rules/checkColumnRules';
+import { checkDeadLetterRules } from './rules/checkDeadLetterRules';
 import { checkEventTimeRules } from './rules/checkEventTimeRules';
 import { checkLocationRules } from './rules/checkLocationRules';
 import { checkOwnerRule } from './rules/checkOwnerRule';
@@ -24,6 +25,7 @@ const RULES: Array<
   checkSourceSchemaRules,
   checkLocationRules,
   checkTopicRules,
+  checkDeadLetterRules,
   checkResourceRules,
   checkCdcColumnRules,
   checkOwnerRule,
@@ -32,8 +34,8 @@ const RULES: Array<
 
 /**
  * The rules that span fields (one unit per group in `rules/`): event time
- * and watermarks, output modes, schemas, checkpoints, topics, resources and
- * columns.
+ * and watermarks, output modes, schemas, checkpoints, topics, the dead-letter
+ * target, resources and columns.
  */
 export function checkPipelineRules(
   spec: PipelineSpec,

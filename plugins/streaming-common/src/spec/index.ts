@@ -4,6 +4,7 @@ export type {
   PipelineSpecInput,
   PipelineSource,
   PipelineSink,
+  PipelineDeadLetter,
   PipelineTransformation,
   PipelineField,
   PipelineFieldType,

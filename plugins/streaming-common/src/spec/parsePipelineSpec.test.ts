@@ -173,6 +173,24 @@ describe('parsePipelineSpec', () => {
     );
   });
 
+  it('names each problem of a dead-letter target', () => {
+    const errors = (deadLetter: unknown) =>
+      variant(p => {
+        p.dead_letter = deadLetter;
+      }).errors.map(formatSpecError);
+    expect(errors({ type: 'kafka', topic: 'events.dead-letter' })).toEqual([]);
+    expect(errors({ type: 'kafka', topic: '__bad' })).toEqual([
+      'pipeline.dead_letter.topic: topic names starting with "__" are reserved for Kafka\'s internal topics (__consumer_offsets, __transaction_state, ...)',
+    ]);
+    expect(errors({ type: 'delta', path: 'relative/bad' })).toEqual([
+      expect.stringMatching(/^pipeline\.dead_letter\.path: /),
+    ]);
+    expect(errors({ type: 'kafka', path: '/data/bad' })).toEqual([
+      'pipeline.dead_letter.topic: required: expected string',
+      'pipeline.dead_letter.path: unknown field; expected one of type, topic',
+    ]);
+  });
+
   it('rejects a spec text that is too large', () => {
     expect(
       messages(`pipeline:\n  description: "${'x'.repeat(300_000)}"\n`),

@@ -495,6 +495,32 @@ const sink = z.discriminatedUnion('type', [
   kafkaSink,
 ]);
 
+/**
+ * Where the records that cannot be parsed go: a topic on the source's Kafka
+ * cluster or a Delta quarantine table.
+ */
+const deadLetter = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('kafka'),
+      topic: topic.meta({
+        description:
+          "Topic on the source's cluster that receives each bad record as it was read (key and value bytes), with the error and its source offsets in headers.",
+      }),
+    }),
+    z.strictObject({
+      type: z.literal('delta'),
+      path: storagePath('a Delta table location').meta({
+        description:
+          'Delta table that receives each bad record: key and value bytes, the error, source topic, partition, offset and timestamp, and the pipeline.',
+      }),
+    }),
+  ])
+  .meta({
+    description:
+      'Where records that cannot be parsed or do not fit the schema go (Kafka and Debezium sources). Without it they are counted and flow on as rows of nulls.',
+  });
+
 const resources = z.strictObject({
   driver: z
     .strictObject({
@@ -604,6 +630,7 @@ export const pipelineSpecSchema = z.strictObject({
     ]),
     transformations: z.array(transformation).max(100).default([]),
     sink,
+    dead_letter: deadLetter.optional(),
     trigger: trigger.optional(),
     resources: resources.optional(),
     monitoring: monitoring.optional(),
@@ -628,6 +655,10 @@ export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
 export type PipelineSource = PipelineSpec['pipeline']['source'];
 /** @public */
 export type PipelineSink = PipelineSpec['pipeline']['sink'];
+/** @public */
+export type PipelineDeadLetter = NonNullable<
+  PipelineSpec['pipeline']['dead_letter']
+>;
 /** @public */
 export type PipelineTransformation =
   PipelineSpec['pipeline']['transformations'][number];

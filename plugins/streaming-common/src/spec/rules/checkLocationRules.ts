@@ -2,7 +2,7 @@ import { PipelineSpec, storageLocation } from '../pipelineSpecSchema';
 import { RuleReport } from './RuleReport';
 
 /** Whether a storage location is the other one or inside it. */
-const within = (inner: string, outer: string) => {
+export const within = (inner: string, outer: string) => {
   const a = storageLocation(inner);
   const b = storageLocation(outer);
   return (

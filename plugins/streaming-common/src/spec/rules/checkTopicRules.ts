@@ -6,7 +6,7 @@ import { RuleReport } from './RuleReport';
  * mixing "." and "_" (which collide in metric names) are warned about.
  */
 export function checkTopicRules(spec: PipelineSpec, report: RuleReport) {
-  const { source, sink } = spec.pipeline;
+  const { source, sink, dead_letter: deadLetter } = spec.pipeline;
   if (
     sink.type === 'kafka' &&
     source.type !== 'delta' &&
@@ -24,6 +24,10 @@ export function checkTopicRules(spec: PipelineSpec, report: RuleReport) {
       source.type !== 'delta' ? source.topic : undefined,
     ],
     ['pipeline.sink.topic', sink.type === 'kafka' ? sink.topic : undefined],
+    [
+      'pipeline.dead_letter.topic',
+      deadLetter?.type === 'kafka' ? deadLetter.topic : undefined,
+    ],
   ] as const) {
     if (name && name.includes('.') && name.includes('_')) {
       report.warning(
