@@ -18,7 +18,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-
+. scripts/lib/daemon.sh
 . scripts/lib/kafka-version.sh
 SCALA_VERSION="2.13"
 libs="$root/.tools/kafka/$KAFKA_VERSION/libs"
@@ -62,12 +62,7 @@ install() {
 
 # The pid of this instance's broker, when it is alive (checked against its command line).
 running_pid() {
-  [ -f "$pidfile" ] || return 1
-  local pid
-  pid="$(cat "$pidfile")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$dir/server.properties" || return 1
-  echo "$pid"
+  daemon_pid "$pidfile" "$dir/server.properties"
 }
 
 node_cmd() {
@@ -77,12 +72,14 @@ node_cmd() {
   node "$@"
 }
 
-ready() {
-  node_cmd "$root/scripts/lib/kafka-ready.js" "$address" --timeout "${1:-0}"
+answering() {
+  node_cmd "$root/scripts/lib/kafka-ready.js" "$address"
 }
 
-port_taken() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+# Ready when the broker answers a metadata request within $1 seconds; not when the
+# process $2 (the broker just launched) has gone.
+ready() {
+  daemon_wait "${1:-0}" "${2:-}" answering
 }
 
 write_config() {
@@ -149,7 +146,7 @@ start() {
   local started=$SECONDS
   nohup setsid java "${java_opts[@]}" kafka.Kafka "$dir/server.properties" >>"$logfile" 2>&1 </dev/null 9>&- &
   echo $! >"$pidfile"
-  if ! ready 90; then
+  if ! ready 90 $!; then
     tail -n 40 "$logfile" >&2
     stop >/dev/null
     die "broker did not become ready at $address; log: ${logfile#"$root"/}"
@@ -164,15 +161,7 @@ stop() {
     echo "Kafka ($instance) is not running"
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    [ -d "/proc/$pid" ] || break
-    sleep 0.1
-  done
-  if [ -d "/proc/$pid" ]; then
-    echo "kafka: broker did not stop within 30 s; killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  daemon_stop "$pid" "kafka: broker"
   rm -f "$pidfile"
   echo "Kafka ($instance) stopped"
 }

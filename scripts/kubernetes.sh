@@ -40,6 +40,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+. scripts/lib/daemon.sh
 
 KUBERNETES_VERSION="v1.37.2" # must match k8s.io/kubernetes in scripts/lib/kubernetes/go.mod
 module="$root/scripts/lib/kubernetes"
@@ -81,34 +82,23 @@ install() {
   echo "kubernetes: built in $((SECONDS - started)) s into ${bin#"$root"/}" >&2
 }
 
-# The pid in $1 when that process is alive and runs the binary $2 of this checkout.
+# The pid of $1 (kube-apiserver or etcd) when that process is alive and runs the binary
+# of this checkout.
 alive() {
-  local pidfile="$dir/$1.pid"
-  [ -f "$pidfile" ] || return 1
-  local pid
-  pid="$(cat "$pidfile")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$bin/$1" || return 1
-  echo "$pid"
+  daemon_pid "$dir/$1.pid" "$bin/$1"
 }
 
 admin_token() { cut -d, -f1 "$dir/tokens.csv" | head -1; }
 
-# 0 when /readyz answers ok within $1 seconds.
-ready() {
-  local deadline=$((SECONDS + ${1:-0}))
-  while :; do
-    if [ -f "$dir/tokens.csv" ] && [ "$(curl -s --max-time 2 --cacert "$dir/pki/serving.crt" \
-      -H "Authorization: Bearer $(admin_token)" "$address/readyz" 2>/dev/null)" = ok ]; then
-      return 0
-    fi
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.2
-  done
+answering() {
+  [ -f "$dir/tokens.csv" ] && [ "$(curl -s --max-time 2 --cacert "$dir/pki/serving.crt" \
+    -H "Authorization: Bearer $(admin_token)" "$address/readyz" 2>/dev/null)" = ok ]
 }
 
-port_taken() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+# Ready when /readyz answers ok within $1 seconds; not when the process $2 (the API
+# server just launched) has gone.
+ready() {
+  daemon_wait "${1:-0}" "${2:-}" answering
 }
 
 # Serving certificate (SAN IP:127.0.0.1, localhost), service-account keys and the tokens
@@ -167,6 +157,12 @@ object_path() {
   esac
 }
 
+# Whether the CRD at API path $1 is Established.
+established() {
+  curl -s --cacert "$dir/pki/serving.crt" -H "Authorization: Bearer $(admin_token)" "$address$1" |
+    tr -d ' \n' | grep -q '"type":"Established","status":"True"'
+}
+
 # Server-side apply of every document of a YAML file as the admin (field manager
 # `streaming-setup`; the API server takes one document per apply request). Documents are
 # block-style YAML with `kind:` and `metadata:` at the top level, as kubectl writes them.
@@ -190,12 +186,7 @@ apply_file() {
     esac
     if [ "$kind" = CustomResourceDefinition ]; then
       # Wait until the CRD is Established, so its resources can be used right away.
-      local deadline=$((SECONDS + 30))
-      until curl -s --cacert "$dir/pki/serving.crt" -H "Authorization: Bearer $(admin_token)" "$address$path" |
-        tr -d ' \n' | grep -q '"type":"Established","status":"True"'; do
-        [ "$SECONDS" -lt "$deadline" ] || die "CRD $name did not become Established"
-        sleep 0.2
-      done
+      daemon_wait 30 "" established "$path" || die "CRD $name did not become Established"
     fi
   done
   rm -rf "$parts"
@@ -329,7 +320,7 @@ start() {
     --profiling=false --v 0 \
     >>"$dir/kube-apiserver.log" 2>&1 </dev/null 9>&- &
   echo $! >"$dir/kube-apiserver.pid"
-  if ! ready 90; then
+  if ! ready 90 $!; then
     tail -n 30 "$dir/kube-apiserver.log" >&2
     stop >/dev/null
     die "kube-apiserver did not become ready at $address; logs: ${dir#"$root"/}/"
@@ -342,13 +333,9 @@ start() {
 
 stop_one() {
   local pid
-  pid="$(alive "$1")" || { rm -f "$dir/$1.pid"; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 150); do
-    [ -d "/proc/$pid" ] || break
-    sleep 0.1
-  done
-  [ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null
+  if pid="$(alive "$1")"; then
+    daemon_stop "$pid" "kubernetes: $1"
+  fi
   rm -f "$dir/$1.pid"
 }
 

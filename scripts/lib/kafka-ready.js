@@ -1,18 +1,16 @@
-// Waits until a Kafka broker answers a metadata request (a real client round trip).
-// Usage: node kafka-ready.js HOST:PORT [--timeout SECONDS]
-// Exits 0 when the broker lists itself in the cluster metadata, 1 on time-out.
+// Whether a Kafka broker answers a metadata request (a real client round trip), asked
+// once: scripts/kafka.sh polls it through daemon_wait (scripts/lib/daemon.sh).
+// Usage: node kafka-ready.js HOST:PORT
+// Exits 0 when the broker lists itself and a controller in the cluster metadata, else 1.
 const { Kafka, logLevel } = require('kafkajs');
 
-const args = process.argv.slice(2);
-const t = args.indexOf('--timeout');
-const timeoutMs = (t >= 0 ? Number(args.splice(t, 2)[1]) : 60) * 1000;
-const broker = args[0];
+const broker = process.argv[2];
 if (!broker) {
-  console.error('usage: kafka-ready.js HOST:PORT [--timeout SECONDS]');
+  console.error('usage: kafka-ready.js HOST:PORT');
   process.exit(2);
 }
 
-async function ready() {
+(async () => {
   const admin = new Kafka({
     clientId: 'kafka-ready',
     brokers: [broker],
@@ -21,24 +19,15 @@ async function ready() {
     retry: { retries: 0 },
     logLevel: logLevel.NOTHING,
   }).admin();
+  let ready = false;
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
+    ready = cluster.brokers.length > 0 && cluster.controller !== null;
   } catch {
-    return false;
+    // not answering (yet)
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-}
-
-(async () => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready())) {
-    if (Date.now() > deadline) {
-      console.error(`timed out waiting for Kafka at ${broker}`);
-      process.exit(1);
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
+  process.exit(ready ? 0 : 1);
 })();
