@@ -1,6 +1,7 @@
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { runRepoScript } from './runRepoScript';
 import { uniqueName } from './uniqueName';
+import { waitFor } from './waitFor';
 
 /** Runs `scripts/kafka.sh` (start is idempotent) and returns its output. */
 export function kafkaScript(args: string[]): Promise<string> {
@@ -71,15 +72,11 @@ export class TestKafka {
     // kafkajs' waitForLeaders fails when a broker that has just started
     // answers UNKNOWN_TOPIC_OR_PARTITION for a moment: wait instead until
     // every partition answers for its offsets.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.admin.fetchTopicOffsets(topic);
-        return;
-      } catch (error) {
-        if (attempt >= 60) throw error;
-        await new Promise(resolve => setTimeout(resolve, 500));
-      }
-    }
+    await waitFor(
+      `every partition of ${topic} to answer`,
+      () => this.admin.fetchTopicOffsets(topic),
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
   }
 
   /** Commits offsets of a consumer group on one topic: partition -> offset. */

@@ -1,23 +1,7 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { runRepoScript } from './runRepoScript';
 import { uniqueName } from './uniqueName';
-
-const run = promisify(execFile);
-
-/** The monorepo root, where `scripts/kubernetes.sh` lives (tests run in a package folder). */
-function findRepoRoot(): string {
-  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'scripts/kubernetes.sh'))) {
-      return dir;
-    }
-    if (path.dirname(dir) === dir) {
-      throw new Error(`no scripts/kubernetes.sh in ${process.cwd()} or above`);
-    }
-  }
-}
 
 /** One RBAC rule of a test service account's Role. */
 export interface TestRbacRule {
@@ -76,20 +60,18 @@ export class TestKubernetes {
    * fails the test that asked for it.
    */
   static async start(): Promise<TestKubernetes> {
-    const repoRoot = findRepoRoot();
     let kubeconfigPath: string;
     try {
-      const { stdout } = await run(
-        path.join(repoRoot, 'scripts/kubernetes.sh'),
+      const stdout = await runRepoScript(
+        'kubernetes.sh',
         ['start'],
-        { cwd: repoRoot, timeout: 20 * 60_000 },
+        20 * 60_000,
       );
-      kubeconfigPath = stdout.trim().split('\n').pop()!;
+      kubeconfigPath = stdout.split('\n').pop()!;
     } catch (error) {
-      const { stderr } = error as { stderr?: string };
       throw new Error(
-        `scripts/kubernetes.sh start failed; the Kubernetes tests need a real API server: ${
-          stderr?.trim() || (error as Error).message
+        `the Kubernetes tests need a real API server: ${
+          (error as Error).message
         }`,
       );
     }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { SchemaRegistryClient } from '../schemaRegistry/SchemaRegistryClient';
 import { runRepoScript } from './runRepoScript';
+import { uniqueName } from './uniqueName';
 
 /**
  * The real schema registry of `scripts/registry.sh` (Apicurio Registry's
@@ -35,6 +35,6 @@ export class TestSchemaRegistry {
 
   /** A topic name no other test uses, whose TopicNameStrategy subject is `<topic>-value`. */
   uniqueTopic(prefix: string): string {
-    return `${prefix}-${randomBytes(4).toString('hex')}`;
+    return uniqueName(prefix);
   }
 }
