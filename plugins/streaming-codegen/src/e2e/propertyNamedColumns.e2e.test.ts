@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parsePipelineSpec } from '@internal/plugin-streaming-common';
 import { renderPipeline } from '../renderPipeline';
-import { runScript } from './__testUtils__/runScript';
+import { runRepoScript } from '@internal/plugin-streaming-node/testUtils';
 
 // Real data has columns named like JavaScript object properties. The spec
 // keeps their rename, cast and filter, and the generated job's transform()
@@ -75,7 +75,7 @@ describe('columns named like JavaScript object properties (local Spark)', () => 
       }
     }
     writeFileSync(join(dir, 'driver.py'), driver);
-    const stdout = await runScript('spark.sh', [
+    const stdout = await runRepoScript('spark.sh', [
       'python',
       join(dir, 'driver.py'),
       join(dir, 'main.py'),

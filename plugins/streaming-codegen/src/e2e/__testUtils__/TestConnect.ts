@@ -1,5 +1,7 @@
-import { runScript } from './runScript';
-import { waitFor } from '@internal/plugin-streaming-node/testUtils';
+import {
+  runRepoScript,
+  waitFor,
+} from '@internal/plugin-streaming-node/testUtils';
 
 /** A connector's state as Kafka Connect's REST API reports it. */
 export interface ConnectorStatus {
@@ -13,8 +15,8 @@ export interface ConnectorStatus {
  */
 export class TestConnect {
   static async start(): Promise<TestConnect> {
-    await runScript('connect.sh', ['start']);
-    return new TestConnect((await runScript('connect.sh', ['url'])).trim());
+    await runRepoScript('connect.sh', ['start']);
+    return new TestConnect(await runRepoScript('connect.sh', ['url']));
   }
 
   private constructor(readonly url: string) {}

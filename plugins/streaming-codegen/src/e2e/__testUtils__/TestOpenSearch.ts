@@ -1,4 +1,4 @@
-import { runScript } from './runScript';
+import { runRepoScript } from '@internal/plugin-streaming-node/testUtils';
 
 /**
  * The real local OpenSearch (`scripts/opensearch.sh start`, idempotent), the
@@ -6,10 +6,8 @@ import { runScript } from './runScript';
  */
 export class TestOpenSearch {
   static async start(): Promise<TestOpenSearch> {
-    await runScript('opensearch.sh', ['start']);
-    return new TestOpenSearch(
-      (await runScript('opensearch.sh', ['url'])).trim(),
-    );
+    await runRepoScript('opensearch.sh', ['start']);
+    return new TestOpenSearch(await runRepoScript('opensearch.sh', ['url']));
   }
 
   private constructor(readonly url: string) {}

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { runScript } from './runScript';
-import { waitFor } from '@internal/plugin-streaming-node/testUtils';
+import {
+  runRepoScript,
+  waitFor,
+} from '@internal/plugin-streaming-node/testUtils';
 
 /** Debian's newest PostgreSQL client (the server's package brings it). */
 function psqlPath(): string {
@@ -20,8 +22,8 @@ export class TestPostgres {
   static async create(database: string): Promise<TestPostgres> {
     if (!/^[a-z][a-z0-9_]{0,62}$/.test(database))
       throw new Error(`not a plain database name: ${database}`);
-    await runScript('postgres.sh', ['start']);
-    const url = new URL((await runScript('postgres.sh', ['url'])).trim());
+    await runRepoScript('postgres.sh', ['start']);
+    const url = new URL(await runRepoScript('postgres.sh', ['url']));
     const server = new TestPostgres(url, 'postgres');
     await server.sql(`CREATE DATABASE ${database}`);
     return new TestPostgres(url, database);
