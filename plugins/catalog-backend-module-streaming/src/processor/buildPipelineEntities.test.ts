@@ -2,6 +2,8 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRelationSpec } from '@backstage/plugin-catalog-node';
 import {
   PipelineSpec,
+  deltaTableEntityName,
+  kafkaTopicEntityName,
   parsePipelineSpec,
 } from '@internal/plugin-streaming-common';
 import yaml from 'yaml';
@@ -111,6 +113,57 @@ describe('buildPipelineEntities', () => {
         `${self} dependencyOf resource:default/${outputTopic.metadata.name}`,
       ].sort(),
     );
+  });
+
+  it('emits the dead-letter topic or table as an output of the pipeline, like its sink', () => {
+    const self = 'component:commerce/silver-orders';
+    for (const [deadLetter, name] of [
+      [
+        { type: 'kafka', topic: 'orders.dead-letter' },
+        kafkaTopicEntityName('east', 'orders.dead-letter'),
+      ],
+      [
+        { type: 'delta', path: 's3a://lake/quarantine/orders' },
+        deltaTableEntityName('s3a://lake/quarantine/orders'),
+      ],
+    ] as const) {
+      const { entities, relations } = buildPipelineEntities({
+        pipeline,
+        defaultCluster: 'main',
+        inputOwner: 'group:default/data-platform',
+        schemas: [],
+        spec: spec({
+          name: 'silver-orders',
+          source: {
+            type: 'kafka',
+            cluster: 'east',
+            topic: 'orders',
+            fields: [{ name: 'id', type: 'long' }],
+          },
+          sink: {
+            type: 'delta',
+            path: 's3a://lake/silver/orders',
+            checkpoint: 's3a://lake/_checkpoints/silver-orders',
+          },
+          dead_letter: deadLetter,
+        }),
+      });
+      const outputs = entities.filter(e => e.role === 'output');
+      expect(outputs).toHaveLength(2);
+      const target = outputs.find(e => e.entity.metadata.name === name)!;
+      expect(target.entity.spec).toEqual({
+        type: deadLetter.type === 'kafka' ? 'kafka-topic' : 'delta-table',
+        owner: 'group:commerce/team-commerce',
+        system: 'system:commerce/lakehouse',
+      });
+      const ref = stringifyEntityRef(target.entity);
+      expect(relationText(relations)).toEqual(
+        expect.arrayContaining([
+          `${ref} dependsOn ${self}`,
+          `${self} dependencyOf ${ref}`,
+        ]),
+      );
+    }
   });
 
   it('emits only the topic for a CDC source without a table', () => {

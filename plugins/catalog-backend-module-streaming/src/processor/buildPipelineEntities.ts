@@ -91,7 +91,12 @@ export function buildPipelineEntities(
   options: BuildPipelineEntitiesOptions,
 ): PipelineEntities {
   const { pipeline, spec, defaultCluster, inputOwner, schemas } = options;
-  const { source, sink, transformations } = spec.pipeline;
+  const {
+    source,
+    sink,
+    transformations,
+    dead_letter: deadLetter,
+  } = spec.pipeline;
   const pipelineNamespace = pipeline.metadata.namespace ?? DEFAULT_NAMESPACE;
   const fullRef = (ref: unknown, defaultKind: string) =>
     typeof ref === 'string' && ref
@@ -247,6 +252,17 @@ export function buildPipelineEntities(
     feeds(input, pipelineRef);
   }
   feeds(pipelineRef, output);
+
+  // The dead-letter target: written by the pipeline like its sink (a topic on
+  // the source's cluster, or a quarantine table).
+  if (deadLetter && sourceCluster) {
+    feeds(
+      pipelineRef,
+      deadLetter.type === 'kafka'
+        ? topic(sourceCluster, deadLetter.topic, 'output')
+        : deltaTable(deadLetter.path, 'output'),
+    );
+  }
 
   // Schemas: the pipeline consumes the API its source's messages follow.
   for (const schema of schemas) {
