@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /**
@@ -361,6 +362,32 @@ export interface Config {
        * run 5 seconds after start.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+
+    /**
+     * The schema registry routes: the pipeline page's schema card and the
+     * Create form's fields proposed from a topic. The registries are
+     * `streaming.schemaRegistries`.
+     */
+    schemas?: {
+      /**
+       * How long the answer about a pipeline's subjects (versions,
+       * compatibility) is reused. Zero (`'0s'`) asks the registry on every
+       * request. Default: `{ minutes: 1 }`.
+       */
+      cacheTtl?: HumanDuration | string;
+      /**
+       * The sample of recent messages from which the Create form's fields are
+       * proposed for a JSON topic without a registry subject.
+       */
+      sample?: {
+        /** Messages read at most, split over the partitions (the newest of each). Default: 100. */
+        maxMessages?: number;
+        /** Bytes of message values read at most. Default: 1048576 (1 MiB). */
+        maxBytes?: number;
+        /** When the sample ends with what it read. Default: `{ seconds: 10 }`. */
+        timeout?: HumanDuration | string;
+      };
     };
 
     /** Delta tables. */

@@ -37,6 +37,7 @@ import { PipelineOperations } from './services/Operations/PipelineOperations';
 import { OverviewService } from './services/Overview/OverviewService';
 import { PipelineCatalog } from './services/Pipelines/PipelineCatalog';
 import { ProgressIngestor } from './services/ProgressIngestor/ProgressIngestor';
+import { SchemaService } from './services/Schemas/SchemaService';
 import { DatabaseProgressStore } from './services/ProgressStore/DatabaseProgressStore';
 import { KubernetesStatusSource } from './services/Status/KubernetesStatusSource';
 import { StatusService } from './services/Status/StatusService';
@@ -282,6 +283,7 @@ export const streamingPlugin = createBackendPlugin({
               new OperationsStore(store.client),
               logger,
             ),
+            schemas: SchemaService.fromConfig(deps.config, config, logger),
             deltaTables: new DeltaTableReader(
               config.delta.allowedRoots,
               new DeltaPathMapping(config.delta.pathMappings, process.cwd()),

@@ -8,6 +8,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { taskCreatePermission } from '@backstage/plugin-scaffolder-common/alpha';
 import {
   ANNOTATION_DELTA_PATH,
   DeltaTableDetailsResponse,
@@ -32,6 +33,7 @@ import {
   PipelineCatalog,
 } from './services/Pipelines/PipelineCatalog';
 import { ProgressStore } from './services/ProgressStore/ProgressStore';
+import { SchemaService } from './services/Schemas/SchemaService';
 import { capBatchOffsets } from './services/ProgressStore/capBatchOffsets';
 import { summarizeBatches } from './services/ProgressStore/summarizeBatches';
 import { StatusService } from './services/Status/StatusService';
@@ -53,6 +55,7 @@ export interface RouterOptions {
   topics: TopicService;
   deltaTables: DeltaTableReader;
   operations: PipelineOperations;
+  schemas: SchemaService;
   /** `streaming.metrics` of app-config. */
   metrics: { maxOffsetsPerAnswer: number };
   /** `streaming.overview` of app-config. */
@@ -224,6 +227,11 @@ export async function createRouter(
     res.json(await operate(req, 'restart'));
   });
 
+  router.get('/pipelines/:namespace/:name/schemas', async (req, res) => {
+    const { pipeline } = await pipelineOf(req);
+    res.json(await options.schemas.getPipelineSchemas(pipeline));
+  });
+
   router.get('/pipelines/:namespace/:name/operations', async (req, res) => {
     const { pipeline } = await pipelineOf(req);
     res.json({
@@ -261,6 +269,30 @@ export async function createRouter(
       );
     }
     res.json(await options.topics.listTopics(cluster));
+  });
+
+  router.get('/topics/fields', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    // Who may start a software template may see what a topic's records hold,
+    // as the Create form's topic picker may list the topics.
+    const decisions = await permissions.authorize(
+      [
+        { permission: taskCreatePermission },
+        { permission: streamingTopicListPermission },
+      ],
+      { credentials },
+    );
+    const denied = decisions.findIndex(d => d.result !== AuthorizeResult.ALLOW);
+    if (denied >= 0) {
+      throw new NotAllowedError(
+        `Not allowed to read the records of Kafka topics (${
+          [taskCreatePermission, streamingTopicListPermission][denied].name
+        })`,
+      );
+    }
+    res.json(
+      await options.schemas.proposeFields(req.query.cluster, req.query.topic),
+    );
   });
 
   router.get('/topics/:namespace/:name', async (req, res) => {

@@ -145,3 +145,12 @@ export const ANNOTATION_SCHEMA_VERSIONS = `${STREAMING_ANNOTATION_PREFIX}/schema
  * @public
  */
 export const ANNOTATION_SCHEMA_ID = `${STREAMING_ANNOTATION_PREFIX}/schema-id`;
+
+/**
+ * On a pipeline Component: the version of its source topic's registry
+ * subject (`<topic>-value`) the pipeline was built for, a number. The
+ * pipeline page compares it with the registry's latest version.
+ *
+ * @public
+ */
+export const ANNOTATION_PIPELINE_SCHEMA_VERSION = `${STREAMING_ANNOTATION_PREFIX}/pipeline-schema-version`;

@@ -102,6 +102,19 @@ export function kafkaTopicEntityName(cluster: string, topic: string): string {
 }
 
 /**
+ * `API` entity of a schema registry's subject: `schema-subject.<registry>.<subject>`
+ * when it reads back.
+ *
+ * @public
+ */
+export function registrySubjectEntityName(
+  registry: string,
+  subject: string,
+): string {
+  return deriveEntityName('schema-subject', [registry, subject]);
+}
+
+/**
  * `delta-table` Resource, from its location. An absolute path becomes
  * `delta.<segments>` (`/data/delta/event_summary` is
  * `delta.data.delta.event_summary`), a URI `delta-<scheme>.<segments>`

@@ -25,9 +25,9 @@ import {
   ENTITY_TYPE_PIPELINE,
   PipelineSummary,
   kafkaTopicEntityName,
+  registrySubjectEntityName,
 } from '@internal/plugin-streaming-common';
 import { SchemaRegistries } from '@internal/plugin-streaming-node';
-import { registrySubjectEntityName } from './registrySubjectEntity';
 
 const DEFAULT_SUBJECTS_CACHE_SECONDS = 60;
 

@@ -8,7 +8,7 @@ import {
   ENTITY_TYPE_AVRO_SCHEMA,
   ENTITY_TYPE_JSON_SCHEMA,
   ENTITY_TYPE_PROTOBUF_SCHEMA,
-  deriveEntityName,
+  registrySubjectEntityName,
 } from '@internal/plugin-streaming-common';
 import {
   RegisteredSchema,
@@ -26,14 +26,6 @@ const API_TYPES: Record<RegistrySchemaType, string> = {
   JSON: ENTITY_TYPE_JSON_SCHEMA,
   PROTOBUF: ENTITY_TYPE_PROTOBUF_SCHEMA,
 };
-
-/** The `API` entity name of a registry's subject: `schema-subject.<registry>.<subject>` when it reads back. */
-export function registrySubjectEntityName(
-  registry: string,
-  subject: string,
-): string {
-  return deriveEntityName('schema-subject', [registry, subject]);
-}
 
 /**
  * The topic a subject names by Confluent's default TopicNameStrategy

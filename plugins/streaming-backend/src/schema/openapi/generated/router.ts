@@ -1325,6 +1325,210 @@ export const spec = {
         required: ['entityRef', 'location', 'readable', 'errors'],
         properties: {
           entityRef: {
+      PipelineFieldProposal: {
+        type: 'object',
+        required: ['name', 'type'],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+          },
+          type: {
+            type: 'string',
+            enum: [
+              'string',
+              'int',
+              'long',
+              'float',
+              'double',
+              'boolean',
+              'timestamp',
+              'date',
+              'binary',
+              'decimal',
+            ],
+            description:
+              'A field type of the pipeline spec (`source.fields[].type`).',
+          },
+          nullable: {
+            type: 'boolean',
+          },
+        },
+      },
+      SchemaVersionInfo: {
+        type: 'object',
+        required: ['version', 'id'],
+        additionalProperties: false,
+        properties: {
+          version: {
+            type: 'integer',
+          },
+          id: {
+            type: 'integer',
+            description: 'The registry-wide schema id.',
+          },
+          registeredAt: {
+            type: 'string',
+            nullable: true,
+            description:
+              "When the registry registered the version (ISO-8601), when the registry tells (Apicurio's own API does; the Confluent API does not).",
+          },
+        },
+      },
+      PipelineSchemaSubject: {
+        type: 'object',
+        required: [
+          'registry',
+          'subject',
+          'topic',
+          'schemaType',
+          'apiEntityRef',
+          'compatibilityLevel',
+          'latest',
+          'newerVersions',
+          'compatibleWithInUse',
+          'incompatibilities',
+        ],
+        additionalProperties: false,
+        properties: {
+          registry: {
+            type: 'string',
+            description: "The registry's name in streaming.schemaRegistries.",
+          },
+          subject: {
+            type: 'string',
+          },
+          topic: {
+            type: 'string',
+            description:
+              'The source topic whose subject it is (TopicNameStrategy, `<topic>-value`).',
+          },
+          schemaType: {
+            type: 'string',
+            enum: ['AVRO', 'JSON', 'PROTOBUF'],
+          },
+          apiEntityRef: {
+            type: 'string',
+            description: "The subject's API entity (catalog).",
+          },
+          compatibilityLevel: {
+            type: 'string',
+            nullable: true,
+          },
+          inUse: {
+            description:
+              'The version the pipeline was built for (its pipeline-schema-version annotation); absent when it names none the registry has.',
+            allOf: [
+              {
+                $ref: '#/components/schemas/SchemaVersionInfo',
+              },
+            ],
+          },
+          latest: {
+            $ref: '#/components/schemas/SchemaVersionInfo',
+          },
+          newerVersions: {
+            type: 'array',
+            description: 'Versions registered after the one in use.',
+            items: {
+              type: 'integer',
+            },
+          },
+          compatibleWithInUse: {
+            type: 'boolean',
+            nullable: true,
+            description:
+              "Whether the latest version may follow the one in use under the subject's compatibility level, as the registry checks it; null when there is nothing to check.",
+          },
+          incompatibilities: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['message'],
+              additionalProperties: false,
+              properties: {
+                field: {
+                  type: 'string',
+                },
+                message: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+        },
+      },
+      PipelineSchemasResponse: {
+        type: 'object',
+        required: ['entityRef', 'subjects', 'errors'],
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          subjects: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PipelineSchemaSubject',
+            },
+          },
+          errors: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SourceError',
+            },
+          },
+        },
+      },
+      TopicFieldsResponse: {
+        type: 'object',
+        required: ['cluster', 'topic', 'origin', 'fields', 'errors'],
+        additionalProperties: false,
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          topic: {
+            type: 'string',
+          },
+          origin: {
+            type: 'string',
+            enum: ['registry', 'sample', 'none'],
+            description:
+              "`registry`: the latest version of the topic's subject; `sample`: proposed from recent JSON messages; `none`: nothing to propose.",
+          },
+          format: {
+            type: 'string',
+            enum: ['json', 'avro'],
+            description: 'The source format the fields come with.',
+          },
+          registry: {
+            type: 'string',
+          },
+          subject: {
+            type: 'string',
+          },
+          version: {
+            type: 'integer',
+          },
+          sampledMessages: {
+            type: 'integer',
+            description: 'The messages read when sampled.',
+          },
+          fields: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PipelineFieldProposal',
+            },
+          },
+          errors: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SourceError',
+            },
+          },
+        },
+      },
             type: 'string',
           },
           location: {
@@ -1797,6 +2001,82 @@ export const spec = {
         operationId: 'GetDeltaTable',
         summary:
           "Facts from a delta-table Resource's _delta_log, when its location is under streaming.delta.allowedRoots.",
+    '/pipelines/{namespace}/{name}/schemas': {
+      get: {
+        operationId: 'GetPipelineSchemas',
+        summary:
+          "The registry subjects of the pipeline's source topics, the version the pipeline was built for, the latest and whether it is compatible. Answers are reused for streaming.schemas.cacheTtl.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK (possibly partial)',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineSchemasResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/topics/fields': {
+      get: {
+        operationId: 'GetTopicFields',
+        summary:
+          "Fields proposed for a topic in the Create form, from the latest version of its registry subject (`<topic>-value`) or, for a JSON topic without one, from recent messages (bounded by streaming.schemas.sample). Needs the scaffolder's scaffolder.task.create permission and streaming.topic.list.",
+        parameters: [
+          {
+            name: 'cluster',
+            in: 'query',
+            allowReserved: true,
+            required: true,
+            description: 'A name from streaming.kafka.clusters.',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 253,
+            },
+          },
+          {
+            name: 'topic',
+            in: 'query',
+            allowReserved: true,
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9._-]{1,249}$',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/TopicFieldsResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
         parameters: [
           {
             $ref: '#/components/parameters/namespace',

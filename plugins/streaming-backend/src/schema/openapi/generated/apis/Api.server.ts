@@ -13,10 +13,12 @@ import { PipelineLagResponse } from '../models/PipelineLagResponse.model';
 import { PipelineMetricsResponse } from '../models/PipelineMetricsResponse.model';
 import { PipelineOperation } from '../models/PipelineOperation.model';
 import { PipelineOperationsResponse } from '../models/PipelineOperationsResponse.model';
+import { PipelineSchemasResponse } from '../models/PipelineSchemasResponse.model';
 import { PipelineStatusResponse } from '../models/PipelineStatusResponse.model';
 import { StreamingOverviewResponse } from '../models/StreamingOverviewResponse.model';
 import { StreamingTeamsResponse } from '../models/StreamingTeamsResponse.model';
 import { TopicDetailsResponse } from '../models/TopicDetailsResponse.model';
+import { TopicFieldsResponse } from '../models/TopicFieldsResponse.model';
 import { TopicListResponse } from '../models/TopicListResponse.model';
 
 /**
@@ -116,6 +118,16 @@ export type GetPipelineOperations = {
 /**
  * @public
  */
+export type GetPipelineSchemas = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  response: PipelineSchemasResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
 export type GetPipelineStatus = {
   path: {
     namespace: string;
@@ -138,6 +150,16 @@ export type GetTopic = {
     name: string;
   };
   response: TopicDetailsResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type GetTopicFields = {
+  query: {
+    cluster: string;
+    topic: string;
+  };
+  response: TopicFieldsResponse | ErrorResponse;
 };
 /**
  * @public
@@ -196,11 +218,15 @@ export type EndpointMap = {
 
   '#get|/pipelines/{namespace}/{name}/operations': GetPipelineOperations;
 
+  '#get|/pipelines/{namespace}/{name}/schemas': GetPipelineSchemas;
+
   '#get|/pipelines/{namespace}/{name}/status': GetPipelineStatus;
 
   '#get|/teams': GetTeams;
 
   '#get|/topics/{namespace}/{name}': GetTopic;
+
+  '#get|/topics/fields': GetTopicFields;
 
   '#get|/topics': ListTopics;
 

@@ -17,10 +17,12 @@ import { PipelineLagResponse } from '../models/PipelineLagResponse.model';
 import { PipelineMetricsResponse } from '../models/PipelineMetricsResponse.model';
 import { PipelineOperation } from '../models/PipelineOperation.model';
 import { PipelineOperationsResponse } from '../models/PipelineOperationsResponse.model';
+import { PipelineSchemasResponse } from '../models/PipelineSchemasResponse.model';
 import { PipelineStatusResponse } from '../models/PipelineStatusResponse.model';
 import { StreamingOverviewResponse } from '../models/StreamingOverviewResponse.model';
 import { StreamingTeamsResponse } from '../models/StreamingTeamsResponse.model';
 import { TopicDetailsResponse } from '../models/TopicDetailsResponse.model';
+import { TopicFieldsResponse } from '../models/TopicFieldsResponse.model';
 import { TopicListResponse } from '../models/TopicListResponse.model';
 
 /**
@@ -127,6 +129,15 @@ export type GetPipelineOperations = {
 /**
  * @public
  */
+export type GetPipelineSchemas = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+};
+/**
+ * @public
+ */
 export type GetPipelineStatus = {
   path: {
     namespace: string;
@@ -144,6 +155,15 @@ export type GetTopic = {
   path: {
     namespace: string;
     name: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetTopicFields = {
+  query: {
+    cluster: string;
+    topic: string;
   };
 };
 /**
@@ -423,6 +443,34 @@ export class DefaultApiClient {
   }
 
   /**
+   * The registry subjects of the pipeline\'s source topics, the version the pipeline was built for, the latest and whether it is compatible. Answers are reused for streaming.schemas.cacheTtl.
+   * @param namespace -
+   * @param name -
+   */
+  public async getPipelineSchemas(
+    // @ts-ignore
+    request: GetPipelineSchemas,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PipelineSchemasResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/pipelines/{namespace}/{name}/schemas`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * Health against the spec\'s thresholds and the SparkApplication\'s state.
    * @param namespace -
    * @param name -
@@ -490,6 +538,33 @@ export class DefaultApiClient {
     const uri = parser.parse(uriTemplate).expand({
       namespace: request.path.namespace,
       name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Fields proposed for a topic in the Create form, from the latest version of its registry subject (`<topic>-value`) or, for a JSON topic without one, from recent messages (bounded by streaming.schemas.sample). Needs the scaffolder\'s scaffolder.task.create permission and streaming.topic.list.
+   * @param cluster - A name from streaming.kafka.clusters.
+   * @param topic -
+   */
+  public async getTopicFields(
+    // @ts-ignore
+    request: GetTopicFields,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<TopicFieldsResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/topics/fields{?cluster,topic}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
