@@ -1320,11 +1320,6 @@ export const spec = {
           },
         },
       },
-      DeltaTableDetailsResponse: {
-        type: 'object',
-        required: ['entityRef', 'location', 'readable', 'errors'],
-        properties: {
-          entityRef: {
       PipelineFieldProposal: {
         type: 'object',
         required: ['name', 'type'],
@@ -1529,6 +1524,11 @@ export const spec = {
           },
         },
       },
+      DeltaTableDetailsResponse: {
+        type: 'object',
+        required: ['entityRef', 'location', 'readable', 'errors'],
+        properties: {
+          entityRef: {
             type: 'string',
           },
           location: {
@@ -1996,11 +1996,6 @@ export const spec = {
         },
       },
     },
-    '/tables/{namespace}/{name}': {
-      get: {
-        operationId: 'GetDeltaTable',
-        summary:
-          "Facts from a delta-table Resource's _delta_log, when its location is under streaming.delta.allowedRoots.",
     '/pipelines/{namespace}/{name}/schemas': {
       get: {
         operationId: 'GetPipelineSchemas',
@@ -2077,6 +2072,11 @@ export const spec = {
         },
       },
     },
+    '/tables/{namespace}/{name}': {
+      get: {
+        operationId: 'GetDeltaTable',
+        summary:
+          "Facts from a delta-table Resource's _delta_log, when its location is under streaming.delta.allowedRoots.",
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
