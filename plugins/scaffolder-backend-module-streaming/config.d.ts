@@ -66,6 +66,20 @@ export interface Config {
         }>;
       };
       /**
+       * `streaming:pipeline:decommission`: what it may delete besides the
+       * pipeline's Kubernetes objects, output topics and catalog location.
+       */
+      decommission?: {
+        /**
+         * Folders (absolute, or relative to the root of the Backstage app's
+         * repository) under which a pipeline's checkpoint may be deleted
+         * when the step asks for it; a checkpoint elsewhere (another folder,
+         * an object store URL, a path that leaves the folder through `..` or
+         * a symbolic link) is kept and reported. Default: none.
+         */
+        checkpointRoots?: string[];
+      };
+      /**
        * Apply policy of `streaming:sparkApplication:apply`, for each object it
        * applies (SparkApplication, ScheduledSparkApplication and its
        * template, PrometheusRule). A manifest that breaks it fails the step

@@ -8,10 +8,12 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { SchemaRegistries } from '@internal/plugin-streaming-node';
 import { createKafkaConnectorCreateAction } from './actions/kafkaConnectorCreate';
 import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
+import { createPipelineDecommissionAction } from './actions/pipelineDecommission';
 import { createPipelineRenderAction } from './actions/pipelineRender';
 import { createPipelineValidateAction } from './actions/pipelineValidate';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { createSparkApplicationApplyAction } from './actions/sparkApplicationApply';
+import { readCheckpointRoots } from './config/readCheckpointRoots';
 import { readLocalPublishBaseDir } from './config/readLocalPublishBaseDir';
 import { TopicLimits } from './kafka/TopicLimits';
 import { KafkaAdmins } from './services/KafkaAdmins/KafkaAdmins';
@@ -38,6 +40,7 @@ export const scaffolderModuleStreaming = createBackendModule({
       async init({ scaffolder, config, logger, lifecycle, catalog }) {
         const kafkaAdmins = KafkaAdmins.fromConfig(config, { logger });
         lifecycle.addShutdownHook(() => kafkaAdmins.close());
+        const applier = KubernetesApplier.fromConfig(config);
         scaffolder.addActions(
           createPipelineValidateAction({
             kafkaClusters: kafkaAdmins.clusterNames(),
@@ -53,9 +56,12 @@ export const scaffolderModuleStreaming = createBackendModule({
           createKafkaConnectorCreateAction({
             connectClusters: KafkaConnectClusters.fromConfig(config),
           }),
-          createSparkApplicationApplyAction({
-            applier: KubernetesApplier.fromConfig(config),
+          createSparkApplicationApplyAction({ applier, catalog }),
+          createPipelineDecommissionAction({
+            applier,
+            kafkaAdmins,
             catalog,
+            checkpointRoots: readCheckpointRoots(config),
           }),
           createPublishLocalAction({
             baseDir: readLocalPublishBaseDir(config),

@@ -17,7 +17,7 @@ export function loadTemplate(name: string): JsonObject {
  * Names of all templates in the folder: the folders with a
  * `template.src.yaml` (`shared` holds the parts they have in common).
  */
-export function templateNames(): string[] {
+export function templateFolders(): string[] {
   return fs
     .readdirSync(TEMPLATES_DIR, { withFileTypes: true })
     .filter(
@@ -27,4 +27,17 @@ export function templateNames(): string[] {
     )
     .map(e => e.name)
     .sort();
+}
+
+/**
+ * Names of the templates that create a pipeline (`spec.type:
+ * streaming-pipeline`); the others act on an existing one.
+ */
+export function templateNames(): string[] {
+  return templateFolders().filter(
+    name =>
+      parse(
+        fs.readFileSync(`${TEMPLATES_DIR}/${name}/template.src.yaml`, 'utf8'),
+      ).spec?.type === 'streaming-pipeline',
+  );
 }

@@ -20,6 +20,8 @@ export async function assertOwnsEntity(options: {
   credentials: BackstageCredentials;
   entityRef: string;
   user?: { ref?: string; entity?: UserEntity };
+  /** What is not done when refused. */
+  refused?: string;
 }): Promise<void> {
   const { catalog, credentials, entityRef, user } = options;
   const entity = await catalog.getEntityByRef(entityRef, { credentials });
@@ -48,9 +50,9 @@ export async function assertOwnsEntity(options: {
     throw new NotAllowedError(
       `${stringifyEntityRef(entity)} already exists in the catalog and ${
         user?.ref ?? 'the user running this task'
-      } is not among its owners (spec.owner: ${
-        owners.join(', ') || 'none'
-      }); its SparkApplication is not applied`,
+      } is not among its owners (spec.owner: ${owners.join(', ') || 'none'}); ${
+        options.refused ?? 'its SparkApplication is not applied'
+      }`,
     );
   }
 }

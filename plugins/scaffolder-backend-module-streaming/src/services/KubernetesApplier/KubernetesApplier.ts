@@ -60,6 +60,15 @@ export interface AppliedObject {
   dryRun: boolean;
 }
 
+/** An object of the platform's kinds that belongs to a catalog entity. */
+export interface OwnedObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  uid: string;
+}
+
 /** An error of `@kubernetes/client-node`: the HTTP status and the API server's `Status`. */
 interface ApiError {
   code: number;
@@ -290,6 +299,116 @@ export class KubernetesApplier {
       dryRun: options.dryRun,
     };
   }
+
+  /**
+   * The platform's objects (every kind it applies) in `namespace` whose
+   * `streaming-platform.dev/owner-entity` annotation names `entityRef`; the
+   * namespace must be one the apply policy allows on the cluster. Another
+   * entity's object, or one without the annotation, is never listed.
+   */
+  async listOwned(
+    clusterName: string,
+    namespace: string | undefined,
+    entityRef: string,
+  ): Promise<OwnedObject[]> {
+    const cluster = findCluster(this.#clusters, clusterName, 'Kubernetes');
+    const ns = namespace ?? cluster.defaultNamespace;
+    const refused = this.#policy.problems(cluster, ns, { kind: 'Namespace' });
+    if (refused.length > 0) {
+      throw new NotAllowedError(refused.join('; '));
+    }
+    const api = await this.#api(cluster);
+    const owned: OwnedObject[] = [];
+    for (const [kind, { apiVersion, crd }] of Object.entries(
+      APPLICABLE_KINDS,
+    )) {
+      const label = `${kind}s in ${ns} on Kubernetes cluster "${cluster.name}"`;
+      let continueToken: string | undefined;
+      do {
+        const page = await api
+          .list(
+            apiVersion,
+            kind,
+            ns,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            500,
+            continueToken,
+          )
+          .catch(error => {
+            throw failure(error, 'list', label, crd);
+          });
+        for (const item of page.items) {
+          if (
+            item.metadata?.annotations?.[ANNOTATION_OWNER_ENTITY] === entityRef
+          ) {
+            owned.push({
+              apiVersion,
+              kind,
+              name: item.metadata.name!,
+              namespace: ns,
+              uid: item.metadata.uid!,
+            });
+          }
+        }
+        // `_continue` when the client knows the list's type, else as sent.
+        const meta = page.metadata as
+          | { _continue?: string; continue?: string }
+          | undefined;
+        continueToken = meta?._continue || meta?.continue || undefined;
+      } while (continueToken);
+    }
+    return owned;
+  }
+
+  /**
+   * Deletes an object {@link KubernetesApplier.listOwned} found, only the
+   * version it found (precondition on its uid); `dryRun` is the API
+   * server's own. An object already gone answers `gone`.
+   */
+  async delete(
+    clusterName: string,
+    object: OwnedObject,
+    options: { dryRun: boolean },
+  ): Promise<'deleted' | 'gone'> {
+    const cluster = findCluster(this.#clusters, clusterName, 'Kubernetes');
+    const { crd } = APPLICABLE_KINDS[object.kind];
+    const label = `${object.kind} ${object.namespace}/${object.name} on Kubernetes cluster "${cluster.name}"`;
+    const api = await this.#api(cluster);
+    try {
+      // All options in the body: the API server reads them from the body
+      // when there is one (query parameters would be ignored).
+      await api.delete(
+        {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          metadata: { name: object.name, namespace: object.namespace },
+        },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        {
+          preconditions: { uid: object.uid },
+          // The garbage collector deletes the driver and executor pods
+          // after the object, each with its grace period (the job stops
+          // gracefully).
+          propagationPolicy: 'Background',
+          ...(options.dryRun ? { dryRun: ['All'] } : {}),
+        },
+      );
+      return 'deleted';
+    } catch (error) {
+      if (isApiError(error) && error.code === 404 && !isDiscovery(error)) {
+        return 'gone';
+      }
+      throw failure(error, 'delete', label, crd);
+    }
+  }
 }
 
 /** A failure of the API discovery: the kind's CRD is not served. */
@@ -297,10 +416,17 @@ function isDiscovery(error: ApiError): boolean {
   return error.message.startsWith('Failed to fetch resource metadata');
 }
 
+const VERB_ING = {
+  read: 'Reading',
+  apply: 'Applying',
+  list: 'Listing',
+  delete: 'Deleting',
+} as const;
+
 /** The error for a failed request: what the API server said, never the request (its token). */
 function failure(
   error: unknown,
-  verb: 'read' | 'apply',
+  verb: 'read' | 'apply' | 'list' | 'delete',
   label: string,
   crd: string,
 ): Error {
@@ -312,7 +438,7 @@ function failure(
       );
     }
     return new Error(
-      `${verb === 'read' ? 'Reading' : 'Applying'} ${label} failed: ${
+      `${VERB_ING[verb]} ${label} failed: ${
         (error as Error)?.message ?? String(error)
       }`,
     );
@@ -339,12 +465,14 @@ function failure(
         `Cannot ${verb} ${label}: ${message} (is the ${crd} CRD installed?)`,
       );
     case 409:
-      return new ConflictError(`Conflict applying ${label}: ${message}`);
+      return new ConflictError(
+        `${
+          verb === 'apply' ? 'Conflict applying' : `Conflict: cannot ${verb}`
+        } ${label}: ${message}`,
+      );
     default:
       return new Error(
-        `${
-          verb === 'read' ? 'Reading' : 'Applying'
-        } ${label} failed with HTTP ${error.code}: ${message}`,
+        `${VERB_ING[verb]} ${label} failed with HTTP ${error.code}: ${message}`,
       );
   }
 }

@@ -1,0 +1,484 @@
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { Entity, UserEntity } from '@backstage/catalog-model';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  ANNOTATION_KAFKA_CLUSTER,
+  ANNOTATION_KAFKA_TOPIC,
+  ANNOTATION_KUBERNETES_CLUSTER,
+  ANNOTATION_PIPELINE_SUMMARY,
+  ANNOTATION_SPARK_APPLICATION,
+  PipelineSummary,
+} from '@internal/plugin-streaming-common';
+import { loadKubernetesClient } from '@internal/plugin-streaming-node';
+import {
+  TestKubernetes,
+  uniqueName,
+} from '@internal/plugin-streaming-node/testUtils';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import fs from 'node:fs';
+import { invokeAction, InvokeOptions } from '../__testUtils__/invokeAction';
+import { runExample } from '../__testUtils__/runExample';
+import {
+  KAFKA_BROKERS,
+  SPARK_APPLICATION_APPLY_RULES,
+} from '../__testUtils__/testEnvironment';
+import { KafkaAdmins } from '../services/KafkaAdmins/KafkaAdmins';
+import { KubernetesApplier } from '../services/KubernetesApplier/KubernetesApplier';
+import { createPipelineDecommissionAction } from './pipelineDecommission';
+import { examples } from './pipelineDecommission.examples';
+
+jest.setTimeout(120_000);
+
+/** What the action needs beyond apply's rules (README): list and delete. */
+const DECOMMISSION_RULES = SPARK_APPLICATION_APPLY_RULES.map(rule => ({
+  ...rule,
+  verbs: [...rule.verbs, 'list', 'delete'],
+}));
+
+const alice: { ref: string; entity: UserEntity } = {
+  ref: 'user:default/alice',
+  entity: {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'alice', namespace: 'default' },
+    spec: { memberOf: [] },
+  },
+};
+
+function summary(name: string, checkpoint: string): PipelineSummary {
+  return {
+    name,
+    queryName: name,
+    source: { type: 'kafka', cluster: 'local', topics: ['orders'] },
+    sink: { type: 'delta', mode: 'append', path: `/data/delta/${name}` },
+    checkpoint,
+    thresholds: { lagMessages: 1000 },
+    resources: {
+      driver: { cores: 1, memoryGb: 2 },
+      executor: { cores: 2, memoryGb: 4, instances: 2 },
+    },
+  };
+}
+
+describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka broker)', () => {
+  const dir = createMockDirectory();
+  const namespace = uniqueName('decommission');
+  const ordersOut = uniqueName('orders-out');
+  const enrichedOut = uniqueName('orders-enriched-out');
+  let k8s: TestKubernetes;
+  let applier: KubernetesApplier;
+  let kafkaAdmins: KafkaAdmins;
+  let admin: Admin;
+  let catalog: ReturnType<typeof catalogServiceMock>;
+  let action: ReturnType<typeof createPipelineDecommissionAction>;
+  const removedLocations: string[] = [];
+
+  const url = (plural: string, name: string) =>
+    `/apis/${
+      plural === 'prometheusrules'
+        ? 'monitoring.coreos.com/v1'
+        : 'sparkoperator.k8s.io/v1beta2'
+    }/namespaces/${namespace}/${plural}/${name}`;
+  const exists = async (plural: string, name: string) =>
+    (await k8s.request('GET', url(plural, name))).status === 200;
+
+  const pipeline = (
+    name: string,
+    outputs: string[],
+    checkpoint: string,
+  ): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: `uid-${name}`,
+      annotations: {
+        [ANNOTATION_KUBERNETES_CLUSTER]: 'staging',
+        [ANNOTATION_SPARK_APPLICATION]: `${namespace}/${name}`,
+        [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(
+          summary(name, checkpoint),
+        ),
+      },
+    },
+    spec: {
+      type: 'streaming-pipeline',
+      lifecycle: 'production',
+      owner: 'user:default/alice',
+    },
+    relations: outputs.map(targetRef => ({
+      type: 'dependencyOf',
+      targetRef,
+    })),
+  });
+  const topicEntity = (
+    name: string,
+    topic: string,
+    writer: string,
+    readers: string[],
+  ): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: `uid-${name}`,
+      annotations: {
+        [ANNOTATION_KAFKA_TOPIC]: topic,
+        [ANNOTATION_KAFKA_CLUSTER]: 'local',
+      },
+    },
+    spec: { type: 'kafka-topic', owner: 'user:default/alice' },
+    relations: [
+      { type: 'dependsOn', targetRef: writer },
+      ...readers.map(targetRef => ({ type: 'dependencyOf', targetRef })),
+    ],
+  });
+
+  /** Applies an object as the apply action does, for `entityRef` (none: no owner annotation). */
+  async function create(
+    kind: string,
+    name: string,
+    entityRef: string | undefined,
+  ) {
+    const apiVersion =
+      kind === 'PrometheusRule'
+        ? 'monitoring.coreos.com/v1'
+        : 'sparkoperator.k8s.io/v1beta2';
+    const specs: Record<string, object> = {
+      PrometheusRule: { groups: [] },
+      ScheduledSparkApplication: {
+        schedule: '@daily',
+        template: {
+          type: 'Python',
+          mode: 'cluster',
+          sparkVersion: '4.0.0',
+          mainApplicationFile: 'local:///opt/pipeline/maintenance.py',
+          driver: { serviceAccount: 'spark' },
+          executor: { instances: 1 },
+        },
+      },
+      SparkApplication: {
+        type: 'Python',
+        mode: 'cluster',
+        sparkVersion: '4.0.0',
+        mainApplicationFile: 'local:///opt/pipeline/job.py',
+        driver: { cores: 1, memory: '1g', serviceAccount: 'spark' },
+        executor: { cores: 1, memory: '1g', instances: 1 },
+      },
+    };
+    const spec = specs[kind];
+    const manifest = { apiVersion, kind, metadata: { name, namespace }, spec };
+    if (entityRef) {
+      await applier.apply('staging', manifest, {
+        dryRun: false,
+        fieldManager: 'backstage-streaming',
+        entityRef,
+      });
+    } else {
+      await k8s.ok(
+        'PATCH',
+        `${url(
+          kind === 'PrometheusRule'
+            ? 'prometheusrules'
+            : `${kind.toLowerCase()}s`,
+          name,
+        )}?fieldManager=someone`,
+        manifest,
+        { contentType: 'application/apply-patch+yaml' },
+      );
+    }
+  }
+
+  const run = (input: Record<string, unknown>, options: InvokeOptions = {}) =>
+    invokeAction(action, input as never, { user: alice, ...options });
+
+  beforeAll(async () => {
+    await loadKubernetesClient();
+    k8s = await TestKubernetes.start();
+    await k8s.createNamespaces(namespace);
+    const token = await k8s.serviceAccountToken(namespace, 'backstage', {
+      [namespace]: DECOMMISSION_RULES,
+    });
+    const clusters = k8s.appConfig([
+      {
+        name: 'staging',
+        serviceAccountToken: token,
+        defaultNamespace: namespace,
+      },
+    ]);
+    const config = mockServices.rootConfig({
+      data: {
+        kubernetes: clusters.kubernetes,
+        streaming: {
+          kubernetes: clusters.streaming.kubernetes,
+          kafka: { clusters: [{ name: 'local', brokers: KAFKA_BROKERS }] },
+        },
+      },
+    });
+    applier = KubernetesApplier.fromConfig(config);
+    kafkaAdmins = KafkaAdmins.fromConfig(config, {
+      logger: mockServices.logger.mock(),
+    });
+    admin = new Kafka({
+      clientId: 'decommission-test',
+      brokers: KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [ordersOut, enrichedOut].map(topic => ({ topic })),
+      waitForLeaders: true,
+    });
+
+    dir.setContent({ checkpoints: { orders: { metadata: '{}' } } });
+    const entities = [
+      pipeline(
+        'orders-to-delta',
+        ['resource:default/orders-out'],
+        `${dir.path}/checkpoints/orders`,
+      ),
+      topicEntity(
+        'orders-out',
+        ordersOut,
+        'component:default/orders-to-delta',
+        [],
+      ),
+      pipeline(
+        'orders-enriched',
+        ['resource:default/orders-enriched-out'],
+        `${dir.path}/checkpoints/enriched`,
+      ),
+      pipeline('orders-escape', [], `${dir.path}/checkpoints/../../escape`),
+      topicEntity(
+        'orders-enriched-out',
+        enrichedOut,
+        'component:default/orders-enriched',
+        ['component:default/orders-alerts'],
+      ),
+    ];
+    catalog = catalogServiceMock({ entities });
+    // The in-memory catalog has no locations: each pipeline was registered
+    // from its own catalog-info.yaml; removing the location removes it.
+    catalog.getLocationByEntity = async ref => {
+      const name = String(ref).split('/')[1];
+      return (await catalog.getEntityByRef(String(ref), undefined as never))
+        ? {
+            id: `location-${name}`,
+            entityRef: `location:default/generated-${name}`,
+            type: 'url',
+            target: `https://git.example.com/data/${name}/catalog-info.yaml`,
+          }
+        : undefined;
+    };
+    catalog.removeLocationById = async id => {
+      removedLocations.push(id);
+      await catalog.removeEntityByUid(`uid-${id.replace('location-', '')}`);
+    };
+    action = createPipelineDecommissionAction({
+      applier,
+      kafkaAdmins,
+      catalog,
+      checkpointRoots: [dir.path],
+    });
+
+    for (const name of ['orders-to-delta', 'orders-enriched']) {
+      await create('SparkApplication', name, `component:default/${name}`);
+    }
+    await create(
+      'ScheduledSparkApplication',
+      'orders-to-delta-maintenance',
+      'component:default/orders-to-delta',
+    );
+    await create(
+      'PrometheusRule',
+      'orders-to-delta',
+      'component:default/orders-to-delta',
+    );
+    // Same namespace, not the pipeline's: another entity's, and nobody's.
+    await create(
+      'SparkApplication',
+      'orders-to-delta-copy',
+      'component:default/someone-else',
+    );
+    await create('PrometheusRule', 'orders-hand-made', undefined);
+  });
+
+  afterAll(async () => {
+    await admin?.deleteTopics({ topics: [enrichedOut] }).catch(() => undefined);
+    await admin?.disconnect();
+    await kafkaAdmins?.close();
+    await k8s?.deleteNamespaces(namespace);
+  });
+
+  const full = {
+    entityRef: 'component:default/orders-to-delta',
+    confirmation: 'orders-to-delta',
+    deleteTopics: true,
+    deleteCheckpoint: true,
+  };
+
+  async function everythingStillThere() {
+    expect(await exists('sparkapplications', 'orders-to-delta')).toBe(true);
+    expect(
+      await exists('scheduledsparkapplications', 'orders-to-delta-maintenance'),
+    ).toBe(true);
+    expect(await exists('prometheusrules', 'orders-to-delta')).toBe(true);
+    expect(await exists('sparkapplications', 'orders-enriched')).toBe(true);
+    expect(await admin.listTopics()).toEqual(
+      expect.arrayContaining([ordersOut, enrichedOut]),
+    );
+    expect(fs.existsSync(`${dir.path}/checkpoints/orders`)).toBe(true);
+    expect(
+      await catalog.getEntityByRef(
+        'component:default/orders-to-delta',
+        undefined as never,
+      ),
+    ).toBeDefined();
+    expect(removedLocations).toEqual([]);
+  }
+
+  it('refuses a confirmation that is not the pipeline name, and changes nothing', async () => {
+    await expect(
+      run({ ...full, confirmation: 'orders-to-delt' }),
+    ).rejects.toThrow(
+      new InputError(
+        'confirmation: type the pipeline\'s name "orders-to-delta" to decommission it; nothing was changed',
+      ),
+    );
+    await everythingStillThere();
+  });
+
+  it('dry run lists each object and what would happen, and changes nothing', async () => {
+    const output = await run(full, { isDryRun: true });
+    expect(output.dryRun).toBe(true);
+    expect(output.objects).toEqual([
+      {
+        type: 'SparkApplication',
+        name: `${namespace}/orders-to-delta`,
+        result: 'would delete',
+      },
+      {
+        type: 'ScheduledSparkApplication',
+        name: `${namespace}/orders-to-delta-maintenance`,
+        result: 'would delete',
+      },
+      {
+        type: 'PrometheusRule',
+        name: `${namespace}/orders-to-delta`,
+        result: 'would delete',
+      },
+      {
+        type: 'KafkaTopic',
+        name: `local/${ordersOut}`,
+        result: 'would delete',
+      },
+      {
+        type: 'Checkpoint',
+        name: `${dir.path}/checkpoints/orders`,
+        result: 'would delete',
+      },
+      {
+        type: 'DeltaTable',
+        name: '/data/delta/orders-to-delta',
+        result: 'kept',
+        detail: 'tables are kept; archive or drop them by hand',
+      },
+      {
+        type: 'CatalogLocation',
+        name: 'url:https://git.example.com/data/orders-to-delta/catalog-info.yaml',
+        result: 'would unregister',
+      },
+    ]);
+    await everythingStillThere();
+  });
+
+  it('refuses to delete a topic another pipeline reads, and deletes nothing (example)', async () => {
+    await expect(
+      runExample(action, examples[1].example, { user: alice }),
+    ).rejects.toThrow(
+      new NotAllowedError(
+        `Kafka topics other pipelines read are not deleted: ${enrichedOut} (read by component:default/orders-alerts); nothing was changed (run again without deleteTopics to keep the topics)`,
+      ),
+    );
+    await everythingStillThere();
+  });
+
+  it('keeps a checkpoint that is not under streaming.scaffolder.decommission.checkpointRoots', async () => {
+    const output = await run(
+      {
+        entityRef: 'component:default/orders-escape',
+        confirmation: 'orders-escape',
+        deleteCheckpoint: true,
+      },
+      { isDryRun: true },
+    );
+    expect(output.objects[0]).toEqual({
+      type: 'Checkpoint',
+      name: `${dir.path}/checkpoints/../../escape`,
+      result: 'kept',
+      detail:
+        'not under streaming.scaffolder.decommission.checkpointRoots; delete it by hand',
+    });
+  });
+
+  it('refuses a user who does not own the pipeline', async () => {
+    await expect(
+      run(full, {
+        user: {
+          ref: 'user:default/bob',
+          entity: {
+            ...alice.entity,
+            metadata: { name: 'bob', namespace: 'default' },
+          },
+        },
+      }),
+    ).rejects.toThrow(/user:default\/bob is not among its owners/);
+    await everythingStillThere();
+  });
+
+  it("deletes exactly the pipeline's objects, its output topic and checkpoint, keeps its table, unregisters it; a second run finds nothing left (example)", async () => {
+    const output = await run(full);
+    expect(output.dryRun).toBe(false);
+    expect(
+      (output.objects as Array<{ type: string; result: string }>).map(
+        o => `${o.type} ${o.result}`,
+      ),
+    ).toEqual([
+      'SparkApplication deleted',
+      'ScheduledSparkApplication deleted',
+      'PrometheusRule deleted',
+      'KafkaTopic deleted',
+      'Checkpoint deleted',
+      'DeltaTable kept',
+      'CatalogLocation unregistered',
+    ]);
+    expect(await exists('sparkapplications', 'orders-to-delta')).toBe(false);
+    expect(
+      await exists('scheduledsparkapplications', 'orders-to-delta-maintenance'),
+    ).toBe(false);
+    expect(await exists('prometheusrules', 'orders-to-delta')).toBe(false);
+    // Not the pipeline's: untouched.
+    expect(await exists('sparkapplications', 'orders-to-delta-copy')).toBe(
+      true,
+    );
+    expect(await exists('prometheusrules', 'orders-hand-made')).toBe(true);
+    expect(await exists('sparkapplications', 'orders-enriched')).toBe(true);
+    const topics = await admin.listTopics();
+    expect(topics).not.toContain(ordersOut);
+    expect(topics).toContain(enrichedOut);
+    expect(fs.existsSync(`${dir.path}/checkpoints/orders`)).toBe(false);
+    expect(removedLocations).toEqual(['location-orders-to-delta']);
+
+    const [again] = await runExample(action, examples[0].example, {
+      user: alice,
+    });
+    expect(again.objects).toEqual([]);
+    const onCluster = await run({ ...full, cluster: 'staging' });
+    expect(onCluster.objects).toEqual([]);
+  });
+});
