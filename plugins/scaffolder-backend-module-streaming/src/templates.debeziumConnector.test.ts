@@ -1,49 +1,36 @@
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
 import { loadTemplate } from './__testUtils__/templates';
-import { uniqueName } from './__testUtils__/testEnvironment';
+import {
+  TestConnect,
+  TestPostgres,
+  uniqueName,
+} from '@internal/plugin-streaming-node/testUtils';
 import { templateValues } from './__testUtils__/templateValues';
 
 // The Debezium CDC template with its connector step, through the real scaffolder in dry
 // run, against the real Kafka Connect worker (scripts/connect.sh) and PostgreSQL.
 jest.setTimeout(300_000);
 
-const run = promisify(execFile);
-const repoRoot = resolve(__dirname, '../../..');
-const CONNECT_URL = 'http://127.0.0.1:8083';
-const psql = `/usr/lib/postgresql/${readdirSync('/usr/lib/postgresql')
-  .sort((a, b) => Number(a) - Number(b))
-  .pop()}/bin/psql`;
-const sql = (database: string, statement: string) =>
-  run(psql, [
-    ...['-h', '127.0.0.1', '-p', '55432', '-U', 'postgres', '-d', database],
-    ...['-v', 'ON_ERROR_STOP=1', '-X', '-q', '-c', statement],
-  ]);
-
 describe('Debezium CDC template: the connector step', () => {
   const database = uniqueName('template_cdc').replace(/-/g, '_');
   let backend: Awaited<ReturnType<typeof startScaffolderTestBackend>>;
+  let postgres: TestPostgres;
+  let connect: TestConnect;
 
   beforeAll(async () => {
-    await run('bash', [resolve(repoRoot, 'scripts/postgres.sh'), 'start']);
-    await run('bash', [resolve(repoRoot, 'scripts/connect.sh'), 'start'], {
-      timeout: 280_000,
-    });
-    await sql('postgres', `CREATE DATABASE ${database}`);
-    await sql(database, 'CREATE TABLE public.users (id bigint PRIMARY KEY)');
+    postgres = await TestPostgres.create(database);
+    connect = await TestConnect.start();
+    await postgres.sql('CREATE TABLE public.users (id bigint PRIMARY KEY)');
     backend = await startScaffolderTestBackend({
       streaming: {
-        kafkaConnect: { clusters: [{ name: 'local', url: CONNECT_URL }] },
+        kafkaConnect: { clusters: [{ name: 'local', url: connect.url }] },
       },
     });
   });
 
   afterAll(async () => {
     await backend?.stop();
-    await sql('postgres', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await postgres?.drop();
   });
 
   const dryRun = (overrides: Record<string, unknown>) => {
@@ -87,7 +74,7 @@ describe('Debezium CDC template: the connector step', () => {
       '"database.password":"${env:ACCOUNTS_DB_PASSWORD}"',
     );
     const response = await fetch(
-      `${CONNECT_URL}/connectors/${values.name}/config`,
+      `${connect.url}/connectors/${values.name}/config`,
     );
     expect(response.status).toBe(404);
   });

@@ -1,13 +1,13 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { TestKubernetes } from '@internal/plugin-streaming-node/testUtils';
+import {
+  TestKubernetes,
+  uniqueName,
+} from '@internal/plugin-streaming-node/testUtils';
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
 import { loadTemplate, templateNames } from './__testUtils__/templates';
-import {
-  SPARK_APPLICATION_APPLY_RULES as APPLY_RULES,
-  uniqueName,
-} from './__testUtils__/testEnvironment';
+import { SPARK_APPLICATION_APPLY_RULES as APPLY_RULES } from './__testUtils__/testEnvironment';
 import { templateValues } from './__testUtils__/templateValues';
 
 describe('templates, through the scaffolder in dry run', () => {

@@ -2,6 +2,7 @@ import { JsonObject } from '@backstage/types';
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { waitFor } from '@internal/plugin-streaming-node/testUtils';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
 import { TEMPLATES_DIR, templateNames } from './__testUtils__/templates';
 
@@ -39,18 +40,18 @@ describe('templates/*/template.yaml', () => {
 
   afterAll(() => backend?.stop());
 
-  async function templateFromCatalog(name: string): Promise<JsonObject> {
-    for (let i = 0; i < 150; i++) {
-      const { status, body } = await backend.request<JsonObject>(
-        'GET',
-        `/catalog/entities/by-name/template/default/${name}`,
-      );
-      if (status === 200) {
-        return body;
-      }
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-    throw new Error(`the template ${name} never reached the catalog`);
+  function templateFromCatalog(name: string): Promise<JsonObject> {
+    return waitFor(
+      `the template ${name} in the catalog`,
+      async () => {
+        const { status, body } = await backend.request<JsonObject>(
+          'GET',
+          `/catalog/entities/by-name/template/default/${name}`,
+        );
+        return status === 200 ? body : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
   }
 
   it.each(templateNames())(

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
 import { loadTemplate } from './__testUtils__/templates';
 import { templateValues } from './__testUtils__/templateValues';
-import { uniqueName } from './__testUtils__/testEnvironment';
+import { uniqueName } from '@internal/plugin-streaming-node/testUtils';
 
 /**
  * What a careless or malicious user can type into the Kafka to Delta form:

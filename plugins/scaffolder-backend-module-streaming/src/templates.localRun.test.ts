@@ -1,5 +1,9 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { TestKubernetes } from '@internal/plugin-streaming-node/testUtils';
+import {
+  TestKubernetes,
+  uniqueName,
+  waitFor,
+} from '@internal/plugin-streaming-node/testUtils';
 import git from 'isomorphic-git';
 import { Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import fs from 'node:fs';
@@ -10,7 +14,6 @@ import { templateValues } from './__testUtils__/templateValues';
 import {
   KAFKA_BROKERS,
   SPARK_APPLICATION_APPLY_RULES as APPLY_RULES,
-  uniqueName,
 } from './__testUtils__/testEnvironment';
 
 describe('Kafka to Delta, a real run on the local Kafka', () => {
@@ -55,17 +58,17 @@ describe('Kafka to Delta, a real run on the local Kafka', () => {
   });
 
   async function waitForTemplate() {
-    for (let i = 0; i < 100; i++) {
-      const { status } = await backend.request(
-        'GET',
-        '/catalog/entities/by-name/template/default/kafka-to-delta',
-      );
-      if (status === 200) {
-        return;
-      }
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-    throw new Error('the template never reached the catalog');
+    await waitFor(
+      'the template in the catalog',
+      async () => {
+        const { status } = await backend.request(
+          'GET',
+          '/catalog/entities/by-name/template/default/kafka-to-delta',
+        );
+        return status === 200 ? status : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
   }
 
   it('creates the topic, the repository, the catalog entity and the SparkApplication', async () => {
@@ -127,19 +130,17 @@ describe('Kafka to Delta, a real run on the local Kafka', () => {
     });
 
     // The entity, read by the catalog through the file: URL.
-    let entity:
-      | { metadata: { name: string }; spec: { type: string } }
-      | undefined;
-    for (let i = 0; i < 150 && !entity; i++) {
-      const response = await backend.request<typeof entity>(
-        'GET',
-        `/catalog/entities/by-name/component/default/${name}`,
-      );
-      entity = response.status === 200 ? response.body : undefined;
-      if (!entity) {
-        await new Promise(resolve => setTimeout(resolve, 200));
-      }
-    }
+    const entity = await waitFor(
+      `the entity ${name} in the catalog`,
+      async () => {
+        const response = await backend.request<{
+          metadata: { name: string };
+          spec: { type: string };
+        }>('GET', `/catalog/entities/by-name/component/default/${name}`);
+        return response.status === 200 ? response.body : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect(entity).toMatchObject({
       metadata: { name },
       spec: {

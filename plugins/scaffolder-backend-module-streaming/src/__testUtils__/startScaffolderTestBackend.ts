@@ -7,6 +7,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { JsonObject } from '@backstage/types';
+import { waitFor } from '@internal/plugin-streaming-node/testUtils';
 import { streamingScaffolderFeatures } from '../features';
 import { KAFKA_BROKERS } from './testEnvironment';
 
@@ -115,27 +116,31 @@ export async function startScaffolderTestBackend(options: {
         throw new Error(`task not created: ${JSON.stringify(created.body)}`);
       }
       const { id } = created.body;
-      for (;;) {
-        const task = await request<{ status: string }>(
-          'GET',
-          `/scaffolder/v2/tasks/${id}`,
-        );
-        if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-          const events = await request<
-            Array<{
-              type: string;
-              body: { message?: string; output?: JsonObject };
-            }>
-          >('GET', `/scaffolder/v2/tasks/${id}/events`);
-          return {
-            status: task.body.status,
-            output:
-              events.body.find(e => e.type === 'completion')?.body.output ?? {},
-            log: events.body.map(e => e.body.message ?? ''),
-          } as FinishedTask;
-        }
-        await new Promise(resolve => setTimeout(resolve, 250));
-      }
+      const status = await waitFor(
+        `task ${id} to end`,
+        async () => {
+          const task = await request<{ status: string }>(
+            'GET',
+            `/scaffolder/v2/tasks/${id}`,
+          );
+          return ['completed', 'failed', 'cancelled'].includes(task.body.status)
+            ? task.body.status
+            : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 250 },
+      );
+      const events = await request<
+        Array<{
+          type: string;
+          body: { message?: string; output?: JsonObject };
+        }>
+      >('GET', `/scaffolder/v2/tasks/${id}/events`);
+      return {
+        status,
+        output:
+          events.body.find(e => e.type === 'completion')?.body.output ?? {},
+        log: events.body.map(e => e.body.message ?? ''),
+      } as FinishedTask;
     },
 
     stop: () => backend.stop(),

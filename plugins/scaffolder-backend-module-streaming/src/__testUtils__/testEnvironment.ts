@@ -1,16 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
-import { randomBytes } from 'node:crypto';
 
 /** The local broker that `scripts/kafka.sh start` runs. */
 export const KAFKA_BROKERS = (
   process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'
 ).split(',');
-
-/** A name no other test run uses, for topics and repositories. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 /** Root config with the local Kafka cluster, plus whatever a test adds. */
 export function streamingConfig(streaming: JsonObject = {}) {

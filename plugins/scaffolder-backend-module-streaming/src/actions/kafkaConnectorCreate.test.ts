@@ -1,12 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { invokeAction } from '../__testUtils__/invokeAction';
 import { runExample } from '../__testUtils__/runExample';
-import { uniqueName } from '../__testUtils__/testEnvironment';
+import {
+  TestConnect,
+  TestPostgres,
+  uniqueName,
+} from '@internal/plugin-streaming-node/testUtils';
 import { KafkaConnectClusters } from '../services/KafkaConnect/KafkaConnectClusters';
 import { createKafkaConnectorCreateAction } from './kafkaConnectorCreate';
 import { examples } from './kafkaConnectorCreate.examples';
@@ -15,17 +15,7 @@ import { examples } from './kafkaConnectorCreate.examples';
 // connector) and the real PostgreSQL of scripts/postgres.sh.
 jest.setTimeout(300_000);
 
-const run = promisify(execFile);
-const repoRoot = resolve(__dirname, '../../../..');
 const CONNECT_URL = 'http://127.0.0.1:8083';
-const psql = `/usr/lib/postgresql/${readdirSync('/usr/lib/postgresql')
-  .sort((a, b) => Number(a) - Number(b))
-  .pop()}/bin/psql`;
-const sql = (database: string, statement: string) =>
-  run(psql, [
-    ...['-h', '127.0.0.1', '-p', '55432', '-U', 'postgres', '-d', database],
-    ...['-v', 'ON_ERROR_STOP=1', '-X', '-q', '-c', statement],
-  ]);
 
 describe('kafka:connector:create (local Kafka Connect with Debezium)', () => {
   const connectClusters = KafkaConnectClusters.fromConfig(
@@ -40,33 +30,21 @@ describe('kafka:connector:create (local Kafka Connect with Debezium)', () => {
   const action = createKafkaConnectorCreateAction({ connectClusters });
   const database = uniqueName('connector_action').replace(/-/g, '_');
   const created: string[] = [];
+  let postgres: TestPostgres;
+  let connect: TestConnect;
 
   beforeAll(async () => {
-    await run('bash', [resolve(repoRoot, 'scripts/postgres.sh'), 'start']);
-    await run('bash', [resolve(repoRoot, 'scripts/connect.sh'), 'start'], {
-      timeout: 280_000,
-    });
-    await sql('postgres', `CREATE DATABASE ${database}`);
-    await sql(database, 'CREATE TABLE public.users (id bigint PRIMARY KEY)');
+    postgres = await TestPostgres.create(database);
+    connect = await TestConnect.start();
+    await postgres.sql('CREATE TABLE public.users (id bigint PRIMARY KEY)');
   });
 
   afterAll(async () => {
     for (const name of created) {
-      await fetch(`${CONNECT_URL}/connectors/${name}`, { method: 'DELETE' });
+      await connect?.delete(name);
     }
-    // A deleted connector leaves its replication slot: drop it once released.
-    for (let i = 0; i < 60; i++) {
-      try {
-        await sql(
-          'postgres',
-          `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '${database}'`,
-        );
-        break;
-      } catch {
-        await new Promise(r => setTimeout(r, 1000));
-      }
-    }
-    await sql('postgres', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    // A deleted connector leaves its replication slot: drop() waits until it is released.
+    await postgres?.drop();
   });
 
   const debezium = (name: string, overrides: JsonObject = {}): JsonObject => ({
@@ -132,18 +110,7 @@ describe('kafka:connector:create (local Kafka Connect with Debezium)', () => {
       name,
     });
     // Debezium runs with it: connector and task RUNNING on the worker.
-    // The worker answers 404 for the status until its herder has started the connector.
-    let status: { connector?: { state: string }; tasks?: { state: string }[] };
-    for (let i = 0; ; i++) {
-      status = await (
-        await fetch(`${CONNECT_URL}/connectors/${name}/status`)
-      ).json();
-      const tasks = status.tasks ?? [];
-      const states = [status.connector?.state, ...tasks.map(t => t.state)];
-      if (tasks.length > 0 && states.every(s => s === 'RUNNING')) break;
-      if (i === 60) throw new Error(`not running: ${JSON.stringify(status)}`);
-      await new Promise(r => setTimeout(r, 1000));
-    }
+    await connect.waitState(name, 'RUNNING');
     expect((await invokeAction(action, input)).status).toBe('exists');
     expect((await invokeAction(action, input, { isDryRun: true })).status).toBe(
       'exists',

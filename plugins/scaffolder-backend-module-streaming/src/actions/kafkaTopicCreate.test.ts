@@ -8,8 +8,8 @@ import { runExample } from '../__testUtils__/runExample';
 import {
   KAFKA_BROKERS,
   streamingConfig,
-  uniqueName,
 } from '../__testUtils__/testEnvironment';
+import { uniqueName } from '@internal/plugin-streaming-node/testUtils';
 import { createKafkaTopicCreateAction } from './kafkaTopicCreate';
 import { examples } from './kafkaTopicCreate.examples';
 

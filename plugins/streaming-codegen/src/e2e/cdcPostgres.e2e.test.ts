@@ -4,10 +4,12 @@ import { DeltaReader } from './__testUtils__/DeltaReader';
 import type { DeltaRow } from './__testUtils__/DeltaReader';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestConnect } from './__testUtils__/TestConnect';
-import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
-import { TestPostgres } from './__testUtils__/TestPostgres';
-import { waitFor } from '@internal/plugin-streaming-node/testUtils';
+import {
+  TestConnect,
+  TestKafka,
+  TestPostgres,
+  waitFor,
+} from '@internal/plugin-streaming-node/testUtils';
 
 // The CDC Postgres example (examples/pipelines/cdc-postgres-users) fed by real change data
 // capture: a users table in PostgreSQL (wal_level=logical), Debezium's PostgreSQL connector

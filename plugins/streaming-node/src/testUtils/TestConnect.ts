@@ -1,7 +1,5 @@
-import {
-  runRepoScript,
-  waitFor,
-} from '@internal/plugin-streaming-node/testUtils';
+import { runRepoScript } from './runRepoScript';
+import { waitFor } from './waitFor';
 
 /** A connector's state as Kafka Connect's REST API reports it. */
 export interface ConnectorStatus {

@@ -1,9 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import {
-  runRepoScript,
-  waitFor,
-} from '@internal/plugin-streaming-node/testUtils';
+import { runRepoScript } from './runRepoScript';
+import { waitFor } from './waitFor';
 
 /** Debian's newest PostgreSQL client (the server's package brings it). */
 function psqlPath(): string {
