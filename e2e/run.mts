@@ -8,10 +8,16 @@
 // (`*.live.test.mts`). An app already answering on :7007 is reused; else the
 // backend started here and the job use a progress topic of this run, so only
 // the job started here has micro-batches (history of `make start` stays out).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import {
+  execFile,
+  execFileSync,
+  spawn,
+  type ChildProcess,
+} from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -60,18 +66,6 @@ async function answers(url: string): Promise<boolean> {
     return res.status < 500;
   } catch {
     return false;
-  }
-}
-
-async function waitFor(urls: string[], timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (const url of urls) {
-    while (!(await answers(url))) {
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${url}`);
-      }
-      await new Promise(r => setTimeout(r, 2_000));
-    }
   }
 }
 
@@ -188,7 +182,17 @@ async function main(): Promise<number> {
       join(root, 'packages/backend'),
     );
     log('waiting for the backend');
-    await waitFor([`${backendUrl}/api/streaming/health`, baseUrl], 10 * 60_000);
+    await promisify(execFile)(
+      process.execPath,
+      [
+        'scripts/lib/wait-for-http.js',
+        `${backendUrl}/api/streaming/health`,
+        baseUrl,
+        '--timeout',
+        '600',
+      ],
+      { cwd: root },
+    );
   }
 
   const env: Record<string, string> = {
