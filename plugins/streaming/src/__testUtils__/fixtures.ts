@@ -197,6 +197,7 @@ export const status: PipelineStatusResponse = {
     namespace: 'streaming',
     name: 'user-events',
     state: 'RUNNING',
+    suspended: false,
     executors: { running: 8, total: 8, max: 8 },
     driverUiUrl: 'https://spark.example.com/user-events',
   },

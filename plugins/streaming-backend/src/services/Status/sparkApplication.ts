@@ -40,6 +40,7 @@ export const sparkApplicationSchema = z.object({
   }),
   spec: z
     .object({
+      suspend: z.boolean().optional(),
       driver: podSpec.optional(),
       executor: podSpec.optional(),
       dynamicAllocation: z
@@ -145,6 +146,7 @@ export function toSparkApplicationInfo(
     namespace: object.metadata.namespace ?? '',
     name: object.metadata.name,
     state,
+    suspended: spec.suspend === true,
     submissionAttempts: status.submissionAttempts,
     executionAttempts: status.executionAttempts,
     executors: {

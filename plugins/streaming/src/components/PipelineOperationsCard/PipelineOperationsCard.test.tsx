@@ -1,6 +1,9 @@
 import { mockApis } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { PipelineOperation } from '@internal/plugin-streaming-common';
+import {
+  PipelineOperation,
+  PipelineStatusResponse,
+} from '@internal/plugin-streaming-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import * as fx from '../../__testUtils__/fixtures';
@@ -8,9 +11,10 @@ import {
   mockStreamingApi,
   renderWithEntity,
 } from '../../__testUtils__/renderWithEntity';
+import { StreamingApi } from '../../api';
 import { PipelineOperationsCard } from './PipelineOperationsCard';
 
-const paused: PipelineOperation = {
+const pausedOperation: PipelineOperation = {
   id: 1,
   entityRef: 'component:default/user-events',
   action: 'pause',
@@ -20,7 +24,7 @@ const paused: PipelineOperation = {
   message: 'spec.suspend set to true',
 };
 const refused: PipelineOperation = {
-  ...paused,
+  ...pausedOperation,
   id: 2,
   action: 'restart',
   actor: 'user:default/bob',
@@ -28,16 +32,28 @@ const refused: PipelineOperation = {
   message: 'not allowed: streaming.pipeline.operate',
 };
 
+const suspended: PipelineStatusResponse = {
+  ...fx.status,
+  running: false,
+  application: { ...fx.status.application!, suspended: true },
+};
+
 function render(
   authorize: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
   entity = fx.pipelineEntity,
+  getPipelineStatus: StreamingApi['getPipelineStatus'] = async () => fx.status,
 ) {
   const api = mockStreamingApi({
+    getPipelineStatus,
     getPipelineOperations: async () => ({
-      entityRef: paused.entityRef,
-      operations: [refused, paused],
+      entityRef: pausedOperation.entityRef,
+      operations: [refused, pausedOperation],
     }),
-    operatePipeline: async (_ref, action) => ({ ...paused, id: 3, action }),
+    operatePipeline: async (_ref, action) => ({
+      ...pausedOperation,
+      id: 3,
+      action,
+    }),
   });
   const permission = mockApis.permission({ authorize });
   return {
@@ -107,6 +123,80 @@ describe('PipelineOperationsCard', () => {
       metadata: { ...fx.pipelineEntity.metadata, name: 'not-mine' },
     }).rendered;
     await screen.findByRole('table', { name: 'Operations' });
+    for (const name of ['Pause', 'Resume', 'Restart']) {
+      expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
+    }
+  });
+
+  it('offers Pause, not Resume, while the SparkApplication runs, and shows its state', async () => {
+    await render(AuthorizeResult.ALLOW).rendered;
+    expect(
+      await screen.findByLabelText('SparkApplication state'),
+    ).toHaveTextContent(
+      'SparkApplication prod/streaming/user-events: not paused, state RUNNING',
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Pause' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Resume' }),
+    ).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Restart' })).toBeInTheDocument();
+  });
+
+  it('offers Resume, not Pause, while the SparkApplication is suspended', async () => {
+    await render(
+      AuthorizeResult.ALLOW,
+      fx.pipelineEntity,
+      async () => suspended,
+    ).rendered;
+    expect(
+      await screen.findByLabelText('SparkApplication state'),
+    ).toHaveTextContent('paused (spec.suspend)');
+    expect(
+      await screen.findByRole('button', { name: 'Resume' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Pause' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('reads the state again after a pause: the Pause button becomes Resume', async () => {
+    let paused = false;
+    const { api, rendered } = render(
+      AuthorizeResult.ALLOW,
+      fx.pipelineEntity,
+      async () => (paused ? suspended : fx.status),
+    );
+    api.operatePipeline.mockImplementation(async (_ref, action) => {
+      paused = action === 'pause';
+      return { ...pausedOperation, id: 3, action };
+    });
+    await rendered;
+    await userEvent.click(await screen.findByRole('button', { name: 'Pause' }));
+    await userEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Pause',
+      }),
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Resume' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Pause' }),
+    ).not.toBeInTheDocument();
+    expect(api.getPipelineStatus).toHaveBeenCalledTimes(2);
+  });
+
+  it('offers no operation when the pipeline has no SparkApplication', async () => {
+    await render(AuthorizeResult.ALLOW, fx.pipelineEntity, async () => ({
+      ...fx.status,
+      runningSource: 'progress',
+      application: undefined,
+    })).rendered;
+    expect(
+      await screen.findByLabelText('SparkApplication state'),
+    ).toHaveTextContent('No SparkApplication found');
     for (const name of ['Pause', 'Resume', 'Restart']) {
       expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
     }

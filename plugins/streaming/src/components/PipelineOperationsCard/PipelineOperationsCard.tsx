@@ -12,6 +12,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   PipelineOperation,
+  PipelineStatusResponse,
   streamingPipelineOperatePermission,
 } from '@internal/plugin-streaming-common';
 import Box from '@material-ui/core/Box';
@@ -59,7 +60,9 @@ const ACTIONS: Array<{ action: Action; label: string; explain: string }> = [
  * Pause, resume and restart of the pipeline (for callers allowed
  * `streaming.pipeline.operate` on it, by default its owners), each after a
  * confirmation, and the pipeline's operations: who did what, when, and what
- * came of it.
+ * came of it. The SparkApplication's state decides the buttons: Pause while
+ * it runs, Resume while it is suspended (`spec.suspend`); both are read again
+ * after every operation.
  */
 export function PipelineOperationsCard() {
   const { entity } = useEntity();
@@ -76,6 +79,19 @@ export function PipelineOperationsCard() {
     () => api.getPipelineOperations(ref),
     [api, ref.namespace, ref.name, operations],
   );
+  const status = useAsync(
+    () => api.getPipelineStatus(ref),
+    [api, ref.namespace, ref.name, operations],
+  );
+  const application = status.value?.application;
+  // Unknown while the status cannot be read: both, the route answers either.
+  const offered = ACTIONS.filter(({ action }) => {
+    if (status.error) return true;
+    if (!application) return false;
+    if (action === 'pause') return !application.suspended;
+    if (action === 'resume') return application.suspended;
+    return true;
+  });
   const [run, operate] = useAsyncFn(
     async (action: Action) => {
       try {
@@ -90,9 +106,14 @@ export function PipelineOperationsCard() {
 
   return (
     <InfoCard title="Operations">
-      {allowed && (
+      <ApplicationState
+        loading={status.loading && !status.value}
+        error={status.error}
+        application={application}
+      />
+      {allowed && offered.length > 0 && (
         <Box display="flex" style={{ gap: 8 }} mb={2}>
-          {ACTIONS.map(({ action, label }) => (
+          {offered.map(({ action, label }) => (
             <Button
               key={action}
               variant="outlined"
@@ -142,6 +163,32 @@ export function PipelineOperationsCard() {
         )}
       </Dialog>
     </InfoCard>
+  );
+}
+
+function ApplicationState(props: {
+  loading: boolean;
+  error?: Error;
+  application?: PipelineStatusResponse['application'];
+}) {
+  const { application } = props;
+  if (props.loading) return <Progress />;
+  let text: string;
+  if (props.error) {
+    text = `State unknown: ${props.error.message}`;
+  } else if (!application) {
+    text =
+      'No SparkApplication found for this pipeline: nothing to pause, resume or restart.';
+  } else {
+    const { cluster, namespace, name, state } = application;
+    text = `SparkApplication ${cluster}/${namespace}/${name}: ${
+      application.suspended ? 'paused (spec.suspend)' : 'not paused'
+    }, state ${state}`;
+  }
+  return (
+    <Typography variant="body2" paragraph aria-label="SparkApplication state">
+      {text}
+    </Typography>
   );
 }
 

@@ -639,6 +639,11 @@ export const spec = {
               state: {
                 $ref: '#/components/schemas/SparkApplicationState',
               },
+              suspended: {
+                type: 'boolean',
+                description:
+                  "The SparkApplication's spec.suspend: true while the pipeline is paused (its pods are stopped until it is resumed). The Kubernetes status source always sets it; a replacement status source may leave it out (then it is not known to be paused).",
+              },
               submissionAttempts: {
                 type: 'integer',
               },

@@ -14,6 +14,10 @@ export interface PipelineStatusResponseApplication {
   namespace: string;
   name: string;
   state: SparkApplicationState;
+  /**
+   * The SparkApplication\'s spec.suspend: true while the pipeline is paused (its pods are stopped until it is resumed). The Kubernetes status source always sets it; a replacement status source may leave it out (then it is not known to be paused).
+   */
+  suspended?: boolean;
   submissionAttempts?: number;
   executionAttempts?: number;
   executors: PipelineStatusResponseApplicationExecutors;
