@@ -1,0 +1,524 @@
+/**
+ * Generated jobs against hand-written Spark: the User Events and Clickstream
+ * examples' generated jobs (`examples/pipelines/<name>/job/main.py`, as
+ * committed) and a hand-written PySpark baseline of the same query
+ * (`bench/baseline/<name>.py`) over the same records, in the same run.
+ *
+ * Pre-produces one data set per example on the local broker
+ * (`scripts/kafka.sh`, 127.0.0.1:9092): N records shaped as the example's
+ * schema says (the `.avsc` of User Events, the inline fields of Clickstream),
+ * event times moving forward with some disorder, in topics of their own. Then
+ * runs each job with `availableNow` (the generated job through its
+ * `PIPELINE_TRIGGER` setting) on Spark from `scripts/spark.sh` with the same
+ * configuration (master `local[*]`, the script's shuffle partitions, 2 GiB of
+ * driver memory, the full JIT, the same `maxOffsetsPerTrigger`), into Delta
+ * tables of their own. Each round runs both jobs of an example in turn, the
+ * order alternating between rounds.
+ *
+ * Time is taken from Spark's own event log (the same for both jobs): from the
+ * query's start to the end of its last micro-batch, and the records it read.
+ * Prints records per second of each job, the ratio generated / baseline per
+ * round and example, the Spark JVM's peak RSS, the machine's load average,
+ * and whether both jobs wrote the same rows (one more Spark run).
+ *
+ * Run from the repository root, with the project's Node (`. scripts/toolchain.sh`):
+ *   node_modules/.bin/sucrase-node bench/jobs.ts [--records 2000000] [--rounds 2] \
+ *     [--partitions 2] [--batch-records 500000]
+ * The topics, checkpoints and tables are deleted at the end.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { benchOptions } from './lib/benchOptions';
+
+const root = path.resolve(__dirname, '..');
+const options = benchOptions({
+  records: 2_000_000,
+  rounds: 2,
+  partitions: 2,
+  'batch-records': 500_000,
+});
+const brokers = ['127.0.0.1:9092'];
+const stamp = Date.now();
+const workDir = path.join(root, '.cache/bench/jobs', String(stamp));
+
+/** A deterministic pseudo-random number generator (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(next: () => number, list: readonly T[]): T =>
+  list[Math.floor(next() * list.length)];
+
+/** Event time of the i-th record: 200 a second from 2026-01-05, up to 30 s late or early. */
+const base = Date.parse('2026-01-05T00:00:00Z');
+const eventTime = (i: number, next: () => number) =>
+  base + Math.floor(i * 5 + (next() - 0.5) * 60_000);
+
+const COUNTRIES =
+  'DE US FR GB ES IT NL SE PL BR IN JP CA AU MX KR CH AT BE DK'.split(' ');
+const EVENT_TYPES = [
+  ...Array(10).fill('view'),
+  ...Array(6).fill('click'),
+  ...Array(2).fill('heartbeat'),
+  'purchase',
+  'signup',
+] as string[];
+const REFERRERS = [
+  'https://www.google.com/',
+  'https://news.example.com/',
+  'https://bot.crawler.example/',
+  'https://social.example/feed',
+  null,
+];
+
+type Example = {
+  name: string;
+  /** The baseline script in bench/baseline. */
+  baseline: string;
+  /** The i-th record: key and JSON value. */
+  record: (i: number, next: () => number) => { key: string; value: string };
+};
+
+const EXAMPLES: Example[] = [
+  {
+    name: 'user-events',
+    baseline: 'user_events.py',
+    record: (i, next) => {
+      const type = pick(next, EVENT_TYPES);
+      const user = `u${Math.floor(next() * 50_000)}`;
+      return {
+        key: user,
+        value: JSON.stringify({
+          user_id: user,
+          event_type: type,
+          country: pick(next, COUNTRIES),
+          amount:
+            type === 'purchase' ? Math.round(next() * 20_000) / 100 : null,
+          timestamp: eventTime(i, next),
+        }),
+      };
+    },
+  },
+  {
+    name: 'clickstream',
+    baseline: 'clickstream.py',
+    record: (i, next) => {
+      const session = `s${Math.floor(next() * 100_000)}`;
+      return {
+        key: session,
+        value: JSON.stringify({
+          session_id: session,
+          user_id: `u${Math.floor(next() * 50_000)}`,
+          page: next() < 0.01 ? null : `/p/${Math.floor(next() * 200)}`,
+          referrer: pick(next, REFERRERS),
+          ts: new Date(eventTime(i, next)).toISOString(),
+        }),
+      };
+    },
+  },
+];
+
+/** Produces `count` records of an example: batches of 5,000, four in flight. */
+async function produce(kafka: Kafka, topic: string, example: Example) {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const next = random(22);
+  const size = 5_000;
+  let sent = 0;
+  const sendNext = async (): Promise<void> => {
+    while (sent < options.records) {
+      const from = sent;
+      const to = Math.min(options.records, from + size);
+      sent = to;
+      const messages = [];
+      for (let i = from; i < to; i++) {
+        messages.push(example.record(i, next));
+      }
+      await producer.send({ topic, acks: 1, messages });
+    }
+  };
+  await Promise.all([sendNext(), sendNext(), sendNext(), sendNext()]);
+  await producer.disconnect();
+}
+
+type Run = {
+  example: string;
+  job: 'generated' | 'baseline';
+  round: number;
+  records: number;
+  batches: number;
+  querySeconds: number;
+  wallSeconds: number;
+  peakRssMiB: number;
+  table: string;
+};
+
+/** The Spark JVM's resident memory in KiB, in the process group (0 when not started yet). */
+function jvmRssKiB(group: number): number {
+  let out = '';
+  try {
+    out = execFileSync('ps', ['-o', 'rss=,comm=', '-g', String(group)], {
+      encoding: 'utf8',
+    });
+  } catch {
+    return 0;
+  }
+  return out
+    .split('\n')
+    .filter(line => line.trim().endsWith('java'))
+    .reduce(
+      (max, line) => Math.max(max, Number(line.trim().split(/\s+/)[0])),
+      0,
+    );
+}
+
+/** Runs a PySpark script through `scripts/spark.sh python` until it exits; its peak JVM RSS. */
+async function runSpark(
+  args: string[],
+  env: Record<string, string>,
+  logFile: string,
+): Promise<{ wallSeconds: number; peakRssKiB: number; output: string }> {
+  const started = performance.now();
+  const log = fs.createWriteStream(logFile);
+  const child: ChildProcess = spawn(
+    'bash',
+    [path.join(root, 'scripts/spark.sh'), 'python', ...args],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        TZ: 'UTC',
+        SPARK_MASTER: 'local[*]',
+        SPARK_DRIVER_MEMORY: '2g',
+        // The full JIT (the script's default keeps the quick one, for short tests).
+        SPARK_DRIVER_JAVA_OPTS: '',
+        ...env,
+      },
+    },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    log.write(chunk);
+    output = (output + chunk.toString('utf8')).slice(-50_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let peakRssKiB = 0;
+  const poll = setInterval(() => {
+    peakRssKiB = Math.max(peakRssKiB, jvmRssKiB(child.pid!));
+  }, 500);
+  const code = await new Promise<number | null>(done =>
+    child.on('exit', c => done(c)),
+  );
+  clearInterval(poll);
+  log.end();
+  if (code !== 0) {
+    throw new Error(
+      `${args.join(' ')} exited with ${code}; log ${logFile}:\n${output
+        .split('\n')
+        .slice(-30)
+        .join('\n')}`,
+    );
+  }
+  return {
+    wallSeconds: (performance.now() - started) / 1000,
+    peakRssKiB,
+    output,
+  };
+}
+
+type QueryEvent = {
+  Event: string;
+  timestamp?: string;
+  progress?: {
+    timestamp: string;
+    // The event log holds the progress's fields, without the totals of its JSON.
+    sources: Array<{ numInputRows: number }>;
+    durationMs: { triggerExecution?: number };
+  };
+};
+
+/** The streaming query's span and records, from the one event log Spark wrote in `dir`. */
+function queryFigures(dir: string) {
+  const files = fs.readdirSync(dir);
+  if (files.length !== 1) {
+    throw new Error(`expected one Spark event log in ${dir}, found ${files}`);
+  }
+  const events = fs
+    .readFileSync(path.join(dir, files[0]), 'utf8')
+    .split('\n')
+    .filter(line => line.includes('StreamingQueryListener$Query'))
+    .map(line => JSON.parse(line) as QueryEvent);
+  const started = events.find(e => e.Event.endsWith('QueryStartedEvent'));
+  const progress = events.flatMap(e =>
+    e.Event.endsWith('QueryProgressEvent') && e.progress ? [e.progress] : [],
+  );
+  if (!started?.timestamp || progress.length === 0) {
+    throw new Error(`no streaming query in the event log of ${dir}`);
+  }
+  const last = progress[progress.length - 1];
+  const rows = (p: (typeof progress)[number]) =>
+    p.sources.reduce((sum, s) => sum + s.numInputRows, 0);
+  const end =
+    Date.parse(last.timestamp) + (last.durationMs.triggerExecution ?? 0);
+  return {
+    records: progress.reduce((sum, p) => sum + rows(p), 0),
+    batches: progress.filter(p => rows(p) > 0).length,
+    querySeconds: (end - Date.parse(started.timestamp)) / 1000,
+  };
+}
+
+async function runJob(
+  example: Example,
+  job: Run['job'],
+  round: number,
+  topic: string,
+  progressTopic: string,
+): Promise<Run> {
+  const name = `${example.name}-${job}-${round}`;
+  const dir = path.join(workDir, name);
+  const eventLog = path.join(dir, 'events');
+  fs.mkdirSync(eventLog, { recursive: true });
+  const table = path.join(dir, 'table');
+  const checkpoint = path.join(dir, 'checkpoint');
+  const batch = String(options['batch-records']);
+  const eventLogEnv = {
+    SPARK_CONF_DIR: path.join(dir, 'conf'),
+  };
+  fs.mkdirSync(eventLogEnv.SPARK_CONF_DIR);
+  fs.writeFileSync(
+    path.join(eventLogEnv.SPARK_CONF_DIR, 'spark-defaults.conf'),
+    [
+      'spark.eventLog.enabled true',
+      `spark.eventLog.dir file://${eventLog}`,
+      // One plain file (Spark 4 rolls and compresses event logs by default).
+      'spark.eventLog.rolling.enabled false',
+      'spark.eventLog.compress false',
+      '',
+    ].join('\n'),
+  );
+  const result =
+    job === 'generated'
+      ? await runSpark(
+          [path.join('examples/pipelines', example.name, 'job/main.py')],
+          {
+            ...eventLogEnv,
+            KAFKA_BOOTSTRAP_SERVERS: brokers.join(','),
+            PIPELINE_SOURCE_TOPIC: topic,
+            PIPELINE_STARTING_OFFSETS: 'earliest',
+            PIPELINE_MAX_OFFSETS_PER_TRIGGER: batch,
+            PIPELINE_CHECKPOINT: checkpoint,
+            PIPELINE_SINK_PATH: table,
+            PIPELINE_TRIGGER: 'available_now',
+            STREAMING_PROGRESS_TOPIC: progressTopic,
+          },
+          path.join(workDir, `${name}.log`),
+        )
+      : await runSpark(
+          [
+            path.join('bench/baseline', example.baseline),
+            '--bootstrap-servers',
+            brokers.join(','),
+            '--topic',
+            topic,
+            '--output',
+            table,
+            '--checkpoint',
+            checkpoint,
+            '--max-offsets-per-trigger',
+            batch,
+          ],
+          eventLogEnv,
+          path.join(workDir, `${name}.log`),
+        );
+  const figures = queryFigures(eventLog);
+  if (figures.records !== options.records) {
+    throw new Error(
+      `${name} read ${figures.records} records, ${options.records} were produced`,
+    );
+  }
+  return {
+    example: example.name,
+    job,
+    round,
+    ...figures,
+    wallSeconds: result.wallSeconds,
+    peakRssMiB: result.peakRssKiB / 1024,
+    table,
+  };
+}
+
+const rate = (run: Run) => run.records / run.querySeconds;
+const format = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+
+async function main() {
+  fs.mkdirSync(workDir, { recursive: true });
+  execFileSync(path.join(root, 'scripts/kafka.sh'), ['start'], {
+    stdio: 'ignore',
+  });
+  const kafka = new Kafka({
+    clientId: 'bench-jobs',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = new Map(
+    EXAMPLES.map(e => [e.name, `bench-jobs-${e.name}-${stamp}`]),
+  );
+  const progressTopic = `bench-jobs-progress-${stamp}`;
+  console.log(
+    `${format(options.records)} records per example, ${
+      options.partitions
+    } partitions, maxOffsetsPerTrigger ${format(options['batch-records'])}, ${
+      options.rounds
+    } rounds; ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map(l => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const runs: Run[] = [];
+  let finished = false;
+  try {
+    await admin.createTopics({
+      topics: [
+        ...[...topics.values()].map(topic => ({
+          topic,
+          numPartitions: options.partitions,
+        })),
+        { topic: progressTopic, numPartitions: 1 },
+      ],
+    });
+    for (const example of EXAMPLES) {
+      const started = performance.now();
+      await produce(kafka, topics.get(example.name)!, example);
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `produced ${example.name}: ${format(
+          options.records / seconds,
+        )} records/s (${seconds.toFixed(1)} s)`,
+      );
+    }
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const example of EXAMPLES) {
+        const order: Run['job'][] =
+          round % 2 === 1
+            ? ['generated', 'baseline']
+            : ['baseline', 'generated'];
+        for (const job of order) {
+          const run = await runJob(
+            example,
+            job,
+            round,
+            topics.get(example.name)!,
+            progressTopic,
+          );
+          runs.push(run);
+          console.log(
+            `round ${round} ${example.name} ${job}: ${format(
+              rate(run),
+            )} records/s (query ${run.querySeconds.toFixed(1)} s, ${
+              run.batches
+            } batches, process ${run.wallSeconds.toFixed(
+              1,
+            )} s, peak RSS ${format(run.peakRssMiB)} MiB; load ${os
+              .loadavg()[0]
+              .toFixed(2)})`,
+          );
+        }
+      }
+    }
+    printTable(runs);
+    await compareTables(runs);
+    finished = true;
+  } finally {
+    await admin
+      .deleteTopics({ topics: [...topics.values(), progressTopic] })
+      .catch(() => undefined);
+    await admin.disconnect();
+    if (finished) {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    } else {
+      console.error(`logs kept in ${path.relative(root, workDir)}`);
+    }
+  }
+}
+
+function printTable(runs: Run[]) {
+  console.log(
+    '\n| example | round | generated records/s | baseline records/s | generated / baseline | peak RSS generated / baseline (MiB) |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const example of EXAMPLES) {
+    const ratios: number[] = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      const of = (job: Run['job']) =>
+        runs.find(
+          r => r.example === example.name && r.round === round && r.job === job,
+        )!;
+      const generated = of('generated');
+      const baseline = of('baseline');
+      const ratio = rate(generated) / rate(baseline);
+      ratios.push(ratio);
+      console.log(
+        `| ${example.name} | ${round} | ${format(rate(generated))} | ${format(
+          rate(baseline),
+        )} | ${ratio.toFixed(2)}x | ${format(generated.peakRssMiB)} / ${format(
+          baseline.peakRssMiB,
+        )} |`,
+      );
+    }
+    const mean = ratios.reduce((s, r) => s + r, 0) / ratios.length;
+    console.log(`| ${example.name} | mean | | | ${mean.toFixed(2)}x | |`);
+  }
+}
+
+/** Both jobs of an example's first round must have written the same rows. */
+async function compareTables(runs: Run[]) {
+  const pairs = EXAMPLES.flatMap(example => {
+    const of = (job: Run['job']) =>
+      runs.find(
+        r => r.example === example.name && r.round === 1 && r.job === job,
+      )!.table;
+    return [of('generated'), of('baseline')];
+  });
+  const { output } = await runSpark(
+    ['bench/baseline/compare.py', ...pairs],
+    {},
+    path.join(workDir, 'compare.log'),
+  );
+  console.log('');
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('COMPARE ')) continue;
+    const c = JSON.parse(line.slice('COMPARE '.length));
+    const example = EXAMPLES.find(e => c.a.includes(`/${e.name}-`))!.name;
+    console.log(
+      `${example}: generated ${c.rows_a} rows, baseline ${c.rows_b} rows, ${
+        c.only_a === 0 && c.only_b === 0
+          ? 'the same rows'
+          : `DIFFERENT (${c.only_a} only in generated, ${c.only_b} only in baseline)`
+      }`,
+    );
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exitCode = 1;
+});
