@@ -40,6 +40,11 @@ describe('runtimeFiles', () => {
     expect(sources).toContain(
       `BAD_RECORDS = ${pyStr(PIPELINE_OBSERVATION.badRecords)}\n`,
     );
+    expect(sources).toContain(
+      `DEAD_LETTER_RECORDS = ${pyStr(
+        PIPELINE_OBSERVATION.deadLetterRecords,
+      )}\n`,
+    );
   });
 
   it('adds the change-event columns the spec rules know', () => {

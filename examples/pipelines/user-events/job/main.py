@@ -11,7 +11,7 @@ import sys
 
 from pyspark.sql import functions as F
 
-from streaming_runtime import job, schemas, sources
+from streaming_runtime import dead_letter, job, schemas, sources
 from streaming_runtime.settings import setting
 from streaming_runtime.sinks import delta
 
@@ -29,6 +29,8 @@ SETTINGS = {
     "schema_file": setting("PIPELINE_SCHEMA_FILE", "schemas/user_event.avsc"),
     "checkpoint": setting("PIPELINE_CHECKPOINT", "/checkpoints/user-events"),
     "sink_path": setting("PIPELINE_SINK_PATH", "/data/delta/event_summary"),
+    "dead_letter_topic": setting("PIPELINE_DEAD_LETTER_TOPIC", "events.dead-letter"),
+    "dead_letter_checkpoint": setting("PIPELINE_DEAD_LETTER_CHECKPOINT", None),
     "trigger": setting("PIPELINE_TRIGGER", "5 seconds"),
     "progress_topic": setting("STREAMING_PROGRESS_TOPIC", "streaming.progress"),
     "progress_bootstrap_servers": setting("STREAMING_PROGRESS_BOOTSTRAP_SERVERS", None),
@@ -58,7 +60,12 @@ ROW_SCHEMA = schemas.load_avro_schema(SETTINGS["schema_file"], REPOSITORY_DIR)
 
 def decode_records(records):
     """Kafka records to rows: JSON parsed with the row schema."""
-    return sources.decode_json(records, ROW_SCHEMA)
+    return sources.decode_json(records, ROW_SCHEMA, dead_letter=True)
+
+
+def dead_letter_records(records):
+    """The Kafka records decode_records cannot parse, as read, with the error."""
+    return sources.dead_letters_json(records, ROW_SCHEMA)
 
 
 def read_source(spark):
@@ -113,9 +120,20 @@ def start_query(df):
     return delta.start(df, PIPELINE_NAME, SETTINGS, **SINK_OPTIONS)
 
 
+def start_dead_letter_query(spark):
+    """Streams the records that do not parse into the dead-letter topic, with the error and their source offsets."""
+    records = sources.read_kafka(spark, PIPELINE_NAME, SETTINGS)
+    return dead_letter.start(dead_letter_records(records), PIPELINE_NAME, SETTINGS, target="kafka")
+
+
+def start_queries(spark):
+    """The pipeline's query and its dead-letter query, watched and stopped as one."""
+    return job.QueryGroup([start_query(transform(spark, read_source(spark))), start_dead_letter_query(spark)])
+
+
 def start(spark):
     """Starts the query on a Spark session (which may host other pipelines' queries): (query, publisher)."""
-    return job.start(spark, PIPELINE_NAME, SETTINGS, lambda: start_query(transform(spark, read_source(spark))))
+    return job.start(spark, PIPELINE_NAME, SETTINGS, lambda: start_queries(spark))
 
 
 def stop(spark, query, publisher):

@@ -37,10 +37,13 @@ def test_nulls_flow_on_as_nulls(spark):
     ]
 
 
-def test_junk_becomes_rows_of_nulls(spark):
-    # Records that do not parse flow on as rows of nulls (counted as bad_records in progress events).
-    rows = main.decode_records(kafka_records(spark, JUNK + [None])).collect()
-    assert [set(row.asDict().values()) for row in rows] == [{None}] * len(JUNK)
+def test_junk_goes_to_the_dead_letter_target_with_its_error(spark):
+    # Records that do not parse are left out (counted as dead_letter_records in progress events).
+    records = kafka_records(spark, JUNK + [None])
+    assert main.decode_records(records).count() == 0
+    bad = main.dead_letter_records(records).orderBy("offset").collect()
+    assert [(bytes(r.value).decode(), r.offset) for r in bad] == [(v, i) for i, v in enumerate(JUNK)]
+    assert all(r.error.startswith("malformed JSON") for r in bad)
 
 
 def test_transformations_give_the_columns_of_the_spec(spark, tmp_path):

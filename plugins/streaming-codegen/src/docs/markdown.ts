@@ -80,7 +80,14 @@ export function shellWord(value: string): string {
  * must come through {@link shellWord}.
  */
 export function commands(lines: string[]): string {
-  return ['```sh', ...lines, '```'].map(line => `    ${line}`).join('\n');
+  return codeBlock('sh', lines);
+}
+
+/** A code block inside a list item; values from the spec must be quoted for its language. */
+export function codeBlock(language: string, lines: string[]): string {
+  return [`\`\`\`${language}`, ...lines, '```']
+    .map(line => (line ? `    ${line}` : ''))
+    .join('\n');
 }
 
 /** A Markdown table; cells are Markdown already (use {@link md}/{@link code}). */

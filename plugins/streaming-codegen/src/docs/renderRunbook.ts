@@ -4,7 +4,16 @@ import {
 } from '@internal/plugin-streaming-common';
 import { jobSettings } from '../job/jobSettings';
 import { describePipeline } from './describePipeline';
-import { code, commands, md, num, shellWord, table } from './markdown';
+import { pyStr } from '../python/pyLiteral';
+import {
+  code,
+  codeBlock,
+  commands,
+  md,
+  num,
+  shellWord,
+  table,
+} from './markdown';
 import { RUNBOOK_SECTIONS, RunbookSection } from './runbookSections';
 
 /** Where the generated SparkApplication manifest is, in the pipeline repository. */
@@ -67,8 +76,12 @@ export function renderRunbook(spec: PipelineSpec): string {
     reprocessingSection(spec),
     schemaSection(spec),
     dataLossSection(spec),
+    deadLetterSection(spec),
   ];
-  return `${sections.map(lines => lines.join('\n')).join('\n\n')}\n`;
+  return `${sections
+    .filter(lines => lines.length > 0)
+    .map(lines => lines.join('\n'))
+    .join('\n\n')}\n`;
 }
 
 function lagSection(spec: PipelineSpec): string[] {
@@ -533,4 +546,94 @@ function describeStep(
     return `the deduplication on ${t.columns.map(c => code(c)).join(', ')}`;
   }
   return md(t.type);
+}
+
+function deadLetterSection(spec: PipelineSpec): string[] {
+  const p = spec.pipeline;
+  const { source, dead_letter: deadLetter } = p;
+  if (source.type === 'delta') {
+    return [];
+  }
+  const counted =
+    'Every progress event counts them (`observedMetrics.pipeline.bad_records`); the Streaming tab shows them per batch and over its window.';
+  if (!deadLetter) {
+    return [
+      heading('dead-letter'),
+      '',
+      `Records of ${code(
+        source.topic,
+      )} that are not valid JSON, do not fit the schema (a value of the wrong type) or do not decode as Avro`,
+      'flow on as rows with nulls (a malformed record: every column null; a wrong type: that column null).',
+      counted,
+      'To keep them aside instead, with their bytes, the error and their offsets, add a `dead_letter`',
+      'target (a Kafka topic or a Delta table) to `pipeline.yaml` and render again.',
+    ];
+  }
+  const where =
+    deadLetter.type === 'kafka'
+      ? `the topic ${code(deadLetter.topic)} (on the source's cluster)`
+      : `the Delta table ${code(deadLetter.path)}`;
+  const read =
+    deadLetter.type === 'kafka'
+      ? [
+          'bad = (',
+          '    spark.read.format("kafka")',
+          '    .option("kafka.bootstrap.servers", BOOTSTRAP)',
+          `    .option("subscribe", ${pyStr(deadLetter.topic)})`,
+          '    .option("includeHeaders", "true")',
+          '    .load()',
+          ')',
+          'errors = F.map_from_entries("headers")',
+          'bad.select(F.expr("CAST(value AS STRING)"), errors["dead-letter.error"].cast("string"),',
+          '           errors["dead-letter.partition"].cast("string"), errors["dead-letter.offset"].cast("string")).show(truncate=False)',
+        ]
+      : [
+          `bad = spark.read.format("delta").load(${pyStr(deadLetter.path)})`,
+          'bad.select(F.expr("CAST(value AS STRING)"), "error", "partition", "offset", "timestamp").show(truncate=False)',
+        ];
+  return [
+    heading('dead-letter'),
+    '',
+    `Records of ${code(
+      source.topic,
+    )} that are not valid JSON, do not fit the schema (a value of the wrong type) or do not decode as Avro`,
+    `are left out of the pipeline and written to ${where} by a second query of the job`,
+    `(query name ${code(`dead-letter/${p.name}`)}, its checkpoint ${code(
+      'dead-letter',
+    )} inside the pipeline's, or \`${settingEnv(
+      spec,
+      'dead_letter_checkpoint',
+    )}\`).`,
+    deadLetter.type === 'kafka'
+      ? 'Each keeps its key and value bytes as read; headers carry `dead-letter.error`, `dead-letter.pipeline`, `dead-letter.topic`, `dead-letter.partition`, `dead-letter.offset` and `dead-letter.timestamp` (epoch milliseconds).'
+      : 'Each row has `key` and `value` (the bytes as read), `error`, `pipeline`, `topic`, `partition`, `offset` and `timestamp`.',
+    `${counted} Of those, \`dead_letter_records\` went to the dead-letter target.`,
+    '',
+    '1. Inspect them (PySpark, e.g. `scripts/spark.sh python` locally; `BOOTSTRAP` is the brokers):',
+    '',
+    codeBlock('python', [
+      'from pyspark.sql import SparkSession',
+      'from pyspark.sql import functions as F',
+      '',
+      'spark = SparkSession.builder.getOrCreate()',
+      ...read,
+    ]),
+    '',
+    '1. Fix the cause: the producer that wrote them, or the schema in `pipeline.yaml` when the',
+    `   records are right (see ${link('schema-evolution')}).`,
+    '',
+    '1. Replay: once the pipeline reads them correctly, write their key and value back to the',
+    '   source topic (the bytes are unchanged, so the pipeline reads them as new records; filter',
+    '   `bad` first to replay only some):',
+    '',
+    codeBlock('python', [
+      '(',
+      '    bad.select("key", "value")',
+      '    .write.format("kafka")',
+      '    .option("kafka.bootstrap.servers", BOOTSTRAP)',
+      `    .option("topic", ${pyStr(source.topic)})`,
+      '    .save()',
+      ')',
+    ]),
+  ];
 }

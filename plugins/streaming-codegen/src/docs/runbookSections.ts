@@ -15,6 +15,7 @@ export const RUNBOOK_SECTIONS = {
   reprocessing: 'Reprocessing from an offset',
   'schema-evolution': 'Schema evolution',
   'data-loss': 'Data lost to retention',
+  'dead-letter': 'Records that do not parse (dead letters)',
 } as const;
 
 /**

@@ -1,4 +1,8 @@
-import { PipelineSpec, parseDuration } from '@internal/plugin-streaming-common';
+import {
+  DEFAULT_PROGRESS_TOPIC,
+  PipelineSpec,
+  parseDuration,
+} from '@internal/plugin-streaming-common';
 
 /**
  * One setting of a generated job: read from an environment variable, with
@@ -17,7 +21,7 @@ export interface JobSetting {
 }
 
 /** Default topic every job publishes its StreamingQueryProgress events to. */
-export const DEFAULT_PROGRESS_TOPIC = 'streaming.progress';
+export { DEFAULT_PROGRESS_TOPIC };
 
 /** Bootstrap servers the job uses when the environment names none. */
 export const DEFAULT_BOOTSTRAP_SERVERS = 'localhost:9092';
@@ -31,7 +35,13 @@ export function jobSettings(
   spec: PipelineSpec,
   options: { progressTopic?: string } = {},
 ): JobSetting[] {
-  const { source, sink, transformations, trigger } = spec.pipeline;
+  const {
+    source,
+    sink,
+    transformations,
+    trigger,
+    dead_letter: deadLetter,
+  } = spec.pipeline;
   const settings: JobSetting[] = [];
   const add = (
     key: string,
@@ -149,6 +159,29 @@ export function jobSettings(
         'Kafka bootstrap servers of the sink cluster (default: KAFKA_BOOTSTRAP_SERVERS)',
       );
       break;
+  }
+  if (deadLetter?.type === 'kafka') {
+    add(
+      'dead_letter_topic',
+      'PIPELINE_DEAD_LETTER_TOPIC',
+      deadLetter.topic,
+      "Kafka topic (on the source's cluster) that receives the records that do not parse",
+    );
+  } else if (deadLetter) {
+    add(
+      'dead_letter_path',
+      'PIPELINE_DEAD_LETTER_PATH',
+      deadLetter.path,
+      'Delta table that receives the records that do not parse',
+    );
+  }
+  if (deadLetter) {
+    add(
+      'dead_letter_checkpoint',
+      'PIPELINE_DEAD_LETTER_CHECKPOINT',
+      null,
+      'Checkpoint of the dead-letter query (default: dead-letter inside the checkpoint location)',
+    );
   }
   add(
     'trigger',

@@ -52,6 +52,29 @@ export function renderJob(
   const { source } = pipeline;
   const sink = renderSink(spec);
   const schemaFile = source.type !== 'delta' ? source.schema : undefined;
+  const deadLetter = pipeline.dead_letter;
+  const startQueries = deadLetter
+    ? [
+        'def start_dead_letter_query(spark):',
+        `    """Streams the records that do not parse into the dead-letter ${
+          deadLetter.type === 'kafka' ? 'topic' : 'table'
+        }, with the error and their source offsets."""`,
+        '    records = sources.read_kafka(spark, PIPELINE_NAME, SETTINGS)',
+        `    return dead_letter.start(dead_letter_records(records), PIPELINE_NAME, SETTINGS, target=${pyStr(
+          deadLetter.type,
+        )})`,
+        '',
+        '',
+        'def start_queries(spark):',
+        '    """The pipeline\'s query and its dead-letter query, watched and stopped as one."""',
+        '    return job.QueryGroup([start_query(transform(spark, read_source(spark))), start_dead_letter_query(spark)])',
+        '',
+        '',
+      ]
+    : [];
+  const started = deadLetter
+    ? 'lambda: start_queries(spark)'
+    : 'lambda: start_query(transform(spark, read_source(spark)))';
   const body = [
     [
       `PIPELINE_NAME = ${pyStr(pipeline.name)}`,
@@ -91,9 +114,10 @@ export function renderJob(
       `    return ${sink.module}.start(df, PIPELINE_NAME, SETTINGS, **SINK_OPTIONS)`,
     ],
     [
+      ...startQueries,
       'def start(spark):',
       '    """Starts the query on a Spark session (which may host other pipelines\' queries): (query, publisher)."""',
-      '    return job.start(spark, PIPELINE_NAME, SETTINGS, lambda: start_query(transform(spark, read_source(spark))))',
+      `    return job.start(spark, PIPELINE_NAME, SETTINGS, ${started})`,
       '',
       '',
       'def stop(spark, query, publisher):',
@@ -112,6 +136,7 @@ export function renderJob(
   ].map(lines => lines.join('\n'));
   const code = withoutStrings(body.join('\n'));
   const runtime = [
+    ...(deadLetter ? ['dead_letter'] : []),
     'job',
     ...(/\bschemas\./.test(code) ? ['schemas'] : []),
     ...(/\bsources\./.test(code) ? ['sources'] : []),

@@ -62,18 +62,35 @@ function sourceTests(spec: PipelineSpec): string[] {
     '    ]',
     '',
     '',
-    ...(cdc
-      ? [
-          'def test_junk_and_tombstones_are_skipped(spark):',
-          '    # Junk has no change operation; a tombstone (null value) is no record.',
-          '    assert main.decode_records(kafka_records(spark, JUNK + [None])).count() == 0',
-        ]
-      : [
-          'def test_junk_becomes_rows_of_nulls(spark):',
-          '    # Records that do not parse flow on as rows of nulls (counted as bad_records in progress events).',
-          '    rows = main.decode_records(kafka_records(spark, JUNK + [None])).collect()',
-          '    assert [set(row.asDict().values()) for row in rows] == [{None}] * len(JUNK)',
-        ]),
+    ...junkTest(spec),
+  ];
+}
+
+/** What becomes of records that do not parse: dead-lettered, skipped (CDC) or rows of nulls. */
+function junkTest(spec: PipelineSpec): string[] {
+  if (spec.pipeline.dead_letter) {
+    return [
+      'def test_junk_goes_to_the_dead_letter_target_with_its_error(spark):',
+      '    # Records that do not parse are left out (counted as dead_letter_records in progress events).',
+      '    records = kafka_records(spark, JUNK + [None])',
+      '    assert main.decode_records(records).count() == 0',
+      '    bad = main.dead_letter_records(records).orderBy("offset").collect()',
+      '    assert [(bytes(r.value).decode(), r.offset) for r in bad] == [(v, i) for i, v in enumerate(JUNK)]',
+      '    assert all(r.error.startswith("malformed JSON") for r in bad)',
+    ];
+  }
+  if (spec.pipeline.source.type === 'debezium') {
+    return [
+      'def test_junk_and_tombstones_are_skipped(spark):',
+      '    # Junk has no change operation; a tombstone (null value) is no record.',
+      '    assert main.decode_records(kafka_records(spark, JUNK + [None])).count() == 0',
+    ];
+  }
+  return [
+    'def test_junk_becomes_rows_of_nulls(spark):',
+    '    # Records that do not parse flow on as rows of nulls (counted as bad_records in progress events).',
+    '    rows = main.decode_records(kafka_records(spark, JUNK + [None])).collect()',
+    '    assert [set(row.asDict().values()) for row in rows] == [{None}] * len(JUNK)',
   ];
 }
 

@@ -27,6 +27,8 @@ export function renderSource(spec: PipelineSpec): string[] {
   }
   const lines: string[] = [];
   const avro = source.type === 'kafka' && source.format === 'avro';
+  const deadLetter = spec.pipeline.dead_letter !== undefined;
+  const leftOut = deadLetter ? ', dead_letter=True' : '';
   if (avro) {
     lines.push(
       source.fields
@@ -60,13 +62,13 @@ export function renderSource(spec: PipelineSpec): string[] {
       '    """Kafka records to rows: Avro records decoded to columns."""',
       `    return sources.decode_avro(records, AVRO_SCHEMA, wire_format=${pyValue(
         source.avro_wire_format ?? null,
-      )})`,
+      )}${leftOut})`,
     );
   } else if (source.type === 'kafka') {
     lines.push(
       'def decode_records(records):',
       '    """Kafka records to rows: JSON parsed with the row schema."""',
-      '    return sources.decode_json(records, ROW_SCHEMA)',
+      `    return sources.decode_json(records, ROW_SCHEMA${leftOut})`,
     );
   } else {
     lines.push(
@@ -74,7 +76,22 @@ export function renderSource(spec: PipelineSpec): string[] {
       '    """Kafka records to rows: Debezium change events, plus __op, __source_ts_ms and __kafka_offset."""',
       `    return sources.decode_debezium(records, ROW_SCHEMA, ignore_deletes=${pyValue(
         source.deletes === 'ignore',
-      )})`,
+      )}${leftOut})`,
+    );
+  }
+  if (deadLetter) {
+    lines.push(
+      '',
+      '',
+      'def dead_letter_records(records):',
+      '    """The Kafka records decode_records cannot parse, as read, with the error."""',
+      avro
+        ? `    return sources.dead_letters_avro(records, AVRO_SCHEMA, wire_format=${pyValue(
+            source.avro_wire_format ?? null,
+          )})`
+        : `    return sources.dead_letters_${
+            source.type === 'debezium' ? 'debezium' : 'json'
+          }(records, ROW_SCHEMA)`,
     );
   }
   lines.push(

@@ -20,6 +20,39 @@ def create_spark(app_name, spark_conf):
     return builder.getOrCreate()
 
 
+class QueryGroup:
+    """A pipeline's queries (its own and its dead-letter query) watched and stopped as one:
+    active while any of them is, failed when one failed. Reads like a StreamingQuery."""
+
+    def __init__(self, queries):
+        self.queries = list(queries)
+
+    @property
+    def isActive(self):  # noqa: N802 - StreamingQuery's interface
+        return any(query.isActive for query in self.queries)
+
+    @property
+    def status(self):
+        return {"isTriggerActive": any(query.status.get("isTriggerActive") for query in self.queries)}
+
+    def awaitTermination(self, timeout):  # noqa: N802
+        """Waits up to `timeout` seconds in all; raises the failure of a query that failed."""
+        failure = self.exception()
+        if failure is not None:
+            raise failure
+        active = [query for query in self.queries if query.isActive]
+        return all(query.awaitTermination(float(timeout) / len(active)) for query in active)
+
+    def exception(self):
+        """The failure of the first query that failed, else None."""
+        stopped = (query.exception() for query in self.queries if not query.isActive)
+        return next((failure for failure in stopped if failure is not None), None)
+
+    def stop(self):
+        for query in self.queries:
+            query.stop()
+
+
 def stop_gracefully(query, timeout_seconds):
     """Lets the running micro-batch finish (up to `timeout_seconds`), then stops the query."""
     deadline = time.monotonic() + float(timeout_seconds)
@@ -66,6 +99,8 @@ def main(pipeline_name, spark_conf, start_pipeline, stop_pipeline):
             query.awaitTermination(5)
     except Exception as error:  # noqa: BLE001 - reported below, exit code 1
         failure = error
+    if failure is None and not stop_requested.is_set():
+        failure = query.exception()
     stop_pipeline(spark, query, publisher)
     spark.stop()
     if failure is not None:

@@ -5,6 +5,7 @@
 so expectations do not depend on the test machine's time zone.
 """
 
+import datetime
 import json
 
 from pyspark.sql import functions as F
@@ -49,15 +50,20 @@ def expected_text(schema, seed=1):
 
 
 def kafka_records(spark, values):
-    """A batch DataFrame shaped like Kafka records (key, value, offset): one per value (a str or None)."""
+    """A batch DataFrame shaped like Kafka records (key, value, topic, partition, offset, timestamp):
+    one per value (a str or None), at offsets 0, 1, ... of partition 0 of topic "source"."""
     schema = T.StructType(
         [
             T.StructField("key", T.BinaryType(), True),
             T.StructField("value", T.BinaryType(), True),
+            T.StructField("topic", T.StringType(), False),
+            T.StructField("partition", T.IntegerType(), False),
             T.StructField("offset", T.LongType(), False),
+            T.StructField("timestamp", T.TimestampType(), False),
         ]
     )
-    rows = [(None, None if v is None else v.encode("utf-8"), i) for i, v in enumerate(values)]
+    when = datetime.datetime(2026, 1, 1)
+    rows = [(None, None if v is None else v.encode("utf-8"), "source", 0, i, when) for i, v in enumerate(values)]
     return spark.createDataFrame(rows, schema)
 
 

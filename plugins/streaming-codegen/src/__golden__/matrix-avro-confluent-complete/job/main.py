@@ -10,7 +10,7 @@ import sys
 
 from pyspark.sql import functions as F
 
-from streaming_runtime import job, sources
+from streaming_runtime import dead_letter, job, sources
 from streaming_runtime.settings import setting
 from streaming_runtime.sinks import delta
 
@@ -26,6 +26,8 @@ SETTINGS = {
     "join_0_path": setting("PIPELINE_JOIN_0_PATH", "/data/lookup/stores"),
     "checkpoint": setting("PIPELINE_CHECKPOINT", "/checkpoints/matrix-avro-complete"),
     "sink_path": setting("PIPELINE_SINK_PATH", "/data/delta/units_per_sku"),
+    "dead_letter_topic": setting("PIPELINE_DEAD_LETTER_TOPIC", "sales.dead-letter"),
+    "dead_letter_checkpoint": setting("PIPELINE_DEAD_LETTER_CHECKPOINT", None),
     "trigger": setting("PIPELINE_TRIGGER", "available_now"),
     "progress_topic": setting("STREAMING_PROGRESS_TOPIC", "streaming.progress"),
     "progress_bootstrap_servers": setting("STREAMING_PROGRESS_BOOTSTRAP_SERVERS", None),
@@ -55,7 +57,12 @@ AVRO_SCHEMA = "{\"type\":\"record\",\"name\":\"matrix_avro_complete\",\"fields\"
 
 def decode_records(records):
     """Kafka records to rows: Avro records decoded to columns."""
-    return sources.decode_avro(records, AVRO_SCHEMA, wire_format="confluent")
+    return sources.decode_avro(records, AVRO_SCHEMA, wire_format="confluent", dead_letter=True)
+
+
+def dead_letter_records(records):
+    """The Kafka records decode_records cannot parse, as read, with the error."""
+    return sources.dead_letters_avro(records, AVRO_SCHEMA, wire_format="confluent")
 
 
 def read_source(spark):
@@ -97,9 +104,20 @@ def start_query(df):
     return delta.start(df, PIPELINE_NAME, SETTINGS, **SINK_OPTIONS)
 
 
+def start_dead_letter_query(spark):
+    """Streams the records that do not parse into the dead-letter topic, with the error and their source offsets."""
+    records = sources.read_kafka(spark, PIPELINE_NAME, SETTINGS)
+    return dead_letter.start(dead_letter_records(records), PIPELINE_NAME, SETTINGS, target="kafka")
+
+
+def start_queries(spark):
+    """The pipeline's query and its dead-letter query, watched and stopped as one."""
+    return job.QueryGroup([start_query(transform(spark, read_source(spark))), start_dead_letter_query(spark)])
+
+
 def start(spark):
     """Starts the query on a Spark session (which may host other pipelines' queries): (query, publisher)."""
-    return job.start(spark, PIPELINE_NAME, SETTINGS, lambda: start_query(transform(spark, read_source(spark))))
+    return job.start(spark, PIPELINE_NAME, SETTINGS, lambda: start_queries(spark))
 
 
 def stop(spark, query, publisher):

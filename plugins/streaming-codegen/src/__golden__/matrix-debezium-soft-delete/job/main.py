@@ -11,7 +11,7 @@ import sys
 
 from pyspark.sql import functions as F
 
-from streaming_runtime import job, schemas, sources
+from streaming_runtime import dead_letter, job, schemas, sources
 from streaming_runtime.settings import setting
 from streaming_runtime.sinks import delta_merge
 
@@ -29,6 +29,8 @@ SETTINGS = {
     "schema_file": setting("PIPELINE_SCHEMA_FILE", "schemas/matrix_customer.avsc"),
     "checkpoint": setting("PIPELINE_CHECKPOINT", "/checkpoints/matrix-cdc-soft"),
     "sink_path": setting("PIPELINE_SINK_PATH", "/data/delta/customers"),
+    "dead_letter_path": setting("PIPELINE_DEAD_LETTER_PATH", "/data/delta/customers_quarantine"),
+    "dead_letter_checkpoint": setting("PIPELINE_DEAD_LETTER_CHECKPOINT", None),
     "trigger": setting("PIPELINE_TRIGGER", None),
     "progress_topic": setting("STREAMING_PROGRESS_TOPIC", "streaming.progress"),
     "progress_bootstrap_servers": setting("STREAMING_PROGRESS_BOOTSTRAP_SERVERS", None),
@@ -60,7 +62,12 @@ ROW_SCHEMA = schemas.load_avro_schema(SETTINGS["schema_file"], REPOSITORY_DIR)
 
 def decode_records(records):
     """Kafka records to rows: Debezium change events, plus __op, __source_ts_ms and __kafka_offset."""
-    return sources.decode_debezium(records, ROW_SCHEMA, ignore_deletes=False)
+    return sources.decode_debezium(records, ROW_SCHEMA, ignore_deletes=False, dead_letter=True)
+
+
+def dead_letter_records(records):
+    """The Kafka records decode_records cannot parse, as read, with the error."""
+    return sources.dead_letters_debezium(records, ROW_SCHEMA)
 
 
 def read_source(spark):
@@ -90,9 +97,20 @@ def start_query(df):
     return delta_merge.start(df, PIPELINE_NAME, SETTINGS, **SINK_OPTIONS)
 
 
+def start_dead_letter_query(spark):
+    """Streams the records that do not parse into the dead-letter table, with the error and their source offsets."""
+    records = sources.read_kafka(spark, PIPELINE_NAME, SETTINGS)
+    return dead_letter.start(dead_letter_records(records), PIPELINE_NAME, SETTINGS, target="delta")
+
+
+def start_queries(spark):
+    """The pipeline's query and its dead-letter query, watched and stopped as one."""
+    return job.QueryGroup([start_query(transform(spark, read_source(spark))), start_dead_letter_query(spark)])
+
+
 def start(spark):
     """Starts the query on a Spark session (which may host other pipelines' queries): (query, publisher)."""
-    return job.start(spark, PIPELINE_NAME, SETTINGS, lambda: start_query(transform(spark, read_source(spark))))
+    return job.start(spark, PIPELINE_NAME, SETTINGS, lambda: start_queries(spark))
 
 
 def stop(spark, query, publisher):

@@ -19,6 +19,9 @@ UNPARSED = "__unparsed"
 OBSERVATION = "pipeline"
 INPUT_BYTES = "input_bytes"
 BAD_RECORDS = "bad_records"
+DEAD_LETTER_RECORDS = "dead_letter_records"
+# The columns of a Kafka record that a dead-lettered record keeps, as read.
+KAFKA_RECORD_COLUMNS = ("key", "value", "topic", "partition", "offset", "timestamp")
 # The columns a Debezium source adds to each row (dropped when writing).
 CDC_COLUMNS = ("__op", "__source_ts_ms", "__kafka_offset")
 
@@ -38,14 +41,20 @@ def read_kafka(spark, pipeline_name, settings):
     return reader.load()
 
 
-def observe_input(df, unparsed):
-    """Observes the records of each micro-batch: bytes of keys and values, and unparseable ones."""
+def observe_input(df, unparsed, dead_letter):
+    """Observes the records of each micro-batch: bytes of keys and values, and unparseable ones.
+
+    With `dead_letter` the unparseable records are left out (the pipeline's dead-letter query
+    writes them) and counted as dead-letter records too; without, they flow on as rows of nulls.
+    """
     record_bytes = F.coalesce(F.length("key"), F.lit(0)) + F.coalesce(F.length("value"), F.lit(0))
-    return df.observe(
+    observed = df.observe(
         OBSERVATION,
         F.coalesce(F.sum(record_bytes), F.lit(0)).alias(INPUT_BYTES),
         F.count(F.when(unparsed, 1)).alias(BAD_RECORDS),
+        F.count(F.when(unparsed & F.lit(dead_letter), 1)).alias(DEAD_LETTER_RECORDS),
     )
+    return observed.where(~unparsed) if dead_letter else observed
 
 
 def parse_json(value, schema):
@@ -57,34 +66,84 @@ def parse_json(value, schema):
     )
 
 
-def decode_json(records, row_schema):
-    """Rows of JSON records parsed with the row schema; a record that does not parse is a row of nulls."""
+def json_error(value, parsed, schema):
+    """Why a JSON record did not parse with the schema (null when it did): malformed, or which
+    top-level fields hold values that do not fit their types."""
+    fields = F.from_json(value.cast("string"), T.MapType(T.StringType(), T.StringType()))
+    misfits = [
+        F.when(
+            fields[f.name].isNotNull() & parsed[f.name].isNull(),
+            F.lit(f.name + ": expected " + f.dataType.simpleString()),
+        )
+        for f in schema.fields
+    ]
+    detail = F.concat_ws("; ", *misfits)
+    return (
+        F.when(parsed[UNPARSED].isNull(), F.lit(None).cast("string"))
+        .when(fields.isNull(), F.lit("malformed JSON: not a JSON object"))
+        .when(detail == "", F.lit("does not match the schema"))
+        .otherwise(F.concat(F.lit("does not match the schema: "), detail))
+    )
+
+
+def json_dead_letters(records, schema):
+    """The records whose JSON does not parse with `schema`, as read, with the error."""
+    parsed = records.where(F.col("value").isNotNull()).withColumn(
+        "__parsed", parse_json(F.col("value"), schema)
+    )
+    return parsed.select(
+        *KAFKA_RECORD_COLUMNS, json_error(F.col("value"), F.col("__parsed"), schema).alias("error")
+    ).where(F.col("error").isNotNull())
+
+
+def decode_json(records, row_schema, dead_letter=False):
+    """Rows of JSON records parsed with the row schema; a record that does not parse is a row of
+    nulls, or with `dead_letter` is left out (dead_letters_json)."""
     schema, times = read_schema(row_schema)
     parsed = records.where(F.col("value").isNotNull()).select(
         "key", "value", parse_json(F.col("value"), schema).alias("data")
     )
-    parsed = observe_input(parsed, F.col("data." + UNPARSED).isNotNull())
+    parsed = observe_input(parsed, F.col("data." + UNPARSED).isNotNull(), dead_letter)
     return convert_times(parsed.select("data.*").drop(UNPARSED), times)
 
 
-def decode_avro(records, avro_schema, wire_format):
-    """Rows of Avro records; `wire_format` "confluent": a magic byte and a 4-byte schema id precede each."""
+def dead_letters_json(records, row_schema):
+    """The JSON records decode_json cannot parse: key, value, topic, partition, offset, timestamp, error."""
+    return json_dead_letters(records, read_schema(row_schema)[0])
+
+
+def decode_avro_payload(avro_schema, wire_format):
+    """The Avro record of each Kafka value (null when it does not decode); `wire_format` "confluent":
+    a magic byte and a 4-byte schema id precede each."""
     payload = F.col("value")
     if wire_format == "confluent":
         payload = payload.substr(F.lit(6), F.length(payload) - 5)
+    return from_avro(payload, avro_schema, {"mode": "PERMISSIVE"})
+
+
+def decode_avro(records, avro_schema, wire_format, dead_letter=False):
+    """Rows of Avro records; one that does not decode is a row of nulls, or with `dead_letter` left out."""
     decoded = records.where(F.col("value").isNotNull()).select(
-        "key", "value", from_avro(payload, avro_schema, {"mode": "PERMISSIVE"}).alias("data")
+        "key", "value", decode_avro_payload(avro_schema, wire_format).alias("data")
     )
-    return observe_input(decoded, F.col("data").isNull()).select("data.*")
+    return observe_input(decoded, F.col("data").isNull(), dead_letter).select("data.*")
 
 
-def decode_debezium(records, row_schema, ignore_deletes):
-    """Debezium change events as rows plus __op, __source_ts_ms and __kafka_offset.
+def dead_letters_avro(records, avro_schema, wire_format):
+    """The Avro records decode_avro cannot decode: key, value, topic, partition, offset, timestamp, error."""
+    error = "does not decode as Avro with the pipeline's schema" + (
+        " (Confluent wire format)" if wire_format == "confluent" else ""
+    )
+    return (
+        records.where(F.col("value").isNotNull())
+        .where(decode_avro_payload(avro_schema, wire_format).isNull())
+        .select(*KAFKA_RECORD_COLUMNS, F.lit(error).alias("error"))
+    )
 
-    Both converter styles are read: with the schema envelope ({"schema", "payload"}) and without.
-    Deletes carry the row image of "before" (or are left out with `ignore_deletes`); tombstones
-    (null values) are skipped.
-    """
+
+def debezium_envelope(row_schema):
+    """The schema of a Debezium change event (with or without the schema envelope), its fields,
+    and the row's time columns."""
     schema, times = read_schema(row_schema)
     change = T.StructType(
         [
@@ -94,12 +153,23 @@ def decode_debezium(records, row_schema, ignore_deletes):
             T.StructField("ts_ms", T.LongType(), True),
         ]
     )
-    envelope = T.StructType([T.StructField("payload", change, True)] + change.fields)
+    return T.StructType([T.StructField("payload", change, True)] + change.fields), change, times
+
+
+def decode_debezium(records, row_schema, ignore_deletes, dead_letter=False):
+    """Debezium change events as rows plus __op, __source_ts_ms and __kafka_offset.
+
+    Both converter styles are read: with the schema envelope ({"schema", "payload"}) and without.
+    Deletes carry the row image of "before" (or are left out with `ignore_deletes`); tombstones
+    (null values) are skipped. A record that does not parse has no change operation and is
+    skipped, or with `dead_letter` left for the dead-letter query (dead_letters_debezium).
+    """
+    envelope, change, times = debezium_envelope(row_schema)
     messages = records.where(F.col("value").isNotNull()).select(
         "key", "value", parse_json(F.col("value"), envelope).alias("m"), "offset"
     )
     events = (
-        observe_input(messages, F.col("m." + UNPARSED).isNotNull())
+        observe_input(messages, F.col("m." + UNPARSED).isNotNull(), dead_letter)
         .select(
             F.coalesce(
                 F.col("m.payload"),
@@ -118,6 +188,11 @@ def decode_debezium(records, row_schema, ignore_deletes):
         F.col("offset").alias("__kafka_offset"),
     ).select("row.*", *CDC_COLUMNS)
     return convert_times(rows, times)
+
+
+def dead_letters_debezium(records, row_schema):
+    """The change events decode_debezium cannot parse: key, value, topic, partition, offset, timestamp, error."""
+    return json_dead_letters(records, debezium_envelope(row_schema)[0])
 
 
 def read_delta(spark, settings, skip_change_commits, columns):

@@ -1,0 +1,114 @@
+"""The dead-letter path: which records are bad, what is written about them, and the count."""
+
+import datetime
+import json
+
+from pyspark.sql import types as T
+
+from streaming_runtime import dead_letter, sources
+
+ROW_SCHEMA = T.StructType(
+    [
+        T.StructField("user_id", T.StringType(), True),
+        T.StructField("amount", T.DoubleType(), True),
+        T.StructField("timestamp", T.TimestampType(), True),
+    ]
+)
+GOOD = [
+    {"user_id": "u1", "amount": 1.5, "timestamp": "2026-01-01T00:00:00Z"},
+    {"user_id": "u2", "amount": None, "timestamp": 1767225600000},
+]
+MALFORMED = '{"user_id": "u3", "amount": '
+WRONG_TYPE = json.dumps({"user_id": "u4", "amount": "lots", "timestamp": 1767225600000})
+NOT_AN_OBJECT = "[1, 2]"
+WHEN = datetime.datetime(2026, 1, 1, 12, 0, 0)
+
+
+def kafka_records(spark, values):
+    """A batch of Kafka records as the Kafka source reads them: one per value, at offsets 0, 1, ..."""
+    schema = T.StructType(
+        [
+            T.StructField("key", T.BinaryType(), True),
+            T.StructField("value", T.BinaryType(), True),
+            T.StructField("topic", T.StringType(), False),
+            T.StructField("partition", T.IntegerType(), False),
+            T.StructField("offset", T.LongType(), False),
+            T.StructField("timestamp", T.TimestampType(), False),
+        ]
+    )
+    rows = [(b"k%d" % i, None if v is None else v.encode("utf-8"), "events", 2, i, WHEN) for i, v in enumerate(values)]
+    return spark.createDataFrame(rows, schema)
+
+
+def batch(spark):
+    return kafka_records(spark, [json.dumps(GOOD[0]), MALFORMED, WRONG_TYPE, json.dumps(GOOD[1]), NOT_AN_OBJECT, None])
+
+
+def test_bad_json_records_are_dead_lettered_as_read_with_their_error(spark):
+    rows = sources.dead_letters_json(batch(spark), ROW_SCHEMA).collect()
+    assert [(r.key, r.value, r.topic, r.partition, r.offset, r.timestamp) for r in rows] == [
+        (bytearray(b"k1"), bytearray(MALFORMED.encode()), "events", 2, 1, WHEN),
+        (bytearray(b"k2"), bytearray(WRONG_TYPE.encode()), "events", 2, 2, WHEN),
+        (bytearray(b"k4"), bytearray(NOT_AN_OBJECT.encode()), "events", 2, 4, WHEN),
+    ]
+    assert [r.error for r in rows] == [
+        "malformed JSON: not a JSON object",
+        "does not match the schema: amount: expected double",
+        "malformed JSON: not a JSON object",
+    ]
+
+
+def test_with_a_dead_letter_target_only_good_records_flow_on_unchanged(spark):
+    kept = sources.decode_json(batch(spark), ROW_SCHEMA, dead_letter=True)
+    without_bad = sources.decode_json(kafka_records(spark, [json.dumps(r) for r in GOOD]), ROW_SCHEMA)
+    assert kept.collect() == without_bad.collect()
+    assert [r.user_id for r in kept.collect()] == ["u1", "u2"]
+
+
+def test_without_a_target_bad_records_flow_on_with_nulls(spark):
+    # Malformed records become rows of nulls; a value of the wrong type becomes null in its row.
+    rows = sources.decode_json(batch(spark), ROW_SCHEMA).collect()
+    expected = [("u1", 1.5), (None, None), ("u4", None), ("u2", None), (None, None)]
+    assert [(r.user_id, r.amount) for r in rows] == expected
+
+
+def test_each_micro_batch_counts_bad_and_dead_lettered_records(spark, tmp_path):
+    records = batch(spark)
+    records.write.parquet(str(tmp_path / "records"))
+    observed = {}
+    for target in (True, False):
+        stream = spark.readStream.schema(records.schema).parquet(str(tmp_path / "records"))
+        query = (
+            sources.decode_json(stream, ROW_SCHEMA, dead_letter=target)
+            .writeStream.format("noop")
+            .option("checkpointLocation", str(tmp_path / f"checkpoint-{target}"))
+            .trigger(availableNow=True)
+            .start()
+        )
+        query.awaitTermination()
+        progress = query.lastProgress
+        progress = progress if isinstance(progress, dict) else json.loads(progress.json)
+        observed[target] = progress["observedMetrics"][sources.OBSERVATION]
+    assert observed[True][sources.BAD_RECORDS] == 3
+    assert observed[True][sources.DEAD_LETTER_RECORDS] == 3
+    assert observed[False][sources.BAD_RECORDS] == 3
+    assert observed[False][sources.DEAD_LETTER_RECORDS] == 0
+
+
+def test_kafka_dead_letters_keep_key_and_value_and_carry_the_rest_in_headers(spark):
+    bad = sources.dead_letters_json(kafka_records(spark, [MALFORMED]), ROW_SCHEMA)
+    (record,) = dead_letter.kafka_records(dead_letter.with_pipeline(bad, "user-events")).collect()
+    assert (record.key, record.value) == (bytearray(b"k0"), bytearray(MALFORMED.encode()))
+    assert [(h.key, bytes(h.value).decode()) for h in record.headers] == [
+        ("dead-letter.error", "malformed JSON: not a JSON object"),
+        ("dead-letter.pipeline", "user-events"),
+        ("dead-letter.topic", "events"),
+        ("dead-letter.partition", "2"),
+        ("dead-letter.offset", "0"),
+        ("dead-letter.timestamp", "1767268800000"),
+    ]
+
+
+def test_the_dead_letter_checkpoint_is_its_setting_or_inside_the_pipelines(spark):
+    assert dead_letter.checkpoint({"dead_letter_checkpoint": None, "checkpoint": "/c/p/"}) == "/c/p/dead-letter"
+    assert dead_letter.checkpoint({"dead_letter_checkpoint": "/c/dl", "checkpoint": "/c/p"}) == "/c/dl"
