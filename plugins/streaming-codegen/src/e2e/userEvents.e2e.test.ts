@@ -4,10 +4,12 @@ import { DeltaReader } from './__testUtils__/DeltaReader';
 import type { DeltaRow } from './__testUtils__/DeltaReader';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
+import { TestKafka, waitFor } from '@internal/plugin-streaming-node/testUtils';
+import type { TopicRecord } from '@internal/plugin-streaming-node/testUtils';
 
 // The reference pipeline (examples/pipelines/user-events): heartbeats filtered out,
-// 10-minute watermark, 5-minute windows per event type and country, appended to Delta.
+// 10-minute watermark, 5-minute windows per event type and country, appended to Delta;
+// records that do not parse go to its dead-letter topic.
 jest.setTimeout(20 * 60_000);
 
 const specFile = resolve(
@@ -131,11 +133,25 @@ function normalise(rows: DeltaRow[]) {
 
 const records = (events: UserEvent[]) =>
   events.map(e => ({ key: e.user_id, value: JSON.stringify(e) }));
-// Records the job cannot parse: counted by its observation, never in a window.
+// Records the job cannot parse: counted by its observation, never in a window, and
+// written as read to the dead-letter topic with the error. The wrong-typed click has every
+// field a window needs: without the dead-letter path it would count in 10:00 click/DE.
 const unparseable = [
   { key: 'u1', value: 'not json' },
   { key: 'u2', value: '{"user_id": "u2", "amount": "many"}' },
+  {
+    key: 'u3',
+    value: JSON.stringify({ ...event('u3', 'click', 'DE', 1), amount: 'lots' }),
+  },
 ];
+const laterUnparseable = [{ key: 'u9', value: '{"user_id": "u9", ' }];
+const errors: Record<string, string> = {
+  'not json': 'malformed JSON: not a JSON object',
+  '{"user_id": "u2", "amount": "many"}':
+    'does not match the schema: amount: expected double',
+  [unparseable[2].value]: 'does not match the schema: amount: expected double',
+  [laterUnparseable[0].value]: 'malformed JSON: not a JSON object',
+};
 const bytesOf = (list: Array<{ key: string; value: string }>) =>
   list.reduce(
     (sum, r) => sum + Buffer.byteLength(r.key) + Buffer.byteLength(r.value),
@@ -144,6 +160,47 @@ const bytesOf = (list: Array<{ key: string; value: string }>) =>
 
 const produce = (kafka: TestKafka, topic: string, events: UserEvent[]) =>
   kafka.produceRecords(topic, records(events));
+
+/**
+ * What the dead-letter topic must hold for the junk in the source topic: each record's key
+ * and value as read, the error, the pipeline, and its source topic, partition, offset and
+ * timestamp (in headers), in source order.
+ */
+function expectedDeadLetters(source: TopicRecord[], topic: string) {
+  return source
+    .filter(r => r.value !== null && r.value in errors)
+    .sort((a, b) => a.partition - b.partition || a.offset - b.offset)
+    .map(r => ({
+      key: r.key,
+      value: r.value,
+      headers: {
+        'dead-letter.error': errors[r.value!],
+        'dead-letter.pipeline': 'user-events',
+        'dead-letter.topic': topic,
+        'dead-letter.partition': String(r.partition),
+        'dead-letter.offset': String(r.offset),
+        'dead-letter.timestamp': String(r.timestamp),
+      },
+    }));
+}
+
+/** The dead-letter topic's records once it holds `count`, in source order. */
+async function deadLetters(kafka: TestKafka, topic: string, count: number) {
+  const written = await waitFor(
+    `${count} records in ${topic}`,
+    () => kafka.readAll(topic),
+    { until: r => r.length >= count, timeoutMs: 120_000, intervalMs: 1000 },
+  );
+  return written
+    .map(r => ({ key: r.key, value: r.value, headers: r.headers }))
+    .sort(
+      (a, b) =>
+        Number(a.headers['dead-letter.partition']) -
+          Number(b.headers['dead-letter.partition']) ||
+        Number(a.headers['dead-letter.offset']) -
+          Number(b.headers['dead-letter.offset']),
+    );
+}
 
 describe('User Events pipeline, generated and run on Kafka and Spark', () => {
   let kafka: TestKafka;
@@ -170,7 +227,7 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
     await kafka?.close();
   });
 
-  it('aggregates closed windows into Delta, reports progress with input bytes and unparseable records, and resumes from its checkpoint without loss or duplicates', async () => {
+  it('aggregates closed windows into Delta, dead-letters unparseable records, reports progress with input bytes and dead-letter counts, and resumes from its checkpoints without loss or duplicates', async () => {
     const watermarkAfter = (events: UserEvent[]) =>
       new Date(
         Math.max(...events.map(e => e.timestamp)) - 10 * MINUTE,
@@ -184,9 +241,15 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
         new Date(last.eventTime.watermark).toISOString() ===
           watermarkAfter(events);
 
+    // The junk among the good records.
+    const good = records(firstEvents);
     await kafka.produceRecords(pipeline.sourceTopic, [
-      ...records(firstEvents),
-      ...unparseable,
+      ...good.slice(0, 3),
+      unparseable[0],
+      ...good.slice(3, 7),
+      unparseable[1],
+      unparseable[2],
+      ...good.slice(7),
     ]);
     pipeline.start();
     const first = await pipeline.waitProcessed(closed(firstEvents));
@@ -196,6 +259,16 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
     expect(first.batchIdsIncrease).toBe(true);
     expect(first.inputRows).toBe(firstEvents.length + unparseable.length);
     expect(first.badRecords).toBe(unparseable.length);
+    expect(first.deadLetterRecords).toBe(unparseable.length);
+    const deadLetterTopic = pipeline.deadLetterTopic!;
+    expect(
+      await deadLetters(kafka, deadLetterTopic, unparseable.length),
+    ).toEqual(
+      expectedDeadLetters(
+        await kafka.readAll(pipeline.sourceTopic),
+        pipeline.sourceTopic,
+      ),
+    );
     // Each event says what the driver really runs: local mode and its threads.
     expect(first.last?.runtime).toEqual({
       master: expect.stringMatching(/^local\[(\d+|\*)\]$/),
@@ -212,6 +285,7 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
 
     await pipeline.stop();
     await produce(kafka, pipeline.sourceTopic, laterEvents);
+    await kafka.produceRecords(pipeline.sourceTopic, laterUnparseable);
     pipeline.start();
     const all = [...firstEvents, ...laterEvents];
     const second = await pipeline.waitProcessed(closed(all));
@@ -220,9 +294,18 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
     );
     expect(second.runIds).toHaveLength(2);
     expect(second.batchIdsIncrease).toBe(true);
-    expect(second.inputRows).toBe(all.length + unparseable.length);
-    expect(second.badRecords).toBe(unparseable.length);
-    expect(second.inputBytes).toBe(bytesOf([...records(all), ...unparseable]));
+    const junk = [...unparseable, ...laterUnparseable];
+    expect(second.inputRows).toBe(all.length + junk.length);
+    expect(second.badRecords).toBe(junk.length);
+    expect(second.deadLetterRecords).toBe(junk.length);
+    expect(second.inputBytes).toBe(bytesOf([...records(all), ...junk]));
+    // The dead-letter query resumed from its own checkpoint: each junk record once.
+    expect(await deadLetters(kafka, deadLetterTopic, junk.length)).toEqual(
+      expectedDeadLetters(
+        await kafka.readAll(pipeline.sourceTopic),
+        pipeline.sourceTopic,
+      ),
+    );
     expect(second.lastEndOffsets).toEqual(
       await kafka.endOffsets(pipeline.sourceTopic),
     );

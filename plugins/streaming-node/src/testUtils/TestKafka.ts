@@ -28,6 +28,10 @@ export interface TopicRecord {
   offset: number;
   key: string | null;
   value: string | null;
+  /** The record's timestamp, epoch milliseconds. */
+  timestamp: number;
+  /** The record's headers, values as UTF-8 text (the last one of a repeated key). */
+  headers: Record<string, string>;
 }
 
 /**
@@ -185,6 +189,13 @@ export class TestKafka {
                 offset,
                 key: message.key?.toString('utf8') ?? null,
                 value: message.value?.toString('utf8') ?? null,
+                timestamp: Number(message.timestamp),
+                headers: Object.fromEntries(
+                  Object.entries(message.headers ?? {}).map(([name, v]) => [
+                    name,
+                    String([v].flat().pop() ?? ''),
+                  ]),
+                ),
               });
               if (offset === end[String(partition)] - 1)
                 remaining.delete(String(partition));

@@ -54,6 +54,8 @@ export class PipelineRun {
     await options.kafka.createTopic(pipelineRun.progressTopic, 1);
     if (pipelineRun.sinkTopic)
       await options.kafka.createTopic(pipelineRun.sinkTopic, 1);
+    if (pipelineRun.deadLetterTopic)
+      await options.kafka.createTopic(pipelineRun.deadLetterTopic, 1);
     return pipelineRun;
   }
 
@@ -61,6 +63,9 @@ export class PipelineRun {
   readonly progressTopic: string;
   readonly sinkTopic: string | undefined;
   readonly sinkPath: string;
+  /** The dead-letter topic (a spec with a Kafka dead-letter target) or table. */
+  readonly deadLetterTopic: string | undefined;
+  readonly deadLetterPath: string;
   private job: SparkJob | undefined;
   private starts = 0;
 
@@ -78,6 +83,12 @@ export class PipelineRun {
     this.sinkTopic =
       sink.type === 'kafka' ? `e2e-${run}-${sink.topic}` : undefined;
     this.sinkPath = join(dir, 'table');
+    const deadLetter = spec.pipeline.dead_letter;
+    this.deadLetterTopic =
+      deadLetter?.type === 'kafka'
+        ? `e2e-${run}-${deadLetter.topic}`
+        : undefined;
+    this.deadLetterPath = join(dir, 'dead-letter-table');
   }
 
   get name(): string {
@@ -92,6 +103,12 @@ export class PipelineRun {
       PIPELINE_CHECKPOINT: join(this.dir, 'checkpoint'),
       PIPELINE_SINK_PATH: this.sinkPath,
       ...(this.sinkTopic ? { PIPELINE_SINK_TOPIC: this.sinkTopic } : {}),
+      ...(this.deadLetterTopic
+        ? { PIPELINE_DEAD_LETTER_TOPIC: this.deadLetterTopic }
+        : {}),
+      ...(this.spec.pipeline.dead_letter?.type === 'delta'
+        ? { PIPELINE_DEAD_LETTER_PATH: this.deadLetterPath }
+        : {}),
       STREAMING_PROGRESS_TOPIC: this.progressTopic,
       PIPELINE_STOP_TIMEOUT_SECONDS: '60',
     };

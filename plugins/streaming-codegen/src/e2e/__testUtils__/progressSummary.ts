@@ -32,6 +32,8 @@ export interface ProgressSummary {
   /** Sums over all events of the pipeline's observation (`observedMetrics`). */
   inputBytes: number;
   badRecords: number;
+  /** Of those, the records sent to the dead-letter target. */
+  deadLetterRecords: number;
   /** The newest event. */
   last?: QueryProgress;
 }
@@ -75,6 +77,7 @@ export function progressSummary(
     runIds: [...new Set(events.map(e => e.runId))],
     inputBytes: observed(PIPELINE_OBSERVATION.inputBytes),
     badRecords: observed(PIPELINE_OBSERVATION.badRecords),
+    deadLetterRecords: observed(PIPELINE_OBSERVATION.deadLetterRecords),
     last,
   };
 }
