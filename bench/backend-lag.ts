@@ -251,17 +251,16 @@ async function adminRefresh(broker: string) {
  * connections already open), then a poll with the coordinators cached.
  */
 async function pollerRefresh(broker: string) {
+  const logger = mockServices.rootLogger({ level: 'error' });
   const config = readStreamingConfig(
     new ConfigReader({
       streaming: {
         kafka: { clusters: [{ name: 'bench', brokers: [broker] }] },
       },
     }),
+    logger,
   );
-  const poller = new KafkaOffsetsPoller(
-    config,
-    mockServices.rootLogger({ level: 'error' }),
-  );
+  const poller = new KafkaOffsetsPoller(config, logger);
   const timed = async () => {
     const started = performance.now();
     const report = await poller.pollCluster('bench');
@@ -433,7 +432,7 @@ async function main() {
         data: {
           streaming: {
             kafka: { clusters: [{ name: 'bench', brokers: [broker] }] },
-            lag: { pollIntervalSeconds: 30 },
+            lag: { pollInterval: { seconds: 30 } },
             cost: { rates: { default: { coreHour: 0.048, gbHour: 0.0065 } } },
           },
           kafka: {

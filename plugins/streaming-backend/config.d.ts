@@ -22,6 +22,12 @@ export interface Config {
     /*
      * `kafka.clusters` and `kubernetes.clusters` are declared (and read) by
      * `@internal/plugin-streaming-node`.
+     *
+     * Durations are a HumanDuration object (`{ seconds: 30 }`), a string
+     * such as `'30s'` or `'5 minutes'`, or ISO 8601 (`'PT30S'`); a bad one
+     * fails startup naming the key. The older number-of-units keys they
+     * replaced (`pollIntervalSeconds`, ...) are still read, with a
+     * deprecation warning; setting both is an error.
      */
 
     /** The progress consumer (micro-batch metrics). */
@@ -32,30 +38,38 @@ export interface Config {
        */
       maxEventBytes?: number;
       /**
-       * Progress events stamped more than this many seconds ahead of the
-       * backend's clock are counted as malformed and skipped (they would
-       * pin a pipeline's "latest" batch and escape the retention).
-       * Default: 300.
+       * Progress events stamped more than this far ahead of the backend's
+       * clock are counted as malformed and skipped (they would pin a
+       * pipeline's "latest" batch and escape the retention). Default:
+       * `{ minutes: 5 }`.
        */
+      maxFutureSkew?: HumanDuration | string;
+      /** @deprecated Use `maxFutureSkew`. */
       maxFutureSkewSeconds?: number;
       /**
-       * Seconds before a progress consumer that could not start (or
-       * crashed) starts again; doubled after each failure in a row.
-       * Default: 1.
+       * Wait before a progress consumer that could not start (or crashed)
+       * starts again; doubled after each failure in a row. Default:
+       * `{ seconds: 1 }`.
        */
+      restartInitial?: HumanDuration | string;
+      /** @deprecated Use `restartInitial`. */
       restartInitialSeconds?: number;
-      /** The longest wait between two restarts. Default: 300. */
+      /** The longest wait between two restarts. Default: `{ minutes: 5 }`. */
+      restartMax?: HumanDuration | string;
+      /** @deprecated Use `restartMax`. */
       restartMaxSeconds?: number;
     };
 
     /** Background polling of Kafka offsets (lag). */
     lag?: {
       /**
-       * Seconds between two polls of every cluster's offsets. One replica
-       * polls per interval and shares the result through the database; it is
-       * also the poll's timeout, after which another replica may take the
-       * poll over. Default: 30.
+       * Time between two polls of every cluster's offsets. One replica polls
+       * per interval and shares the result through the database; it is also
+       * the poll's timeout, after which another replica may take the poll
+       * over. Default: `{ seconds: 30 }`.
        */
+      pollInterval?: HumanDuration | string;
+      /** @deprecated Use `pollInterval`. */
       pollIntervalSeconds?: number;
       /**
        * Observations of (offset, time) kept per partition to turn message lag
@@ -84,17 +98,21 @@ export interface Config {
       /**
        * A topic or group no current catalog pipeline uses leaves the polled
        * set (with its offsets and head history) when no request asked for it
-       * for this many seconds. Default: 600.
+       * for this long. Default: `{ minutes: 10 }`.
        */
+      expireAfter?: HumanDuration | string;
+      /** @deprecated Use `expireAfter`. */
       expireAfterSeconds?: number;
     };
 
     /** `GET /topics?cluster=` (the Create form's topic picker). */
     topics?: {
       /**
-       * Seconds a cluster's topic list is reused for every caller. 0 asks
-       * the cluster on every request. Default: 60.
+       * How long a cluster's topic list is reused for every caller. Zero
+       * (`'0s'`) asks the cluster on every request. Default: `{ minutes: 1 }`.
        */
+      listCacheTtl?: HumanDuration | string;
+      /** @deprecated Use `listCacheTtl`. */
       listCacheSeconds?: number;
     };
 
@@ -147,11 +165,17 @@ export interface Config {
         configFile?: string;
         /** Alertmanager's `/-/reload` URL, called after each change. Default: none. */
         reloadUrl?: string;
-        /** `group_wait` of the routes, in seconds. Default: 30. */
+        /** `group_wait` of the routes. Default: `{ seconds: 30 }`. */
+        groupWait?: HumanDuration | string;
+        /** @deprecated Use `groupWait`. */
         groupWaitSeconds?: number;
-        /** `group_interval` of the routes, in seconds. Default: 300. */
+        /** `group_interval` of the routes. Default: `{ minutes: 5 }`. */
+        groupInterval?: HumanDuration | string;
+        /** @deprecated Use `groupInterval`. */
         groupIntervalSeconds?: number;
-        /** `repeat_interval` of the routes, in minutes. Default: 240. */
+        /** `repeat_interval` of the routes. Default: `{ hours: 4 }`. */
+        repeatInterval?: HumanDuration | string;
+        /** @deprecated Use `repeatInterval`. */
         repeatIntervalMinutes?: number;
       };
       /**
@@ -241,20 +265,22 @@ export interface Config {
 
     /** History of micro-batches kept in the plugin's database. */
     retention?: {
-      /** Batches older than this are deleted. Default: 7. */
+      /** Batches older than this are deleted. Default: `{ days: 7 }`. */
+      maxAge?: HumanDuration | string;
+      /** @deprecated Use `maxAge`. */
       maxAgeDays?: number;
       /** At most this many batches are kept per pipeline. Default: 20000. */
       maxBatchesPerPipeline?: number;
       /**
-       * Minutes between two clean-ups. Default: 10. Used when `schedule` is
-       * not set.
+       * @deprecated Use `schedule`, whose `frequency` it was:
+       * `{ frequency: { minutes: 10 }, timeout: { minutes: 10 } }`.
        */
       cleanupIntervalMinutes?: number;
       /**
        * When the clean-up runs (once across the backend's replicas): a
        * Backstage task schedule, such as `{ frequency: { cron: '0 * * * *' },
        * timeout: { minutes: 10 } }`. `frequency` and `timeout` are required.
-       * Default: every `cleanupIntervalMinutes`, timeout 10 minutes.
+       * Default: every 10 minutes, timeout 10 minutes.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
@@ -262,12 +288,15 @@ export interface Config {
     /** What the catalog and the permission framework answered a caller. */
     catalog?: {
       /**
-       * Seconds a caller's catalog reads (the pipelines they may see, an
+       * How long a caller's catalog reads (the pipelines they may see, an
        * entity) and the cost permission decisions of their overview are
        * reused, so that a busy dashboard does not query the catalog on every
        * request. A change of the catalog or of the caller's permissions
-       * shows within this time. 0 turns the reuse off. Default: 10.
+       * shows within this time. Zero (`'0s'`) turns the reuse off. Default:
+       * `{ seconds: 10 }`.
        */
+      cacheTtl?: HumanDuration | string;
+      /** @deprecated Use `cacheTtl`. */
       cacheSeconds?: number;
     };
 
@@ -288,10 +317,18 @@ export interface Config {
        * again once it is gone; it waits this long for the deletion (its
        * pods' graceful stop with `Foreground` propagation, finalizers) and
        * otherwise fails without re-creating, naming this key. Keep it above
-       * the driver's `terminationGracePeriodSeconds`. Default: 120.
+       * the driver's `terminationGracePeriodSeconds`. Default:
+       * `{ minutes: 2 }`.
        */
+      restartTimeout?: HumanDuration | string;
+      /** @deprecated Use `restartTimeout`. */
       restartTimeoutSeconds?: number;
-      /** How often a restart checks whether the deleted object is gone. Default: 500. */
+      /**
+       * How often a restart checks whether the deleted object is gone.
+       * Default: `{ milliseconds: 500 }`.
+       */
+      deletePollInterval?: HumanDuration | string;
+      /** @deprecated Use `deletePollInterval`. */
       deletePollMilliseconds?: number;
       /**
        * How a restart deletes the SparkApplication. `Foreground` (default):
@@ -308,10 +345,17 @@ export interface Config {
     status?: {
       /**
        * A pipeline without a micro-batch for this long is `stale`, and locally
-       * not running. Default: 300.
+       * not running. Default: `{ minutes: 5 }`.
        */
+      staleAfter?: HumanDuration | string;
+      /** @deprecated Use `staleAfter`. */
       staleAfterSeconds?: number;
-      /** Seconds a SparkApplication read from Kubernetes is reused. Default: 15. */
+      /**
+       * How long a SparkApplication read from Kubernetes is reused.
+       * Default: `{ seconds: 15 }`.
+       */
+      cacheTtl?: HumanDuration | string;
+      /** @deprecated Use `cacheTtl`. */
       cacheSeconds?: number;
     };
 
@@ -348,18 +392,21 @@ export interface Config {
        */
       notify?: boolean;
       /**
-       * Seconds between two evaluations of every pipeline. Default: 60. Used
-       * when `schedule` is not set, and with a `schedule` whose frequency is
-       * not a duration object (cron, ISO text): the pipeline metrics expire
-       * after three intervals, so set it to the schedule's interval then.
+       * Time between two evaluations of every pipeline. Default:
+       * `{ minutes: 1 }`. Used when `schedule` is not set, and with a
+       * `schedule` whose frequency is a cron expression: the pipeline
+       * metrics expire after three intervals, so set it to the cron's
+       * interval then.
        */
+      evaluateInterval?: HumanDuration | string;
+      /** @deprecated Use `evaluateInterval`. */
       evaluateIntervalSeconds?: number;
       /**
        * When the evaluation runs (once across the backend's replicas): a
        * Backstage task schedule, such as `{ frequency: { minutes: 2 },
        * timeout: { minutes: 5 } }`. `frequency` and `timeout` are required.
-       * Default: every `evaluateIntervalSeconds`, timeout 5 minutes, first
-       * run 5 seconds after start.
+       * Default: every `evaluateInterval`, timeout 5 minutes, first run 5
+       * seconds after start.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
@@ -429,9 +476,11 @@ export interface Config {
        */
       maxLogBytes?: number;
       /**
-       * Seconds the facts of a table are reused for every caller. 0 reads
-       * the log on every request. Default: 30.
+       * How long the facts of a table are reused for every caller. Zero
+       * (`'0s'`) reads the log on every request. Default: `{ seconds: 30 }`.
        */
+      cacheTtl?: HumanDuration | string;
+      /** @deprecated Use `cacheTtl`. */
       cacheSeconds?: number;
     };
   };

@@ -118,16 +118,16 @@ describe('generated alerts on a real Prometheus scraping the backend', () => {
               kafka: {
                 clusters: [{ name: 'local', brokers: [kafka.broker] }],
               },
-              lag: { pollIntervalSeconds: 1 },
-              alerts: { evaluateIntervalSeconds: 1 },
-              status: { staleAfterSeconds: 600 },
+              lag: { pollInterval: '1s' },
+              alerts: { evaluateInterval: '1s' },
+              status: { staleAfter: '10m' },
               prometheus: { port },
               alerting: {
                 alertmanager: {
                   configFile: path.join(alertmanager.dir, 'alertmanager.yml'),
                   reloadUrl: `${alertmanager.url}/-/reload`,
-                  groupWaitSeconds: 1,
-                  groupIntervalSeconds: 1,
+                  groupWait: '1s',
+                  groupInterval: '1s',
                 },
                 receivers: [
                   {

@@ -134,11 +134,11 @@ describe('streaming backend on the real broker', () => {
               kafka: {
                 clusters: [{ name: 'local', brokers: [kafka.broker] }],
               },
-              lag: { pollIntervalSeconds: 1 },
+              lag: { pollInterval: '1s' },
               // 9 offsets per batch of the tests (3 partitions, 3 maps).
               metrics: { maxOffsetsPerAnswer: 10 },
               alerts: { notify: true },
-              status: { staleAfterSeconds: 120 },
+              status: { staleAfter: '2m' },
               cost: {
                 currency: 'USD',
                 rates: { default: { coreHour: 0.05, gbHour: 0.01 } },
@@ -609,7 +609,7 @@ describe('streaming backend on the real broker', () => {
       true,
     );
 
-    // One answer per cluster for every caller, for streaming.topics.listCacheSeconds.
+    // One answer per cluster for every caller, for streaming.topics.listCacheTtl.
     const later = uniqueName('picker-topic-later');
     await kafka.createTopic(later, 1);
     const cached = await get('/topics?cluster=local');

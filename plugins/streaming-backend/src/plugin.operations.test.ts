@@ -116,7 +116,7 @@ describe('pipeline operations on the real Kubernetes API server', () => {
               // kube-controller-manager): Foreground deletion would never
               // finish. The Foreground default is tested below.
               operations: {
-                deletePollMilliseconds: 50,
+                deletePollInterval: '50ms',
                 restartPropagation: 'Background',
               },
             },
@@ -250,7 +250,7 @@ describe('pipeline operations on the real Kubernetes API server', () => {
     ).toEqual(['resume']);
   });
 
-  it('restarts with Foreground propagation by default: the object waits for its pods to stop, and a restart that outlasts restartTimeoutSeconds fails without re-creating', async () => {
+  it('restarts with Foreground propagation by default: the object waits for its pods to stop, and a restart that outlasts restartTimeout fails without re-creating', async () => {
     await create('stuck');
     const before = await read('stuck');
     const other = await startTestBackend({
@@ -262,8 +262,8 @@ describe('pipeline operations on the real Kubernetes API server', () => {
             streaming: {
               kubernetes: clusters.streaming.kubernetes,
               operations: {
-                restartTimeoutSeconds: 1,
-                deletePollMilliseconds: 50,
+                restartTimeout: '1s',
+                deletePollInterval: '50ms',
               },
             },
           },
@@ -283,7 +283,7 @@ describe('pipeline operations on the real Kubernetes API server', () => {
         .set('Authorization', as(OWNER));
       expect(res.status).toBe(503);
       expect(res.body.error.message).toContain(
-        'still being deleted after 1 s (streaming.operations.restartTimeoutSeconds)',
+        'still being deleted after 1 s (streaming.operations.restartTimeout)',
       );
       // Without a garbage collector the foregroundDeletion finalizer stays:
       // the object is the one read, being deleted, and not created again.

@@ -32,7 +32,7 @@ describe('streamingPlugin', () => {
                 schedule: { frequency: { minutes: 2 }, timeout: 'PT3M' },
               },
               retention: {
-                cleanupIntervalMinutes: 30,
+                schedule: { frequency: { minutes: 30 }, timeout: '10m' },
               },
             },
           },

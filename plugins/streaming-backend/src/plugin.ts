@@ -94,7 +94,7 @@ export const streamingPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { logger, scheduler, lifecycle } = deps;
-        const config = readStreamingConfig(deps.config);
+        const config = readStreamingConfig(deps.config, logger);
         deps.permissionsRegistry.addPermissions(streamingPermissions);
 
         const store = await DatabaseProgressStore.create({
@@ -113,7 +113,7 @@ export const streamingPlugin = createBackendPlugin({
           );
         const offsets = sources.offset ?? sharedOffsets!;
         const catalog = new PipelineCatalog(deps.catalogService, deps.auth, {
-          cacheSeconds: config.catalog.cacheSeconds,
+          cacheTtlMs: config.catalog.cacheTtlMs,
           limits: config.lag,
         });
         const lag = new LagService(config, offsets, store);
@@ -190,8 +190,8 @@ export const streamingPlugin = createBackendPlugin({
           await scheduler.scheduleTask({
             id: 'streaming-offsets-poll',
             scope: 'global',
-            frequency: { seconds: config.lag.pollIntervalSeconds },
-            timeout: { seconds: config.lag.pollIntervalSeconds },
+            frequency: { milliseconds: config.lag.pollIntervalMs },
+            timeout: { milliseconds: config.lag.pollIntervalMs },
             // Poll what the catalog's pipelines use; the rest expires.
             fn: async signal => {
               await sharedOffsets.poll(
@@ -205,8 +205,8 @@ export const streamingPlugin = createBackendPlugin({
         await scheduler.scheduleTask({
           id: 'streaming-lag-retain',
           scope: 'local',
-          frequency: { seconds: config.lag.pollIntervalSeconds },
-          timeout: { seconds: config.lag.pollIntervalSeconds },
+          frequency: { milliseconds: config.lag.pollIntervalMs },
+          timeout: { milliseconds: config.lag.pollIntervalMs },
           fn: async () => {
             const pipelines = await listPipelines();
             if (pipelines) lag.retainPipelines(pipelines.map(p => p.entityRef));
@@ -217,7 +217,7 @@ export const streamingPlugin = createBackendPlugin({
           deps.config,
           'streaming.alerts.schedule',
           {
-            frequency: { seconds: config.alerts.evaluateIntervalSeconds },
+            frequency: { milliseconds: config.alerts.evaluateIntervalMs },
             timeout: { minutes: 5 },
             initialDelay: { seconds: 5 },
           },
@@ -225,7 +225,7 @@ export const streamingPlugin = createBackendPlugin({
         const pipelineMetrics = new PipelineMetrics(
           deps.metrics,
           (scheduleIntervalMs(alertsSchedule) ??
-            config.alerts.evaluateIntervalSeconds * 1000) * 3,
+            config.alerts.evaluateIntervalMs) * 3,
           () => ingestor.stats,
         );
         await scheduler.scheduleTask({
@@ -242,17 +242,23 @@ export const streamingPlugin = createBackendPlugin({
           },
         });
         await scheduler.scheduleTask({
-          ...readTaskSchedule(deps.config, 'streaming.retention.schedule', {
-            frequency: { minutes: config.retention.cleanupIntervalMinutes },
-            timeout: { minutes: 10 },
-          }),
+          ...readTaskSchedule(
+            deps.config,
+            'streaming.retention.schedule',
+            { frequency: { minutes: 10 }, timeout: { minutes: 10 } },
+            {
+              key: {
+                key: 'streaming.retention.cleanupIntervalMinutes',
+                unit: 'minutes',
+              },
+              logger,
+            },
+          ),
           id: 'streaming-progress-retention',
           scope: 'global',
           fn: async () => {
             const deleted = await store.prune({
-              olderThan: new Date(
-                Date.now() - config.retention.maxAgeDays * 86_400_000,
-              ),
+              olderThan: new Date(Date.now() - config.retention.maxAgeMs),
               maxPerQuery: config.retention.maxBatchesPerPipeline,
             });
             logger.info('Micro-batch history', {

@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,13 +7,16 @@ import { readStreamingConfig, resolveKafkaCluster } from './StreamingConfig';
 
 describe('readStreamingConfig', () => {
   it('applies the documented defaults', () => {
-    const config = readStreamingConfig(new ConfigReader({}));
+    const config = readStreamingConfig(
+      new ConfigReader({}),
+      mockServices.logger.mock(),
+    );
     expect(config).toMatchObject({
       progressTopic: 'streaming.progress',
       kafka: { clusters: [] },
-      lag: { pollIntervalSeconds: 30, historySize: 240 },
-      retention: { maxAgeDays: 7, maxBatchesPerPipeline: 20000 },
-      status: { staleAfterSeconds: 300 },
+      lag: { pollIntervalMs: 30_000, historySize: 240 },
+      retention: { maxAgeMs: 7 * 86_400_000, maxBatchesPerPipeline: 20000 },
+      status: { staleAfterMs: 300_000 },
       cost: { currency: 'USD', rates: {} },
       alerts: { notify: false },
     });
@@ -40,6 +44,7 @@ describe('readStreamingConfig', () => {
           cost: { rates: { default: { coreHour: '0.04', gbHour: '0.005' } } },
         },
       }),
+      mockServices.logger.mock(),
     );
     expect(config.kafka.clusters.map(c => c.name)).toEqual(['a', 'b']);
     expect(config.cost.rates.default).toEqual({
@@ -64,6 +69,7 @@ describe('readStreamingConfig', () => {
             kubernetes: { clusters: [{ name: 'k', defaultNamespace: '' }] },
           },
         }),
+        mockServices.logger.mock(),
       ),
     ).toThrow(
       /^Invalid streaming configuration: streaming\.kafka\.clusters\[0\]\.brokers\[0\]: expected host:port; streaming\.kubernetes\.clusters\[0\]\.defaultNamespace: /,
@@ -80,10 +86,88 @@ describe('readStreamingConfig', () => {
             },
           },
         }),
+        mockServices.logger.mock(),
       ),
     ).toThrow(
       'Invalid configuration: streaming.kafka.clusters names "a" more than once',
     );
+  });
+});
+
+describe('the durations of readStreamingConfig', () => {
+  it('reads each in the object, string or ISO 8601 form, in milliseconds', () => {
+    const logger = mockServices.logger.mock();
+    const config = readStreamingConfig(
+      new ConfigReader({
+        streaming: {
+          progress: { maxFutureSkew: '0s', restartInitial: '500ms' },
+          lag: { pollInterval: { seconds: 10 }, expireAfter: 'PT15M' },
+          topics: { listCacheTtl: '0s' },
+          retention: { maxAge: { days: 3 } },
+          catalog: { cacheTtl: '5 seconds' },
+          status: { staleAfter: '2m', cacheTtl: 'PT20S' },
+          alerts: { evaluateInterval: { minutes: 2 } },
+          operations: { restartTimeout: '3m', deletePollInterval: '250ms' },
+          delta: { cacheTtl: { minutes: 1 } },
+        },
+      }),
+      logger,
+    );
+    expect(config).toMatchObject({
+      progress: {
+        maxFutureSkewMs: 0,
+        restartInitialMs: 500,
+        restartMaxMs: 300_000,
+      },
+      lag: { pollIntervalMs: 10_000, expireAfterMs: 900_000 },
+      topics: { listCacheTtlMs: 0 },
+      retention: { maxAgeMs: 3 * 86_400_000 },
+      catalog: { cacheTtlMs: 5_000 },
+      status: { staleAfterMs: 120_000, cacheTtlMs: 20_000 },
+      alerts: { evaluateIntervalMs: 120_000 },
+      operations: { restartTimeoutMs: 180_000, deletePollIntervalMs: 250 },
+      delta: { cacheTtlMs: 60_000 },
+    });
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('fails at startup on a bad duration, naming the key', () => {
+    const read = (streaming: object) => () =>
+      readStreamingConfig(
+        new ConfigReader({ streaming }),
+        mockServices.logger.mock(),
+      );
+    expect(read({ lag: { pollInterval: 'often' } })).toThrow(
+      "Invalid duration 'often' in config at 'streaming.lag.pollInterval'",
+    );
+    expect(read({ status: { staleAfter: 300 } })).toThrow(
+      "key 'streaming.status.staleAfter'",
+    );
+    expect(read({ status: { cacheTtl: '0s' } })).toThrow(
+      'Invalid configuration: streaming.status.cacheTtl must be a duration greater than zero',
+    );
+  });
+
+  it('still reads the renamed number-of-units keys, warning once for each with the key that replaced it', () => {
+    const logger = mockServices.logger.mock();
+    const config = readStreamingConfig(
+      new ConfigReader({
+        streaming: {
+          lag: { pollIntervalSeconds: 12 },
+          retention: { maxAgeDays: 3 },
+          operations: { deletePollMilliseconds: 250 },
+        },
+      }),
+      logger,
+    );
+    expect(config.lag.pollIntervalMs).toBe(12_000);
+    expect(config.retention.maxAgeMs).toBe(3 * 86_400_000);
+    expect(config.operations.deletePollIntervalMs).toBe(250);
+    expect(logger.warn.mock.calls.map(([message]) => message)).toEqual([
+      'The streaming.lag.pollIntervalSeconds configuration key is deprecated and will be removed; use streaming.lag.pollInterval instead, a duration such as { seconds: 12 }',
+      'The streaming.retention.maxAgeDays configuration key is deprecated and will be removed; use streaming.retention.maxAge instead, a duration such as { days: 3 }',
+      'The streaming.operations.deletePollMilliseconds configuration key is deprecated and will be removed; use streaming.operations.deletePollInterval instead, a duration such as { milliseconds: 250 }',
+    ]);
   });
 });
 
@@ -98,6 +182,7 @@ describe('the app-config files of this repository', () => {
   it('have a valid streaming block', () => {
     const local = readStreamingConfig(
       new ConfigReader(read('app-config.yaml')),
+      mockServices.logger.mock(),
     );
     expect(local.kafka.clusters.map(c => c.name)).toEqual(['local']);
     const production = readStreamingConfig(
@@ -109,6 +194,7 @@ describe('the app-config files of this repository', () => {
           COST_GB_HOUR: '0.005',
         }),
       ),
+      mockServices.logger.mock(),
     );
     expect(production.kafka.clusters[0].sasl?.mechanism).toBe('scram-sha-512');
     expect(production.cost.rates.default).toEqual({

@@ -1,8 +1,12 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
 import { SourceError } from '@internal/plugin-streaming-common';
 import {
   KubernetesClusterConfig,
   readKubernetesClusterConfigs,
+  readOptionalDuration,
+  ReplacedDurationKey,
   readStreamingConfigSection,
   streamingKafkaConfigSchema,
   streamingKubernetesSettingsSchema,
@@ -19,7 +23,6 @@ const rateSchema = z.object({
   gbHour: z.coerce.number().nonnegative(),
 });
 
-const positive = (value: number) => z.coerce.number().positive().default(value);
 const positiveInt = (value: number) =>
   z.coerce.number().int().positive().default(value);
 
@@ -36,45 +39,25 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
   progress: z
     .object({
       maxEventBytes: positiveInt(1024 * 1024),
-      maxFutureSkewSeconds: z.coerce.number().nonnegative().default(300),
-      restartInitialSeconds: positive(1),
-      restartMaxSeconds: positive(300),
     })
     .prefault({}),
   lag: z
     .object({
-      pollIntervalSeconds: positive(30),
       historySize: z.coerce.number().int().min(2).default(240),
       maxTopicsPerPipeline: positiveInt(50),
       maxGroupsPerPipeline: positiveInt(20),
       maxExtraNamesPerCluster: positiveInt(200),
-      expireAfterSeconds: positive(600),
     })
-    .prefault({}),
-  topics: z
-    .object({ listCacheSeconds: z.coerce.number().nonnegative().default(60) })
     .prefault({}),
   metrics: z.object({ maxOffsetsPerAnswer: positiveInt(50_000) }).prefault({}),
   retention: z
     .object({
-      maxAgeDays: positive(7),
       maxBatchesPerPipeline: z.coerce.number().int().positive().default(20000),
-      cleanupIntervalMinutes: positive(10),
     })
-    .default({
-      maxAgeDays: 7,
-      maxBatchesPerPipeline: 20000,
-      cleanupIntervalMinutes: 10,
-    }),
-  catalog: z
-    .object({ cacheSeconds: z.coerce.number().nonnegative().default(10) })
-    .default({ cacheSeconds: 10 }),
+    .prefault({}),
   overview: z
     .object({ maxPageSize: z.coerce.number().int().positive().default(500) })
     .default({ maxPageSize: 500 }),
-  status: z
-    .object({ staleAfterSeconds: positive(300), cacheSeconds: positive(15) })
-    .default({ staleAfterSeconds: 300, cacheSeconds: 15 }),
   cost: z
     .object({
       currency: z.string().min(1).default('USD'),
@@ -87,16 +70,9 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
         .optional(),
     })
     .default({ currency: 'USD', rates: {} }),
-  alerts: z
-    .object({
-      notify: z.boolean().default(false),
-      evaluateIntervalSeconds: positive(60),
-    })
-    .default({ notify: false, evaluateIntervalSeconds: 60 }),
+  alerts: z.object({ notify: z.boolean().default(false) }).prefault({}),
   operations: z
     .object({
-      restartTimeoutSeconds: positive(120),
-      deletePollMilliseconds: positiveInt(500),
       restartPropagation: z
         .enum(['Foreground', 'Background'])
         .default('Foreground'),
@@ -111,18 +87,144 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
       maxCommits: positiveInt(2000),
       maxCommitBytes: positiveInt(16 * 1024 * 1024),
       maxLogBytes: positiveInt(64 * 1024 * 1024),
-      cacheSeconds: z.coerce.number().nonnegative().default(30),
     })
     .prefault({}),
 });
 
 /**
- * The validated `streaming` block of app-config, with every default applied.
+ * The zod-validated keys and the durations (in milliseconds, read with
+ * `readOptionalDuration`; each replaced a number-of-units key, still read
+ * with a deprecation warning).
+ */
+function readSections(config: Config, logger: LoggerService) {
+  const parsed = readStreamingConfigSection(config, streamingConfigSchema);
+  const duration = (
+    key: string,
+    defaultValue: HumanDuration,
+    replaces: ReplacedDurationKey,
+    allowZero = false,
+  ) =>
+    readOptionalDuration(config, `streaming.${key}`, {
+      defaultValue,
+      allowZero,
+      replaces: { ...replaces, key: `streaming.${replaces.key}` },
+      logger,
+    });
+  const seconds = (key: string): ReplacedDurationKey => ({
+    key,
+    unit: 'seconds',
+  });
+  return {
+    ...parsed,
+    progress: {
+      ...parsed.progress,
+      maxFutureSkewMs: duration(
+        'progress.maxFutureSkew',
+        { minutes: 5 },
+        seconds('progress.maxFutureSkewSeconds'),
+        true,
+      ),
+      restartInitialMs: duration(
+        'progress.restartInitial',
+        { seconds: 1 },
+        seconds('progress.restartInitialSeconds'),
+      ),
+      restartMaxMs: duration(
+        'progress.restartMax',
+        { minutes: 5 },
+        seconds('progress.restartMaxSeconds'),
+      ),
+    },
+    lag: {
+      ...parsed.lag,
+      pollIntervalMs: duration(
+        'lag.pollInterval',
+        { seconds: 30 },
+        seconds('lag.pollIntervalSeconds'),
+      ),
+      expireAfterMs: duration(
+        'lag.expireAfter',
+        { minutes: 10 },
+        seconds('lag.expireAfterSeconds'),
+      ),
+    },
+    topics: {
+      listCacheTtlMs: duration(
+        'topics.listCacheTtl',
+        { minutes: 1 },
+        seconds('topics.listCacheSeconds'),
+        true,
+      ),
+    },
+    retention: {
+      ...parsed.retention,
+      maxAgeMs: duration(
+        'retention.maxAge',
+        { days: 7 },
+        { key: 'retention.maxAgeDays', unit: 'days' },
+      ),
+    },
+    catalog: {
+      cacheTtlMs: duration(
+        'catalog.cacheTtl',
+        { seconds: 10 },
+        seconds('catalog.cacheSeconds'),
+        true,
+      ),
+    },
+    status: {
+      staleAfterMs: duration(
+        'status.staleAfter',
+        { minutes: 5 },
+        seconds('status.staleAfterSeconds'),
+      ),
+      cacheTtlMs: duration(
+        'status.cacheTtl',
+        { seconds: 15 },
+        seconds('status.cacheSeconds'),
+      ),
+    },
+    alerts: {
+      ...parsed.alerts,
+      evaluateIntervalMs: duration(
+        'alerts.evaluateInterval',
+        { minutes: 1 },
+        seconds('alerts.evaluateIntervalSeconds'),
+      ),
+    },
+    operations: {
+      ...parsed.operations,
+      restartTimeoutMs: duration(
+        'operations.restartTimeout',
+        { minutes: 2 },
+        seconds('operations.restartTimeoutSeconds'),
+      ),
+      deletePollIntervalMs: duration(
+        'operations.deletePollInterval',
+        { milliseconds: 500 },
+        { key: 'operations.deletePollMilliseconds', unit: 'milliseconds' },
+      ),
+    },
+    delta: {
+      ...parsed.delta,
+      cacheTtlMs: duration(
+        'delta.cacheTtl',
+        { seconds: 30 },
+        seconds('delta.cacheSeconds'),
+        true,
+      ),
+    },
+  };
+}
+
+/**
+ * The validated `streaming` block of app-config, with every default applied;
+ * durations in milliseconds (`*Ms`).
  *
  * @public
  */
 export type StreamingConfig = Omit<
-  z.infer<typeof streamingConfigSchema>,
+  ReturnType<typeof readSections>,
   'kubernetes'
 > & {
   /** The Kubernetes clusters of `kubernetes.clusterLocatorMethods`, with their settings. */
@@ -136,13 +238,18 @@ export type CostRate = z.infer<typeof rateSchema>;
  * Reads and validates `streaming` from app-config, `kafka.clusters` the way
  * every streaming package reads it (`readStreamingConfigSection`). Throws one
  * error naming every wrong key (`streaming.kafka.clusters[0].brokers[0]:
- * expected host:port`).
+ * expected host:port`), or the first wrong duration. A renamed
+ * number-of-units key (`streaming.lag.pollIntervalSeconds`) is still read,
+ * and `logger` warns that it is deprecated, naming its replacement.
  *
  * @public
  */
-export function readStreamingConfig(config: Config): StreamingConfig {
+export function readStreamingConfig(
+  config: Config,
+  logger: LoggerService,
+): StreamingConfig {
   return {
-    ...readStreamingConfigSection(config, streamingConfigSchema),
+    ...readSections(config, logger),
     kubernetes: { clusters: readKubernetesClusterConfigs(config) },
   };
 }

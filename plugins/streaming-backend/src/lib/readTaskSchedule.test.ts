@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { readTaskSchedule, scheduleIntervalMs } from './readTaskSchedule';
 
@@ -56,5 +57,57 @@ describe('readTaskSchedule', () => {
     expect(() =>
       readTaskSchedule(config, 'streaming.alerts.schedule', fallback),
     ).toThrow(/^Invalid streaming\.alerts\.schedule config: .*timeout/);
+  });
+
+  it('still takes the frequency from the number-of-units key the schedule replaced, warning once', () => {
+    const logger = mockServices.logger.mock();
+    const replaced = {
+      key: {
+        key: 'streaming.retention.cleanupIntervalMinutes',
+        unit: 'minutes' as const,
+      },
+      logger,
+    };
+    const retention = readTaskSchedule(
+      new ConfigReader({
+        streaming: { retention: { cleanupIntervalMinutes: 30 } },
+      }),
+      'streaming.retention.schedule',
+      fallback,
+      replaced,
+    );
+    expect(retention).toEqual({
+      frequency: { milliseconds: 1_800_000 },
+      timeout: { minutes: 5 },
+    });
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'The streaming.retention.cleanupIntervalMinutes configuration key is deprecated and will be removed; use streaming.retention.schedule.frequency instead, a duration such as { minutes: 30 }',
+    );
+    expect(
+      readTaskSchedule(
+        new ConfigReader({}),
+        'streaming.retention.schedule',
+        fallback,
+        replaced,
+      ),
+    ).toBe(fallback);
+    expect(() =>
+      readTaskSchedule(
+        new ConfigReader({
+          streaming: {
+            retention: {
+              cleanupIntervalMinutes: 30,
+              schedule: { frequency: { minutes: 5 }, timeout: '5m' },
+            },
+          },
+        }),
+        'streaming.retention.schedule',
+        fallback,
+        replaced,
+      ),
+    ).toThrow(
+      'streaming.retention.cleanupIntervalMinutes and streaming.retention.schedule.frequency are both set',
+    );
   });
 });

@@ -1,21 +1,38 @@
 import {
+  LoggerService,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import {
+  readOptionalDuration,
+  ReplacedDurationKey,
+} from '@internal/plugin-streaming-node';
 
 /**
  * The schedule of a periodic task: the Backstage task schedule at `key` in
  * app-config when there is one (`frequency` and `timeout` as a HumanDuration
  * object, an ISO 8601 duration or, for the frequency, `{ cron }`; optional
- * `initialDelay`), else `fallback`, made from the older number-of-units key.
+ * `initialDelay`), else `fallback`. `replaced` is an older number-of-units
+ * key that the schedule's frequency replaced: when set, it is still the
+ * fallback's frequency, with a deprecation warning naming `<key>.frequency`
+ * (and an error when the schedule has a frequency too).
  */
 export function readTaskSchedule(
   config: Config,
   key: string,
   fallback: SchedulerServiceTaskScheduleDefinition,
+  replaced?: { key: ReplacedDurationKey; logger: LoggerService },
 ): SchedulerServiceTaskScheduleDefinition {
+  if (replaced && config.has(replaced.key.key)) {
+    const frequency = readOptionalDuration(config, `${key}.frequency`, {
+      defaultValue: {},
+      replaces: replaced.key,
+      logger: replaced.logger,
+    });
+    return { ...fallback, frequency: { milliseconds: frequency } };
+  }
   if (!config.has(key)) {
     return fallback;
   }

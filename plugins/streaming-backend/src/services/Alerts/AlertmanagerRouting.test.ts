@@ -221,8 +221,8 @@ describe('AlertmanagerRouting', () => {
         alertmanager: {
           configFile: path.join(alertmanager.dir, 'alertmanager.yml'),
           reloadUrl: `${alertmanager.url}/-/reload`,
-          groupWaitSeconds: 1,
-          groupIntervalSeconds: 1,
+          groupWait: '1s',
+          groupInterval: '1s',
         },
       }) as any;
       const receivers = base.streaming.alerting.receivers;
@@ -394,8 +394,8 @@ describe('AlertmanagerRouting', () => {
             alertmanager: {
               configFile: path.join(alertmanager.dir, 'alertmanager.yml'),
               reloadUrl: `${alertmanager.url}/-/reload`,
-              groupWaitSeconds: 1,
-              groupIntervalSeconds: 1,
+              groupWait: '1s',
+              groupInterval: '1s',
             },
             teamsRelay: {
               url: relayUrl,

@@ -1,6 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { HumanDuration } from '@backstage/types';
+import {
+  readOptionalDuration,
+  ReplacedDurationKey,
+} from '@internal/plugin-streaming-node';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -54,9 +59,6 @@ const alertingSchema = z
       .object({
         configFile: file.optional(),
         reloadUrl: httpUrl.optional(),
-        groupWaitSeconds: z.number().int().nonnegative().default(30),
-        groupIntervalSeconds: z.number().int().positive().default(300),
-        repeatIntervalMinutes: z.number().int().positive().default(240),
       })
       .prefault({}),
     teamsRelay: z
@@ -106,8 +108,54 @@ const alertingSchema = z
     }
   });
 
+/** The route timings of `streaming.alerting.alertmanager`, in milliseconds. */
+function readRouteTimings(config: Config, logger: LoggerService) {
+  const duration = (
+    key: string,
+    defaultValue: HumanDuration,
+    replaces: ReplacedDurationKey,
+    allowZero = false,
+  ) =>
+    readOptionalDuration(config, `streaming.alerting.alertmanager.${key}`, {
+      defaultValue,
+      allowZero,
+      replaces: {
+        ...replaces,
+        key: `streaming.alerting.alertmanager.${replaces.key}`,
+      },
+      logger,
+    });
+  return {
+    groupWaitMs: duration(
+      'groupWait',
+      { seconds: 30 },
+      { key: 'groupWaitSeconds', unit: 'seconds' },
+      true,
+    ),
+    groupIntervalMs: duration(
+      'groupInterval',
+      { minutes: 5 },
+      { key: 'groupIntervalSeconds', unit: 'seconds' },
+    ),
+    repeatIntervalMs: duration(
+      'repeatInterval',
+      { hours: 4 },
+      { key: 'repeatIntervalMinutes', unit: 'minutes' },
+    ),
+  };
+}
+
 /** `streaming.alerting` with every default applied. */
-export type AlertingConfig = z.infer<typeof alertingSchema>;
+export type AlertingConfig = z.infer<typeof alertingSchema> & {
+  alertmanager: ReturnType<typeof readRouteTimings>;
+};
+
+/** A duration in Alertmanager's (Prometheus') notation: `30s`, `1500ms`. */
+function alertmanagerDuration(milliseconds: number): string {
+  return milliseconds % 1000 === 0
+    ? `${milliseconds / 1000}s`
+    : `${milliseconds}ms`;
+}
 
 const runbook = '{{ (index .Alerts 0).Annotations.runbook_url }}';
 const summary = '{{ (index .Alerts 0).Annotations.summary }}';
@@ -242,7 +290,16 @@ export class AlertmanagerRouting {
         )}`,
       );
     }
-    return new AlertmanagerRouting(parsed.data, logger);
+    return new AlertmanagerRouting(
+      {
+        ...parsed.data,
+        alertmanager: {
+          ...parsed.data.alertmanager,
+          ...readRouteTimings(config, logger),
+        },
+      },
+      logger,
+    );
   }
 
   /** The receiver a pipeline's alerts go to. */
@@ -291,9 +348,9 @@ export class AlertmanagerRouting {
       route: {
         receiver: this.config.defaultReceiver ?? 'none',
         group_by: ['alertname', 'pipeline', 'severity'],
-        group_wait: `${alertmanager.groupWaitSeconds}s`,
-        group_interval: `${alertmanager.groupIntervalSeconds}s`,
-        repeat_interval: `${alertmanager.repeatIntervalMinutes}m`,
+        group_wait: alertmanagerDuration(alertmanager.groupWaitMs),
+        group_interval: alertmanagerDuration(alertmanager.groupIntervalMs),
+        repeat_interval: alertmanagerDuration(alertmanager.repeatIntervalMs),
         routes,
       },
       // A warning is dropped while the same alert is critical.

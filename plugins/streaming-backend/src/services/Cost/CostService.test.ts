@@ -25,6 +25,7 @@ const config = readStreamingConfig(
       },
     },
   }),
+  mockServices.logger.mock(),
 );
 const pipeline = readPipelineEntity(
   pipelineEntity({
@@ -66,7 +67,7 @@ describe('cost', () => {
     expect(fromApp).toMatchObject({ driverPerHour: 0.14, errors: [] });
     expect(fromApp.executorsPerHour).toBeCloseTo(3 * (2 * 0.1 + 4 * 0.02), 6);
     const noRates = await new RatesCostSource(
-      readStreamingConfig(new ConfigReader({})),
+      readStreamingConfig(new ConfigReader({}), mockServices.logger.mock()),
     ).estimate(pipeline);
     expect(noRates.errors[0].message).toBe(
       'No cost rate for cluster (none): set streaming.cost.rates.default',

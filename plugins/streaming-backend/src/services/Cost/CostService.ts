@@ -89,7 +89,7 @@ export class CostService {
     const now = Date.now();
     const estimate = await this.source.estimate(pipeline, application);
     const perHour = estimate.driverPerHour + estimate.executorsPerHour;
-    const maxGap = this.config.status.staleAfterSeconds * 1000;
+    const maxGap = this.config.status.staleAfterMs;
     const times = await this.store.batchTimes(
       pipeline.summary.queryName,
       new Date(now - HISTORY_DAYS * DAY_MS),

@@ -7,7 +7,7 @@ const limits = {
   maxCommits: 2000,
   maxCommitBytes: 1024 * 1024,
   maxLogBytes: 4 * 1024 * 1024,
-  cacheSeconds: 0,
+  cacheTtlMs: 0,
 };
 
 describe('DeltaTableReader on a real folder', () => {
@@ -125,7 +125,7 @@ describe('DeltaTableReader on a real folder', () => {
     await writeCommit('t', 0, [commit(1763900000000)]);
     const cached = new DeltaTableReader([root], undefined, {
       ...limits,
-      cacheSeconds: 60,
+      cacheTtlMs: 60_000,
     });
     const uncached = new DeltaTableReader([root], undefined, limits);
     expect((await cached.read(path.join(root, 't'))).facts.version).toBe(0);

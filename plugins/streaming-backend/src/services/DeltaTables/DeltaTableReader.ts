@@ -20,15 +20,15 @@ export interface DeltaLogLimits {
   maxCommitBytes: number;
   /** Bytes read at most per table: the newest commits that fit. */
   maxLogBytes: number;
-  /** Seconds the facts of a table are reused. */
-  cacheSeconds: number;
+  /** Milliseconds the facts of a table are reused. */
+  cacheTtlMs: number;
 }
 
 const defaultLimits: DeltaLogLimits = {
   maxCommits: 2000,
   maxCommitBytes: 16 * 1024 * 1024,
   maxLogBytes: 64 * 1024 * 1024,
-  cacheSeconds: 30,
+  cacheTtlMs: 30_000,
 };
 
 const commitFile = /^(\d{20})\.json$/;
@@ -93,7 +93,7 @@ export class DeltaTableReader {
     private readonly mapping: DeltaPathMapping = new DeltaPathMapping([], '/'),
     private readonly limits: DeltaLogLimits = defaultLimits,
   ) {
-    this.cache = new TtlCache(limits.cacheSeconds * 1000, 1000);
+    this.cache = new TtlCache(limits.cacheTtlMs, 1000);
   }
 
   /** The real local folder of a location, or why it may not be read. */
@@ -133,7 +133,7 @@ export class DeltaTableReader {
   }
 
   /**
-   * Facts of the table at a location, reused for `limits.cacheSeconds`. Reads
+   * Facts of the table at a location, reused for `limits.cacheTtlMs`. Reads
    * only regular files (no symbolic links) and at most `limits.maxCommits`
    * commits and `limits.maxLogBytes` bytes; what could not be read is named
    * in `error`, next to the facts that could.

@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { readStreamingConfig } from '../../config/StreamingConfig';
 import {
@@ -59,6 +60,7 @@ describe('KafkaClusterClient committed group offsets on the real broker', () => 
           },
         },
       }),
+      mockServices.logger.mock(),
     );
     const client = new KafkaClusterClient(config.kafka.clusters[0], options);
     clients.push(client);

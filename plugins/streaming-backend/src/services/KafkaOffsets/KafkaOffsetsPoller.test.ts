@@ -27,6 +27,7 @@ function pollerFor(brokers: Record<string, string>, lag: object = {}) {
         },
       },
     }),
+    mockServices.logger.mock(),
   );
   return new KafkaOffsetsPoller(config, mockServices.logger.mock());
 }
@@ -316,7 +317,7 @@ describe('KafkaOffsetsPoller: what it polls', () => {
   });
 
   it('polls what catalog pipelines use and names asked for recently, expiring the rest', async () => {
-    const poller = newPoller({ expireAfterSeconds: 1 });
+    const poller = newPoller({ expireAfter: '1s' });
     const used = uniqueName('polled-used');
     const asked = uniqueName('polled-asked');
     const group = uniqueName('polled-group');

@@ -57,14 +57,14 @@ export interface PipelineOffsetsUse {
 
 /**
  * The default {@link OffsetSource}: one {@link KafkaClusterClient} per
- * configured cluster, polled at `streaming.lag.pollIntervalSeconds`. A poll
+ * configured cluster, polled at `streaming.lag.pollInterval`. A poll
  * is two waves of requests sent concurrently, so it takes two round trips
  * per broker: Metadata (and FindCoordinator for groups whose coordinator is
  * not known yet), then ListOffsets latest and earliest per leader and
  * OffsetFetch per coordinator.
  *
  * It polls the topics and groups of the catalog's pipelines (`retain`) and
- * the names requests asked for within `streaming.lag.expireAfterSeconds`; a
+ * the names requests asked for within `streaming.lag.expireAfter`; a
  * name not polled yet is read on its own before answering. Errors stay with
  * their partition or group, so an answer names only what it asked for.
  */
@@ -339,7 +339,7 @@ export class KafkaOffsetsPoller implements OffsetSource {
 
   /** Forgets names no pipeline uses that no request asked for lately. */
   private expire(state: ClusterState, now: number) {
-    const cutoff = now - this.config.lag.expireAfterSeconds * 1000;
+    const cutoff = now - this.config.lag.expireAfterMs;
     for (const [topic, askedAt] of state.topics) {
       if (state.used.topics.has(topic) || askedAt >= cutoff) continue;
       state.topics.delete(topic);

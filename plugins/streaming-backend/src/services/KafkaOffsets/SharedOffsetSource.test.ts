@@ -41,6 +41,7 @@ describe('SharedOffsetSource on the real broker', () => {
           kafka: { clusters: [{ name: 'local', brokers: [kafka.broker] }] },
         },
       }),
+      mockServices.logger.mock(),
     );
     const store = new OffsetsSnapshotStore(progress.client);
     return [0, 1].map(() => {

@@ -37,7 +37,7 @@ const MAX_RECORDED_NAMES = 100_000;
  * the catalog, a topic a request asked for) is read by this replica's own
  * poller before answering, as with one replica, and recorded in the
  * database so that the polling replica polls it from its next poll on,
- * until it expires (`streaming.lag.expireAfterSeconds`).
+ * until it expires (`streaming.lag.expireAfter`).
  */
 export class SharedOffsetSource implements OffsetSource {
   private readonly loaded = new Map<
@@ -61,7 +61,7 @@ export class SharedOffsetSource implements OffsetSource {
     this.clusters = new Set(config.kafka.clusters.map(c => c.name));
     this.recorded = new LRUCache({
       max: MAX_RECORDED_NAMES,
-      ttl: (config.lag.expireAfterSeconds * 1000) / 4,
+      ttl: config.lag.expireAfterMs / 4,
     });
   }
 
@@ -149,7 +149,7 @@ export class SharedOffsetSource implements OffsetSource {
     signal?: AbortSignal,
   ): Promise<PollReport[]> {
     const now = Date.now();
-    const since = now - this.config.lag.expireAfterSeconds * 1000;
+    const since = now - this.config.lag.expireAfterMs;
     for (const asked of await this.store.askedSince(since)) {
       this.poller.ask(
         {

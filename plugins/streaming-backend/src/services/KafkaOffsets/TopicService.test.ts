@@ -24,6 +24,7 @@ describe('TopicService', () => {
           },
         },
       }),
+      mockServices.logger.mock(),
     );
     const poller = new KafkaOffsetsPoller(config, mockServices.logger.mock());
     const listTopics = jest.spyOn(poller, 'listTopics');
@@ -35,7 +36,7 @@ describe('TopicService', () => {
           message: 'Kafka cluster down did not answer',
         });
       }
-      // A failure is not kept for streaming.topics.listCacheSeconds.
+      // A failure is not kept for streaming.topics.listCacheTtl.
       expect(listTopics).toHaveBeenCalledTimes(2);
     } finally {
       await poller.close();

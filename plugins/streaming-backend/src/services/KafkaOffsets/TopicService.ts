@@ -18,7 +18,7 @@ import { OffsetSource } from '@internal/plugin-streaming-node';
 const RATE_WINDOW_MS = 15 * 60_000;
 
 /**
- * The topics of a cluster (reused for `streaming.topics.listCacheSeconds`)
+ * The topics of a cluster (reused for `streaming.topics.listCacheTtl`)
  * and partitions, offsets and rate of one topic, from the offsets cache.
  */
 export class TopicService {
@@ -28,13 +28,13 @@ export class TopicService {
     private readonly config: StreamingConfig,
     private readonly offsets: OffsetSource,
   ) {
-    this.lists = new TtlCache(config.topics.listCacheSeconds * 1000);
+    this.lists = new TtlCache(config.topics.listCacheTtlMs);
   }
 
   /**
    * The topics of a configured cluster by name, sorted, without Kafka's
    * internal ones (`__consumer_offsets`, ...). One answer per cluster is
-   * shared by every caller for `streaming.topics.listCacheSeconds`.
+   * shared by every caller for `streaming.topics.listCacheTtl`.
    */
   async listTopics(cluster: string): Promise<TopicListResponse> {
     const known = this.config.kafka.clusters.map(c => c.name);

@@ -42,6 +42,7 @@ describe('LagService on the real broker', () => {
           kafka: { clusters: [{ name: 'local', brokers: [kafka.broker] }] },
         },
       }),
+      mockServices.logger.mock(),
     );
     poller = new KafkaOffsetsPoller(config, mockServices.logger.mock());
     const store = await DatabaseProgressStore.create({

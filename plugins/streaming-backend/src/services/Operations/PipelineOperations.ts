@@ -61,7 +61,7 @@ const codeOf = (error: unknown) => (error as { code?: number }).code;
  * - restart: deletes the object (only the version read, by uid and
  *   resourceVersion; `Foreground` propagation by default, so it stays until
  *   its pods have stopped gracefully), waits until it is gone for at most
- *   `streaming.operations.restartTimeoutSeconds`, and creates it again from
+ *   `streaming.operations.restartTimeout`, and creates it again from
  *   its labels, annotations and spec (no status, no server-set metadata).
  *
  * The object acted on is found where the status source looks (the pipeline's
@@ -321,9 +321,8 @@ export class PipelineOperations {
     target: PipelineOperationTarget,
     uid: string | undefined,
   ): Promise<void> {
-    const { restartTimeoutSeconds, deletePollMilliseconds } =
-      this.config.operations;
-    const deadline = Date.now() + restartTimeoutSeconds * 1000;
+    const { restartTimeoutMs, deletePollIntervalMs } = this.config.operations;
+    const deadline = Date.now() + restartTimeoutMs;
     for (;;) {
       try {
         const current = (await api.getNamespacedCustomObject({
@@ -345,12 +344,12 @@ export class PipelineOperations {
       }
       if (Date.now() >= deadline) {
         throw new ServiceUnavailableError(
-          `SparkApplication ${label(
-            target,
-          )} is still being deleted after ${restartTimeoutSeconds} s (streaming.operations.restartTimeoutSeconds); it is being deleted and is not re-created: apply the pipeline's SparkApplication again (its deploy/spark-application.yaml) once it is gone`,
+          `SparkApplication ${label(target)} is still being deleted after ${
+            restartTimeoutMs / 1000
+          } s (streaming.operations.restartTimeout); it is being deleted and is not re-created: apply the pipeline's SparkApplication again (its deploy/spark-application.yaml) once it is gone`,
         );
       }
-      await sleep(deletePollMilliseconds);
+      await sleep(deletePollIntervalMs);
     }
   }
 }

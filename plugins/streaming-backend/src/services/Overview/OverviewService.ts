@@ -183,10 +183,7 @@ export class OverviewService {
     if (!this.snapshot || !known(this.snapshot)) {
       return this.refresh();
     }
-    if (
-      Date.now() - this.snapshot.at >
-      this.config.lag.pollIntervalSeconds * 1000
-    ) {
+    if (Date.now() - this.snapshot.at > this.config.lag.pollIntervalMs) {
       this.refresh().catch(error =>
         this.logger.warn('Refreshing the streaming overview failed', {
           error: (error as Error).message,

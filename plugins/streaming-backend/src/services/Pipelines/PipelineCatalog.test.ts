@@ -42,7 +42,7 @@ describe('PipelineCatalog', () => {
   it('reuses what a caller read, and only for that caller', async () => {
     const { catalog, queries } = countingCatalog();
     const pipelines = new PipelineCatalog(catalog, mockServices.auth(), {
-      cacheSeconds: 10,
+      cacheTtlMs: 10_000,
     });
 
     const refs = await pipelines.listPipelineRefs(alice);
@@ -71,7 +71,7 @@ describe('PipelineCatalog', () => {
   it('asks the catalog every time when the reuse is off', async () => {
     const { catalog, queries } = countingCatalog();
     const pipelines = new PipelineCatalog(catalog, mockServices.auth(), {
-      cacheSeconds: 0,
+      cacheTtlMs: 0,
     });
     await pipelines.listPipelineRefs(alice);
     await pipelines.listPipelineRefs(alice);
@@ -224,7 +224,7 @@ describe('readPipelineEntity', () => {
         ],
       }),
       mockServices.auth(),
-      { cacheSeconds: 0, limits },
+      { cacheTtlMs: 0, limits },
     );
     const { pipelines: valid, invalid } = await pipelines.listPipelines(alice);
     expect(valid.map(p => p.entityRef)).toEqual(['component:default/orders']);

@@ -146,7 +146,7 @@ export function readPipelineEntity(
 /**
  * Reads pipeline and topic entities through the catalog with the caller's
  * credentials, so a caller sees only what the catalog lets them read. What a
- * caller read is reused for `cacheSeconds` (`streaming.catalog.cacheSeconds`):
+ * caller read is reused for `cacheTtlMs` (`streaming.catalog.cacheTtl`):
  * a change of the catalog or of the caller's permissions shows within that.
  */
 export class PipelineCatalog {
@@ -158,12 +158,12 @@ export class PipelineCatalog {
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
-    options: { cacheSeconds: number; limits?: PipelineLimits } = {
-      cacheSeconds: 0,
+    options: { cacheTtlMs: number; limits?: PipelineLimits } = {
+      cacheTtlMs: 0,
     },
   ) {
-    this.entities = new CallerCache(options.cacheSeconds * 1000);
-    this.pipelineRefs = new CallerCache(options.cacheSeconds * 1000);
+    this.entities = new CallerCache(options.cacheTtlMs);
+    this.pipelineRefs = new CallerCache(options.cacheTtlMs);
     this.limits = options.limits;
   }
 

@@ -35,6 +35,7 @@ function configFor(brokers: string[], streaming: object = {}) {
         ...streaming,
       },
     }),
+    mockServices.logger.mock(),
   );
 }
 
@@ -110,7 +111,7 @@ describe('ProgressIngestor on the real broker and PostgreSQL', () => {
   it('retries a consumer that cannot reach Kafka with an exponential backoff up to a cap', async () => {
     // Nothing listens on this port: every start fails at once.
     const config = configFor(['127.0.0.1:1'], {
-      progress: { restartInitialSeconds: 0.2, restartMaxSeconds: 0.8 },
+      progress: { restartInitial: '200ms', restartMax: '800ms' },
     });
     const logger = mockServices.logger.mock();
     const child = mockServices.logger.mock();

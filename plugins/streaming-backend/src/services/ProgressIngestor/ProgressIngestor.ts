@@ -27,8 +27,8 @@ export interface IngestionStats {
  * {@link ProgressStore}. A malformed or unknown record is counted and
  * skipped, and so is one the database refuses: a record never stops the
  * partition behind it. A consumer that cannot start or crashes is started
- * again after `streaming.progress.restartInitialSeconds`, doubled after each
- * failure up to `restartMaxSeconds`.
+ * again after `streaming.progress.restartInitial`, doubled after each
+ * failure up to `restartMax`.
  */
 export class ProgressIngestor {
   private readonly consumers = new Map<string, Consumer>();
@@ -115,17 +115,17 @@ export class ProgressIngestor {
     this.consumers.delete(cluster.name);
     const failures = this.failures.get(cluster.name) ?? 0;
     this.failures.set(cluster.name, failures + 1);
-    const { restartInitialSeconds, restartMaxSeconds } = this.config.progress;
-    const seconds = Math.min(
-      restartInitialSeconds * 2 ** failures,
-      restartMaxSeconds,
-    );
-    logger.warn(`${message}; retrying`, { ...fields, retryInSeconds: seconds });
+    const { restartInitialMs, restartMaxMs } = this.config.progress;
+    const delayMs = Math.min(restartInitialMs * 2 ** failures, restartMaxMs);
+    logger.warn(`${message}; retrying`, {
+      ...fields,
+      retryInSeconds: delayMs / 1000,
+    });
     const timer = setTimeout(async () => {
       this.timers.delete(timer);
       await consumer?.disconnect().catch(() => undefined);
       await this.startCluster(cluster);
-    }, seconds * 1000);
+    }, delayMs);
     this.timers.add(timer);
   }
 

@@ -227,7 +227,7 @@ describe('parseProgressRecord', () => {
     const now = Date.parse('2026-11-23T20:00:00.000Z');
     const at = (ms: number) =>
       JSON.stringify({ ...event, timestamp: new Date(now + ms).toISOString() });
-    const limits = { maxFutureSkewSeconds: 60, maxEventBytes: 1 << 20 };
+    const limits = { maxFutureSkewMs: 60_000, maxEventBytes: 1 << 20 };
     expect(
       parseProgressRecord('orders-to-delta', at(59_000), { now, limits }).kind,
     ).toBe('ok');
@@ -236,7 +236,7 @@ describe('parseProgressRecord', () => {
     ).toEqual({
       kind: 'malformed',
       reason:
-        'timestamp: 2026-11-23T20:01:01.000Z is more than 60 s ahead of the backend clock (streaming.progress.maxFutureSkewSeconds)',
+        'timestamp: 2026-11-23T20:01:01.000Z is more than 60 s ahead of the backend clock (streaming.progress.maxFutureSkew)',
     });
   });
 
@@ -244,7 +244,7 @@ describe('parseProgressRecord', () => {
     const value = JSON.stringify(event);
     expect(
       parseProgressRecord('orders-to-delta', value, {
-        limits: { maxFutureSkewSeconds: 300, maxEventBytes: 100 },
+        limits: { maxFutureSkewMs: 300_000, maxEventBytes: 100 },
       }),
     ).toEqual({
       kind: 'malformed',

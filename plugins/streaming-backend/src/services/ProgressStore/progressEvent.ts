@@ -26,13 +26,13 @@ export interface ProgressLimits {
   /** Events larger than this (UTF-8 bytes) are refused. */
   maxEventBytes: number;
   /** Events stamped further ahead of the backend clock are refused. */
-  maxFutureSkewSeconds: number;
+  maxFutureSkewMs: number;
 }
 
 /** The defaults of {@link ProgressLimits}. */
 export const defaultProgressLimits: ProgressLimits = {
   maxEventBytes: 1024 * 1024,
-  maxFutureSkewSeconds: 300,
+  maxFutureSkewMs: 300_000,
 };
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
@@ -158,7 +158,7 @@ export type ParsedProgress =
  * event's `name`, which must match the key when both are set: an event speaks
  * only for its own pipeline); the value is the progress JSON. Every field is
  * bounded; events larger than `limits.maxEventBytes` or stamped more than
- * `limits.maxFutureSkewSeconds` after `now` are refused.
+ * `limits.maxFutureSkewMs` after `now` are refused.
  */
 export function parseProgressRecord(
   key: string | undefined,
@@ -207,12 +207,12 @@ export function parseProgressRecord(
     return { kind: 'unknown', reason: 'neither a key nor a query name' };
   }
   const time = Date.parse(progress.timestamp);
-  if (time > now + limits.maxFutureSkewSeconds * 1000) {
+  if (time > now + limits.maxFutureSkewMs) {
     return {
       kind: 'malformed',
       reason: `timestamp: ${new Date(time).toISOString()} is more than ${
-        limits.maxFutureSkewSeconds
-      } s ahead of the backend clock (streaming.progress.maxFutureSkewSeconds)`,
+        limits.maxFutureSkewMs / 1000
+      } s ahead of the backend clock (streaming.progress.maxFutureSkew)`,
     };
   }
   return { kind: 'ok', queryName, batch: toMicroBatch(progress) };

@@ -31,7 +31,7 @@ describe('KubernetesStatusSource (real Kubernetes API server)', () => {
   let k8s: TestKubernetes;
   let token: string;
 
-  function source(cacheSeconds: number, sparkApplications: JsonObject = {}) {
+  function source(cacheTtl: string, sparkApplications: JsonObject = {}) {
     const clusters = k8s.appConfig([
       { name: 'prod', serviceAccountToken: token, defaultNamespace: namespace },
       {
@@ -44,12 +44,12 @@ describe('KubernetesStatusSource (real Kubernetes API server)', () => {
       kubernetes: clusters.kubernetes,
       streaming: {
         kubernetes: clusters.streaming.kubernetes,
-        status: { cacheSeconds },
+        status: { cacheTtl },
         scaffolder: { sparkApplications },
       },
     });
     return new KubernetesStatusSource(
-      readStreamingConfig(config),
+      readStreamingConfig(config, mockServices.logger.mock()),
       SparkApplicationNamespaces.fromConfig(config),
       mockServices.logger.mock(),
     );
@@ -117,7 +117,7 @@ describe('KubernetesStatusSource (real Kubernetes API server)', () => {
     'reads state, attempts, executors, driver UI and resources; a forbidden namespace is a partial answer',
     async () => {
       await create('user-events', operatorStatus('user-events', 'RUNNING'));
-      const answer = await source(15).getApplication({
+      const answer = await source('15s').getApplication({
         name: 'user-events',
         entityRef: ref('user-events'),
       });
@@ -155,7 +155,7 @@ describe('KubernetesStatusSource (real Kubernetes API server)', () => {
   it(
     'follows the transitions the operator writes, and redacts credentials in its error message',
     async () => {
-      const live = source(0.001);
+      const live = source('1ms');
       await create('orders');
       const read = async () =>
         (
@@ -221,7 +221,7 @@ describe('KubernetesStatusSource (real Kubernetes API server)', () => {
     'caches answers and names unknown clusters',
     async () => {
       await create('clicks', operatorStatus('clicks', 'RUNNING'));
-      const cached = source(60);
+      const cached = source('60s');
       expect(
         (
           await cached.getApplication({
@@ -261,7 +261,7 @@ describe('KubernetesStatusSource (real Kubernetes API server)', () => {
     'keys the cache by the resolved cluster and namespace: a cluster named "*" never shares the answer of one naming none',
     async () => {
       await create('cdc', operatorStatus('cdc', 'FAILED'));
-      const cached = source(60);
+      const cached = source('60s');
       const star = await cached.getApplication({
         cluster: '*',
         name: 'cdc',
@@ -303,7 +303,7 @@ describe('KubernetesStatusSource (real Kubernetes API server)', () => {
       };
       await create('ledger', failed, namespace, ref('ledger'));
       await create('orphan', failed, namespace, null);
-      const live = source(0.001);
+      const live = source('1ms');
       const foreign = await live.getApplication({
         cluster: 'prod',
         name: 'ledger',
@@ -346,7 +346,7 @@ describe('KubernetesStatusSource (real Kubernetes API server)', () => {
     'never reads a namespace the platform does not deploy to, even one its credentials can read',
     async () => {
       await create('invoices', operatorStatus('invoices', 'RUNNING'), other);
-      const answer = await source(0.001).getApplication({
+      const answer = await source('1ms').getApplication({
         cluster: 'prod',
         namespace: other,
         name: 'invoices',
@@ -362,7 +362,7 @@ describe('KubernetesStatusSource (real Kubernetes API server)', () => {
       });
       // Exactly one error and no 403 or 404: no request was made (the
       // service account may read the object, and it is this entity's).
-      const allowed = await source(0.001, {
+      const allowed = await source('1ms', {
         clusters: [{ name: 'prod', allowedNamespaces: [namespace, other] }],
       }).getApplication({
         cluster: 'prod',

@@ -41,7 +41,7 @@ function describeFailure(error: unknown): string {
 /**
  * {@link StatusSource} reading `SparkApplication`s from the Kubernetes
  * clusters in config, one API client per cluster, answers cached for
- * `streaming.status.cacheSeconds`. It reads only the namespaces the platform
+ * `streaming.status.cacheTtl`. It reads only the namespaces the platform
  * deploys to ({@link SparkApplicationNamespaces}) and reports an application
  * only to the entity its `streaming-platform.dev/owner-entity` annotation
  * names: the catalog author's annotations choose where to look, never whose
@@ -56,7 +56,7 @@ export class KubernetesStatusSource implements StatusSource {
     private readonly namespaces: SparkApplicationNamespaces,
     private readonly logger: LoggerService,
   ) {
-    this.cache = new TtlCache(config.status.cacheSeconds * 1000);
+    this.cache = new TtlCache(config.status.cacheTtlMs);
   }
 
   get enabled(): boolean {

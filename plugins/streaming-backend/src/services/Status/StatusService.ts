@@ -45,7 +45,7 @@ export class StatusService {
     const lastBatchAgeSeconds = latestBatch
       ? Math.max(0, (now - Date.parse(latestBatch.timestamp)) / 1000)
       : undefined;
-    const staleAfter = this.config.status.staleAfterSeconds;
+    const staleAfter = this.config.status.staleAfterMs / 1000;
     const verdict = evaluateHealth({
       thresholds: pipeline.summary.thresholds,
       lagMessages: lag.known ? lag.totalMessages : null,
