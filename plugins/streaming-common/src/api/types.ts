@@ -55,6 +55,15 @@ export interface PipelineSummary {
     index?: string;
     cluster?: string;
   };
+  /**
+   * `pipeline.dead_letter`: where records that do not parse go, a topic on
+   * the source's cluster or a Delta table; absent without one.
+   */
+  deadLetter?: {
+    type: 'kafka' | 'delta';
+    topic?: string;
+    path?: string;
+  };
   checkpoint: string;
   thresholds: {
     /** `monitoring.alert_on_lag`, seconds. */

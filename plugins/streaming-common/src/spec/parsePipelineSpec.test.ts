@@ -219,6 +219,24 @@ describe('toPipelineSummary', () => {
     });
   });
 
+  it('summarizes the dead-letter target, which the summary schema reads back', () => {
+    for (const deadLetter of [
+      { type: 'kafka', topic: 'user-events.bad' },
+      { type: 'delta', path: '/data/delta/quarantine' },
+    ]) {
+      const summary = toPipelineSummary(
+        variant(p => {
+          p.dead_letter = deadLetter;
+        }).spec!,
+      );
+      expect(summary.deadLetter).toEqual(deadLetter);
+      expect(pipelineSummarySchema.parse(summary)).toEqual(summary);
+    }
+    expect(toPipelineSummary(variant(() => {}).spec!).deadLetter).toBe(
+      undefined,
+    );
+  });
+
   it('converts memory strings to gigabytes', () => {
     const result = variant(p => {
       p.resources = {

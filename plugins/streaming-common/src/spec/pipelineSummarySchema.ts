@@ -27,6 +27,13 @@ export const pipelineSummarySchema: z.ZodType<PipelineSummary> = z.object({
     index: z.string().optional(),
     cluster: z.string().optional(),
   }),
+  deadLetter: z
+    .object({
+      type: z.enum(['kafka', 'delta']),
+      topic: z.string().optional(),
+      path: z.string().optional(),
+    })
+    .optional(),
   checkpoint: z.string(),
   thresholds: z.object({
     lagSeconds: z.number().positive().optional(),

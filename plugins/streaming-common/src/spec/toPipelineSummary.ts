@@ -115,5 +115,8 @@ export function toPipelineSummary(spec: PipelineSpec): PipelineSummary {
   if (pipeline.trigger) {
     summary.trigger = pipeline.trigger;
   }
+  if (pipeline.dead_letter) {
+    summary.deadLetter = { ...pipeline.dead_letter };
+  }
   return summary;
 }
