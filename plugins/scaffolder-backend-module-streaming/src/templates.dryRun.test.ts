@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { parse } from 'yaml';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
 import { loadTemplate, templateNames } from './__testUtils__/templates';
-import { SPARK_APPLICATION_APPLY_RULES as APPLY_RULES } from './__testUtils__/testEnvironment';
+import { templatesClusterConfig } from './__testUtils__/testEnvironment';
 import { templateValues } from './__testUtils__/templateValues';
 
 describe('templates, through the scaffolder in dry run', () => {
@@ -17,18 +17,7 @@ describe('templates, through the scaffolder in dry run', () => {
 
   beforeAll(async () => {
     kubernetes = await TestKubernetes.start();
-    // The generated SparkApplications go to the `streaming` namespace.
-    const clusters = kubernetes.appConfig([
-      {
-        name: 'test',
-        serviceAccountToken: await kubernetes.serviceAccountToken(
-          'streaming',
-          uniqueName('templates'),
-          { streaming: APPLY_RULES },
-        ),
-        defaultNamespace: 'streaming',
-      },
-    ]);
+    const clusters = await templatesClusterConfig(kubernetes);
     backend = await startScaffolderTestBackend({
       kubernetes: clusters.kubernetes,
       streaming: {

@@ -13,7 +13,7 @@ import { TEMPLATES_DIR } from './__testUtils__/templates';
 import { templateValues } from './__testUtils__/templateValues';
 import {
   KAFKA_BROKERS,
-  SPARK_APPLICATION_APPLY_RULES as APPLY_RULES,
+  templatesClusterConfig,
 } from './__testUtils__/testEnvironment';
 
 describe('Kafka to Delta, a real run on the local Kafka', () => {
@@ -25,18 +25,7 @@ describe('Kafka to Delta, a real run on the local Kafka', () => {
 
   beforeAll(async () => {
     kubernetes = await TestKubernetes.start();
-    // The generated SparkApplications go to the `streaming` namespace.
-    const clusters = kubernetes.appConfig([
-      {
-        name: 'test',
-        serviceAccountToken: await kubernetes.serviceAccountToken(
-          'streaming',
-          uniqueName('templates'),
-          { streaming: APPLY_RULES },
-        ),
-        defaultNamespace: 'streaming',
-      },
-    ]);
+    const clusters = await templatesClusterConfig(kubernetes);
     backend = await startScaffolderTestBackend({
       kubernetes: clusters.kubernetes,
       streaming: {

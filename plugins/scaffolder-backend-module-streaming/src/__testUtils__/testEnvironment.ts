@@ -1,5 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
+import {
+  TestKubernetes,
+  uniqueName,
+} from '@internal/plugin-streaming-node/testUtils';
 
 /** The local broker that `scripts/kafka.sh start` runs. */
 export const KAFKA_BROKERS = (
@@ -35,3 +39,23 @@ export const SPARK_APPLICATION_APPLY_RULES = [
     verbs: ['get', 'create', 'patch'],
   },
 ];
+
+/**
+ * App-config of one cluster `test` of the test API server for the templates:
+ * a service account of its own allowed exactly
+ * {@link SPARK_APPLICATION_APPLY_RULES} in `streaming`, the default namespace,
+ * where the generated SparkApplications go.
+ */
+export async function templatesClusterConfig(kubernetes: TestKubernetes) {
+  return kubernetes.appConfig([
+    {
+      name: 'test',
+      serviceAccountToken: await kubernetes.serviceAccountToken(
+        'streaming',
+        uniqueName('templates'),
+        { streaming: SPARK_APPLICATION_APPLY_RULES },
+      ),
+      defaultNamespace: 'streaming',
+    },
+  ]);
+}
