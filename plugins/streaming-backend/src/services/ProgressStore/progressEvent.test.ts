@@ -49,6 +49,11 @@ describe('parseProgressRecord', () => {
     expect(
       observed({ pipeline: { input_bytes: 5120, bad_records: 2 } }),
     ).toMatchObject({ inputBytes: 5120, badRecords: 2 });
+    expect(
+      observed({
+        pipeline: { input_bytes: 64, bad_records: 3, dead_letter_records: 3 },
+      }),
+    ).toMatchObject({ badRecords: 3, deadLetterRecords: 3 });
     // Another observation, or values that are not counts, say nothing.
     const other = observed({
       mine: { input_bytes: 1 },
@@ -56,6 +61,7 @@ describe('parseProgressRecord', () => {
     });
     expect(other.inputBytes).toBeUndefined();
     expect(other.badRecords).toBeUndefined();
+    expect(other.deadLetterRecords).toBeUndefined();
     expect(observed(undefined).inputBytes).toBeUndefined();
     // Bounded like every other map of an event.
     const many = Object.fromEntries(

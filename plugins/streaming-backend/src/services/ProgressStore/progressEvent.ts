@@ -254,6 +254,10 @@ export function toMicroBatch(progress: StreamingQueryProgress): MicroBatch {
     sinkNumOutputRows: progress.sink?.numOutputRows,
     inputBytes: observedCount(progress, PIPELINE_OBSERVATION.inputBytes),
     badRecords: observedCount(progress, PIPELINE_OBSERVATION.badRecords),
+    deadLetterRecords: observedCount(
+      progress,
+      PIPELINE_OBSERVATION.deadLetterRecords,
+    ),
     runtime: progress.runtime,
   };
 }

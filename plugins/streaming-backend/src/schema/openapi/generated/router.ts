@@ -355,6 +355,11 @@ export const spec = {
             description:
               "Records of the batch that could not be parsed, from the generated job's observed metrics.",
           },
+          deadLetterRecords: {
+            type: 'integer',
+            description:
+              "Of the batch's unparseable records, those the job sent to its dead-letter target (pipeline.dead_letter; 0 without one), from its observed metrics.",
+          },
           runtime: {
             $ref: '#/components/schemas/ObservedRuntime',
           },

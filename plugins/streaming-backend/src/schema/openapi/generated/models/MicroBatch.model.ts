@@ -36,5 +36,9 @@ export interface MicroBatch {
    * Records of the batch that could not be parsed, from the generated job\'s observed metrics.
    */
   badRecords?: number;
+  /**
+   * Of the batch\'s unparseable records, those the job sent to its dead-letter target (pipeline.dead_letter; 0 without one), from its observed metrics.
+   */
+  deadLetterRecords?: number;
   runtime?: ObservedRuntime;
 }
