@@ -1,4 +1,9 @@
 import { screen } from '@testing-library/react';
+import { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_PIPELINE_SUMMARY,
+  kafkaTopicEntityName,
+} from '@internal/plugin-streaming-common';
 import * as fx from '../../__testUtils__/fixtures';
 import {
   mockStreamingApi,
@@ -6,9 +11,12 @@ import {
 } from '../../__testUtils__/renderWithEntity';
 import { MicroBatchChartCard } from './MicroBatchChartCard';
 
-async function renderWith(batches: typeof fx.metrics.batches) {
+async function renderWith(
+  batches: typeof fx.metrics.batches,
+  entity: Entity = fx.pipelineEntity,
+) {
   await renderWithEntity(<MicroBatchChartCard />, {
-    entity: fx.pipelineEntity,
+    entity,
     api: mockStreamingApi({
       getPipelineMetrics: async () => ({ ...fx.metrics, batches }),
     }),
@@ -38,5 +46,49 @@ describe('MicroBatchChartCard', () => {
     await screen.findByText('Bytes in range');
     expect(fact('Bytes in range')).toBe('not reported');
     expect(fact('Unparseable records')).toBe('not reported');
+  });
+
+  it('shows the dead-lettered records of the last batch and the range, and links the dead-letter topic', async () => {
+    const [a, b, c] = fx.metrics.batches;
+    const entity: Entity = {
+      ...fx.pipelineEntity,
+      metadata: {
+        ...fx.pipelineEntity.metadata,
+        annotations: {
+          [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify({
+            ...fx.summary,
+            deadLetter: { type: 'kafka', topic: 'events.dead-letter' },
+          }),
+        },
+      },
+    };
+    await renderWith(
+      [
+        { ...a, badRecords: 2, deadLetterRecords: 2 },
+        { ...b, badRecords: 0, deadLetterRecords: 0 },
+        { ...c, badRecords: 1, deadLetterRecords: 1 },
+      ],
+      entity,
+    );
+    await screen.findByText('Dead-lettered (last batch / range)');
+    expect(fact('Dead-lettered (last batch / range)')).toBe('1 / 3');
+    const name = kafkaTopicEntityName('local', 'events.dead-letter');
+    expect(
+      screen
+        .getByText('Dead-letter target')
+        .nextElementSibling?.querySelector('a'),
+    ).toHaveAttribute(
+      'href',
+      expect.stringContaining(`/catalog/default/resource/${name}`),
+    );
+  });
+
+  it('says when the pipeline has no dead-letter target', async () => {
+    await renderWith(fx.metrics.batches);
+    await screen.findByText('Dead-letter target');
+    expect(fact('Dead-lettered (last batch / range)')).toBe('not reported');
+    expect(fact('Dead-letter target')).toBe(
+      'none: unparseable records flow on as nulls',
+    );
   });
 });

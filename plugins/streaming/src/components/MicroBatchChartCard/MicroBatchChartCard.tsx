@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_PIPELINE_SUMMARY,
   MicroBatch,
@@ -25,6 +26,7 @@ import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
 import { RangePicker } from '../RangePicker';
 import { MetricsWindow } from '../../api';
+import { deadLetterEntityRef } from '../../lib/deadLetterEntityRef';
 
 /**
  * Micro-batches of a pipeline over a chosen time range: input against
@@ -40,7 +42,7 @@ export function MicroBatchChartCard() {
   return (
     <DataCard
       title="Micro-batches"
-      subheader="Input vs processed rows per second, batch duration, and the bytes and unparseable records the job reports"
+      subheader="Input vs processed rows per second, batch duration, and the bytes, unparseable and dead-lettered records the job reports"
       action={<RangePicker window={window} onChange={setWindow} />}
       missingAnnotation={missingAnnotation}
       state={state}
@@ -66,6 +68,10 @@ function sumReported(
 
 function MicroBatchBody({ metrics }: { metrics: PipelineMetricsResponse }) {
   const theme = useTheme();
+  const { entity } = useEntity();
+  const deadLetterRef = deadLetterEntityRef(entity);
+  const lastBatch = metrics.batches[metrics.batches.length - 1];
+  const deadLettered = sumReported(metrics.batches, b => b.deadLetterRecords);
   const { summary } = metrics;
   const data = metrics.batches.map(b => ({
     time: Date.parse(b.timestamp),
@@ -113,6 +119,25 @@ function MicroBatchBody({ metrics }: { metrics: PipelineMetricsResponse }) {
             {badRecords === null
               ? 'not reported'
               : formatValue(badRecords, 'count')}
+          </Fact>
+        </Grid>
+        <Grid item xs={6} md={4}>
+          <Fact label="Dead-lettered (last batch / range)">
+            {deadLettered === null
+              ? 'not reported'
+              : `${formatValue(
+                  lastBatch?.deadLetterRecords,
+                  'count',
+                )} / ${formatValue(deadLettered, 'count')}`}
+          </Fact>
+        </Grid>
+        <Grid item xs={6} md={4}>
+          <Fact label="Dead-letter target">
+            {deadLetterRef ? (
+              <EntityRefLink entityRef={deadLetterRef} />
+            ) : (
+              'none: unparseable records flow on as nulls'
+            )}
           </Fact>
         </Grid>
       </Grid>
