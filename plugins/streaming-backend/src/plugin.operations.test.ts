@@ -7,6 +7,7 @@ import {
   ANNOTATION_OWNER_ENTITY,
   PipelineOperation,
   PipelineOperationsResponse,
+  PipelineStatusResponse,
 } from '@internal/plugin-streaming-common';
 import {
   TestKubernetes,
@@ -103,7 +104,14 @@ describe('pipeline operations on the real Kubernetes API server', () => {
     clusters = k8s.appConfig([
       { name: 'prod', serviceAccountToken: token, defaultNamespace: namespace },
     ]);
-    const names = ['pausable', 'restartable', 'refused', 'foreign', 'missing'];
+    const names = [
+      'pausable',
+      'suspendable',
+      'restartable',
+      'refused',
+      'foreign',
+      'missing',
+    ];
     const backend = await startTestBackend({
       features: [
         streamingPlugin,
@@ -136,6 +144,7 @@ describe('pipeline operations on the real Kubernetes API server', () => {
     server = await openApiTestServer(backend.server);
     stop = () => backend.stop();
     await create('pausable');
+    await create('suspendable');
     await create('restartable');
     await create('refused');
     await create('foreign', 'component:default/someone-else');
@@ -181,6 +190,26 @@ describe('pipeline operations on the real Kubernetes API server', () => {
       ['pause', 'done', OWNER, 'component:default/pausable'],
     ]);
     expect(operations[0].id).toBeGreaterThan(operations[2].id);
+  });
+
+  it('the status says suspended after a pause and running again after a resume, without waiting for its cache', async () => {
+    const status = async () => {
+      const res = await request(server)
+        .get('/api/streaming/pipelines/default/suspendable/status')
+        .set('Authorization', as(OWNER));
+      expect(res.status).toBe(200);
+      return res.body as PipelineStatusResponse;
+    };
+    // Read (and cached, streaming.status.cacheSeconds) before the pause.
+    expect((await status()).application).toMatchObject({
+      name: 'suspendable',
+      state: 'RUNNING',
+      suspended: false,
+    });
+    expect((await post('suspendable', 'pause')).body.result).toBe('done');
+    expect((await status()).application?.suspended).toBe(true);
+    expect((await post('suspendable', 'resume')).body.result).toBe('done');
+    expect((await status()).application?.suspended).toBe(false);
   });
 
   it('restarts: deletes and creates the object again with a new uid, the same spec, labels and annotations, and no status', async () => {

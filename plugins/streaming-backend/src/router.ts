@@ -212,7 +212,12 @@ export async function createRouter(
         `Not allowed to ${action} ${pipeline.entityRef} (${streamingPipelineOperatePermission.name})`,
       );
     }
-    return options.operations.run(pipeline, action, actor);
+    try {
+      return await options.operations.run(pipeline, action, actor);
+    } finally {
+      // The page reads the status right after: not the answer cached before.
+      options.status.forget(pipeline);
+    }
   }
 
   router.post('/pipelines/:namespace/:name/pause', async (req, res) => {

@@ -30,4 +30,9 @@ export class TtlCache<V extends {}> {
     // Resolves to undefined only when the fetch method does, which `load` cannot.
     return (await this.entries.fetch(key, { context: load }))!;
   }
+
+  /** Forgets the kept answer for `key` (the next `get` loads again). */
+  delete(key: string): void {
+    this.entries?.delete(key);
+  }
 }

@@ -48,4 +48,9 @@ export interface StatusSource {
     application?: SparkApplicationInfo;
     errors: SourceError[];
   }>;
+  /**
+   * Drops any cached answer for `target`: called after a pause, resume or
+   * restart changed the application, so the next status shows the change.
+   */
+  forget?(target: SparkApplicationTarget): void;
 }

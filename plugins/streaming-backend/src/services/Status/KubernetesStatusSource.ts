@@ -83,20 +83,56 @@ export class KubernetesStatusSource implements StatusSource {
    * read different places share an answer.
    */
   getApplication(target: SparkApplicationTarget): Promise<Answer> {
+    const { places, refused } = this.placesOf(target);
+    if (places.length === 0) {
+      return Promise.resolve({ errors: refused });
+    }
+    return this.cache
+      .get(this.cacheKey(places, target), () =>
+        this.fetch(places, target.name, target.entityRef),
+      )
+      .then(answer =>
+        refused.length === 0
+          ? answer
+          : { ...answer, errors: [...refused, ...answer.errors] },
+      );
+  }
+
+  /** Drops the cached answer for `target`: an operation has just changed it. */
+  forget(target: SparkApplicationTarget): void {
+    const { places } = this.placesOf(target);
+    if (places.length > 0) {
+      this.cache.delete(this.cacheKey(places, target));
+    }
+  }
+
+  private cacheKey(
+    places: Array<{ cluster: string; namespace: string }>,
+    target: SparkApplicationTarget,
+  ): string {
+    return JSON.stringify([places, target.name, target.entityRef]);
+  }
+
+  /** Where `target` is read from, and the places refused (namespace not allowed, unknown cluster). */
+  private placesOf(target: SparkApplicationTarget): {
+    places: Array<{ cluster: string; namespace: string }>;
+    refused: SourceError[];
+  } {
     const clusters = this.config.kubernetes.clusters;
     const candidates = target.cluster
       ? clusters.filter(c => c.name === target.cluster)
       : clusters;
     if (candidates.length === 0) {
       const known = clusters.map(c => c.name).join(', ') || 'none';
-      return Promise.resolve({
-        errors: [
+      return {
+        places: [],
+        refused: [
           {
             source: `kubernetes:${target.cluster}`,
             message: `No Kubernetes cluster named ${target.cluster}; configured: ${known}`,
           },
         ],
-      });
+      };
     }
     const places: Array<{ cluster: string; namespace: string }> = [];
     const refused: SourceError[] = [];
@@ -112,18 +148,7 @@ export class KubernetesStatusSource implements StatusSource {
         });
       }
     }
-    if (places.length === 0) {
-      return Promise.resolve({ errors: refused });
-    }
-    return this.cache
-      .get(JSON.stringify([places, target.name, target.entityRef]), () =>
-        this.fetch(places, target.name, target.entityRef),
-      )
-      .then(answer =>
-        refused.length === 0
-          ? answer
-          : { ...answer, errors: [...refused, ...answer.errors] },
-      );
+    return { places, refused };
   }
 
   private async fetch(

@@ -8,8 +8,16 @@ import { LagFigures, LagService } from '../Lag/LagService';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
 import {
   SparkApplicationInfo,
+  SparkApplicationTarget,
   StatusSource,
 } from '@internal/plugin-streaming-node';
+
+function targetOf(pipeline: PipelineEntity): SparkApplicationTarget {
+  return {
+    ...(pipeline.sparkApplication ?? { name: pipeline.summary.name }),
+    entityRef: pipeline.entityRef,
+  };
+}
 
 /** Everything known about a pipeline's state, for the routes, the overview and the alerts. */
 export interface PipelineState {
@@ -27,6 +35,11 @@ export class StatusService {
     private readonly lag: LagService,
   ) {}
 
+  /** Forgets the cached application of `pipeline` (after an operation changed it). */
+  forget(pipeline: PipelineEntity): void {
+    this.source.forget?.(targetOf(pipeline));
+  }
+
   async getState(
     pipeline: PipelineEntity,
     latestBatch: MicroBatch | null,
@@ -35,10 +48,7 @@ export class StatusService {
     const [lag, kube] = await Promise.all([
       this.lag.getFigures(pipeline, latestBatch),
       this.source.enabled
-        ? this.source.getApplication({
-            ...(pipeline.sparkApplication ?? { name: pipeline.summary.name }),
-            entityRef: pipeline.entityRef,
-          })
+        ? this.source.getApplication(targetOf(pipeline))
         : Promise.resolve({ application: undefined, errors: [] }),
     ]);
     const application = kube.application;
