@@ -13,6 +13,7 @@ export * from './testUtils/TestKafka';
 export * from './testUtils/TestKubernetes';
 export * from './testUtils/TestPostgres';
 export * from './testUtils/TestSchemaRegistry';
+export { requestJson } from './testUtils/requestJson';
 export { findRepoRoot, runRepoScript } from './testUtils/runRepoScript';
 export * from './testUtils/uniqueName';
 export * from './testUtils/waitFor';

@@ -1,3 +1,4 @@
+import { requestJson } from './requestJson';
 import { runRepoScript } from './runRepoScript';
 import { waitFor } from './waitFor';
 
@@ -19,21 +20,12 @@ export class TestConnect {
 
   private constructor(readonly url: string) {}
 
-  private async request(
+  private request<T = unknown>(
     method: string,
     path: string,
     body?: unknown,
-  ): Promise<unknown> {
-    const response = await fetch(`${this.url}${path}`, {
-      method,
-      headers: body ? { 'Content-Type': 'application/json' } : {},
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(60_000),
-    });
-    const text = await response.text();
-    if (!response.ok)
-      throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
+  ): Promise<T> {
+    return requestJson<T>(this.url, method, path, body);
   }
 
   /** Creates (or updates) the connector and waits until it and its tasks run. */
@@ -43,10 +35,7 @@ export class TestConnect {
   }
 
   status(name: string): Promise<ConnectorStatus> {
-    return this.request(
-      'GET',
-      `/connectors/${name}/status`,
-    ) as Promise<ConnectorStatus>;
+    return this.request<ConnectorStatus>('GET', `/connectors/${name}/status`);
   }
 
   /** Waits until the connector and every task are in `state`; a FAILED task fails at once. */

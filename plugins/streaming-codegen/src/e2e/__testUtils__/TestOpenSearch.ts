@@ -1,4 +1,7 @@
-import { runRepoScript } from '@internal/plugin-streaming-node/testUtils';
+import {
+  requestJson,
+  runRepoScript,
+} from '@internal/plugin-streaming-node/testUtils';
 
 /**
  * The real local OpenSearch (`scripts/opensearch.sh start`, idempotent), the
@@ -12,17 +15,8 @@ export class TestOpenSearch {
 
   private constructor(readonly url: string) {}
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}${path}`, {
-      method,
-      headers: body ? { 'Content-Type': 'application/json' } : {},
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(60_000),
-    });
-    const text = await response.text();
-    if (!response.ok)
-      throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return JSON.parse(text) as T;
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return requestJson<T>(this.url, method, path, body);
   }
 
   /** The index's documents after a refresh (every write so far is visible). */
