@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { waitFor } from '@internal/plugin-streaming-node/testUtils';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
-import { TEMPLATES_DIR, templateNames } from './__testUtils__/templates';
+import { TEMPLATES_DIR, templateFolders } from './__testUtils__/templates';
 
 /** The note of a `template.src.yaml` that says it is the source. */
 const SOURCE_NOTE =
@@ -31,7 +31,7 @@ describe('templates/*/template.yaml', () => {
     backend = await startScaffolderTestBackend({
       // The UrlReader for local repositories reads `file:` URLs in this folder.
       streaming: { scaffolder: { localPublish: { baseDir: TEMPLATES_DIR } } },
-      locations: templateNames().map(
+      locations: templateFolders().map(
         name =>
           pathToFileURL(`${TEMPLATES_DIR}/${name}/template.src.yaml`).href,
       ),
@@ -54,7 +54,7 @@ describe('templates/*/template.yaml', () => {
     );
   }
 
-  it.each(templateNames())(
+  it.each(templateFolders())(
     '%s is its template.src.yaml with the shared parts resolved',
     async name => {
       const sourceText = fs.readFileSync(
