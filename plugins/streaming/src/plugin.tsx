@@ -19,6 +19,7 @@ import {
 import { rootRouteRef, techDocsReaderRouteRef } from './routes';
 import {
   kafkaTopicPickerFormField,
+  pipelineFieldsEditorFormField,
   pipelineResourcesEditorFormField,
   pipelineTransformationsEditorFormField,
 } from './scaffolder/scaffolderFormFields';
@@ -119,6 +120,7 @@ export const streamingPlugin = createFrontendPlugin({
     kafkaTopicPickerFormField,
     pipelineTransformationsEditorFormField,
     pipelineResourcesEditorFormField,
+    pipelineFieldsEditorFormField,
   ],
   routes: {
     root: rootRouteRef,

@@ -26,6 +26,8 @@ export function mockStreamingApi(
     listTopics: jest.fn(impl.listTopics ?? never),
     operatePipeline: jest.fn(impl.operatePipeline ?? never),
     getPipelineOperations: jest.fn(impl.getPipelineOperations ?? never),
+    getPipelineSchemas: jest.fn(impl.getPipelineSchemas ?? never),
+    getTopicFields: jest.fn(impl.getTopicFields ?? never),
   };
 }
 

@@ -9,11 +9,13 @@ import {
   PipelineMetricsResponse,
   PipelineOperation,
   PipelineOperationsResponse,
+  PipelineSchemasResponse,
   PipelineStatusResponse,
   StreamingOverviewQuery,
   StreamingOverviewResponse,
   StreamingTeamsResponse,
   TopicDetailsResponse,
+  TopicFieldsResponse,
   TopicListResponse,
 } from '@internal/plugin-streaming-common';
 
@@ -75,6 +77,13 @@ export interface StreamingApi {
   getPipelineOperations(
     entity: CompoundEntityRef,
   ): Promise<PipelineOperationsResponse>;
+  /**
+   * The registry subjects of the pipeline's source topics: the version it was
+   * built for, the latest and whether it is compatible.
+   */
+  getPipelineSchemas(
+    entity: CompoundEntityRef,
+  ): Promise<PipelineSchemasResponse>;
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse>;
   getDeltaTableDetails(
     entity: CompoundEntityRef,
@@ -92,6 +101,12 @@ export interface StreamingApi {
    * `streaming.topic.list` permission).
    */
   listTopics(cluster: string): Promise<TopicListResponse>;
+  /**
+   * Fields proposed for a topic in the Create form: from its registry
+   * subject, else from a sample of its JSON messages (needs the scaffolder's
+   * `scaffolder.task.create` and `streaming.topic.list`).
+   */
+  getTopicFields(cluster: string, topic: string): Promise<TopicFieldsResponse>;
 }
 
 /**

@@ -10,11 +10,13 @@ import {
   PipelineMetricsResponse,
   PipelineOperation,
   PipelineOperationsResponse,
+  PipelineSchemasResponse,
   PipelineStatusResponse,
   StreamingOverviewQuery,
   StreamingOverviewResponse,
   StreamingTeamsResponse,
   TopicDetailsResponse,
+  TopicFieldsResponse,
   TopicListResponse,
   TypedResponse,
 } from '@internal/plugin-streaming-common';
@@ -82,6 +84,12 @@ export class StreamingClient implements StreamingApi {
     );
   }
 
+  getPipelineSchemas(
+    entity: CompoundEntityRef,
+  ): Promise<PipelineSchemasResponse> {
+    return body(this.client.getPipelineSchemas({ path: refPath(entity) }));
+  }
+
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse> {
     return body(this.client.getTopic({ path: refPath(entity) }));
   }
@@ -112,6 +120,10 @@ export class StreamingClient implements StreamingApi {
 
   listTopics(cluster: string): Promise<TopicListResponse> {
     return body(this.client.listTopics({ query: { cluster } }));
+  }
+
+  getTopicFields(cluster: string, topic: string): Promise<TopicFieldsResponse> {
+    return body(this.client.getTopicFields({ query: { cluster, topic } }));
   }
 }
 

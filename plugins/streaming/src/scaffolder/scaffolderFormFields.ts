@@ -30,3 +30,12 @@ export const pipelineResourcesEditorFormField = FormFieldBlueprint.make({
       ),
   },
 });
+
+/** @see PipelineFieldsEditor */
+export const pipelineFieldsEditorFormField = FormFieldBlueprint.make({
+  name: 'pipeline-fields-editor',
+  params: {
+    field: () =>
+      import('./PipelineFieldsEditor').then(m => m.pipelineFieldsEditorField),
+  },
+});

@@ -5,6 +5,7 @@ import { LineageCard } from '../LineageCard';
 import { MicroBatchChartCard } from '../MicroBatchChartCard';
 import { PipelineHealthHeader } from '../PipelineHealthHeader';
 import { PipelineOperationsCard } from '../PipelineOperationsCard';
+import { SchemaCard } from '../SchemaCard';
 import { StateWatermarkCard } from '../StateWatermarkCard';
 
 /** The "Streaming" tab of a pipeline's page. */
@@ -25,6 +26,9 @@ export function PipelineStreamingContent() {
       </Grid>
       <Grid item xs={12} lg={6}>
         <CostCard />
+      </Grid>
+      <Grid item xs={12}>
+        <SchemaCard />
       </Grid>
       <Grid item xs={12}>
         <LineageCard />

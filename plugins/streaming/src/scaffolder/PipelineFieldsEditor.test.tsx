@@ -1,0 +1,156 @@
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { TopicFieldsResponse } from '@internal/plugin-streaming-common';
+import { streamingApiRef } from '../api/StreamingApi';
+import { StreamingClient } from '../api/StreamingClient';
+import {
+  PipelineFieldRow,
+  PipelineFieldsEditor,
+  PipelineFieldsEditorProps,
+} from './PipelineFieldsEditor';
+
+function props(
+  formData: PipelineFieldRow[],
+  topic = 'orders',
+): PipelineFieldsEditorProps {
+  return {
+    formData,
+    onChange: jest.fn(),
+    schema: { title: 'Schema' },
+    uiSchema: {
+      'ui:options': { topicField: 'topic', clusterField: 'kafkaCluster' },
+    },
+    formContext: { formData: { kafkaCluster: 'eu-west', topic } },
+    rawErrors: [],
+  } as unknown as PipelineFieldsEditorProps;
+}
+
+/** Renders with the real StreamingClient over a fetch that gives `response`. */
+async function render(element: JSX.Element, response: Response) {
+  const fetch = jest.fn(async (_url: RequestInfo | URL) => response);
+  const streamingApi = new StreamingClient({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage' }),
+    fetchApi: { fetch },
+  });
+  await renderInTestApp(element, { apis: [[streamingApiRef, streamingApi]] });
+  return fetch;
+}
+
+const json = (body: object, status = 200) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
+
+const fromRegistry: TopicFieldsResponse = {
+  cluster: 'eu-west',
+  topic: 'orders',
+  origin: 'registry',
+  format: 'avro',
+  registry: 'confluent',
+  subject: 'orders-value',
+  version: 4,
+  fields: [
+    { name: 'order_id', type: 'long', nullable: false },
+    { name: 'amount', type: 'double', nullable: true },
+  ],
+  errors: [],
+};
+
+describe('PipelineFieldsEditor', () => {
+  it("fills the fields from the topic's registry subject when the user takes them", async () => {
+    const p = props([{ name: 'event_type', type: 'string' }]);
+    const fetch = await render(
+      <PipelineFieldsEditor {...p} />,
+      json(fromRegistry),
+    );
+    expect(
+      await screen.findByText(
+        /Subject orders-value v4 of schema registry confluent \(avro\): order_id, amount/,
+      ),
+    ).toBeInTheDocument();
+    expect(String(fetch.mock.calls[0][0])).toBe(
+      'http://backstage/api/streaming/topics/fields?cluster=eu-west&topic=orders',
+    );
+    // Nothing changes until the user takes the proposal.
+    expect(p.onChange).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Use these fields' }));
+    expect(p.onChange).toHaveBeenCalledWith(fromRegistry.fields);
+  });
+
+  it('proposes fields sampled from a JSON topic and lets the user edit them', async () => {
+    const rows: PipelineFieldRow[] = [
+      { name: 'click_id', type: 'long', nullable: false },
+      { name: 'page', type: 'string', nullable: true },
+    ];
+    const p = props(rows, 'clicks');
+    await render(
+      <PipelineFieldsEditor {...p} />,
+      json({
+        cluster: 'eu-west',
+        topic: 'clicks',
+        origin: 'sample',
+        format: 'json',
+        sampledMessages: 100,
+        fields: rows,
+        errors: [
+          {
+            source: 'kafka:eu-west',
+            message: '3 of 100 sampled messages are not JSON objects',
+          },
+        ],
+      }),
+    );
+    expect(
+      await screen.findByText(
+        /100 recent messages of clicks, read as JSON: click_id, page/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('3 of 100 sampled messages are not JSON objects'),
+    ).toBeInTheDocument();
+
+    const second = screen.getByRole('group', { name: 'field 2' });
+    fireEvent.change(within(second).getByLabelText(/Field/), {
+      target: { value: 'url' },
+    });
+    expect(p.onChange).toHaveBeenLastCalledWith([
+      rows[0],
+      { name: 'url', type: 'string', nullable: true },
+    ]);
+    fireEvent.click(within(second).getByRole('checkbox'));
+    expect(p.onChange).toHaveBeenLastCalledWith([
+      rows[0],
+      { name: 'page', type: 'string', nullable: false },
+    ]);
+    fireEvent.click(
+      screen.getByRole('button', { name: 'remove field click_id' }),
+    );
+    expect(p.onChange).toHaveBeenLastCalledWith([rows[1]]);
+    fireEvent.click(screen.getByRole('button', { name: 'Add field' }));
+    expect(p.onChange).toHaveBeenLastCalledWith([
+      ...rows,
+      { name: '', type: 'string' },
+    ]);
+  });
+
+  it('says why nothing is proposed when the backend refuses', async () => {
+    await render(
+      <PipelineFieldsEditor {...props([])} />,
+      json(
+        {
+          error: {
+            name: 'NotAllowedError',
+            message: 'Not allowed to read the records of Kafka topics',
+          },
+        },
+        403,
+      ),
+    );
+    await waitFor(() =>
+      expect(
+        screen.getByText(/No fields proposed for orders:/),
+      ).toBeInTheDocument(),
+    );
+  });
+});
