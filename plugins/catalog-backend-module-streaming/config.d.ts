@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   streaming?: {
@@ -52,8 +53,14 @@ export interface Config {
          */
         maxSubjects?: number;
         /**
-         * Seconds the list of a registry's subjects is reused when linking
-         * pipelines to the subjects of the topics they read. Default: 60.
+         * How long the list of a registry's subjects is reused when linking
+         * pipelines to the subjects of the topics they read: a HumanDuration
+         * object, a string such as `'1m'`, or ISO 8601; zero (`'0s'`) reads
+         * it every time. Default: `{ minutes: 1 }`.
+         */
+        subjectsCacheTtl?: HumanDuration | string;
+        /**
+         * @deprecated Use `subjectsCacheTtl`; still read, with a warning.
          */
         subjectsCacheSeconds?: number;
       };
@@ -76,11 +83,16 @@ export interface Config {
          */
         inputOwner?: string;
         /**
-         * Seconds a pipeline's claim on its checkpoint lasts without being
-         * renewed by a processing of the pipeline. Two pipelines claiming
-         * one checkpoint are both errors; a deleted pipeline, or one that
-         * moved its checkpoint, stops conflicting within this time. Must
-         * exceed the catalog's processing interval. Default: 900.
+         * How long a pipeline's claim on its checkpoint lasts without being
+         * renewed by a processing of the pipeline: a HumanDuration object, a
+         * string such as `'15m'`, or ISO 8601. Two pipelines claiming one
+         * checkpoint are both errors; a deleted pipeline, or one that moved
+         * its checkpoint, stops conflicting within this time. Must exceed the
+         * catalog's processing interval. Default: `{ minutes: 15 }`.
+         */
+        checkpointClaimTtl?: HumanDuration | string;
+        /**
+         * @deprecated Use `checkpointClaimTtl`; still read, with a warning.
          */
         checkpointClaimSeconds?: number;
       };

@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   streaming?: {
     /**
@@ -136,8 +138,14 @@ export interface Config {
      */
     kafkaConnect?: {
       /**
-       * Timeout of one request to a Connect worker's REST API, in
-       * milliseconds. Default: 30000
+       * Timeout of one request to a Connect worker's REST API: a
+       * HumanDuration object, a string such as `'30s'`, or ISO 8601; a bad
+       * one stops startup naming the key. Default: `{ seconds: 30 }`
+       */
+      requestTimeout?: HumanDuration | string;
+      /**
+       * @deprecated Use `requestTimeout`; still read (milliseconds), with a
+       * warning.
        */
       requestTimeoutMs?: number;
       clusters?: Array<{

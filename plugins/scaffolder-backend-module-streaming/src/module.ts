@@ -54,7 +54,9 @@ export const scaffolderModuleStreaming = createBackendModule({
             topicLimits: TopicLimits.fromConfig(config),
           }),
           createKafkaConnectorCreateAction({
-            connectClusters: KafkaConnectClusters.fromConfig(config),
+            connectClusters: KafkaConnectClusters.fromConfig(config, {
+              logger,
+            }),
           }),
           createSparkApplicationApplyAction({ applier, catalog }),
           createPipelineDecommissionAction({

@@ -4,13 +4,10 @@ import { createHash } from 'node:crypto';
 /** Entity refs claiming one checkpoint, each with when its claim lapses (ms). */
 type Claims = Record<string, number>;
 
-/** Default of `catalog.processors.streamingPipeline.checkpointClaimSeconds`. */
-export const DEFAULT_CHECKPOINT_CLAIM_SECONDS = 900;
-
 /**
  * Which pipelines write which checkpoint, across the whole catalog: every
  * processing of a valid pipeline renews its claim on its checkpoint, and a
- * claim lapses after `claimSeconds` without one (a deleted pipeline, or one
+ * claim lapses after `claimTtlMs` without one (a deleted pipeline, or one
  * that moved its checkpoint). Kept in the catalog's cache service, so that
  * catalog replicas that share a cache store (`backend.cache`) see each
  * other's pipelines; the claim of a pipeline whose processing fails stays,
@@ -19,7 +16,7 @@ export const DEFAULT_CHECKPOINT_CLAIM_SECONDS = 900;
 export class CheckpointClaims {
   constructor(
     private readonly cache: CacheService,
-    private readonly claimSeconds = DEFAULT_CHECKPOINT_CLAIM_SECONDS,
+    private readonly claimTtlMs: number,
   ) {}
 
   /**
@@ -38,7 +35,7 @@ export class CheckpointClaims {
       await this.write(previous, rest);
     }
     const claims = await this.read(checkpoint, now);
-    claims[entityRef] = now + this.claimSeconds * 1000;
+    claims[entityRef] = now + this.claimTtlMs;
     await this.write(checkpoint, claims);
     return Object.keys(claims)
       .filter(ref => ref !== entityRef)
@@ -58,7 +55,7 @@ export class CheckpointClaims {
       return;
     }
     await this.cache.set(key(checkpoint), claims, {
-      ttl: this.claimSeconds * 1000,
+      ttl: this.claimTtlMs,
     });
   }
 }

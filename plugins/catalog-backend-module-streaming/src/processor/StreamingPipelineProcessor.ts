@@ -33,7 +33,10 @@ import {
   parsePipelineSpec,
   toPipelineSummary,
 } from '@internal/plugin-streaming-common';
-import { readKafkaClusterConfigs } from '@internal/plugin-streaming-node';
+import {
+  readKafkaClusterConfigs,
+  readOptionalDuration,
+} from '@internal/plugin-streaming-node';
 import {
   PipelineEntities,
   PipelineSchemaFile,
@@ -136,7 +139,18 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
       ),
       new CheckpointClaims(
         options.cache,
-        own?.getOptionalNumber('checkpointClaimSeconds'),
+        readOptionalDuration(
+          config,
+          'catalog.processors.streamingPipeline.checkpointClaimTtl',
+          {
+            defaultValue: { minutes: 15 },
+            replaces: {
+              key: 'catalog.processors.streamingPipeline.checkpointClaimSeconds',
+              unit: 'seconds',
+            },
+            logger: options.logger,
+          },
+        ),
       ),
       options.logger.child({ processor: 'StreamingPipelineProcessor' }),
     );

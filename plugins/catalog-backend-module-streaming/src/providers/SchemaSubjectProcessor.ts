@@ -27,9 +27,10 @@ import {
   kafkaTopicEntityName,
   registrySubjectEntityName,
 } from '@internal/plugin-streaming-common';
-import { SchemaRegistries } from '@internal/plugin-streaming-node';
-
-const DEFAULT_SUBJECTS_CACHE_SECONDS = 60;
+import {
+  readOptionalDuration,
+  SchemaRegistries,
+} from '@internal/plugin-streaming-node';
 
 interface CompoundRef {
   kind: string;
@@ -42,7 +43,7 @@ interface CompoundRef {
  * what uses them: the topic Resource whose records follow a subject (by the
  * TopicNameStrategy, `<topic>-value`) `providesApi` it, and a pipeline whose
  * source reads that topic `consumesApi` it. The subjects a registry has are
- * read at most once per `catalog.providers.streamingSchemaRegistry.subjectsCacheSeconds`;
+ * read at most once per `catalog.providers.streamingSchemaRegistry.subjectsCacheTtl`;
  * an unreachable registry adds no relation and stops nothing.
  *
  * @public
@@ -59,9 +60,19 @@ export class SchemaSubjectProcessor implements CatalogProcessor {
         name,
         cluster: registries.kafkaCluster(name),
       })),
-      (config.getOptionalNumber(
-        'catalog.providers.streamingSchemaRegistry.subjectsCacheSeconds',
-      ) ?? DEFAULT_SUBJECTS_CACHE_SECONDS) * 1000,
+      readOptionalDuration(
+        config,
+        'catalog.providers.streamingSchemaRegistry.subjectsCacheTtl',
+        {
+          defaultValue: { minutes: 1 },
+          allowZero: true,
+          replaces: {
+            key: 'catalog.providers.streamingSchemaRegistry.subjectsCacheSeconds',
+            unit: 'seconds',
+          },
+          logger: options.logger,
+        },
+      ),
       options.logger.child({ processor: 'SchemaSubjectProcessor' }),
     );
   }

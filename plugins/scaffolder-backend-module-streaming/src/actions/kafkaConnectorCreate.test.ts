@@ -26,6 +26,7 @@ describe('kafka:connector:create (local Kafka Connect with Debezium)', () => {
         },
       },
     }),
+    { logger: mockServices.logger.mock() },
   );
   const action = createKafkaConnectorCreateAction({ connectClusters });
   const database = uniqueName('connector_action').replace(/-/g, '_');
@@ -169,6 +170,7 @@ describe('kafka:connector:create (local Kafka Connect with Debezium)', () => {
             },
           },
         }),
+        { logger: mockServices.logger.mock() },
       ),
     });
     await expect(

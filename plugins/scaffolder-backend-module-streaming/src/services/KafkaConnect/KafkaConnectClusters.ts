@@ -1,8 +1,8 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { readOptionalDuration } from '@internal/plugin-streaming-node';
 import { KafkaConnectClient } from './KafkaConnectClient';
-
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** One Kafka Connect cluster of `streaming.kafkaConnect.clusters`. */
 interface ConnectCluster {
@@ -16,10 +16,23 @@ interface ConnectCluster {
  * (`streaming.kafkaConnect.clusters`): templates name a cluster, never a URL.
  */
 export class KafkaConnectClusters {
-  static fromConfig(config: Config): KafkaConnectClusters {
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService },
+  ): KafkaConnectClusters {
     const root = config.getOptionalConfig('streaming.kafkaConnect');
-    const timeoutMs =
-      root?.getOptionalNumber('requestTimeoutMs') ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const timeoutMs = readOptionalDuration(
+      config,
+      'streaming.kafkaConnect.requestTimeout',
+      {
+        defaultValue: { seconds: 30 },
+        replaces: {
+          key: 'streaming.kafkaConnect.requestTimeoutMs',
+          unit: 'milliseconds',
+        },
+        logger: options.logger,
+      },
+    );
     const clusters = (root?.getOptionalConfigArray('clusters') ?? []).map(
       (c): ConnectCluster => {
         const name = c.getString('name');
