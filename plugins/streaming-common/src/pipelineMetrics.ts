@@ -16,6 +16,8 @@ export const PIPELINE_METRICS = {
   batchDurationSeconds: 'streaming_pipeline_batch_duration_seconds',
   lastBatchInputBytes: 'streaming_pipeline_last_batch_input_bytes',
   lastBatchBadRecords: 'streaming_pipeline_last_batch_bad_records',
+  lastBatchDeadLetterRecords:
+    'streaming_pipeline_last_batch_dead_letter_records',
   health: 'streaming_pipeline_health',
   costPerHour: 'streaming_pipeline_cost_per_hour',
   info: 'streaming_pipeline_info',

@@ -23,7 +23,11 @@ function entry(
     lag?: { messages: number; seconds: number | null };
     batchAt?: string;
     /** The newest batch's observed figures. */
-    observed?: { inputBytes?: number; badRecords?: number };
+    observed?: {
+      inputBytes?: number;
+      badRecords?: number;
+      deadLetterRecords?: number;
+    };
     inputRowsPerSecond?: number;
     processingDelayMs?: number;
     monthlyCost?: number;
@@ -87,7 +91,7 @@ describe('pipelineMetricValues', () => {
       entry('orders-to-delta', {
         lag: { messages: 1200, seconds: 42.5 },
         batchAt: '2026-11-23T10:00:00.000Z',
-        observed: { inputBytes: 5120, badRecords: 3 },
+        observed: { inputBytes: 5120, badRecords: 3, deadLetterRecords: 3 },
         inputRowsPerSecond: 980,
         processingDelayMs: 2500,
         monthlyCost: 730,
@@ -110,6 +114,7 @@ describe('pipelineMetricValues', () => {
         ['inputRowsPerSecond', 'orders-to-delta', 980],
         ['lastBatchInputBytes', 'orders-to-delta', 5120],
         ['lastBatchBadRecords', 'orders-to-delta', 3],
+        ['lastBatchDeadLetterRecords', 'orders-to-delta', 3],
         ['batchDurationSeconds', 'orders-to-delta', 2.5],
         ['costPerHour', 'orders-to-delta', 1],
         ['health', 'orders-to-delta', 1],
@@ -166,7 +171,7 @@ describe('PipelineMetrics', () => {
         entry('a', {
           lag: { messages: 7, seconds: null },
           batchAt: '2026-11-23T10:00:00.000Z',
-          observed: { inputBytes: 2048, badRecords: 4 },
+          observed: { inputBytes: 2048, badRecords: 4, deadLetterRecords: 1 },
           processingDelayMs: 850,
           health: 'critical',
         }),
@@ -186,6 +191,7 @@ describe('PipelineMetrics', () => {
         ['streaming_pipeline_batch_duration_seconds', 'a', 0.85],
         ['streaming_pipeline_last_batch_input_bytes', 'a', 2048],
         ['streaming_pipeline_last_batch_bad_records', 'a', 4],
+        ['streaming_pipeline_last_batch_dead_letter_records', 'a', 1],
         ['streaming_pipeline_health', 'a', 1],
         ['streaming_pipeline_info', 'a', 1],
       ]);
@@ -213,6 +219,7 @@ describe('PipelineMetrics', () => {
         ['streaming_pipeline_lag_messages', 'b', 3],
         ['streaming_pipeline_lag_seconds', 'b', 2],
         ['streaming_pipeline_last_batch_bad_records', 'a', NaN],
+        ['streaming_pipeline_last_batch_dead_letter_records', 'a', NaN],
         ['streaming_pipeline_last_batch_input_bytes', 'a', NaN],
         ['streaming_pipeline_last_batch_timestamp_seconds', 'a', NaN],
       ]);

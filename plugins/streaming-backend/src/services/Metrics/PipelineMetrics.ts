@@ -42,6 +42,11 @@ const gauges: Record<PipelineGauge, { description: string; unit: string }> = {
       'Records of the newest micro-batch that did not parse, as the generated job observes them.',
     unit: '{record}',
   },
+  lastBatchDeadLetterRecords: {
+    description:
+      "Records of the newest micro-batch sent to the pipeline's dead-letter target, as the generated job observes them.",
+    unit: '{record}',
+  },
   health: {
     description:
       'The pipeline health (label health: ok, warning, critical, stale, unknown); 1 for the current one.',

@@ -43,6 +43,7 @@ export function pipelineMetricValues(
     // Reported only by jobs that observe their records (generated ones).
     add('lastBatchInputBytes', state.latestBatch?.inputBytes);
     add('lastBatchBadRecords', state.latestBatch?.badRecords);
+    add('lastBatchDeadLetterRecords', state.latestBatch?.deadLetterRecords);
     add(
       'batchDurationSeconds',
       row.processingDelayMs === null ? null : row.processingDelayMs / 1000,
