@@ -90,6 +90,7 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
     name: string,
     outputs: string[],
     checkpoint: string,
+    sparkApplication = `${namespace}/${name}`,
   ): Entity => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -99,7 +100,7 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
       uid: `uid-${name}`,
       annotations: {
         [ANNOTATION_KUBERNETES_CLUSTER]: 'staging',
-        [ANNOTATION_SPARK_APPLICATION]: `${namespace}/${name}`,
+        [ANNOTATION_SPARK_APPLICATION]: sparkApplication,
         [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(
           summary(name, checkpoint),
         ),
@@ -253,7 +254,13 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
         ['resource:default/orders-enriched-out'],
         `${dir.path}/checkpoints/enriched`,
       ),
-      pipeline('orders-escape', [], `${dir.path}/checkpoints/../../escape`),
+      // Its SparkApplication annotation names no namespace: the cluster's default.
+      pipeline(
+        'orders-escape',
+        [],
+        `${dir.path}/checkpoints/../../escape`,
+        'orders-escape',
+      ),
       topicEntity(
         'orders-enriched-out',
         enrichedOut,
@@ -408,7 +415,7 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
     await everythingStillThere();
   });
 
-  it('keeps a checkpoint that is not under streaming.scaffolder.decommission.checkpointRoots', async () => {
+  it("keeps a checkpoint that is not under streaming.scaffolder.decommission.checkpointRoots; a SparkApplication annotation without a namespace means the cluster's default", async () => {
     const output = await run(
       {
         entityRef: 'component:default/orders-escape',

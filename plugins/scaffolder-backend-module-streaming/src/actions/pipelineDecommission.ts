@@ -219,10 +219,11 @@ export function createPipelineDecommissionAction(options: {
           `cluster: ${entityRef} has no ${ANNOTATION_KUBERNETES_CLUSTER} annotation; name the Kubernetes cluster`,
         );
       }
-      const namespace =
-        input.namespace ??
-        annotations[ANNOTATION_SPARK_APPLICATION]?.split('/')[0] ??
-        undefined;
+      // `namespace/name`, or only a name (then the cluster's default namespace).
+      const [first, second] = (
+        annotations[ANNOTATION_SPARK_APPLICATION]?.trim() ?? ''
+      ).split('/', 2);
+      const namespace = input.namespace ?? (second ? first : undefined);
       const owned = await applier.listOwned(cluster, namespace, entityRef);
       const topics = input.deleteTopics
         ? await outputTopics(entity, entityRef, credentials)
