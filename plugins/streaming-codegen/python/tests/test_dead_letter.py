@@ -112,3 +112,27 @@ def test_kafka_dead_letters_keep_key_and_value_and_carry_the_rest_in_headers(spa
 def test_the_dead_letter_checkpoint_is_its_setting_or_inside_the_pipelines(spark):
     assert dead_letter.checkpoint({"dead_letter_checkpoint": None, "checkpoint": "/c/p/"}) == "/c/p/dead-letter"
     assert dead_letter.checkpoint({"dead_letter_checkpoint": "/c/dl", "checkpoint": "/c/p"}) == "/c/dl"
+
+
+def test_the_dead_letter_query_writes_a_delta_quarantine_table(spark, tmp_path):
+    records = batch(spark)
+    records.write.parquet(str(tmp_path / "records"))
+    stream = spark.readStream.schema(records.schema).parquet(str(tmp_path / "records"))
+    settings = {
+        "dead_letter_path": str(tmp_path / "quarantine"),
+        "dead_letter_checkpoint": None,
+        "checkpoint": str(tmp_path / "checkpoint"),
+        "trigger": "available_now",
+    }
+    query = dead_letter.start(sources.dead_letters_json(stream, ROW_SCHEMA), "user-events", settings, target="delta")
+    query.awaitTermination()
+    assert query.name == "dead-letter/user-events"
+    table = spark.read.format("delta").load(settings["dead_letter_path"])
+    assert table.columns == list(dead_letter.COLUMNS)
+    rows = sorted(table.collect(), key=lambda r: r.offset)
+    assert [(bytes(r.value).decode(), r.error, r.pipeline, r.topic, r.partition, r.offset) for r in rows] == [
+        (MALFORMED, "malformed JSON: not a JSON object", "user-events", "events", 2, 1),
+        (WRONG_TYPE, "does not match the schema: amount: expected double", "user-events", "events", 2, 2),
+        (NOT_AN_OBJECT, "malformed JSON: not a JSON object", "user-events", "events", 2, 4),
+    ]
+    assert (tmp_path / "checkpoint" / "dead-letter" / "commits").is_dir()
