@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DeltaReader } from './__testUtils__/DeltaReader';
 import type { DeltaRow } from './__testUtils__/DeltaReader';
-import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
+import { setUpPipelineTest } from './__testUtils__/setUpPipelineTest';
 
 // The CDC pipeline (examples/pipelines/cdc-postgres-users): Debezium change events of a
 // users table merged into a Delta table keyed by id.
@@ -109,29 +106,7 @@ const normalise = (rows: DeltaRow[]) =>
     .sort((a, b) => Number(a.id) - Number(b.id));
 
 describe('CDC pipeline, generated and run on Kafka and Spark', () => {
-  let kafka: TestKafka;
-  let reader: DeltaReader;
-  let pipeline: PipelineRun;
-  let passed = false;
-
-  beforeAll(async () => {
-    kafka = await TestKafka.start();
-    [reader, pipeline] = await Promise.all([
-      DeltaReader.start(),
-      PipelineRun.create({
-        kafka,
-        specText: readFileSync(specFile, 'utf8'),
-        specFile,
-        sourcePartitions: 2,
-      }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await pipeline?.cleanUp(!passed);
-    await reader?.close();
-    await kafka?.close();
-  });
+  const run = setUpPipelineTest(specFile, 2);
 
   it('merges inserts, updates and deletes into Delta, reports progress, and resumes from its checkpoint', async () => {
     const users = new Users();
@@ -144,20 +119,23 @@ describe('CDC pipeline, generated and run on Kafka and Spark', () => {
     users.update(4, { country: 'DE', updated_at: time(3) });
     users.update(4, { country: 'FR', updated_at: time(4) });
     let produced = users.changes.length;
-    await kafka.produceRecords(pipeline.sourceTopic, messages(users.changes));
+    await run.kafka.produceRecords(
+      run.pipeline.sourceTopic,
+      messages(users.changes),
+    );
 
-    pipeline.start();
-    const first = await pipeline.waitProcessed();
-    expect(normalise(await reader.read(pipeline.sinkPath))).toEqual(
+    run.pipeline.start();
+    const first = await run.pipeline.waitProcessed();
+    expect(normalise(await run.reader.read(run.pipeline.sinkPath))).toEqual(
       users.table(),
     );
     expect(first.batchIdsIncrease).toBe(true);
     expect(first.inputRows).toBe(produced);
     expect(first.lastEndOffsets).toEqual(
-      await kafka.endOffsets(pipeline.sourceTopic),
+      await run.kafka.endOffsets(run.pipeline.sourceTopic),
     );
 
-    await pipeline.stop();
+    await run.pipeline.stop();
     const before = users.changes.length;
     users.update(1, { country: 'IE', updated_at: time(5) });
     users.remove(4);
@@ -168,22 +146,22 @@ describe('CDC pipeline, generated and run on Kafka and Spark', () => {
       updated_at: time(8),
     });
     produced += users.changes.length - before;
-    await kafka.produceRecords(
-      pipeline.sourceTopic,
+    await run.kafka.produceRecords(
+      run.pipeline.sourceTopic,
       messages(users.changes.slice(before)),
     );
 
-    pipeline.start();
-    const second = await pipeline.waitProcessed();
-    expect(normalise(await reader.read(pipeline.sinkPath))).toEqual(
+    run.pipeline.start();
+    const second = await run.pipeline.waitProcessed();
+    expect(normalise(await run.reader.read(run.pipeline.sinkPath))).toEqual(
       users.table(),
     );
     expect(second.runIds).toHaveLength(2);
     expect(second.batchIdsIncrease).toBe(true);
     expect(second.inputRows).toBe(produced);
     expect(second.lastEndOffsets).toEqual(
-      await kafka.endOffsets(pipeline.sourceTopic),
+      await run.kafka.endOffsets(run.pipeline.sourceTopic),
     );
-    passed = true;
+    run.passed = true;
   });
 });

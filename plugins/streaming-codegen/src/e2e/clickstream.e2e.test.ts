@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DeltaReader } from './__testUtils__/DeltaReader';
 import type { DeltaRow } from './__testUtils__/DeltaReader';
-import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
+import { setUpPipelineTest } from './__testUtils__/setUpPipelineTest';
 
 // The Clickstream example (examples/pipelines/clickstream): clicks of real pages that no
 // bot referred, 2-minute watermark, 10-minute windows sliding every minute per page,
@@ -114,37 +111,16 @@ const normalise = (rows: DeltaRow[]) =>
     .sort(byWindowPage);
 
 describe('Clickstream pipeline, generated and run on Kafka and Spark', () => {
-  let kafka: TestKafka;
-  let reader: DeltaReader;
-  let pipeline: PipelineRun;
-  let passed = false;
-
-  beforeAll(async () => {
-    kafka = await TestKafka.start();
-    [reader, pipeline] = await Promise.all([
-      DeltaReader.start(),
-      PipelineRun.create({
-        kafka,
-        specText: readFileSync(specFile, 'utf8'),
-        specFile,
-        sourcePartitions: 2,
-      }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await pipeline?.cleanUp(!passed);
-    await reader?.close();
-    await kafka?.close();
-  });
+  const run = setUpPipelineTest(specFile, 2);
 
   const produce = (clicks: Click[]) =>
-    kafka.produceRecords(
-      pipeline.sourceTopic,
+    run.kafka.produceRecords(
+      run.pipeline.sourceTopic,
       clicks.map(c => ({ key: c.session_id, value: JSON.stringify(c) })),
     );
   // The spec starts at the latest offsets; the test's clicks are already in the topic.
-  const start = () => pipeline.start({ PIPELINE_STARTING_OFFSETS: 'earliest' });
+  const start = () =>
+    run.pipeline.start({ PIPELINE_STARTING_OFFSETS: 'earliest' });
   // The windows are written by the batch after the one that moved the watermark.
   const closed =
     (clicks: Click[]) =>
@@ -157,23 +133,23 @@ describe('Clickstream pipeline, generated and run on Kafka and Spark', () => {
   it('writes each closed sliding window once, and continues open windows after a restart', async () => {
     await produce(firstClicks);
     start();
-    await pipeline.waitProcessed(closed(firstClicks));
-    const first = normalise(await reader.read(pipeline.sinkPath));
+    await run.pipeline.waitProcessed(closed(firstClicks));
+    const first = normalise(await run.reader.read(run.pipeline.sinkPath));
     expect(first).toEqual(expectedRows(firstClicks));
     // A click belongs to ten windows: /home at 10:02:54 is in 09:53 to 10:02.
     expect(first.filter(r => r.page === '/home').length).toBeGreaterThan(10);
 
-    await pipeline.stop();
+    await run.pipeline.stop();
     await produce(laterClicks);
     start();
-    const progress = await pipeline.waitProcessed(
+    const progress = await run.pipeline.waitProcessed(
       closed([...firstClicks, ...laterClicks]),
     );
-    expect(normalise(await reader.read(pipeline.sinkPath))).toEqual(
+    expect(normalise(await run.reader.read(run.pipeline.sinkPath))).toEqual(
       expectedRows([...firstClicks, ...laterClicks]),
     );
     expect(progress.runIds).toHaveLength(2);
     expect(progress.inputRows).toBe(firstClicks.length + laterClicks.length);
-    passed = true;
+    run.passed = true;
   });
 });

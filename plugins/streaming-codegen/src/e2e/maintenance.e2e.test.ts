@@ -1,11 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DeltaReader } from './__testUtils__/DeltaReader';
 import type { DeltaRow } from './__testUtils__/DeltaReader';
-import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
+import { setUpPipelineTest } from './__testUtils__/setUpPipelineTest';
 import { SparkJob } from './__testUtils__/SparkJob';
-import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
 
 // The generated maintenance job (job/maintenance.py) of the CDC Postgres example, run on
 // the Delta table its pipeline wrote over several micro-batches: OPTIMIZE with Z-ORDER
@@ -41,53 +39,31 @@ const byId = (rows: DeltaRow[]) =>
   [...rows].sort((a, b) => Number(a.id) - Number(b.id));
 
 describe('Delta table maintenance, generated and run on a pipeline-written table', () => {
-  let kafka: TestKafka;
-  let reader: DeltaReader;
-  let pipeline: PipelineRun;
-  let passed = false;
-
-  beforeAll(async () => {
-    kafka = await TestKafka.start();
-    [reader, pipeline] = await Promise.all([
-      DeltaReader.start(),
-      PipelineRun.create({
-        kafka,
-        specText: readFileSync(specFile, 'utf8'),
-        specFile,
-        sourcePartitions: 1,
-      }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await pipeline?.cleanUp(!passed);
-    await reader?.close();
-    await kafka?.close();
-  });
+  const run = setUpPipelineTest(specFile, 1);
 
   it('compacts the files, records the Z-ORDER columns, keeps the data and respects the retention', async () => {
     // Four rounds, each at least one micro-batch and one merge commit.
-    pipeline.start();
+    run.pipeline.start();
     for (let round = 0; round < 4; round++) {
-      await kafka.produceRecords(
-        pipeline.sourceTopic,
+      await run.kafka.produceRecords(
+        run.pipeline.sourceTopic,
         [1, 2, 3, 4, 5].map(i =>
           change(round * 5 + i, ['DE', 'FR', 'US'][i % 3], round * 10 + i),
         ),
       );
-      await pipeline.waitProcessed();
+      await run.pipeline.waitProcessed();
     }
-    await pipeline.stop();
-    const before = await reader.detail(pipeline.sinkPath);
-    const rows = byId(await reader.read(pipeline.sinkPath));
-    const filesOnDisk = parquetFiles(pipeline.sinkPath).length;
+    await run.pipeline.stop();
+    const before = await run.reader.detail(run.pipeline.sinkPath);
+    const rows = byId(await run.reader.read(run.pipeline.sinkPath));
+    const filesOnDisk = parquetFiles(run.pipeline.sinkPath).length;
     expect(rows).toHaveLength(20);
     expect(before.numFiles).toBeGreaterThanOrEqual(4);
 
     const job = SparkJob.start({
-      jobFile: join(pipeline.dir, 'job/maintenance.py'),
-      env: { PIPELINE_SINK_PATH: pipeline.sinkPath },
-      logFile: join(pipeline.dir, 'maintenance.log'),
+      jobFile: join(run.pipeline.dir, 'job/maintenance.py'),
+      env: { PIPELINE_SINK_PATH: run.pipeline.sinkPath },
+      logFile: join(run.pipeline.dir, 'maintenance.log'),
     });
     const exitCode = await job.finished();
     expect({ exitCode, log: exitCode === 0 ? '' : job.tail() }).toEqual({
@@ -95,9 +71,9 @@ describe('Delta table maintenance, generated and run on a pipeline-written table
       log: '',
     });
 
-    const after = await reader.detail(pipeline.sinkPath);
+    const after = await run.reader.detail(run.pipeline.sinkPath);
     expect(after.numFiles).toBe(1);
-    expect(byId(await reader.read(pipeline.sinkPath))).toEqual(rows);
+    expect(byId(await run.reader.read(run.pipeline.sinkPath))).toEqual(rows);
     const operations = after.history.slice(before.history.length);
     expect(operations.map(h => h.operation)).toEqual([
       'OPTIMIZE',
@@ -111,7 +87,7 @@ describe('Delta table maintenance, generated and run on a pipeline-written table
     expect(
       Number(operations[1].operationParameters.specifiedRetentionMillis),
     ).toBe(168 * 3600_000);
-    expect(parquetFiles(pipeline.sinkPath)).toHaveLength(filesOnDisk + 1);
-    passed = true;
+    expect(parquetFiles(run.pipeline.sinkPath)).toHaveLength(filesOnDisk + 1);
+    run.passed = true;
   });
 });

@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DeltaReader } from './__testUtils__/DeltaReader';
 import type { DeltaRow } from './__testUtils__/DeltaReader';
-import { PipelineRun } from './__testUtils__/PipelineRun';
 import type { QueryProgress } from './__testUtils__/progressSummary';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
+import { setUpPipelineTest } from './__testUtils__/setUpPipelineTest';
 
 // The Order Stream example (examples/pipelines/order-stream): order events filtered and
 // typed, a 15-minute watermark on the order time, and re-sent events dropped by order and
@@ -99,33 +96,11 @@ const stateRows = (last: QueryProgress | undefined) =>
     ?.stateOperators?.[0]?.numRowsTotal;
 
 describe('Order Stream pipeline, generated and run on Kafka and Spark', () => {
-  let kafka: TestKafka;
-  let reader: DeltaReader;
-  let pipeline: PipelineRun;
-  let passed = false;
-
-  beforeAll(async () => {
-    kafka = await TestKafka.start();
-    [reader, pipeline] = await Promise.all([
-      DeltaReader.start(),
-      PipelineRun.create({
-        kafka,
-        specText: readFileSync(specFile, 'utf8'),
-        specFile,
-        sourcePartitions: 2,
-      }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await pipeline?.cleanUp(!passed);
-    await reader?.close();
-    await kafka?.close();
-  });
+  const run = setUpPipelineTest(specFile, 2);
 
   const produce = (orders: Order[]) =>
-    kafka.produceRecords(
-      pipeline.sourceTopic,
+    run.kafka.produceRecords(
+      run.pipeline.sourceTopic,
       orders.map(o => ({ key: o.order_id, value: JSON.stringify(o) })),
     );
   const watermarkIs = (minute: number) => (last: QueryProgress) =>
@@ -135,23 +110,23 @@ describe('Order Stream pipeline, generated and run on Kafka and Spark', () => {
 
   it('writes each order fact once across a restart, and evicts keys behind the watermark', async () => {
     await produce(firstOrders);
-    pipeline.start();
-    await pipeline.waitProcessed();
-    expect(normalise(await reader.read(pipeline.sinkPath))).toEqual(
+    run.pipeline.start();
+    await run.pipeline.waitProcessed();
+    expect(normalise(await run.reader.read(run.pipeline.sinkPath))).toEqual(
       facts(firstOrders),
     );
 
-    await pipeline.stop();
+    await run.pipeline.stop();
     await produce(laterOrders);
-    pipeline.start();
+    run.pipeline.start();
     // The order at 11:05 moves the watermark to 10:50.
-    const progress = await pipeline.waitProcessed(watermarkIs(50));
-    expect(normalise(await reader.read(pipeline.sinkPath))).toEqual(
+    const progress = await run.pipeline.waitProcessed(watermarkIs(50));
+    expect(normalise(await run.reader.read(run.pipeline.sinkPath))).toEqual(
       facts([...firstOrders, ...laterOrders]),
     );
     expect(progress.runIds).toHaveLength(2);
     // Only the key of the order at 11:05 is still within the watermark's reach.
     expect(stateRows(progress.last)).toBe(1);
-    passed = true;
+    run.passed = true;
   });
 });
