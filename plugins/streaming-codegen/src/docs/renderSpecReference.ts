@@ -89,7 +89,9 @@ export function renderSpecReference(source: SpecReferenceSource): string {
     'here are refused. Validation also applies cross-field rules that a schema cannot',
     'express: an event-time aggregate in append mode needs a watermark on its time column,',
     'complete mode needs an aggregate, filter conditions and metric expressions must parse',
-    'in the expression grammar, and checkpoints are never shared between pipelines.',
+    'in the expression grammar, checkpoints are never shared between pipelines, and a',
+    '`dead_letter` target needs a Kafka or Debezium source and is neither the source, the',
+    "sink, the checkpoint nor the platform's progress topic.",
     '',
   ];
   const queue: Section[] = [{ path: '', id: 'spec', schema }];
