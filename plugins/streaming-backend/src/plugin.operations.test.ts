@@ -200,7 +200,7 @@ describe('pipeline operations on the real Kubernetes API server', () => {
       expect(res.status).toBe(200);
       return res.body as PipelineStatusResponse;
     };
-    // Read (and cached, streaming.status.cacheSeconds) before the pause.
+    // Read (and cached, streaming.status.cacheTtl) before the pause.
     expect((await status()).application).toMatchObject({
       name: 'suspendable',
       state: 'RUNNING',

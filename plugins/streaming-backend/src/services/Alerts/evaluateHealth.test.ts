@@ -5,7 +5,7 @@ const base: HealthInput = {
   lagMessages: 10,
   lagSeconds: 1,
   lastBatchAgeSeconds: 5,
-  staleAfterSeconds: 300,
+  staleAfterMs: 300_000,
 };
 
 describe('evaluateHealth', () => {

@@ -10,7 +10,8 @@ export interface HealthInput {
   lagMessages: number | null;
   lagSeconds: number | null;
   lastBatchAgeSeconds?: number;
-  staleAfterSeconds: number;
+  /** `streaming.status.staleAfter`, in milliseconds. */
+  staleAfterMs: number;
   applicationState?: SparkApplicationState;
   applicationError?: string;
 }
@@ -31,7 +32,7 @@ const failedStates: SparkApplicationState[] = [
 /**
  * ok / warning / critical / stale / unknown from the spec's thresholds:
  * critical above a threshold or when the application failed, warning above
- * half of one, stale without a batch for `staleAfterSeconds`, unknown
+ * half of one, stale without a batch for `staleAfterMs`, unknown
  * without any data.
  */
 export function evaluateHealth(input: HealthInput): HealthVerdict {
@@ -81,13 +82,13 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
         reasons: ['no micro-batch and no lag data yet'],
       };
     }
-  } else if (input.lastBatchAgeSeconds > input.staleAfterSeconds) {
+  } else if (input.lastBatchAgeSeconds * 1000 > input.staleAfterMs) {
     return {
       health: 'stale',
       reasons: [
         `no micro-batch for ${Math.round(
           input.lastBatchAgeSeconds,
-        )} s (stale after ${input.staleAfterSeconds} s)`,
+        )} s (stale after ${input.staleAfterMs / 1000} s)`,
         ...warning,
       ],
       runbookSection: 'stale',

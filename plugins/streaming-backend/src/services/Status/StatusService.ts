@@ -55,13 +55,13 @@ export class StatusService {
     const lastBatchAgeSeconds = latestBatch
       ? Math.max(0, (now - Date.parse(latestBatch.timestamp)) / 1000)
       : undefined;
-    const staleAfter = this.config.status.staleAfterMs / 1000;
+    const { staleAfterMs } = this.config.status;
     const verdict = evaluateHealth({
       thresholds: pipeline.summary.thresholds,
       lagMessages: lag.known ? lag.totalMessages : null,
       lagSeconds: lag.maxLagSeconds,
       lastBatchAgeSeconds,
-      staleAfterSeconds: staleAfter,
+      staleAfterMs,
       applicationState: application?.state,
       applicationError: application?.lastError,
     });
@@ -71,7 +71,7 @@ export class StatusService {
       running = application.state === 'RUNNING';
       runningSource = 'kubernetes';
     } else if (lastBatchAgeSeconds !== undefined) {
-      running = lastBatchAgeSeconds <= staleAfter;
+      running = lastBatchAgeSeconds * 1000 <= staleAfterMs;
       runningSource = 'progress';
     } else {
       running = false;

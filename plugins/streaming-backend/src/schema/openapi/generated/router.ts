@@ -1851,7 +1851,7 @@ export const spec = {
       post: {
         operationId: 'RestartPipeline',
         summary:
-          'Restart the pipeline: deletes its SparkApplication, waits until it is gone (streaming.operations.restartTimeoutSeconds) and creates it again with the same spec. Needs streaming.pipeline.operate.',
+          'Restart the pipeline: deletes its SparkApplication, waits until it is gone (streaming.operations.restartTimeout) and creates it again with the same spec. Needs streaming.pipeline.operate.',
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
@@ -1945,7 +1945,7 @@ export const spec = {
       get: {
         operationId: 'ListTopics',
         summary:
-          'Topics of a configured Kafka cluster (internal `__` topics left out), sorted by name, for the Create form. Signed-in users with the streaming.topic.list permission only (else 403); one answer per cluster is reused for streaming.topics.listCacheSeconds; an unknown cluster is a 404 naming the configured ones, a cluster that does not answer a 503.',
+          'Topics of a configured Kafka cluster (internal `__` topics left out), sorted by name, for the Create form. Signed-in users with the streaming.topic.list permission only (else 403); one answer per cluster is reused for streaming.topics.listCacheTtl; an unknown cluster is a 404 naming the configured ones, a cluster that does not answer a 503.',
         parameters: [
           {
             name: 'cluster',
@@ -2249,7 +2249,7 @@ export const spec = {
         responses: {
           '200': {
             description:
-              'OK (possibly partial). Computed once per poll interval; what the caller may read is reused for streaming.catalog.cacheSeconds.',
+              'OK (possibly partial). Computed once per poll interval; what the caller may read is reused for streaming.catalog.cacheTtl.',
             headers: {
               ETag: {
                 $ref: '#/components/headers/ETag',

@@ -577,7 +577,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Topics of a configured Kafka cluster (internal `__` topics left out), sorted by name, for the Create form. Signed-in users with the streaming.topic.list permission only (else 403); one answer per cluster is reused for streaming.topics.listCacheSeconds; an unknown cluster is a 404 naming the configured ones, a cluster that does not answer a 503.
+   * Topics of a configured Kafka cluster (internal `__` topics left out), sorted by name, for the Create form. Signed-in users with the streaming.topic.list permission only (else 403); one answer per cluster is reused for streaming.topics.listCacheTtl; an unknown cluster is a 404 naming the configured ones, a cluster that does not answer a 503.
    * @param cluster - A name from streaming.kafka.clusters.
    */
   public async listTopics(
@@ -631,7 +631,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Restart the pipeline: deletes its SparkApplication, waits until it is gone (streaming.operations.restartTimeoutSeconds) and creates it again with the same spec. Needs streaming.pipeline.operate.
+   * Restart the pipeline: deletes its SparkApplication, waits until it is gone (streaming.operations.restartTimeout) and creates it again with the same spec. Needs streaming.pipeline.operate.
    * @param namespace -
    * @param name -
    */
