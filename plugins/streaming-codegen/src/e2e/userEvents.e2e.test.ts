@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DeltaReader } from './__testUtils__/DeltaReader';
 import type { DeltaRow } from './__testUtils__/DeltaReader';
-import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
+import { setUpPipelineTest } from './__testUtils__/setUpPipelineTest';
 import { TestKafka, waitFor } from '@internal/plugin-streaming-node/testUtils';
 import type { TopicRecord } from '@internal/plugin-streaming-node/testUtils';
 
@@ -203,29 +201,7 @@ async function deadLetters(kafka: TestKafka, topic: string, count: number) {
 }
 
 describe('User Events pipeline, generated and run on Kafka and Spark', () => {
-  let kafka: TestKafka;
-  let reader: DeltaReader;
-  let pipeline: PipelineRun;
-  let passed = false;
-
-  beforeAll(async () => {
-    kafka = await TestKafka.start();
-    [reader, pipeline] = await Promise.all([
-      DeltaReader.start(),
-      PipelineRun.create({
-        kafka,
-        specText: readFileSync(specFile, 'utf8'),
-        specFile,
-        sourcePartitions: 2,
-      }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await pipeline?.cleanUp(!passed);
-    await reader?.close();
-    await kafka?.close();
-  });
+  const run = setUpPipelineTest(specFile, 2);
 
   it('aggregates closed windows into Delta, dead-letters unparseable records, reports progress with input bytes and dead-letter counts, and resumes from its checkpoints without loss or duplicates', async () => {
     const watermarkAfter = (events: UserEvent[]) =>
@@ -243,7 +219,7 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
 
     // The junk among the good records.
     const good = records(firstEvents);
-    await kafka.produceRecords(pipeline.sourceTopic, [
+    await run.kafka.produceRecords(run.pipeline.sourceTopic, [
       ...good.slice(0, 3),
       unparseable[0],
       ...good.slice(3, 7),
@@ -251,22 +227,22 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
       unparseable[2],
       ...good.slice(7),
     ]);
-    pipeline.start();
-    const first = await pipeline.waitProcessed(closed(firstEvents));
-    expect(normalise(await reader.read(pipeline.sinkPath))).toEqual(
+    run.pipeline.start();
+    const first = await run.pipeline.waitProcessed(closed(firstEvents));
+    expect(normalise(await run.reader.read(run.pipeline.sinkPath))).toEqual(
       expectedRows(firstEvents),
     );
     expect(first.batchIdsIncrease).toBe(true);
     expect(first.inputRows).toBe(firstEvents.length + unparseable.length);
     expect(first.badRecords).toBe(unparseable.length);
     expect(first.deadLetterRecords).toBe(unparseable.length);
-    const deadLetterTopic = pipeline.deadLetterTopic!;
+    const deadLetterTopic = run.pipeline.deadLetterTopic!;
     expect(
-      await deadLetters(kafka, deadLetterTopic, unparseable.length),
+      await deadLetters(run.kafka, deadLetterTopic, unparseable.length),
     ).toEqual(
       expectedDeadLetters(
-        await kafka.readAll(pipeline.sourceTopic),
-        pipeline.sourceTopic,
+        await run.kafka.readAll(run.pipeline.sourceTopic),
+        run.pipeline.sourceTopic,
       ),
     );
     // Each event says what the driver really runs: local mode and its threads.
@@ -280,16 +256,16 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
       bytesOf([...records(firstEvents), ...unparseable]),
     );
     expect(first.lastEndOffsets).toEqual(
-      await kafka.endOffsets(pipeline.sourceTopic),
+      await run.kafka.endOffsets(run.pipeline.sourceTopic),
     );
 
-    await pipeline.stop();
-    await produce(kafka, pipeline.sourceTopic, laterEvents);
-    await kafka.produceRecords(pipeline.sourceTopic, laterUnparseable);
-    pipeline.start();
+    await run.pipeline.stop();
+    await produce(run.kafka, run.pipeline.sourceTopic, laterEvents);
+    await run.kafka.produceRecords(run.pipeline.sourceTopic, laterUnparseable);
+    run.pipeline.start();
     const all = [...firstEvents, ...laterEvents];
-    const second = await pipeline.waitProcessed(closed(all));
-    expect(normalise(await reader.read(pipeline.sinkPath))).toEqual(
+    const second = await run.pipeline.waitProcessed(closed(all));
+    expect(normalise(await run.reader.read(run.pipeline.sinkPath))).toEqual(
       expectedRows(all),
     );
     expect(second.runIds).toHaveLength(2);
@@ -300,15 +276,15 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
     expect(second.deadLetterRecords).toBe(junk.length);
     expect(second.inputBytes).toBe(bytesOf([...records(all), ...junk]));
     // The dead-letter query resumed from its own checkpoint: each junk record once.
-    expect(await deadLetters(kafka, deadLetterTopic, junk.length)).toEqual(
+    expect(await deadLetters(run.kafka, deadLetterTopic, junk.length)).toEqual(
       expectedDeadLetters(
-        await kafka.readAll(pipeline.sourceTopic),
-        pipeline.sourceTopic,
+        await run.kafka.readAll(run.pipeline.sourceTopic),
+        run.pipeline.sourceTopic,
       ),
     );
     expect(second.lastEndOffsets).toEqual(
-      await kafka.endOffsets(pipeline.sourceTopic),
+      await run.kafka.endOffsets(run.pipeline.sourceTopic),
     );
-    passed = true;
+    run.passed = true;
   });
 });
