@@ -23,7 +23,9 @@
  *
  * Run from the repository root, with the project's Node (`. scripts/toolchain.sh`):
  *   node_modules/.bin/sucrase-node bench/jobs.ts [--records 2000000] [--rounds 2] \
- *     [--partitions 2] [--batch-records 500000]
+ *     [--partitions 2] [--batch-records 500000] [--committed]
+ * `--committed` runs the examples' jobs as committed (HEAD), not as they are in
+ * the working tree.
  * The topics, checkpoints and tables are deleted at the end.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -34,15 +36,20 @@ import { Kafka, logLevel } from 'kafkajs';
 import { benchOptions } from './lib/benchOptions';
 
 const root = path.resolve(__dirname, '..');
-const options = benchOptions({
-  records: 2_000_000,
-  rounds: 2,
-  partitions: 2,
-  'batch-records': 500_000,
-});
+const options = benchOptions(
+  {
+    records: 2_000_000,
+    rounds: 2,
+    partitions: 2,
+    'batch-records': 500_000,
+  },
+  ['committed'],
+);
 const brokers = ['127.0.0.1:9092'];
 const stamp = Date.now();
 const workDir = path.join(root, '.cache/bench/jobs', String(stamp));
+/** Where the examples' generated jobs are: the working tree, or a copy of HEAD's (`--committed`). */
+const examplesRoot = options.committed ? path.join(workDir, 'head') : root;
 
 /** A deterministic pseudo-random number generator (mulberry32). */
 function random(seed: number): () => number {
@@ -155,9 +162,13 @@ type Run = {
   example: string;
   job: 'generated' | 'baseline';
   round: number;
+  /** Streaming queries the job ran. */
+  queries: number;
   records: number;
   batches: number;
   querySeconds: number;
+  /** Seconds per phase of the micro-batches (Spark's durationMs), summed. */
+  phases: Record<string, number>;
   wallSeconds: number;
   peakRssMiB: number;
   table: string;
@@ -243,10 +254,11 @@ type QueryEvent = {
   Event: string;
   timestamp?: string;
   progress?: {
+    id: string;
     timestamp: string;
     // The event log holds the progress's fields, without the totals of its JSON.
     sources: Array<{ numInputRows: number }>;
-    durationMs: { triggerExecution?: number };
+    durationMs: Record<string, number>;
   };
 };
 
@@ -261,22 +273,47 @@ function queryFigures(dir: string) {
     .split('\n')
     .filter(line => line.includes('StreamingQueryListener$Query'))
     .map(line => JSON.parse(line) as QueryEvent);
-  const started = events.find(e => e.Event.endsWith('QueryStartedEvent'));
+  const starts = events.flatMap(e =>
+    e.Event.endsWith('QueryStartedEvent') && e.timestamp
+      ? [Date.parse(e.timestamp)]
+      : [],
+  );
   const progress = events.flatMap(e =>
     e.Event.endsWith('QueryProgressEvent') && e.progress ? [e.progress] : [],
   );
-  if (!started?.timestamp || progress.length === 0) {
+  if (starts.length === 0 || progress.length === 0) {
     throw new Error(`no streaming query in the event log of ${dir}`);
   }
-  const last = progress[progress.length - 1];
   const rows = (p: (typeof progress)[number]) =>
     p.sources.reduce((sum, s) => sum + s.numInputRows, 0);
-  const end =
-    Date.parse(last.timestamp) + (last.durationMs.triggerExecution ?? 0);
+  // Every query of the job reads the whole topic (a job may run more than one
+  // query over its source): the records of the data set are those of one query.
+  const recordsPerQuery = new Map<string, number>();
+  const phases: Record<string, number> = {};
+  for (const p of progress) {
+    recordsPerQuery.set(p.id, (recordsPerQuery.get(p.id) ?? 0) + rows(p));
+    for (const [phase, ms] of Object.entries(p.durationMs)) {
+      phases[phase] = (phases[phase] ?? 0) + ms / 1000;
+    }
+  }
+  const counts = [...new Set(recordsPerQuery.values())];
+  if (counts.length !== 1) {
+    throw new Error(
+      `the queries in ${dir} read different numbers of records: ${counts}`,
+    );
+  }
+  // From the first query's start to the end of the last micro-batch of any.
+  const end = Math.max(
+    ...progress.map(
+      p => Date.parse(p.timestamp) + (p.durationMs.triggerExecution ?? 0),
+    ),
+  );
   return {
-    records: progress.reduce((sum, p) => sum + rows(p), 0),
+    phases,
+    queries: recordsPerQuery.size,
+    records: counts[0],
     batches: progress.filter(p => rows(p) > 0).length,
-    querySeconds: (end - Date.parse(started.timestamp)) / 1000,
+    querySeconds: (end - Math.min(...starts)) / 1000,
   };
 }
 
@@ -286,6 +323,7 @@ async function runJob(
   round: number,
   topic: string,
   progressTopic: string,
+  deadLetterTopic: string,
 ): Promise<Run> {
   const name = `${example.name}-${job}-${round}`;
   const dir = path.join(workDir, name);
@@ -312,7 +350,14 @@ async function runJob(
   const result =
     job === 'generated'
       ? await runSpark(
-          [path.join('examples/pipelines', example.name, 'job/main.py')],
+          [
+            path.join(
+              examplesRoot,
+              'examples/pipelines',
+              example.name,
+              'job/main.py',
+            ),
+          ],
           {
             ...eventLogEnv,
             KAFKA_BOOTSTRAP_SERVERS: brokers.join(','),
@@ -323,6 +368,9 @@ async function runJob(
             PIPELINE_SINK_PATH: table,
             PIPELINE_TRIGGER: 'available_now',
             STREAMING_PROGRESS_TOPIC: progressTopic,
+            // A job with a dead-letter target runs a second query over the source.
+            PIPELINE_DEAD_LETTER_TOPIC: deadLetterTopic,
+            PIPELINE_DEAD_LETTER_CHECKPOINT: path.join(dir, 'dead-letter'),
           },
           path.join(workDir, `${name}.log`),
         )
@@ -369,6 +417,21 @@ const format = (n: number, digits = 0) =>
 
 async function main() {
   fs.mkdirSync(workDir, { recursive: true });
+  if (options.committed) {
+    // Another change in progress in the working tree is left out of the figures.
+    fs.mkdirSync(examplesRoot);
+    const archive = execFileSync(
+      'git',
+      [
+        'archive',
+        '--format=tar',
+        'HEAD',
+        ...EXAMPLES.map(e => `examples/pipelines/${e.name}`),
+      ],
+      { cwd: root, maxBuffer: 1 << 30 },
+    );
+    execFileSync('tar', ['-x', '-C', examplesRoot], { input: archive });
+  }
   execFileSync(path.join(root, 'scripts/kafka.sh'), ['start'], {
     stdio: 'ignore',
   });
@@ -383,6 +446,7 @@ async function main() {
     EXAMPLES.map(e => [e.name, `bench-jobs-${e.name}-${stamp}`]),
   );
   const progressTopic = `bench-jobs-progress-${stamp}`;
+  const deadLetterTopic = `bench-jobs-dead-letter-${stamp}`;
   console.log(
     `${format(options.records)} records per example, ${
       options.partitions
@@ -403,6 +467,7 @@ async function main() {
           numPartitions: options.partitions,
         })),
         { topic: progressTopic, numPartitions: 1 },
+        { topic: deadLetterTopic, numPartitions: 1 },
       ],
     });
     for (const example of EXAMPLES) {
@@ -428,6 +493,7 @@ async function main() {
             round,
             topics.get(example.name)!,
             progressTopic,
+            deadLetterTopic,
           );
           runs.push(run);
           console.log(
@@ -435,7 +501,9 @@ async function main() {
               rate(run),
             )} records/s (query ${run.querySeconds.toFixed(1)} s, ${
               run.batches
-            } batches, process ${run.wallSeconds.toFixed(
+            } batches in ${
+              run.queries
+            } queries, process ${run.wallSeconds.toFixed(
               1,
             )} s, peak RSS ${format(run.peakRssMiB)} MiB; load ${os
               .loadavg()[0]
@@ -449,7 +517,9 @@ async function main() {
     finished = true;
   } finally {
     await admin
-      .deleteTopics({ topics: [...topics.values(), progressTopic] })
+      .deleteTopics({
+        topics: [...topics.values(), progressTopic, deadLetterTopic],
+      })
       .catch(() => undefined);
     await admin.disconnect();
     if (finished) {
@@ -487,6 +557,39 @@ function printTable(runs: Run[]) {
     const mean = ratios.reduce((s, r) => s + r, 0) / ratios.length;
     console.log(`| ${example.name} | mean | | | ${mean.toFixed(2)}x | |`);
   }
+  console.log('');
+  for (const example of EXAMPLES) {
+    printPhases(example, runs);
+  }
+}
+
+/** Where the micro-batches' time went: seconds per phase, summed over rounds, per job. */
+function printPhases(example: Example, runs: Run[]) {
+  const total = (job: Run['job']) => {
+    const sums: Record<string, number> = {};
+    for (const run of runs.filter(
+      r => r.example === example.name && r.job === job,
+    )) {
+      for (const [phase, seconds] of Object.entries(run.phases)) {
+        sums[phase] = (sums[phase] ?? 0) + seconds;
+      }
+    }
+    return sums;
+  };
+  const generated = total('generated');
+  const baseline = total('baseline');
+  console.log(
+    `  ${example.name} phases, seconds generated / baseline: ${Object.keys(
+      generated,
+    )
+      .map(
+        phase =>
+          `${phase} ${generated[phase].toFixed(1)} / ${(
+            baseline[phase] ?? 0
+          ).toFixed(1)}`,
+      )
+      .join(', ')}`,
+  );
 }
 
 /** Both jobs of an example's first round must have written the same rows. */
