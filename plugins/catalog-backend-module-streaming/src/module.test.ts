@@ -44,6 +44,7 @@ const expectedEntities: Record<string, string | undefined> = {
   'resource:default/topic.local.clicks': 'kafka-topic',
   'resource:default/topic.local.dbserver1.public.users': 'kafka-topic',
   'resource:default/topic.local.app-logs': 'kafka-topic',
+  'resource:default/topic.local.events.dead-letter': 'kafka-topic',
   'resource:default/delta.data.delta.event_summary': 'delta-table',
   'resource:default/delta.data.delta.order_facts': 'delta-table',
   'resource:default/delta.data.delta.click_agg': 'delta-table',
@@ -60,6 +61,11 @@ const expectedLineage: Array<[string, string]> = [
   [
     'component:default/user-events',
     'resource:default/delta.data.delta.event_summary',
+  ],
+  // Records of events that do not parse go to its dead-letter topic.
+  [
+    'component:default/user-events',
+    'resource:default/topic.local.events.dead-letter',
   ],
   ['resource:default/topic.local.orders', 'component:default/order-stream'],
   [
@@ -259,6 +265,7 @@ describe('catalogModuleStreaming with the real catalog on SQLite', () => {
       ['resource:default/topic.local.events', 0],
       ['component:default/user-events', 1],
       ['resource:default/delta.data.delta.event_summary', 2],
+      ['resource:default/topic.local.events.dead-letter', 2],
     ]);
     expect(graph.edges).toEqual([
       {
@@ -268,6 +275,10 @@ describe('catalogModuleStreaming with the real catalog on SQLite', () => {
       {
         from: 'component:default/user-events',
         to: 'resource:default/delta.data.delta.event_summary',
+      },
+      {
+        from: 'component:default/user-events',
+        to: 'resource:default/topic.local.events.dead-letter',
       },
     ]);
     expect(graph.truncated).toBe(false);

@@ -245,6 +245,7 @@ describe('url locations through the UrlReader', () => {
     ).toEqual([
       `consumesApi ${schemaRef}`,
       'dependencyOf resource:default/delta.data.delta.event_summary',
+      'dependencyOf resource:default/topic.local.events.dead-letter',
       'dependsOn resource:default/topic.local.events',
     ]);
     const api = await catalog.getEntity(schemaRef);

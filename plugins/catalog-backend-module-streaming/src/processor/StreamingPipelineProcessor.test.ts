@@ -503,6 +503,7 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       '1 component:default/good-one',
       '1 component:default/good-two',
       '2 resource:default/delta.data.delta.good_one',
+      '2 resource:default/topic.local.events.dead-letter',
       '2 resource:default/delta.data.delta.good_two',
       '3 component:default/silver',
       '4 resource:default/topic.local.silver-out',
