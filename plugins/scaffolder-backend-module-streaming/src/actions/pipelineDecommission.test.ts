@@ -261,6 +261,20 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
         `${dir.path}/checkpoints/../../escape`,
         'orders-escape',
       ),
+      // Its summary annotation is not the platform's JSON: the checkpoint is unknown.
+      {
+        ...pipeline('orders-unread', [], `${dir.path}/checkpoints/unread`),
+        metadata: {
+          name: 'orders-unread',
+          namespace: 'default',
+          uid: 'uid-orders-unread',
+          annotations: {
+            [ANNOTATION_KUBERNETES_CLUSTER]: 'staging',
+            [ANNOTATION_SPARK_APPLICATION]: `${namespace}/orders-unread`,
+            [ANNOTATION_PIPELINE_SUMMARY]: '{not json',
+          },
+        },
+      },
       topicEntity(
         'orders-enriched-out',
         enrichedOut,
@@ -430,6 +444,23 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
       result: 'kept',
       detail:
         'not under streaming.scaffolder.decommission.checkpointRoots; delete it by hand',
+    });
+  });
+
+  it('says the checkpoint is unknown, and keeps it, when the summary annotation cannot be read', async () => {
+    const output = await run(
+      {
+        entityRef: 'component:default/orders-unread',
+        confirmation: 'orders-unread',
+        deleteCheckpoint: true,
+      },
+      { isDryRun: true },
+    );
+    expect(output.objects[0]).toEqual({
+      type: 'Checkpoint',
+      name: 'unknown',
+      result: 'kept',
+      detail: `the pipeline's ${ANNOTATION_PIPELINE_SUMMARY} annotation is missing or unreadable, so its checkpoint is unknown; find and delete it by hand`,
     });
   });
 

@@ -275,6 +275,15 @@ export function createPipelineDecommissionAction(options: {
             dryRun,
           ),
         );
+      } else if (!summary) {
+        objects.push(
+          done({
+            type: 'Checkpoint',
+            name: 'unknown',
+            result: 'kept',
+            detail: `the pipeline's ${ANNOTATION_PIPELINE_SUMMARY} annotation is missing or unreadable, so its checkpoint is unknown; find and delete it by hand`,
+          }),
+        );
       }
       if (summary?.sink.type === 'delta' && summary.sink.path) {
         objects.push(
