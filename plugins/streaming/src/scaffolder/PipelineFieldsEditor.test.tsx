@@ -12,15 +12,20 @@ import {
 function props(
   formData: PipelineFieldRow[],
   topic = 'orders',
+  format = 'avro',
 ): PipelineFieldsEditorProps {
   return {
     formData,
     onChange: jest.fn(),
     schema: { title: 'Schema' },
     uiSchema: {
-      'ui:options': { topicField: 'topic', clusterField: 'kafkaCluster' },
+      'ui:options': {
+        topicField: 'topic',
+        clusterField: 'kafkaCluster',
+        formatField: 'format',
+      },
     },
-    formContext: { formData: { kafkaCluster: 'eu-west', topic } },
+    formContext: { formData: { kafkaCluster: 'eu-west', topic, format } },
     rawErrors: [],
   } as unknown as PipelineFieldsEditorProps;
 }
@@ -76,6 +81,20 @@ describe('PipelineFieldsEditor', () => {
     expect(p.onChange).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Use these fields' }));
     expect(p.onChange).toHaveBeenCalledWith(fromRegistry.fields);
+    // The form's format matches the subject's: no warning.
+    expect(screen.queryByText(/choose avro there/)).not.toBeInTheDocument();
+  });
+
+  it("warns when the form's message format is not the subject's", async () => {
+    await render(
+      <PipelineFieldsEditor {...props([], 'orders', 'json')} />,
+      json(fromRegistry),
+    );
+    expect(
+      await screen.findByText(
+        'The records of orders are avro; Message format is json: choose avro there, or the job will not read them.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('proposes fields sampled from a JSON topic and lets the user edit them', async () => {
@@ -83,7 +102,7 @@ describe('PipelineFieldsEditor', () => {
       { name: 'click_id', type: 'long', nullable: false },
       { name: 'page', type: 'string', nullable: true },
     ];
-    const p = props(rows, 'clicks');
+    const p = props(rows, 'clicks', 'json');
     await render(
       <PipelineFieldsEditor {...p} />,
       json({

@@ -25,6 +25,11 @@ export interface PipelineFieldsEditorUiOptions {
   topicField?: string;
   /** The form field holding the Kafka cluster name (default: `local`). */
   clusterField?: string;
+  /**
+   * The form field holding the message format (`json` or `avro`): the editor
+   * warns when the proposal's records are in another format.
+   */
+  formatField?: string;
 }
 
 /** One field of the source's schema, as the spec's `source.fields` has it. */
@@ -76,6 +81,9 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
     : undefined;
   const cluster =
     typeof clusterValue === 'string' && clusterValue ? clusterValue : 'local';
+  const formatValue = options.formatField
+    ? formValues[options.formatField]
+    : undefined;
   const streamingApi = useApi(streamingApiRef);
   const rows = formData ?? [];
   const idPrefix = props.idSchema?.$id ?? 'pipeline-fields';
@@ -129,6 +137,15 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
           ))}
         </Alert>
       )}
+      {offered &&
+        typeof formatValue === 'string' &&
+        formatValue !== offered.format && (
+          <Alert severity="warning">
+            The records of {offered.topic} are {offered.format}; Message format
+            is {formatValue}: choose {offered.format} there, or the job will not
+            read them.
+          </Alert>
+        )}
       {rows.map((row, index) => (
         <Box
           key={index}
