@@ -148,6 +148,13 @@ export interface Config {
        * warning.
        */
       requestTimeoutMs?: number;
+      /**
+       * How long a request answered 409 (the Connect workers are
+       * rebalancing, as just after a connector is created) is retried, with
+       * backoff, before the action fails with Connect's message. Default:
+       * `{ seconds: 60 }`
+       */
+      rebalanceTimeout?: HumanDuration | string;
       clusters?: Array<{
         /** The name templates use (`cluster` of `kafka:connector:create`). */
         name: string;

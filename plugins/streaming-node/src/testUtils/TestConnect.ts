@@ -20,12 +20,30 @@ export class TestConnect {
 
   private constructor(readonly url: string) {}
 
-  private request<T = unknown>(
+  /** One REST call; a 409 (the workers are rebalancing) is retried for up to a minute. */
+  private async request<T = unknown>(
     method: string,
     path: string,
     body?: unknown,
   ): Promise<T> {
-    return requestJson<T>(this.url, method, path, body);
+    let rebalancing: Error | undefined;
+    const answer = await waitFor(
+      `${method} ${path} outside a rebalance`,
+      async () => {
+        try {
+          return { value: await requestJson<T>(this.url, method, path, body) };
+        } catch (error) {
+          if (!/: 409 /.test(String((error as Error).message))) {
+            return { error: error as Error };
+          }
+          rebalancing = error as Error;
+          return undefined;
+        }
+      },
+      { timeoutMs: 60_000, intervalMs: 500, state: () => String(rebalancing) },
+    );
+    if ('error' in answer) throw answer.error;
+    return answer.value;
   }
 
   /** Creates (or updates) the connector and waits until it and its tasks run. */

@@ -12,7 +12,9 @@ export interface ConfigProblem {
 /**
  * The calls of Kafka Connect's REST API the scaffolder needs. Requests carry
  * the cluster's credentials from app-config; errors carry the status and
- * Connect's message, never a request body.
+ * Connect's message, never a request body. A 409 (the workers are
+ * rebalancing, for example just after a connector was created) is retried
+ * with backoff for up to `rebalanceTimeoutMs`.
  */
 export class KafkaConnectClient {
   constructor(
@@ -20,10 +22,27 @@ export class KafkaConnectClient {
       url: string;
       authorization?: string;
       timeoutMs: number;
+      rebalanceTimeoutMs: number;
     },
   ) {}
 
   private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<Response> {
+    const deadline = Date.now() + this.options.rebalanceTimeoutMs;
+    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2000)) {
+      const response = await this.requestOnce(method, path, body);
+      if (response.status !== 409 || Date.now() + delayMs > deadline) {
+        return response;
+      }
+      await response.body?.cancel();
+      await new Promise(resolve => setTimeout(resolve, delayMs));
+    }
+  }
+
+  private async requestOnce(
     method: string,
     path: string,
     body?: unknown,

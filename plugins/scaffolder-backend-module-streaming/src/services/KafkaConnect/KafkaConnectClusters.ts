@@ -33,6 +33,11 @@ export class KafkaConnectClusters {
         logger: options.logger,
       },
     );
+    const rebalanceTimeoutMs = readOptionalDuration(
+      config,
+      'streaming.kafkaConnect.rebalanceTimeout',
+      { defaultValue: { seconds: 60 }, logger: options.logger },
+    );
     const clusters = (root?.getOptionalConfigArray('clusters') ?? []).map(
       (c): ConnectCluster => {
         const name = c.getString('name');
@@ -59,6 +64,7 @@ export class KafkaConnectClusters {
                   ).toString('base64')}`
                 : undefined,
             timeoutMs,
+            rebalanceTimeoutMs,
           }),
         };
       },
