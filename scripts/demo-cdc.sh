@@ -24,6 +24,23 @@ psql_cmd() {
   PGAPPNAME="$app" "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql" "$url/$1" -v ON_ERROR_STOP=1 -X -q "${@:2}"
 }
 
+# PUT creates the connector with the config $1 or leaves it as it is (same config).
+# Connect answers 409 while its workers rebalance: that is retried for up to a minute.
+put_connector() {
+  local status
+  for _ in $(seq 60); do
+    status=$(curl -sS -o "$work/connector-put.json" -w '%{http_code}' -X PUT \
+      -H 'Content-Type: application/json' "$(scripts/connect.sh url)/connectors/$connector/config" -d "$1")
+    case "$status" in
+      2??) return 0 ;;
+      409) sleep 1 ;;
+      *) echo "demo-cdc: creating connector $connector: HTTP $status $(cat "$work/connector-put.json")" >&2; return 1 ;;
+    esac
+  done
+  echo "demo-cdc: creating connector $connector: Kafka Connect still rebalancing after a minute" >&2
+  return 1
+}
+
 start() {
   local rate="${1:-2}"
   [[ "$rate" =~ ^[1-9][0-9]?$ ]] || { echo "demo-cdc: RATE must be 1-99 changes a second" >&2; exit 2; }
@@ -36,8 +53,7 @@ start() {
   psql_cmd accounts -c "CREATE TABLE IF NOT EXISTS public.users (
     id bigint PRIMARY KEY, email text NOT NULL, name text NOT NULL,
     country text NOT NULL, updated_at timestamp NOT NULL)"
-  # PUT creates the connector or leaves it as it is (same config).
-  curl -fsS -X PUT -H 'Content-Type: application/json' "$(scripts/connect.sh url)/connectors/$connector/config" -d @- >/dev/null <<EOF
+  put_connector "$(cat <<EOF
 {
   "connector.class": "io.debezium.connector.postgresql.PostgresConnector",
   "database.hostname": "127.0.0.1",
@@ -52,6 +68,7 @@ start() {
   "publication.autocreate.mode": "filtered"
 }
 EOF
+)"
   stop >/dev/null
   # One session changes random users of 500 ids: about half inserts (or re-inserts),
   # 35% updates and 15% deletes, each its own transaction.

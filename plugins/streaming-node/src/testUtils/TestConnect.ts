@@ -52,6 +52,17 @@ export class TestConnect {
     await this.waitState(name, 'RUNNING');
   }
 
+  /** The connector's stored config, or undefined when there is no such connector. */
+  async config(name: string): Promise<Record<string, string> | undefined> {
+    return this.request<Record<string, string>>(
+      'GET',
+      `/connectors/${name}/config`,
+    ).catch(error => {
+      if (/: 404 /.test(String(error.message))) return undefined;
+      throw error;
+    });
+  }
+
   status(name: string): Promise<ConnectorStatus> {
     return this.request<ConnectorStatus>('GET', `/connectors/${name}/status`);
   }
@@ -102,7 +113,7 @@ export class TestConnect {
 
   async delete(name: string): Promise<void> {
     await this.request('DELETE', `/connectors/${name}`).catch(error => {
-      if (!String(error.message).includes(' 404 ')) throw error;
+      if (!/: 404 /.test(String(error.message))) throw error;
     });
   }
 }
