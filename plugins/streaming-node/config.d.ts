@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * The streaming platform. The clusters below are read by
@@ -5,6 +7,53 @@ export interface Config {
    * backend plugin, the scaffolder module and the catalog module alike.
    */
   streaming?: {
+    /**
+     * Kafka Connect clusters (`KafkaConnectClusters`): the workers
+     * `kafka:connector:create` may create connectors on (Debezium CDC
+     * sources), and whose connectors the catalog and the pipeline page show.
+     * Templates and entities name a cluster, never a URL.
+     */
+    kafkaConnect?: {
+      /**
+       * Timeout of one request to a Connect worker's REST API: a
+       * HumanDuration object, a string such as `'30s'`, or ISO 8601; a bad
+       * one stops startup naming the key. Default: `{ seconds: 30 }`
+       */
+      requestTimeout?: HumanDuration | string;
+      /**
+       * @deprecated Use `requestTimeout`; still read (milliseconds), with a
+       * warning.
+       */
+      requestTimeoutMs?: number;
+      /**
+       * How long a request answered 409 (the Connect workers are
+       * rebalancing, as just after a connector is created) is retried, with
+       * backoff, before the action fails with Connect's message. Default:
+       * `{ seconds: 60 }`
+       */
+      rebalanceTimeout?: HumanDuration | string;
+      clusters?: Array<{
+        /** The name templates use (`cluster` of `kafka:connector:create`). */
+        name: string;
+        /** The REST API of a Connect worker, e.g. `http://connect:8083`. */
+        url: string;
+        /** Basic auth user of the REST API, if it requires one. */
+        username?: string;
+        /**
+         * Basic auth password, e.g. `${KAFKA_CONNECT_PASSWORD}` from the
+         * environment.
+         *
+         * @visibility secret
+         */
+        password?: string;
+        /**
+         * Connector classes templates may create on this cluster, e.g.
+         * `io.debezium.connector.postgresql.PostgresConnector`. Default:
+         * unset, any class the worker has.
+         */
+        allowedConnectorClasses?: string[];
+      }>;
+    };
     /** Kafka clusters, by name. Pipelines name theirs in `source.cluster`. */
     kafka?: {
       clusters: Array<{

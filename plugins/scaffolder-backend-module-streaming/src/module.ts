@@ -5,7 +5,10 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { SchemaRegistries } from '@internal/plugin-streaming-node';
+import {
+  KafkaConnectClusters,
+  SchemaRegistries,
+} from '@internal/plugin-streaming-node';
 import { createKafkaConnectorCreateAction } from './actions/kafkaConnectorCreate';
 import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
 import { createPipelineDecommissionAction } from './actions/pipelineDecommission';
@@ -17,7 +20,6 @@ import { readCheckpointRoots } from './config/readCheckpointRoots';
 import { readLocalPublishBaseDir } from './config/readLocalPublishBaseDir';
 import { TopicLimits } from './kafka/TopicLimits';
 import { KafkaAdmins } from './services/KafkaAdmins/KafkaAdmins';
-import { KafkaConnectClusters } from './services/KafkaConnect/KafkaConnectClusters';
 import { KubernetesApplier } from './services/KubernetesApplier/KubernetesApplier';
 
 /**

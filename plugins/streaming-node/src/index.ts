@@ -17,6 +17,8 @@ export * from './config/readClusterConfigs';
 export * from './config/readOptionalDuration';
 export * from './config/SparkApplicationNamespaces';
 export * from './kafka/kafkaClientConfig';
+export * from './kafkaConnect/KafkaConnectClient';
+export * from './kafkaConnect/KafkaConnectClusters';
 export * from './kubernetes/kubeConfigForCluster';
 export * from './kubernetes/readKubernetesClusters';
 export * from './lib/redactCredentials';

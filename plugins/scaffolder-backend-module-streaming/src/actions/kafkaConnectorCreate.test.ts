@@ -7,7 +7,7 @@ import {
   TestPostgres,
   uniqueName,
 } from '@internal/plugin-streaming-node/testUtils';
-import { KafkaConnectClusters } from '../services/KafkaConnect/KafkaConnectClusters';
+import { KafkaConnectClusters } from '@internal/plugin-streaming-node';
 import { createKafkaConnectorCreateAction } from './kafkaConnectorCreate';
 import { examples } from './kafkaConnectorCreate.examples';
 

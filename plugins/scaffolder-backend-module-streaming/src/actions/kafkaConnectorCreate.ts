@@ -1,8 +1,10 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
-import { ConnectorConfig } from '../services/KafkaConnect/KafkaConnectClient';
-import { KafkaConnectClusters } from '../services/KafkaConnect/KafkaConnectClusters';
+import {
+  ConnectorConfig,
+  KafkaConnectClusters,
+} from '@internal/plugin-streaming-node';
 import { examples } from './kafkaConnectorCreate.examples';
 import { parseActionInput } from './parseActionInput';
 

@@ -1,9 +1,17 @@
 import { ResponseError } from '@backstage/errors';
 
-/** A connector's config as Kafka Connect stores it: every value a string. */
+/**
+ * A connector's config as Kafka Connect stores it: every value a string.
+ *
+ * @public
+ */
 export type ConnectorConfig = Record<string, string>;
 
-/** One problem Kafka Connect's config validation found. */
+/**
+ * One problem Kafka Connect's config validation found.
+ *
+ * @public
+ */
 export interface ConfigProblem {
   key: string;
   errors: string[];
@@ -15,6 +23,8 @@ export interface ConfigProblem {
  * Connect's message, never a request body. A 409 (the workers are
  * rebalancing, for example just after a connector was created) is retried
  * with backoff for up to `rebalanceTimeoutMs`.
+ *
+ * @public
  */
 export class KafkaConnectClient {
   constructor(

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { readOptionalDuration } from '@internal/plugin-streaming-node';
+import { readOptionalDuration } from '../config/readOptionalDuration';
 import { KafkaConnectClient } from './KafkaConnectClient';
 
 /** One Kafka Connect cluster of `streaming.kafkaConnect.clusters`. */
@@ -13,7 +13,10 @@ interface ConnectCluster {
 
 /**
  * The Kafka Connect clusters named in app-config
- * (`streaming.kafkaConnect.clusters`): templates name a cluster, never a URL.
+ * (`streaming.kafkaConnect.clusters`): templates and entities name a cluster,
+ * never a URL.
+ *
+ * @public
  */
 export class KafkaConnectClusters {
   static fromConfig(
