@@ -12,7 +12,7 @@ export const spec = {
     title: 'streaming',
     version: '1',
     description:
-      "The streaming backend: micro-batch metrics, consumer lag, status, cost and\nthe operations overview of Spark Structured Streaming pipelines. Every route\nbut /health needs Backstage credentials (a user or a service); entities are\nread through the catalog with the caller's credentials, so an entity the\ncaller may not read answers 404. Cost needs the `streaming.cost.read`\npermission. Partial answers carry `errors[]` (one per failed source) and\n`ageSeconds` (how old the cached Kafka data is). The routes are served under\nthe plugin's base URL, `/api/streaming` in a default backend; the\ndocument itself at `/api/streaming/openapi.json`.\n",
+      "The streaming backend: micro-batch metrics, consumer lag, status, cost and\nthe operations overview of Spark Structured Streaming pipelines. Every route\nbut /health needs Backstage credentials (a user or a service); entities are\nread through the catalog with the caller's credentials, so an entity the\ncaller may not read answers 404. Cost needs the `streaming.cost.read`\npermission, a pipeline's connectors `streaming.connector.read`. Partial answers carry `errors[]` (one per failed source) and\n`ageSeconds` (how old the cached Kafka data is). The routes are served under\nthe plugin's base URL, `/api/streaming` in a default backend; the\ndocument itself at `/api/streaming/openapi.json`.\n",
     license: {
       name: 'UNLICENSED',
     },
@@ -1485,6 +1485,109 @@ export const spec = {
           },
         },
       },
+      ConnectorTask: {
+        type: 'object',
+        required: ['id', 'state'],
+        additionalProperties: false,
+        properties: {
+          id: {
+            type: 'integer',
+            minimum: 0,
+          },
+          state: {
+            $ref: '#/components/schemas/ConnectorState',
+          },
+          workerId: {
+            type: 'string',
+          },
+          trace: {
+            type: 'string',
+            description:
+              "The first line of the task's stack trace when it FAILED, credentials masked.",
+          },
+        },
+      },
+      ConnectorState: {
+        type: 'string',
+        description:
+          "A connector's or task's state as Kafka Connect reports it (RUNNING, PAUSED, STOPPED, FAILED, UNASSIGNED, RESTARTING).",
+      },
+      PipelineConnector: {
+        type: 'object',
+        description:
+          'A Kafka Connect source connector writing a source topic of the pipeline. Never its config values.',
+        required: [
+          'cluster',
+          'name',
+          'connectorClass',
+          'state',
+          'topics',
+          'tasks',
+        ],
+        additionalProperties: false,
+        properties: {
+          cluster: {
+            type: 'string',
+            description:
+              "The Connect cluster's name in streaming.kafkaConnect.clusters.",
+          },
+          name: {
+            type: 'string',
+          },
+          connectorClass: {
+            type: 'string',
+          },
+          state: {
+            $ref: '#/components/schemas/ConnectorState',
+          },
+          workerId: {
+            type: 'string',
+          },
+          trace: {
+            type: 'string',
+            description:
+              "The first line of the connector's stack trace when it FAILED, credentials masked.",
+          },
+          topics: {
+            type: 'array',
+            description:
+              "The pipeline's source topics the connector writes (or, by its config, will write).",
+            items: {
+              type: 'string',
+            },
+          },
+          tasks: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ConnectorTask',
+            },
+          },
+        },
+      },
+      PipelineConnectorsResponse: {
+        type: 'object',
+        required: ['entityRef', 'connectors', 'errors'],
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          connectors: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PipelineConnector',
+            },
+          },
+          errors: {
+            type: 'array',
+            description:
+              'One per Connect cluster that did not answer (`kafka-connect:<cluster>`).',
+            items: {
+              $ref: '#/components/schemas/SourceError',
+            },
+          },
+        },
+      },
       TopicFieldsResponse: {
         type: 'object',
         required: ['cluster', 'topic', 'origin', 'fields', 'errors'],
@@ -2026,6 +2129,36 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/PipelineSchemasResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/connectors': {
+      get: {
+        operationId: 'GetPipelineConnectors',
+        summary:
+          "The Kafka Connect source connectors of streaming.kafkaConnect.clusters that write the pipeline's source topics (by their config, Debezium's `<topic.prefix>.<schema>.<table>` of table.include.list, and by the topics Connect saw them write), with their state and tasks. Needs streaming.connector.read. Answers are reused for streaming.connectors.cacheTtl.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK (possibly partial)',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineConnectorsResponse',
                 },
               },
             },

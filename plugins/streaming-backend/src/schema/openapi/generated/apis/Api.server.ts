@@ -8,6 +8,7 @@ import { CostRatesResponse } from '../models/CostRatesResponse.model';
 import { DeltaTableDetailsResponse } from '../models/DeltaTableDetailsResponse.model';
 import { ErrorResponse } from '../models/ErrorResponse.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
+import { PipelineConnectorsResponse } from '../models/PipelineConnectorsResponse.model';
 import { PipelineCostResponse } from '../models/PipelineCostResponse.model';
 import { PipelineLagResponse } from '../models/PipelineLagResponse.model';
 import { PipelineMetricsResponse } from '../models/PipelineMetricsResponse.model';
@@ -67,6 +68,16 @@ export type GetOverview = {
     q?: string;
   };
   response: StreamingOverviewResponse | void | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type GetPipelineConnectors = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  response: PipelineConnectorsResponse | ErrorResponse;
 };
 /**
  * @public
@@ -209,6 +220,8 @@ export type EndpointMap = {
   '#get|/health': GetHealth;
 
   '#get|/overview': GetOverview;
+
+  '#get|/pipelines/{namespace}/{name}/connectors': GetPipelineConnectors;
 
   '#get|/pipelines/{namespace}/{name}/cost': GetPipelineCost;
 

@@ -1,5 +1,6 @@
 //
 
+export * from '../models/ConnectorTask.model';
 export * from '../models/CostRatesResponse.model';
 export * from '../models/CostRatesResponseRatesValue.model';
 export * from '../models/DeltaTableDetailsResponse.model';
@@ -16,6 +17,8 @@ export * from '../models/MicroBatchSourcesInner.model';
 export * from '../models/MicroBatchStateOperatorsInner.model';
 export * from '../models/ObservedRuntime.model';
 export * from '../models/PartitionLag.model';
+export * from '../models/PipelineConnector.model';
+export * from '../models/PipelineConnectorsResponse.model';
 export * from '../models/PipelineCostResponse.model';
 export * from '../models/PipelineCostResponseBreakdown.model';
 export * from '../models/PipelineCostResponseHistoryInner.model';

@@ -12,6 +12,7 @@ import * as parser from 'uri-template';
 import { CostRatesResponse } from '../models/CostRatesResponse.model';
 import { DeltaTableDetailsResponse } from '../models/DeltaTableDetailsResponse.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
+import { PipelineConnectorsResponse } from '../models/PipelineConnectorsResponse.model';
 import { PipelineCostResponse } from '../models/PipelineCostResponse.model';
 import { PipelineLagResponse } from '../models/PipelineLagResponse.model';
 import { PipelineMetricsResponse } from '../models/PipelineMetricsResponse.model';
@@ -81,6 +82,15 @@ export type GetOverview = {
     owner?: string;
     system?: string;
     q?: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetPipelineConnectors = {
+  path: {
+    namespace: string;
+    name: string;
   };
 };
 /**
@@ -314,6 +324,34 @@ export class DefaultApiClient {
 
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The Kafka Connect source connectors of streaming.kafkaConnect.clusters that write the pipeline\'s source topics (by their config, Debezium\'s `<topic.prefix>.<schema>.<table>` of table.include.list, and by the topics Connect saw them write), with their state and tasks. Needs streaming.connector.read. Answers are reused for streaming.connectors.cacheTtl.
+   * @param namespace -
+   * @param name -
+   */
+  public async getPipelineConnectors(
+    // @ts-ignore
+    request: GetPipelineConnectors,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PipelineConnectorsResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/pipelines/{namespace}/{name}/connectors`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
