@@ -20,6 +20,7 @@ import {
   TestKafka,
   TestSchemaRegistry,
 } from '@internal/plugin-streaming-node/testUtils';
+import net from 'node:net';
 import request from 'supertest';
 import { streamingPlugin } from './plugin';
 import { openApiTestServer } from './__testUtils__/openApiTestServer';
@@ -65,8 +66,47 @@ const eventV3 = JSON.stringify({
   ],
 });
 
+/**
+ * A loopback TCP proxy in front of the broker that counts the connections
+ * opened through it. Configured as a cluster's bootstrap address, it sees
+ * each kafkajs client's first connection (later ones go to the address the
+ * broker advertises).
+ */
+async function countingProxy(target: string) {
+  const [host, port] = [
+    target.slice(0, target.lastIndexOf(':')),
+    Number(target.slice(target.lastIndexOf(':') + 1)),
+  ];
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const server = net.createServer(client => {
+    connections += 1;
+    const upstream = net.connect(port, host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    connections: () => connections,
+    close: async () => {
+      sockets.forEach(socket => socket.destroy());
+      await new Promise(resolve => server.close(resolve));
+    },
+  };
+}
+
 describe('schema routes on the real registry and broker', () => {
   let kafka: TestKafka;
+  let proxy: Awaited<ReturnType<typeof countingProxy>>;
   let registry: TestSchemaRegistry;
   let server: Parameters<typeof request>[0];
   let stop: () => Promise<void>;
@@ -82,6 +122,7 @@ describe('schema routes on the real registry and broker', () => {
       sharedBroker().then(broker => new TestKafka(broker).connect()),
       TestSchemaRegistry.start(),
     ]);
+    proxy = await countingProxy(kafka.broker);
     avroTopic = registry.uniqueTopic('schema-events');
     jsonSchemaTopic = registry.uniqueTopic('schema-orders');
     sampledTopic = registry.uniqueTopic('schema-clicks');
@@ -155,7 +196,13 @@ describe('schema routes on the real registry and broker', () => {
         mockServices.rootConfig.factory({
           data: {
             streaming: {
-              kafka: { clusters: [{ name: 'local', brokers: [kafka.broker] }] },
+              kafka: {
+                clusters: [
+                  { name: 'local', brokers: [kafka.broker] },
+                  // The same broker, bootstrapped through the counting proxy.
+                  { name: 'proxied', brokers: [proxy.address] },
+                ],
+              },
               schemas: {
                 cacheTtl: { minutes: 10 },
                 sample: { maxMessages: 10, maxBytes: 10_000, timeout: '20s' },
@@ -208,6 +255,7 @@ describe('schema routes on the real registry and broker', () => {
 
   afterAll(async () => {
     await stop?.();
+    await proxy?.close();
     for (const subject of subjects) {
       await registry?.client.deleteSubject(subject).catch(() => undefined);
     }
@@ -346,6 +394,28 @@ describe('schema routes on the real registry and broker', () => {
         message: '2 of 10 sampled messages are not JSON objects',
       },
     ]);
+  });
+
+  it('samples through the cluster connections the backend keeps open, without a consumer group', async () => {
+    const groupsBefore = new Set(
+      (await kafka.admin.listGroups()).groups.map(g => g.groupId),
+    );
+    const sample = () =>
+      get(`/topics/fields?cluster=proxied&topic=${sampledTopic}`);
+    const first = await sample();
+    expect(first.status).toBe(200);
+    expect(first.body.sampledMessages).toBe(10);
+    const afterFirst = proxy.connections();
+    expect(afterFirst).toBeGreaterThan(0);
+    const second = await sample();
+    expect(second.status).toBe(200);
+    expect(second.body.fields).toEqual(first.body.fields);
+    // The second sample opened no connection: no new client, admin or consumer.
+    expect(proxy.connections()).toBe(afterFirst);
+    const newGroups = (await kafka.admin.listGroups()).groups
+      .map(g => g.groupId)
+      .filter(g => !groupsBefore.has(g));
+    expect(newGroups.filter(g => g.includes('sample'))).toEqual([]);
   });
 
   it('stops sampling at maxBytes', async () => {

@@ -26,6 +26,7 @@ import { RatesCostSource } from './services/Cost/RatesCostSource';
 import { readTaskSchedule, scheduleIntervalMs } from './lib/readTaskSchedule';
 import { DeltaPathMapping } from './services/DeltaTables/DeltaPathMapping';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
+import { KafkaClusterClients } from './services/KafkaOffsets/KafkaClusterClients';
 import { KafkaOffsetsPoller } from './services/KafkaOffsets/KafkaOffsetsPoller';
 import { OffsetsSnapshotStore } from './services/KafkaOffsets/OffsetsSnapshotStore';
 import { SharedOffsetSource } from './services/KafkaOffsets/SharedOffsetSource';
@@ -100,9 +101,11 @@ export const streamingPlugin = createBackendPlugin({
         const store = await DatabaseProgressStore.create({
           database: deps.database,
         });
+        // One client per Kafka cluster, shared by the poller and the sampler.
+        const kafkaClients = new KafkaClusterClients(config.kafka.clusters);
         const poller = sources.offset
           ? undefined
-          : new KafkaOffsetsPoller(config, logger);
+          : new KafkaOffsetsPoller(config, logger, kafkaClients);
         const sharedOffsets =
           poller &&
           new SharedOffsetSource(
@@ -168,7 +171,7 @@ export const streamingPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(async () => {
           stopping.abort();
           await ingestor.stop();
-          await poller?.close();
+          await kafkaClients.close();
         });
 
         const listPipelines = () =>
@@ -289,7 +292,12 @@ export const streamingPlugin = createBackendPlugin({
               new OperationsStore(store.client),
               logger,
             ),
-            schemas: SchemaService.fromConfig(deps.config, config, logger),
+            schemas: SchemaService.fromConfig(
+              deps.config,
+              config,
+              logger,
+              kafkaClients,
+            ),
             deltaTables: new DeltaTableReader(
               config.delta.allowedRoots,
               new DeltaPathMapping(config.delta.pathMappings, process.cwd()),

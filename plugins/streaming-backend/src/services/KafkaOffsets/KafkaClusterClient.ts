@@ -29,6 +29,9 @@ import {
 const LATEST = -1;
 const EARLIEST = -2;
 const READ_UNCOMMITTED = 0;
+const READ_COMMITTED = 1;
+/** The replica id of a consumer (not a follower broker) in Fetch requests. */
+const CONSUMER_REPLICA_ID = -1;
 
 /** A topic of a cluster and its partition count. */
 export interface TopicSummary {
@@ -62,6 +65,23 @@ export type GroupRoutes = Map<
   string,
   { coordinator: number } | { perGroup: true } | { error: string }
 >;
+
+/** Where to read one partition from (see {@link KafkaClusterClient.fetch}). */
+export interface FetchPosition {
+  partition: number;
+  leader: number;
+  /** The first offset to read. */
+  offset: bigint;
+}
+
+/** A record read by {@link KafkaClusterClient.fetch}. */
+export interface FetchedRecord {
+  offset: bigint;
+  value: Buffer | null;
+}
+
+/** Records read from one partition, or why its leader gave none. */
+export type FetchedPartition = { records: FetchedRecord[] } | { error: string };
 
 /** Options of a {@link KafkaClusterClient}. */
 export interface KafkaClusterClientOptions {
@@ -307,6 +327,78 @@ export class KafkaClusterClient {
                 error: `broker ${leader}: ${(error as Error).message}`,
               });
             }
+          }
+        }
+      }),
+    );
+    return result;
+  }
+
+  /**
+   * Reads records of a topic's partitions from their leaders, one Fetch
+   * request per leader broker sent in parallel, without a consumer group
+   * (so nothing is committed and no group is left behind). Each answer holds
+   * at most about `maxBytes` per leader (Kafka returns a first record batch
+   * even when it is larger), records at and after each position's offset,
+   * committed transactions only, without control records. A leader that
+   * fails (kafkajs fails its whole answer on one partition's error) gives
+   * each of its partitions an `error`.
+   */
+  async fetch(
+    topic: string,
+    positions: FetchPosition[],
+    maxBytes: number,
+  ): Promise<Map<number, FetchedPartition>> {
+    await this.ensureConnected();
+    const byLeader = new Map<number, FetchPosition[]>();
+    for (const position of positions) {
+      byLeader.set(position.leader, [
+        ...(byLeader.get(position.leader) ?? []),
+        position,
+      ]);
+    }
+    const result = new Map<number, FetchedPartition>();
+    await Promise.all(
+      [...byLeader].map(async ([leader, partitions]) => {
+        try {
+          const broker = await this.findBroker(leader);
+          const answer = await broker.fetch({
+            replicaId: CONSUMER_REPLICA_ID,
+            isolationLevel: READ_COMMITTED,
+            // Below the high watermark the broker answers at once.
+            maxWaitTime: 100,
+            minBytes: 1,
+            maxBytes,
+            topics: [
+              {
+                topic,
+                partitions: partitions.map(p => ({
+                  partition: p.partition,
+                  fetchOffset: p.offset.toString(),
+                  maxBytes,
+                })),
+              },
+            ],
+          });
+          const first = new Map(partitions.map(p => [p.partition, p.offset]));
+          for (const { partitions: answered } of answer.responses) {
+            for (const p of answered) {
+              const from = first.get(p.partition);
+              if (from === undefined) continue;
+              result.set(p.partition, {
+                records: p.messages
+                  .filter(m => !m.isControlRecord)
+                  .map(m => ({ offset: BigInt(m.offset), value: m.value }))
+                  // A batch starts before the asked offset when it began earlier.
+                  .filter(m => m.offset >= from),
+              });
+            }
+          }
+        } catch (error) {
+          for (const { partition } of partitions) {
+            result.set(partition, {
+              error: `broker ${leader}: ${(error as Error).message}`,
+            });
           }
         }
       }),

@@ -10,6 +10,7 @@ import {
   PartitionMetadata,
   TopicSummary,
 } from './KafkaClusterClient';
+import { KafkaClusterClients } from './KafkaClusterClients';
 import {
   ClusterOffsets,
   ObservedPartition,
@@ -74,10 +75,11 @@ export class KafkaOffsetsPoller implements OffsetSource {
   constructor(
     private readonly config: StreamingConfig,
     private readonly logger: LoggerService,
+    private readonly clients = new KafkaClusterClients(config.kafka.clusters),
   ) {
     for (const cluster of config.kafka.clusters) {
       this.clusters.set(cluster.name, {
-        client: new KafkaClusterClient(cluster),
+        client: clients.get(cluster.name),
         used: { topics: new Set(), groups: new Set() },
         topics: new Map(),
         groups: new Map(),
@@ -510,7 +512,8 @@ export class KafkaOffsetsPoller implements OffsetSource {
     state.heads.set(key, history);
   }
 
+  /** Closes its cluster clients. */
   async close(): Promise<void> {
-    await Promise.all([...this.clusters.values()].map(s => s.client.close()));
+    await this.clients.close();
   }
 }

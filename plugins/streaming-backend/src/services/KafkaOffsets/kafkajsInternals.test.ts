@@ -84,6 +84,7 @@ describe(`the kafkajs ${KAFKAJS_VERSION} internals of the offset source`, () => 
         ...methods(require('kafkajs/src/network/connectionPool').prototype, [
           'send',
         ]),
+        ...methods(require('kafkajs/src/broker').prototype, ['fetch']),
         [
           'kafkajs/src/loggers exports createLogger',
           typeof createLogger === 'function',

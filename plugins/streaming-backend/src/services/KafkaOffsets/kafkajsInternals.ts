@@ -41,11 +41,48 @@ export type ApiVersions = Record<
   { minVersion: number; maxVersion: number } | undefined
 >;
 
+/** A record as kafkajs' Fetch decoder gives it (`kafkajs/src/protocol/recordBatch/record`). */
+export interface KafkaJsFetchedRecord {
+  offset: string;
+  value: Buffer | null;
+  isControlRecord?: boolean;
+}
+
+/**
+ * The decoded answer of `broker.fetch` (Fetch v4 and later), as used here;
+ * kafkajs throws instead when a partition has an error code.
+ */
+export interface KafkaJsFetchAnswer {
+  responses: Array<{
+    topicName: string;
+    partitions: Array<{
+      partition: number;
+      messages: KafkaJsFetchedRecord[];
+    }>;
+  }>;
+}
+
 /** A broker of kafkajs' broker pool (`kafkajs/src/broker`), as used here. */
 export interface KafkaJsBroker {
   versions: ApiVersions | null;
   lookupRequest(apiKey: number, definition: unknown): (args: object) => any;
   connectionPool: { send(request: object): Promise<any> };
+  /** A Fetch request at the version the broker and kafkajs share, decoded. */
+  fetch(request: {
+    replicaId: number;
+    isolationLevel: number;
+    maxWaitTime: number;
+    minBytes: number;
+    maxBytes: number;
+    topics: Array<{
+      topic: string;
+      partitions: Array<{
+        partition: number;
+        fetchOffset: string;
+        maxBytes: number;
+      }>;
+    }>;
+  }): Promise<KafkaJsFetchAnswer>;
 }
 
 /** kafkajs' cluster (`kafkajs/src/cluster`), as used here. */

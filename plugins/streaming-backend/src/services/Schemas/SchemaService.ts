@@ -18,6 +18,7 @@ import {
 } from '@internal/plugin-streaming-node';
 import { StreamingConfig } from '../../config/StreamingConfig';
 import { TtlCache } from '../../lib/TtlCache';
+import { KafkaClusterClients } from '../KafkaOffsets/KafkaClusterClients';
 import {
   FieldProposal,
   fieldsFromAvro,
@@ -40,6 +41,7 @@ export class SchemaService {
     config: Config,
     streaming: StreamingConfig,
     logger: LoggerService,
+    kafkaClients: KafkaClusterClients,
   ): SchemaService {
     const sample = config.getOptionalConfig('streaming.schemas.sample');
     return new SchemaService(
@@ -63,18 +65,19 @@ export class SchemaService {
           { defaultValue: { seconds: 10 }, logger },
         ),
       },
+      new TopicSampler(kafkaClients),
       logger,
     );
   }
 
   private readonly answers: TtlCache<PipelineSchemasResponse>;
-  private readonly sampler = new TopicSampler();
 
   private constructor(
     private readonly registries: SchemaRegistries,
     private readonly streaming: StreamingConfig,
     cacheTtlMs: number,
     private readonly sampleLimits: SampleLimits,
+    private readonly sampler: TopicSampler,
     private readonly logger: LoggerService,
   ) {
     this.answers = new TtlCache(cacheTtlMs);
@@ -194,10 +197,7 @@ export class SchemaService {
     clusterName: string,
     topic: string,
   ): Promise<TopicFieldsResponse> {
-    const cluster = this.streaming.kafka.clusters.find(
-      c => c.name === clusterName,
-    );
-    if (!cluster) {
+    if (!this.streaming.kafka.clusters.some(c => c.name === clusterName)) {
       throw new NotFoundError(
         `No Kafka cluster named ${clusterName}; configured: ${
           this.streaming.kafka.clusters.map(c => c.name).join(', ') || 'none'
@@ -244,7 +244,7 @@ export class SchemaService {
       };
     }
     const messages = await this.sampler.sample(
-      cluster,
+      clusterName,
       topic,
       this.sampleLimits,
     );

@@ -1,8 +1,6 @@
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import { KafkaClusterConfig } from '@internal/plugin-streaming-node';
-import { Kafka, logLevel } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
-import { kafkaClientOptions } from '../KafkaOffsets/kafkaClientOptions';
+import { FetchPosition } from '../KafkaOffsets/KafkaClusterClient';
+import { KafkaClusterClients } from '../KafkaOffsets/KafkaClusterClients';
 
 /** The bounds of one sample (`streaming.schemas.sample`). */
 export interface SampleLimits {
@@ -14,123 +12,121 @@ export interface SampleLimits {
   timeoutMs: number;
 }
 
+/** A partition still to read: the next offset and the end at sampling time. */
+interface Range extends FetchPosition {
+  end: bigint;
+}
+
 /**
  * Reads the most recent messages of a topic: up to `maxMessages` split over
  * its partitions (the newest of each), at most `maxBytes` of values, ending
- * at `timeoutMs` with what it read. It reads as a consumer group of its own
- * that commits nothing and is deleted afterwards, so that no pipeline's or
- * application's offsets move.
+ * at `timeoutMs` with what it read. It reads through the cluster's shared
+ * {@link KafkaClusterClients} connections with plain Fetch requests to the
+ * partitions' leaders, not as a consumer group, so no offsets are committed
+ * and no group is created, and a sample opens no connection of its own.
  */
 export class TopicSampler {
+  constructor(private readonly clients: KafkaClusterClients) {}
+
   async sample(
-    cluster: KafkaClusterConfig,
+    cluster: string,
     topic: string,
     limits: SampleLimits,
   ): Promise<Buffer[]> {
-    const kafka = new Kafka({
-      ...kafkaClientOptions(cluster),
-      logLevel: logLevel.NOTHING,
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>(resolve => {
+      timer = setTimeout(() => resolve('timeout'), limits.timeoutMs);
     });
-    const admin = kafka.admin();
-    await admin.connect().catch(() => {
-      throw new ServiceUnavailableError(
-        `Kafka cluster ${cluster.name} did not answer`,
-      );
-    });
-    const groupId = `backstage-streaming-sample-${randomUUID()}`;
     try {
-      const partitions = await admin.fetchTopicOffsets(topic).catch(() => {
-        throw new NotFoundError(
-          `No topic ${topic} on Kafka cluster ${cluster.name}`,
+      const ranges = await Promise.race([
+        this.ranges(cluster, topic, limits),
+        timedOut,
+      ]);
+      if (ranges === 'timeout') {
+        throw new ServiceUnavailableError(
+          `Kafka cluster ${cluster} did not answer within streaming.schemas.sample.timeout`,
         );
-      });
-      const perPartition = Math.max(
-        1,
-        Math.ceil(limits.maxMessages / partitions.length),
-      );
-      // Per partition: where to start and the end offset at sampling time.
-      const ranges = new Map(
-        partitions
-          .map(p => ({
-            partition: p.partition,
-            end: BigInt(p.high),
-            start: [
-              BigInt(p.low),
-              BigInt(p.high) - BigInt(perPartition),
-            ].reduce((a, b) => (a > b ? a : b)),
-          }))
-          .filter(r => r.end > r.start)
-          .map(r => [r.partition, r]),
-      );
-      if (ranges.size === 0) {
-        return [];
       }
-      return await this.read(kafka, groupId, topic, ranges, limits);
+      return await this.read(cluster, topic, ranges, limits, timedOut);
     } finally {
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-      await admin.disconnect();
+      clearTimeout(timer);
     }
   }
 
-  private async read(
-    kafka: Kafka,
-    groupId: string,
+  /** Per partition with messages: the newest `maxMessages / partitions` of them. */
+  private async ranges(
+    cluster: string,
     topic: string,
-    ranges: Map<number, { partition: number; start: bigint; end: bigint }>,
     limits: SampleLimits,
-  ): Promise<Buffer[]> {
-    const consumer = kafka.consumer({
-      groupId,
-      maxBytes: limits.maxBytes,
-      allowAutoTopicCreation: false,
+  ): Promise<Range[]> {
+    const client = this.clients.get(cluster);
+    const metadata = await client.metadata([topic]).catch(() => {
+      throw new ServiceUnavailableError(
+        `Kafka cluster ${cluster} did not answer`,
+      );
     });
+    const partitions = metadata.get(topic);
+    if (!partitions) {
+      throw new NotFoundError(`No topic ${topic} on Kafka cluster ${cluster}`);
+    }
+    const offsets = (await client.offsets(metadata)).get(topic)!;
+    const perPartition = BigInt(
+      Math.max(1, Math.ceil(limits.maxMessages / partitions.length)),
+    );
+    return partitions.flatMap(({ partition, leader }) => {
+      const { earliest, latest } = offsets.get(partition) ?? {};
+      if (leader === null || earliest === undefined || latest === undefined) {
+        return [];
+      }
+      const end = BigInt(latest);
+      const start = end - perPartition;
+      const offset = start > BigInt(earliest) ? start : BigInt(earliest);
+      return end > offset ? [{ partition, leader, offset, end }] : [];
+    });
+  }
+
+  private async read(
+    cluster: string,
+    topic: string,
+    ranges: Range[],
+    limits: SampleLimits,
+    timedOut: Promise<'timeout'>,
+  ): Promise<Buffer[]> {
+    const client = this.clients.get(cluster);
     const values: Buffer[] = [];
     let bytes = 0;
-    const pending = new Set(ranges.keys());
-    let finish: () => void = () => undefined;
-    const finished = new Promise<void>(resolve => {
-      finish = resolve;
-    });
-    const timer = setTimeout(finish, limits.timeoutMs);
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic] });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const range = ranges.get(batch.partition);
-          if (!range || !pending.has(batch.partition)) return;
-          for (const message of batch.messages) {
-            const offset = BigInt(message.offset);
-            if (offset < range.start) continue;
-            if (offset >= range.end) break;
-            const size = message.value?.length ?? 0;
-            if (
-              values.length >= limits.maxMessages ||
-              bytes + size > limits.maxBytes
-            ) {
-              finish();
-              return;
-            }
-            if (message.value) values.push(message.value);
-            bytes += size;
-            if (offset + 1n >= range.end) break;
+    let pending = ranges;
+    while (pending.length > 0) {
+      const answer = await Promise.race([
+        client.fetch(topic, pending, Math.max(1, limits.maxBytes - bytes)),
+        timedOut,
+      ]);
+      if (answer === 'timeout') break;
+      const next: Range[] = [];
+      for (const range of pending) {
+        const fetched = answer.get(range.partition);
+        if (!fetched || 'error' in fetched) continue;
+        let offset = range.offset;
+        for (const record of fetched.records) {
+          if (record.offset >= range.end) break;
+          const size = record.value?.length ?? 0;
+          if (
+            values.length >= limits.maxMessages ||
+            bytes + size > limits.maxBytes
+          ) {
+            return values;
           }
-          const last = batch.messages[batch.messages.length - 1];
-          if (!last || BigInt(last.offset) + 1n >= range.end) {
-            pending.delete(batch.partition);
-          }
-          if (pending.size === 0) finish();
-        },
-      });
-      for (const { partition, start } of ranges.values()) {
-        consumer.seek({ topic, partition, offset: start.toString() });
+          if (record.value) values.push(record.value);
+          bytes += size;
+          offset = record.offset + 1n;
+        }
+        // A partition that gave nothing new is done (its records went away).
+        if (offset > range.offset && offset < range.end) {
+          next.push({ ...range, offset });
+        }
       }
-      await finished;
-      return values;
-    } finally {
-      clearTimeout(timer);
-      await consumer.disconnect();
+      pending = next;
     }
+    return values;
   }
 }
