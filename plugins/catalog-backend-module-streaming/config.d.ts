@@ -64,6 +64,32 @@ export interface Config {
          */
         subjectsCacheSeconds?: number;
       };
+      /**
+       * The Kafka Connect entity provider of `catalogModuleStreaming`: one per
+       * cluster of `streaming.kafkaConnect.clusters`, active whenever a
+       * cluster is configured. Each connector becomes a `kafka-connector`
+       * Resource, each table a Debezium source connector captures a
+       * `database-table` Resource, linked table -> connector -> topic.
+       */
+      streamingKafkaConnect?: {
+        /**
+         * Owner of the connector and database table entities: an entity ref,
+         * kind `group` and namespace `default` when left out. Default:
+         * `group:default/unknown`.
+         */
+        owner?: string;
+        /**
+         * How often every Connect cluster is read. A cluster that does not
+         * answer keeps the entities of its last good read. Default: every 5
+         * minutes, timeout 3 minutes.
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /**
+         * Connectors of one cluster that become entities, in name order; the
+         * rest are left out with a warning naming this key. Default: 1000.
+         */
+        maxConnectors?: number;
+      };
     };
     processors?: {
       /** The streaming pipeline processor of `catalogModuleStreaming`. */

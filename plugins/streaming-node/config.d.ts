@@ -52,6 +52,12 @@ export interface Config {
          * unset, any class the worker has.
          */
         allowedConnectorClasses?: string[];
+        /**
+         * The Kafka cluster (name in `streaming.kafka.clusters`) this Connect
+         * cluster's connectors write to and read from: the catalog links a
+         * connector to that cluster's topic entities. Default: the first one.
+         */
+        kafkaCluster?: string;
       }>;
     };
     /** Kafka clusters, by name. Pipelines name theirs in `source.cluster`. */
@@ -122,6 +128,45 @@ export interface Config {
          * `default`.
          */
         defaultNamespace?: string;
+      }>;
+    };
+
+    /**
+     * Elasticsearch / OpenSearch clusters (`SearchClusters`), by name. The
+     * backend reads the statistics of an `elasticsearch-index` Resource only
+     * from these: the pipeline's `sink.nodes` must be among a cluster's
+     * `nodes`, and is never requested itself.
+     */
+    search?: {
+      /**
+       * Timeout of one request to a node: a HumanDuration object, a string
+       * such as `'10s'`, or ISO 8601. Default: `{ seconds: 10 }`
+       */
+      requestTimeout?: HumanDuration | string;
+      /**
+       * How long the backend reuses an index's statistics for every caller:
+       * a HumanDuration, a string such as `'30s'`, or ISO 8601; 0 turns the
+       * cache off. Default: `{ seconds: 30 }`
+       */
+      statsCacheTtl?: HumanDuration | string;
+      clusters?: Array<{
+        /** The cluster's name, shown with its indices. */
+        name: string;
+        /**
+         * Node URLs, e.g. `http://opensearch:9200`, tried in order; the
+         * `nodes` of pipeline specs writing to this cluster are matched
+         * against them.
+         */
+        nodes: string[];
+        /** Basic auth user, if the cluster requires one. */
+        username?: string;
+        /**
+         * Basic auth password, e.g. `${SEARCH_PASSWORD}` from the
+         * environment.
+         *
+         * @visibility secret
+         */
+        password?: string;
       }>;
     };
   };

@@ -1,7 +1,7 @@
 /**
  * The streaming backend module for the catalog plugin: pipelines, Kafka
- * topics, Delta tables, Elasticsearch indexes, CDC source tables and schemas
- * as entities with lineage.
+ * topics, Delta tables, Elasticsearch indexes, CDC source tables, schemas and
+ * Kafka Connect connectors as entities with lineage.
  *
  * @packageDocumentation
  */
@@ -9,5 +9,6 @@
 export { catalogModuleStreaming as default } from './module';
 export { StreamingPipelineProcessor } from './processor/StreamingPipelineProcessor';
 export type { StreamingPipelineProcessorOptions } from './processor/StreamingPipelineProcessor';
+export { KafkaConnectEntityProvider } from './providers/KafkaConnectEntityProvider';
 export { SchemaRegistryEntityProvider } from './providers/SchemaRegistryEntityProvider';
 export { SchemaSubjectProcessor } from './providers/SchemaSubjectProcessor';

@@ -7,6 +7,7 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { StreamingPipelineProcessor } from './processor/StreamingPipelineProcessor';
+import { KafkaConnectEntityProvider } from './providers/KafkaConnectEntityProvider';
 import { SchemaRegistryEntityProvider } from './providers/SchemaRegistryEntityProvider';
 import { SchemaSubjectProcessor } from './providers/SchemaSubjectProcessor';
 
@@ -14,7 +15,9 @@ import { SchemaSubjectProcessor } from './providers/SchemaSubjectProcessor';
  * Catalog module that turns streaming pipeline entities into Kafka topics,
  * Delta tables, Elasticsearch indexes, CDC source tables and schemas, with
  * their lineage, and lists the subjects of the configured schema registries
- * as API entities linked to their topics and the pipelines that read them.
+ * as API entities linked to their topics and the pipelines that read them,
+ * and the connectors of the configured Kafka Connect clusters (with the
+ * database tables Debezium captures) linked to the topics they write.
  *
  * @public
  */
@@ -60,6 +63,9 @@ export const catalogModuleStreaming = createBackendModule({
             catalog: catalogService,
             auth,
           }),
+        );
+        catalog.addEntityProvider(
+          KafkaConnectEntityProvider.fromConfig(config, { logger, scheduler }),
         );
       },
     });

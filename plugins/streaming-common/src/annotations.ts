@@ -62,11 +62,70 @@ export const ANNOTATION_DELTA_PATH = `${STREAMING_ANNOTATION_PREFIX}/delta-path`
 export const ANNOTATION_ELASTICSEARCH_INDEX = `${STREAMING_ANNOTATION_PREFIX}/elasticsearch-index`;
 
 /**
+ * On an `elasticsearch-index` Resource: the node URLs the pipeline writes to
+ * (its spec's `sink.nodes`, comma-separated). The backend reads the index's
+ * statistics only from the configured search cluster that lists them.
+ *
+ * @public
+ */
+export const ANNOTATION_ELASTICSEARCH_NODES = `${STREAMING_ANNOTATION_PREFIX}/elasticsearch-nodes`;
+
+/**
  * On a `database-table` Resource (a CDC source): `database.schema.table`.
  *
  * @public
  */
 export const ANNOTATION_DATABASE_TABLE = `${STREAMING_ANNOTATION_PREFIX}/database-table`;
+
+/**
+ * On a `database-table` Resource read from a Kafka Connect connector: the
+ * database server's host name, as the connector's config names it
+ * (`database.hostname`).
+ *
+ * @public
+ */
+export const ANNOTATION_DATABASE_HOST = `${STREAMING_ANNOTATION_PREFIX}/database-host`;
+
+/**
+ * On a `database-table` Resource read from a Kafka Connect connector: the
+ * database server's port (`database.port`).
+ *
+ * @public
+ */
+export const ANNOTATION_DATABASE_PORT = `${STREAMING_ANNOTATION_PREFIX}/database-port`;
+
+/**
+ * On a `database-table` Resource read from a Kafka Connect connector: the
+ * database's name (`database.dbname`).
+ *
+ * @public
+ */
+export const ANNOTATION_DATABASE_NAME = `${STREAMING_ANNOTATION_PREFIX}/database-name`;
+
+/**
+ * On a `kafka-connector` Resource and the `database-table` Resources it
+ * captures: the Kafka Connect cluster, by its name in app-config
+ * (`streaming.kafkaConnect.clusters[].name`).
+ *
+ * @public
+ */
+export const ANNOTATION_KAFKA_CONNECT_CLUSTER = `${STREAMING_ANNOTATION_PREFIX}/kafka-connect-cluster`;
+
+/**
+ * On a `kafka-connector` Resource and the `database-table` Resources it
+ * captures: the connector's name on its Kafka Connect cluster, exactly.
+ *
+ * @public
+ */
+export const ANNOTATION_KAFKA_CONNECTOR = `${STREAMING_ANNOTATION_PREFIX}/kafka-connector`;
+
+/**
+ * On a `kafka-connector` Resource: its `connector.class`, e.g.
+ * `io.debezium.connector.postgresql.PostgresConnector`.
+ *
+ * @public
+ */
+export const ANNOTATION_KAFKA_CONNECTOR_CLASS = `${STREAMING_ANNOTATION_PREFIX}/kafka-connector-class`;
 
 /**
  * On a pipeline Component: `namespace/name` of its `SparkApplication`, and

@@ -4,6 +4,7 @@ import {
   deltaTableEntityName,
   deriveEntityName,
   elasticsearchIndexEntityName,
+  kafkaConnectorEntityName,
   kafkaTopicEntityName,
   schemaEntityName,
 } from './entityNames';
@@ -34,6 +35,13 @@ describe('entity names', () => {
     );
     expect(databaseTableEntityName('accounts', 'public.users')).toBe(
       'db.accounts.public.users',
+    );
+    expect(kafkaConnectorEntityName('local', 'cdc-postgres-users')).toBe(
+      'connector.local.cdc-postgres-users',
+    );
+    // Connector names are free text in Kafka Connect.
+    expect(kafkaConnectorEntityName('local', 'Users CDC')).toMatch(
+      /^connector\.local-users-cdc--[0-9a-f]{12}$/,
     );
   });
 

@@ -162,6 +162,19 @@ export function databaseTableEntityName(
 }
 
 /**
+ * `kafka-connector` Resource: `connector.<connect cluster>.<connector>`, e.g.
+ * `connector.local.cdc-postgres-users`.
+ *
+ * @public
+ */
+export function kafkaConnectorEntityName(
+  cluster: string,
+  connector: string,
+): string {
+  return deriveEntityName('connector', [cluster, connector]);
+}
+
+/**
  * API entity of a schema file, identified by its absolute URL (or file path):
  * `schema.<file name>--<hash of the URL>`, since a location never reads back
  * from its file name alone. The same file referenced from many pipelines is one

@@ -12,6 +12,13 @@ export const ENTITY_TYPE_DELTA_TABLE = 'delta-table';
 export const ENTITY_TYPE_ELASTICSEARCH_INDEX = 'elasticsearch-index';
 /** @public */
 export const ENTITY_TYPE_DATABASE_TABLE = 'database-table';
+/**
+ * A Kafka Connect connector (source or sink), listed from the Connect
+ * clusters of app-config.
+ *
+ * @public
+ */
+export const ENTITY_TYPE_KAFKA_CONNECTOR = 'kafka-connector';
 /** @public */
 export const ENTITY_TYPE_AVRO_SCHEMA = 'avro';
 /** @public */

@@ -33,10 +33,8 @@ import {
   parsePipelineSpec,
   toPipelineSummary,
 } from '@internal/plugin-streaming-common';
-import {
-  readKafkaClusterConfigs,
-  readOptionalDuration,
-} from '@internal/plugin-streaming-node';
+import { readOptionalDuration } from '@internal/plugin-streaming-node';
+import { defaultKafkaCluster } from '../defaultKafkaCluster';
 import {
   PipelineEntities,
   PipelineSchemaFile,
@@ -44,9 +42,6 @@ import {
 } from './buildPipelineEntities';
 import { CheckpointClaims } from './CheckpointClaims';
 import { PipelineFileReader } from './PipelineFileReader';
-
-/** Cluster of topics whose spec names none, when app-config lists no cluster. */
-const FALLBACK_CLUSTER = 'default';
 
 /** @public */
 export interface StreamingPipelineProcessorOptions {
@@ -119,8 +114,7 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
     config: RootConfigService,
     options: StreamingPipelineProcessorOptions,
   ): StreamingPipelineProcessor {
-    const defaultCluster =
-      readKafkaClusterConfigs(config)[0]?.name ?? FALLBACK_CLUSTER;
+    const defaultCluster = defaultKafkaCluster(config);
     const own = config.getOptionalConfig(
       'catalog.processors.streamingPipeline',
     );

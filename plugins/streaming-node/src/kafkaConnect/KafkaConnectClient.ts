@@ -1,4 +1,5 @@
 import { ResponseError } from '@backstage/errors';
+import { z } from 'zod';
 
 /**
  * A connector's config as Kafka Connect stores it: every value a string.
@@ -18,7 +19,87 @@ export interface ConfigProblem {
 }
 
 /**
- * The calls of Kafka Connect's REST API the scaffolder needs. Requests carry
+ * A connector as Kafka Connect lists it (`GET /connectors?expand=info`). Its
+ * config is as stored, passwords included: read only the keys you need.
+ *
+ * @public
+ */
+export interface ConnectorInfo {
+  name: string;
+  /** `source` or `sink`; `unknown` while Connect cannot load its class. */
+  type: 'source' | 'sink' | 'unknown';
+  config: ConnectorConfig;
+}
+
+const stateSchema = z.object({
+  state: z.string(),
+  worker_id: z.string().optional(),
+  trace: z.string().optional(),
+});
+
+const connectorInfoSchema = z.object({
+  type: z.string().optional(),
+  config: z.record(z.string(), z.string()),
+});
+
+/** `GET /connectors?expand=info&expand=status`: name -> info and status. */
+const connectorStatusListSchema = z.record(
+  z.string(),
+  z.object({
+    info: connectorInfoSchema,
+    status: z.object({
+      connector: stateSchema,
+      tasks: z.array(stateSchema.extend({ id: z.number().int() })),
+    }),
+  }),
+);
+
+/** `GET /connectors?expand=info`: name -> info. */
+const connectorInfoListSchema = z.record(
+  z.string(),
+  z.object({ info: connectorInfoSchema }),
+);
+
+/** `GET /connectors/{name}/topics`: name -> its active topics. */
+const connectorTopicsSchema = z.record(
+  z.string(),
+  z.object({ topics: z.array(z.string()) }),
+);
+
+const connectorType = (type?: string): ConnectorInfo['type'] =>
+  type === 'source' || type === 'sink' ? type : 'unknown';
+
+/**
+ * The state of a connector or of one of its tasks as Kafka Connect reports
+ * it: `RUNNING`, `PAUSED`, `STOPPED`, `FAILED`, `UNASSIGNED` or `RESTARTING`;
+ * a trace (a Java stack trace) only when `FAILED`.
+ *
+ * @public
+ */
+export interface ConnectorStateInfo {
+  state: string;
+  workerId?: string;
+  trace?: string;
+}
+
+/**
+ * A connector with the state of it and its tasks.
+ *
+ * @public
+ */
+export interface ConnectorStatusInfo extends ConnectorInfo {
+  connector: ConnectorStateInfo;
+  tasks: Array<ConnectorStateInfo & { id: number }>;
+}
+
+const stateInfo = (s: z.infer<typeof stateSchema>): ConnectorStateInfo => ({
+  state: s.state,
+  ...(s.worker_id !== undefined ? { workerId: s.worker_id } : {}),
+  ...(s.trace !== undefined ? { trace: s.trace } : {}),
+});
+
+/**
+ * The calls of Kafka Connect's REST API the scaffolder and the catalog need. Requests carry
  * the cluster's credentials from app-config; errors carry the status and
  * Connect's message, never a request body. A 409 (the workers are
  * rebalancing, for example just after a connector was created) is retried
@@ -35,6 +116,11 @@ export class KafkaConnectClient {
       rebalanceTimeoutMs: number;
     },
   ) {}
+
+  /** The REST API's base URL (no credentials: app-config keeps them apart). */
+  get url(): string {
+    return this.options.url;
+  }
 
   private async request(
     method: string,
@@ -114,6 +200,32 @@ export class KafkaConnectClient {
     );
   }
 
+  /** Every connector of the cluster with its type and config, in name order. */
+  async listConnectors(): Promise<ConnectorInfo[]> {
+    const answer = connectorInfoListSchema.parse(
+      await this.json('GET', '/connectors?expand=info'),
+    );
+    return Object.entries(answer)
+      .map(([name, { info }]) => ({
+        name,
+        type: connectorType(info.type),
+        config: info.config,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * The topics the connector has written (a source) or read (a sink) since
+   * they were last reset: Connect's topic tracking (`topic.tracking.enable`,
+   * on by default; a 403 when a worker turned it off).
+   */
+  async connectorTopics(name: string): Promise<string[]> {
+    const answer = connectorTopicsSchema.parse(
+      await this.json('GET', `/connectors/${encodeURIComponent(name)}/topics`),
+    );
+    return answer[name]?.topics ?? [];
+  }
+
   /** Creates the connector with the config (PUT creates or updates). */
   async putConfig(name: string, config: ConnectorConfig): Promise<void> {
     await this.json(
@@ -121,5 +233,24 @@ export class KafkaConnectClient {
       `/connectors/${encodeURIComponent(name)}/config`,
       config,
     );
+  }
+
+  /**
+   * Every connector of the cluster with its type, config and the state of it
+   * and its tasks, in one request (`GET /connectors?expand=info&expand=status`).
+   */
+  async listConnectorStatuses(): Promise<ConnectorStatusInfo[]> {
+    const answer = connectorStatusListSchema.parse(
+      await this.json('GET', '/connectors?expand=info&expand=status'),
+    );
+    return Object.entries(answer)
+      .map(([name, { info, status }]) => ({
+        name,
+        type: connectorType(info.type),
+        config: info.config,
+        connector: stateInfo(status.connector),
+        tasks: status.tasks.map(t => ({ id: t.id, ...stateInfo(t) })),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 }

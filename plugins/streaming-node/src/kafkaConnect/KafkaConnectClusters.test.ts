@@ -45,3 +45,36 @@ describe('KafkaConnectClusters.fromConfig', () => {
     ]);
   });
 });
+
+describe('KafkaConnectClusters.kafkaCluster', () => {
+  const read = (connect: object) =>
+    KafkaConnectClusters.fromConfig(
+      new ConfigReader({
+        streaming: {
+          kafka: {
+            clusters: [
+              { name: 'local', brokers: ['127.0.0.1:9092'] },
+              { name: 'eu', brokers: ['127.0.0.1:9093'] },
+            ],
+          },
+          kafkaConnect: {
+            clusters: [
+              { name: 'cdc', url: 'http://127.0.0.1:8083', ...connect },
+            ],
+          },
+        },
+      }),
+      { logger: mockServices.logger.mock() },
+    );
+
+  it('is the one the Connect cluster names, else the first Kafka cluster', () => {
+    expect(read({ kafkaCluster: 'eu' }).kafkaCluster('cdc')).toBe('eu');
+    expect(read({}).kafkaCluster('cdc')).toBe('local');
+  });
+
+  it('fails at startup on a Kafka cluster that is not configured, naming the configured ones', () => {
+    expect(() => read({ kafkaCluster: 'us' })).toThrow(
+      "streaming.kafkaConnect.clusters[cdc].kafkaCluster: no Kafka cluster named 'us'; configured in streaming.kafka.clusters are local, eu",
+    );
+  });
+});

@@ -9,6 +9,7 @@ interface ConnectCluster {
   name: string;
   client: KafkaConnectClient;
   allowedConnectorClasses?: string[];
+  kafkaCluster?: string;
 }
 
 /**
@@ -41,6 +42,19 @@ export class KafkaConnectClusters {
       'streaming.kafkaConnect.rebalanceTimeout',
       { defaultValue: { seconds: 60 }, logger: options.logger },
     );
+    const kafkaClusters = (
+      config.getOptionalConfigArray('streaming.kafka.clusters') ?? []
+    ).map(c => c.getString('name'));
+    const kafkaClusterOf = (connect: string, named?: string) => {
+      if (named !== undefined && !kafkaClusters.includes(named)) {
+        throw new InputError(
+          `streaming.kafkaConnect.clusters[${connect}].kafkaCluster: no Kafka cluster named '${named}'; configured in streaming.kafka.clusters are ${
+            kafkaClusters.length > 0 ? kafkaClusters.join(', ') : 'none'
+          }`,
+        );
+      }
+      return named ?? kafkaClusters[0];
+    };
     const clusters = (root?.getOptionalConfigArray('clusters') ?? []).map(
       (c): ConnectCluster => {
         const name = c.getString('name');
@@ -57,6 +71,10 @@ export class KafkaConnectClusters {
           name,
           allowedConnectorClasses: c.getOptionalStringArray(
             'allowedConnectorClasses',
+          ),
+          kafkaCluster: kafkaClusterOf(
+            name,
+            c.getOptionalString('kafkaCluster'),
           ),
           client: new KafkaConnectClient({
             url: url.replace(/\/+$/, ''),
@@ -84,6 +102,15 @@ export class KafkaConnectClusters {
   /** The client of a configured cluster; an `InputError` naming the configured ones otherwise. */
   get(name: string): KafkaConnectClient {
     return this.cluster(name).client;
+  }
+
+  /**
+   * The Kafka cluster (by its name in `streaming.kafka.clusters`) the Connect
+   * cluster's connectors write to and read from: the one its config names
+   * (`kafkaCluster`), else the first Kafka cluster.
+   */
+  kafkaCluster(name: string): string | undefined {
+    return this.cluster(name).kafkaCluster;
   }
 
   /** Fails unless the cluster's `allowedConnectorClasses` (when set) has the class. */
