@@ -30,11 +30,16 @@ def test_valid_records_decode_to_the_schema(spark):
     assert as_text(decoded, list(expected)) == [expected]
 
 
-def test_nulls_flow_on_as_nulls(spark):
-    decoded = main.decode_records(json_records(spark, [{f.name: None for f in main.ROW_SCHEMA.fields}]))
-    assert [row.asDict() for row in decoded.select(*[f.name for f in main.ROW_SCHEMA.fields]).collect()] == [
-        {f.name: None for f in main.ROW_SCHEMA.fields}
-    ]
+def test_nulls_flow_on_in_optional_fields_and_dead_letter_the_record_in_required_ones(spark):
+    optional = [f.name for f in main.ROW_SCHEMA.fields if f.nullable]
+    required = [f.name for f in main.ROW_SCHEMA.fields if not f.nullable]
+    row = {**sample_row(main.ROW_SCHEMA), **{name: None for name in optional}}
+    decoded = main.decode_records(json_records(spark, [row]))
+    assert [r.asDict() for r in decoded.select(*optional).collect()] == [{name: None for name in optional}]
+    nulls = json_records(spark, [{f.name: None for f in main.ROW_SCHEMA.fields}])
+    assert main.decode_records(nulls).count() == (0 if required else 1)
+    errors = ["does not match the schema: " + "; ".join("missing required field " + n for n in required)]
+    assert [r.error for r in main.dead_letter_records(nulls).collect()] == (errors if required else [])
 
 
 def test_junk_goes_to_the_dead_letter_target_with_its_error(spark):
@@ -58,6 +63,9 @@ def test_step_0_filter_keeps_and_drops_the_right_rows(spark):
     worked out by the generator from the spec, independently of the job's Column API code."""
     rows = [{"event_type": "heartbeat"}, {"event_type": "zz-none-of-them"}, {"event_type": None}]
     keeps = [False, True, False]
+    # A row with a null in a required field is a dead letter: it never reaches the filter.
+    required = [f.name for f in main.ROW_SCHEMA.fields if not f.nullable]
+    keeps = [k and all(row.get(n, "") is not None for n in required) for row, k in zip(rows, keeps, strict=True)]
     mismatch = kinds_mismatch(main.ROW_SCHEMA, {"event_type": "string"})
     if mismatch:
         pytest.skip("the schema types of %s do not hold the condition's literals" % ", ".join(mismatch))

@@ -2,10 +2,14 @@
 
 import datetime
 import json
+import os
+import uuid
 
+import pytest
 from pyspark.sql import types as T
 
 from streaming_runtime import dead_letter, sources
+from streaming_runtime.sinks import delta
 
 ROW_SCHEMA = T.StructType(
     [
@@ -136,3 +140,139 @@ def test_the_dead_letter_query_writes_a_delta_quarantine_table(spark, tmp_path):
         (NOT_AN_OBJECT, "malformed JSON: not a JSON object", "user-events", "events", 2, 4),
     ]
     assert (tmp_path / "checkpoint" / "dead-letter" / "commits").is_dir()
+
+
+# A row schema with required fields (not nullable), as load_avro_schema gives for user_event.avsc.
+REQUIRED = T.StructType(
+    [
+        T.StructField("user_id", T.StringType(), False),
+        T.StructField("amount", T.DoubleType(), True),
+        T.StructField("timestamp", T.TimestampType(), False),
+    ]
+)
+AT = 1767225600000
+FITTING = [
+    json.dumps({"user_id": "u1", "amount": 1.5, "timestamp": "2026-01-01T00:00:00Z"}),
+    json.dumps({"user_id": "u2", "timestamp": AT}),  # amount is optional
+]
+# Records that parse as JSON objects but do not match REQUIRED, with the error each gets.
+MISFITS = [
+    (json.dumps({"amount": 2.0, "timestamp": AT}), "does not match the schema: missing required field user_id"),
+    (json.dumps({"user_id": None, "timestamp": AT}), "does not match the schema: missing required field user_id"),
+    (json.dumps({"user_id": "u3"}), "does not match the schema: missing required field timestamp"),
+    (
+        json.dumps({"user_id": "u4", "amount": "abc", "timestamp": AT}),
+        "does not match the schema: amount: expected double",
+    ),
+    (
+        json.dumps({"user_id": "u5", "timestamp": "yesterday"}),
+        "does not match the schema: timestamp: expected timestamp",
+    ),
+    (
+        json.dumps({"amount": "abc", "timestamp": AT}),
+        "does not match the schema: missing required field user_id; amount: expected double",
+    ),
+]
+
+
+def mixed_batch(spark):
+    """FITTING at offsets 0 and 1, then the MISFITS."""
+    return kafka_records(spark, FITTING + [value for value, _ in MISFITS])
+
+
+def test_records_missing_a_required_field_or_with_a_misfit_value_are_dead_lettered_naming_the_field(spark):
+    rows = sources.dead_letters_json(mixed_batch(spark), REQUIRED).orderBy("offset").collect()
+    assert [(bytes(r.value).decode(), r.offset, r.error) for r in rows] == [
+        (value, offset, error) for offset, (value, error) in enumerate(MISFITS, start=len(FITTING))
+    ]
+
+
+def test_each_record_is_either_a_row_of_the_pipeline_or_a_dead_letter(spark):
+    kept = sources.decode_json(mixed_batch(spark), REQUIRED, dead_letter=True)
+    assert [(r.user_id, r.amount, r.timestamp) for r in kept.collect()] == [
+        ("u1", 1.5, datetime.datetime(2026, 1, 1)),
+        ("u2", None, datetime.datetime(2026, 1, 1)),
+    ]
+    dead = sources.dead_letters_json(mixed_batch(spark), REQUIRED)
+    assert sorted(r.offset for r in dead.collect()) == list(range(len(FITTING), len(FITTING) + len(MISFITS)))
+
+
+def test_an_unreadable_timestamp_is_a_bad_record_not_a_failed_query(spark):
+    # Spark 4 runs with ANSI SQL on by default: an unreadable timestamp must not fail the batch.
+    previous = spark.conf.get("spark.sql.ansi.enabled")
+    spark.conf.set("spark.sql.ansi.enabled", "true")
+    try:
+        records = kafka_records(spark, [json.dumps({"user_id": "u5", "timestamp": "yesterday"})])
+        assert [(r.user_id, r.timestamp) for r in sources.decode_json(records, REQUIRED).collect()] == [("u5", None)]
+        assert sources.decode_json(records, REQUIRED, dead_letter=True).count() == 0
+        assert [r.error for r in sources.dead_letters_json(records, REQUIRED).collect()] == [
+            "does not match the schema: timestamp: expected timestamp"
+        ]
+    finally:
+        spark.conf.set("spark.sql.ansi.enabled", previous)
+
+
+# The local broker (scripts/kafka.sh start); with CI=true a missing broker fails these tests.
+KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+
+
+@pytest.mark.parametrize("target", ["kafka", "delta"])
+def test_a_pipeline_on_kafka_writes_good_records_to_its_sink_and_bad_ones_to_its_dead_letter_target(
+    spark, tmp_path, target
+):
+    name = "dead-letter-test-" + uuid.uuid4().hex[:10]
+    values = FITTING + [value for value, _ in MISFITS] + [MALFORMED]
+    errors = [error for _, error in MISFITS] + ["malformed JSON: not a JSON object"]
+    produced = spark.createDataFrame(
+        [(b"k%d" % i, v.encode("utf-8")) for i, v in enumerate(values)], "key binary, value binary"
+    )
+    produced.coalesce(1).write.format("kafka").option("kafka.bootstrap.servers", KAFKA).option("topic", name).save()
+    settings = {
+        "bootstrap_servers": KAFKA,
+        "source_topic": name,
+        "starting_offsets": "earliest",
+        "fail_on_data_loss": "true",
+        "max_offsets_per_trigger": None,
+        "checkpoint": str(tmp_path / "checkpoint"),
+        "sink_path": str(tmp_path / "sink"),
+        "dead_letter_topic": name + ".dead-letter",
+        "dead_letter_path": str(tmp_path / "quarantine"),
+        "dead_letter_checkpoint": None,
+        "trigger": "available_now",
+    }
+    rows = sources.decode_json(sources.read_kafka(spark, name, settings), REQUIRED, dead_letter=True)
+    pipeline = delta.start(rows, name, settings, "append", [], False, [])
+    bad = sources.dead_letters_json(sources.read_kafka(spark, name, settings), REQUIRED)
+    quarantine = dead_letter.start(bad, name, settings, target)
+    for query in (pipeline, quarantine):
+        query.awaitTermination(180)
+        assert not query.isActive and query.exception() is None
+
+    sink = spark.read.format("delta").load(settings["sink_path"]).orderBy("user_id").collect()
+    assert [(r.user_id, r.amount) for r in sink] == [("u1", 1.5), ("u2", None)]
+    progress = [p if isinstance(p, dict) else json.loads(p.json) for p in pipeline.recentProgress]
+    observed = [p["observedMetrics"][sources.OBSERVATION] for p in progress if p["numInputRows"] > 0]
+    assert sum(o[sources.BAD_RECORDS] for o in observed) == len(errors)
+    assert sum(o[sources.DEAD_LETTER_RECORDS] for o in observed) == len(errors)
+
+    expected = {f"k{i}": (values[i], error) for i, error in enumerate(errors, start=len(FITTING))}
+    if target == "kafka":
+        written = (
+            spark.read.format("kafka")
+            .option("kafka.bootstrap.servers", KAFKA)
+            .option("subscribe", settings["dead_letter_topic"])
+            .option("startingOffsets", "earliest")
+            .option("includeHeaders", "true")
+            .load()
+            .collect()
+        )
+        got = {}
+        for r in written:
+            headers = {h.key: bytes(h.value).decode() for h in r.headers}
+            assert headers["dead-letter.pipeline"] == name and headers["dead-letter.topic"] == name
+            got[bytes(r.key).decode()] = (bytes(r.value).decode(), headers["dead-letter.error"])
+    else:
+        table = spark.read.format("delta").load(settings["dead_letter_path"]).collect()
+        assert {(r.pipeline, r.topic) for r in table} == {(name, name)}
+        got = {bytes(r.key).decode(): (bytes(r.value).decode(), r.error) for r in table}
+    assert got == expected

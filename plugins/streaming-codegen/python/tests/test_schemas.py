@@ -3,7 +3,14 @@ import json
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from streaming_runtime.schemas import avro_to_spark, convert_times, json_schema_to_spark, load_json_schema, read_schema
+from streaming_runtime.schemas import (
+    avro_to_spark,
+    convert_times,
+    json_schema_to_spark,
+    load_avro_schema,
+    load_json_schema,
+    read_schema,
+)
 
 
 def test_avro_types():
@@ -73,4 +80,36 @@ def test_times_are_read_from_iso_text_or_epoch_numbers(spark):
         ("2026-01-01 00:00:01", "2026-01-02"),
         ("2026-01-01 00:00:01", None),
         ("2026-01-01 00:00:01", None),
+    ]
+
+
+def test_required_fields_of_a_schema_file_are_not_nullable(tmp_path):
+    # Avro: a type without null and no default; JSON Schema: listed in `required`, type without null.
+    avro = {
+        "type": "record",
+        "name": "r",
+        "fields": [
+            {"name": "id", "type": "long"},
+            {"name": "name", "type": ["null", "string"], "default": None},
+            {"name": "source", "type": "string", "default": "web"},
+            {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+        ],
+    }
+    (tmp_path / "r.avsc").write_text(json.dumps(avro))
+    assert [(f.name, f.nullable) for f in load_avro_schema("r.avsc", str(tmp_path)).fields] == [
+        ("id", False),
+        ("name", True),
+        ("source", True),
+        ("at", False),
+    ]
+    node = {
+        "type": "object",
+        "required": ["n", "x", "absent"],
+        "properties": {"n": {"type": ["integer", "null"]}, "x": {"type": "number"}, "t": {"type": "string"}},
+    }
+    (tmp_path / "s.json").write_text(json.dumps(node))
+    assert [(f.name, f.nullable) for f in load_json_schema("s.json", str(tmp_path)).fields] == [
+        ("n", True),
+        ("x", False),
+        ("t", True),
     ]

@@ -4,6 +4,7 @@ import {
   outputColumns,
 } from '@internal/plugin-streaming-common';
 import { pyValue } from '../python/pyLiteral';
+import { checksRequiredFields } from './tests/checksRequiredFields';
 import { renderStepTests } from './tests/renderStepTests';
 
 /** `from module import names`, wrapped one name a line when longer than ruff's 120 characters. */
@@ -55,14 +56,34 @@ function sourceTests(spec: PipelineSpec): string[] {
       : []),
     '',
     '',
-    'def test_nulls_flow_on_as_nulls(spark):',
-    `    decoded = main.decode_records(json_records(spark, [${nulls}]))`,
-    '    assert [row.asDict() for row in decoded.select(*[f.name for f in main.ROW_SCHEMA.fields]).collect()] == [',
-    '        {f.name: None for f in main.ROW_SCHEMA.fields}',
-    '    ]',
+    ...(checksRequiredFields(spec)
+      ? requiredFieldsTest()
+      : [
+          'def test_nulls_flow_on_as_nulls(spark):',
+          `    decoded = main.decode_records(json_records(spark, [${nulls}]))`,
+          '    assert [row.asDict() for row in decoded.select(*[f.name for f in main.ROW_SCHEMA.fields]).collect()] == [',
+          '        {f.name: None for f in main.ROW_SCHEMA.fields}',
+          '    ]',
+        ]),
     '',
     '',
     ...junkTest(spec),
+  ];
+}
+
+/** Nulls in optional fields flow on; a null in a required field makes the record a dead letter. */
+function requiredFieldsTest(): string[] {
+  return [
+    'def test_nulls_flow_on_in_optional_fields_and_dead_letter_the_record_in_required_ones(spark):',
+    '    optional = [f.name for f in main.ROW_SCHEMA.fields if f.nullable]',
+    '    required = [f.name for f in main.ROW_SCHEMA.fields if not f.nullable]',
+    '    row = {**sample_row(main.ROW_SCHEMA), **{name: None for name in optional}}',
+    '    decoded = main.decode_records(json_records(spark, [row]))',
+    '    assert [r.asDict() for r in decoded.select(*optional).collect()] == [{name: None for name in optional}]',
+    '    nulls = json_records(spark, [{f.name: None for f in main.ROW_SCHEMA.fields}])',
+    '    assert main.decode_records(nulls).count() == (0 if required else 1)',
+    '    errors = ["does not match the schema: " + "; ".join("missing required field " + n for n in required)]',
+    '    assert [r.error for r in main.dead_letter_records(nulls).collect()] == (errors if required else [])',
   ];
 }
 

@@ -9,11 +9,13 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.avro.functions import from_avro
 
-from .schemas import convert_times, read_schema
+from .schemas import convert_times, is_time, parse_time, read_schema
 from .settings import kafka_options
 
 # The column that receives the text of a record that does not parse.
 UNPARSED = "__unparsed"
+# The column that flags a bad record while the decoders observe and filter them.
+BAD = "__bad"
 # Every progress event reports this observation of the micro-batch's Kafka records
 # (StreamingQueryProgress.observedMetrics): their bytes and those that could not be parsed.
 OBSERVATION = "pipeline"
@@ -41,20 +43,22 @@ def read_kafka(spark, pipeline_name, settings):
     return reader.load()
 
 
-def observe_input(df, unparsed, dead_letter):
-    """Observes the records of each micro-batch: bytes of keys and values, and unparseable ones.
+def observe_input(df, bad, dead_letter):
+    """Observes the records of each micro-batch: bytes of keys and values, and bad ones (`bad`).
 
-    With `dead_letter` the unparseable records are left out (the pipeline's dead-letter query
-    writes them) and counted as dead-letter records too; without, they flow on as rows of nulls.
+    With `dead_letter` the bad records are left out (the pipeline's dead-letter query writes
+    them) and counted as dead-letter records too; without, they flow on (a record that does not
+    parse as a row of nulls). `bad` is computed once per record, for the count and the filter.
     """
     record_bytes = F.coalesce(F.length("key"), F.lit(0)) + F.coalesce(F.length("value"), F.lit(0))
-    observed = df.observe(
+    flagged = df.withColumn(BAD, bad)
+    observed = flagged.observe(
         OBSERVATION,
         F.coalesce(F.sum(record_bytes), F.lit(0)).alias(INPUT_BYTES),
-        F.count(F.when(unparsed, 1)).alias(BAD_RECORDS),
-        F.count(F.when(unparsed & F.lit(dead_letter), 1)).alias(DEAD_LETTER_RECORDS),
+        F.count(F.when(F.col(BAD), 1)).alias(BAD_RECORDS),
+        F.count(F.when(F.col(BAD) & F.lit(dead_letter), 1)).alias(DEAD_LETTER_RECORDS),
     )
-    return observed.where(~unparsed) if dead_letter else observed
+    return (observed.where(~F.col(BAD)) if dead_letter else observed).drop(BAD)
 
 
 def parse_json(value, schema):
@@ -66,50 +70,72 @@ def parse_json(value, schema):
     )
 
 
-def json_error(value, parsed, schema):
-    """Why a JSON record did not parse with the schema (null when it did): malformed, or which
-    top-level fields hold values that do not fit their types."""
+def unreadable_time(data, field):
+    """Whether the text of a timestamp or date field is there but reads as neither."""
+    return data[field.name].isNotNull() & parse_time(data[field.name], field.dataType).isNull()
+
+
+def json_bad(data, row_schema):
+    """Whether a JSON record parsed by parse_json (`data`, with read_schema(row_schema)) is bad:
+    it does not parse with the schema (malformed, or a value that does not fit its type), a
+    required (not nullable) top-level field is missing or null, or a timestamp or date field holds
+    text that is neither. The one test of the pipeline's query (which leaves bad records out) and
+    of the dead-letter query (which writes them): a record is in exactly one of the two.
+    """
+    bad = data[UNPARSED].isNotNull()
+    for f in row_schema.fields:
+        if not f.nullable:
+            bad = bad | data[f.name].isNull()
+        if is_time(f):
+            bad = bad | unreadable_time(data, f)
+    return bad
+
+
+def json_error(value, data, row_schema):
+    """Why a bad JSON record (json_bad) is bad: malformed, or each top-level field that does not
+    match the schema (a value of another type, a required field missing or null, a time that does
+    not read). Evaluated for bad records only (the dead-letter query's), so the second parse (the
+    record as a map of texts, to tell a missing field from a misfit) costs good records nothing."""
     fields = F.from_json(value.cast("string"), T.MapType(T.StringType(), T.StringType()))
-    misfits = [
-        F.when(
-            fields[f.name].isNotNull() & parsed[f.name].isNull(),
-            F.lit(f.name + ": expected " + f.dataType.simpleString()),
-        )
-        for f in schema.fields
-    ]
+    misfits = []
+    for f in row_schema.fields:
+        present, parsed = fields[f.name], data[f.name]
+        if is_time(f):
+            misfits.append(F.when(unreadable_time(data, f), F.lit(f.name + ": expected " + f.dataType.simpleString())))
+        else:
+            misfits.append(
+                F.when(present.isNotNull() & parsed.isNull(), F.lit(f.name + ": expected " + f.dataType.simpleString()))
+            )
+        if not f.nullable:
+            misfits.append(F.when(present.isNull() & parsed.isNull(), F.lit("missing required field " + f.name)))
     detail = F.concat_ws("; ", *misfits)
     return (
-        F.when(parsed[UNPARSED].isNull(), F.lit(None).cast("string"))
-        .when(fields.isNull(), F.lit("malformed JSON: not a JSON object"))
+        F.when(fields.isNull(), F.lit("malformed JSON: not a JSON object"))
         .when(detail == "", F.lit("does not match the schema"))
         .otherwise(F.concat(F.lit("does not match the schema: "), detail))
     )
 
 
-def json_dead_letters(records, schema):
-    """The records whose JSON does not parse with `schema`, as read, with the error."""
-    parsed = records.where(F.col("value").isNotNull()).withColumn(
-        "__parsed", parse_json(F.col("value"), schema)
-    )
-    return parsed.select(
-        *KAFKA_RECORD_COLUMNS, json_error(F.col("value"), F.col("__parsed"), schema).alias("error")
-    ).where(F.col("error").isNotNull())
-
-
 def decode_json(records, row_schema, dead_letter=False):
-    """Rows of JSON records parsed with the row schema; a record that does not parse is a row of
-    nulls, or with `dead_letter` is left out (dead_letters_json)."""
+    """Rows of JSON records parsed with the row schema; a bad record (json_bad) flows on (one that
+    does not parse as a row of nulls), or with `dead_letter` is left out (dead_letters_json)."""
     schema, times = read_schema(row_schema)
     parsed = records.where(F.col("value").isNotNull()).select(
         "key", "value", parse_json(F.col("value"), schema).alias("data")
     )
-    parsed = observe_input(parsed, F.col("data." + UNPARSED).isNotNull(), dead_letter)
+    parsed = observe_input(parsed, json_bad(F.col("data"), row_schema), dead_letter)
     return convert_times(parsed.select("data.*").drop(UNPARSED), times)
 
 
 def dead_letters_json(records, row_schema):
-    """The JSON records decode_json cannot parse: key, value, topic, partition, offset, timestamp, error."""
-    return json_dead_letters(records, read_schema(row_schema)[0])
+    """The JSON records decode_json leaves out (json_bad), as read: key, value, topic, partition,
+    offset, timestamp, and the error (json_error)."""
+    parsed = records.where(F.col("value").isNotNull()).withColumn(
+        "__parsed", parse_json(F.col("value"), read_schema(row_schema)[0])
+    )
+    return parsed.where(json_bad(F.col("__parsed"), row_schema)).select(
+        *KAFKA_RECORD_COLUMNS, json_error(F.col("value"), F.col("__parsed"), row_schema).alias("error")
+    )
 
 
 def decode_avro_payload(avro_schema, wire_format):
@@ -192,7 +218,7 @@ def decode_debezium(records, row_schema, ignore_deletes, dead_letter=False):
 
 def dead_letters_debezium(records, row_schema):
     """The change events decode_debezium cannot parse: key, value, topic, partition, offset, timestamp, error."""
-    return json_dead_letters(records, debezium_envelope(row_schema)[0])
+    return dead_letters_json(records, debezium_envelope(row_schema)[0])
 
 
 def read_delta(spark, settings, skip_change_commits, columns):

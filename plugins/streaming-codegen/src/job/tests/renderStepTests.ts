@@ -6,6 +6,7 @@ import {
 } from '@internal/plugin-streaming-common';
 import { pyStr, pyValue } from '../../python/pyLiteral';
 import { stepFunction } from '../renderTransform';
+import { checksRequiredFields } from './checksRequiredFields';
 import { FilterSamples, filterSamples } from './filterSamples';
 
 /** Records of a sample row (with overrides) in the source's format: a JSON row or a Debezium insert. */
@@ -48,6 +49,13 @@ function filterTest(spec: PipelineSpec): string[] {
     '    worked out by the generator from the spec, independently of the job\'s Column API code."""',
     `    rows = ${pyValue(samples.rows)}`,
     `    keeps = ${pyValue(samples.keep)}`,
+    ...(checksRequiredFields(spec)
+      ? [
+          '    # A row with a null in a required field is a dead letter: it never reaches the filter.',
+          '    required = [f.name for f in main.ROW_SCHEMA.fields if not f.nullable]',
+          '    keeps = [k and all(row.get(n, "") is not None for n in required) for row, k in zip(rows, keeps, strict=True)]',
+        ]
+      : []),
     `    mismatch = kinds_mismatch(main.ROW_SCHEMA, ${pyValue(samples.kinds)})`,
     '    if mismatch:',
     '        pytest.skip("the schema types of %s do not hold the condition\'s literals" % ", ".join(mismatch))',

@@ -75,34 +75,72 @@ def json_schema_to_spark(node):
     return JSON_SCHEMA_TYPES.get(kind, T.StringType())
 
 
+def with_required(schema, required):
+    """The row schema with the top-level fields named in `required` not nullable (the decoders
+    count a record without one as bad)."""
+    return T.StructType([T.StructField(f.name, f.dataType, f.name not in required, f.metadata) for f in schema.fields])
+
+
+def avro_required(record):
+    """The fields of an Avro record that every record carries: a type without null and no default."""
+    fields = record.get("fields", []) if isinstance(record, dict) else []
+
+    def allows_null(avro_type):
+        return avro_type == "null" or (isinstance(avro_type, list) and "null" in avro_type)
+
+    return {f["name"] for f in fields if not allows_null(f["type"]) and "default" not in f}
+
+
+def json_schema_required(node):
+    """The properties a JSON Schema object requires (listed in `required`) whose type excludes null."""
+    properties = node.get("properties", {})
+
+    def allows_null(child):
+        kind = child.get("type")
+        return kind == "null" or (isinstance(kind, list) and "null" in kind)
+
+    return {name for name in node.get("required", []) if name in properties and not allows_null(properties[name])}
+
+
 def load_avro_schema(path, base_dir):
-    """The row schema of an Avro schema file (.avsc)."""
-    return avro_to_spark(json.loads(read_schema_file(path, base_dir)))
+    """The row schema of an Avro schema file (.avsc); its required fields (avro_required) not nullable."""
+    record = json.loads(read_schema_file(path, base_dir))
+    return with_required(avro_to_spark(record), avro_required(record))
 
 
 def load_json_schema(path, base_dir):
-    """The row schema of a JSON Schema file."""
-    return json_schema_to_spark(json.loads(read_schema_file(path, base_dir)))
+    """The row schema of a JSON Schema file; its required properties (json_schema_required) not nullable."""
+    node = json.loads(read_schema_file(path, base_dir))
+    return with_required(json_schema_to_spark(node), json_schema_required(node))
 
 
 def read_schema(schema):
     """The schema to parse with (top-level timestamps and dates read as text) and those columns."""
-    times = [f for f in schema.fields if isinstance(f.dataType, (T.TimestampType, T.DateType))]
+    times = [f for f in schema.fields if is_time(f)]
     read = T.StructType([T.StructField(f.name, T.StringType(), True) if f in times else f for f in schema.fields])
     return read, times
 
 
+def is_time(field):
+    """Whether a row schema's field is a timestamp or a date (read as text, then converted)."""
+    return isinstance(field.dataType, (T.TimestampType, T.DateType))
+
+
 def parse_time(column, data_type):
-    """ISO text, or epoch numbers (seconds, milliseconds or microseconds by magnitude; days for dates)."""
+    """ISO text, or epoch numbers (seconds, milliseconds or microseconds by magnitude; days for dates).
+
+    Text that is neither, or a number out of range, gives null (never an error, whatever
+    spark.sql.ansi.enabled says): the decoders count such a record as bad.
+    """
     text = F.trim(column)
-    number = text.cast("double")
+    number = text.try_cast("double")
     is_number = text.rlike("^-?[0-9]+(\\.[0-9]+)?$")
     if isinstance(data_type, T.DateType):
-        return F.when(is_number, F.date_from_unix_date(number.cast("int"))).otherwise(F.to_date(text))
+        return F.when(is_number, F.date_from_unix_date(number.try_cast("int"))).otherwise(text.try_cast("date"))
     micros = (
         F.when(F.abs(number) >= 1e14, number).when(F.abs(number) >= 1e11, number * 1000).otherwise(number * 1000000)
     )
-    return F.when(is_number, F.timestamp_micros(micros.cast("long"))).otherwise(F.to_timestamp(text))
+    return F.when(is_number, F.timestamp_micros(micros.try_cast("long"))).otherwise(text.try_cast("timestamp"))
 
 
 def convert_times(df, times):
