@@ -5,6 +5,7 @@ import {
   ANNOTATION_DELTA_PATH,
   ANNOTATION_DATABASE_TABLE,
   ANNOTATION_ELASTICSEARCH_INDEX,
+  ANNOTATION_ELASTICSEARCH_NODES,
   ANNOTATION_PIPELINE_SUMMARY,
   PipelineSummary,
   parsePipelineSpec,
@@ -211,6 +212,9 @@ describe('catalogModuleStreaming with the real catalog on SQLite', () => {
     const index = byRef.get('resource:default/es.app-logs-errors')!;
     expect(index.metadata.annotations?.[ANNOTATION_ELASTICSEARCH_INDEX]).toBe(
       'app-logs-errors',
+    );
+    expect(index.metadata.annotations?.[ANNOTATION_ELASTICSEARCH_NODES]).toBe(
+      'http://localhost:9200',
     );
     expect(index.spec?.owner).toBe(owners['log-analytics']);
     for (const entity of entities.filter(e => e.kind === 'Resource')) {

@@ -20,7 +20,6 @@ import { createRouter } from './router';
 import { AlertmanagerRouting } from './services/Alerts/AlertmanagerRouting';
 import { TeamsRelay } from './services/Alerts/TeamsRelay';
 import { AlertService } from './services/Alerts/AlertService';
-import { ConnectorService } from './services/Connectors/ConnectorService';
 import { CostService } from './services/Cost/CostService';
 import { OpenCostSource } from './services/Cost/OpenCostSource';
 import { RatesCostSource } from './services/Cost/RatesCostSource';
@@ -40,6 +39,7 @@ import { OverviewService } from './services/Overview/OverviewService';
 import { PipelineCatalog } from './services/Pipelines/PipelineCatalog';
 import { ProgressIngestor } from './services/ProgressIngestor/ProgressIngestor';
 import { SchemaService } from './services/Schemas/SchemaService';
+import { SearchIndexService } from './services/SearchIndices/SearchIndexService';
 import { DatabaseProgressStore } from './services/ProgressStore/DatabaseProgressStore';
 import { KubernetesStatusSource } from './services/Status/KubernetesStatusSource';
 import { StatusService } from './services/Status/StatusService';
@@ -299,7 +299,7 @@ export const streamingPlugin = createBackendPlugin({
               logger,
               kafkaClients,
             ),
-            connectors: ConnectorService.fromConfig(deps.config, logger),
+            searchIndices: SearchIndexService.fromConfig(deps.config, logger),
             deltaTables: new DeltaTableReader(
               config.delta.allowedRoots,
               new DeltaPathMapping(config.delta.pathMappings, process.cwd()),

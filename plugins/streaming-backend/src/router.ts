@@ -7,23 +7,20 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { taskCreatePermission } from '@backstage/plugin-scaffolder-common/alpha';
 import {
   ANNOTATION_DELTA_PATH,
+  ANNOTATION_ELASTICSEARCH_INDEX,
+  ANNOTATION_ELASTICSEARCH_NODES,
   DeltaTableDetailsResponse,
   PipelineMetricsResponse,
-  streamingConnectorReadPermission,
   streamingCostReadPermission,
   streamingPipelineOperatePermission,
   streamingTopicListPermission,
 } from '@internal/plugin-streaming-common';
 import express from 'express';
 import { createOpenApiRouter, GetPipelineMetrics } from './schema/openapi';
-import { ConnectorService } from './services/Connectors/ConnectorService';
 import { CostService } from './services/Cost/CostService';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { TopicService } from './services/KafkaOffsets/TopicService';
@@ -39,6 +36,7 @@ import {
 } from './services/Pipelines/PipelineCatalog';
 import { ProgressStore } from './services/ProgressStore/ProgressStore';
 import { SchemaService } from './services/Schemas/SchemaService';
+import { SearchIndexService } from './services/SearchIndices/SearchIndexService';
 import { capBatchOffsets } from './services/ProgressStore/capBatchOffsets';
 import { summarizeBatches } from './services/ProgressStore/summarizeBatches';
 import { StatusService } from './services/Status/StatusService';
@@ -61,7 +59,7 @@ export interface RouterOptions {
   deltaTables: DeltaTableReader;
   operations: PipelineOperations;
   schemas: SchemaService;
-  connectors: ConnectorService;
+  searchIndices: SearchIndexService;
   /** `streaming.metrics` of app-config. */
   metrics: { maxOffsetsPerAnswer: number };
   /** `streaming.overview` of app-config. */
@@ -110,24 +108,20 @@ export async function createRouter(
     return { credentials, pipeline };
   }
 
-  /** Whether the caller has the permission on each of the entities. */
-  async function allowedOn(
-    permission: ResourcePermission<'catalog-entity'>,
+  async function mayReadCost(
     entityRefs: string[],
     credentials: BackstageCredentials,
   ): Promise<boolean[]> {
     if (entityRefs.length === 0) return [];
     const decisions = await permissions.authorize(
-      entityRefs.map(resourceRef => ({ permission, resourceRef })),
+      entityRefs.map(resourceRef => ({
+        permission: streamingCostReadPermission,
+        resourceRef,
+      })),
       { credentials },
     );
     return decisions.map(d => d.result === AuthorizeResult.ALLOW);
   }
-
-  const mayReadCost = (
-    entityRefs: string[],
-    credentials: BackstageCredentials,
-  ) => allowedOn(streamingCostReadPermission, entityRefs, credentials);
 
   router.get('/pipelines/:namespace/:name/metrics', async (req, res) => {
     const { pipeline } = await pipelineOf(req);
@@ -247,21 +241,6 @@ export async function createRouter(
     res.json(await options.schemas.getPipelineSchemas(pipeline));
   });
 
-  router.get('/pipelines/:namespace/:name/connectors', async (req, res) => {
-    const { pipeline, credentials } = await pipelineOf(req);
-    const [allowed] = await allowedOn(
-      streamingConnectorReadPermission,
-      [pipeline.entityRef],
-      credentials,
-    );
-    if (!allowed) {
-      throw new NotAllowedError(
-        `Not allowed to read the connectors of ${pipeline.entityRef} (${streamingConnectorReadPermission.name})`,
-      );
-    }
-    res.json(await options.connectors.getPipelineConnectors(pipeline));
-  });
-
   router.get('/pipelines/:namespace/:name/operations', async (req, res) => {
     const { pipeline } = await pipelineOf(req);
     res.json({
@@ -357,6 +336,22 @@ export async function createRouter(
       errors: error ? [{ source: 'delta', message: error }] : [],
     };
     res.json(body);
+  });
+
+  router.get('/indices/:namespace/:name', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { namespace, name } = req.params;
+    const entityRef = parseRouteRef('resource', namespace, name);
+    const entity = await catalog.getEntity(entityRef, credentials);
+    const annotations = entity.metadata.annotations ?? {};
+    const index = annotations[ANNOTATION_ELASTICSEARCH_INDEX];
+    const nodes = annotations[ANNOTATION_ELASTICSEARCH_NODES];
+    if (!index || !nodes) {
+      throw new NotFoundError(
+        `${entityRef} needs the ${ANNOTATION_ELASTICSEARCH_INDEX} and ${ANNOTATION_ELASTICSEARCH_NODES} annotations`,
+      );
+    }
+    res.json(await options.searchIndices.getIndex(entityRef, index, nodes));
   });
 
   router.get('/teams', async (req, res) => {

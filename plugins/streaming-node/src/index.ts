@@ -23,3 +23,5 @@ export * from './kubernetes/kubeConfigForCluster';
 export * from './kubernetes/readKubernetesClusters';
 export * from './lib/redactCredentials';
 export * from './schemaRegistry';
+export * from './search/SearchClient';
+export * from './search/SearchClusters';

@@ -14,6 +14,7 @@ import {
   ANNOTATION_DATABASE_TABLE,
   ANNOTATION_DELTA_PATH,
   ANNOTATION_ELASTICSEARCH_INDEX,
+  ANNOTATION_ELASTICSEARCH_NODES,
   ANNOTATION_KAFKA_CLUSTER,
   ANNOTATION_KAFKA_TOPIC,
   ENTITY_TYPE_AVRO_SCHEMA,
@@ -235,7 +236,10 @@ export function buildPipelineEntities(
       {
         title: sink.index,
         description: `Elasticsearch index ${sink.index}.`,
-        annotations: { [ANNOTATION_ELASTICSEARCH_INDEX]: sink.index },
+        annotations: {
+          [ANNOTATION_ELASTICSEARCH_INDEX]: sink.index,
+          [ANNOTATION_ELASTICSEARCH_NODES]: sink.nodes,
+        },
         spec: { type: ENTITY_TYPE_ELASTICSEARCH_INDEX },
         tags: ['elasticsearch'],
       },

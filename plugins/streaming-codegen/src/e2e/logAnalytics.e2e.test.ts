@@ -6,8 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 import { repoRoot } from './__testUtils__/repoRoot';
-import { TestKafka } from '@internal/plugin-streaming-node/testUtils';
-import { TestOpenSearch } from './__testUtils__/TestOpenSearch';
+import {
+  TestKafka,
+  TestOpenSearch,
+} from '@internal/plugin-streaming-node/testUtils';
 
 // The Log Analytics example (examples/pipelines/log-analytics): warnings and errors of all
 // services indexed into OpenSearch, each log line exactly once, across a restart and a

@@ -4,7 +4,6 @@ import {
   CostRatesResponse,
   DefaultApiClient,
   DeltaTableDetailsResponse,
-  PipelineConnectorsResponse,
   PipelineCostResponse,
   PipelineLagResponse,
   PipelineMetricsResponse,
@@ -85,13 +84,6 @@ export interface StreamingApi {
   getPipelineSchemas(
     entity: CompoundEntityRef,
   ): Promise<PipelineSchemasResponse>;
-  /**
-   * The Kafka Connect source connectors writing the pipeline's source topics,
-   * with their state and tasks (needs `streaming.connector.read`).
-   */
-  getPipelineConnectors(
-    entity: CompoundEntityRef,
-  ): Promise<PipelineConnectorsResponse>;
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse>;
   getDeltaTableDetails(
     entity: CompoundEntityRef,

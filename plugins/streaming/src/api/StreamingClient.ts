@@ -5,7 +5,6 @@ import {
   CostRatesResponse,
   DefaultApiClient,
   DeltaTableDetailsResponse,
-  PipelineConnectorsResponse,
   PipelineCostResponse,
   PipelineLagResponse,
   PipelineMetricsResponse,
@@ -89,12 +88,6 @@ export class StreamingClient implements StreamingApi {
     entity: CompoundEntityRef,
   ): Promise<PipelineSchemasResponse> {
     return body(this.client.getPipelineSchemas({ path: refPath(entity) }));
-  }
-
-  getPipelineConnectors(
-    entity: CompoundEntityRef,
-  ): Promise<PipelineConnectorsResponse> {
-    return body(this.client.getPipelineConnectors({ path: refPath(entity) }));
   }
 
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse> {

@@ -1703,6 +1703,56 @@ export const spec = {
           },
         },
       },
+      SearchIndexDetailsResponse: {
+        type: 'object',
+        description:
+          "Statistics of an elasticsearch-index Resource's index from `_cat/indices`\non the search cluster (`streaming.search.clusters`) whose nodes include\nthe entity's `elasticsearch-nodes`; reused for `streaming.search.statsCacheTtl`.\n",
+        required: [
+          'entityRef',
+          'cluster',
+          'index',
+          'health',
+          'documents',
+          'sizeBytes',
+          'primaryShards',
+          'replicaShards',
+          'observedAt',
+        ],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+            description: "The search cluster's name in app-config.",
+          },
+          index: {
+            type: 'string',
+          },
+          health: {
+            type: 'string',
+            enum: ['green', 'yellow', 'red'],
+          },
+          documents: {
+            type: 'integer',
+            description:
+              'Documents as the engine counts them (nested ones included).',
+          },
+          sizeBytes: {
+            type: 'integer',
+            description: 'Bytes on disk, primaries and replicas.',
+          },
+          primaryShards: {
+            type: 'integer',
+          },
+          replicaShards: {
+            type: 'integer',
+          },
+          observedAt: {
+            $ref: '#/components/schemas/Timestamp',
+          },
+        },
+      },
     },
   },
   security: [
@@ -2235,6 +2285,36 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/DeltaTableDetailsResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/indices/{namespace}/{name}': {
+      get: {
+        operationId: 'GetSearchIndex',
+        summary:
+          "Document count, size, shards and health of an elasticsearch-index Resource, read from its configured search cluster only (403 when its nodes are not a configured cluster's; 503 when the cluster does not answer).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SearchIndexDetailsResponse',
                 },
               },
             },

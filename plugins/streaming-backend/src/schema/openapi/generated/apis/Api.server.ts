@@ -16,6 +16,7 @@ import { PipelineOperation } from '../models/PipelineOperation.model';
 import { PipelineOperationsResponse } from '../models/PipelineOperationsResponse.model';
 import { PipelineSchemasResponse } from '../models/PipelineSchemasResponse.model';
 import { PipelineStatusResponse } from '../models/PipelineStatusResponse.model';
+import { SearchIndexDetailsResponse } from '../models/SearchIndexDetailsResponse.model';
 import { StreamingOverviewResponse } from '../models/StreamingOverviewResponse.model';
 import { StreamingTeamsResponse } from '../models/StreamingTeamsResponse.model';
 import { TopicDetailsResponse } from '../models/TopicDetailsResponse.model';
@@ -149,6 +150,16 @@ export type GetPipelineStatus = {
 /**
  * @public
  */
+export type GetSearchIndex = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  response: SearchIndexDetailsResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
 export type GetTeams = {
   response: StreamingTeamsResponse | ErrorResponse;
 };
@@ -234,6 +245,8 @@ export type EndpointMap = {
   '#get|/pipelines/{namespace}/{name}/schemas': GetPipelineSchemas;
 
   '#get|/pipelines/{namespace}/{name}/status': GetPipelineStatus;
+
+  '#get|/indices/{namespace}/{name}': GetSearchIndex;
 
   '#get|/teams': GetTeams;
 

@@ -20,6 +20,7 @@ import { PipelineOperation } from '../models/PipelineOperation.model';
 import { PipelineOperationsResponse } from '../models/PipelineOperationsResponse.model';
 import { PipelineSchemasResponse } from '../models/PipelineSchemasResponse.model';
 import { PipelineStatusResponse } from '../models/PipelineStatusResponse.model';
+import { SearchIndexDetailsResponse } from '../models/SearchIndexDetailsResponse.model';
 import { StreamingOverviewResponse } from '../models/StreamingOverviewResponse.model';
 import { StreamingTeamsResponse } from '../models/StreamingTeamsResponse.model';
 import { TopicDetailsResponse } from '../models/TopicDetailsResponse.model';
@@ -149,6 +150,15 @@ export type GetPipelineSchemas = {
  * @public
  */
 export type GetPipelineStatus = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetSearchIndex = {
   path: {
     namespace: string;
     name: string;
@@ -521,6 +531,34 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/pipelines/{namespace}/{name}/status`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Document count, size, shards and health of an elasticsearch-index Resource, read from its configured search cluster only (403 when its nodes are not a configured cluster\'s; 503 when the cluster does not answer).
+   * @param namespace -
+   * @param name -
+   */
+  public async getSearchIndex(
+    // @ts-ignore
+    request: GetSearchIndex,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<SearchIndexDetailsResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/indices/{namespace}/{name}`;
 
     const uri = parser.parse(uriTemplate).expand({
       namespace: request.path.namespace,

@@ -1,11 +1,11 @@
-import {
-  requestJson,
-  runRepoScript,
-} from '@internal/plugin-streaming-node/testUtils';
+import { requestJson } from './requestJson';
+import { runRepoScript } from './runRepoScript';
 
 /**
  * The real local OpenSearch (`scripts/opensearch.sh start`, idempotent), the
  * Elasticsearch-compatible search sink, with the REST calls the tests need.
+ *
+ * @public
  */
 export class TestOpenSearch {
   static async start(): Promise<TestOpenSearch> {

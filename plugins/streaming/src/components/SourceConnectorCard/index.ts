@@ -1,1 +1,0 @@
-export { SourceConnectorCard } from './SourceConnectorCard';
