@@ -131,9 +131,10 @@ function normalise(rows: DeltaRow[]) {
 
 const records = (events: UserEvent[]) =>
   events.map(e => ({ key: e.user_id, value: JSON.stringify(e) }));
-// Records the job cannot parse: counted by its observation, never in a window, and
-// written as read to the dead-letter topic with the error. The wrong-typed click has every
-// field a window needs: without the dead-letter path it would count in 10:00 click/DE.
+// Bad records: counted by the job's observation, never in a window, and written as read
+// to the dead-letter topic with the error. The wrong-typed click has every field a window
+// needs: without the dead-letter path it would count in 10:00 click/DE; the click without
+// its country (required in user_event.avsc) would count in a 10:00 click window of no country.
 const unparseable = [
   { key: 'u1', value: 'not json' },
   { key: 'u2', value: '{"user_id": "u2", "amount": "many"}' },
@@ -141,13 +142,23 @@ const unparseable = [
     key: 'u3',
     value: JSON.stringify({ ...event('u3', 'click', 'DE', 1), amount: 'lots' }),
   },
+  {
+    key: 'u4',
+    // JSON.stringify leaves out a property whose value is undefined.
+    value: JSON.stringify({
+      ...event('u4', 'click', 'DE', 2),
+      country: undefined,
+    }),
+  },
 ];
 const laterUnparseable = [{ key: 'u9', value: '{"user_id": "u9", ' }];
 const errors: Record<string, string> = {
   'not json': 'malformed JSON: not a JSON object',
   '{"user_id": "u2", "amount": "many"}':
-    'does not match the schema: amount: expected double',
+    'does not match the schema: missing required field event_type; missing required field country; amount: expected double; missing required field timestamp',
   [unparseable[2].value]: 'does not match the schema: amount: expected double',
+  [unparseable[3].value]:
+    'does not match the schema: missing required field country',
   [laterUnparseable[0].value]: 'malformed JSON: not a JSON object',
 };
 const bytesOf = (list: Array<{ key: string; value: string }>) =>
@@ -203,7 +214,7 @@ async function deadLetters(kafka: TestKafka, topic: string, count: number) {
 describe('User Events pipeline, generated and run on Kafka and Spark', () => {
   const run = setUpPipelineTest(specFile, 2);
 
-  it('aggregates closed windows into Delta, dead-letters unparseable records, reports progress with input bytes and dead-letter counts, and resumes from its checkpoints without loss or duplicates', async () => {
+  it('aggregates closed windows into Delta, dead-letters records that do not parse or lack a required field, reports progress with input bytes and dead-letter counts, and resumes from its checkpoints without loss or duplicates', async () => {
     const watermarkAfter = (events: UserEvent[]) =>
       new Date(
         Math.max(...events.map(e => e.timestamp)) - 10 * MINUTE,
@@ -225,7 +236,9 @@ describe('User Events pipeline, generated and run on Kafka and Spark', () => {
       ...good.slice(3, 7),
       unparseable[1],
       unparseable[2],
-      ...good.slice(7),
+      ...good.slice(7, 9),
+      unparseable[3],
+      ...good.slice(9),
     ]);
     run.pipeline.start();
     const first = await run.pipeline.waitProcessed(closed(firstEvents));
