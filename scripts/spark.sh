@@ -82,14 +82,17 @@ setup_test_tools() {
 
 # The connector and Delta jars, less those PySpark already ships (same artifact, maybe
 # another version): two copies of one library on the class path is asking for trouble.
+# Spark's Avro reader (the images of Avro pipelines carry it) has a folder of its own, so
+# adding it did not fetch the others again.
 setup_jars() {
   . "$root/scripts/lib/maven-fetch.sh"
   maven_fetch "$jars/maven" \
     "org.apache.spark:spark-sql-kafka-0-10_$SCALA_VERSION:$SPARK_VERSION" \
     "io.delta:delta-spark_$SCALA_VERSION:$DELTA_VERSION"
+  maven_fetch "$jars/avro" "org.apache.spark:spark-avro_$SCALA_VERSION:$SPARK_VERSION"
   local pyspark_jars jar name list=""
   pyspark_jars="$("$venv/bin/python" -c 'import os, pyspark; print(os.path.join(os.path.dirname(pyspark.__file__), "jars"))')"
-  for jar in "$jars"/maven/*.jar; do
+  for jar in "$jars"/maven/*.jar "$jars"/avro/*.jar; do
     name="$(basename "$jar" | sed -E 's/-[0-9][^-]*(-[A-Za-z0-9.]+)?\.jar$//')"
     if ! compgen -G "$pyspark_jars/$name-[0-9]*.jar" >/dev/null; then
       list+="$jar"$'\n'

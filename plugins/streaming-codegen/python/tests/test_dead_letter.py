@@ -6,7 +6,9 @@ import os
 import uuid
 
 import pytest
+from pyspark.sql import functions as F
 from pyspark.sql import types as T
+from pyspark.sql.avro.functions import to_avro
 
 from streaming_runtime import dead_letter, sources
 from streaming_runtime.sinks import delta
@@ -29,7 +31,7 @@ WHEN = datetime.datetime(2026, 1, 1, 12, 0, 0)
 
 
 def kafka_records(spark, values):
-    """A batch of Kafka records as the Kafka source reads them: one per value, at offsets 0, 1, ..."""
+    """A batch of Kafka records as the Kafka source reads them: one per value (text or bytes), at offsets 0, 1, ..."""
     schema = T.StructType(
         [
             T.StructField("key", T.BinaryType(), True),
@@ -40,7 +42,8 @@ def kafka_records(spark, values):
             T.StructField("timestamp", T.TimestampType(), False),
         ]
     )
-    rows = [(b"k%d" % i, None if v is None else v.encode("utf-8"), "events", 2, i, WHEN) for i, v in enumerate(values)]
+    encoded = [v.encode("utf-8") if isinstance(v, str) else v for v in values]
+    rows = [(b"k%d" % i, v, "events", 2, i, WHEN) for i, v in enumerate(encoded)]
     return spark.createDataFrame(rows, schema)
 
 
@@ -276,3 +279,41 @@ def test_a_pipeline_on_kafka_writes_good_records_to_its_sink_and_bad_ones_to_its
         assert {(r.pipeline, r.topic) for r in table} == {(name, name)}
         got = {bytes(r.key).decode(): (bytes(r.value).decode(), r.error) for r in table}
     assert got == expected
+
+
+AVRO_SCHEMA = json.dumps(
+    {
+        "type": "record",
+        "name": "UserEvent",
+        "fields": [{"name": "user_id", "type": "string"}, {"name": "amount", "type": ["null", "double"]}],
+    }
+)
+AVRO_ERROR = "does not decode as Avro with the pipeline's schema"
+
+
+def avro_bytes(spark, rows):
+    """Each (user_id, amount) as binary Avro with AVRO_SCHEMA, written by Spark's Avro writer."""
+    df = spark.createDataFrame(rows, "user_id string, amount double")
+    return [bytes(r.v) for r in df.select(to_avro(F.struct("user_id", "amount"), AVRO_SCHEMA).alias("v")).collect()]
+
+
+@pytest.mark.parametrize("wire_format", [None, "confluent"])
+def test_avro_records_that_do_not_decode_are_dead_lettered_and_the_others_flow_on(spark, wire_format):
+    good = avro_bytes(spark, [("u1", 1.5), ("u2", None)])
+    bad = [
+        good[0][:-3],  # truncated inside the double
+        b'{"user_id": "u3"}',  # JSON, not Avro: a negative string length
+        b"",
+    ]
+    header = b"\x00\x00\x00\x00\x07" if wire_format == "confluent" else b""
+    values = [header + v for v in good + bad]
+    if wire_format == "confluent":
+        values.append(b"\x00\x00")  # shorter than the wire format's header
+    records = kafka_records(spark, values)
+    kept = sources.decode_avro(records, AVRO_SCHEMA, wire_format, dead_letter=True)
+    assert [(r.user_id, r.amount) for r in kept.collect()] == [("u1", 1.5), ("u2", None)]
+    dead = sources.dead_letters_avro(records, AVRO_SCHEMA, wire_format).orderBy("offset").collect()
+    error = AVRO_ERROR + (" (Confluent wire format)" if wire_format == "confluent" else "")
+    assert [(bytes(r.value), r.offset, r.error) for r in dead] == [
+        (v, i, error) for i, v in enumerate(values) if i >= len(good)
+    ]

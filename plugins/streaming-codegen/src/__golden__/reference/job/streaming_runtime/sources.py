@@ -5,6 +5,8 @@ Each reader of Kafka records is split in two: `read_kafka` opens the stream, and
 The decoders work on batch DataFrames too, which is how a pipeline's tests use them.
 """
 
+import json
+
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.avro.functions import from_avro
@@ -16,6 +18,9 @@ from .settings import kafka_options
 UNPARSED = "__unparsed"
 # The column that flags a bad record while the decoders observe and filter them.
 BAD = "__bad"
+# The field the Avro decoder adds to the reader schema (avro_reader_schema): Spark's PERMISSIVE
+# from_avro gives a record of nulls, not null, for bytes that do not decode; this one tells.
+DECODED = "__decoded"
 # Every progress event reports this observation of the micro-batch's Kafka records
 # (StreamingQueryProgress.observedMetrics): their bytes and those that could not be parsed.
 OBSERVATION = "pipeline"
@@ -138,13 +143,23 @@ def dead_letters_json(records, row_schema):
     )
 
 
+def avro_reader_schema(avro_schema):
+    """The pipeline's Avro record schema plus DECODED, a boolean with a default: Avro's schema
+    resolution sets it on every record that decodes, and PERMISSIVE from_avro leaves it null
+    (with every other field) for one that does not."""
+    record = json.loads(avro_schema)
+    decoded = {"name": DECODED, "type": "boolean", "default": True}
+    return json.dumps({**record, "fields": record.get("fields", []) + [decoded]})
+
+
 def decode_avro_payload(avro_schema, wire_format):
-    """The Avro record of each Kafka value (null when it does not decode); `wire_format` "confluent":
-    a magic byte and a 4-byte schema id precede each."""
+    """The Avro record of each Kafka value, DECODED null when it does not decode; `wire_format`
+    "confluent": a magic byte and a 4-byte schema id precede each."""
     payload = F.col("value")
     if wire_format == "confluent":
         payload = payload.substr(F.lit(6), F.length(payload) - 5)
-    return from_avro(payload, avro_schema, {"mode": "PERMISSIVE"})
+    options = {"mode": "PERMISSIVE", "avroSchema": avro_reader_schema(avro_schema)}
+    return from_avro(payload, avro_schema, options)
 
 
 def decode_avro(records, avro_schema, wire_format, dead_letter=False):
@@ -152,7 +167,7 @@ def decode_avro(records, avro_schema, wire_format, dead_letter=False):
     decoded = records.where(F.col("value").isNotNull()).select(
         "key", "value", decode_avro_payload(avro_schema, wire_format).alias("data")
     )
-    return observe_input(decoded, F.col("data").isNull(), dead_letter).select("data.*")
+    return observe_input(decoded, F.col("data." + DECODED).isNull(), dead_letter).select("data.*").drop(DECODED)
 
 
 def dead_letters_avro(records, avro_schema, wire_format):
@@ -162,7 +177,7 @@ def dead_letters_avro(records, avro_schema, wire_format):
     )
     return (
         records.where(F.col("value").isNotNull())
-        .where(decode_avro_payload(avro_schema, wire_format).isNull())
+        .where(decode_avro_payload(avro_schema, wire_format)[DECODED].isNull())
         .select(*KAFKA_RECORD_COLUMNS, F.lit(error).alias("error"))
     )
 
