@@ -4,7 +4,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import { ANNOTATION_LOCATION, Entity } from '@backstage/catalog-model';
 import {
   DeferredEntity,
   EntityProviderMutation,
@@ -267,6 +267,8 @@ describe('KafkaConnectEntityProvider with the real Kafka Connect and PostgreSQL'
       [ANNOTATION_KAFKA_CONNECTOR]: connectorName,
       [ANNOTATION_KAFKA_CONNECTOR_CLASS]: POSTGRES_CLASS,
       [ANNOTATION_KAFKA_CLUSTER]: 'local',
+      // "View source" leads to the connector's status, never its config.
+      [ANNOTATION_LOCATION]: `url:${connect.url}/connectors/${connectorName}/status`,
     });
     expect(relationsOf(connector, 'dependsOn')).toEqual(
       [customersRef, ordersRef].sort(),

@@ -113,9 +113,11 @@ export function kafkaConnectorEntities(
     options;
   const { config } = connector;
   const connectorClass = config[KEYS.connectorClass] ?? 'unknown';
+  // The connector's status, not its config: "View source" must not lead to
+  // a page that shows the connector's passwords.
   const location = `url:${clusterUrl}/connectors/${encodeURIComponent(
     connector.name,
-  )}`;
+  )}/status`;
   const locationAnnotations = {
     [ANNOTATION_LOCATION]: location,
     [ANNOTATION_ORIGIN_LOCATION]: location,
