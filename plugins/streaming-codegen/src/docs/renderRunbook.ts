@@ -548,6 +548,28 @@ function describeStep(
   return md(t.type);
 }
 
+/** What makes a record of the source bad (the runtime's decoders: `json_bad`, Avro that does not decode). */
+function badRecords(source: PipelineSpec['pipeline']['source']): string {
+  if (source.type === 'kafka' && source.format === 'avro') {
+    return 'records that do not decode as Avro with the schema, such as a truncated record';
+  }
+  if (source.type === 'debezium') {
+    return 'change events that are not valid JSON or hold a value of another type than the schema says';
+  }
+  return 'JSON that is malformed, holds a value of another type than the schema says, lacks a required field (not nullable in the schema) or has it null, or has a timestamp or date that reads as neither ISO text nor an epoch number';
+}
+
+/** What becomes of bad records without a dead-letter target (the runtime's decoders). */
+function flowOn(source: PipelineSpec['pipeline']['source']): string {
+  if (source.type === 'kafka' && source.format === 'avro') {
+    return 'flow on as rows of nulls.';
+  }
+  if (source.type === 'debezium') {
+    return 'are skipped when they do not parse (no change operation); a value that does not fit flows on as a null in its column.';
+  }
+  return 'flow on as rows with nulls (a malformed record: every column null; a value that does not fit, a missing required field or an unreadable time: that column null).';
+}
+
 function deadLetterSection(spec: PipelineSpec): string[] {
   const p = spec.pipeline;
   const { source, dead_letter: deadLetter } = p;
@@ -560,10 +582,8 @@ function deadLetterSection(spec: PipelineSpec): string[] {
     return [
       heading('dead-letter'),
       '',
-      `Records of ${code(
-        source.topic,
-      )} that are not valid JSON, do not fit the schema (a value of the wrong type) or do not decode as Avro`,
-      'flow on as rows with nulls (a malformed record: every column null; a wrong type: that column null).',
+      `Bad records of ${code(source.topic)} (${badRecords(source)})`,
+      flowOn(source),
       counted,
       'To keep them aside instead, with their bytes, the error and their offsets, add a `dead_letter`',
       'target (a Kafka topic or a Delta table) to `pipeline.yaml` and render again.',
@@ -594,9 +614,7 @@ function deadLetterSection(spec: PipelineSpec): string[] {
   return [
     heading('dead-letter'),
     '',
-    `Records of ${code(
-      source.topic,
-    )} that are not valid JSON, do not fit the schema (a value of the wrong type) or do not decode as Avro`,
+    `Bad records of ${code(source.topic)} (${badRecords(source)})`,
     `are left out of the pipeline and written to ${where} by a second query of the job`,
     `(query name ${code(`dead-letter/${p.name}`)}, its checkpoint ${code(
       'dead-letter',

@@ -518,7 +518,7 @@ const deadLetter = z
   ])
   .meta({
     description:
-      'Where records that cannot be parsed or do not fit the schema go (Kafka and Debezium sources). Without it they are counted and flow on as rows of nulls.',
+      "Where bad records go (Kafka and Debezium sources): JSON that is malformed, a value that does not convert to its field's type, a required (not nullable) field missing or null, a timestamp or date that does not read; Avro that does not decode. Each is written as read, with the error naming the field. Without it they are counted and flow on with nulls.",
   });
 
 const resources = z.strictObject({
