@@ -437,6 +437,21 @@ export interface Config {
       };
     };
 
+    /**
+     * The pipeline page's Source connector card (`GET
+     * /pipelines/{namespace}/{name}/connectors`): the Kafka Connect
+     * connectors of `streaming.kafkaConnect.clusters` that write a pipeline's
+     * source topics.
+     */
+    connectors?: {
+      /**
+       * How long what a Connect cluster answered (its connectors, their
+       * state and topics), or its failure, is reused for every pipeline. Zero
+       * (`'0s'`) asks the clusters on every request. Default: `{ seconds: 15 }`.
+       */
+      cacheTtl?: HumanDuration | string;
+    };
+
     /** Delta tables. */
     delta?: {
       /**

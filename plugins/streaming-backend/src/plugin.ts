@@ -20,6 +20,7 @@ import { createRouter } from './router';
 import { AlertmanagerRouting } from './services/Alerts/AlertmanagerRouting';
 import { TeamsRelay } from './services/Alerts/TeamsRelay';
 import { AlertService } from './services/Alerts/AlertService';
+import { ConnectorService } from './services/Connectors/ConnectorService';
 import { CostService } from './services/Cost/CostService';
 import { OpenCostSource } from './services/Cost/OpenCostSource';
 import { RatesCostSource } from './services/Cost/RatesCostSource';
@@ -299,6 +300,7 @@ export const streamingPlugin = createBackendPlugin({
               logger,
               kafkaClients,
             ),
+            connectors: ConnectorService.fromConfig(deps.config, logger),
             searchIndices: SearchIndexService.fromConfig(deps.config, logger),
             deltaTables: new DeltaTableReader(
               config.delta.allowedRoots,

@@ -7,7 +7,10 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { taskCreatePermission } from '@backstage/plugin-scaffolder-common/alpha';
 import {
   ANNOTATION_DELTA_PATH,
@@ -15,12 +18,14 @@ import {
   ANNOTATION_ELASTICSEARCH_NODES,
   DeltaTableDetailsResponse,
   PipelineMetricsResponse,
+  streamingConnectorReadPermission,
   streamingCostReadPermission,
   streamingPipelineOperatePermission,
   streamingTopicListPermission,
 } from '@internal/plugin-streaming-common';
 import express from 'express';
 import { createOpenApiRouter, GetPipelineMetrics } from './schema/openapi';
+import { ConnectorService } from './services/Connectors/ConnectorService';
 import { CostService } from './services/Cost/CostService';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { TopicService } from './services/KafkaOffsets/TopicService';
@@ -60,6 +65,7 @@ export interface RouterOptions {
   operations: PipelineOperations;
   schemas: SchemaService;
   searchIndices: SearchIndexService;
+  connectors: ConnectorService;
   /** `streaming.metrics` of app-config. */
   metrics: { maxOffsetsPerAnswer: number };
   /** `streaming.overview` of app-config. */
@@ -108,20 +114,24 @@ export async function createRouter(
     return { credentials, pipeline };
   }
 
-  async function mayReadCost(
+  /** Whether the caller has the permission on each of the entities. */
+  async function allowedOn(
+    permission: ResourcePermission<'catalog-entity'>,
     entityRefs: string[],
     credentials: BackstageCredentials,
   ): Promise<boolean[]> {
     if (entityRefs.length === 0) return [];
     const decisions = await permissions.authorize(
-      entityRefs.map(resourceRef => ({
-        permission: streamingCostReadPermission,
-        resourceRef,
-      })),
+      entityRefs.map(resourceRef => ({ permission, resourceRef })),
       { credentials },
     );
     return decisions.map(d => d.result === AuthorizeResult.ALLOW);
   }
+
+  const mayReadCost = (
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ) => allowedOn(streamingCostReadPermission, entityRefs, credentials);
 
   router.get('/pipelines/:namespace/:name/metrics', async (req, res) => {
     const { pipeline } = await pipelineOf(req);
@@ -239,6 +249,21 @@ export async function createRouter(
   router.get('/pipelines/:namespace/:name/schemas', async (req, res) => {
     const { pipeline } = await pipelineOf(req);
     res.json(await options.schemas.getPipelineSchemas(pipeline));
+  });
+
+  router.get('/pipelines/:namespace/:name/connectors', async (req, res) => {
+    const { pipeline, credentials } = await pipelineOf(req);
+    const [allowed] = await allowedOn(
+      streamingConnectorReadPermission,
+      [pipeline.entityRef],
+      credentials,
+    );
+    if (!allowed) {
+      throw new NotAllowedError(
+        `Not allowed to read the connectors of ${pipeline.entityRef} (${streamingConnectorReadPermission.name})`,
+      );
+    }
+    res.json(await options.connectors.getPipelineConnectors(pipeline));
   });
 
   router.get('/pipelines/:namespace/:name/operations', async (req, res) => {

@@ -47,6 +47,22 @@ export const streamingPipelineOperatePermission: ResourcePermission<'catalog-ent
   });
 
 /**
+ * Reading the state of the Kafka Connect connectors that feed a pipeline
+ * (`GET /pipelines/{namespace}/{name}/connectors`, the Source connector card):
+ * their tasks' failure traces may name database hosts and tables. Checked
+ * against the pipeline entity (resource type `catalog-entity`), on top of
+ * catalog read access.
+ *
+ * @public
+ */
+export const streamingConnectorReadPermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'streaming.connector.read',
+    attributes: { action: 'read' },
+    resourceType: 'catalog-entity',
+  });
+
+/**
  * All permissions of the streaming plugins.
  *
  * @public
@@ -55,4 +71,5 @@ export const streamingPermissions = [
   streamingCostReadPermission,
   streamingTopicListPermission,
   streamingPipelineOperatePermission,
+  streamingConnectorReadPermission,
 ];

@@ -16,6 +16,7 @@ import {
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_PIPELINE_SUMMARY_LOCATION,
   parsePipelineSpec,
+  streamingConnectorReadPermission,
   streamingCostReadPermission,
   streamingPipelineOperatePermission,
   streamingTopicListPermission,
@@ -30,6 +31,8 @@ export const NO_COST_USER = 'user:default/no-cost';
 export const NO_TOPICS_USER = 'user:default/no-topics';
 /** A user who reads pipelines but does not own them: may not operate them. */
 export const NON_OWNER = 'user:default/non-owner';
+/** A user who reads pipelines but not the state of their Kafka connectors. */
+export const NO_CONNECTORS_USER = 'user:default/no-connectors';
 
 const principalOf = (credentials?: BackstageCredentials) =>
   (credentials?.principal as { userEntityRef?: string } | undefined)
@@ -162,8 +165,8 @@ export function catalogFactory(entities: Entity[]) {
 
 /**
  * Permissions: cost denied to {@link NO_COST_USER}, listing topics to
- * {@link NO_TOPICS_USER}, operating pipelines to {@link NON_OWNER},
- * everything else allowed.
+ * {@link NO_TOPICS_USER}, operating pipelines to {@link NON_OWNER}, reading
+ * their connectors to {@link NO_CONNECTORS_USER}, everything else allowed.
  */
 export function permissionsFactory() {
   return createServiceFactory({
@@ -174,6 +177,7 @@ export function permissionsFactory() {
         [streamingCostReadPermission.name]: NO_COST_USER,
         [streamingTopicListPermission.name]: NO_TOPICS_USER,
         [streamingPipelineOperatePermission.name]: NON_OWNER,
+        [streamingConnectorReadPermission.name]: NO_CONNECTORS_USER,
       };
       const decide = (
         requests: Array<{ permission: { name: string } }>,

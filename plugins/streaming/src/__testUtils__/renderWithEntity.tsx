@@ -27,6 +27,7 @@ export function mockStreamingApi(
     operatePipeline: jest.fn(impl.operatePipeline ?? never),
     getPipelineOperations: jest.fn(impl.getPipelineOperations ?? never),
     getPipelineSchemas: jest.fn(impl.getPipelineSchemas ?? never),
+    getPipelineConnectors: jest.fn(impl.getPipelineConnectors ?? never),
     getTopicFields: jest.fn(impl.getTopicFields ?? never),
   };
 }

@@ -4,6 +4,7 @@ import {
   CostRatesResponse,
   DefaultApiClient,
   DeltaTableDetailsResponse,
+  PipelineConnectorsResponse,
   PipelineCostResponse,
   PipelineLagResponse,
   PipelineMetricsResponse,
@@ -84,6 +85,13 @@ export interface StreamingApi {
   getPipelineSchemas(
     entity: CompoundEntityRef,
   ): Promise<PipelineSchemasResponse>;
+  /**
+   * The Kafka Connect source connectors writing the pipeline's source topics,
+   * with their state and tasks (needs `streaming.connector.read`).
+   */
+  getPipelineConnectors(
+    entity: CompoundEntityRef,
+  ): Promise<PipelineConnectorsResponse>;
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse>;
   getDeltaTableDetails(
     entity: CompoundEntityRef,

@@ -5,6 +5,7 @@ import {
   CostRatesResponse,
   DefaultApiClient,
   DeltaTableDetailsResponse,
+  PipelineConnectorsResponse,
   PipelineCostResponse,
   PipelineLagResponse,
   PipelineMetricsResponse,
@@ -88,6 +89,12 @@ export class StreamingClient implements StreamingApi {
     entity: CompoundEntityRef,
   ): Promise<PipelineSchemasResponse> {
     return body(this.client.getPipelineSchemas({ path: refPath(entity) }));
+  }
+
+  getPipelineConnectors(
+    entity: CompoundEntityRef,
+  ): Promise<PipelineConnectorsResponse> {
+    return body(this.client.getPipelineConnectors({ path: refPath(entity) }));
   }
 
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse> {

@@ -1,4 +1,5 @@
 import Grid from '@material-ui/core/Grid';
+import { makeStyles } from '@material-ui/core/styles';
 import { CostCard } from '../CostCard';
 import { LagCard } from '../LagCard';
 import { LineageCard } from '../LineageCard';
@@ -6,10 +7,17 @@ import { MicroBatchChartCard } from '../MicroBatchChartCard';
 import { PipelineHealthHeader } from '../PipelineHealthHeader';
 import { PipelineOperationsCard } from '../PipelineOperationsCard';
 import { SchemaCard } from '../SchemaCard';
+import { SourceConnectorCard } from '../SourceConnectorCard';
 import { StateWatermarkCard } from '../StateWatermarkCard';
+
+// A card that has nothing to show renders nothing: its cell takes no room.
+const useStyles = makeStyles({
+  unlessEmpty: { '&:empty': { display: 'none' } },
+});
 
 /** The "Streaming" tab of a pipeline's page. */
 export function PipelineStreamingContent() {
+  const classes = useStyles();
   return (
     <Grid container spacing={3} alignItems="stretch">
       <Grid item xs={12}>
@@ -29,6 +37,9 @@ export function PipelineStreamingContent() {
       </Grid>
       <Grid item xs={12}>
         <SchemaCard />
+      </Grid>
+      <Grid item xs={12} className={classes.unlessEmpty}>
+        <SourceConnectorCard />
       </Grid>
       <Grid item xs={12}>
         <LineageCard />

@@ -1,0 +1,1 @@
+export { SourceConnectorCard } from './SourceConnectorCard';
