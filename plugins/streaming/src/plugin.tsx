@@ -13,6 +13,7 @@ import StreamIcon from '@material-ui/icons/Timeline';
 import { StreamingClient, streamingApiRef } from './api';
 import {
   ENTITY_TYPE_DELTA_TABLE,
+  ENTITY_TYPE_ELASTICSEARCH_INDEX,
   ENTITY_TYPE_KAFKA_TOPIC,
   ENTITY_TYPE_PIPELINE,
 } from '@internal/plugin-streaming-common';
@@ -91,6 +92,17 @@ export const deltaTableCard = EntityCardBlueprint.make({
   },
 });
 
+/** Document count, size, shards and health of `elasticsearch-index` Resources. */
+export const searchIndexCard = EntityCardBlueprint.make({
+  name: 'search-index',
+  params: {
+    type: 'content',
+    filter: { kind: 'resource', 'spec.type': ENTITY_TYPE_ELASTICSEARCH_INDEX },
+    loader: () =>
+      import('./components/SearchIndexCard').then(m => <m.SearchIndexCard />),
+  },
+});
+
 /** Upstream and downstream lineage on topic and table pages. */
 export const lineageCard = EntityCardBlueprint.make({
   name: 'lineage',
@@ -116,6 +128,7 @@ export const streamingPlugin = createFrontendPlugin({
     pipelineStreamingContent,
     topicCard,
     deltaTableCard,
+    searchIndexCard,
     lineageCard,
     kafkaTopicPickerFormField,
     pipelineTransformationsEditorFormField,

@@ -2,6 +2,8 @@ import { Entity } from '@backstage/catalog-model';
 import { TECHDOCS_ANNOTATION } from '@backstage/plugin-techdocs-common';
 import {
   ANNOTATION_DELTA_PATH,
+  ANNOTATION_ELASTICSEARCH_INDEX,
+  ANNOTATION_ELASTICSEARCH_NODES,
   ANNOTATION_KAFKA_TOPIC,
   ANNOTATION_PIPELINE_SUMMARY,
   DeltaTableDetailsResponse,
@@ -11,6 +13,7 @@ import {
   PipelineMetricsResponse,
   PipelineStatusResponse,
   PipelineSummary,
+  SearchIndexDetailsResponse,
   StreamingOverviewResponse,
   TopicDetailsResponse,
 } from '@internal/plugin-streaming-common';
@@ -87,6 +90,24 @@ export const tableEntity: Entity = {
   relations: [
     { type: 'dependsOn', targetRef: 'component:default/user-events' },
     { type: 'dependencyOf', targetRef: 'component:default/daily-report' },
+  ],
+};
+
+export const indexEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'es.app-logs-errors',
+    namespace: 'default',
+    title: 'app-logs-errors',
+    annotations: {
+      [ANNOTATION_ELASTICSEARCH_INDEX]: 'app-logs-errors',
+      [ANNOTATION_ELASTICSEARCH_NODES]: 'http://localhost:9200',
+    },
+  },
+  spec: { type: 'elasticsearch-index', owner: 'team-sre' },
+  relations: [
+    { type: 'dependsOn', targetRef: 'component:default/log-analytics' },
   ],
 };
 
@@ -252,6 +273,18 @@ export const topic: TopicDetailsResponse = {
   observedAt: '2026-01-01T12:00:05.000Z',
   ageSeconds: 1,
   errors: [],
+};
+
+export const searchIndex: SearchIndexDetailsResponse = {
+  entityRef: 'resource:default/es.app-logs-errors',
+  cluster: 'local',
+  index: 'app-logs-errors',
+  health: 'yellow',
+  documents: 5731,
+  sizeBytes: 1_808_483,
+  primaryShards: 1,
+  replicaShards: 1,
+  observedAt: '2026-01-01T12:00:05.000Z',
 };
 
 export const table: DeltaTableDetailsResponse = {

@@ -20,6 +20,7 @@ export function mockStreamingApi(
     getPipelineCost: jest.fn(impl.getPipelineCost ?? never),
     getTopicDetails: jest.fn(impl.getTopicDetails ?? never),
     getDeltaTableDetails: jest.fn(impl.getDeltaTableDetails ?? never),
+    getSearchIndexDetails: jest.fn(impl.getSearchIndexDetails ?? never),
     getOverview: jest.fn(impl.getOverview ?? never),
     getCostRates: jest.fn(impl.getCostRates ?? never),
     getTeams: jest.fn(impl.getTeams ?? never),

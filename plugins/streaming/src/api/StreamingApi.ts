@@ -12,6 +12,7 @@ import {
   PipelineOperationsResponse,
   PipelineSchemasResponse,
   PipelineStatusResponse,
+  SearchIndexDetailsResponse,
   StreamingOverviewQuery,
   StreamingOverviewResponse,
   StreamingTeamsResponse,
@@ -96,6 +97,10 @@ export interface StreamingApi {
   getDeltaTableDetails(
     entity: CompoundEntityRef,
   ): Promise<DeltaTableDetailsResponse>;
+  /** Document count, size, shards and health of an `elasticsearch-index` Resource. */
+  getSearchIndexDetails(
+    entity: CompoundEntityRef,
+  ): Promise<SearchIndexDetailsResponse>;
   /** One page of the overview, with the totals of every pipeline. */
   getOverview(
     query?: StreamingOverviewQuery,

@@ -25,6 +25,7 @@ describe('StreamingClient', () => {
     ['getPipelineCost', '/pipelines/default/user-events/cost'],
     ['getTopicDetails', '/topics/default/user-events'],
     ['getDeltaTableDetails', '/tables/default/user-events'],
+    ['getSearchIndexDetails', '/indices/default/user-events'],
   ] as const)('%s reads %s', async (method, path) => {
     const fetch = jest.fn(async (_url: RequestInfo | URL) =>
       respond(200, { entityRef: 'x' }),

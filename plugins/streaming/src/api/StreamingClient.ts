@@ -13,6 +13,7 @@ import {
   PipelineOperationsResponse,
   PipelineSchemasResponse,
   PipelineStatusResponse,
+  SearchIndexDetailsResponse,
   StreamingOverviewQuery,
   StreamingOverviewResponse,
   StreamingTeamsResponse,
@@ -105,6 +106,12 @@ export class StreamingClient implements StreamingApi {
     entity: CompoundEntityRef,
   ): Promise<DeltaTableDetailsResponse> {
     return body(this.client.getDeltaTable({ path: refPath(entity) }));
+  }
+
+  getSearchIndexDetails(
+    entity: CompoundEntityRef,
+  ): Promise<SearchIndexDetailsResponse> {
+    return body(this.client.getSearchIndex({ path: refPath(entity) }));
   }
 
   getOverview(

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_DELTA_PATH,
+  ANNOTATION_ELASTICSEARCH_NODES,
   ANNOTATION_KAFKA_TOPIC,
   ANNOTATION_PIPELINE_SUMMARY,
 } from '@internal/plugin-streaming-common';
@@ -14,6 +15,7 @@ import {
 import { CostCard } from './CostCard';
 import { formatAxisMoney } from './CostCard/CostCard';
 import { DeltaTableCard } from './DeltaTableCard';
+import { SearchIndexCard } from './SearchIndexCard';
 import { LagCard } from './LagCard';
 import { MicroBatchChartCard } from './MicroBatchChartCard';
 import { PipelineHealthHeader } from './PipelineHealthHeader';
@@ -153,6 +155,22 @@ const cases: CardCase<keyof StreamingApi>[] = [
       /STREAMING UPDATE/,
       'event_count',
       'daily-report',
+    ],
+  },
+  {
+    name: 'SearchIndexCard',
+    Card: SearchIndexCard,
+    method: 'getSearchIndexDetails',
+    entity: fx.indexEntity,
+    annotation: ANNOTATION_ELASTICSEARCH_NODES,
+    data: fx.searchIndex,
+    shows: [
+      '5.7K',
+      '1.8 MB',
+      '1 primary, 1 replica',
+      'yellow (replicas unassigned)',
+      'local',
+      'log-analytics',
     ],
   },
 ];

@@ -1,0 +1,1 @@
+export { SearchIndexCard } from './SearchIndexCard';
