@@ -70,7 +70,7 @@ describe('KafkaConnectClient', () => {
     const client = new KafkaConnectClient({
       url,
       timeoutMs: 5000,
-      rebalanceTimeoutMs: 300,
+      rebalanceTimeoutMs: 2000,
     });
     await expect(
       client.putConfig('users', { 'connector.class': 'X' }),
