@@ -1,5 +1,7 @@
-// Topic and Delta table pages, reached through a pipeline's lineage.
+// Topic, Delta table and search index pages, reached through a pipeline's lineage.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launch, openApp, screenshot } from '../lib/browser.mts';
@@ -47,5 +49,43 @@ test('the lineage leads to the Delta table page with its writer', async () => {
   await page.getByText('Written by', { exact: true }).waitFor();
   await page.getByText('Last write', { exact: true }).waitFor();
   await screenshot(page, 'delta-event-summary');
+  await page.close();
+});
+
+test('the lineage leads to the search index page with its document count and size from OpenSearch', async () => {
+  // The Log Analytics example writes app-logs-errors on the local OpenSearch,
+  // the search cluster `local` of app-config.yaml.
+  const script = resolve(import.meta.dirname, '../../scripts/opensearch.sh');
+  execFileSync(script, ['start'], { stdio: 'ignore' });
+  const url = execFileSync(script, ['url'], { encoding: 'utf8' }).trim();
+  const created = await fetch(`${url}/app-logs-errors`, { method: 'PUT' });
+  // 400: the index exists already (make start's demo, an earlier run).
+  assert.ok(
+    [200, 400].includes(created.status),
+    `PUT index: ${created.status}`,
+  );
+  const [stats] = (await (
+    await fetch(`${url}/_cat/indices/app-logs-errors?format=json`)
+  ).json()) as Array<{ health: string }>;
+
+  const page = await openApp(
+    browser,
+    '/catalog/default/component/log-analytics/streaming',
+  );
+  await followLineage(page, 'Log Analytics', 'Downstream', 'app-logs-errors');
+  await page.waitForURL('**/catalog/default/resource/**');
+  await page.getByText('Search index', { exact: true }).first().waitFor();
+  for (const label of ['Documents', 'Size', 'Shards', 'Health', 'Cluster']) {
+    await page.getByText(label, { exact: true }).first().waitFor();
+  }
+  await page
+    .getByText(new RegExp(`^${stats.health}`))
+    .first()
+    .waitFor();
+  await page
+    .getByText(/^\d+(\.\d+)? (B|KB|MB|GB|TB)$/)
+    .first()
+    .waitFor();
+  await screenshot(page, 'search-index-app-logs-errors');
   await page.close();
 });
