@@ -99,6 +99,11 @@ describe('search index statistics from the real OpenSearch', () => {
                   { name: 'local-search', nodes: [`${search.url}/`] },
                   // Nothing listens on port 1.
                   { name: 'down', nodes: ['http://127.0.0.1:1'] },
+                  // A first node that does not answer, then OpenSearch.
+                  {
+                    name: 'failover',
+                    nodes: ['http://127.0.0.1:2', search.url],
+                  },
                 ],
               },
             },
@@ -109,6 +114,7 @@ describe('search index statistics from the real OpenSearch', () => {
           indexEntity('elsewhere', index, elsewhereUrl),
           indexEntity('mixed', index, `${search.url},${elsewhereUrl}`),
           indexEntity('on-down-cluster', index, 'http://127.0.0.1:1'),
+          indexEntity('failover', index, 'http://127.0.0.1:2'),
           indexEntity('missing', 'no-such-index-f17', search.url),
           indexEntity('no-nodes', index),
         ]),
@@ -162,7 +168,7 @@ describe('search index statistics from the real OpenSearch', () => {
       const res = await get(`/indices/default/${name}`);
       expect(res.status).toBe(403);
       expect(res.body.error.message).toContain(
-        'not a search cluster configured in streaming.search.clusters (configured: local-search, down)',
+        'not a search cluster configured in streaming.search.clusters (configured: local-search, down, failover)',
       );
     }
     expect(elsewhereRequests).toBe(0);
@@ -174,6 +180,13 @@ describe('search index statistics from the real OpenSearch', () => {
     expect(res.body.error.message).toBe(
       'Search cluster down did not answer (1 node(s), streaming.search.requestTimeout 2000 ms)',
     );
+  });
+
+  it('asks the next node of a cluster when one does not answer', async () => {
+    const res = await get('/indices/default/failover');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ cluster: 'failover', index });
+    expect(res.body.documents).toBeGreaterThanOrEqual(DOCUMENTS);
   });
 
   it('answers 404 for an index that does not exist and an entity without the annotations', async () => {
