@@ -2,12 +2,16 @@
 // fills, and the lag rises while the job is paused and falls when it resumes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openApp, screenshot, waitUntil } from '../lib/browser.mts';
 import { LAYOUT_WIDTHS, layoutProblems } from '../lib/layout.mts';
 import { followLineage } from '../lib/lineage.mts';
 
 const TAB = '/catalog/default/component/user-events/streaming';
+/** The User Events spec's source and dead-letter topics (examples/pipelines/user-events). */
+const SOURCE_TOPIC = 'events';
+const DEAD_LETTER_TOPIC = 'events.dead-letter';
 const jobGroup = Number(process.env.E2E_JOB_PROCESS_GROUP);
 const jobStartedAt = Number(process.env.E2E_JOB_STARTED_AT);
 /** The five examples, whose Streaming tabs the layout test looks at. */
@@ -125,6 +129,179 @@ test('lag rises while the job is paused and falls when it resumes', async () => 
   );
   assert.ok(after < peak);
   await screenshot(page, 'user-events-lag-resumed');
+});
+
+/** "Dead-lettered (last batch / range)" of the Micro-batches card, as two numbers. */
+async function deadLettered(): Promise<{ last: number; range: number }> {
+  const label = page.getByText('Dead-lettered (last batch / range)', {
+    exact: true,
+  });
+  // The card shows its facts once the job's first micro-batch is in.
+  if ((await label.count()) === 0) return { last: NaN, range: NaN };
+  const [last, range] = (await fact('Dead-lettered (last batch / range)'))
+    .split('/')
+    .map(parseHuman);
+  return { last, range };
+}
+
+/**
+ * Each partition's end offset of a topic; none while the topic does not exist
+ * (the broker creates the dead-letter topic at the job's first bad record).
+ */
+async function endOffsets(kafka: Kafka, topic: string) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) {
+      return new Map<number, bigint>();
+    }
+    return new Map(
+      (await admin.fetchTopicOffsets(topic)).map(p => [
+        p.partition,
+        BigInt(p.high),
+      ]),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+test('junk sent to the source is counted once on the page and lands in the dead-letter topic', async () => {
+  const kafka = new Kafka({
+    brokers: ['127.0.0.1:9092'],
+    clientId: 'e2e-dead-letter',
+    logLevel: logLevel.NOTHING,
+  });
+  await page.goto(TAB);
+  // The demo traffic is all good records: nothing is dead-lettered before the junk.
+  const before = await waitUntil(
+    'the dead-letter figures of the running job',
+    deadLettered,
+    v => Number.isFinite(v.range),
+    8 * 60_000,
+    5_000,
+  );
+  assert.equal(before.range, 0, 'no demo record is dead-lettered');
+  const offsets = await endOffsets(kafka, DEAD_LETTER_TOPIC);
+
+  const junk = [1, 2, 3].map(i => `e2e junk ${jobStartedAt}-${i}: not JSON`);
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic: SOURCE_TOPIC,
+    messages: junk.map(value => ({ value })),
+  });
+  await producer.disconnect();
+
+  // The page counts each junk record once: the range total reaches 3 and stays there
+  // while the good traffic goes on.
+  await waitUntil(
+    'the three junk records on the Micro-batches card',
+    deadLettered,
+    v => v.range >= junk.length,
+    4 * 60_000,
+    5_000,
+  );
+  await screenshot(page, 'user-events-dead-lettered');
+  for (let i = 0; i < 6; i++) {
+    await page.waitForTimeout(5_000);
+    assert.equal((await deadLettered()).range, junk.length);
+  }
+
+  // The dead-letter topic holds exactly those records, with where they came from
+  // (its query runs beside the pipeline's: wait for it to have written).
+  const written = (ends: Map<number, bigint>) =>
+    [...ends].reduce(
+      (sum, [partition, high]) => sum + (high - (offsets.get(partition) ?? 0n)),
+      0n,
+    );
+  const after = await waitUntil(
+    'the junk in the dead-letter topic',
+    () => endOffsets(kafka, DEAD_LETTER_TOPIC),
+    ends => written(ends) >= BigInt(junk.length),
+    2 * 60_000,
+    5_000,
+  );
+  assert.equal(written(after), BigInt(junk.length));
+  const groupId = `e2e-dead-letter-${Date.now()}`;
+  const consumer = kafka.consumer({ groupId });
+  const found: { value: string; error: string; topic: string }[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: DEAD_LETTER_TOPIC, fromBeginning: true });
+    const done = new Promise<void>(resolve => {
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          if (BigInt(message.offset) < (offsets.get(partition) ?? 0n)) return;
+          const header = (name: string) =>
+            String(message.headers?.[name] ?? '');
+          found.push({
+            value: String(message.value),
+            error: header('dead-letter.error'),
+            topic: header('dead-letter.topic'),
+          });
+          if (found.length === junk.length) resolve();
+        },
+      });
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const [partition, offset] of offsets) {
+        consumer.seek({
+          topic: DEAD_LETTER_TOPIC,
+          partition,
+          offset: String(offset),
+        });
+      }
+    });
+    await Promise.race([
+      done,
+      new Promise((_, reject) =>
+        setTimeout(
+          () =>
+            reject(new Error(`dead-letter records: ${JSON.stringify(found)}`)),
+          60_000,
+        ),
+      ),
+    ]);
+  } finally {
+    await consumer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+  assert.deepEqual(found.map(f => f.value).sort(), [...junk].sort());
+  for (const record of found) {
+    assert.equal(record.topic, SOURCE_TOPIC);
+    assert.match(record.error, /JSON/);
+  }
+
+  // The card links the dead-letter topic's catalog page.
+  await page
+    .getByText('Dead-letter target', { exact: true })
+    .first()
+    .locator('xpath=following-sibling::div[1]')
+    .getByRole('link')
+    .click();
+  await page.waitForURL('**/catalog/default/resource/**');
+  await page.getByText(DEAD_LETTER_TOPIC).first().waitFor();
+  // Its page's end offsets are the broker's: the records before the junk and the junk.
+  const partitions = page.getByRole('table').filter({ hasText: 'End offset' });
+  await partitions.waitFor();
+  const headers = await partitions.locator('thead th').allInnerTexts();
+  const endColumn = headers.findIndex(
+    h => h.trim().toLowerCase() === 'end offset',
+  );
+  assert.ok(endColumn >= 0, `columns: ${headers.join(', ')}`);
+  const shown = (
+    await partitions
+      .locator(`tbody tr td:nth-child(${endColumn + 1})`)
+      .allInnerTexts()
+  ).reduce((sum, text) => sum + BigInt(text.replace(/[^\d]/g, '')), 0n);
+  const broker = [...after.values()].reduce((sum, high) => sum + high, 0n);
+  assert.equal(shown, broker);
+  await screenshot(page, 'user-events-dead-letter-topic');
+  await page.goto(TAB);
 });
 
 test('the overview counts the running pipeline as active', async () => {
