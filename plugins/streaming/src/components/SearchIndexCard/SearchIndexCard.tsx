@@ -1,4 +1,8 @@
-import { StatusError, StatusOK, StatusWarning } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_ELASTICSEARCH_INDEX,
