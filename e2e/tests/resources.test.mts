@@ -64,9 +64,30 @@ test('the lineage leads to the search index page with its document count and siz
     [200, 400].includes(created.status),
     `PUT index: ${created.status}`,
   );
+  // Three documents of this run, searchable at once, so the count is never 0.
+  const bulk = [1, 2, 3]
+    .map(
+      i =>
+        `${JSON.stringify({ index: {} })}\n${JSON.stringify({
+          service: 'e2e',
+          level: 'ERROR',
+          message: `e2e ${Date.now()}-${i}`,
+        })}\n`,
+    )
+    .join('');
+  const indexed = await fetch(`${url}/app-logs-errors/_bulk?refresh=true`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-ndjson' },
+    body: bulk,
+  });
+  const answer = await indexed.text();
+  assert.equal(indexed.status, 200, `bulk: ${answer}`);
+  assert.equal(JSON.parse(answer).errors, false, `bulk: ${answer}`);
   const [stats] = (await (
     await fetch(`${url}/_cat/indices/app-logs-errors?format=json`)
-  ).json()) as Array<{ health: string }>;
+  ).json()) as Array<{ health: string; 'docs.count': string }>;
+  const documents = Number(stats['docs.count']);
+  assert.ok(documents >= 3, `documents: ${documents}`);
 
   const page = await openApp(
     browser,
@@ -75,6 +96,10 @@ test('the lineage leads to the search index page with its document count and siz
   await followLineage(page, 'Log Analytics', 'Downstream', 'app-logs-errors');
   await page.waitForURL('**/catalog/default/resource/**');
   await page.getByText('Search index', { exact: true }).first().waitFor();
+  // Its lineage, as on topic and table pages, not Backstage's one-hop Relations card.
+  await page.getByText('Lineage', { exact: true }).waitFor();
+  assert.equal(await page.getByText('Relations', { exact: true }).count(), 0);
+  await page.locator('svg').getByText('Log Analytics').first().waitFor();
   for (const label of ['Documents', 'Size', 'Shards', 'Health', 'Cluster']) {
     await page.getByText(label, { exact: true }).first().waitFor();
   }
@@ -86,6 +111,19 @@ test('the lineage leads to the search index page with its document count and siz
     .getByText(/^\d+(\.\d+)? (B|KB|MB|GB|TB)$/)
     .first()
     .waitFor();
+  // The card's document count is the index's (to the card's rounding: 5.7K).
+  const shown = await page
+    .getByText('Documents', { exact: true })
+    .first()
+    .locator('xpath=following-sibling::div[1]')
+    .innerText();
+  const match = /^([\d.,]+)\s*([KM]?)$/.exec(shown.trim());
+  assert.ok(match, `Documents: ${shown}`);
+  const value =
+    Number(match[1].replace(/,/g, '')) *
+    ({ '': 1, K: 1e3, M: 1e6 }[match[2]] ?? NaN);
+  if (documents < 1000) assert.equal(value, documents);
+  else assert.ok(Math.abs(value - documents) / documents < 0.05, shown);
   await screenshot(page, 'search-index-app-logs-errors');
   await page.close();
 });

@@ -12,8 +12,10 @@ import {
 import StreamIcon from '@material-ui/icons/Timeline';
 import { StreamingClient, streamingApiRef } from './api';
 import {
+  ENTITY_TYPE_DATABASE_TABLE,
   ENTITY_TYPE_DELTA_TABLE,
   ENTITY_TYPE_ELASTICSEARCH_INDEX,
+  ENTITY_TYPE_KAFKA_CONNECTOR,
   ENTITY_TYPE_KAFKA_TOPIC,
   ENTITY_TYPE_PIPELINE,
 } from '@internal/plugin-streaming-common';
@@ -103,14 +105,27 @@ export const searchIndexCard = EntityCardBlueprint.make({
   },
 });
 
-/** Upstream and downstream lineage on topic and table pages. */
+/**
+ * The Resource types the streaming platform puts in a pipeline's lineage:
+ * their pages show the Lineage card (app-config keeps Backstage's one-hop
+ * Relations card off them).
+ */
+const LINEAGE_RESOURCE_TYPES = [
+  ENTITY_TYPE_KAFKA_TOPIC,
+  ENTITY_TYPE_DELTA_TABLE,
+  ENTITY_TYPE_ELASTICSEARCH_INDEX,
+  ENTITY_TYPE_KAFKA_CONNECTOR,
+  ENTITY_TYPE_DATABASE_TABLE,
+];
+
+/** Upstream and downstream lineage on topic, table, index and connector pages. */
 export const lineageCard = EntityCardBlueprint.make({
   name: 'lineage',
   params: {
     type: 'content',
     filter: {
       kind: 'resource',
-      'spec.type': { $in: [ENTITY_TYPE_KAFKA_TOPIC, ENTITY_TYPE_DELTA_TABLE] },
+      'spec.type': { $in: LINEAGE_RESOURCE_TYPES },
     },
     loader: () =>
       import('./components/LineageCard').then(m => <m.LineageCard />),
