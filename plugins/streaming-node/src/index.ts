@@ -19,6 +19,7 @@ export * from './config/SparkApplicationNamespaces';
 export * from './kafka/kafkaClientConfig';
 export * from './kafkaConnect/KafkaConnectClient';
 export * from './kafkaConnect/KafkaConnectClusters';
+export * from './kafkaConnect/debeziumCapture';
 export * from './kubernetes/kubeConfigForCluster';
 export * from './kubernetes/readKubernetesClusters';
 export * from './lib/redactCredentials';

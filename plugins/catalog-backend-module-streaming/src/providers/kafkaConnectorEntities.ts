@@ -18,10 +18,16 @@ import {
   kafkaConnectorEntityName,
   kafkaTopicEntityName,
 } from '@internal/plugin-streaming-common';
-import { ConnectorInfo } from '@internal/plugin-streaming-node';
+import {
+  ConnectorInfo,
+  debeziumCapture,
+  isDebeziumConnector,
+} from '@internal/plugin-streaming-node';
 
 /**
- * The only config keys of a connector this module reads. Everything else
+ * The only config keys of a connector this module reads, besides the three
+ * of Debezium's topic naming that `debeziumCapture` reads (`connector.class`,
+ * `topic.prefix`, `table.include.list`). Everything else
  * (`database.password`, `database.sslpassword`, SASL settings, keys a plugin
  * marks as PASSWORD) never reaches an entity.
  */
@@ -30,15 +36,8 @@ const KEYS = {
   host: 'database.hostname',
   port: 'database.port',
   database: 'database.dbname',
-  tables: 'table.include.list',
-  topicPrefix: 'topic.prefix',
   sinkTopics: 'topics',
 } as const;
-
-/** A `schema.table` entry of `table.include.list` that is a name, not a pattern (`public.users`, `public\.users`). */
-const PLAIN_TABLE = /^([A-Za-z_][A-Za-z0-9_$]*)\\?\.([A-Za-z_][A-Za-z0-9_$]*)$/;
-
-const DEBEZIUM_CLASS_PREFIX = 'io.debezium.connector.';
 
 const resourceRef = (name: string) => `resource:default/${name}`;
 
@@ -60,40 +59,6 @@ export interface KafkaConnectorEntitiesOptions {
   activeTopics: string[];
   /** Owner (full entity ref) of the connector and the tables it captures. */
   owner: string;
-}
-
-/**
- * The tables a Debezium source connector captures, as `schema.table`: the
- * plain names of its `table.include.list` and the tables of the topics it
- * has written (`<topic.prefix>.<schema>.<table>`, which also covers patterns
- * and an absent include list). Empty for other connectors.
- */
-function capturedTables(
-  connector: ConnectorInfo,
-  activeTopics: string[],
-): string[] {
-  const { config } = connector;
-  const prefix = config[KEYS.topicPrefix];
-  if (
-    connector.type !== 'source' ||
-    !config[KEYS.connectorClass]?.startsWith(DEBEZIUM_CLASS_PREFIX) ||
-    !config[KEYS.database] ||
-    !prefix
-  ) {
-    return [];
-  }
-  const tables = new Set<string>();
-  for (const entry of list(config[KEYS.tables])) {
-    const plain = PLAIN_TABLE.exec(entry);
-    if (plain) tables.add(`${plain[1]}.${plain[2]}`);
-  }
-  for (const topic of activeTopics) {
-    if (topic.startsWith(`${prefix}.`)) {
-      const rest = topic.slice(prefix.length + 1);
-      if (rest.split('.').length === 2) tables.add(rest);
-    }
-  }
-  return [...tables].sort();
 }
 
 /**
@@ -127,13 +92,12 @@ export function kafkaConnectorEntities(
     [ANNOTATION_KAFKA_CONNECTOR]: connector.name,
   };
 
-  const tables = capturedTables(connector, activeTopics);
   const database = config[KEYS.database];
-  const prefix = config[KEYS.topicPrefix];
-  const topics = new Set(activeTopics);
-  if (connector.type === 'source') {
-    tables.forEach(table => topics.add(`${prefix}.${table}`));
-  } else if (connector.type === 'sink') {
+  const capture = debeziumCapture(connector, activeTopics);
+  // A database-table entity is named after its database: none without one.
+  const tables = database ? capture.tables : [];
+  const topics = new Set([...activeTopics, ...capture.topics]);
+  if (connector.type === 'sink') {
     list(config[KEYS.sinkTopics]).forEach(topic => topics.add(topic));
   }
   const topicRefs = [...topics]
@@ -197,9 +161,7 @@ export function kafkaConnectorEntities(
       tags: [
         'kafka-connect',
         ...(connector.type === 'unknown' ? [] : [connector.type]),
-        ...(connectorClass.startsWith(DEBEZIUM_CLASS_PREFIX)
-          ? ['debezium']
-          : []),
+        ...(isDebeziumConnector(connector) ? ['debezium'] : []),
       ],
     },
     spec: {

@@ -19,7 +19,7 @@ export interface ConfigProblem {
 }
 
 /**
- * A connector as Kafka Connect lists it (`GET /connectors?expand=info`). Its
+ * A connector as Kafka Connect describes it (its `info`). Its
  * config is as stored, passwords included: read only the keys you need.
  *
  * @public
@@ -52,12 +52,6 @@ const connectorStatusListSchema = z.record(
       tasks: z.array(stateSchema.extend({ id: z.number().int() })),
     }),
   }),
-);
-
-/** `GET /connectors?expand=info`: name -> info. */
-const connectorInfoListSchema = z.record(
-  z.string(),
-  z.object({ info: connectorInfoSchema }),
 );
 
 /** `GET /connectors/{name}/topics`: name -> its active topics. */
@@ -200,20 +194,6 @@ export class KafkaConnectClient {
     );
   }
 
-  /** Every connector of the cluster with its type and config, in name order. */
-  async listConnectors(): Promise<ConnectorInfo[]> {
-    const answer = connectorInfoListSchema.parse(
-      await this.json('GET', '/connectors?expand=info'),
-    );
-    return Object.entries(answer)
-      .map(([name, { info }]) => ({
-        name,
-        type: connectorType(info.type),
-        config: info.config,
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-  }
-
   /**
    * The topics the connector has written (a source) or read (a sink) since
    * they were last reset: Connect's topic tracking (`topic.tracking.enable`,
@@ -237,9 +217,10 @@ export class KafkaConnectClient {
 
   /**
    * Every connector of the cluster with its type, config and the state of it
-   * and its tasks, in one request (`GET /connectors?expand=info&expand=status`).
+   * and its tasks, in name order, in one request
+   * (`GET /connectors?expand=info&expand=status`).
    */
-  async listConnectorStatuses(): Promise<ConnectorStatusInfo[]> {
+  async listConnectors(): Promise<ConnectorStatusInfo[]> {
     const answer = connectorStatusListSchema.parse(
       await this.json('GET', '/connectors?expand=info&expand=status'),
     );

@@ -36,7 +36,8 @@ const CONNECTORS = {
       config: {
         'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
         'topic.prefix': 'accounts',
-        'table.include.list': 'public.users, public.orders',
+        // Entries are regular expressions: an escaped dot names a table too.
+        'table.include.list': 'public.users, public.orders, public\\.payments',
         'database.password': 'literal-password-in-config',
       },
       tasks: [],
@@ -173,6 +174,10 @@ describe('ConnectorService', () => {
       pipeline('accounts.public.orders'),
     );
     expect(orders.connectors.map(c => c.name)).toEqual(['users-cdc']);
+    const payments = await connectors.getPipelineConnectors(
+      pipeline('accounts.public.payments'),
+    );
+    expect(payments.connectors.map(c => c.name)).toEqual(['users-cdc']);
     const other = await connectors.getPipelineConnectors(pipeline('clicks'));
     expect(other).toEqual({
       entityRef: 'component:default/p',

@@ -10,6 +10,7 @@ import {
 import {
   ConnectorStatusInfo,
   ConnectorStateInfo,
+  debeziumCapture,
   KafkaConnectClusters,
   PipelineEntity,
   readOptionalDuration,
@@ -27,22 +28,6 @@ interface SourceConnector {
 type ClusterSnapshot =
   | { connectors: SourceConnector[] }
   | { error: SourceError };
-
-/**
- * The topics a Debezium connector writes by its config: one
- * `<topic.prefix>.<schema>.<table>` per entry of `table.include.list`
- * (entries read as names, as the platform's templates write them).
- */
-function configuredTopics(config: Record<string, string>): string[] {
-  const prefix = config['topic.prefix'];
-  const tables = config['table.include.list'];
-  if (!prefix || !tables) return [];
-  return tables
-    .split(',')
-    .map(t => t.trim())
-    .filter(Boolean)
-    .map(t => `${prefix}.${t}`);
-}
 
 /** A trace's first line (the exception and its message), credentials masked. */
 function traceOf(info: ConnectorStateInfo): { trace?: string } {
@@ -147,7 +132,7 @@ export class ConnectorService {
   private async readCluster(cluster: string): Promise<ClusterSnapshot> {
     const client = this.clusters.get(cluster);
     try {
-      const sources = (await client.listConnectorStatuses()).filter(
+      const sources = (await client.listConnectors()).filter(
         c => c.type === 'source',
       );
       const connectors = await Promise.all(
@@ -163,7 +148,7 @@ export class ConnectorService {
           });
           return {
             connector: describe(cluster, c),
-            topics: new Set([...configuredTopics(c.config), ...active]),
+            topics: new Set([...debeziumCapture(c, active).topics, ...active]),
           };
         }),
       );
