@@ -31,6 +31,9 @@ DELTA_VERSION="4.0.0"
 SCALA_VERSION="2.13"
 PYTEST_VERSION="9.2.0"
 RUFF_VERSION="0.17.5"
+# The Avro library of jobs that read Confluent-framed Avro with writer schemas from a schema
+# registry (streaming_runtime.registry); the generated requirements.txt pins the same.
+FASTAVRO_VERSION="1.13.1"
 venv="$root/.tools/spark-venv"
 jars="$root/.tools/spark-jars"
 
@@ -64,6 +67,19 @@ setup_venv() {
   # shellcheck disable=SC2086
   "$venv/bin/pip" install --quiet --disable-pip-version-check $want || die "pip could not install $want"
   echo "$want" >"$venv/.installed"
+}
+
+# The Python libraries a generated job may import besides PySpark and Delta, added to the
+# same venv without rebuilding it.
+setup_job_libraries() {
+  local want="fastavro==$FASTAVRO_VERSION"
+  if [ -f "$venv/.installed-job-libraries" ] && [ "$(cat "$venv/.installed-job-libraries")" = "$want" ]; then
+    return 0
+  fi
+  echo "spark: installing $want into ${venv#"$root"/}" >&2
+  # shellcheck disable=SC2086
+  "$venv/bin/pip" install --quiet --disable-pip-version-check $want || die "pip could not install $want"
+  echo "$want" >"$venv/.installed-job-libraries"
 }
 
 # The test tools of the generated jobs' Python (make test: ruff and pytest on the shipped
@@ -119,6 +135,7 @@ setup() {
   (
     flock 9
     setup_venv
+    setup_job_libraries
     setup_test_tools
     setup_jars
   ) 9>"$root/.tools/.spark-setup.lock" || exit 1

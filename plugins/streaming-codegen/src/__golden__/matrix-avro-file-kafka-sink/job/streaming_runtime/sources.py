@@ -21,6 +21,8 @@ BAD = "__bad"
 # The field the Avro decoder adds to the reader schema (avro_reader_schema): Spark's PERMISSIVE
 # from_avro gives a record of nulls, not null, for bytes that do not decode; this one tells.
 DECODED = "__decoded"
+# The column of a record's body resolved to the pipeline's schema (registry.resolved_column).
+RESOLVED = "__resolved"
 # Every progress event reports this observation of the micro-batch's Kafka records
 # (StreamingQueryProgress.observedMetrics): their bytes and those that could not be parsed.
 OBSERVATION = "pipeline"
@@ -152,33 +154,49 @@ def avro_reader_schema(avro_schema):
     return json.dumps({**record, "fields": record.get("fields", []) + [decoded]})
 
 
-def decode_avro_payload(avro_schema, wire_format):
-    """The Avro record of each Kafka value, DECODED null when it does not decode; `wire_format`
-    "confluent": a magic byte and a 4-byte schema id precede each."""
+def avro_values(records, avro_schema, wire_format, registry):
+    """The Kafka records with a value, and the column of each value's Avro body in the pipeline's
+    schema. "confluent" without a registry: a magic byte and a 4-byte schema id precede each body,
+    which is read with the pipeline's schema. With a `registry` (registry.SchemaRegistry) each
+    body is read with the writer schema its id names and resolved to the pipeline's
+    (registry.resolved_column, whose `error` says why a record has no payload)."""
+    values = records.where(F.col("value").isNotNull())
+    if registry is not None:
+        # Imported here: only pipelines reading from a registry ship fastavro.
+        from .registry import resolved_column
+
+        values = values.withColumn(RESOLVED, resolved_column(F.col("value"), registry, avro_schema))
+        return values, F.col(RESOLVED + ".payload")
     payload = F.col("value")
     if wire_format == "confluent":
         payload = payload.substr(F.lit(6), F.length(payload) - 5)
+    return values, payload
+
+
+def decode_avro_payload(payload, avro_schema):
+    """The Avro record of each payload, DECODED null when it does not decode (or is null)."""
     options = {"mode": "PERMISSIVE", "avroSchema": avro_reader_schema(avro_schema)}
     return from_avro(payload, avro_schema, options)
 
 
-def decode_avro(records, avro_schema, wire_format, dead_letter=False):
+def decode_avro(records, avro_schema, wire_format, dead_letter=False, registry=None):
     """Rows of Avro records; one that does not decode is a row of nulls, or with `dead_letter` left out."""
-    decoded = records.where(F.col("value").isNotNull()).select(
-        "key", "value", decode_avro_payload(avro_schema, wire_format).alias("data")
-    )
+    values, payload = avro_values(records, avro_schema, wire_format, registry)
+    decoded = values.select("key", "value", decode_avro_payload(payload, avro_schema).alias("data"))
     return observe_input(decoded, F.col("data." + DECODED).isNull(), dead_letter).select("data.*").drop(DECODED)
 
 
-def dead_letters_avro(records, avro_schema, wire_format):
+def dead_letters_avro(records, avro_schema, wire_format, registry=None):
     """The Avro records decode_avro cannot decode: key, value, topic, partition, offset, timestamp, error."""
-    error = "does not decode as Avro with the pipeline's schema" + (
-        " (Confluent wire format)" if wire_format == "confluent" else ""
+    error = F.lit(
+        "does not decode as Avro with the pipeline's schema"
+        + (" (Confluent wire format)" if wire_format == "confluent" else "")
     )
-    return (
-        records.where(F.col("value").isNotNull())
-        .where(decode_avro_payload(avro_schema, wire_format)[DECODED].isNull())
-        .select(*KAFKA_RECORD_COLUMNS, F.lit(error).alias("error"))
+    values, payload = avro_values(records, avro_schema, wire_format, registry)
+    if registry is not None:
+        error = F.coalesce(F.col(RESOLVED + ".error"), error)
+    return values.where(decode_avro_payload(payload, avro_schema)[DECODED].isNull()).select(
+        *KAFKA_RECORD_COLUMNS, error.alias("error")
     )
 
 
