@@ -9,6 +9,12 @@ export { toYaml } from './yaml';
 export type { GeneratedFile } from './GeneratedFile';
 export type { RenderOptions } from './RenderOptions';
 export { renderPipeline } from './renderPipeline';
+export { GENERATOR_VERSION } from './cli/version';
+export type { RepositoryRender } from './ci/readRepositoryRender';
+export {
+  readRepositoryRender,
+  REPOSITORY_WORKFLOW_PATH,
+} from './ci/readRepositoryRender';
 export { RenderInputError } from './RenderInputError';
 export { renderDocs, RUNBOOK_SECTIONS } from './docs';
 export type { RunbookSection } from './docs';

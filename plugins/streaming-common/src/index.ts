@@ -17,6 +17,7 @@ export type {
   TypedResponse,
 } from './schema/openapi/generated/apis';
 export * from './spec';
+export * from './spec/checkpointChanges';
 export * from './entityNames';
 export * from './lineage';
 export * from './pipelineObservation';

@@ -10,6 +10,12 @@ import { ResolvedRenderOptions } from '../RenderOptions';
  */
 export const PYTHON_TEST_TOOLS = ['pytest==9.2.0', 'ruff==0.17.5'];
 
+/** The workflow's variable naming the CLI (and so the generator version) it runs. */
+export const CLI_ENV = 'STREAMING_PIPELINE_CLI';
+
+/** The npm package of the CLI. */
+export const CLI_PACKAGE = 'streaming-pipeline';
+
 /** Namespace of Argo CD, where its `Application` objects live. */
 export const ARGO_CD_NAMESPACE = 'argocd';
 
@@ -37,7 +43,7 @@ export function imageRepository(image: string): {
 }
 
 /** The render flags (and the options they set) the drift check repeats. */
-const DRIFT_FLAGS: Array<[string, keyof ResolvedRenderOptions]> = [
+export const DRIFT_FLAGS: Array<[string, keyof ResolvedRenderOptions]> = [
   ['--namespace', 'namespace'],
   ['--image', 'image'],
   ['--spark-version', 'sparkVersion'],
@@ -49,7 +55,7 @@ const DRIFT_FLAGS: Array<[string, keyof ResolvedRenderOptions]> = [
 ];
 
 /** Environment variable carrying a render option into the workflow's shell. */
-const envName = (option: string) =>
+export const envName = (option: string) =>
   `RENDER_${option.replace(/[A-Z]/g, c => `_${c}`).toUpperCase()}`;
 
 /**
@@ -73,7 +79,7 @@ export function ciWorkflow(
     ([, option]) => options[option] !== undefined,
   );
   const env: Record<string, string> = {
-    STREAMING_PIPELINE_CLI: `streaming-pipeline@${GENERATOR_VERSION}`,
+    [CLI_ENV]: `${CLI_PACKAGE}@${GENERATOR_VERSION}`,
   };
   for (const [, option] of given) {
     const value = String(options[option]);
