@@ -158,6 +158,15 @@ export interface Config {
          * against them.
          */
         nodes: string[];
+        /**
+         * The indices whose statistics the backend may show, as name
+         * patterns (`*` matches any characters), e.g. `['logs-*']`. An
+         * `elasticsearch-index` Resource naming another index of the cluster
+         * is refused (403) without a request. Default: every index of the
+         * cluster (names starting with `.`, the hidden and system indices,
+         * are never shown).
+         */
+        indices?: string[];
         /** Basic auth user, if the cluster requires one. */
         username?: string;
         /**

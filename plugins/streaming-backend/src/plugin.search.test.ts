@@ -103,6 +103,7 @@ describe('search index statistics from the real OpenSearch', () => {
                   {
                     name: 'failover',
                     nodes: ['http://127.0.0.1:2', search.url],
+                    indices: ['index-stats-*', 'logs-2026.*'],
                   },
                 ],
               },
@@ -116,6 +117,8 @@ describe('search index statistics from the real OpenSearch', () => {
           indexEntity('on-down-cluster', index, 'http://127.0.0.1:1'),
           indexEntity('failover', index, 'http://127.0.0.1:2'),
           indexEntity('missing', 'no-such-index-f17', search.url),
+          indexEntity('not-listed', 'other-logs', 'http://127.0.0.1:2'),
+          indexEntity('pattern-dot', 'logs-2026x11', 'http://127.0.0.1:2'),
           indexEntity('no-nodes', index),
         ]),
         mockServices.httpAuth.factory({
@@ -172,6 +175,22 @@ describe('search index statistics from the real OpenSearch', () => {
       );
     }
     expect(elsewhereRequests).toBe(0);
+  });
+
+  it("refuses an index outside its cluster's indices patterns", async () => {
+    // The failover cluster lists index-stats-* and logs-2026.*: a catalog
+    // author naming another of its indices gets nothing; the dot of a
+    // pattern is a dot, not any character.
+    for (const [name, other] of [
+      ['not-listed', 'other-logs'],
+      ['pattern-dot', 'logs-2026x11'],
+    ]) {
+      const res = await get(`/indices/default/${name}`);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        `resource:default/${name} names index ${other}, which is not among the indices of search cluster failover (streaming.search.clusters[failover].indices)`,
+      );
+    }
   });
 
   it('answers 503 with a plain message when the cluster does not answer', async () => {

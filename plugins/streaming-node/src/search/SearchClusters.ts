@@ -23,6 +23,15 @@ function normalizeNode(url: string): string | undefined {
   }
 }
 
+/** An index name pattern of `indices` (`*` any characters) as an anchored RegExp. */
+function indexPattern(pattern: string): RegExp {
+  const escaped = pattern
+    .split('*')
+    .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${escaped}$`);
+}
+
 /**
  * The Elasticsearch / OpenSearch clusters named in app-config
  * (`streaming.search.clusters`). The backend reads index statistics only from
@@ -68,7 +77,13 @@ export class SearchClusters {
             : undefined,
         timeoutMs,
       });
-      return { name, nodes, client };
+      const indices = c.getOptionalStringArray('indices');
+      return {
+        name,
+        nodes,
+        client,
+        ...(indices ? { indices: indices.map(indexPattern) } : {}),
+      };
     });
     return new SearchClusters(clusters);
   }
@@ -78,6 +93,8 @@ export class SearchClusters {
       name: string;
       nodes: string[];
       client: SearchClient;
+      /** The `indices` patterns; every index when absent. */
+      indices?: RegExp[];
     }>,
   ) {}
 
@@ -96,6 +113,18 @@ export class SearchClusters {
       );
     }
     return cluster.client;
+  }
+
+  /**
+   * Whether the backend may report on `index` of the cluster: its name
+   * matches one of the cluster's `indices` patterns, or the cluster lists
+   * none. An index named in the catalog is checked with this before any
+   * request, so a catalog author cannot read the statistics of an index
+   * outside the list.
+   */
+  allowsIndex(name: string, index: string): boolean {
+    const patterns = this.clusters.find(c => c.name === name)?.indices;
+    return patterns ? patterns.some(p => p.test(index)) : true;
   }
 
   /**

@@ -41,7 +41,8 @@ export class SearchIndexService {
    * The statistics of `index` on the configured cluster whose nodes include
    * every URL of `nodes` (the entity's `elasticsearch-nodes`): NotAllowedError
    * when no configured cluster lists them, so that a URL from the catalog is
-   * never requested itself.
+   * never requested itself, or when the cluster's `indices` do not include
+   * the index.
    */
   async getIndex(
     entityRef: string,
@@ -54,6 +55,11 @@ export class SearchIndexService {
         `${entityRef} is written to ${nodes}, which is not a search cluster configured in streaming.search.clusters (configured: ${
           this.clusters.clusterNames().join(', ') || 'none'
         })`,
+      );
+    }
+    if (!this.clusters.allowsIndex(cluster, index)) {
+      throw new NotAllowedError(
+        `${entityRef} names index ${index}, which is not among the indices of search cluster ${cluster} (streaming.search.clusters[${cluster}].indices)`,
       );
     }
     const answer = await this.answers.get(
