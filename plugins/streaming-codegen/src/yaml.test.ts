@@ -102,6 +102,22 @@ describe('toYaml', () => {
     expect(toYaml(value.asKeys)).toBe(library(value.asKeys));
   });
 
+  it('writes maps without a prototype (as zod parses records) as the library does', () => {
+    const record = (entries: Array<[string, unknown]>) =>
+      Object.assign(Object.create(null), Object.fromEntries(entries));
+    const value = {
+      columns: record([
+        ['status', 'state'],
+        ['a: b', 'yes'],
+        ['__proto__', 'x'],
+        ['nested', record([['k', ['v', record([])]]])],
+      ]),
+      items: [record([['count(*)', 'rows']]), record([])],
+    };
+    expect(toYaml(value)).toBe(library(value));
+    expect(toYaml(value.columns)).toBe(library(value.columns));
+  });
+
   it('writes every generated YAML file of the goldens and examples as the library does', () => {
     const files = [
       ...yamlFiles(path.join(__dirname, '__golden__')),

@@ -165,7 +165,11 @@ function isPlainData(value: unknown, depth = 0): boolean {
       if (Array.isArray(value)) {
         return value.every(v => isPlainData(v, depth + 1));
       }
-      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      // Plain objects and objects without a prototype (zod's records): the
+      // library writes both from their own keys alike.
+      if (![Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+        return false;
+      }
       return Object.values(value).every(v => isPlainData(v, depth + 1));
     default:
       return false;

@@ -19,31 +19,24 @@ function isInvisible(cp: number): boolean {
     (cp >= 0x2066 && cp <= 0x2069)
   );
 }
-const SAFE = /^[\p{L}\p{N} .,;?-]$/u;
+/** Every character other than a letter, a digit, a space and `.,;?-`. */
+const UNSAFE = /[^\p{L}\p{N} .,;?-]/gu;
 /** Text made only of safe ASCII characters: shown as it is. */
 const SAFE_ASCII = /^[A-Za-z0-9 .,;?-]*$/;
+
+/** An unsafe character as it is shown: a reference, a space or nothing. */
+function shown(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  if (isInvisible(cp)) {
+    return '';
+  }
+  return ch === '\n' || ch === '\r' ? ' ' : `&#${cp};`;
+}
 
 /** User text as inline prose: one line, shown as written. */
 export function md(text: string | number): string {
   const value = String(text);
-  if (SAFE_ASCII.test(value)) {
-    return value;
-  }
-  let out = '';
-  for (const ch of value) {
-    const cp = ch.codePointAt(0)!;
-    if (isInvisible(cp)) {
-      continue;
-    }
-    if (ch === '\n' || ch === '\r') {
-      out += ' ';
-    } else if (SAFE.test(ch)) {
-      out += ch;
-    } else {
-      out += `&#${cp};`;
-    }
-  }
-  return out;
+  return SAFE_ASCII.test(value) ? value : value.replace(UNSAFE, shown);
 }
 
 /** What `toLocaleString('en-US')` formats numbers with, made once. */
