@@ -452,6 +452,33 @@ export interface Config {
       cacheTtl?: HumanDuration | string;
     };
 
+    /**
+     * The pipeline page's Generated files card (`GET
+     * /pipelines/{namespace}/{name}/drift`): the files of a pipeline's
+     * repository, read at its catalog-info.yaml's location, against what the
+     * current generator renders from its pipeline.yaml.
+     */
+    drift?: {
+      /**
+       * The most files one check reads: the repository root's files and
+       * those under the folders the generator writes (`.github/workflows`,
+       * `argocd`, `deploy`, `docs`, `job`, `tests`). A repository with more
+       * is answered with an error naming this key. Default: 500.
+       */
+      maxFiles?: number;
+      /**
+       * The most bytes one check reads, those files together. Default:
+       * 16777216 (16 MiB).
+       */
+      maxBytes?: number;
+      /**
+       * How long a pipeline's answer is reused (per revision of its entity).
+       * Zero (`'0s'`) reads the repository on every request. Default:
+       * `{ minutes: 1 }`.
+       */
+      cacheTtl?: HumanDuration | string;
+    };
+
     /** Delta tables. */
     delta?: {
       /**

@@ -27,6 +27,7 @@ import { RatesCostSource } from './services/Cost/RatesCostSource';
 import { readTaskSchedule, scheduleIntervalMs } from './lib/readTaskSchedule';
 import { DeltaPathMapping } from './services/DeltaTables/DeltaPathMapping';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
+import { DriftService } from './services/Drift/DriftService';
 import { KafkaClusterClients } from './services/KafkaOffsets/KafkaClusterClients';
 import { KafkaOffsetsPoller } from './services/KafkaOffsets/KafkaOffsetsPoller';
 import { OffsetsSnapshotStore } from './services/KafkaOffsets/OffsetsSnapshotStore';
@@ -90,6 +91,7 @@ export const streamingPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        urlReader: coreServices.urlReader,
         catalogService: catalogServiceRef,
         notifications: notificationService,
         signals: signalsServiceRef,
@@ -301,6 +303,7 @@ export const streamingPlugin = createBackendPlugin({
               kafkaClients,
             ),
             connectors: ConnectorService.fromConfig(deps.config, logger),
+            drift: DriftService.fromConfig(deps.config, deps.urlReader, logger),
             searchIndices: SearchIndexService.fromConfig(deps.config, logger),
             deltaTables: new DeltaTableReader(
               config.delta.allowedRoots,

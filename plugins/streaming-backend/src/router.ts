@@ -28,6 +28,7 @@ import { createOpenApiRouter, GetPipelineMetrics } from './schema/openapi';
 import { ConnectorService } from './services/Connectors/ConnectorService';
 import { CostService } from './services/Cost/CostService';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
+import { DriftService } from './services/Drift/DriftService';
 import { TopicService } from './services/KafkaOffsets/TopicService';
 import { LagService } from './services/Lag/LagService';
 import {
@@ -66,6 +67,7 @@ export interface RouterOptions {
   schemas: SchemaService;
   searchIndices: SearchIndexService;
   connectors: ConnectorService;
+  drift: DriftService;
   /** `streaming.metrics` of app-config. */
   metrics: { maxOffsetsPerAnswer: number };
   /** `streaming.overview` of app-config. */
@@ -249,6 +251,11 @@ export async function createRouter(
   router.get('/pipelines/:namespace/:name/schemas', async (req, res) => {
     const { pipeline } = await pipelineOf(req);
     res.json(await options.schemas.getPipelineSchemas(pipeline));
+  });
+
+  router.get('/pipelines/:namespace/:name/drift', async (req, res) => {
+    const { pipeline } = await pipelineOf(req);
+    res.json(await options.drift.getDrift(pipeline));
   });
 
   router.get('/pipelines/:namespace/:name/connectors', async (req, res) => {

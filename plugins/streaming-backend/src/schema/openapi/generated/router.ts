@@ -1564,6 +1564,85 @@ export const spec = {
           },
         },
       },
+      GeneratedFileState: {
+        type: 'string',
+        description:
+          "A file of the pipeline's repository against what the generator renders\nfrom the repository's pipeline.yaml: `unchanged`, `changed` (differs),\n`missing` (rendered, not in the repository) or `extra` (in the\nrepository with the generator's marker, no longer rendered).\n",
+        enum: ['unchanged', 'changed', 'missing', 'extra'],
+      },
+      GeneratedFileDrift: {
+        type: 'object',
+        required: ['path', 'state'],
+        additionalProperties: false,
+        properties: {
+          path: {
+            type: 'string',
+            description:
+              "Relative to the folder of the pipeline's catalog-info.yaml.",
+          },
+          state: {
+            $ref: '#/components/schemas/GeneratedFileState',
+          },
+        },
+      },
+      PipelineDriftResponse: {
+        type: 'object',
+        required: [
+          'entityRef',
+          'state',
+          'generatorVersion',
+          'files',
+          'checkedAt',
+          'errors',
+        ],
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            description:
+              '`up-to-date` when every generated file is unchanged, `drifted` when one is not, `unknown` when the repository could not be read or rendered (see errors).',
+            enum: ['up-to-date', 'drifted', 'unknown'],
+          },
+          generatorVersion: {
+            type: 'object',
+            required: ['current'],
+            additionalProperties: false,
+            properties: {
+              current: {
+                type: 'string',
+                description: 'The version of the generator the platform runs.',
+              },
+              repository: {
+                type: 'string',
+                description:
+                  "The version that wrote the repository's files (its workflow's streaming-pipeline CLI), when recorded.",
+              },
+            },
+          },
+          files: {
+            type: 'array',
+            description:
+              'Every file the generator renders, and the extra ones, sorted by path.',
+            items: {
+              $ref: '#/components/schemas/GeneratedFileDrift',
+            },
+          },
+          checkedAt: {
+            $ref: '#/components/schemas/Timestamp',
+          },
+          errors: {
+            type: 'array',
+            description:
+              '`repository` when the files could not be read (a limit of streaming.drift is named), `spec` when pipeline.yaml is invalid, `render` when the generator refused it.',
+            items: {
+              $ref: '#/components/schemas/SourceError',
+            },
+          },
+        },
+      },
       PipelineConnectorsResponse: {
         type: 'object',
         required: ['entityRef', 'connectors', 'errors'],
@@ -2179,6 +2258,36 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/PipelineSchemasResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/drift': {
+      get: {
+        operationId: 'GetPipelineDrift',
+        summary:
+          "The pipeline repository's generated files against what the current generator renders from its pipeline.yaml (with the render options its workflow records), read at the entity's location; and the generator versions. Bounded by streaming.drift.maxFiles and maxBytes; answers are reused for streaming.drift.cacheTtl.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK (possibly with errors)',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineDriftResponse',
                 },
               },
             },

@@ -10,6 +10,7 @@ import { ErrorResponse } from '../models/ErrorResponse.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
 import { PipelineConnectorsResponse } from '../models/PipelineConnectorsResponse.model';
 import { PipelineCostResponse } from '../models/PipelineCostResponse.model';
+import { PipelineDriftResponse } from '../models/PipelineDriftResponse.model';
 import { PipelineLagResponse } from '../models/PipelineLagResponse.model';
 import { PipelineMetricsResponse } from '../models/PipelineMetricsResponse.model';
 import { PipelineOperation } from '../models/PipelineOperation.model';
@@ -89,6 +90,16 @@ export type GetPipelineCost = {
     name: string;
   };
   response: PipelineCostResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type GetPipelineDrift = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  response: PipelineDriftResponse | ErrorResponse;
 };
 /**
  * @public
@@ -235,6 +246,8 @@ export type EndpointMap = {
   '#get|/pipelines/{namespace}/{name}/connectors': GetPipelineConnectors;
 
   '#get|/pipelines/{namespace}/{name}/cost': GetPipelineCost;
+
+  '#get|/pipelines/{namespace}/{name}/drift': GetPipelineDrift;
 
   '#get|/pipelines/{namespace}/{name}/lag': GetPipelineLag;
 

@@ -14,6 +14,7 @@ import { DeltaTableDetailsResponse } from '../models/DeltaTableDetailsResponse.m
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
 import { PipelineConnectorsResponse } from '../models/PipelineConnectorsResponse.model';
 import { PipelineCostResponse } from '../models/PipelineCostResponse.model';
+import { PipelineDriftResponse } from '../models/PipelineDriftResponse.model';
 import { PipelineLagResponse } from '../models/PipelineLagResponse.model';
 import { PipelineMetricsResponse } from '../models/PipelineMetricsResponse.model';
 import { PipelineOperation } from '../models/PipelineOperation.model';
@@ -98,6 +99,15 @@ export type GetPipelineConnectors = {
  * @public
  */
 export type GetPipelineCost = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetPipelineDrift = {
   path: {
     namespace: string;
     name: string;
@@ -386,6 +396,34 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/pipelines/{namespace}/{name}/cost`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The pipeline repository\'s generated files against what the current generator renders from its pipeline.yaml (with the render options its workflow records), read at the entity\'s location; and the generator versions. Bounded by streaming.drift.maxFiles and maxBytes; answers are reused for streaming.drift.cacheTtl.
+   * @param namespace -
+   * @param name -
+   */
+  public async getPipelineDrift(
+    // @ts-ignore
+    request: GetPipelineDrift,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PipelineDriftResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/pipelines/{namespace}/{name}/drift`;
 
     const uri = parser.parse(uriTemplate).expand({
       namespace: request.path.namespace,
