@@ -1,4 +1,7 @@
-import { PipelineSpec } from '@internal/plugin-streaming-common';
+import {
+  PipelineSpec,
+  sourceSchemaFile,
+} from '@internal/plugin-streaming-common';
 import { usesDelta } from './job/renderJob';
 import { IMAGE_APP_DIR } from './manifests/renderSparkApplication';
 import { DELTA_VERSION, ResolvedRenderOptions } from './RenderOptions';
@@ -89,6 +92,9 @@ export function mavenPath(coordinates: string): string {
   )}/${artifact}/${version}/${artifact}-${version}${suffix}.jar`;
 }
 
+/** The Avro library of jobs reading with a registry subject (scripts/spark.sh pins the same). */
+export const FASTAVRO_VERSION = '1.13.1';
+
 /**
  * `requirements.txt`: the Python packages of the job (PySpark itself comes
  * with the Spark image; it is listed for local runs and tests).
@@ -100,6 +106,11 @@ export function renderRequirements(
   const lines = [`pyspark==${options.sparkVersion}`];
   if (usesDelta(spec)) {
     lines.push(`delta-spark==${DELTA_VERSION}`);
+  }
+  const { source } = spec.pipeline;
+  if ('schema' in source && typeof source.schema === 'object') {
+    // Writer schemas resolved to the reader schema (streaming_runtime.registry).
+    lines.push(`fastavro==${FASTAVRO_VERSION}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -114,10 +125,7 @@ export function renderDockerfile(
   options: ResolvedRenderOptions,
 ): string {
   const { source } = spec.pipeline;
-  const schema =
-    source.type !== 'delta' && source.schema
-      ? source.schema.replace(/^\.\//, '')
-      : undefined;
+  const schema = sourceSchemaFile(source);
   const jars = connectorJars(spec, options.sparkVersion).map(mavenPath);
   return [
     '# Generated from pipeline.yaml by the streaming platform.',

@@ -129,11 +129,11 @@ describe('renderPipeline', () => {
       seen.add(`source:${p.source.type}`);
       if (p.source.type === 'kafka') {
         seen.add(`format:${p.source.format}`);
-        seen.add(
-          `schema:${
-            p.source.schema ? p.source.schema.split('.').pop() : 'inline'
-          }`,
-        );
+        let schema = p.source.schema ? 'registry' : 'inline';
+        if (typeof p.source.schema === 'string') {
+          schema = p.source.schema.split('.').pop()!;
+        }
+        seen.add(`schema:${schema}`);
         if (p.source.avro_wire_format) {
           seen.add(`wire:${p.source.avro_wire_format}`);
         }
@@ -170,6 +170,7 @@ describe('renderPipeline', () => {
         'format:avro',
         'schema:avsc',
         'schema:json',
+        'schema:registry',
         'schema:inline',
         'wire:plain',
         'wire:confluent',

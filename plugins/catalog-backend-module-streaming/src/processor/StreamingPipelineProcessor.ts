@@ -31,6 +31,7 @@ import {
   SpecError,
   formatSpecError,
   parsePipelineSpec,
+  sourceSchemaFile,
   toPipelineSummary,
 } from '@internal/plugin-streaming-common';
 import { readOptionalDuration } from '@internal/plugin-streaming-node';
@@ -331,8 +332,8 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
   ): Promise<PipelineSchemaFile[] | undefined> {
     const { specLocation, location, cache } = from;
     const { source } = spec.pipeline;
-    const paths =
-      source.type !== 'delta' && source.schema ? [source.schema] : [];
+    const file = sourceSchemaFile(source);
+    const paths = file ? [file] : [];
     const schemas: PipelineSchemaFile[] = [];
     for (const schemaPath of paths) {
       try {

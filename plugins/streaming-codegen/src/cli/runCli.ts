@@ -9,11 +9,11 @@ import {
 import { dirname, isAbsolute, relative, resolve, sep } from 'path';
 import { ParseArgsConfig, parseArgs } from 'util';
 import {
-  PipelineSpec,
   SpecError,
   formatSpecError,
   parsePipelineSpec,
   schemaFieldNames,
+  sourceSchemaFile,
 } from '@internal/plugin-streaming-common';
 import { renderPipeline } from '../renderPipeline';
 import { RenderOptions, checkRenderOptions } from '../RenderOptions';
@@ -78,12 +78,6 @@ function describe(file: string, kind: string, error: SpecError): string {
   return `${file}${at}: ${kind}: ${formatSpecError(error)}\n`;
 }
 
-/** The schema file a spec names, relative to the spec. */
-function schemaFileOf(spec: PipelineSpec): string | undefined {
-  const { source } = spec.pipeline;
-  return source.type !== 'delta' ? source.schema : undefined;
-}
-
 /**
  * Reads and validates a spec; with a schema file (which must exist next to
  * the spec), columns are checked against its fields. Prints every warning
@@ -100,7 +94,7 @@ function readSpec(io: CliIo, file: string) {
     return undefined;
   }
   let result = parsePipelineSpec(text);
-  const schema = result.spec && schemaFileOf(result.spec);
+  const schema = result.spec && sourceSchemaFile(result.spec.pipeline.source);
   let schemaPath: string | undefined;
   const problems: string[] = [];
   if (schema !== undefined) {

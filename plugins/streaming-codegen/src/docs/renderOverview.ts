@@ -4,6 +4,7 @@ import {
   type PipelineSpec,
 } from '@internal/plugin-streaming-common';
 import { jobSettings } from '../job/jobSettings';
+import { describeSourceSchema } from './describeSourceSchema';
 import { describePipeline } from './describePipeline';
 import { code, md, num, table } from './markdown';
 
@@ -101,13 +102,14 @@ export function renderOverview(spec: PipelineSpec): string {
 function renderSchema(spec: PipelineSpec): string[] {
   const source = spec.pipeline.source;
   const out: string[] = [];
-  if ('schema' in source && source.schema) {
+  const declared = describeSourceSchema(source);
+  if ('schema' in source && typeof source.schema === 'object') {
     out.push(
-      `The payloads follow the schema file ${code(
-        source.schema,
-      )} of this repository.`,
+      `The payloads are Avro records in the Confluent wire format, read as ${declared}: each record is decoded with the writer schema its schema id names, fetched from the registry, and resolved to that version by Avro's rules.`,
       '',
     );
+  } else if (declared) {
+    out.push(`The payloads follow ${declared} of this repository.`, '');
   }
   if (source.fields) {
     out.push(

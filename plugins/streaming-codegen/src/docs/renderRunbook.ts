@@ -4,6 +4,7 @@ import {
 } from '@internal/plugin-streaming-common';
 import { jobSettings } from '../job/jobSettings';
 import { describePipeline } from './describePipeline';
+import { describeSourceSchema } from './describeSourceSchema';
 import { pyStr } from '../python/pyLiteral';
 import {
   code,
@@ -431,10 +432,8 @@ function reprocessingSection(spec: PipelineSpec): string[] {
 function schemaSection(spec: PipelineSpec): string[] {
   const p = spec.pipeline;
   const source = p.source;
-  let declared: string | undefined;
-  if ('schema' in source && source.schema) {
-    declared = `the schema file ${code(source.schema)}`;
-  } else if (source.fields) {
+  let declared = describeSourceSchema(source);
+  if (!declared && source.fields) {
     declared = 'the `fields` of `source` in `pipeline.yaml`';
   }
   const out = [heading('schema-evolution'), ''];

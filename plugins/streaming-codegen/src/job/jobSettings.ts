@@ -2,6 +2,7 @@ import {
   DEFAULT_PROGRESS_TOPIC,
   PipelineSpec,
   parseDuration,
+  sourceSchemaFile,
 } from '@internal/plugin-streaming-common';
 
 /**
@@ -102,11 +103,34 @@ export function jobSettings(
         : String(source.fail_on_data_loss),
       'Fail when offsets were lost to retention (true) or skip them (false)',
     );
-    if (source.schema) {
+    const schemaFile = sourceSchemaFile(source);
+    if (typeof source.schema === 'object') {
+      const { registry, subject, version } = source.schema;
       add(
         'schema_file',
         'PIPELINE_SCHEMA_FILE',
-        source.schema.replace(/^\.\//, ''),
+        schemaFile,
+        `Reader schema (${
+          version === 'latest' ? 'latest version' : `version ${version}`
+        } of subject ${subject}), relative to the repository root`,
+      );
+      add(
+        'schema_registry_url',
+        'PIPELINE_SCHEMA_REGISTRY_URL',
+        null,
+        `URL of the Confluent-compatible API of schema registry ${registry}, where each record's writer schema is fetched by its id (credentials: SCHEMA_REGISTRY_USERNAME/SCHEMA_REGISTRY_PASSWORD)`,
+      );
+      add(
+        'schema_registry_timeout_seconds',
+        'PIPELINE_SCHEMA_REGISTRY_TIMEOUT_SECONDS',
+        '10',
+        'Seconds before a writer schema lookup is abandoned (the task fails and Spark retries it)',
+      );
+    } else if (schemaFile) {
+      add(
+        'schema_file',
+        'PIPELINE_SCHEMA_FILE',
+        schemaFile,
         'Schema file, relative to the repository root',
       );
     }

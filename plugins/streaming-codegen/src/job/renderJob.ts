@@ -1,4 +1,7 @@
-import { PipelineSpec } from '@internal/plugin-streaming-common';
+import {
+  PipelineSpec,
+  sourceSchemaFile,
+} from '@internal/plugin-streaming-common';
 import { pyStr, pyValue } from '../python/pyLiteral';
 import { jobSettings } from './jobSettings';
 import { renderSource } from './renderSource';
@@ -51,7 +54,7 @@ export function renderJob(
   const { pipeline } = spec;
   const { source } = pipeline;
   const sink = renderSink(spec);
-  const schemaFile = source.type !== 'delta' ? source.schema : undefined;
+  const schemaFile = sourceSchemaFile(source);
   const deadLetter = pipeline.dead_letter;
   const startQueries = deadLetter
     ? [
@@ -138,6 +141,7 @@ export function renderJob(
   const runtime = [
     ...(deadLetter ? ['dead_letter'] : []),
     'job',
+    ...(/\bregistry\./.test(code) ? ['registry'] : []),
     ...(/\bschemas\./.test(code) ? ['schemas'] : []),
     ...(/\bsources\./.test(code) ? ['sources'] : []),
   ];

@@ -27,20 +27,31 @@ export function renderSource(spec: PipelineSpec): string[] {
   }
   const lines: string[] = [];
   const avro = source.type === 'kafka' && source.format === 'avro';
+  const registry = avro && typeof source.schema === 'object';
+  // With a registry subject the records are Confluent-framed, read with their writer schema.
+  const decodeOptions = registry
+    ? 'wire_format="confluent", registry=registry.from_settings(SETTINGS)'
+    : `wire_format=${pyValue(
+        source.type === 'kafka' ? source.avro_wire_format ?? null : null,
+      )}`;
   const deadLetter = spec.pipeline.dead_letter !== undefined;
   const leftOut = deadLetter ? ', dead_letter=True' : '';
   if (avro) {
+    let origin = 'the schema file named in the spec';
+    if (source.fields) {
+      origin = 'the fields of the spec';
+    } else if (registry) {
+      origin = "its subject's version in the spec, kept in the repository";
+    }
     lines.push(
-      source.fields
-        ? '# The Avro schema of the records, from the fields of the spec.'
-        : '# The Avro schema of the records, from the schema file named in the spec.',
+      `# The Avro schema of the records, from ${origin}.`,
       `AVRO_SCHEMA = ${
         source.fields
           ? pyStr(avroSchema(spec.pipeline.name, source.fields))
           : 'schemas.read_schema_file(SETTINGS["schema_file"], REPOSITORY_DIR)'
       }`,
     );
-  } else if (source.schema) {
+  } else if (typeof source.schema === 'string') {
     lines.push(
       '# The row schema, from the schema file named in the spec.',
       `ROW_SCHEMA = schemas.${
@@ -60,9 +71,7 @@ export function renderSource(spec: PipelineSpec): string[] {
     lines.push(
       'def decode_records(records):',
       '    """Kafka records to rows: Avro records decoded to columns."""',
-      `    return sources.decode_avro(records, AVRO_SCHEMA, wire_format=${pyValue(
-        source.avro_wire_format ?? null,
-      )}${leftOut})`,
+      `    return sources.decode_avro(records, AVRO_SCHEMA, ${decodeOptions}${leftOut})`,
     );
   } else if (source.type === 'kafka') {
     lines.push(
@@ -86,9 +95,7 @@ export function renderSource(spec: PipelineSpec): string[] {
       'def dead_letter_records(records):',
       '    """The Kafka records decode_records cannot parse, as read, with the error."""',
       avro
-        ? `    return sources.dead_letters_avro(records, AVRO_SCHEMA, wire_format=${pyValue(
-            source.avro_wire_format ?? null,
-          )})`
+        ? `    return sources.dead_letters_avro(records, AVRO_SCHEMA, ${decodeOptions})`
         : `    return sources.dead_letters_${
             source.type === 'debezium' ? 'debezium' : 'json'
           }(records, ROW_SCHEMA)`,

@@ -62,6 +62,23 @@ function podEnvironment(spec: PipelineSpec, options: ResolvedRenderOptions) {
       secretRef: { name: 'elasticsearch-credentials', optional: true },
     });
   }
+  if ('schema' in source && typeof source.schema === 'object') {
+    // Writer schemas are fetched by the executors too: the registry's URL
+    // from its ConfigMap, SCHEMA_REGISTRY_USERNAME/PASSWORD from a Secret.
+    const registry = source.schema.registry;
+    env.push({
+      name: 'PIPELINE_SCHEMA_REGISTRY_URL',
+      valueFrom: {
+        configMapKeyRef: { name: `schema-registry-${registry}`, key: 'url' },
+      },
+    });
+    envFrom.push({
+      secretRef: {
+        name: `schema-registry-${registry}-credentials`,
+        optional: true,
+      },
+    });
+  }
   return { env, envFrom };
 }
 

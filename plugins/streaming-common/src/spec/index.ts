@@ -8,13 +8,16 @@ export type {
   PipelineTransformation,
   PipelineField,
   PipelineFieldType,
+  PipelineRegistrySchema,
 } from './pipelineSpecSchema';
 export {
   pipelineSpecSchema,
   MAX_PIPELINE_NAME_LENGTH,
   PIPELINE_NAME_PATTERN,
   KAFKA_TOPIC_PATTERN,
+  REGISTRY_SUBJECT_PATTERN,
 } from './pipelineSpecSchema';
+export { registrySchemaFile, sourceSchemaFile } from './sourceSchemaFile';
 export type {
   SpecError,
   SpecValidationOptions,

@@ -200,6 +200,49 @@ const schemaFile = z
     error: 'the schema path must stay inside the repository (no ".." segments)',
   });
 
+/**
+ * A subject of a schema registry: TopicNameStrategy's `<topic>-value`, or a
+ * record name such as `com.acme.Order`.
+ */
+export const REGISTRY_SUBJECT_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$/;
+
+const registryVersionError =
+  'expected a version number (1, 2, ...) or "latest"';
+
+const registrySchemaRef = z
+  .strictObject({
+    registry: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+      error:
+        'expected the name of a schema registry in app-config (streaming.schemaRegistries), such as "local"',
+    }),
+    subject: z.string().regex(REGISTRY_SUBJECT_PATTERN, {
+      error:
+        'expected a subject name such as orders-value (letters, digits, ".", "_" and "-")',
+    }),
+    version: z
+      .union(
+        [
+          z
+            .number()
+            .int({ error: registryVersionError })
+            .min(1, { error: registryVersionError }),
+          z.literal('latest'),
+        ],
+        {
+          error: registryVersionError,
+        },
+      )
+      .default('latest')
+      .meta({
+        description:
+          'The version the pipeline is built for (its reader schema); the scaffolder pins "latest" to the number it resolves to.',
+      }),
+  })
+  .meta({
+    description:
+      "A subject of a schema registry named in app-config. The job reads each record's writer schema from the registry by the id in its Confluent header and resolves it to this version's schema, kept in the repository as schemas/<subject>.avsc.",
+  });
+
 const startingOffsets = z.enum(['earliest', 'latest']);
 
 const kafkaCommon = {
@@ -215,10 +258,11 @@ const kafkaCommon = {
 const kafkaSource = z.strictObject({
   type: z.literal('kafka'),
   ...kafkaCommon,
+  schema: z.union([schemaFile, registrySchemaRef]).optional(),
   format: z.enum(['json', 'avro']).default('json'),
   avro_wire_format: z.enum(['plain', 'confluent']).optional().meta({
     description:
-      'For Avro payloads: "confluent" strips the 5-byte schema registry header.',
+      'For Avro payloads: "confluent" records start with a magic byte and a 4-byte schema id; with a registry subject as the schema each is read with the writer schema its id names, else the header is skipped and the schema file or fields read the rest.',
   }),
 });
 
@@ -666,3 +710,5 @@ export type PipelineTransformation =
 export type PipelineField = z.output<typeof field>;
 /** @public */
 export type PipelineFieldType = z.output<typeof fieldType>;
+/** @public */
+export type PipelineRegistrySchema = z.output<typeof registrySchemaRef>;

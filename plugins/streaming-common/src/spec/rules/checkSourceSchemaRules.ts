@@ -20,12 +20,26 @@ export function checkSourceSchemaRules(spec: PipelineSpec, report: RuleReport) {
   if (
     source.type === 'kafka' &&
     source.format === 'avro' &&
-    source.schema?.endsWith('.json')
+    typeof source.schema === 'string' &&
+    source.schema.endsWith('.json')
   ) {
     report.error(
       'pipeline.source.schema',
       'Avro payloads need an Avro schema (.avsc) or inline fields, not a JSON Schema',
     );
+  }
+  if (source.type === 'kafka' && typeof source.schema === 'object') {
+    if (source.format !== 'avro') {
+      report.error(
+        'pipeline.source.schema',
+        'a schema registry subject is read for Avro payloads (format: avro); JSON Schema and Protobuf subjects are not supported yet',
+      );
+    } else if (source.avro_wire_format === 'plain') {
+      report.error(
+        'pipeline.source.avro_wire_format',
+        'records read with a schema registry subject are in the Confluent wire format: leave it out or say confluent',
+      );
+    }
   }
   if (source.type === 'kafka' && source.format === 'avro') {
     source.fields?.forEach((f, i) => {

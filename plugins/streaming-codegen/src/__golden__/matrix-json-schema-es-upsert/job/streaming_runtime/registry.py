@@ -17,10 +17,14 @@ it and a record is never dead-lettered because the registry was briefly away.
 import base64
 import io
 import json
+import os
+import tempfile
 import urllib.error
 import urllib.request
+import zipfile
 
 import fastavro
+from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -34,6 +38,8 @@ RESOLVED_TYPE = T.StructType(
 _WRITER_SCHEMAS = {}
 # Parsed reader schemas by their text, per Python worker.
 _READERS = {}
+# The applications this package was shipped to (ship_runtime).
+_SHIPPED = set()
 
 
 class SchemaRegistryError(Exception):
@@ -98,6 +104,17 @@ class SchemaRegistry:
         return fastavro.parse_schema(json.loads(answer["schema"]))
 
 
+def from_settings(settings):
+    """The job's registry: URL and timeout from its settings, credentials from the environment only
+    (SCHEMA_REGISTRY_USERNAME, SCHEMA_REGISTRY_PASSWORD)."""
+    return SchemaRegistry(
+        settings["schema_registry_url"],
+        username=os.environ.get("SCHEMA_REGISTRY_USERNAME") or None,
+        password=os.environ.get("SCHEMA_REGISTRY_PASSWORD"),
+        timeout_seconds=settings["schema_registry_timeout_seconds"],
+    )
+
+
 def resolve_record(value, registry, reader):
     """(payload, error) for one record: its body decoded with its writer schema, resolved to the
     parsed `reader` schema and written again with it; or (None, why not)."""
@@ -123,9 +140,30 @@ def resolve_record(value, registry, reader):
     return out.getvalue(), None
 
 
+def ship_runtime(spark):
+    """Makes this package importable by the session's Python workers (the executors run
+    resolved_column's function, which needs this module and its cache), once per application: a
+    zip of the package, added with addPyFile, works the same in local mode and on Kubernetes."""
+    context = spark.sparkContext
+    if context.applicationId in _SHIPPED:
+        return
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    archive = os.path.join(tempfile.mkdtemp(prefix="streaming-runtime-"), "streaming_runtime.zip")
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for folder, folders, files in os.walk(package_dir):
+            folders[:] = sorted(f for f in folders if f != "__pycache__")
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    path = os.path.join(folder, name)
+                    zipped.write(path, os.path.relpath(path, os.path.dirname(package_dir)))
+    context.addPyFile(archive)
+    _SHIPPED.add(context.applicationId)
+
+
 def resolved_column(value, registry, avro_schema):
     """A column of RESOLVED_TYPE for a column of Confluent-framed Avro values: `payload` in the
     pipeline's schema (`avro_schema`, JSON text), or null and `error`."""
+    ship_runtime(SparkSession.active())
 
     def resolve(data):
         reader = _READERS.get(avro_schema)

@@ -1,0 +1,269 @@
+"""Source streams: Kafka records (JSON, Avro, Debezium change events) and Delta tables.
+
+Each reader of Kafka records is split in two: `read_kafka` opens the stream, and a
+`decode_*` function turns a DataFrame of Kafka records (key, value, offset) into rows.
+The decoders work on batch DataFrames too, which is how a pipeline's tests use them.
+"""
+
+import json
+
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+from pyspark.sql.avro.functions import from_avro
+
+from .schemas import convert_times, is_time, parse_time, read_schema
+from .settings import kafka_options
+
+# The column that receives the text of a record that does not parse.
+UNPARSED = "__unparsed"
+# The column that flags a bad record while the decoders observe and filter them.
+BAD = "__bad"
+# The field the Avro decoder adds to the reader schema (avro_reader_schema): Spark's PERMISSIVE
+# from_avro gives a record of nulls, not null, for bytes that do not decode; this one tells.
+DECODED = "__decoded"
+# The column of a record's body resolved to the pipeline's schema (registry.resolved_column).
+RESOLVED = "__resolved"
+# Every progress event reports this observation of the micro-batch's Kafka records
+# (StreamingQueryProgress.observedMetrics): their bytes and those that could not be parsed.
+OBSERVATION = "pipeline"
+INPUT_BYTES = "input_bytes"
+BAD_RECORDS = "bad_records"
+DEAD_LETTER_RECORDS = "dead_letter_records"
+# The columns of a Kafka record that a dead-lettered record keeps, as read.
+KAFKA_RECORD_COLUMNS = ("key", "value", "topic", "partition", "offset", "timestamp")
+# The columns a Debezium source adds to each row (dropped when writing).
+CDC_COLUMNS = ("__op", "__source_ts_ms", "__kafka_offset")
+
+
+def read_kafka(spark, pipeline_name, settings):
+    """The Kafka records of the source topic (one consumer identity per pipeline)."""
+    reader = (
+        spark.readStream.format("kafka")
+        .options(**kafka_options(settings["bootstrap_servers"]))
+        .option("subscribe", settings["source_topic"])
+        .option("startingOffsets", settings["starting_offsets"])
+        .option("failOnDataLoss", settings["fail_on_data_loss"])
+        .option("groupIdPrefix", "spark-pipeline-" + pipeline_name)
+    )
+    if settings["max_offsets_per_trigger"]:
+        reader = reader.option("maxOffsetsPerTrigger", settings["max_offsets_per_trigger"])
+    return reader.load()
+
+
+def observe_input(df, bad, dead_letter):
+    """Observes the records of each micro-batch: bytes of keys and values, and bad ones (`bad`).
+
+    With `dead_letter` the bad records are left out (the pipeline's dead-letter query writes
+    them) and counted as dead-letter records too; without, they flow on (a record that does not
+    parse as a row of nulls). `bad` is computed once per record, for the count and the filter.
+    """
+    record_bytes = F.coalesce(F.length("key"), F.lit(0)) + F.coalesce(F.length("value"), F.lit(0))
+    flagged = df.withColumn(BAD, bad)
+    observed = flagged.observe(
+        OBSERVATION,
+        F.coalesce(F.sum(record_bytes), F.lit(0)).alias(INPUT_BYTES),
+        F.count(F.when(F.col(BAD), 1)).alias(BAD_RECORDS),
+        F.count(F.when(F.col(BAD) & F.lit(dead_letter), 1)).alias(DEAD_LETTER_RECORDS),
+    )
+    return (observed.where(~F.col(BAD)) if dead_letter else observed).drop(BAD)
+
+
+def parse_json(value, schema):
+    """JSON text parsed with the schema; a record that does not fit it leaves its text in UNPARSED."""
+    return F.from_json(
+        value.cast("string"),
+        T.StructType(schema.fields + [T.StructField(UNPARSED, T.StringType(), True)]),
+        {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": UNPARSED},
+    )
+
+
+def unreadable_time(data, field):
+    """Whether the text of a timestamp or date field is there but reads as neither."""
+    return data[field.name].isNotNull() & parse_time(data[field.name], field.dataType).isNull()
+
+
+def json_bad(data, row_schema):
+    """Whether a JSON record parsed by parse_json (`data`, with read_schema(row_schema)) is bad:
+    it does not parse with the schema (malformed, or a value that does not fit its type), a
+    required (not nullable) top-level field is missing or null, or a timestamp or date field holds
+    text that is neither. The one test of the pipeline's query (which leaves bad records out) and
+    of the dead-letter query (which writes them): a record is in exactly one of the two.
+    """
+    bad = data[UNPARSED].isNotNull()
+    for f in row_schema.fields:
+        if not f.nullable:
+            bad = bad | data[f.name].isNull()
+        if is_time(f):
+            bad = bad | unreadable_time(data, f)
+    return bad
+
+
+def json_error(value, data, row_schema):
+    """Why a bad JSON record (json_bad) is bad: malformed, or each top-level field that does not
+    match the schema (a value of another type, a required field missing or null, a time that does
+    not read). Evaluated for bad records only (the dead-letter query's), so the second parse (the
+    record as a map of texts, to tell a missing field from a misfit) costs good records nothing."""
+    fields = F.from_json(value.cast("string"), T.MapType(T.StringType(), T.StringType()))
+    misfits = []
+    for f in row_schema.fields:
+        present, parsed = fields[f.name], data[f.name]
+        if is_time(f):
+            misfits.append(F.when(unreadable_time(data, f), F.lit(f.name + ": expected " + f.dataType.simpleString())))
+        else:
+            misfits.append(
+                F.when(present.isNotNull() & parsed.isNull(), F.lit(f.name + ": expected " + f.dataType.simpleString()))
+            )
+        if not f.nullable:
+            misfits.append(F.when(present.isNull() & parsed.isNull(), F.lit("missing required field " + f.name)))
+    detail = F.concat_ws("; ", *misfits)
+    return (
+        F.when(fields.isNull(), F.lit("malformed JSON: not a JSON object"))
+        .when(detail == "", F.lit("does not match the schema"))
+        .otherwise(F.concat(F.lit("does not match the schema: "), detail))
+    )
+
+
+def decode_json(records, row_schema, dead_letter=False):
+    """Rows of JSON records parsed with the row schema; a bad record (json_bad) flows on (one that
+    does not parse as a row of nulls), or with `dead_letter` is left out (dead_letters_json)."""
+    schema, times = read_schema(row_schema)
+    parsed = records.where(F.col("value").isNotNull()).select(
+        "key", "value", parse_json(F.col("value"), schema).alias("data")
+    )
+    parsed = observe_input(parsed, json_bad(F.col("data"), row_schema), dead_letter)
+    return convert_times(parsed.select("data.*").drop(UNPARSED), times)
+
+
+def dead_letters_json(records, row_schema):
+    """The JSON records decode_json leaves out (json_bad), as read: key, value, topic, partition,
+    offset, timestamp, and the error (json_error)."""
+    parsed = records.where(F.col("value").isNotNull()).withColumn(
+        "__parsed", parse_json(F.col("value"), read_schema(row_schema)[0])
+    )
+    return parsed.where(json_bad(F.col("__parsed"), row_schema)).select(
+        *KAFKA_RECORD_COLUMNS, json_error(F.col("value"), F.col("__parsed"), row_schema).alias("error")
+    )
+
+
+def avro_reader_schema(avro_schema):
+    """The pipeline's Avro record schema plus DECODED, a boolean with a default: Avro's schema
+    resolution sets it on every record that decodes, and PERMISSIVE from_avro leaves it null
+    (with every other field) for one that does not."""
+    record = json.loads(avro_schema)
+    decoded = {"name": DECODED, "type": "boolean", "default": True}
+    return json.dumps({**record, "fields": record.get("fields", []) + [decoded]})
+
+
+def avro_values(records, avro_schema, wire_format, registry):
+    """The Kafka records with a value, and the column of each value's Avro body in the pipeline's
+    schema. "confluent" without a registry: a magic byte and a 4-byte schema id precede each body,
+    which is read with the pipeline's schema. With a `registry` (registry.SchemaRegistry) each
+    body is read with the writer schema its id names and resolved to the pipeline's
+    (registry.resolved_column, whose `error` says why a record has no payload)."""
+    values = records.where(F.col("value").isNotNull())
+    if registry is not None:
+        # Imported here: only pipelines reading from a registry ship fastavro.
+        from .registry import resolved_column
+
+        values = values.withColumn(RESOLVED, resolved_column(F.col("value"), registry, avro_schema))
+        return values, F.col(RESOLVED + ".payload")
+    payload = F.col("value")
+    if wire_format == "confluent":
+        payload = payload.substr(F.lit(6), F.length(payload) - 5)
+    return values, payload
+
+
+def decode_avro_payload(payload, avro_schema):
+    """The Avro record of each payload, DECODED null when it does not decode (or is null)."""
+    options = {"mode": "PERMISSIVE", "avroSchema": avro_reader_schema(avro_schema)}
+    return from_avro(payload, avro_schema, options)
+
+
+def decode_avro(records, avro_schema, wire_format, dead_letter=False, registry=None):
+    """Rows of Avro records; one that does not decode is a row of nulls, or with `dead_letter` left out."""
+    values, payload = avro_values(records, avro_schema, wire_format, registry)
+    decoded = values.select("key", "value", decode_avro_payload(payload, avro_schema).alias("data"))
+    return observe_input(decoded, F.col("data." + DECODED).isNull(), dead_letter).select("data.*").drop(DECODED)
+
+
+def dead_letters_avro(records, avro_schema, wire_format, registry=None):
+    """The Avro records decode_avro cannot decode: key, value, topic, partition, offset, timestamp, error."""
+    error = F.lit(
+        "does not decode as Avro with the pipeline's schema"
+        + (" (Confluent wire format)" if wire_format == "confluent" else "")
+    )
+    values, payload = avro_values(records, avro_schema, wire_format, registry)
+    if registry is not None:
+        error = F.coalesce(F.col(RESOLVED + ".error"), error)
+    return values.where(decode_avro_payload(payload, avro_schema)[DECODED].isNull()).select(
+        *KAFKA_RECORD_COLUMNS, error.alias("error")
+    )
+
+
+def debezium_envelope(row_schema):
+    """The schema of a Debezium change event (with or without the schema envelope), its fields,
+    and the row's time columns."""
+    schema, times = read_schema(row_schema)
+    change = T.StructType(
+        [
+            T.StructField("before", schema, True),
+            T.StructField("after", schema, True),
+            T.StructField("op", T.StringType(), True),
+            T.StructField("ts_ms", T.LongType(), True),
+        ]
+    )
+    return T.StructType([T.StructField("payload", change, True)] + change.fields), change, times
+
+
+def decode_debezium(records, row_schema, ignore_deletes, dead_letter=False):
+    """Debezium change events as rows plus __op, __source_ts_ms and __kafka_offset.
+
+    Both converter styles are read: with the schema envelope ({"schema", "payload"}) and without.
+    Deletes carry the row image of "before" (or are left out with `ignore_deletes`); tombstones
+    (null values) are skipped. A record that does not parse has no change operation and is
+    skipped, or with `dead_letter` left for the dead-letter query (dead_letters_debezium).
+    """
+    envelope, change, times = debezium_envelope(row_schema)
+    messages = records.where(F.col("value").isNotNull()).select(
+        "key", "value", parse_json(F.col("value"), envelope).alias("m"), "offset"
+    )
+    events = (
+        observe_input(messages, F.col("m." + UNPARSED).isNotNull(), dead_letter)
+        .select(
+            F.coalesce(
+                F.col("m.payload"),
+                F.struct(*[F.col("m." + f.name).alias(f.name) for f in change.fields]),
+            ).alias("e"),
+            F.col("offset"),
+        )
+        .where(F.col("e.op").isNotNull())
+    )
+    if ignore_deletes:
+        events = events.where(F.col("e.op") != "d")
+    rows = events.select(
+        F.when(F.col("e.op") == "d", F.col("e.before")).otherwise(F.col("e.after")).alias("row"),
+        F.col("e.op").alias("__op"),
+        F.col("e.ts_ms").alias("__source_ts_ms"),
+        F.col("offset").alias("__kafka_offset"),
+    ).select("row.*", *CDC_COLUMNS)
+    return convert_times(rows, times)
+
+
+def dead_letters_debezium(records, row_schema):
+    """The change events decode_debezium cannot parse: key, value, topic, partition, offset, timestamp, error."""
+    return dead_letters_json(records, debezium_envelope(row_schema)[0])
+
+
+def read_delta(spark, settings, skip_change_commits, columns):
+    """The Delta table as a stream; `columns` (when given) are the ones kept."""
+    reader = spark.readStream.format("delta")
+    if settings["source_starting_version"]:
+        reader = reader.option("startingVersion", settings["source_starting_version"])
+    if settings["max_files_per_trigger"]:
+        reader = reader.option("maxFilesPerTrigger", settings["max_files_per_trigger"])
+    if skip_change_commits:
+        reader = reader.option("skipChangeCommits", "true")
+    df = reader.load(settings["source_path"])
+    if columns:
+        df = df.select(*[F.col(c) for c in columns])
+    return df

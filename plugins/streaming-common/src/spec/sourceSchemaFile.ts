@@ -1,0 +1,28 @@
+import { PipelineSource } from './pipelineSpecSchema';
+
+/**
+ * Where a pipeline repository keeps the reader schema of a registry subject
+ * (the version the spec pins), relative to the repository root.
+ *
+ * @public
+ */
+export function registrySchemaFile(subject: string): string {
+  return `schemas/${subject}.avsc`;
+}
+
+/**
+ * The schema file the job of a Kafka or Debezium source reads, relative to
+ * the repository root: the spec's schema file, or the reader schema of its
+ * registry subject (`registrySchemaFile`); undefined for inline fields and
+ * Delta sources.
+ *
+ * @public
+ */
+export function sourceSchemaFile(source: PipelineSource): string | undefined {
+  if (source.type === 'delta' || !source.schema) {
+    return undefined;
+  }
+  return typeof source.schema === 'string'
+    ? source.schema.replace(/^\.\//, '')
+    : registrySchemaFile(source.schema.subject);
+}
