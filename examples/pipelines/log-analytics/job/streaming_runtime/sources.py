@@ -11,6 +11,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.avro.functions import from_avro
 
+from .backfill import bounded, starting_options
 from .schemas import convert_times, is_time, parse_time, read_schema
 from .settings import kafka_options
 
@@ -36,18 +37,18 @@ CDC_COLUMNS = ("__op", "__source_ts_ms", "__kafka_offset")
 
 
 def read_kafka(spark, pipeline_name, settings):
-    """The Kafka records of the source topic (one consumer identity per pipeline)."""
+    """The Kafka records of the source topic (one consumer identity per pipeline); a backfill's range only."""
     reader = (
         spark.readStream.format("kafka")
         .options(**kafka_options(settings["bootstrap_servers"]))
         .option("subscribe", settings["source_topic"])
-        .option("startingOffsets", settings["starting_offsets"])
+        .options(**starting_options(settings))
         .option("failOnDataLoss", settings["fail_on_data_loss"])
         .option("groupIdPrefix", "spark-pipeline-" + pipeline_name)
     )
     if settings["max_offsets_per_trigger"]:
         reader = reader.option("maxOffsetsPerTrigger", settings["max_offsets_per_trigger"])
-    return reader.load()
+    return bounded(reader.load(), settings)
 
 
 def observe_input(df, bad, dead_letter):

@@ -8,6 +8,7 @@ from delta.tables import DeltaTable
 from pyspark.sql import functions as F
 from pyspark.sql.window import Window
 
+from ..backfill import txn_app_id as transaction_app_id
 from ..settings import quoted_column, with_trigger
 
 # How a change event's delete ("__op" = "d") reaches the table.
@@ -82,7 +83,8 @@ def merge_batch(batch_df, batch_id, path, txn_app_id, merge_keys, deletes, cdc_c
 def start(df, query_name, settings, output_mode, merge_keys, deletes, cdc_columns, partition_by, merge_schema):
     """Merges each micro-batch into the Delta table at settings["sink_path"]."""
     path = settings["sink_path"]
-    txn_app_id = "streaming-pipeline-" + query_name
+    # A backfill's batch ids start again at 0: its transactions have their own id.
+    txn_app_id = transaction_app_id(query_name, settings)
 
     def merge_micro_batch(batch_df, batch_id):
         merge_batch(batch_df, batch_id, path, txn_app_id, merge_keys, deletes, cdc_columns, partition_by, merge_schema)

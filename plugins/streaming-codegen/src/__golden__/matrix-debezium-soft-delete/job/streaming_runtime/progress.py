@@ -6,6 +6,7 @@ import threading
 
 from pyspark.sql.streaming import StreamingQueryListener
 
+from .backfill import describe
 from .settings import kafka_client_config
 
 LOG = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ class ProgressPublisher(StreamingQueryListener):
         super().__init__()
         self._pipeline_name = pipeline_name
         self._topic = settings["progress_topic"]
+        # A backfill's events carry its id and range, so the page tells them from the pipeline's.
+        self._backfill = describe(settings)
         self._producer = None
         self._query_id = None
         self._lock = threading.Lock()
@@ -92,6 +95,8 @@ class ProgressPublisher(StreamingQueryListener):
         if event.progress.name == self._pipeline_name:
             progress = json.loads(event.progress.json)
             progress["runtime"] = self.runtime()
+            if self._backfill is not None:
+                progress["backfill"] = self._backfill
             self.publish(json.dumps(progress))
 
     def onQueryIdle(self, event):  # noqa: N802

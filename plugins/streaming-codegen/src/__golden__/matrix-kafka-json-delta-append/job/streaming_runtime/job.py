@@ -7,6 +7,7 @@ import time
 
 from pyspark.sql import SparkSession
 
+from . import backfill
 from .progress import ProgressPublisher, drain_listener_events
 
 LOG = logging.getLogger(__name__)
@@ -65,7 +66,12 @@ def start(spark, pipeline_name, settings, start_query):
     """Starts a pipeline's query on a Spark session, which may host other pipelines' queries.
 
     `start_query()` starts the query itself. Returns the query and its progress publisher, for stop().
+    With PIPELINE_BACKFILL_ID set, the settings become its backfill's first (streaming_runtime.backfill).
     """
+    requested = backfill.from_environment()
+    if requested is not None:
+        backfill.apply(spark, pipeline_name, settings, requested)
+        LOG.info("backfill %s: checkpoint %s", requested["id"], settings["checkpoint"])
     publisher = ProgressPublisher(spark, pipeline_name, settings)
     spark.streams.addListener(publisher)
     return start_query(), publisher
