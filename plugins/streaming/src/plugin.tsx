@@ -19,7 +19,11 @@ import {
   ENTITY_TYPE_KAFKA_TOPIC,
   ENTITY_TYPE_PIPELINE,
 } from '@internal/plugin-streaming-common';
-import { rootRouteRef, techDocsReaderRouteRef } from './routes';
+import {
+  rootRouteRef,
+  scaffolderTemplateRouteRef,
+  techDocsReaderRouteRef,
+} from './routes';
 import {
   kafkaTopicPickerFormField,
   pipelineFieldsEditorFormField,
@@ -155,5 +159,6 @@ export const streamingPlugin = createFrontendPlugin({
   },
   externalRoutes: {
     techDocsReader: techDocsReaderRouteRef,
+    scaffolderTemplate: scaffolderTemplateRouteRef,
   },
 });

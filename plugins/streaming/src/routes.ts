@@ -14,3 +14,14 @@ export const techDocsReaderRouteRef = createExternalRouteRef({
   params: ['namespace', 'kind', 'name'],
   defaultTarget: 'techdocs.docRoot',
 });
+
+/**
+ * The scaffolder's page of a template, where the Generated files card links
+ * to the Update pipeline template (with the pipeline preselected through
+ * `?formData=`). Bound to the scaffolder's selected-template page by
+ * default (`streaming.scaffolderTemplate` in `app.routes.bindings`).
+ */
+export const scaffolderTemplateRouteRef = createExternalRouteRef({
+  params: ['namespace', 'templateName'],
+  defaultTarget: 'scaffolder.selectedTemplate',
+});

@@ -6,7 +6,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { StreamingApi, streamingApiRef } from '../api';
-import { techDocsReaderRouteRef } from '../routes';
+import { scaffolderTemplateRouteRef, techDocsReaderRouteRef } from '../routes';
 
 /** A StreamingApi whose every method is a jest mock, some of them set. */
 export function mockStreamingApi(
@@ -29,6 +29,7 @@ export function mockStreamingApi(
     getPipelineOperations: jest.fn(impl.getPipelineOperations ?? never),
     getPipelineSchemas: jest.fn(impl.getPipelineSchemas ?? never),
     getPipelineConnectors: jest.fn(impl.getPipelineConnectors ?? never),
+    getPipelineDrift: jest.fn(impl.getPipelineDrift ?? never),
     getTopicFields: jest.fn(impl.getTopicFields ?? never),
   };
 }
@@ -54,6 +55,7 @@ export function renderWithEntity(
   return renderInTestApp(content, {
     mountedRoutes: {
       '/catalog/:namespace/:kind/:name': entityRouteRef,
+      '/create/templates/:namespace/:templateName': scaffolderTemplateRouteRef,
       ...(options.withoutTechDocs
         ? {}
         : { '/docs/:namespace/:kind/:name': techDocsReaderRouteRef }),

@@ -5,6 +5,7 @@ import {
   DefaultApiClient,
   DeltaTableDetailsResponse,
   PipelineConnectorsResponse,
+  PipelineDriftResponse,
   PipelineCostResponse,
   PipelineLagResponse,
   PipelineMetricsResponse,
@@ -93,6 +94,11 @@ export interface StreamingApi {
   getPipelineConnectors(
     entity: CompoundEntityRef,
   ): Promise<PipelineConnectorsResponse>;
+  /**
+   * The pipeline repository's generated files against what the current
+   * generator renders from its pipeline.yaml, and the generator versions.
+   */
+  getPipelineDrift(entity: CompoundEntityRef): Promise<PipelineDriftResponse>;
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse>;
   getDeltaTableDetails(
     entity: CompoundEntityRef,

@@ -6,6 +6,7 @@ import {
   DefaultApiClient,
   DeltaTableDetailsResponse,
   PipelineConnectorsResponse,
+  PipelineDriftResponse,
   PipelineCostResponse,
   PipelineLagResponse,
   PipelineMetricsResponse,
@@ -96,6 +97,10 @@ export class StreamingClient implements StreamingApi {
     entity: CompoundEntityRef,
   ): Promise<PipelineConnectorsResponse> {
     return body(this.client.getPipelineConnectors({ path: refPath(entity) }));
+  }
+
+  getPipelineDrift(entity: CompoundEntityRef): Promise<PipelineDriftResponse> {
+    return body(this.client.getPipelineDrift({ path: refPath(entity) }));
   }
 
   getTopicDetails(entity: CompoundEntityRef): Promise<TopicDetailsResponse> {

@@ -1,6 +1,7 @@
 import Grid from '@material-ui/core/Grid';
 import { makeStyles } from '@material-ui/core/styles';
 import { CostCard } from '../CostCard';
+import { GeneratedFilesCard } from '../GeneratedFilesCard';
 import { LagCard } from '../LagCard';
 import { LineageCard } from '../LineageCard';
 import { MicroBatchChartCard } from '../MicroBatchChartCard';
@@ -43,6 +44,9 @@ export function PipelineStreamingContent() {
       </Grid>
       <Grid item xs={12}>
         <LineageCard />
+      </Grid>
+      <Grid item xs={12}>
+        <GeneratedFilesCard />
       </Grid>
       <Grid item xs={12}>
         <PipelineOperationsCard />

@@ -1,0 +1,1 @@
+export { GeneratedFilesCard } from './GeneratedFilesCard';
