@@ -1,0 +1,257 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registrySchemaFile } from '@internal/plugin-streaming-common';
+import {
+  TestKafka,
+  TestSchemaRegistry,
+  waitFor,
+} from '@internal/plugin-streaming-node/testUtils';
+import { DeltaReader } from './__testUtils__/DeltaReader';
+import { PipelineRun } from './__testUtils__/PipelineRun';
+
+// Confluent-framed Avro with the real schema registry: a producer writes records of
+// version 1 of a subject, then of version 2 (an optional field added), registered while
+// the job runs; the job built for version 1 reads both with their writer schemas. Then the
+// pipeline is pinned to version 2 and redeployed: the table gains the new column. Records
+// with an unknown schema id or without the Confluent header are dead-lettered and counted.
+jest.setTimeout(20 * 60_000);
+
+const V1 = {
+  type: 'record',
+  name: 'Order',
+  namespace: 'shop',
+  fields: [
+    { name: 'order_id', type: 'string' },
+    { name: 'amount', type: 'double' },
+  ],
+};
+const V2 = {
+  ...V1,
+  fields: [
+    ...V1.fields,
+    { name: 'coupon', type: ['null', 'string'], default: null },
+  ],
+};
+
+type Order = { order_id: string; amount: number; coupon?: string | null };
+
+/** Avro's zig-zag varint of a long. */
+function varint(n: number): number[] {
+  let z = BigInt(n) >= 0n ? BigInt(n) * 2n : -BigInt(n) * 2n - 1n;
+  const out: number[] = [];
+  while (z >= 0x80n) {
+    out.push(Number((z & 0x7fn) | 0x80n));
+    z >>= 7n;
+  }
+  out.push(Number(z));
+  return out;
+}
+
+function avroString(s: string): Buffer {
+  const bytes = Buffer.from(s, 'utf8');
+  return Buffer.concat([Buffer.from(varint(bytes.length)), bytes]);
+}
+
+/**
+ * An order as a Confluent serializer writes it: magic byte 0, the schema id (4 bytes, big
+ * endian), then the Avro body of V1 (`version` 1) or V2. Encoded here by hand from the
+ * Avro specification, independently of the job's decoder.
+ */
+function framed(id: number, version: 1 | 2, order: Order): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeUInt32BE(id, 1);
+  const amount = Buffer.alloc(8);
+  amount.writeDoubleLE(order.amount);
+  const parts = [header, avroString(order.order_id), amount];
+  if (version === 2) {
+    parts.push(
+      order.coupon === null || order.coupon === undefined
+        ? Buffer.from(varint(0))
+        : Buffer.concat([Buffer.from(varint(1)), avroString(order.coupon)]),
+    );
+  }
+  return Buffer.concat(parts);
+}
+
+function specText(subject: string, version: number) {
+  return `
+pipeline:
+  name: orders-from-registry
+  owner: group:default/team-shop
+  source:
+    type: kafka
+    topic: orders
+    format: avro
+    schema: { registry: local, subject: ${subject}, version: ${version} }
+    starting_offsets: earliest
+  transformations:
+    - type: filter
+      condition: "amount > 0"
+  sink:
+    type: delta
+    path: /data/delta/orders
+    mode: append
+    checkpoint: /checkpoints/orders-from-registry
+  dead_letter:
+    type: kafka
+    topic: orders.dead-letter
+  trigger: '2 seconds'
+`;
+}
+
+describe('Confluent-framed Avro read with writer schemas from the real schema registry, generated and run on Kafka and Spark', () => {
+  let kafka: TestKafka;
+  let registry: TestSchemaRegistry;
+  let reader: DeltaReader;
+  let pipeline: PipelineRun;
+  let subject: string;
+  let passed = false;
+
+  beforeAll(async () => {
+    [kafka, registry, reader] = await Promise.all([
+      TestKafka.start(),
+      TestSchemaRegistry.start(),
+      DeltaReader.start(),
+    ]);
+    subject = registry.uniqueSubject('e2e-orders');
+  });
+
+  afterAll(async () => {
+    await pipeline?.cleanUp(!passed);
+    await reader?.close();
+    await kafka?.close();
+    if (subject) await registry?.client.deleteSubject(subject).catch(() => {});
+  });
+
+  /**
+   * Renders the spec pinned to `version` and keeps that version's schema in the
+   * repository, as the scaffolder does: read from the registry.
+   */
+  async function deploy(version: number) {
+    const text = specText(subject, version);
+    if (pipeline) pipeline.update(text);
+    else
+      pipeline = await PipelineRun.create({
+        kafka,
+        specText: text,
+        sourcePartitions: 1,
+      });
+    const { schema } = await registry.client.getVersion(subject, version);
+    const file = join(pipeline.dir, registrySchemaFile(subject));
+    mkdirSync(join(pipeline.dir, 'schemas'), { recursive: true });
+    writeFileSync(file, schema);
+  }
+
+  async function produce(values: Buffer[]) {
+    await kafka.producer.send({
+      topic: pipeline.sourceTopic,
+      acks: -1,
+      messages: values.map((value, i) => ({ key: `k${i}`, value })),
+    });
+  }
+
+  async function tableRows() {
+    const rows = await reader.read(pipeline.sinkPath);
+    return rows
+      .map(r => ({ ...r }))
+      .sort((a, b) => String(a.order_id).localeCompare(String(b.order_id)));
+  }
+
+  async function deadLetters(count: number) {
+    return waitFor(
+      `${count} records in the dead-letter topic`,
+      async () => {
+        const records = await kafka.readAll(pipeline.deadLetterTopic!);
+        return records.length >= count ? records : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 2000 },
+    );
+  }
+
+  it('decodes v1 and v2 records exactly into Delta, follows the pin to v2, and dead-letters unknown ids and unframed records with a count', async () => {
+    const v1 = await registry.client.register(
+      subject,
+      JSON.stringify(V1),
+      'AVRO',
+    );
+    await deploy(1);
+    const env = { PIPELINE_SCHEMA_REGISTRY_URL: registry.url };
+
+    await produce([
+      framed(v1, 1, { order_id: 'o01', amount: 10.5 }),
+      framed(v1, 1, { order_id: 'o02', amount: 0 }), // filtered out
+      framed(v1, 1, { order_id: 'o03', amount: 3.25 }),
+    ]);
+    pipeline.start(env);
+    await pipeline.waitProcessed();
+    expect(await tableRows()).toEqual([
+      { order_id: 'o01', amount: 10.5 },
+      { order_id: 'o03', amount: 3.25 },
+    ]);
+
+    // Version 2 registered while the job runs, and records written with it; the job has
+    // never seen this id: it fetches the writer schema and resolves it to version 1.
+    const v2 = await registry.client.register(
+      subject,
+      JSON.stringify(V2),
+      'AVRO',
+    );
+    expect(v2).not.toBe(v1);
+    const unknownId = v2 + 100_000;
+    await expect(registry.client.getSchemaById(unknownId)).rejects.toThrow();
+    await produce([
+      framed(v2, 2, { order_id: 'o04', amount: 7, coupon: 'SPRING' }),
+      framed(v1, 1, { order_id: 'o05', amount: 1.75 }),
+      framed(v2, 2, { order_id: 'o06', amount: 2.5, coupon: null }),
+      framed(unknownId, 1, { order_id: 'o07', amount: 9 }),
+      Buffer.from(JSON.stringify({ order_id: 'o08', amount: 9 })),
+    ]);
+    const second = await pipeline.waitProcessed();
+    expect(await tableRows()).toEqual([
+      { order_id: 'o01', amount: 10.5 },
+      { order_id: 'o03', amount: 3.25 },
+      { order_id: 'o04', amount: 7 },
+      { order_id: 'o05', amount: 1.75 },
+      { order_id: 'o06', amount: 2.5 },
+    ]);
+    expect(second.inputRows).toBe(8);
+    expect(second.badRecords).toBe(2);
+    expect(second.deadLetterRecords).toBe(2);
+    const dead = await deadLetters(2);
+    expect(
+      dead.map(r => [
+        r.headers['dead-letter.offset'],
+        r.headers['dead-letter.error'],
+      ]),
+    ).toEqual([
+      ['6', `schema id ${unknownId} is not in the schema registry`],
+      [
+        '7',
+        'not in the Confluent wire format (magic byte 0 and a 4-byte schema id)',
+      ],
+    ]);
+
+    // Pinned to version 2 and redeployed: the table takes the coupon column; records of
+    // both versions keep flowing, v1's with the default.
+    await pipeline.stop();
+    await deploy(2);
+    await produce([
+      framed(v2, 2, { order_id: 'o09', amount: 4, coupon: 'AUTUMN' }),
+      framed(v1, 1, { order_id: 'o10', amount: 5 }),
+    ]);
+    pipeline.start(env);
+    const third = await pipeline.waitProcessed();
+    expect(await tableRows()).toEqual([
+      { order_id: 'o01', amount: 10.5, coupon: null },
+      { order_id: 'o03', amount: 3.25, coupon: null },
+      { order_id: 'o04', amount: 7, coupon: null },
+      { order_id: 'o05', amount: 1.75, coupon: null },
+      { order_id: 'o06', amount: 2.5, coupon: null },
+      { order_id: 'o09', amount: 4, coupon: 'AUTUMN' },
+      { order_id: 'o10', amount: 5, coupon: null },
+    ]);
+    expect(third.inputRows).toBe(10);
+    expect(third.deadLetterRecords).toBe(2);
+    passed = true;
+  });
+});
