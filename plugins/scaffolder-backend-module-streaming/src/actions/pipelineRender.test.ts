@@ -4,6 +4,12 @@ import { ScmIntegrations } from '@backstage/integration';
 import yaml, { parse } from 'yaml';
 import fs from 'node:fs';
 import { join } from 'node:path';
+import { parsePipelineSpec } from '@internal/plugin-streaming-common';
+import {
+  readRepositoryRender,
+  renderPipeline,
+  REPOSITORY_WORKFLOW_PATH,
+} from '@internal/plugin-streaming-codegen';
 import { invokeAction } from '../__testUtils__/invokeAction';
 import { runExample } from '../__testUtils__/runExample';
 import { createPipelineRenderAction } from './pipelineRender';
@@ -56,6 +62,82 @@ describe('streaming:pipeline:render', () => {
       });
     },
   );
+
+  it('renders again with the options the repository recorded (optionsFromRepository), inputs overriding them', async () => {
+    const example = join(
+      __dirname,
+      '../../../../examples/pipelines/user-events',
+    );
+    fs.cpSync(example, workspacePath, { recursive: true });
+    const before = fs.readFileSync(
+      join(workspacePath, 'pipeline.yaml'),
+      'utf8',
+    );
+    const specText = before.replace('alert_on_lag: 60', 'alert_on_lag: 90');
+    expect(specText).not.toBe(before);
+    await invokeAction(
+      action,
+      { specText, optionsFromRepository: true },
+      { workspacePath },
+    );
+    const expected = renderPipeline(parsePipelineSpec(specText).spec!, {
+      ...readRepositoryRender(
+        fs.readFileSync(join(example, REPOSITORY_WORKFLOW_PATH), 'utf8'),
+      ).options,
+      specText,
+    });
+    for (const file of expected) {
+      expect([
+        file.path,
+        fs.readFileSync(join(workspacePath, file.path), 'utf8'),
+      ]).toEqual([file.path, file.content]);
+    }
+    // The example's TechDocs links, recorded in its workflow, are kept.
+    expect(
+      fs.readFileSync(
+        join(workspacePath, 'deploy/prometheus-rule.yaml'),
+        'utf8',
+      ),
+    ).toContain(
+      'http://localhost:3000/docs/default/component/user-events/runbook/',
+    );
+
+    await invokeAction(
+      action,
+      { specText, optionsFromRepository: true, namespace: 'data' },
+      { workspacePath },
+    );
+    expect(
+      parse(
+        fs.readFileSync(
+          join(workspacePath, 'deploy/spark-application.yaml'),
+          'utf8',
+        ),
+      ).metadata.namespace,
+    ).toBe('data');
+  });
+
+  it('refuses optionsFromRepository without the workflow that records them, writing nothing', async () => {
+    await expect(
+      invokeAction(
+        action,
+        {
+          specText: fs.readFileSync(
+            join(
+              __dirname,
+              '../../../../examples/pipelines/user-events/pipeline.yaml',
+            ),
+            'utf8',
+          ),
+          optionsFromRepository: true,
+        },
+        { workspacePath },
+      ),
+    ).rejects.toThrow(
+      'optionsFromRepository: the workspace has no .github/workflows/pipeline.yaml recording how the repository was rendered',
+    );
+    expect(listFiles(workspacePath)).toEqual([]);
+  });
 
   it('keeps the comments of a spec given as text', async () => {
     const [example] = examples.slice(1);

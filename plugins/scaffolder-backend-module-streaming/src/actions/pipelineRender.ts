@@ -5,7 +5,12 @@ import {
   createTemplateAction,
   parseRepoUrl,
 } from '@backstage/plugin-scaffolder-node';
-import { renderPipeline } from '@internal/plugin-streaming-codegen';
+import {
+  readRepositoryRender,
+  renderPipeline,
+  REPOSITORY_WORKFLOW_PATH,
+  RenderOptions,
+} from '@internal/plugin-streaming-codegen';
 import fs from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod/v3';
@@ -54,6 +59,12 @@ const inputSchema = z.object({
     .describe(
       "The repository the files are published to, in the scaffolder's repoUrl form (`github.com?owner=team&repo=clicks`, as the RepoUrlPicker writes it). With it, the Argo CD Application that syncs the repository's deploy/ folder is rendered; empty for a repository with no URL yet (local publish)",
     ),
+  optionsFromRepository: z
+    .boolean()
+    .optional()
+    .describe(
+      'Render again with the options the repository in targetPath was rendered with, as its .github/workflows/pipeline.yaml records them (the Update pipeline template); the inputs above override them. Fails when that file is missing',
+    ),
 });
 
 const outputSchema = z.object({
@@ -96,13 +107,18 @@ export function createPipelineRenderAction(options: {
       const spec = requireValidSpec(input);
       const targetPath = input.targetPath ?? '.';
       const targetDir = resolveSafeChildPath(ctx.workspacePath, targetPath);
+      const recorded = input.optionsFromRepository
+        ? await recordedOptions(targetDir)
+        : {};
       const files = renderPipeline(spec, {
-        namespace: input.namespace,
-        image: input.image,
-        kubernetesCluster: input.kubernetesCluster || undefined,
+        ...recorded,
+        namespace: input.namespace ?? recorded.namespace,
+        image: input.image ?? recorded.image,
+        kubernetesCluster:
+          input.kubernetesCluster || recorded.kubernetesCluster,
         repositoryUrl: input.repoUrl
           ? cloneUrl(input.repoUrl, options.integrations)
-          : undefined,
+          : recorded.repositoryUrl,
         specText: input.specText,
       });
       const destinations = files.map(file => ({
@@ -130,6 +146,24 @@ export function createPipelineRenderAction(options: {
       );
     },
   });
+}
+
+/** The render options a repository's workflow records (see readRepositoryRender). */
+async function recordedOptions(targetDir: string): Promise<RenderOptions> {
+  const workflow = resolveSafeChildPath(targetDir, REPOSITORY_WORKFLOW_PATH);
+  let text: string;
+  try {
+    text = await fs.promises.readFile(workflow, 'utf8');
+  } catch {
+    throw new InputError(
+      `optionsFromRepository: the workspace has no ${REPOSITORY_WORKFLOW_PATH} recording how the repository was rendered`,
+    );
+  }
+  try {
+    return readRepositoryRender(text).options;
+  } catch (error) {
+    throw new InputError(`optionsFromRepository: ${(error as Error).message}`);
+  }
 }
 
 function joinPath(folder: string, path: string): string {
