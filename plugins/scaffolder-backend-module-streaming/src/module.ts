@@ -11,6 +11,7 @@ import {
 } from '@internal/plugin-streaming-node';
 import { createKafkaConnectorCreateAction } from './actions/kafkaConnectorCreate';
 import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
+import { createPipelineBackfillAction } from './actions/pipelineBackfill';
 import { createPipelineDecommissionAction } from './actions/pipelineDecommission';
 import { createPipelineRenderAction } from './actions/pipelineRender';
 import { createPipelineValidateAction } from './actions/pipelineValidate';
@@ -67,6 +68,7 @@ export const scaffolderModuleStreaming = createBackendModule({
             catalog,
             checkpointRoots: readCheckpointRoots(config),
           }),
+          createPipelineBackfillAction({ applier, catalog }),
           createPublishLocalAction({
             baseDir: readLocalPublishBaseDir(config),
           }),

@@ -301,6 +301,59 @@ export class KubernetesApplier {
   }
 
   /**
+   * Reads one object of the platform's kinds that belongs to `entityRef`
+   * (its `streaming-platform.dev/owner-entity` annotation), in a namespace
+   * the apply policy allows; `undefined` when there is none. An object of
+   * another entity, or without the annotation, is refused (a catalog
+   * annotation cannot point at someone else's object).
+   */
+  async readOwned(
+    clusterName: string,
+    object: { kind: string; name: string; namespace?: string },
+    entityRef: string,
+  ): Promise<KubernetesObject | undefined> {
+    const cluster = findCluster(this.#clusters, clusterName, 'Kubernetes');
+    const namespace = object.namespace ?? cluster.defaultNamespace;
+    const kind = Object.hasOwn(APPLICABLE_KINDS, object.kind)
+      ? APPLICABLE_KINDS[object.kind]
+      : undefined;
+    if (!kind || !KUBERNETES_NAME.test(object.name)) {
+      throw new InputError(
+        `Cannot read ${object.kind} ${JSON.stringify(object.name)}: not a ${Object.keys(APPLICABLE_KINDS).join(', ')} with a Kubernetes name`,
+      );
+    }
+    const label = `${object.kind} ${namespace}/${object.name} on Kubernetes cluster "${cluster.name}"`;
+    const refused = this.#policy.problems(cluster, namespace, {
+      kind: 'Namespace',
+    });
+    if (refused.length > 0) {
+      throw new NotAllowedError(`${label}: ${refused.join('; ')}`);
+    }
+    const api = await this.#api(cluster);
+    const found = await api
+      .read({
+        apiVersion: kind.apiVersion,
+        kind: object.kind,
+        metadata: { name: object.name, namespace },
+      })
+      .catch(error => {
+        if (isApiError(error) && error.code === 404 && !isDiscovery(error)) {
+          return undefined;
+        }
+        throw failure(error, 'read', label, kind.crd);
+      });
+    const owner = found?.metadata?.annotations?.[ANNOTATION_OWNER_ENTITY];
+    if (found && owner !== entityRef) {
+      throw new ConflictError(
+        `${label} belongs to ${
+          owner ?? `no catalog entity (no ${ANNOTATION_OWNER_ENTITY} annotation)`
+        }, not ${entityRef}`,
+      );
+    }
+    return found;
+  }
+
+  /**
    * The platform's objects (every kind it applies) in `namespace` whose
    * `streaming-platform.dev/owner-entity` annotation names `entityRef`; the
    * namespace must be one the apply policy allows on the cluster. Another

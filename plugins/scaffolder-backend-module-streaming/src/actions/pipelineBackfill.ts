@@ -1,0 +1,394 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ANNOTATION_KUBERNETES_CLUSTER,
+  ANNOTATION_SPARK_APPLICATION,
+} from '@internal/plugin-streaming-common';
+import { z } from 'zod/v3';
+import {
+  KubernetesApplier,
+  KubernetesManifest,
+} from '../services/KubernetesApplier/KubernetesApplier';
+import { assertOwnsEntity } from './assertOwnsEntity';
+import { parseActionInput } from './parseActionInput';
+import { examples } from './pipelineBackfill.examples';
+
+/** `kind:namespace/name`, as the EntityPicker fills it. */
+const ENTITY_REF =
+  /^[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9-_.]*\/[a-z0-9][a-z0-9-_.]*$/i;
+
+/** The job's rule for a backfill id (streaming_runtime/backfill.py). */
+const BACKFILL_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/** A Kubernetes label value, and the DNS label the driver's service is named after. */
+const MAX_NAME_LENGTH = 63;
+
+/** The environment the job's backfill mode reads. */
+const ENV = {
+  id: 'PIPELINE_BACKFILL_ID',
+  from: 'PIPELINE_BACKFILL_FROM',
+  to: 'PIPELINE_BACKFILL_TO',
+} as const;
+
+const LABEL_BACKFILL_OF = 'streaming-platform.dev/backfill-of';
+const LABEL_BACKFILL_ID = 'streaming-platform.dev/backfill-id';
+
+const inputSchema = z.object({
+  entityRef: z
+    .string()
+    .regex(ENTITY_REF, 'expected an entity ref such as component:default/name')
+    .describe(
+      'The pipeline to backfill (a Component of type streaming-pipeline the user running the task owns)',
+    ),
+  backfillId: z
+    .string()
+    .regex(
+      BACKFILL_ID,
+      'expected 1 to 32 of a-z, 0-9 and "-", starting and ending with a letter or digit',
+    )
+    .describe(
+      'The backfill\'s id: names its SparkApplication (<pipeline>-backfill-<id>), its checkpoint and its Delta transactions. Running the same id again is a no-op',
+    ),
+  from: z
+    .string()
+    .min(1)
+    .describe(
+      'Where it starts: per-partition offsets of the source topic as JSON ({"0": 120, "2": 80}, only those partitions are read) or a time (ISO 8601 with a zone, or epoch milliseconds)',
+    ),
+  to: z
+    .string()
+    .optional()
+    .describe(
+      'Where it ends, exclusive, of the same kind as from (offsets naming the same partitions); default: the end of each partition when it starts',
+    ),
+  cluster: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Kubernetes cluster in app-config; default: the entity's streaming-platform.dev/kubernetes-cluster annotation",
+    ),
+});
+
+const outputSchema = z.object({
+  dryRun: z.boolean(),
+  sparkApplication: z
+    .string()
+    .describe("The backfill's SparkApplication, namespace/name"),
+  result: z.enum(['created', 'would create', 'exists']),
+  env: z
+    .record(z.string())
+    .describe('The backfill settings given to the job (environment)'),
+  summary: z.string().describe('The plan or result in Markdown'),
+});
+
+type Bound =
+  | { kind: 'offsets'; offsets: Map<number, number> }
+  | { kind: 'time'; millis: number };
+
+/** A bound of the range, checked as the job checks it; errors name the input. */
+function parseBound(field: 'from' | 'to', text: string): Bound {
+  const value = text.trim();
+  if (value.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      throw new InputError(
+        `${field}: not valid JSON: ${(error as Error).message}`,
+      );
+    }
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      Array.isArray(parsed) ||
+      Object.keys(parsed).length === 0
+    ) {
+      throw new InputError(
+        `${field}: must map partitions to offsets, for example {"0": 120}`,
+      );
+    }
+    const offsets = new Map<number, number>();
+    for (const [partition, offset] of Object.entries(parsed)) {
+      if (!/^\d{1,9}$/.test(partition)) {
+        throw new InputError(
+          `${field}: partition ${JSON.stringify(
+            partition,
+          )} is not a partition number`,
+        );
+      }
+      if (!Number.isSafeInteger(offset) || (offset as number) < 0) {
+        throw new InputError(
+          `${field}: the offset of partition ${partition} must be a whole number >= 0`,
+        );
+      }
+      offsets.set(Number(partition), offset as number);
+    }
+    return { kind: 'offsets', offsets };
+  }
+  if (/^\d{1,15}$/.test(value)) return { kind: 'time', millis: Number(value) };
+  const millis = Date.parse(value);
+  if (
+    !/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+    Number.isNaN(millis)
+  ) {
+    throw new InputError(
+      `${field}: must be partition offsets as JSON, an ISO 8601 time with its zone (2026-11-30T06:00:00Z) or epoch milliseconds`,
+    );
+  }
+  return { kind: 'time', millis };
+}
+
+/** Checks from and to together; returns the job's environment for them. */
+function backfillRange(from: string, to: string | undefined) {
+  const start = parseBound('from', from);
+  const end = to?.trim() ? parseBound('to', to) : undefined;
+  if (end && end.kind !== start.kind) {
+    throw new InputError(
+      'to: must be of the same kind as from (offsets, or a time)',
+    );
+  }
+  if (start.kind === 'offsets' && end?.kind === 'offsets') {
+    const a = [...start.offsets.keys()].sort().join(',');
+    const b = [...end.offsets.keys()].sort().join(',');
+    if (a !== b) {
+      throw new InputError(`to: must name the partitions from names (${a})`);
+    }
+    const after = [...start.offsets].filter(
+      ([p, offset]) => offset > end.offsets.get(p)!,
+    );
+    if (after.length > 0) {
+      throw new InputError(
+        `from is after to for partition(s) ${after.map(([p]) => p).join(', ')}`,
+      );
+    }
+  } else if (start.kind === 'time' && end?.kind === 'time') {
+    if (start.millis > end.millis) throw new InputError('from is after to');
+  }
+  return { from: from.trim(), ...(end ? { to: to!.trim() } : {}) };
+}
+
+interface EnvVar {
+  name: string;
+  value?: string;
+  [key: string]: unknown;
+}
+
+/** The driver's env: the pipeline's, with the backfill's settings instead of any it had. */
+function withBackfillEnv(env: unknown, settings: Record<string, string>) {
+  const names = new Set(Object.values(ENV) as string[]);
+  const kept = (Array.isArray(env) ? (env as EnvVar[]) : []).filter(
+    e => !names.has(e.name) && e.name !== 'PIPELINE_BACKFILL_CHECKPOINT',
+  );
+  return [
+    ...kept,
+    ...Object.entries(settings).map(([name, value]) => ({ name, value })),
+  ];
+}
+
+/** The backfill settings an existing SparkApplication's driver runs with. */
+function backfillEnvOf(spec: Record<string, any> | undefined) {
+  const env: EnvVar[] = Array.isArray(spec?.driver?.env) ? spec!.driver.env : [];
+  return Object.fromEntries(
+    env
+      .filter(e => (Object.values(ENV) as string[]).includes(e.name))
+      .map(e => [e.name, String(e.value ?? '')]),
+  );
+}
+
+/**
+ * `streaming:pipeline:backfill`: runs a bounded job over a range of a
+ * pipeline's Kafka source (offsets or times) into the same sink, as its own
+ * SparkApplication `<pipeline's>-backfill-<id>`: the pipeline's own
+ * SparkApplication (image, resources, config) with the job's backfill
+ * settings in the driver's environment and `restartPolicy: Never`. The job
+ * reads them (streaming_runtime.backfill): the availableNow trigger, its own
+ * checkpoint, Delta transactions of its own so each batch lands once.
+ *
+ * For a pipeline the user owns, whose SparkApplication carries its
+ * owner-entity annotation. Idempotent: the same id with the same range is
+ * success (`exists`); the same id with another range is a conflict naming
+ * the difference. Dry run: the API server validates the object, nothing is
+ * kept.
+ *
+ * @public
+ */
+export function createPipelineBackfillAction(options: {
+  applier: KubernetesApplier;
+  catalog: CatalogService;
+}) {
+  const { applier, catalog } = options;
+  return createTemplateAction({
+    id: 'streaming:pipeline:backfill',
+    description:
+      "Backfills a pipeline: runs its job once over a range of its Kafka source (partition offsets or times) into the same sink, as its own SparkApplication <pipeline>-backfill-<id> (the pipeline's image and resources, restartPolicy Never, the availableNow trigger, its own checkpoint; Delta writes committed once per batch). The same id again is a no-op; another range under that id is an error. Dry run validates with the API server and creates nothing.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: () => inputSchema,
+      output: () => outputSchema,
+    },
+    async handler(ctx) {
+      const input = parseActionInput(inputSchema, ctx.input);
+      const dryRun = Boolean(ctx.isDryRun);
+      const range = backfillRange(input.from, input.to);
+      const entityRef = stringifyEntityRef(parseEntityRef(input.entityRef));
+      const credentials = await ctx.getInitiatorCredentials();
+      const entity = await catalog.getEntityByRef(entityRef, { credentials });
+      if (!entity) {
+        throw new NotFoundError(`entityRef: ${entityRef} is not in the catalog`);
+      }
+      if (
+        entity.kind.toLocaleLowerCase('en-US') !== 'component' ||
+        entity.spec?.type !== 'streaming-pipeline'
+      ) {
+        throw new InputError(
+          `entityRef: ${entityRef} is not a streaming pipeline (Component of type streaming-pipeline)`,
+        );
+      }
+      await assertOwnsEntity({
+        catalog,
+        credentials,
+        entityRef,
+        user: ctx.user,
+        refused: 'it is not backfilled',
+      });
+      const annotations = entity.metadata.annotations ?? {};
+      const cluster =
+        input.cluster ?? annotations[ANNOTATION_KUBERNETES_CLUSTER];
+      if (!cluster) {
+        throw new InputError(
+          `cluster: ${entityRef} has no ${ANNOTATION_KUBERNETES_CLUSTER} annotation; name the Kubernetes cluster`,
+        );
+      }
+      const annotation = annotations[ANNOTATION_SPARK_APPLICATION]?.trim();
+      if (!annotation) {
+        throw new InputError(
+          `${entityRef} has no ${ANNOTATION_SPARK_APPLICATION} annotation: its SparkApplication is unknown`,
+        );
+      }
+      // `namespace/name`, or only a name (then the cluster's default namespace).
+      const [first, second] = annotation.split('/', 2);
+      const pipelineApp = second ?? first;
+      const namespace = second ? first : applier.defaultNamespace(cluster);
+      const name = `${pipelineApp}-backfill-${input.backfillId}`;
+      if (name.length > MAX_NAME_LENGTH) {
+        throw new InputError(
+          `backfillId: the SparkApplication name ${name} is longer than ${MAX_NAME_LENGTH} characters (a Kubernetes label); use a shorter id`,
+        );
+      }
+      const label = `SparkApplication ${namespace}/${name}`;
+
+      const pipeline = await applier.readOwned(
+        cluster,
+        { kind: 'SparkApplication', name: pipelineApp, namespace },
+        entityRef,
+      );
+      if (!pipeline) {
+        throw new NotFoundError(
+          `SparkApplication ${namespace}/${pipelineApp} of ${entityRef} is not on Kubernetes cluster "${cluster}": a backfill runs the pipeline's own SparkApplication`,
+        );
+      }
+      const env: Record<string, string> = {
+        [ENV.id]: input.backfillId,
+        [ENV.from]: range.from,
+        ...(range.to ? { [ENV.to]: range.to } : {}),
+      };
+      const report = (result: 'created' | 'would create' | 'exists') => {
+        ctx.logger.info(`${label}: ${result}`);
+        ctx.output('dryRun', dryRun);
+        ctx.output('sparkApplication', `${namespace}/${name}`);
+        ctx.output('result', result);
+        ctx.output('env', env);
+        ctx.output(
+          'summary',
+          [
+            dryRun ? 'Dry run: nothing was created.' : '',
+            `| SparkApplication | Result | ${Object.keys(env).join(' | ')} |`,
+            `| --- | --- |${Object.keys(env)
+              .map(() => ' --- |')
+              .join('')}`,
+            `| ${namespace}/${name} | ${result} | ${Object.values(env)
+              .map(v => `\`${v.replace(/[`|\\]/g, c => `\\${c}`)}\``)
+              .join(' | ')} |`,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        );
+      };
+
+      const existing = await applier.readOwned(
+        cluster,
+        { kind: 'SparkApplication', name, namespace },
+        entityRef,
+      );
+      if (existing) {
+        const running = backfillEnvOf(
+          (existing as { spec?: Record<string, any> }).spec,
+        );
+        const differences = Object.values(ENV)
+          .filter(key => (running[key] ?? '') !== (env[key] ?? ''))
+          .map(
+            key =>
+              `${key}: running ${JSON.stringify(
+                running[key] ?? null,
+              )}, asked ${JSON.stringify(env[key] ?? null)}`,
+          );
+        if (differences.length > 0) {
+          throw new ConflictError(
+            `${label} already runs backfill ${
+              input.backfillId
+            } with another range (${differences.join(
+              '; ',
+            )}); use a new backfillId`,
+          );
+        }
+        report('exists');
+        return;
+      }
+
+      const spec = structuredClone(
+        (pipeline as { spec?: Record<string, any> }).spec ?? {},
+      );
+      delete spec.suspend;
+      spec.restartPolicy = { type: 'Never' };
+      spec.driver = {
+        ...spec.driver,
+        env: withBackfillEnv(spec.driver?.env, env),
+      };
+      const manifest: KubernetesManifest = {
+        apiVersion: 'sparkoperator.k8s.io/v1beta2',
+        kind: 'SparkApplication',
+        metadata: {
+          name,
+          namespace,
+          labels: {
+            [LABEL_BACKFILL_OF]: pipelineApp,
+            [LABEL_BACKFILL_ID]: input.backfillId,
+          },
+        },
+        spec,
+      };
+      const apply = async () => {
+        const applied = await applier.apply(cluster, manifest, {
+          dryRun,
+          fieldManager: 'backstage-streaming',
+          entityRef,
+        });
+        return { resourceVersion: applied.resourceVersion };
+      };
+      if (dryRun) {
+        await apply();
+        report('would create');
+        return;
+      }
+      await ctx.checkpoint({
+        key: `streaming.backfill.${entityRef}.${input.backfillId}`,
+        fn: apply,
+      });
+      report('created');
+    },
+  });
+}
