@@ -5,9 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import {
+  ANNOTATION_PIPELINE_SCHEMA_VERSION,
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_PIPELINE_SUMMARY_LOCATION,
   parsePipelineSpec,
+  registrySchemaFile,
   toPipelineSummary,
   walkLineage,
 } from '@internal/plugin-streaming-common';
@@ -405,6 +407,37 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       goodSchema,
     );
     targets.push('./forged/catalog-info.yaml');
+    // Avro read with a registry subject, pinned to version 3; its reader schema kept as the scaffolder keeps it.
+    fs.mkdirSync(path.join(mockDir.path, 'pinned/schemas'), {
+      recursive: true,
+    });
+    fs.writeFileSync(
+      path.join(mockDir.path, 'pinned/catalog-info.yaml'),
+      catalogInfo('pinned'),
+    );
+    fs.writeFileSync(
+      path.join(mockDir.path, 'pinned/pipeline.yaml'),
+      specWith(p => {
+        p.name = 'pinned';
+        p.sink.path = '/data/delta/pinned';
+        p.sink.checkpoint = '/checkpoints/pinned';
+        p.source.topic = 'pinned-events';
+        p.source.format = 'avro';
+        p.source.schema = {
+          registry: 'local',
+          subject: 'pinned-events-value',
+          version: 3,
+        };
+      }),
+    );
+    fs.writeFileSync(
+      path.join(
+        mockDir.path,
+        `pinned/${registrySchemaFile('pinned-events-value')}`,
+      ),
+      goodSchema,
+    );
+    targets.push('./pinned/catalog-info.yaml');
     fs.writeFileSync(
       path.join(mockDir.path, 'catalog-info.yaml'),
       yaml.stringify({
@@ -608,6 +641,35 @@ describe('StreamingPipelineProcessor with bad specs', () => {
     });
     expect(annotations[ANNOTATION_PIPELINE_SUMMARY_LOCATION]).toBe(
       annotations['backstage.io/managed-by-location'],
+    );
+  });
+
+  it('writes the registry subject version a spec pins on the pipeline, and none without one', async () => {
+    const [pinned, unpinned] = await waitFor(
+      'the pinned pipeline and good-one with their summaries',
+      async () => {
+        const found = await catalog.getEntitiesByRefs([
+          'component:default/pinned',
+          'component:default/good-one',
+        ]);
+        return found.every(
+          e => e?.metadata.annotations?.[ANNOTATION_PIPELINE_SUMMARY],
+        )
+          ? (found as Entity[])
+          : undefined;
+      },
+      catalogWait,
+    );
+    expect(
+      pinned.metadata.annotations![ANNOTATION_PIPELINE_SCHEMA_VERSION],
+    ).toBe('3');
+    expect(
+      JSON.parse(pinned.metadata.annotations![ANNOTATION_PIPELINE_SUMMARY]),
+    ).toMatchObject({
+      source: { type: 'kafka', topics: ['pinned-events'] },
+    });
+    expect(Object.keys(unpinned.metadata.annotations!)).not.toContain(
+      ANNOTATION_PIPELINE_SCHEMA_VERSION,
     );
   });
 

@@ -22,6 +22,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_KAFKA_CLUSTER,
+  ANNOTATION_PIPELINE_SCHEMA_VERSION,
   ANNOTATION_PIPELINE_SPEC,
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_PIPELINE_SUMMARY_LOCATION,
@@ -294,10 +295,20 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
 
     const summary = this.summarize(spec);
     const cluster = summary.source.cluster ?? summary.sink.cluster;
+    // The registry subject's version the spec pins (the scaffolder pins "latest").
+    const pinned =
+      spec.pipeline.source.type === 'kafka' &&
+      typeof spec.pipeline.source.schema === 'object' &&
+      spec.pipeline.source.schema.version !== 'latest'
+        ? spec.pipeline.source.schema.version
+        : undefined;
     return {
       [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(summary),
       [ANNOTATION_PIPELINE_SUMMARY_LOCATION]: stringifyLocationRef(location),
       ...(cluster ? { [ANNOTATION_KAFKA_CLUSTER]: cluster } : {}),
+      ...(pinned !== undefined
+        ? { [ANNOTATION_PIPELINE_SCHEMA_VERSION]: String(pinned) }
+        : {}),
     };
   }
 
