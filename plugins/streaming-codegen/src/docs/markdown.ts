@@ -20,12 +20,15 @@ function isInvisible(cp: number): boolean {
   );
 }
 /** Every character other than a letter, a digit, a space and `.,;?-`. */
-const UNSAFE = /[^\p{L}\p{N} .,;?-]/gu;
+const UNSAFE = /[^\p{L}\p{N} .,;?-]/u;
 /** Text made only of safe ASCII characters: shown as it is. */
 const SAFE_ASCII = /^[A-Za-z0-9 .,;?-]*$/;
 
-/** An unsafe character as it is shown: a reference, a space or nothing. */
+/** A character as it is shown: itself when safe, else a reference, a space or nothing. */
 function shown(ch: string): string {
+  if (!UNSAFE.test(ch)) {
+    return ch;
+  }
   const cp = ch.codePointAt(0)!;
   if (isInvisible(cp)) {
     return '';
@@ -33,10 +36,30 @@ function shown(ch: string): string {
   return ch === '\n' || ch === '\r' ? ' ' : `&#${cp};`;
 }
 
+/** How each ASCII character is shown, worked out once. */
+const ASCII_SHOWN = Array.from({ length: 0x80 }, (_, c) =>
+  shown(String.fromCharCode(c)),
+);
+
 /** User text as inline prose: one line, shown as written. */
 export function md(text: string | number): string {
   const value = String(text);
-  return SAFE_ASCII.test(value) ? value : value.replace(UNSAFE, shown);
+  if (SAFE_ASCII.test(value)) {
+    return value;
+  }
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x80) {
+      out += ASCII_SHOWN[c];
+    } else {
+      // A whole code point: both halves of a surrogate pair.
+      const ch = String.fromCodePoint(value.codePointAt(i)!);
+      out += shown(ch);
+      i += ch.length - 1;
+    }
+  }
+  return out;
 }
 
 /** What `toLocaleString('en-US')` formats numbers with, made once. */

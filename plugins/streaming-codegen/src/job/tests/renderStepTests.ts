@@ -17,9 +17,9 @@ function recordOf(spec: PipelineSpec, row: string): string {
 }
 
 /** The first filter, when only watermarks come before it, with its sample rows. */
-function firstFilter(
-  spec: PipelineSpec,
-): { index: number; samples: FilterSamples } | undefined {
+type FirstFilter = { index: number; samples: FilterSamples } | undefined;
+
+function firstFilter(spec: PipelineSpec): FirstFilter {
   const { transformations } = spec.pipeline;
   for (const [index, step] of transformations.entries()) {
     if (step.type === 'filter') {
@@ -35,8 +35,7 @@ function firstFilter(
   return undefined;
 }
 
-function filterTest(spec: PipelineSpec): string[] {
-  const filter = firstFilter(spec);
+function filterTest(spec: PipelineSpec, filter: FirstFilter): string[] {
   if (!filter) {
     return [];
   }
@@ -102,7 +101,7 @@ function simpleMetrics(
   return metrics;
 }
 
-function aggregateTest(spec: PipelineSpec): string[] {
+function aggregateTest(spec: PipelineSpec, filter: FirstFilter): string[] {
   const { transformations } = spec.pipeline;
   const index = transformations.findIndex(t => t.type === 'aggregate');
   const step = transformations[index];
@@ -133,7 +132,6 @@ function aggregateTest(spec: PipelineSpec): string[] {
         parseDuration(step.slide ?? step.window)!.ms / 1000,
       ]
     : null;
-  const filter = firstFilter(spec);
   const keptRow = filter?.samples.rows[filter.samples.keep.indexOf(true)];
   const aggregate = stepFunction(index, step);
   const appendWithWatermark =
@@ -261,7 +259,11 @@ export function renderStepTests(spec: PipelineSpec): string[][] {
   ) {
     return [];
   }
-  return [filterTest(spec), aggregateTest(spec), deduplicateTest(spec)].filter(
-    lines => lines.length > 0,
-  );
+  // Its sample rows feed the filter's test and the aggregate's passing row.
+  const filter = firstFilter(spec);
+  return [
+    filterTest(spec, filter),
+    aggregateTest(spec, filter),
+    deduplicateTest(spec),
+  ].filter(lines => lines.length > 0);
 }
