@@ -44,13 +44,15 @@ export const scaffolderModuleStreaming = createBackendModule({
         const kafkaAdmins = KafkaAdmins.fromConfig(config, { logger });
         lifecycle.addShutdownHook(() => kafkaAdmins.close());
         const applier = KubernetesApplier.fromConfig(config);
+        const schemaRegistries = SchemaRegistries.fromConfig(config);
         scaffolder.addActions(
           createPipelineValidateAction({
             kafkaClusters: kafkaAdmins.clusterNames(),
-            schemaRegistries: SchemaRegistries.fromConfig(config),
+            schemaRegistries,
           }),
           createPipelineRenderAction({
             integrations: ScmIntegrations.fromConfig(config),
+            schemaRegistries,
           }),
           createKafkaTopicCreateAction({
             kafkaAdmins,

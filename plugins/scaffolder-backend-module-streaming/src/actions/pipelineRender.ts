@@ -11,11 +11,13 @@ import {
   REPOSITORY_WORKFLOW_PATH,
   RenderOptions,
 } from '@internal/plugin-streaming-codegen';
+import { SchemaRegistries } from '@internal/plugin-streaming-node';
 import fs from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod/v3';
 import { parseActionInput } from './parseActionInput';
 import { examples } from './pipelineRender.examples';
+import { resolveRegistrySchema } from './resolveRegistrySchema';
 import { requireValidSpec, specInputFields } from './specInput';
 
 const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -80,6 +82,12 @@ const outputSchema = z.object({
     .describe(
       'Path of the SparkApplication manifest, relative to the workspace (streaming:sparkApplication:apply takes it, or the whole deploy/ folder)',
     ),
+  schemaVersion: z
+    .number()
+    .optional()
+    .describe(
+      "With a registry subject as the source's schema: the version the pipeline was built for (pinned in pipeline.yaml; its schema written to schemas/<subject>.avsc)",
+    ),
 });
 
 /**
@@ -91,6 +99,8 @@ const outputSchema = z.object({
  */
 export function createPipelineRenderAction(options: {
   integrations: ScmIntegrationRegistry;
+  /** `streaming.schemaRegistries`: where a registry subject of the spec is read. */
+  schemaRegistries?: SchemaRegistries;
 }) {
   return createTemplateAction({
     id: 'streaming:pipeline:render',
@@ -104,23 +114,32 @@ export function createPipelineRenderAction(options: {
     },
     async handler(ctx) {
       const input = parseActionInput(inputSchema, ctx.input);
-      const spec = requireValidSpec(input);
+      // A registry subject is resolved here, the version pinned and its schema kept.
+      const resolved = await resolveRegistrySchema(
+        requireValidSpec(input),
+        input.specText,
+        options.schemaRegistries,
+      );
+      const spec = resolved.spec;
       const targetPath = input.targetPath ?? '.';
       const targetDir = resolveSafeChildPath(ctx.workspacePath, targetPath);
       const recorded = input.optionsFromRepository
         ? await recordedOptions(targetDir)
         : {};
-      const files = renderPipeline(spec, {
-        ...recorded,
-        namespace: input.namespace ?? recorded.namespace,
-        image: input.image ?? recorded.image,
-        kubernetesCluster:
-          input.kubernetesCluster || recorded.kubernetesCluster,
-        repositoryUrl: input.repoUrl
-          ? cloneUrl(input.repoUrl, options.integrations)
-          : recorded.repositoryUrl,
-        specText: input.specText,
-      });
+      const files = [
+        ...renderPipeline(spec, {
+          ...recorded,
+          namespace: input.namespace ?? recorded.namespace,
+          image: input.image ?? recorded.image,
+          kubernetesCluster:
+            input.kubernetesCluster || recorded.kubernetesCluster,
+          repositoryUrl: input.repoUrl
+            ? cloneUrl(input.repoUrl, options.integrations)
+            : recorded.repositoryUrl,
+          specText: resolved.specText,
+        }),
+        ...(resolved.file ? [resolved.file] : []),
+      ];
       const destinations = files.map(file => ({
         file,
         destination: resolveSafeChildPath(targetDir, file.path),
@@ -133,6 +152,13 @@ export function createPipelineRenderAction(options: {
           mode: file.executable ? 0o755 : 0o644,
         });
         written.push(joinPath(targetPath, file.path));
+      }
+      if (resolved.schema) {
+        const { registry, subject, version, id } = resolved.schema;
+        ctx.logger.info(
+          `Pipeline ${spec.pipeline.name} reads version ${version} (schema id ${id}) of subject ${subject} in schema registry ${registry}`,
+        );
+        ctx.output('schemaVersion', version);
       }
       ctx.logger.info(
         `Rendered pipeline ${spec.pipeline.name}: ${written.length} files`,

@@ -1,0 +1,191 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { parsePipelineSpec } from '@internal/plugin-streaming-common';
+import { SchemaRegistries } from '@internal/plugin-streaming-node';
+import { TestSchemaRegistry } from '@internal/plugin-streaming-node/testUtils';
+import { invokeAction } from '../__testUtils__/invokeAction';
+import { createPipelineRenderAction } from './pipelineRender';
+
+const V1 = {
+  type: 'record',
+  name: 'Order',
+  fields: [
+    { name: 'order_id', type: 'string' },
+    { name: 'amount', type: 'double' },
+  ],
+};
+const V2 = {
+  ...V1,
+  fields: [
+    ...V1.fields,
+    { name: 'coupon', type: ['null', 'string'], default: null },
+  ],
+};
+
+const specText = (
+  subject: string,
+  version?: number,
+) => `# Orders, read with the writer schema of each record.
+pipeline:
+  name: orders-to-delta
+  owner: group:default/team-shop
+  source:
+    type: kafka
+    topic: orders
+    format: avro
+    schema:
+      registry: local
+      subject: ${subject}${version ? `\n      version: ${version}` : ''}
+  sink:
+    type: delta
+    path: /data/delta/orders
+    checkpoint: /checkpoints/orders-to-delta # never shared
+`;
+
+describe('streaming:pipeline:render with a registry subject, against the real schema registry', () => {
+  let registry: TestSchemaRegistry;
+  let action: ReturnType<typeof createPipelineRenderAction>;
+  const subjects: string[] = [];
+  const dir = createMockDirectory();
+
+  beforeAll(async () => {
+    registry = await TestSchemaRegistry.start();
+    action = createPipelineRenderAction({
+      integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+      schemaRegistries: SchemaRegistries.fromConfig(
+        new ConfigReader({
+          streaming: { schemaRegistries: { local: { url: registry.url } } },
+        }),
+      ),
+    });
+  }, 600_000);
+
+  beforeEach(() => dir.clear());
+
+  afterAll(async () => {
+    for (const subject of subjects) {
+      await registry.client.deleteSubject(subject);
+    }
+  });
+
+  async function subjectWith(...schemas: object[]): Promise<string> {
+    const subject = registry.uniqueSubject('orders');
+    subjects.push(subject);
+    for (const schema of schemas) {
+      await registry.client.register(subject, JSON.stringify(schema), 'AVRO');
+    }
+    return subject;
+  }
+
+  const read = (path: string) => fs.readFileSync(join(dir.path, path), 'utf8');
+
+  it('pins "latest" to the version it resolves to and keeps that schema in the repository', async () => {
+    const subject = await subjectWith(V1, V2);
+    const outputs = await invokeAction(
+      action,
+      { specText: specText(subject) },
+      { workspacePath: dir.path },
+    );
+    expect(outputs.schemaVersion).toBe(2);
+    expect(outputs.files).toContain(`schemas/${subject}.avsc`);
+    expect(JSON.parse(read(`schemas/${subject}.avsc`))).toEqual(V2);
+    const written = read('pipeline.yaml');
+    // The spec as written, comments kept, with the version pinned.
+    expect(written).toContain(
+      '# Orders, read with the writer schema of each record.',
+    );
+    expect(written).toContain('# never shared');
+    expect(parsePipelineSpec(written).spec!.pipeline.source).toMatchObject({
+      schema: { registry: 'local', subject, version: 2 },
+    });
+    expect(read('job/main.py')).toContain(
+      `"schema_file": setting("PIPELINE_SCHEMA_FILE", "schemas/${subject}.avsc")`,
+    );
+    expect(read('requirements.txt')).toContain('fastavro==');
+    // Rendering again later keeps version 2 even after version 3 exists.
+    await registry.client.register(
+      subject,
+      JSON.stringify({
+        ...V2,
+        fields: [
+          ...V2.fields,
+          { name: 'note', type: ['null', 'string'], default: null },
+        ],
+      }),
+      'AVRO',
+    );
+    const again = await invokeAction(
+      action,
+      { specText: written },
+      { workspacePath: dir.path },
+    );
+    expect(again.schemaVersion).toBe(2);
+    expect(JSON.parse(read(`schemas/${subject}.avsc`))).toEqual(V2);
+  });
+
+  it('reads the version a spec object pins', async () => {
+    const subject = await subjectWith(V1, V2);
+    const spec = parsePipelineSpec(specText(subject, 1)).spec!;
+    const outputs = await invokeAction(
+      action,
+      { spec: JSON.parse(JSON.stringify(spec)) },
+      { workspacePath: dir.path },
+    );
+    expect(outputs.schemaVersion).toBe(1);
+    expect(JSON.parse(read(`schemas/${subject}.avsc`))).toEqual(V1);
+    expect(
+      parsePipelineSpec(read('pipeline.yaml')).spec!.pipeline.source,
+    ).toMatchObject({
+      schema: { version: 1 },
+    });
+  });
+
+  it.each([
+    [
+      'a subject the registry does not have',
+      async () => ({ text: specText(registry.uniqueSubject('missing')) }),
+      /pipeline\.source\.schema: schema registry local has no version of subject missing-.*-value/,
+    ],
+    [
+      'a version the subject does not have',
+      async () => ({ text: specText(await subjectWith(V1), 7) }),
+      /pipeline\.source\.schema: schema registry local has no version 7 of subject orders-.*-value/,
+    ],
+    [
+      'a registry app-config does not name',
+      async () => ({
+        text: specText(await subjectWith(V1)).replace(
+          'registry: local',
+          'registry: other',
+        ),
+      }),
+      /no schema registry named "other" in app-config \(streaming\.schemaRegistries\); configured: local/,
+    ],
+    [
+      'a subject of JSON Schemas',
+      async () => {
+        const subject = registry.uniqueSubject('json');
+        subjects.push(subject);
+        await registry.client.register(
+          subject,
+          JSON.stringify({
+            type: 'object',
+            properties: { a: { type: 'string' } },
+          }),
+          'JSON',
+        );
+        return { text: specText(subject) };
+      },
+      /pipeline\.source\.schema: subject json-.*-value of schema registry local holds JSON schemas; the pipeline reads Avro/,
+    ],
+  ])('refuses %s, writing nothing', async (_, setUp, message) => {
+    const { text } = await setUp();
+    await expect(
+      invokeAction(action, { specText: text }, { workspacePath: dir.path }),
+    ).rejects.toThrow(message);
+    expect(fs.readdirSync(dir.path)).toEqual([]);
+  });
+});
