@@ -118,6 +118,25 @@ describe('toYaml', () => {
     expect(toYaml(value.columns)).toBe(library(value.columns));
   });
 
+  it('writes what the library writes for values that are not JSON data, at any depth', () => {
+    class Point {
+      constructor(readonly x = 1) {}
+    }
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 150; i++) deep = i % 2 ? { [`k${i}`]: deep } : [deep];
+    const values = [
+      { when: new Date(Date.UTC(2026, 0, 2)) },
+      { map: new Map([['a', 1]]), set: new Set(['b']) },
+      { numbers: [Infinity, -Infinity, NaN] },
+      { point: new Point(), list: [new Point(2)] },
+      { nested: { big: BigInt(7) } },
+      { deep },
+    ];
+    for (const value of values) {
+      expect(toYaml(value)).toBe(library(value));
+    }
+  });
+
   it('writes every generated YAML file of the goldens and examples as the library does', () => {
     const files = [
       ...yamlFiles(path.join(__dirname, '__golden__')),

@@ -18,7 +18,10 @@ const scalars = {
 /** Distinct scalars remembered per position, at most. */
 const MAX_SCALARS = 50_000;
 
-/** A key the library writes in the explicit `? key` form, or on several lines. */
+/**
+ * A key the library writes in the explicit `? key` form, or on several
+ * lines; or a value that is not JSON data.
+ */
 class NotSimple extends Error {}
 
 function represent(position: keyof typeof scalars, value: unknown): string {
@@ -98,26 +101,58 @@ function isEmptyMap(v: Record<string, unknown>): boolean {
   return true;
 }
 
+/** Deepest nesting the fast path writes; deeper goes to the library. */
+const MAX_DEPTH = 100;
+
 /**
- * Writes a non-empty map or sequence at `indent`; `first` is what precedes
- * its first line (the indent, or the `- ` of an enclosing item).
+ * Throws {@link NotSimple} unless the value is what the fast path writes:
+ * JSON data, its maps plain objects or objects without a prototype (as zod
+ * parses records; the library writes both from their own keys alike).
+ */
+function checkPlain(value: unknown, depth: number): void {
+  if (typeof value === 'object' && value !== null) {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (
+      depth <= MAX_DEPTH &&
+      (Array.isArray(value) || proto === Object.prototype || proto === null)
+    ) {
+      return;
+    }
+  } else if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  ) {
+    return;
+  }
+  throw new NotSimple();
+}
+
+/**
+ * Writes a non-empty map or sequence at `indent`, `depth` levels down; `first`
+ * is what precedes its first line (the indent, or the `- ` of an enclosing
+ * item).
  */
 function writeCollection(
   out: string[],
   value: Record<string, unknown> | unknown[],
   indent: string,
   first: string,
+  depth: number,
 ): void {
   let lead = first;
   if (Array.isArray(value)) {
     for (const raw of value) {
       const item = raw === undefined ? null : raw;
+      checkPlain(item, depth + 1);
       if (typeof item === 'object' && item !== null && !isEmpty(item)) {
         writeCollection(
           out,
           item as Record<string, unknown> | unknown[],
           `${indent}  `,
           `${lead}- `,
+          depth + 1,
         );
       } else {
         out.push(
@@ -134,6 +169,7 @@ function writeCollection(
   for (const key of Object.keys(value)) {
     const child = value[key];
     if (child === undefined) continue;
+    checkPlain(child, depth + 1);
     const k = scalar(indent ? 'key' : 'topKey', key);
     if (typeof child === 'object' && child !== null && !isEmpty(child)) {
       out.push(`${lead}${k}:\n`);
@@ -142,37 +178,13 @@ function writeCollection(
         child as Record<string, unknown> | unknown[],
         `${indent}  `,
         `${indent}  `,
+        depth + 1,
       );
     } else {
       const text = isEmpty(child) ? emptyText(child) : scalar('value', child);
       out.push(`${lead}${k}: ${indented(text, indent)}\n`);
     }
     lead = indent;
-  }
-}
-
-/** Whether the value is made of what the fast path writes: JSON data. */
-function isPlainData(value: unknown, depth = 0): boolean {
-  if (depth > 100) return false;
-  if (value === null || value === undefined) return true;
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      if (Array.isArray(value)) {
-        return value.every(v => isPlainData(v, depth + 1));
-      }
-      // Plain objects and objects without a prototype (zod's records): the
-      // library writes both from their own keys alike.
-      if (![Object.prototype, null].includes(Object.getPrototypeOf(value))) {
-        return false;
-      }
-      return Object.values(value).every(v => isPlainData(v, depth + 1));
-    default:
-      return false;
   }
 }
 
@@ -189,17 +201,19 @@ function isPlainData(value: unknown, depth = 0): boolean {
  * @public
  */
 export function toYaml(value: unknown): string {
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    isEmpty(value) ||
-    !isPlainData(value)
-  ) {
+  if (typeof value !== 'object' || value === null || isEmpty(value)) {
     return stringify(value, OPTIONS);
   }
   const out: string[] = [];
   try {
-    writeCollection(out, value as Record<string, unknown> | unknown[], '', '');
+    checkPlain(value, 0);
+    writeCollection(
+      out,
+      value as Record<string, unknown> | unknown[],
+      '',
+      '',
+      0,
+    );
   } catch (error) {
     if (error instanceof NotSimple) return stringify(value, OPTIONS);
     throw error;

@@ -210,6 +210,26 @@ function mergeTest(spec: PipelineSpec): string[] {
   ];
 }
 
+/** What the tests may import from `pipeline_samples`, in import order. */
+const SAMPLES = [
+  'JUNK',
+  'MICROS',
+  'SAMPLE_DAY_MICROS',
+  'as_text',
+  'collect_with_micros',
+  'comparable',
+  'expected_aggregates',
+  'expected_text',
+  'json_records',
+  'kafka_records',
+  'kinds_mismatch',
+  'run_stream',
+  'sample_row',
+  'text_rows',
+];
+/** Each of {@link SAMPLES} as a whole word, found in one pass over the code. */
+const SAMPLE_NAMES = new RegExp(`\\b(?:${SAMPLES.join('|')})\\b`, 'g');
+
 /**
  * The pipeline's pytest tests (`tests/test_<name>.py`): its source's
  * decoding of sample records derived from the row schema (valid records,
@@ -219,35 +239,21 @@ function mergeTest(spec: PipelineSpec): string[] {
  * Undefined when the source cannot be sampled here (Delta tables, Avro).
  */
 export function renderJobTests(spec: PipelineSpec): string | undefined {
+  const merge = mergeTest(spec);
   const sections = [
     sourceTests(spec),
     transformTest(spec),
     ...renderStepTests(spec),
-    mergeTest(spec),
+    merge,
   ]
     .filter(s => s.length > 0)
     .map(s => s.join('\n'));
   if (sections.length === 0) {
     return undefined;
   }
-  const merge = mergeTest(spec).length > 0;
   const code = sections.join('\n\n\n');
-  const samples = [
-    'JUNK',
-    'MICROS',
-    'SAMPLE_DAY_MICROS',
-    'as_text',
-    'collect_with_micros',
-    'comparable',
-    'expected_aggregates',
-    'expected_text',
-    'json_records',
-    'kafka_records',
-    'kinds_mismatch',
-    'run_stream',
-    'sample_row',
-    'text_rows',
-  ].filter(name => new RegExp(`\\b${name}\\b`).test(code));
+  const used = new Set(Array.from(code.matchAll(SAMPLE_NAMES), m => m[0]));
+  const samples = SAMPLES.filter(name => used.has(name));
   const thirdParty = [
     ...(/\bpytest\./.test(code) ? ['import pytest'] : []),
     ...(code.includes('F.') ? ['from pyspark.sql import functions as F'] : []),
@@ -263,7 +269,9 @@ export function renderJobTests(spec: PipelineSpec): string | undefined {
     ...thirdParty,
     'import main',
     importLine('pipeline_samples', samples),
-    ...(merge ? ['from streaming_runtime.sinks import delta_merge'] : []),
+    ...(merge.length > 0
+      ? ['from streaming_runtime.sinks import delta_merge']
+      : []),
   ].join('\n');
   return `${header}\n\n\n${code}\n`;
 }
