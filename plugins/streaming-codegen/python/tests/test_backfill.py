@@ -200,9 +200,9 @@ def test_a_backfill_writes_its_range_once_however_often_it_runs(spark, tmp_path,
     history = spark.sql(f"DESCRIBE HISTORY delta.`{settings['sink_path']}`").agg(F.max("version")).first()[0]
     assert history == table_version
 
-    # Its progress events carry its id and range.
+    # Its progress events carry its own name (key), id and range: not the pipeline's micro-batches.
     events = [
-        json.loads(bytes(r.value))
+        (bytes(r.key).decode(), json.loads(bytes(r.value)))
         for r in spark.read.format("kafka")
         .option("kafka.bootstrap.servers", KAFKA)
         .option("subscribe", name + ".progress")
@@ -210,9 +210,11 @@ def test_a_backfill_writes_its_range_once_however_often_it_runs(spark, tmp_path,
         .load()
         .collect()
     ]
-    assert events and all(
-        e["backfill"] == {"id": "fix-7", "from": {"0": 2, "1": 1}, "to": {"0": 8, "1": 4}} for e in events
-    )
+    backfill_name = name + "-backfill-fix-7"
+    assert len(events) >= len(batches)
+    for key, event in events:
+        assert (key, event["name"]) == (backfill_name, backfill_name)
+        assert event["backfill"] == {"id": "fix-7", "from": {"0": 2, "1": 1}, "to": {"0": 8, "1": 4}}
 
 
 def test_a_partition_the_topic_lacks_is_refused_before_anything_runs(spark, tmp_path, monkeypatch):

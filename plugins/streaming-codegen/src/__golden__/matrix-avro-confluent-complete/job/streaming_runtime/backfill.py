@@ -201,6 +201,13 @@ def txn_app_id(pipeline_name, settings):
     return "streaming-pipeline-" + pipeline_name
 
 
+def progress_name(pipeline_name, settings):
+    """The name (key) of the pipeline's progress events: a backfill's own, <pipeline>-backfill-<id>,
+    so the platform keeps its micro-batches apart from the running pipeline's (lag, rates, health)."""
+    backfill = settings.get("backfill")
+    return pipeline_name + "-backfill-" + backfill["id"] if backfill else pipeline_name
+
+
 def describe(settings):
     """What a progress event says of the backfill: its id and range, else None."""
     backfill = settings.get("backfill")

@@ -6,7 +6,7 @@ import threading
 
 from pyspark.sql.streaming import StreamingQueryListener
 
-from .backfill import describe
+from .backfill import describe, progress_name
 from .settings import kafka_client_config
 
 LOG = logging.getLogger(__name__)
@@ -22,8 +22,9 @@ class ProgressPublisher(StreamingQueryListener):
     def __init__(self, spark, pipeline_name, settings):
         super().__init__()
         self._pipeline_name = pipeline_name
+        # The key of its events; a backfill's events carry its own name, id and range.
+        self._name = progress_name(pipeline_name, settings)
         self._topic = settings["progress_topic"]
-        # A backfill's events carry its id and range, so the page tells them from the pipeline's.
         self._backfill = describe(settings)
         self._producer = None
         self._query_id = None
@@ -37,7 +38,7 @@ class ProgressPublisher(StreamingQueryListener):
             {
                 "key.serializer": "org.apache.kafka.common.serialization.StringSerializer",
                 "value.serializer": "org.apache.kafka.common.serialization.StringSerializer",
-                "client.id": "spark-pipeline-" + pipeline_name + "-progress",
+                "client.id": "spark-pipeline-" + self._name + "-progress",
                 "acks": "1",
                 "linger.ms": "50",
                 "max.block.ms": "5000",
@@ -57,7 +58,7 @@ class ProgressPublisher(StreamingQueryListener):
                 return False
             try:
                 record = self._jvm.org.apache.kafka.clients.producer.ProducerRecord(
-                    self._topic, self._pipeline_name, progress_json
+                    self._topic, self._name, progress_json
                 )
                 self._producer.send(record)
                 return True
@@ -96,6 +97,7 @@ class ProgressPublisher(StreamingQueryListener):
             progress = json.loads(event.progress.json)
             progress["runtime"] = self.runtime()
             if self._backfill is not None:
+                progress["name"] = self._name
                 progress["backfill"] = self._backfill
             self.publish(json.dumps(progress))
 
