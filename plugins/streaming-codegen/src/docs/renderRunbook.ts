@@ -442,7 +442,9 @@ function schemaSection(spec: PipelineSpec): string[] {
       ? `The job reads the fields declared in ${declared}. Fields the producers add are ignored until they are declared there.`
       : 'This pipeline declares no schema: fields reach the sink as the producers write them.',
     '',
-    '- **Adding a field**: declare it (optional, or with a default for Avro), render and deploy.',
+    'schema' in source && typeof source.schema === 'object'
+      ? "- **Adding a field**: producers register a new version with it (optional, or with a default); the job keeps reading their records with the pinned version's fields. To write the field, pin the new version in `pipeline.yaml`, render and deploy."
+      : '- **Adding a field**: declare it (optional, or with a default for Avro), render and deploy.',
     '- **Removing or renaming a field** the transformations use breaks the job: change the',
     '  transformations in the same change, and mind the state rules in',
     `  ${link('checkpoint-recovery')}.`,
@@ -549,6 +551,9 @@ function describeStep(
 
 /** What makes a record of the source bad (the runtime's decoders: `json_bad`, Avro that does not decode). */
 function badRecords(source: PipelineSpec['pipeline']['source']): string {
+  if (source.type === 'kafka' && typeof source.schema === 'object') {
+    return "records without the Confluent header, with a schema id the registry does not have, or whose body does not decode with the writer schema its id names or does not resolve to the pipeline's version";
+  }
   if (source.type === 'kafka' && source.format === 'avro') {
     return 'records that do not decode as Avro with the schema, such as a truncated record';
   }
