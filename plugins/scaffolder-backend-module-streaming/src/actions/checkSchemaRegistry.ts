@@ -1,4 +1,4 @@
-import { toError } from '@backstage/errors';
+import { ResponseError, toError } from '@backstage/errors';
 import {
   PipelineField,
   PipelineFieldType,
@@ -73,6 +73,37 @@ export async function checkSchemaRegistry(
   const warnings: string[] = [];
   const { source } = spec.pipeline;
   if (source.type === 'delta') {
+    return { errors, warnings };
+  }
+  if (source.type === 'kafka' && typeof source.schema === 'object') {
+    // The schema is the registry's own version: there is nothing to be
+    // compatible with, but the registry must have it.
+    const { registry, subject, version } = source.schema;
+    if (!registries.names().includes(registry)) {
+      errors.push(
+        `pipeline.source.schema.registry: no schema registry named ${registry} in app-config (streaming.schemaRegistries); configured: ${
+          registries.names().join(', ') || 'none'
+        }`,
+      );
+      return { errors, warnings };
+    }
+    try {
+      await registries.get(registry).getVersion(subject, version);
+    } catch (error) {
+      if (error instanceof ResponseError && error.statusCode === 404) {
+        errors.push(
+          `pipeline.source.schema: schema registry ${registry} has no ${
+            version === 'latest' ? 'version' : `version ${version}`
+          } of subject ${subject}`,
+        );
+      } else {
+        warnings.push(
+          `pipeline.source.schema: subject ${subject} of schema registry ${registry} not checked: ${
+            toError(error).message
+          }`,
+        );
+      }
+    }
     return { errors, warnings };
   }
   const cluster = source.cluster ?? defaultCluster;

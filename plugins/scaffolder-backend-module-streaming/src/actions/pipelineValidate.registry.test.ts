@@ -143,4 +143,35 @@ describe('streaming:pipeline:validate against the real schema registry', () => {
       ),
     ]);
   });
+
+  it('checks that the registry has the subject version a spec reads, with no compatibility check', async () => {
+    const topic = await topicWithV1();
+    const reading = (schema: object) => {
+      const input = spec(topic, v1);
+      const source = input.spec.pipeline.source as Record<string, unknown>;
+      delete source.fields;
+      source.schema = schema;
+      return input;
+    };
+    const subject = `${topic}-value`;
+    expect(
+      await invokeAction(
+        action,
+        reading({ registry: 'local', subject, version: 1 }),
+      ),
+    ).toMatchObject({ valid: true, errors: [], warnings: [] });
+    expect(
+      await invokeAction(action, reading({ registry: 'local', subject })),
+    ).toMatchObject({ valid: true, errors: [], warnings: [] });
+    await expect(
+      invokeAction(action, reading({ registry: 'local', subject, version: 4 })),
+    ).rejects.toThrow(
+      `pipeline.source.schema: schema registry local has no version 4 of subject ${subject}`,
+    );
+    await expect(
+      invokeAction(action, reading({ registry: 'other', subject })),
+    ).rejects.toThrow(
+      'pipeline.source.schema.registry: no schema registry named other in app-config (streaming.schemaRegistries); configured: local',
+    );
+  });
 });
