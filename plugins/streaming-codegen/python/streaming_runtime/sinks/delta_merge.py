@@ -29,6 +29,36 @@ def latest_per_key(batch_df, merge_keys, cdc_columns):
     return batch_df.dropDuplicates(merge_keys)
 
 
+def with_last_live_values(batch_df, merge_keys, cdc_columns):
+    """Each delete with the values of its key's last insert or update before it in the batch.
+
+    A soft delete keeps the row as it was. Had the insert and the delete come in separate
+    micro-batches, the table would hold the inserted values marked deleted; taking them here
+    makes the table the same however the changes were cut into batches (a delete's own
+    "before" image may hold the key alone: PostgreSQL's default replica identity). A delete
+    with no such change in the batch keeps its "before" image.
+    """
+    values = [c for c in batch_df.columns if c not in cdc_columns and c not in merge_keys]
+    if not values:
+        return batch_df
+    upto = (
+        Window.partitionBy(*merge_keys)
+        .orderBy(F.col("__kafka_offset"))
+        .rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    )
+    live_row = F.when(F.col("__op") != "d", F.struct(*[F.col(quoted_column(c)).alias(c) for c in values]))
+    live = batch_df.withColumn("__live", F.last(live_row, ignorenulls=True).over(upto))
+    takes_live = (F.col("__op") == "d") & F.col("__live").isNotNull()
+    return live.select(
+        *[
+            F.when(takes_live, F.col("__live").getField(c)).otherwise(F.col(quoted_column(c))).alias(c)
+            if c in values
+            else F.col(quoted_column(c))
+            for c in batch_df.columns
+        ]
+    )
+
+
 def prepare_table(spark, data, path, partition_by, merge_schema):
     """Creates the table on the first batch; adds new columns when schema evolution is on."""
     if not DeltaTable.isDeltaTable(spark, path):
@@ -47,6 +77,8 @@ def merge_batch(batch_df, batch_id, path, txn_app_id, merge_keys, deletes, cdc_c
     if deletes not in DELETES:
         raise ValueError("deletes must be one of " + ", ".join(DELETES))
     spark = batch_df.sparkSession
+    if deletes == "soft_delete" and cdc_columns:
+        batch_df = with_last_live_values(batch_df, merge_keys, cdc_columns)
     changes = latest_per_key(batch_df, merge_keys, cdc_columns)
     columns = [c for c in changes.columns if c not in cdc_columns]
     if deletes == "soft_delete":
@@ -68,7 +100,8 @@ def merge_batch(batch_df, batch_id, path, txn_app_id, merge_keys, deletes, cdc_c
         is_delete = F.col("s.__op") == "d"
         merge = merge.whenMatchedUpdate(condition=is_delete, set={"_deleted": F.lit(True)})
         merge = merge.whenMatchedUpdate(condition=~is_delete, set=values)
-        merge = merge.whenNotMatchedInsert(condition=~is_delete, values=values)
+        # A key inserted and deleted within the batch is kept too, marked deleted.
+        merge = merge.whenNotMatchedInsert(values=values)
     else:
         merge = merge.whenMatchedUpdate(set=values).whenNotMatchedInsert(values=values)
     spark.conf.set("spark.databricks.delta.write.txnAppId", txn_app_id)

@@ -101,6 +101,26 @@ export class DeltaReader {
     return answer.rows as DeltaRow[];
   }
 
+  /**
+   * Appends `rows` to the Delta table at `path` (created when absent) as one commit, with
+   * the columns and types of `schema` (Spark DDL, e.g. `id STRING, at TIMESTAMP`; timestamps
+   * given as ISO-8601 strings are cast); the table's version after the commit.
+   */
+  async append(
+    path: string,
+    schema: string,
+    rows: DeltaRow[],
+    timeoutMs = 120_000,
+  ): Promise<number> {
+    this.child.stdin.write(
+      `${JSON.stringify({ path, schema, append: rows })}\n`,
+    );
+    const answer = await this.next(timeoutMs);
+    if (typeof answer.error === 'string')
+      throw new Error(`appending to the Delta table ${path}: ${answer.error}`);
+    return answer.version as number;
+  }
+
   /** The table's live file count and its history (operation and parameters per version). */
   async detail(
     path: string,

@@ -139,6 +139,14 @@ export class PipelineRun {
     });
   }
 
+  /**
+   * Waits until the job exits by itself (a spec with `trigger: available_now` stops once it
+   * has read everything there was at its start); its exit code.
+   */
+  async finished(): Promise<number | null | undefined> {
+    return this.job?.finished();
+  }
+
   /** Stops the job gracefully (the running micro-batch completes). */
   async stop(): Promise<void> {
     await this.job?.stop();

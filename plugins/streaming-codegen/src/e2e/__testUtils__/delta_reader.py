@@ -4,6 +4,9 @@ Protocol: one JSON request per line on stdin, {"path": "/abs/path/of/table"}; on
 on stdout per request, "DELTA-READER " + JSON: {"rows": [...]} (timestamps as ISO-8601
 UTC strings) or {"error": "..."}. With "detail": true the answer is the table's
 {"numFiles", "history": [{"version", "operation", "operationParameters"}]} instead.
+With "append": [rows] and "schema": "<DDL>" the rows are appended to the table (created
+when absent) as one commit, for tests whose pipeline reads a Delta table; the answer is
+{"version": N}, the table's version after the commit.
 A first line {"ready": true} says the session is up.
 """
 
@@ -14,6 +17,7 @@ import sys
 
 from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
+from pyspark.sql.functions import from_json
 
 PREFIX = "DELTA-READER "
 
@@ -55,6 +59,13 @@ def main():
             request = json.loads(line)
             if request.get("detail"):
                 answer(detail(spark, request["path"]))
+                continue
+            if "append" in request:
+                # Through from_json, so that ISO-8601 strings become timestamps as in a source.
+                lines = spark.createDataFrame([(json.dumps(row),) for row in request["append"]], "value STRING")
+                rows = lines.select(from_json("value", request["schema"]).alias("row")).select("row.*")
+                rows.write.format("delta").mode("append").save(request["path"])
+                answer({"version": DeltaTable.forPath(spark, request["path"]).history(1).collect()[0]["version"]})
                 continue
             table = spark.read.format("delta").load(request["path"])
             answer({"rows": [row.asDict(recursive=True) for row in table.collect()]})

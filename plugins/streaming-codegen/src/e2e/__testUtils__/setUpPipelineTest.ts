@@ -21,6 +21,10 @@ export interface PipelineTest {
 export function setUpPipelineTest(
   specFile: string,
   sourcePartitions: number,
+  options: {
+    /** The spec to run instead of the file's (e.g. the file's with a setting changed). */
+    specText?: string;
+  } = {},
 ): PipelineTest {
   const test = { passed: false } as PipelineTest;
   beforeAll(async () => {
@@ -29,7 +33,7 @@ export function setUpPipelineTest(
       DeltaReader.start(),
       PipelineRun.create({
         kafka: test.kafka,
-        specText: readFileSync(specFile, 'utf8'),
+        specText: options.specText ?? readFileSync(specFile, 'utf8'),
         specFile,
         sourcePartitions,
       }),
