@@ -9,10 +9,12 @@ import {
   KafkaConnectClusters,
   SchemaRegistries,
 } from '@internal/plugin-streaming-node';
+import { createBranchCommitAction } from './actions/branchCommit';
 import { createKafkaConnectorCreateAction } from './actions/kafkaConnectorCreate';
 import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
 import { createPipelineBackfillAction } from './actions/pipelineBackfill';
 import { createPipelineDecommissionAction } from './actions/pipelineDecommission';
+import { createPipelineFetchAction } from './actions/pipelineFetch';
 import { createPipelineRenderAction } from './actions/pipelineRender';
 import { createPipelineValidateAction } from './actions/pipelineValidate';
 import { createPublishLocalAction } from './actions/publishLocal';
@@ -39,11 +41,14 @@ export const scaffolderModuleStreaming = createBackendModule({
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        reader: coreServices.urlReader,
       },
-      async init({ scaffolder, config, logger, lifecycle, catalog }) {
+      async init({ scaffolder, config, logger, lifecycle, catalog, reader }) {
         const kafkaAdmins = KafkaAdmins.fromConfig(config, { logger });
         lifecycle.addShutdownHook(() => kafkaAdmins.close());
         const applier = KubernetesApplier.fromConfig(config);
+        const integrations = ScmIntegrations.fromConfig(config);
+        const localBaseDir = readLocalPublishBaseDir(config);
         const schemaRegistries = SchemaRegistries.fromConfig(config);
         scaffolder.addActions(
           createPipelineValidateAction({
@@ -53,6 +58,12 @@ export const scaffolderModuleStreaming = createBackendModule({
           createPipelineRenderAction({
             integrations: ScmIntegrations.fromConfig(config),
             schemaRegistries,
+          }),
+          createPipelineFetchAction({
+            reader,
+            integrations,
+            catalog,
+            localBaseDir,
           }),
           createKafkaTopicCreateAction({
             kafkaAdmins,
@@ -71,9 +82,8 @@ export const scaffolderModuleStreaming = createBackendModule({
             checkpointRoots: readCheckpointRoots(config),
           }),
           createPipelineBackfillAction({ applier, catalog }),
-          createPublishLocalAction({
-            baseDir: readLocalPublishBaseDir(config),
-          }),
+          createPublishLocalAction({ baseDir: localBaseDir }),
+          createBranchCommitAction({ baseDir: localBaseDir }),
         );
       },
     });
