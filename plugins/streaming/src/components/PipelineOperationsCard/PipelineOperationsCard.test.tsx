@@ -126,6 +126,20 @@ describe('PipelineOperationsCard', () => {
     for (const name of ['Pause', 'Resume', 'Restart']) {
       expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
     }
+    // A link styled as a button (role button, with its href).
+    expect(
+      screen.queryByRole('button', { name: 'Backfill' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('links the Backfill pipeline template with the pipeline preselected', async () => {
+    await render(AuthorizeResult.ALLOW).rendered;
+    const link = await screen.findByRole('button', { name: 'Backfill' });
+    const href = new URL(link.getAttribute('href')!, 'http://localhost');
+    expect(href.pathname).toBe('/create/templates/default/backfill-pipeline');
+    expect(JSON.parse(href.searchParams.get('formData')!)).toEqual({
+      pipeline: 'component:default/user-events',
+    });
   });
 
   it('offers Pause, not Resume, while the SparkApplication runs, and shows its state', async () => {

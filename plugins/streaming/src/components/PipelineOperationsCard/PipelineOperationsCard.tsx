@@ -4,10 +4,11 @@ import {
 } from '@backstage/catalog-model';
 import {
   InfoCard,
+  LinkButton,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -32,6 +33,13 @@ import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsync from 'react-use/esm/useAsync';
 import { streamingApiRef } from '../../api';
+import { scaffolderTemplateRouteRef } from '../../routes';
+
+/** The template that reprocesses a range of a pipeline's source (templates/backfill-pipeline). */
+export const BACKFILL_PIPELINE_TEMPLATE = {
+  namespace: 'default',
+  templateName: 'backfill-pipeline',
+};
 
 type Action = PipelineOperation['action'];
 
@@ -62,7 +70,8 @@ const ACTIONS: Array<{ action: Action; label: string; explain: string }> = [
  * confirmation, and the pipeline's operations: who did what, when, and what
  * came of it. The SparkApplication's state decides the buttons: Pause while
  * it runs, Resume while it is suspended (`spec.suspend`); both are read again
- * after every operation.
+ * after every operation. Backfill opens the Backfill pipeline template with
+ * the pipeline preselected (its action checks ownership again).
  */
 export function PipelineOperationsCard() {
   const { entity } = useEntity();
@@ -103,6 +112,12 @@ export function PipelineOperationsCard() {
     [api, ref.namespace, ref.name],
   );
   const confirm = ACTIONS.find(a => a.action === asked);
+  const template = useRouteRef(scaffolderTemplateRouteRef);
+  const backfillLink =
+    template &&
+    `${template(BACKFILL_PIPELINE_TEMPLATE)}?${new URLSearchParams({
+      formData: JSON.stringify({ pipeline: stringifyEntityRef(entity) }),
+    })}`;
 
   return (
     <InfoCard title="Operations">
@@ -111,7 +126,7 @@ export function PipelineOperationsCard() {
         error={status.error}
         application={application}
       />
-      {allowed && offered.length > 0 && (
+      {allowed && (offered.length > 0 || backfillLink) && (
         <Box display="flex" style={{ gap: 8 }} mb={2}>
           {offered.map(({ action, label }) => (
             <Button
@@ -124,6 +139,15 @@ export function PipelineOperationsCard() {
               {label}
             </Button>
           ))}
+          {backfillLink && (
+            <LinkButton
+              to={backfillLink}
+              variant="outlined"
+              title="Reprocess a range of the source into the same sink, once, as a bounded job beside the pipeline"
+            >
+              Backfill
+            </LinkButton>
+          )}
         </Box>
       )}
       {run.error && <ResponseErrorPanel error={run.error} />}
