@@ -105,7 +105,15 @@ describe('renderDocs', () => {
     );
     expect(runbook.content).toContain('--topic events --time -2');
     expect(runbook.content).toContain('exceeds 60 seconds or 10,000 messages');
-    // Reprocessing names the job's own settings.
+    // Reprocessing: a backfill through the template and the job's backfill
+    // settings, and the job's own settings for a new starting point.
+    expect(runbook.content).toContain('**Backfill pipeline** template');
+    expect(runbook.content).toContain(
+      '`PIPELINE_BACKFILL_ID`, `PIPELINE_BACKFILL_FROM` and `PIPELINE_BACKFILL_TO`',
+    );
+    expect(runbook.content).toContain(
+      'SparkApplication <code>user-events-backfill-&#60;id&#62;</code>',
+    );
     expect(runbook.content).toContain('`PIPELINE_STARTING_OFFSETS`');
     expect(runbook.content).toContain('`PIPELINE_CHECKPOINT`');
     expect(overview.content).toContain(
@@ -123,6 +131,7 @@ describe('renderDocs', () => {
     expect(cdcRunbook.content).toContain(
       'reprocessed rows overwrite themselves',
     );
+    expect(cdcRunbook.content).toContain('each batch is merged once');
 
     const [, , logRunbook] = renderDocs(exampleSpec('log-analytics'));
     expect(logRunbook.content).toContain('Elasticsearch index');

@@ -1,4 +1,5 @@
 import {
+  outputMode,
   resolveResources,
   type PipelineSpec,
 } from '@internal/plugin-streaming-common';
@@ -403,8 +404,13 @@ function reprocessingSection(spec: PipelineSpec): string[] {
   return [
     heading('reprocessing'),
     '',
-    'A query resumes from its checkpoint and ignores where the spec says to start, so',
-    'reprocessing means a new checkpoint with an explicit starting point.',
+    ...(source.type === 'delta' ? [] : backfillSteps(spec)),
+    source.type === 'delta'
+      ? 'A query resumes from its checkpoint and ignores where the spec says to start, so'
+      : 'To move the pipeline itself to another starting point instead (a lost or incompatible',
+    source.type === 'delta'
+      ? 'reprocessing means a new checkpoint with an explicit starting point.'
+      : 'checkpoint): a query resumes from its checkpoint and ignores where the spec says to start, so start it on a new checkpoint with an explicit starting point.',
     '',
     ...find,
     `1. ${sinkAdvice}`,
@@ -426,6 +432,69 @@ function reprocessingSection(spec: PipelineSpec): string[] {
     `1. Watch the ${
       source.type === 'delta' ? 'batches' : 'lag'
     } on the Streaming tab until the new run has caught up, and keep the old checkpoint until then.`,
+  ];
+}
+
+/**
+ * Backfill of a Kafka source: the Backfill pipeline template (the
+ * streaming:pipeline:backfill action) and the job's settings it sets.
+ */
+function backfillSteps(spec: PipelineSpec): string[] {
+  const p = spec.pipeline;
+  const sink = p.sink;
+  if (sink.type === 'delta' && outputMode(spec) === 'complete') {
+    return [
+      'The sink is rewritten whole by each batch (complete mode): the job refuses a backfill, which',
+      'would leave only the range in it.',
+      '',
+    ];
+  }
+  let sinkNote: string;
+  if (sink.type === 'delta' && sink.mode === 'merge') {
+    sinkNote = `The sink merges on ${
+      sink.merge_keys?.map(k => code(k)).join(', ') ?? 'its keys'
+    }: reprocessed rows overwrite themselves, and each batch is merged once.`;
+  } else if (sink.type === 'delta') {
+    sinkNote = `Each batch is appended to ${code(
+      sink.path,
+    )} once, however often the backfill runs or restarts; rows of the range the pipeline already wrote are appended again, so delete the range first (a \`DELETE\` on the time column) when they are there.`;
+  } else if (sink.type === 'elasticsearch' && sink.id_column) {
+    sinkNote = `Documents are indexed by ${code(
+      sink.id_column,
+    )}: reprocessed rows overwrite themselves.`;
+  } else if (sink.type === 'elasticsearch') {
+    sinkNote = `Documents have no id column: delete the range from ${code(
+      sink.index,
+    )} first (delete by query), or it will hold them twice.`;
+  } else {
+    sinkNote = `Consumers of ${code(
+      (sink as { topic: string }).topic,
+    )} will see the reprocessed records again: tell them first.`;
+  }
+  const topic = p.source.type === 'delta' ? '' : p.source.topic;
+  return [
+    `To reprocess a range of ${code(
+      topic,
+    )} into the sink while the pipeline runs on, backfill it: the **Backfill**`,
+    "button of the Streaming tab's Operations card opens the **Backfill pipeline** template with",
+    'this pipeline chosen (run it as a dry run first).',
+    '',
+    '1. Give a backfill id, where to start and where to end (exclusive; empty: the end of each',
+    '   partition when it starts): offsets per partition as JSON, such as `{"0": 1200, "1": 1180}`',
+    '   (only the partitions named are read), or times, such as `2026-11-29T22:00:00Z`.',
+    `1. ${sinkNote}`,
+    `1. It runs this pipeline's job once as its own SparkApplication ${code(
+      `${p.name}-backfill-<id>`,
+    )}, with`,
+    '   `PIPELINE_BACKFILL_ID`, `PIPELINE_BACKFILL_FROM` and `PIPELINE_BACKFILL_TO` in its environment:',
+    `   the \`availableNow\` trigger, its own checkpoint (${code(
+      `backfill-<id>`,
+    )} inside ${code(sink.checkpoint)}), and it stops when`,
+    `   the range is read. Its progress events are those of ${code(
+      `${p.name}-backfill-<id>`,
+    )} on the progress topic.`,
+    '1. The same id again does nothing more; another range needs another id.',
+    '',
   ];
 }
 
