@@ -4,6 +4,8 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { urlReaderFactoriesServiceRef } from '@backstage/backend-defaults/urlReader';
 import { ANNOTATION_LOCATION, Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_PIPELINE_SPEC,
@@ -22,6 +24,7 @@ import {
 import { sharedBroker } from '@internal/plugin-streaming-node/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import request from 'supertest';
 import { streamingPlugin } from './plugin';
 import { openApiTestServer } from './__testUtils__/openApiTestServer';
@@ -60,9 +63,12 @@ const specText = (name: string) => `pipeline:
     alert_on_lag: 60
 `;
 
-/** A pipeline Component as the catalog leaves one registered from a file location. */
-function fileEntity(name: string, catalogInfo: string): Entity {
-  const location = `file:${catalogInfo}`;
+/** A pipeline Component as the catalog leaves one registered from a location. */
+function fileEntity(
+  name: string,
+  catalogInfo: string,
+  location = `file:${catalogInfo}`,
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -107,9 +113,61 @@ function render(dir: string, options = {}) {
 
 describe('drift route on pipeline repositories on disk', () => {
   const dir = createMockDirectory();
-  const repos = ['orders-drift', 'links-drift', 'big-drift'];
+  const repos = ['orders-drift', 'links-drift', 'big-drift', 'remote-drift'];
+  /** The paths the UrlReader's tree filter was asked about. */
+  const offered: string[] = [];
+
+  /**
+   * A UrlReader for `file:` URLs under the test folder, as an SCM reader
+   * answers readTree: the folder's files, through the tree filter.
+   */
+  const fileUrlReader = createServiceFactory({
+    service: urlReaderFactoriesServiceRef,
+    deps: {},
+    factory:
+      () =>
+      ({ treeResponseFactory }) => {
+        const list = (root: string): string[] =>
+          (fs.readdirSync(root, { recursive: true }) as string[]).filter(p =>
+            fs.statSync(path.join(root, p)).isFile(),
+          );
+        return [
+          {
+            predicate: url =>
+              url.protocol === 'file:' &&
+              fileURLToPath(url).startsWith(`${dir.path}/`),
+            reader: {
+              readUrl: async () => {
+                throw new Error('not used');
+              },
+              search: async () => {
+                throw new Error('not used');
+              },
+              readTree: async (url, options) => {
+                const root = fileURLToPath(url);
+                const files = list(root).filter(file => {
+                  offered.push(file);
+                  return (
+                    options?.filter?.(file, {
+                      size: fs.statSync(path.join(root, file)).size,
+                    }) ?? true
+                  );
+                });
+                return treeResponseFactory.fromReadableArray(
+                  files.map(file => ({
+                    path: file,
+                    data: fs.createReadStream(path.join(root, file)),
+                  })),
+                );
+              },
+            },
+          },
+        ];
+      },
+  });
   let server: Parameters<typeof request>[0];
   let limited: Parameters<typeof request>[0];
+  let bytesLimited: Parameters<typeof request>[0];
   const stops: Array<() => Promise<void>> = [];
 
   const repo = (name: string) => dir.resolve(name);
@@ -135,9 +193,19 @@ describe('drift route on pipeline repositories on disk', () => {
         }),
         catalogFactory(
           repos.map(name =>
-            fileEntity(name, path.join(repo(name), 'catalog-info.yaml')),
+            fileEntity(
+              name,
+              path.join(repo(name), 'catalog-info.yaml'),
+              name === 'remote-drift'
+                ? `url:${
+                    pathToFileURL(path.join(repo(name), 'catalog-info.yaml'))
+                      .href
+                  }`
+                : undefined,
+            ),
           ),
         ),
+        fileUrlReader,
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
@@ -168,6 +236,7 @@ describe('drift route on pipeline repositories on disk', () => {
     }
     server = await start({ cacheTtl: '0s' });
     limited = await start({ cacheTtl: '0s', maxFiles: 10 });
+    bytesLimited = await start({ cacheTtl: '0s', maxBytes: 50_000 });
   });
 
   afterAll(async () => {
@@ -292,6 +361,36 @@ describe('drift route on pipeline repositories on disk', () => {
       },
     ]);
     expect((await drift('big-drift')).state).toBe('up-to-date');
+  });
+
+  it("reads a repository registered from a URL through the UrlReader, asking for the generator's files only", async () => {
+    fs.mkdirSync(path.join(repo('remote-drift'), 'data'));
+    fs.writeFileSync(
+      path.join(repo('remote-drift'), 'data/big.bin'),
+      Buffer.alloc(1024 * 1024),
+    );
+    const fresh = await drift('remote-drift');
+    expect(fresh.state).toBe('up-to-date');
+    expect(fresh.files.map(f => f.path)).toContain('job/main.py');
+    expect(offered).toContain('data/big.bin');
+    expect(fresh.files.map(f => f.path)).not.toContain('data/big.bin');
+
+    edit('remote-drift', 'pipeline.yaml', text =>
+      text.replace('alert_on_lag: 60', 'alert_on_lag: 90'),
+    );
+    expect(drifted(await drift('remote-drift'))).toEqual(
+      expect.arrayContaining([
+        { path: 'deploy/prometheus-rule.yaml', state: 'changed' },
+      ]),
+    );
+    expect((await drift('remote-drift', bytesLimited)).errors).toEqual([
+      {
+        source: 'repository',
+        message: `the files the generator may own in ${
+          pathToFileURL(repo('remote-drift')).href
+        }/ are larger than 50000 bytes together (streaming.drift.maxBytes)`,
+      },
+    ]);
   });
 
   it('checks credentials and catalog visibility of the pipeline', async () => {
