@@ -11,7 +11,13 @@ type Pipeline = PipelineSpec['pipeline'];
 
 const list = (items: string[]) => items.map(item => code(item)).join(', ');
 
-/** Facts about a pipeline, as Markdown, shared by its overview and runbook. */
+/** What {@link describePipeline} works out about a pipeline. */
+export type PipelineDescription = ReturnType<typeof describePipeline>;
+
+/**
+ * Facts about a pipeline, as Markdown, shared by its overview and runbook:
+ * worked out once per render ({@link renderDocs}).
+ */
 export function describePipeline(spec: PipelineSpec) {
   const p: Pipeline = spec.pipeline;
   const stateful = p.transformations.filter(

@@ -1,6 +1,7 @@
 import type { PipelineSpec } from '@internal/plugin-streaming-common';
 import type { GeneratedFile } from '../GeneratedFile';
 import { toYaml } from '../yaml';
+import { describePipeline } from './describePipeline';
 import { renderOverview } from './renderOverview';
 import { renderRunbook } from './renderRunbook';
 
@@ -14,6 +15,7 @@ import { renderRunbook } from './renderRunbook';
  * @public
  */
 export function renderDocs(spec: PipelineSpec): GeneratedFile[] {
+  const description = describePipeline(spec);
   return [
     {
       path: 'mkdocs.yml',
@@ -28,7 +30,7 @@ export function renderDocs(spec: PipelineSpec): GeneratedFile[] {
         plugins: ['techdocs-core'],
       }),
     },
-    { path: 'docs/index.md', content: renderOverview(spec) },
-    { path: 'docs/runbook.md', content: renderRunbook(spec) },
+    { path: 'docs/index.md', content: renderOverview(spec, description) },
+    { path: 'docs/runbook.md', content: renderRunbook(spec, description) },
   ];
 }

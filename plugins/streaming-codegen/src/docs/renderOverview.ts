@@ -5,13 +5,15 @@ import {
 } from '@internal/plugin-streaming-common';
 import { jobSettings } from '../job/jobSettings';
 import { describeSourceSchema } from './describeSourceSchema';
-import { describePipeline } from './describePipeline';
+import type { PipelineDescription } from './describePipeline';
 import { code, md, num, table } from './markdown';
 
 /** `docs/index.md` of a pipeline: what flows from where to where, and how. */
-export function renderOverview(spec: PipelineSpec): string {
+export function renderOverview(
+  spec: PipelineSpec,
+  d: PipelineDescription,
+): string {
   const p = spec.pipeline;
-  const d = describePipeline(spec);
   const out: string[] = [`# ${d.title}`, ''];
   if (p.description) {
     out.push(md(p.description), '');

@@ -4,7 +4,7 @@ import {
   type PipelineSpec,
 } from '@internal/plugin-streaming-common';
 import { jobSettings } from '../job/jobSettings';
-import { describePipeline } from './describePipeline';
+import type { PipelineDescription } from './describePipeline';
 import { describeSourceSchema } from './describeSourceSchema';
 import { pyStr } from '../python/pyLiteral';
 import {
@@ -40,9 +40,11 @@ const link = (section: RunbookSection) =>
  * `docs/runbook.md` of a pipeline: one section per alert and operation, with
  * this pipeline's names, paths and thresholds filled in.
  */
-export function renderRunbook(spec: PipelineSpec): string {
+export function renderRunbook(
+  spec: PipelineSpec,
+  d: PipelineDescription,
+): string {
   const p = spec.pipeline;
-  const d = describePipeline(spec);
   const name = p.name;
   const sections = [
     [
@@ -70,14 +72,14 @@ export function renderRunbook(spec: PipelineSpec): string {
       'namespace the pipeline runs in and `$BOOTSTRAP` for the brokers of its Kafka cluster.',
       `Settings of the job are overridden by environment variables of the driver (\`spec.driver.env\` in \`${MANIFEST}\`).`,
     ],
-    lagSection(spec),
+    lagSection(spec, d),
     failedSection(spec),
     staleSection(spec),
     restartSection(spec),
-    checkpointSection(spec),
+    checkpointSection(spec, d),
     reprocessingSection(spec),
     schemaSection(spec),
-    dataLossSection(spec),
+    dataLossSection(spec, d),
     deadLetterSection(spec),
   ];
   return `${sections
@@ -86,9 +88,8 @@ export function renderRunbook(spec: PipelineSpec): string {
     .join('\n\n')}\n`;
 }
 
-function lagSection(spec: PipelineSpec): string[] {
+function lagSection(spec: PipelineSpec, d: PipelineDescription): string[] {
   const p = spec.pipeline;
-  const d = describePipeline(spec);
   const { executor } = resolveResources(spec);
   const kafka = p.source.type !== 'delta';
   const thresholds = [
@@ -291,9 +292,11 @@ function restartSection(spec: PipelineSpec): string[] {
   ];
 }
 
-function checkpointSection(spec: PipelineSpec): string[] {
+function checkpointSection(
+  spec: PipelineSpec,
+  d: PipelineDescription,
+): string[] {
   const p = spec.pipeline;
-  const d = describePipeline(spec);
   const keep = [
     `the checkpoint location ${d.checkpoint}; it belongs to this pipeline alone`,
     p.source.type === 'delta'
@@ -546,7 +549,7 @@ function schemaSection(spec: PipelineSpec): string[] {
   return out;
 }
 
-function dataLossSection(spec: PipelineSpec): string[] {
+function dataLossSection(spec: PipelineSpec, d: PipelineDescription): string[] {
   const p = spec.pipeline;
   const source = p.source;
   if (source.type === 'delta') {
@@ -588,7 +591,7 @@ function dataLossSection(spec: PipelineSpec): string[] {
       spec,
       'fail_on_data_loss',
     )}=false\` for one ${link('restart')}, then remove it again.`,
-    ...(describePipeline(spec).stateful.length
+    ...(d.stateful.length
       ? [
           '1. Results that cover the gap (windows, counts) are incomplete: flag them downstream.',
         ]
