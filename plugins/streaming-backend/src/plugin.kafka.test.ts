@@ -707,6 +707,91 @@ describe('streaming backend on the real broker', () => {
     expect(noCost.body.totals.monthlyCost).toBeNull();
   });
 
+  it("lists the pipeline's backfills from their own progress events, apart from the pipeline's micro-batches", async () => {
+    const now = Date.now();
+    const event = (
+      name: string,
+      batchId: number,
+      agoMs: number,
+      rows: number,
+    ) => ({
+      key: name,
+      value: JSON.stringify({
+        ...progressEvent({
+          name,
+          batchId,
+          timestamp: new Date(now - agoMs),
+          topic,
+          startOffsets: { 0: 0 },
+          endOffsets: { 0: rows },
+          numInputRows: rows,
+        }),
+        backfill: { id: 'fix-1', from: { '0': 0 }, to: { '0': 30 } },
+      }),
+    });
+    const before = (
+      await get('/pipelines/default/user-events-to-delta/metrics')
+    ).body.batches.length;
+    await kafka.produceRecords(progressTopic, [
+      event('user-events-to-delta-backfill-fix-1', 0, 3_000, 10),
+      event('user-events-to-delta-backfill-fix-1', 1, 2_000, 20),
+      event('user-events-to-delta-backfill-fix-2', 0, 1_000, 5),
+    ]);
+    const answer = await waitFor(
+      'both backfills',
+      () => get('/pipelines/default/user-events-to-delta/backfills'),
+      { until: res => res.body.backfills?.length === 2, intervalMs: 500 },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      entityRef: 'component:default/user-events-to-delta',
+      backfills: [
+        {
+          id: 'fix-2',
+          queryName: 'user-events-to-delta-backfill-fix-2',
+          batches: 1,
+          inputRows: 5,
+          inputBytes: null,
+          firstBatchAt: new Date(now - 1_000).toISOString(),
+          lastBatchAt: new Date(now - 1_000).toISOString(),
+        },
+        {
+          id: 'fix-1',
+          queryName: 'user-events-to-delta-backfill-fix-1',
+          batches: 2,
+          inputRows: 30,
+          inputBytes: null,
+          firstBatchAt: new Date(now - 3_000).toISOString(),
+          lastBatchAt: new Date(now - 2_000).toISOString(),
+        },
+      ],
+    });
+    // The pipeline's own micro-batches are not the backfills'.
+    expect(
+      (await get('/pipelines/default/user-events-to-delta/metrics')).body
+        .batches.length,
+    ).toBe(before);
+    expect(
+      (
+        await get(
+          '/pipelines/default/user-events-to-delta/backfills?limit=1&window=15m',
+        )
+      ).body.backfills.map((b: { id: string }) => b.id),
+    ).toEqual(['fix-2']);
+    expect(
+      (
+        await get(
+          '/pipelines/default/user-events-to-delta/backfills',
+          mockCredentials.user.header(OUTSIDER),
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (await get('/pipelines/default/user-events-to-delta/backfills?limit=101'))
+        .status,
+    ).toBe(400);
+  });
+
   it('shows a caller only the entities the catalog lets them read', async () => {
     const outsider = mockCredentials.user.header(OUTSIDER);
     expect(

@@ -17,6 +17,7 @@ import {
   ANNOTATION_ELASTICSEARCH_INDEX,
   ANNOTATION_ELASTICSEARCH_NODES,
   DeltaTableDetailsResponse,
+  PipelineBackfillsResponse,
   PipelineMetricsResponse,
   streamingConnectorReadPermission,
   streamingCostReadPermission,
@@ -282,6 +283,31 @@ export async function createRouter(
         req.query.limit ?? 20,
       ),
     });
+  });
+
+  router.get('/pipelines/:namespace/:name/backfills', async (req, res) => {
+    const { pipeline } = await pipelineOf(req);
+    const { window = '24h', limit = 20 } = req.query;
+    // The generated job publishes a backfill's progress as <query>-backfill-<id>.
+    const prefix = `${pipeline.summary.queryName}-backfill-`;
+    const totals = await store.totalsByPrefix(
+      prefix,
+      new Date(Date.now() - windows[window]),
+      limit,
+    );
+    const body: PipelineBackfillsResponse = {
+      entityRef: pipeline.entityRef,
+      backfills: totals.map(t => ({
+        id: t.queryName.slice(prefix.length),
+        queryName: t.queryName,
+        batches: t.batches,
+        inputRows: t.inputRows,
+        inputBytes: t.inputBytes,
+        firstBatchAt: t.firstAt!,
+        lastBatchAt: t.lastAt!,
+      })),
+    };
+    res.json(body);
   });
 
   router.get('/cost/rates', async (req, res) => {

@@ -78,6 +78,48 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it("totals a pipeline's backfills by their name prefix, the most recent first, wildcards taken literally", async () => {
+      const store = await createStore();
+      const t0 = Date.parse('2026-11-23T10:00:00Z');
+      const at = (minutes: number) => new Date(t0 + minutes * 60_000);
+      await store.addBatches([
+        batch('orders_eu', 0, at(0)),
+        batch('orders_eu-backfill-fix-1', 0, at(1), 5),
+        batch('orders_eu-backfill-fix-1', 1, at(2), 7),
+        batch('orders_eu-backfill-fix-2', 0, at(3), 4),
+        // `_` and `%` of the prefix are not wildcards; case counts.
+        batch('ordersXeu-backfill-fix-1', 0, at(4)),
+        batch('ORDERS_EU-backfill-fix-1', 0, at(4)),
+        batch('orders_eu-backfill-old', 0, at(-60)),
+      ]);
+      const prefix = 'orders_eu-backfill-';
+      const totals = await store.totalsByPrefix(prefix, at(0), 10);
+      expect(totals).toEqual([
+        {
+          queryName: 'orders_eu-backfill-fix-2',
+          batches: 1,
+          inputRows: 4,
+          inputBytes: null,
+          firstAt: at(3).toISOString(),
+          lastAt: at(3).toISOString(),
+        },
+        {
+          queryName: 'orders_eu-backfill-fix-1',
+          batches: 2,
+          inputRows: 12,
+          inputBytes: null,
+          firstAt: at(1).toISOString(),
+          lastAt: at(2).toISOString(),
+        },
+      ]);
+      expect(
+        (await store.totalsByPrefix(prefix, at(0), 1)).map(t => t.queryName),
+      ).toEqual(['orders_eu-backfill-fix-2']);
+      expect(
+        await store.totalsByPrefix('orders%-backfill-', at(-120), 10),
+      ).toEqual([]);
+    });
+
     it('totals the input bytes of the batches that report them', async () => {
       const store = await createStore();
       const t0 = Date.parse('2026-11-23T10:00:00Z');

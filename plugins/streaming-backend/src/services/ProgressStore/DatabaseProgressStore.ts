@@ -155,16 +155,37 @@ export class DatabaseProgressStore implements ProgressStore {
     if (queryNames.length === 0) {
       return result;
     }
-    const rows: Array<{
-      query_name: string;
-      batches: number | string;
-      input_rows: number | string | null;
-      input_bytes: number | string | null;
-      measured_batches: number | string;
-      first_at: number | string;
-      last_at: number | string;
-    }> = await this.db('micro_batches')
-      .whereIn('query_name', queryNames)
+    const rows = await this.#totalsRows(since, query =>
+      query.whereIn('query_name', queryNames),
+    );
+    for (const row of rows) result.set(row.query_name, toTotals(row));
+    return result;
+  }
+
+  async totalsByPrefix(
+    prefix: string,
+    since: Date,
+    limit: number,
+  ): Promise<BatchTotals[]> {
+    // LIKE (its wildcards escaped) can use the index; SQLite's LIKE ignores
+    // case, so the prefix is compared exactly as well.
+    const pattern = `${prefix.replace(/[!%_]/g, c => `!${c}`)}%`;
+    const rows = await this.#totalsRows(since, query =>
+      query
+        .whereRaw(`?? like ? escape '!'`, ['query_name', pattern])
+        .whereRaw('substr(??, 1, ?) = ?', ['query_name', prefix.length, prefix])
+        .orderBy('last_at', 'desc')
+        .limit(limit),
+    );
+    return rows.map(toTotals);
+  }
+
+  /** Totals per query of the batches since a time, of the queries `narrow` picks. */
+  async #totalsRows(
+    since: Date,
+    narrow: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+  ): Promise<TotalsRow[]> {
+    return narrow(this.db('micro_batches'))
       .where('batch_time', '>=', since.getTime())
       .groupBy('query_name')
       .select('query_name')
@@ -173,18 +194,6 @@ export class DatabaseProgressStore implements ProgressStore {
       .count({ measured_batches: 'input_bytes' })
       .min({ first_at: 'batch_time' })
       .max({ last_at: 'batch_time' });
-    for (const row of rows) {
-      result.set(row.query_name, {
-        queryName: row.query_name,
-        batches: Number(row.batches),
-        inputRows: Number(row.input_rows ?? 0),
-        inputBytes:
-          Number(row.measured_batches) > 0 ? Number(row.input_bytes) : null,
-        firstAt: new Date(Number(row.first_at)).toISOString(),
-        lastAt: new Date(Number(row.last_at)).toISOString(),
-      });
-    }
-    return result;
   }
 
   async batchTimes(queryName: string, since: Date): Promise<number[]> {
@@ -239,4 +248,27 @@ export class DatabaseProgressStore implements ProgressStore {
     }
     return deleted;
   }
+}
+
+/** A row of the totals query. */
+interface TotalsRow {
+  query_name: string;
+  batches: number | string;
+  input_rows: number | string | null;
+  input_bytes: number | string | null;
+  measured_batches: number | string;
+  first_at: number | string;
+  last_at: number | string;
+}
+
+function toTotals(row: TotalsRow): BatchTotals {
+  return {
+    queryName: row.query_name,
+    batches: Number(row.batches),
+    inputRows: Number(row.input_rows ?? 0),
+    inputBytes:
+      Number(row.measured_batches) > 0 ? Number(row.input_bytes) : null,
+    firstAt: new Date(Number(row.first_at)).toISOString(),
+    lastAt: new Date(Number(row.last_at)).toISOString(),
+  };
 }

@@ -62,6 +62,16 @@ export interface ProgressStore {
   latestBatches(queryNames: string[]): Promise<Map<string, MicroBatch>>;
   /** Totals per query since a time. */
   totals(queryNames: string[], since: Date): Promise<Map<string, BatchTotals>>;
+  /**
+   * Totals since a time of the queries whose name starts with `prefix` (a
+   * pipeline's backfills, `<query>-backfill-<id>`), the most recently active
+   * first, at most `limit`.
+   */
+  totalsByPrefix(
+    prefix: string,
+    since: Date,
+    limit: number,
+  ): Promise<BatchTotals[]>;
   /** Times (epoch ms) of one query's batches since a time, oldest first. */
   batchTimes(queryName: string, since: Date): Promise<number[]>;
   /** Deletes batches older than `olderThan` and beyond `maxPerQuery` per query. Returns how many were deleted. */

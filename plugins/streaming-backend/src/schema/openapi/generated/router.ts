@@ -886,6 +886,64 @@ export const spec = {
           },
         },
       },
+      PipelineBackfill: {
+        type: 'object',
+        description:
+          'A backfill of the pipeline (streaming:pipeline:backfill), from the progress events of its job, published under <query name>-backfill-<id>.',
+        required: [
+          'id',
+          'queryName',
+          'batches',
+          'inputRows',
+          'firstBatchAt',
+          'lastBatchAt',
+        ],
+        additionalProperties: false,
+        properties: {
+          id: {
+            type: 'string',
+          },
+          queryName: {
+            type: 'string',
+          },
+          batches: {
+            type: 'integer',
+            minimum: 0,
+          },
+          inputRows: {
+            type: 'integer',
+            minimum: 0,
+          },
+          inputBytes: {
+            type: 'integer',
+            minimum: 0,
+            nullable: true,
+          },
+          firstBatchAt: {
+            $ref: '#/components/schemas/Timestamp',
+          },
+          lastBatchAt: {
+            $ref: '#/components/schemas/Timestamp',
+          },
+        },
+      },
+      PipelineBackfillsResponse: {
+        type: 'object',
+        required: ['entityRef', 'backfills'],
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          backfills: {
+            type: 'array',
+            description: 'The most recently active first.',
+            items: {
+              $ref: '#/components/schemas/PipelineBackfill',
+            },
+          },
+        },
+      },
       PipelineGroupFigures: {
         type: 'object',
         required: [
@@ -2141,6 +2199,57 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/PipelineOperationsResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/backfills': {
+      get: {
+        operationId: 'GetPipelineBackfills',
+        summary:
+          "The pipeline's backfills with their progress in a window (micro-batches, input rows, first and last batch), the most recently active first. Anyone who can read the pipeline.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'window',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              enum: ['15m', '1h', '6h', '24h', '7d'],
+              default: '24h',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100,
+              default: 20,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineBackfillsResponse',
                 },
               },
             },

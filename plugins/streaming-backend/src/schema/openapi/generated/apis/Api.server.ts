@@ -8,6 +8,7 @@ import { CostRatesResponse } from '../models/CostRatesResponse.model';
 import { DeltaTableDetailsResponse } from '../models/DeltaTableDetailsResponse.model';
 import { ErrorResponse } from '../models/ErrorResponse.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
+import { PipelineBackfillsResponse } from '../models/PipelineBackfillsResponse.model';
 import { PipelineConnectorsResponse } from '../models/PipelineConnectorsResponse.model';
 import { PipelineCostResponse } from '../models/PipelineCostResponse.model';
 import { PipelineDriftResponse } from '../models/PipelineDriftResponse.model';
@@ -70,6 +71,20 @@ export type GetOverview = {
     q?: string;
   };
   response: StreamingOverviewResponse | void | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type GetPipelineBackfills = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  query: {
+    window?: '15m' | '1h' | '6h' | '24h' | '7d';
+    limit?: number;
+  };
+  response: PipelineBackfillsResponse | ErrorResponse;
 };
 /**
  * @public
@@ -242,6 +257,8 @@ export type EndpointMap = {
   '#get|/health': GetHealth;
 
   '#get|/overview': GetOverview;
+
+  '#get|/pipelines/{namespace}/{name}/backfills': GetPipelineBackfills;
 
   '#get|/pipelines/{namespace}/{name}/connectors': GetPipelineConnectors;
 

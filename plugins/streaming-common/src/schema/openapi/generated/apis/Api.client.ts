@@ -12,6 +12,7 @@ import * as parser from 'uri-template';
 import { CostRatesResponse } from '../models/CostRatesResponse.model';
 import { DeltaTableDetailsResponse } from '../models/DeltaTableDetailsResponse.model';
 import { GetHealth200Response } from '../models/GetHealth200Response.model';
+import { PipelineBackfillsResponse } from '../models/PipelineBackfillsResponse.model';
 import { PipelineConnectorsResponse } from '../models/PipelineConnectorsResponse.model';
 import { PipelineCostResponse } from '../models/PipelineCostResponse.model';
 import { PipelineDriftResponse } from '../models/PipelineDriftResponse.model';
@@ -84,6 +85,19 @@ export type GetOverview = {
     owner?: string;
     system?: string;
     q?: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetPipelineBackfills = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  query: {
+    window?: '15m' | '1h' | '6h' | '24h' | '7d';
+    limit?: number;
   };
 };
 /**
@@ -343,6 +357,37 @@ export class DefaultApiClient {
     const uriTemplate = `/overview{?offset,limit,sort,order,health*,owner,system,q}`;
 
     const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The pipeline\'s backfills with their progress in a window (micro-batches, input rows, first and last batch), the most recently active first. Anyone who can read the pipeline.
+   * @param namespace -
+   * @param name -
+   * @param window -
+   * @param limit -
+   */
+  public async getPipelineBackfills(
+    // @ts-ignore
+    request: GetPipelineBackfills,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PipelineBackfillsResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/pipelines/{namespace}/{name}/backfills{?window,limit}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
       ...request.query,
     });
 

@@ -19,6 +19,8 @@ export * from '../models/MicroBatchSourcesInner.model';
 export * from '../models/MicroBatchStateOperatorsInner.model';
 export * from '../models/ObservedRuntime.model';
 export * from '../models/PartitionLag.model';
+export * from '../models/PipelineBackfill.model';
+export * from '../models/PipelineBackfillsResponse.model';
 export * from '../models/PipelineConnector.model';
 export * from '../models/PipelineConnectorsResponse.model';
 export * from '../models/PipelineCostResponse.model';
