@@ -136,7 +136,13 @@ describe('streaming:pipeline:fetch', () => {
         current: GENERATOR_VERSION,
       },
       checkpointChanges: [],
-      summary: expect.stringContaining('pipeline.yaml unchanged'),
+      summary: expect.stringContaining(
+        'generator ' +
+          GENERATOR_VERSION +
+          ' → ' +
+          GENERATOR_VERSION +
+          ", the repository's pipeline.yaml.",
+      ),
     });
     expect(fs.readFileSync(join(workspacePath, 'job/main.py'), 'utf8')).toBe(
       fs.readFileSync(join(repoDir, 'job/main.py'), 'utf8'),

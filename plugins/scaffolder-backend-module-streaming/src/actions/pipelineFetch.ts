@@ -260,8 +260,8 @@ export function createPipelineFetchAction(options: {
           repositoryVersion || 'unknown'
         } → ${GENERATOR_VERSION}${
           specText === deployedText
-            ? ', pipeline.yaml unchanged'
-            : ', new pipeline.yaml'
+            ? ", the repository's pipeline.yaml"
+            : ', a new pipeline.yaml'
         }.`,
         ...(changes.length > 0
           ? [

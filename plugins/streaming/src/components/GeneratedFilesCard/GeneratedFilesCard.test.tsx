@@ -1,4 +1,4 @@
-import { Entity } from '@backstage/catalog-model';
+import { ANNOTATION_LOCATION, Entity } from '@backstage/catalog-model';
 import { screen, within } from '@testing-library/react';
 import {
   ANNOTATION_PIPELINE_SPEC,
@@ -98,6 +98,30 @@ describe('GeneratedFilesCard', () => {
     expect(JSON.parse(href.searchParams.get('formData')!)).toEqual({
       pipeline: 'component:default/user-events',
     });
+  });
+
+  it('offers the CLI instead of the template for a pipeline registered from a file', async () => {
+    await renderCard(
+      answer({
+        state: 'drifted',
+        files: [{ path: 'job/main.py', state: 'changed' }],
+      }),
+      {
+        ...entity,
+        metadata: {
+          ...entity.metadata,
+          annotations: {
+            ...entity.metadata.annotations,
+            [ANNOTATION_LOCATION]: 'file:/repos/user-events/catalog-info.yaml',
+          },
+        },
+      },
+    );
+    await screen.findByRole('list', { name: 'Drifted files' });
+    expect(screen.getByText(/registered from a file/)).toHaveTextContent(
+      'yarn streaming-pipeline render pipeline.yaml --out .',
+    );
+    expect(screen.queryByRole('link', { name: /Update pipeline/ })).toBeNull();
   });
 
   it('shows why the repository could not be checked', async () => {

@@ -1,5 +1,8 @@
 import { Link } from '@backstage/core-components';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
@@ -43,7 +46,8 @@ function versions({ generatorVersion }: PipelineDriftResponse): string {
  * Whether the pipeline repository's generated files are what the current
  * spec and generator render: "Up to date with generator X", or each drifted
  * file with its state and a link to the Update pipeline template with this
- * pipeline preselected.
+ * pipeline preselected (for a pipeline registered from a file, which the
+ * template cannot fetch, the CLI command instead).
  */
 export function GeneratedFilesCard() {
   const { entity } = useEntity();
@@ -52,8 +56,12 @@ export function GeneratedFilesCard() {
     ANNOTATION_PIPELINE_SPEC,
     (api, ref) => api.getPipelineDrift(ref),
   );
+  // The template fetches what the scaffolder can read: not a file location.
+  const fromFile =
+    entity.metadata.annotations?.[ANNOTATION_LOCATION]?.startsWith('file:');
   const updateLink =
     template &&
+    !fromFile &&
     `${template(UPDATE_PIPELINE_TEMPLATE)}?${new URLSearchParams({
       formData: JSON.stringify({ pipeline: stringifyEntityRef(entity) }),
     })}`;
@@ -96,6 +104,16 @@ export function GeneratedFilesCard() {
                 </ListItem>
               ))}
             </List>
+            {fromFile && drifted.length > 0 && (
+              <Box mt={1}>
+                This pipeline is registered from a file: render it again in its
+                folder with{' '}
+                <code>
+                  yarn streaming-pipeline render pipeline.yaml --out .
+                </code>{' '}
+                and the options of its workflow.
+              </Box>
+            )}
             {updateLink && drifted.length > 0 && (
               <Box mt={1}>
                 <Link to={updateLink}>
