@@ -137,11 +137,7 @@ describe('streaming:pipeline:fetch', () => {
       },
       checkpointChanges: [],
       summary: expect.stringContaining(
-        'generator ' +
-          GENERATOR_VERSION +
-          ' → ' +
-          GENERATOR_VERSION +
-          ", the repository's pipeline.yaml.",
+        `generator ${GENERATOR_VERSION} → ${GENERATOR_VERSION}, the repository's pipeline.yaml.`,
       ),
     });
     expect(fs.readFileSync(join(workspacePath, 'job/main.py'), 'utf8')).toBe(
