@@ -27,6 +27,7 @@ export function mockStreamingApi(
     listTopics: jest.fn(impl.listTopics ?? never),
     operatePipeline: jest.fn(impl.operatePipeline ?? never),
     getPipelineOperations: jest.fn(impl.getPipelineOperations ?? never),
+    getPipelineBackfills: jest.fn(impl.getPipelineBackfills ?? never),
     getPipelineSchemas: jest.fn(impl.getPipelineSchemas ?? never),
     getPipelineConnectors: jest.fn(impl.getPipelineConnectors ?? never),
     getPipelineDrift: jest.fn(impl.getPipelineDrift ?? never),

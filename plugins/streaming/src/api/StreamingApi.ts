@@ -4,6 +4,7 @@ import {
   CostRatesResponse,
   DefaultApiClient,
   DeltaTableDetailsResponse,
+  PipelineBackfillsResponse,
   PipelineConnectorsResponse,
   PipelineDriftResponse,
   PipelineCostResponse,
@@ -80,6 +81,13 @@ export interface StreamingApi {
   getPipelineOperations(
     entity: CompoundEntityRef,
   ): Promise<PipelineOperationsResponse>;
+  /**
+   * The pipeline's backfills with their progress in the last 24 hours, the
+   * most recently active first.
+   */
+  getPipelineBackfills(
+    entity: CompoundEntityRef,
+  ): Promise<PipelineBackfillsResponse>;
   /**
    * The registry subjects of the pipeline's source topics: the version it was
    * built for, the latest and whether it is compatible.

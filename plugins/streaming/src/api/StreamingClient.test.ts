@@ -23,6 +23,7 @@ describe('StreamingClient', () => {
     ['getPipelineLag', '/pipelines/default/user-events/lag'],
     ['getPipelineStatus', '/pipelines/default/user-events/status'],
     ['getPipelineCost', '/pipelines/default/user-events/cost'],
+    ['getPipelineBackfills', '/pipelines/default/user-events/backfills'],
     ['getTopicDetails', '/topics/default/user-events'],
     ['getDeltaTableDetails', '/tables/default/user-events'],
     ['getSearchIndexDetails', '/indices/default/user-events'],

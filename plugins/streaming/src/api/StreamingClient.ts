@@ -5,6 +5,7 @@ import {
   CostRatesResponse,
   DefaultApiClient,
   DeltaTableDetailsResponse,
+  PipelineBackfillsResponse,
   PipelineConnectorsResponse,
   PipelineDriftResponse,
   PipelineCostResponse,
@@ -84,6 +85,14 @@ export class StreamingClient implements StreamingApi {
   ): Promise<PipelineOperationsResponse> {
     return body(
       this.client.getPipelineOperations({ path: refPath(entity), query: {} }),
+    );
+  }
+
+  getPipelineBackfills(
+    entity: CompoundEntityRef,
+  ): Promise<PipelineBackfillsResponse> {
+    return body(
+      this.client.getPipelineBackfills({ path: refPath(entity), query: {} }),
     );
   }
 

@@ -142,6 +142,66 @@ describe('PipelineOperationsCard', () => {
     });
   });
 
+  it("shows the pipeline's backfills with their progress", async () => {
+    const api = mockStreamingApi({
+      getPipelineStatus: async () => fx.status,
+      getPipelineOperations: async () => ({
+        entityRef: pausedOperation.entityRef,
+        operations: [],
+      }),
+      getPipelineBackfills: async () => ({
+        entityRef: pausedOperation.entityRef,
+        backfills: [
+          {
+            id: 'fix-2',
+            queryName: 'user-events-backfill-fix-2',
+            batches: 3,
+            inputRows: 12500,
+            inputBytes: null,
+            firstBatchAt: '2026-11-30T06:00:00.000Z',
+            lastBatchAt: '2026-11-30T06:01:00.000Z',
+          },
+        ],
+      }),
+    });
+    await renderWithEntity(<PipelineOperationsCard />, {
+      entity: fx.pipelineEntity,
+      api,
+      apis: [mockApis.permission({ authorize: AuthorizeResult.ALLOW })],
+    });
+    const table = await screen.findByRole('table', { name: 'Backfills' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toHaveTextContent('fix-2');
+    expect(rows[1]).toHaveTextContent('12,500');
+    expect(api.getPipelineBackfills).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'user-events',
+    });
+  });
+
+  it('says when the pipeline has no backfills', async () => {
+    await renderWithEntity(<PipelineOperationsCard />, {
+      entity: fx.pipelineEntity,
+      api: mockStreamingApi({
+        getPipelineStatus: async () => fx.status,
+        getPipelineOperations: async () => ({
+          entityRef: pausedOperation.entityRef,
+          operations: [],
+        }),
+        getPipelineBackfills: async () => ({
+          entityRef: pausedOperation.entityRef,
+          backfills: [],
+        }),
+      }),
+      apis: [mockApis.permission({ authorize: AuthorizeResult.ALLOW })],
+    });
+    expect(
+      await screen.findByText('No backfills in the last 24 hours.'),
+    ).toBeInTheDocument();
+  });
+
   it('offers Pause, not Resume, while the SparkApplication runs, and shows its state', async () => {
     await render(AuthorizeResult.ALLOW).rendered;
     expect(

@@ -12,6 +12,7 @@ import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
+  PipelineBackfill,
   PipelineOperation,
   PipelineStatusResponse,
   streamingPipelineOperatePermission,
@@ -71,7 +72,9 @@ const ACTIONS: Array<{ action: Action; label: string; explain: string }> = [
  * came of it. The SparkApplication's state decides the buttons: Pause while
  * it runs, Resume while it is suspended (`spec.suspend`); both are read again
  * after every operation. Backfill opens the Backfill pipeline template with
- * the pipeline preselected (its action checks ownership again).
+ * the pipeline preselected (its action checks ownership again); the
+ * backfills of the last 24 hours show with their progress (from their own
+ * progress events).
  */
 export function PipelineOperationsCard() {
   const { entity } = useEntity();
@@ -91,6 +94,10 @@ export function PipelineOperationsCard() {
   const status = useAsync(
     () => api.getPipelineStatus(ref),
     [api, ref.namespace, ref.name, operations],
+  );
+  const backfills = useAsync(
+    () => api.getPipelineBackfills(ref),
+    [api, ref.namespace, ref.name],
   );
   const application = status.value?.application;
   // Unknown while the status cannot be read: both, the route answers either.
@@ -161,6 +168,11 @@ export function PipelineOperationsCard() {
         loading={history.loading && !history.value}
         error={history.error}
         operations={history.value?.operations}
+      />
+      <Backfills
+        loading={backfills.loading}
+        error={backfills.error}
+        backfills={backfills.value?.backfills}
       />
       <Dialog open={Boolean(confirm)} onClose={() => setAsked(undefined)}>
         {confirm && (
@@ -254,5 +266,52 @@ function OperationsHistory(props: {
         ))}
       </TableBody>
     </Table>
+  );
+}
+
+function Backfills(props: {
+  loading: boolean;
+  error?: Error;
+  backfills?: PipelineBackfill[];
+}) {
+  if (props.loading) return <Progress />;
+  if (props.error) return <ResponseErrorPanel error={props.error} />;
+  if (!props.backfills?.length) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No backfills in the last 24 hours.
+      </Typography>
+    );
+  }
+  return (
+    <Box mt={2}>
+      <Typography variant="subtitle2">Backfills (last 24 hours)</Typography>
+      <Table size="small" aria-label="Backfills">
+        <TableHead>
+          <TableRow>
+            <TableCell>Backfill</TableCell>
+            <TableCell align="right">Micro-batches</TableCell>
+            <TableCell align="right">Input rows</TableCell>
+            <TableCell>First batch</TableCell>
+            <TableCell>Last batch</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {props.backfills.map(b => (
+            <TableRow key={b.queryName}>
+              <TableCell>{b.id}</TableCell>
+              <TableCell align="right">
+                {b.batches.toLocaleString('en-US')}
+              </TableCell>
+              <TableCell align="right">
+                {b.inputRows.toLocaleString('en-US')}
+              </TableCell>
+              <TableCell>{new Date(b.firstBatchAt).toLocaleString()}</TableCell>
+              <TableCell>{new Date(b.lastBatchAt).toLocaleString()}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
   );
 }
