@@ -98,7 +98,7 @@ def main():
     with_registry.count()
     baseline.count()
     reader = json.dumps(V1)
-    client = registry.SchemaRegistry(url)
+    client = registry.SchemaRegistry(url, subject=subject)
     decoded = sources.decode_avro(with_registry, reader, "confluent", dead_letter=True, registry=client)
     assert decoded.count() == args.records, "every record decodes"
     for n in range(1, args.rounds + 1):

@@ -27,10 +27,16 @@ export function renderSource(spec: PipelineSpec): string[] {
   }
   const lines: string[] = [];
   const avro = source.type === 'kafka' && source.format === 'avro';
-  const registry = avro && typeof source.schema === 'object';
+  const subject =
+    avro && typeof source.schema === 'object'
+      ? source.schema.subject
+      : undefined;
+  const registry = subject !== undefined;
   // With a registry subject the records are Confluent-framed, read with their writer schema.
   const decodeOptions = registry
-    ? 'wire_format="confluent", registry=registry.from_settings(SETTINGS)'
+    ? `wire_format="confluent", registry=registry.from_settings(SETTINGS, subject=${pyStr(
+        subject,
+      )})`
     : `wire_format=${pyValue(
         source.type === 'kafka' ? source.avro_wire_format ?? null : null,
       )}`;

@@ -62,12 +62,12 @@ AVRO_SCHEMA = schemas.read_schema_file(SETTINGS["schema_file"], REPOSITORY_DIR)
 
 def decode_records(records):
     """Kafka records to rows: Avro records decoded to columns."""
-    return sources.decode_avro(records, AVRO_SCHEMA, wire_format="confluent", registry=registry.from_settings(SETTINGS), dead_letter=True)
+    return sources.decode_avro(records, AVRO_SCHEMA, wire_format="confluent", registry=registry.from_settings(SETTINGS, subject="matrix.orders-value"), dead_letter=True)
 
 
 def dead_letter_records(records):
     """The Kafka records decode_records cannot parse, as read, with the error."""
-    return sources.dead_letters_avro(records, AVRO_SCHEMA, wire_format="confluent", registry=registry.from_settings(SETTINGS))
+    return sources.dead_letters_avro(records, AVRO_SCHEMA, wire_format="confluent", registry=registry.from_settings(SETTINGS, subject="matrix.orders-value"))
 
 
 def read_source(spark):

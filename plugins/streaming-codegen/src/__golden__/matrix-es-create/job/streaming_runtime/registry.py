@@ -20,6 +20,7 @@ import json
 import os
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 
@@ -49,7 +50,7 @@ class SchemaRegistryError(Exception):
 class SchemaRegistry:
     """Where writer schemas come from: the Confluent-compatible API's URL, credentials, timeout."""
 
-    def __init__(self, url, username=None, password=None, timeout_seconds=10.0):
+    def __init__(self, url, username=None, password=None, timeout_seconds=10.0, subject=None):
         if not url:
             raise ValueError(
                 "PIPELINE_SCHEMA_REGISTRY_URL is not set: the URL of the schema registry's "
@@ -62,6 +63,8 @@ class SchemaRegistry:
             "Basic " + base64.b64encode(f"{username}:{password or ''}".encode()).decode("ascii") if username else None
         )
         self.timeout_seconds = float(timeout_seconds)
+        self.subject = subject
+        self._reader_ids = {}
 
     def __repr__(self):
         # Never the credentials: this may be logged or shown in a plan.
@@ -78,40 +81,62 @@ class SchemaRegistry:
             _WRITER_SCHEMAS[key] = found
         return _WRITER_SCHEMAS[key]
 
-    def _fetch(self, schema_id):
+    def reader_id(self, avro_schema):
+        """The id the registry gives the pipeline's own schema under the subject (a lookup by
+        content, `POST /subjects/{subject}`), or None: records written with it are already in
+        the reader schema and need no resolution. Asked once per client (on the driver)."""
+        if not self.subject:
+            return None
+        if avro_schema not in self._reader_ids:
+            answer = self._get(
+                f"/subjects/{urllib.parse.quote(self.subject, safe='')}",
+                f"the pipeline's schema under subject {self.subject}",
+                {"schema": avro_schema},
+            )
+            self._reader_ids[avro_schema] = answer["id"] if answer else None
+        return self._reader_ids[avro_schema]
+
+    def _get(self, path, what, body=None):
+        """The JSON answer of a request, None for 404; SchemaRegistryError otherwise."""
         request = urllib.request.Request(
-            f"{self.url}/schemas/ids/{schema_id}",
-            headers={"Accept": "application/vnd.schemaregistry.v1+json, application/json"},
+            self.url + path,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={
+                "Accept": "application/vnd.schemaregistry.v1+json, application/json",
+                "Content-Type": "application/vnd.schemaregistry.v1+json",
+            },
         )
         if self.authorization:
             request.add_header("Authorization", self.authorization)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
-                answer = json.loads(response.read())
+                return json.loads(response.read())
         except urllib.error.HTTPError as e:
             if e.code == 404:
                 return None
-            raise SchemaRegistryError(
-                f"schema registry {self.url} answered {e.code} for schema id {schema_id}"
-            ) from None
+            raise SchemaRegistryError(f"schema registry {self.url} answered {e.code} for {what}") from None
         except (urllib.error.URLError, OSError) as e:
-            raise SchemaRegistryError(
-                f"schema registry {self.url} did not answer for schema id {schema_id}: {e}"
-            ) from None
+            raise SchemaRegistryError(f"schema registry {self.url} did not answer for {what}: {e}") from None
+
+    def _fetch(self, schema_id):
+        answer = self._get(f"/schemas/ids/{schema_id}", f"schema id {schema_id}")
+        if answer is None:
+            return None
         schema_type = answer.get("schemaType") or "AVRO"
         if schema_type != "AVRO":
             return schema_type
         return fastavro.parse_schema(json.loads(answer["schema"]))
 
 
-def from_settings(settings):
+def from_settings(settings, subject=None):
     """The job's registry: URL and timeout from its settings, credentials from the environment only
-    (SCHEMA_REGISTRY_USERNAME, SCHEMA_REGISTRY_PASSWORD)."""
+    (SCHEMA_REGISTRY_USERNAME, SCHEMA_REGISTRY_PASSWORD); `subject` the one the pipeline reads."""
     return SchemaRegistry(
         settings["schema_registry_url"],
         username=os.environ.get("SCHEMA_REGISTRY_USERNAME") or None,
         password=os.environ.get("SCHEMA_REGISTRY_PASSWORD"),
         timeout_seconds=settings["schema_registry_timeout_seconds"],
+        subject=subject,
     )
 
 
@@ -160,12 +185,20 @@ def ship_runtime(spark):
     _SHIPPED.add(context.applicationId)
 
 
+def schema_id_column(value):
+    """The schema id of a Confluent-framed value (bytes 2 to 5, big endian), null without the header."""
+    framed = (F.length(value) >= HEADER_BYTES) & (F.substring(value, 1, 1) == F.unhex(F.lit("00")))
+    return F.when(framed, F.conv(F.hex(F.substring(value, 2, 4)), 16, 10).cast("long"))
+
+
 def resolved_column(value, registry, avro_schema):
     """A column of RESOLVED_TYPE for a column of Confluent-framed Avro values: `payload` in the
     pipeline's schema (`avro_schema`, JSON text), or null and `error`."""
     ship_runtime(SparkSession.active())
 
     def resolve(data):
+        if data is None:  # a record the JVM reads itself (own_schema_records)
+            return None, None
         reader = _READERS.get(avro_schema)
         if reader is None:
             reader = _READERS[avro_schema] = fastavro.parse_schema(json.loads(avro_schema))

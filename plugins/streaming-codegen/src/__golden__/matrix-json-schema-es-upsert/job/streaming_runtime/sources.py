@@ -24,6 +24,8 @@ BAD = "__bad"
 DECODED = "__decoded"
 # The column of a record's body resolved to the pipeline's schema (registry.resolved_column).
 RESOLVED = "__resolved"
+# The column that flags a record written with the pipeline's own schema (no resolution needed).
+OWN_SCHEMA = "__own_schema"
 # Every progress event reports this observation of the micro-batch's Kafka records
 # (StreamingQueryProgress.observedMetrics): their bytes and those that could not be parsed.
 OBSERVATION = "pipeline"
@@ -156,22 +158,34 @@ def avro_reader_schema(avro_schema):
 
 
 def avro_values(records, avro_schema, wire_format, registry):
-    """The Kafka records with a value, and the column of each value's Avro body in the pipeline's
-    schema. "confluent" without a registry: a magic byte and a 4-byte schema id precede each body,
-    which is read with the pipeline's schema. With a `registry` (registry.SchemaRegistry) each
-    body is read with the writer schema its id names and resolved to the pipeline's
-    (registry.resolved_column, whose `error` says why a record has no payload)."""
+    """The Kafka records with a value, the column of each value's Avro body in the pipeline's
+    schema, and the column of why a record has none (null when the reason is only that the body
+    does not decode). "confluent" without a registry: a magic byte and a 4-byte schema id precede
+    each body, which is read with the pipeline's schema. With a `registry` (registry.SchemaRegistry)
+    each body is read with the writer schema its id names and resolved to the pipeline's
+    (registry.resolved_column); a record written with the pipeline's own schema (the id the registry
+    gives it under the subject) is already in it, and the JVM reads its body without Python."""
     values = records.where(F.col("value").isNotNull())
-    if registry is not None:
-        # Imported here: only pipelines reading from a registry ship fastavro.
-        from .registry import resolved_column
+    value = F.col("value")
+    body = value.substr(F.lit(6), F.length(value) - 5)
+    if registry is None:
+        return values, body if wire_format == "confluent" else value, None
+    # Imported here: only pipelines reading from a registry ship fastavro.
+    from .registry import resolved_column, schema_id_column
 
-        values = values.withColumn(RESOLVED, resolved_column(F.col("value"), registry, avro_schema))
-        return values, F.col(RESOLVED + ".payload")
-    payload = F.col("value")
-    if wire_format == "confluent":
-        payload = payload.substr(F.lit(6), F.length(payload) - 5)
-    return values, payload
+    own_id = registry.reader_id(avro_schema)
+    if own_id is None:
+        values = values.withColumn(RESOLVED, resolved_column(value, registry, avro_schema))
+        return values, F.col(RESOLVED + ".payload"), F.col(RESOLVED + ".error")
+    own = F.coalesce(schema_id_column(value) == F.lit(own_id), F.lit(False))
+    values = values.withColumn(OWN_SCHEMA, own).withColumn(
+        RESOLVED, resolved_column(F.when(~F.col(OWN_SCHEMA), value), registry, avro_schema)
+    )
+    payload = F.when(F.col(OWN_SCHEMA), body).otherwise(F.col(RESOLVED + ".payload"))
+    error = F.when(F.col(OWN_SCHEMA), F.lit(f"does not decode with writer schema id {own_id}")).otherwise(
+        F.col(RESOLVED + ".error")
+    )
+    return values, payload, error
 
 
 def decode_avro_payload(payload, avro_schema):
@@ -182,20 +196,20 @@ def decode_avro_payload(payload, avro_schema):
 
 def decode_avro(records, avro_schema, wire_format, dead_letter=False, registry=None):
     """Rows of Avro records; one that does not decode is a row of nulls, or with `dead_letter` left out."""
-    values, payload = avro_values(records, avro_schema, wire_format, registry)
+    values, payload, _ = avro_values(records, avro_schema, wire_format, registry)
     decoded = values.select("key", "value", decode_avro_payload(payload, avro_schema).alias("data"))
     return observe_input(decoded, F.col("data." + DECODED).isNull(), dead_letter).select("data.*").drop(DECODED)
 
 
 def dead_letters_avro(records, avro_schema, wire_format, registry=None):
     """The Avro records decode_avro cannot decode: key, value, topic, partition, offset, timestamp, error."""
+    values, payload, reason = avro_values(records, avro_schema, wire_format, registry)
     error = F.lit(
         "does not decode as Avro with the pipeline's schema"
         + (" (Confluent wire format)" if wire_format == "confluent" else "")
     )
-    values, payload = avro_values(records, avro_schema, wire_format, registry)
-    if registry is not None:
-        error = F.coalesce(F.col(RESOLVED + ".error"), error)
+    if reason is not None:
+        error = F.coalesce(reason, error)
     return values.where(decode_avro_payload(payload, avro_schema)[DECODED].isNull()).select(
         *KAFKA_RECORD_COLUMNS, error.alias("error")
     )
