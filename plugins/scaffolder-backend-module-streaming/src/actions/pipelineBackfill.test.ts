@@ -42,7 +42,10 @@ const PIPELINE_SPEC = {
     onFailureRetryInterval: 10,
     onSubmissionFailureRetryInterval: 20,
   },
-  sparkConf: { 'spark.sql.shuffle.partitions': '8' },
+  sparkConf: {
+    'spark.sql.shuffle.partitions': '8',
+    'spark.metrics.namespace': 'orders-to-delta',
+  },
   driver: {
     cores: 1,
     memory: '2g',
@@ -180,6 +183,10 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
     expect(object.spec).toEqual({
       ...PIPELINE_SPEC,
       restartPolicy: { type: 'Never' },
+      sparkConf: {
+        'spark.sql.shuffle.partitions': '8',
+        'spark.metrics.namespace': name,
+      },
       driver: {
         ...PIPELINE_SPEC.driver,
         env: [
@@ -312,18 +319,36 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
     [{ from: '{"a": 1}' }, /^from: partition "a" is not a partition number/],
     [{ from: '{"0": -1}' }, /^from: the offset of partition 0 must be/],
     [{ from: '2026-11-30T06:00:00' }, /^from: must be partition offsets/],
-    [{ from: '{"0": 9}', to: '{"0": 5}' }, /^from is after to for partition\(s\) 0$/],
-    [{ from: '{"0": 1}', to: '{"1": 5}' }, /^to: must name the partitions from names \(0\)$/],
-    [{ from: '{"0": 1}', to: '2026-11-30T06:00:00Z' }, /^to: must be of the same kind/],
-    [{ from: '2026-11-30T07:00:00Z', to: '2026-11-30T06:00:00+00:00' }, /^from is after to$/],
-    [{ backfillId: 'Bad_Id', from: '{"0": 1}' }, /backfillId: expected 1 to 32/],
-  ])('refuses a bad range or id before any request: %j', async (input, message) => {
-    await expect(
-      run({
-        entityRef: 'component:default/orders-to-delta',
-        backfillId: 'bad',
-        ...input,
-      }),
-    ).rejects.toThrow(message);
-  });
+    [
+      { from: '{"0": 9}', to: '{"0": 5}' },
+      /^from is after to for partition\(s\) 0$/,
+    ],
+    [
+      { from: '{"0": 1}', to: '{"1": 5}' },
+      /^to: must name the partitions from names \(0\)$/,
+    ],
+    [
+      { from: '{"0": 1}', to: '2026-11-30T06:00:00Z' },
+      /^to: must be of the same kind/,
+    ],
+    [
+      { from: '2026-11-30T07:00:00Z', to: '2026-11-30T06:00:00+00:00' },
+      /^from is after to$/,
+    ],
+    [
+      { backfillId: 'Bad_Id', from: '{"0": 1}' },
+      /backfillId: expected 1 to 32/,
+    ],
+  ])(
+    'refuses a bad range or id before any request: %j',
+    async (input, message) => {
+      await expect(
+        run({
+          entityRef: 'component:default/orders-to-delta',
+          backfillId: 'bad',
+          ...input,
+        }),
+      ).rejects.toThrow(message);
+    },
+  );
 });

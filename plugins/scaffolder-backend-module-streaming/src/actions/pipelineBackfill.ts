@@ -49,7 +49,7 @@ const inputSchema = z.object({
       'expected 1 to 32 of a-z, 0-9 and "-", starting and ending with a letter or digit',
     )
     .describe(
-      'The backfill\'s id: names its SparkApplication (<pipeline>-backfill-<id>), its checkpoint and its Delta transactions. Running the same id again is a no-op',
+      "The backfill's id: names its SparkApplication (<pipeline>-backfill-<id>), its checkpoint and its Delta transactions. Running the same id again is a no-op",
     ),
   from: z
     .string()
@@ -190,7 +190,9 @@ function withBackfillEnv(env: unknown, settings: Record<string, string>) {
 
 /** The backfill settings an existing SparkApplication's driver runs with. */
 function backfillEnvOf(spec: Record<string, any> | undefined) {
-  const env: EnvVar[] = Array.isArray(spec?.driver?.env) ? spec!.driver.env : [];
+  const env: EnvVar[] = Array.isArray(spec?.driver?.env)
+    ? spec!.driver.env
+    : [];
   return Object.fromEntries(
     env
       .filter(e => (Object.values(ENV) as string[]).includes(e.name))
@@ -238,7 +240,9 @@ export function createPipelineBackfillAction(options: {
       const credentials = await ctx.getInitiatorCredentials();
       const entity = await catalog.getEntityByRef(entityRef, { credentials });
       if (!entity) {
-        throw new NotFoundError(`entityRef: ${entityRef} is not in the catalog`);
+        throw new NotFoundError(
+          `entityRef: ${entityRef} is not in the catalog`,
+        );
       }
       if (
         entity.kind.toLocaleLowerCase('en-US') !== 'component' ||
@@ -354,6 +358,10 @@ export function createPipelineBackfillAction(options: {
       );
       delete spec.suspend;
       spec.restartPolicy = { type: 'Never' };
+      // Its Spark metrics under its own name, not mixed into the pipeline's.
+      if (spec.sparkConf?.['spark.metrics.namespace']) {
+        spec.sparkConf = { ...spec.sparkConf, 'spark.metrics.namespace': name };
+      }
       spec.driver = {
         ...spec.driver,
         env: withBackfillEnv(spec.driver?.env, env),
