@@ -76,7 +76,8 @@ function fileEntity(
       name,
       namespace: 'default',
       annotations: {
-        [ANNOTATION_PIPELINE_SPEC]: './pipeline.yaml',
+        [ANNOTATION_PIPELINE_SPEC]:
+          name === 'nested-drift' ? './spec/pipeline.yaml' : './pipeline.yaml',
         [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(
           toPipelineSummary(parsePipelineSpec(specText(name)).spec!),
         ),
@@ -113,7 +114,13 @@ function render(dir: string, options = {}) {
 
 describe('drift route on pipeline repositories on disk', () => {
   const dir = createMockDirectory();
-  const repos = ['orders-drift', 'links-drift', 'big-drift', 'remote-drift'];
+  const repos = [
+    'orders-drift',
+    'links-drift',
+    'big-drift',
+    'remote-drift',
+    'nested-drift',
+  ];
   /** The paths the UrlReader's tree filter was asked about. */
   const offered: string[] = [];
 
@@ -390,6 +397,20 @@ describe('drift route on pipeline repositories on disk', () => {
           pathToFileURL(repo('remote-drift')).href
         }/ are larger than 50000 bytes together (streaming.drift.maxBytes)`,
       },
+    ]);
+  });
+
+  it('reads a spec kept in a folder of the repository, where the generator does not put it', async () => {
+    const name = 'nested-drift';
+    fs.mkdirSync(path.join(repo(name), 'spec'));
+    fs.renameSync(
+      path.join(repo(name), 'pipeline.yaml'),
+      path.join(repo(name), 'spec/pipeline.yaml'),
+    );
+    const answer = await drift(name);
+    expect(answer.errors).toEqual([]);
+    expect(drifted(answer)).toEqual([
+      { path: 'pipeline.yaml', state: 'missing' },
     ]);
   });
 

@@ -166,7 +166,10 @@ export class DriftService {
         this.reader,
         location,
         {
-          folders: GENERATED_FOLDERS,
+          // The spec's own folder too, when it is kept elsewhere.
+          folders: spec.includes('/')
+            ? [...GENERATED_FOLDERS, spec.slice(0, spec.lastIndexOf('/'))]
+            : GENERATED_FOLDERS,
           accepts: file =>
             file === spec ||
             !file.includes('/') ||
