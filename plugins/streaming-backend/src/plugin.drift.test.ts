@@ -175,6 +175,7 @@ describe('drift route on pipeline repositories on disk', () => {
   let server: Parameters<typeof request>[0];
   let limited: Parameters<typeof request>[0];
   let bytesLimited: Parameters<typeof request>[0];
+  let cached: Parameters<typeof request>[0];
   const stops: Array<() => Promise<void>> = [];
 
   const repo = (name: string) => dir.resolve(name);
@@ -244,6 +245,7 @@ describe('drift route on pipeline repositories on disk', () => {
     server = await start({ cacheTtl: '0s' });
     limited = await start({ cacheTtl: '0s', maxFiles: 10 });
     bytesLimited = await start({ cacheTtl: '0s', maxBytes: 50_000 });
+    cached = await start({ cacheTtl: { minutes: 5 } });
   });
 
   afterAll(async () => {
@@ -411,6 +413,16 @@ describe('drift route on pipeline repositories on disk', () => {
     expect(answer.errors).toEqual([]);
     expect(drifted(answer)).toEqual([
       { path: 'pipeline.yaml', state: 'missing' },
+    ]);
+  });
+
+  it('reuses an answer for streaming.drift.cacheTtl', async () => {
+    const first = await drift('orders-drift', cached);
+    expect(first.state).toBe('up-to-date');
+    edit('orders-drift', 'Dockerfile', text => `${text}# by hand\n`);
+    expect(await drift('orders-drift', cached)).toEqual(first);
+    expect(drifted(await drift('orders-drift'))).toEqual([
+      { path: 'Dockerfile', state: 'changed' },
     ]);
   });
 
