@@ -81,7 +81,7 @@ export const scaffolderModuleStreaming = createBackendModule({
             catalog,
             checkpointRoots: readCheckpointRoots(config),
           }),
-          createPipelineBackfillAction({ applier, catalog }),
+          createPipelineBackfillAction({ applier, catalog, kafkaAdmins }),
           createPublishLocalAction({ baseDir: localBaseDir }),
           createBranchCommitAction({ baseDir: localBaseDir }),
         );

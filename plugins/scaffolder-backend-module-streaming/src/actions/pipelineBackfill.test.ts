@@ -4,6 +4,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_OWNER_ENTITY,
+  ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_SPARK_APPLICATION,
 } from '@internal/plugin-streaming-common';
 import { loadKubernetesClient } from '@internal/plugin-streaming-node';
@@ -11,9 +12,14 @@ import {
   TestKubernetes,
   uniqueName,
 } from '@internal/plugin-streaming-node/testUtils';
+import { Kafka, logLevel } from 'kafkajs';
 import { invokeAction, InvokeOptions } from '../__testUtils__/invokeAction';
 import { runExample } from '../__testUtils__/runExample';
-import { SPARK_APPLICATION_APPLY_RULES } from '../__testUtils__/testEnvironment';
+import {
+  KAFKA_BROKERS,
+  SPARK_APPLICATION_APPLY_RULES,
+} from '../__testUtils__/testEnvironment';
+import { KafkaAdmins } from '../services/KafkaAdmins/KafkaAdmins';
 import { KubernetesApplier } from '../services/KubernetesApplier/KubernetesApplier';
 import { createPipelineBackfillAction } from './pipelineBackfill';
 import { examples } from './pipelineBackfill.examples';
@@ -60,6 +66,9 @@ const PIPELINE_SPEC = {
 
 describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
   const namespace = uniqueName('backfill');
+  // The source topic of orders-to-delta (two partitions) on the local broker.
+  const sourceTopic = uniqueName('orders');
+  let kafkaAdmins: KafkaAdmins;
   let k8s: TestKubernetes;
   let applier: KubernetesApplier;
   let action: ReturnType<typeof createPipelineBackfillAction>;
@@ -71,7 +80,11 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
     return response.status === 200 ? (response.body as any) : undefined;
   };
 
-  const pipeline = (name: string, sparkApplication: string): Entity => ({
+  const pipeline = (
+    name: string,
+    sparkApplication: string,
+    summary?: object,
+  ): Entity => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
@@ -81,6 +94,9 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
       annotations: {
         [ANNOTATION_KUBERNETES_CLUSTER]: 'staging',
         [ANNOTATION_SPARK_APPLICATION]: sparkApplication,
+        ...(summary
+          ? { [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(summary) }
+          : {}),
       },
     },
     spec: {
@@ -110,10 +126,27 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
     const config = mockServices.rootConfig({
       data: {
         kubernetes: clusters.kubernetes,
-        streaming: { kubernetes: clusters.streaming.kubernetes },
+        streaming: {
+          kubernetes: clusters.streaming.kubernetes,
+          kafka: { clusters: [{ name: 'local', brokers: KAFKA_BROKERS }] },
+        },
       },
     });
     applier = KubernetesApplier.fromConfig(config);
+    kafkaAdmins = KafkaAdmins.fromConfig(config, {
+      logger: mockServices.logger.mock(),
+    });
+    const admin = new Kafka({
+      clientId: 'backfill-test',
+      brokers: KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [{ topic: sourceTopic, numPartitions: 2 }],
+      waitForLeaders: true,
+    });
+    await admin.disconnect();
     // The pipeline's own SparkApplication, applied for it as the apply action does.
     await applier.apply(
       'staging',
@@ -143,16 +176,28 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
     );
     const catalog = catalogServiceMock({
       entities: [
-        pipeline('orders-to-delta', `${namespace}/orders-to-delta`),
+        pipeline('orders-to-delta', `${namespace}/orders-to-delta`, {
+          name: 'orders-to-delta',
+          queryName: 'orders-to-delta',
+          source: { type: 'kafka', cluster: 'local', topics: [sourceTopic] },
+          sink: { type: 'delta', mode: 'append', path: '/data/delta/orders' },
+          checkpoint: '/checkpoints/orders-to-delta',
+          thresholds: { lagMessages: 1000 },
+          resources: {
+            driver: { cores: 1, memoryGb: 2 },
+            executor: { cores: 2, memoryGb: 4, instances: 2 },
+          },
+        }),
         // Only a name: the cluster's default namespace.
         pipeline('orders-short', 'orders-to-delta'),
         pipeline('payments-copy', `${namespace}/payments`),
       ],
     });
-    action = createPipelineBackfillAction({ applier, catalog });
+    action = createPipelineBackfillAction({ applier, catalog, kafkaAdmins });
   });
 
   afterAll(async () => {
+    await kafkaAdmins?.close();
     await k8s?.deleteNamespaces(namespace);
   });
 
@@ -266,6 +311,19 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
       'PIPELINE_BACKFILL_ID',
       'PIPELINE_BACKFILL_FROM',
     ]);
+  });
+
+  it('refuses offsets of partitions the source topic lacks (asked of its cluster), and creates nothing', async () => {
+    await expect(
+      run({
+        entityRef: 'component:default/orders-to-delta',
+        backfillId: 'partitions',
+        from: '{"0": 0, "5": 0, "3": 0}',
+      }),
+    ).rejects.toThrow(
+      `from: topic ${sourceTopic} on Kafka cluster "local" has no partition(s) 3, 5 (it has 2); nothing was created`,
+    );
+    expect(await read('orders-to-delta-backfill-partitions')).toBeUndefined();
   });
 
   it('refuses a user who does not own the pipeline, and creates nothing', async () => {

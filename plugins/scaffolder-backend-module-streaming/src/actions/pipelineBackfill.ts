@@ -1,4 +1,8 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -7,12 +11,14 @@ import {
   ANNOTATION_SPARK_APPLICATION,
 } from '@internal/plugin-streaming-common';
 import { z } from 'zod/v3';
+import { KafkaAdmins } from '../services/KafkaAdmins/KafkaAdmins';
 import {
   KubernetesApplier,
   KubernetesManifest,
 } from '../services/KubernetesApplier/KubernetesApplier';
 import { assertOwnsEntity } from './assertOwnsEntity';
 import { parseActionInput } from './parseActionInput';
+import { readPipelineSummary } from './readPipelineSummary';
 import { examples } from './pipelineBackfill.examples';
 
 /** `kind:namespace/name`, as the EntityPicker fills it. */
@@ -167,7 +173,12 @@ function backfillRange(from: string, to: string | undefined) {
   } else if (start.kind === 'time' && end?.kind === 'time') {
     if (start.millis > end.millis) throw new InputError('from is after to');
   }
-  return { from: from.trim(), ...(end ? { to: to!.trim() } : {}) };
+  return {
+    from: from.trim(),
+    ...(end ? { to: to!.trim() } : {}),
+    partitions:
+      start.kind === 'offsets' ? [...start.offsets.keys()] : undefined,
+  };
 }
 
 interface EnvVar {
@@ -220,8 +231,10 @@ function backfillEnvOf(spec: Record<string, any> | undefined) {
 export function createPipelineBackfillAction(options: {
   applier: KubernetesApplier;
   catalog: CatalogService;
+  /** The clusters of streaming.kafka.clusters: offsets are checked against the source topic's partitions there. */
+  kafkaAdmins: KafkaAdmins;
 }) {
-  const { applier, catalog } = options;
+  const { applier, catalog, kafkaAdmins } = options;
   return createTemplateAction({
     id: 'streaming:pipeline:backfill',
     description:
@@ -259,6 +272,9 @@ export function createPipelineBackfillAction(options: {
         user: ctx.user,
         refused: 'it is not backfilled',
       });
+      if (range.partitions) {
+        await assertPartitions(entity, range.partitions);
+      }
       const annotations = entity.metadata.annotations ?? {};
       const cluster =
         input.cluster ?? annotations[ANNOTATION_KUBERNETES_CLUSTER];
@@ -399,4 +415,36 @@ export function createPipelineBackfillAction(options: {
       report('created');
     },
   });
+  /**
+   * Offsets name partitions the source topic has, when its cluster (from the
+   * pipeline summary) is one of streaming.kafka.clusters; otherwise the job
+   * checks them when it starts.
+   */
+  async function assertPartitions(entity: Entity, partitions: number[]) {
+    const source = readPipelineSummary(entity)?.source;
+    const topic = source?.topics.length === 1 ? source.topics[0] : undefined;
+    if (
+      !topic ||
+      !source?.cluster ||
+      !kafkaAdmins.clusterNames().includes(source.cluster)
+    ) {
+      return;
+    }
+    const admin = await kafkaAdmins.get(source.cluster);
+    const existing = new Set(
+      (await admin.fetchTopicOffsets(topic)).map(p => p.partition),
+    );
+    const unknown = partitions
+      .filter(p => !existing.has(p))
+      .sort((a, b) => a - b);
+    if (unknown.length > 0) {
+      throw new InputError(
+        `from: topic ${topic} on Kafka cluster "${
+          source.cluster
+        }" has no partition(s) ${unknown.join(', ')} (it has ${
+          existing.size
+        }); nothing was created`,
+      );
+    }
+  }
 }

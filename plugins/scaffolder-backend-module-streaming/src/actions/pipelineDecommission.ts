@@ -17,7 +17,6 @@ import {
   ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_SPARK_APPLICATION,
-  pipelineSummarySchema,
 } from '@internal/plugin-streaming-common';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +28,7 @@ import {
 } from '../services/KubernetesApplier/KubernetesApplier';
 import { assertOwnsEntity } from './assertOwnsEntity';
 import { parseActionInput } from './parseActionInput';
+import { readPipelineSummary } from './readPipelineSummary';
 import { examples } from './pipelineDecommission.examples';
 
 /** `kind:namespace/name`, as the EntityPicker fills it. */
@@ -239,7 +239,7 @@ export function createPipelineDecommissionAction(options: {
         );
       }
       for (const topic of topics) kafkaAdmins.assertCluster(topic.cluster);
-      const summary = readSummary(entity);
+      const summary = readPipelineSummary(entity);
 
       const objects: Outcome[] = [];
       const step = async (key: string, fn: () => Promise<Outcome>) =>
@@ -364,16 +364,6 @@ function markdownTable(objects: Outcome[], dryRun: boolean): string {
   ]
     .filter(Boolean)
     .join('\n');
-}
-
-function readSummary(entity: Entity) {
-  const text = entity.metadata.annotations?.[ANNOTATION_PIPELINE_SUMMARY];
-  if (!text) return undefined;
-  try {
-    return pipelineSummarySchema.parse(JSON.parse(text));
-  } catch {
-    return undefined;
-  }
 }
 
 async function deleteObject(
