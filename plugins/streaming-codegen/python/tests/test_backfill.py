@@ -191,6 +191,17 @@ def test_a_backfill_writes_its_range_once_however_often_it_runs(spark, tmp_path,
     run(spark, name, settings, append_query(name))
     assert sink(spark, settings) == expected
 
+    # A crash after the sink committed its last batch, before Spark recorded it (its commit
+    # file gone): the restart replays that batch, and Delta skips it.
+    commits = tmp_path / "checkpoint" / "backfill-fix-7" / "commits"
+    last = max((f for f in commits.iterdir() if f.name.isdigit()), key=lambda f: int(f.name))
+    last.unlink()
+    (commits / ("." + last.name + ".crc")).unlink(missing_ok=True)
+    settings = pipeline_settings(tmp_path, name)
+    replayed = run(spark, name, settings, append_query(name))
+    assert [json.loads(p.json)["batchId"] for p in replayed.recentProgress][:1] == [int(last.name)]
+    assert sink(spark, settings) == expected
+
     # A restart that lost its place (its checkpoint gone, so every batch is replayed): Delta
     # skips each batch its transaction id already committed.
     shutil.rmtree(tmp_path / "checkpoint" / "backfill-fix-7")
