@@ -319,7 +319,11 @@ export class KubernetesApplier {
       : undefined;
     if (!kind || !KUBERNETES_NAME.test(object.name)) {
       throw new InputError(
-        `Cannot read ${object.kind} ${JSON.stringify(object.name)}: not a ${Object.keys(APPLICABLE_KINDS).join(', ')} with a Kubernetes name`,
+        `Cannot read ${object.kind} ${JSON.stringify(
+          object.name,
+        )}: not a ${Object.keys(APPLICABLE_KINDS).join(
+          ', ',
+        )} with a Kubernetes name`,
       );
     }
     const label = `${object.kind} ${namespace}/${object.name} on Kubernetes cluster "${cluster.name}"`;
@@ -346,7 +350,8 @@ export class KubernetesApplier {
     if (found && owner !== entityRef) {
       throw new ConflictError(
         `${label} belongs to ${
-          owner ?? `no catalog entity (no ${ANNOTATION_OWNER_ENTITY} annotation)`
+          owner ??
+          `no catalog entity (no ${ANNOTATION_OWNER_ENTITY} annotation)`
         }, not ${entityRef}`,
       );
     }
