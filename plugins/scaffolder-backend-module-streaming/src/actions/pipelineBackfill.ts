@@ -1,13 +1,11 @@
 import {
   Entity,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_SPARK_APPLICATION,
 } from '@internal/plugin-streaming-common';
 import { z } from 'zod/v3';
@@ -16,7 +14,7 @@ import {
   KubernetesApplier,
   KubernetesManifest,
 } from '../services/KubernetesApplier/KubernetesApplier';
-import { assertOwnsEntity } from './assertOwnsEntity';
+import { pipelineCluster, readOwnedPipeline } from './readOwnedPipeline';
 import { parseActionInput } from './parseActionInput';
 import { readPipelineSummary } from './readPipelineSummary';
 import { examples } from './pipelineBackfill.examples';
@@ -249,40 +247,19 @@ export function createPipelineBackfillAction(options: {
       const input = parseActionInput(inputSchema, ctx.input);
       const dryRun = Boolean(ctx.isDryRun);
       const range = backfillRange(input.from, input.to);
-      const entityRef = stringifyEntityRef(parseEntityRef(input.entityRef));
-      const credentials = await ctx.getInitiatorCredentials();
-      const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity) {
-        throw new NotFoundError(
-          `entityRef: ${entityRef} is not in the catalog`,
-        );
-      }
-      if (
-        entity.kind.toLocaleLowerCase('en-US') !== 'component' ||
-        entity.spec?.type !== 'streaming-pipeline'
-      ) {
-        throw new InputError(
-          `entityRef: ${entityRef} is not a streaming pipeline (Component of type streaming-pipeline)`,
-        );
-      }
-      await assertOwnsEntity({
+      const entity = await readOwnedPipeline({
         catalog,
-        credentials,
-        entityRef,
+        credentials: await ctx.getInitiatorCredentials(),
+        entityRef: input.entityRef,
         user: ctx.user,
         refused: 'it is not backfilled',
       });
+      const entityRef = stringifyEntityRef(entity);
       if (range.partitions) {
         await assertPartitions(entity, range.partitions);
       }
       const annotations = entity.metadata.annotations ?? {};
-      const cluster =
-        input.cluster ?? annotations[ANNOTATION_KUBERNETES_CLUSTER];
-      if (!cluster) {
-        throw new InputError(
-          `cluster: ${entityRef} has no ${ANNOTATION_KUBERNETES_CLUSTER} annotation; name the Kubernetes cluster`,
-        );
-      }
+      const cluster = pipelineCluster(entity, input.cluster);
       const annotation = annotations[ANNOTATION_SPARK_APPLICATION]?.trim();
       if (!annotation) {
         throw new InputError(

@@ -14,7 +14,6 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_KAFKA_CLUSTER,
   ANNOTATION_KAFKA_TOPIC,
-  ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_SPARK_APPLICATION,
 } from '@internal/plugin-streaming-common';
@@ -27,6 +26,7 @@ import {
   OwnedObject,
 } from '../services/KubernetesApplier/KubernetesApplier';
 import { assertOwnsEntity } from './assertOwnsEntity';
+import { assertIsPipeline, pipelineCluster } from './readOwnedPipeline';
 import { parseActionInput } from './parseActionInput';
 import { readPipelineSummary } from './readPipelineSummary';
 import { examples } from './pipelineDecommission.examples';
@@ -196,14 +196,7 @@ export function createPipelineDecommissionAction(options: {
       }
 
       // Every check before the first change.
-      if (
-        entity.kind.toLocaleLowerCase('en-US') !== 'component' ||
-        entity.spec?.type !== 'streaming-pipeline'
-      ) {
-        throw new InputError(
-          `entityRef: ${entityRef} is not a streaming pipeline (Component of type streaming-pipeline)`,
-        );
-      }
+      assertIsPipeline(entity);
       await assertOwnsEntity({
         catalog,
         credentials,
@@ -212,13 +205,7 @@ export function createPipelineDecommissionAction(options: {
         refused: 'it is not decommissioned',
       });
       const annotations = entity.metadata.annotations ?? {};
-      const cluster =
-        input.cluster ?? annotations[ANNOTATION_KUBERNETES_CLUSTER];
-      if (!cluster) {
-        throw new InputError(
-          `cluster: ${entityRef} has no ${ANNOTATION_KUBERNETES_CLUSTER} annotation; name the Kubernetes cluster`,
-        );
-      }
+      const cluster = pipelineCluster(entity, input.cluster);
       // `namespace/name`, or only a name (then the cluster's default namespace).
       const [first, second] = (
         annotations[ANNOTATION_SPARK_APPLICATION]?.trim() ?? ''

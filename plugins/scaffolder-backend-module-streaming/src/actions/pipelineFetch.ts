@@ -5,11 +5,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_LOCATION,
-  parseEntityRef,
   parseLocationRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   ScmIntegrationRegistry,
   ScmIntegrations,
@@ -33,7 +32,7 @@ import {
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod/v3';
-import { assertOwnsEntity } from './assertOwnsEntity';
+import { readOwnedPipeline } from './readOwnedPipeline';
 import { parseActionInput } from './parseActionInput';
 import { examples } from './pipelineFetch.examples';
 import { requireValidSpec } from './specInput';
@@ -178,29 +177,14 @@ export function createPipelineFetchAction(options: {
     },
     async handler(ctx) {
       const input = parseActionInput(inputSchema, ctx.input);
-      const entityRef = stringifyEntityRef(
-        parseEntityRef(input.entityRef, { defaultKind: 'component' }),
-      );
-      const credentials = await ctx.getInitiatorCredentials();
-      const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity) {
-        throw new NotFoundError(`entityRef: no entity ${entityRef}`);
-      }
-      if (
-        entity.kind.toLocaleLowerCase('en-US') !== 'component' ||
-        entity.spec?.type !== 'streaming-pipeline'
-      ) {
-        throw new InputError(
-          `entityRef: ${entityRef} is not a streaming pipeline (Component of type streaming-pipeline)`,
-        );
-      }
-      await assertOwnsEntity({
+      const entity = await readOwnedPipeline({
         catalog,
-        credentials,
-        entityRef,
+        credentials: await ctx.getInitiatorCredentials(),
+        entityRef: input.entityRef,
         user: ctx.user,
         refused: 'it is not updated',
       });
+      const entityRef = stringifyEntityRef(entity);
       const annotations = entity.metadata.annotations ?? {};
       const repository = repositoryOf(
         annotations[ANNOTATION_LOCATION] ?? '',
