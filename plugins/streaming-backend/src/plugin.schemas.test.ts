@@ -10,8 +10,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { taskCreatePermission } from '@backstage/plugin-scaffolder-common/alpha';
+import { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_PIPELINE_SCHEMA_VERSION,
+  ANNOTATION_PIPELINE_SUMMARY,
   PipelineSchemasResponse,
   TopicFieldsResponse,
 } from '@internal/plugin-streaming-common';
@@ -116,6 +118,8 @@ describe('schema routes on the real registry and broker', () => {
   let sampledTopic: string;
   let bigTopic: string;
   let emptyTopic: string;
+  /** A subject not named after its topic (RecordNameStrategy-like), which a spec names. */
+  let recordSubject: string;
 
   beforeAll(async () => {
     [kafka, registry] = await Promise.all([
@@ -128,7 +132,13 @@ describe('schema routes on the real registry and broker', () => {
     sampledTopic = registry.uniqueTopic('schema-clicks');
     bigTopic = registry.uniqueTopic('schema-big');
     emptyTopic = registry.uniqueTopic('schema-empty');
-    subjects.push(`${avroTopic}-value`, `${jsonSchemaTopic}-value`);
+    recordSubject = `${registry.uniqueTopic('schema')}.Event`;
+    subjects.push(
+      `${avroTopic}-value`,
+      `${jsonSchemaTopic}-value`,
+      recordSubject,
+    );
+    await registry.client.register(recordSubject, eventV1, 'AVRO');
 
     const { client } = registry;
     await client.register(`${avroTopic}-value`, eventV1, 'AVRO');
@@ -190,6 +200,23 @@ describe('schema routes on the real registry and broker', () => {
       cluster: 'local',
     });
     pinned.metadata.annotations![ANNOTATION_PIPELINE_SCHEMA_VERSION] = '1';
+    /** A pipeline whose spec names `subject` of `registry` as its schema, pinned to version 1. */
+    const namingSubject = (name: string, registryName: string): Entity => {
+      const entity = pipelineEntity({
+        name,
+        topic: avroTopic,
+        cluster: 'local',
+      });
+      const annotations = entity.metadata.annotations!;
+      const summary = JSON.parse(annotations[ANNOTATION_PIPELINE_SUMMARY]);
+      summary.source.schemaSubject = {
+        registry: registryName,
+        subject: recordSubject,
+      };
+      annotations[ANNOTATION_PIPELINE_SUMMARY] = JSON.stringify(summary);
+      annotations[ANNOTATION_PIPELINE_SCHEMA_VERSION] = '1';
+      return entity;
+    };
     const backend = await startTestBackend({
       features: [
         streamingPlugin,
@@ -215,6 +242,8 @@ describe('schema routes on the real registry and broker', () => {
         }),
         catalogFactory([
           pinned,
+          namingSubject('events-named-subject', 'local-registry'),
+          namingSubject('events-unknown-registry', 'elsewhere'),
           pipelineEntity({
             name: 'events-unpinned',
             topic: avroTopic,
@@ -291,6 +320,32 @@ describe('schema routes on the real registry and broker', () => {
     expect(Date.parse(subject.latest.registeredAt!)).toBeGreaterThan(
       Date.now() - 600_000,
     );
+  });
+
+  it("shows the subject the spec names rather than the topic's, and names a registry app-config lacks", async () => {
+    const res = await get('/pipelines/default/events-named-subject/schemas');
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toEqual([]);
+    expect(res.body.subjects).toHaveLength(1);
+    expect(res.body.subjects[0]).toMatchObject({
+      registry: 'local-registry',
+      subject: recordSubject,
+      topic: avroTopic,
+      inUse: { version: 1 },
+      latest: { version: 1 },
+      newerVersions: [],
+    });
+    const unknown = await get(
+      '/pipelines/default/events-unknown-registry/schemas',
+    );
+    expect(unknown.body.subjects).toEqual([]);
+    expect(unknown.body.errors).toEqual([
+      {
+        source: 'schema-registry:elsewhere',
+        message:
+          'no schema registry named "elsewhere" in app-config (streaming.schemaRegistries); configured: local-registry',
+      },
+    ]);
   });
 
   it('shows the latest version without a comparison for a pipeline that names no version', async () => {

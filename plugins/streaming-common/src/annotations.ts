@@ -206,8 +206,9 @@ export const ANNOTATION_SCHEMA_VERSIONS = `${STREAMING_ANNOTATION_PREFIX}/schema
 export const ANNOTATION_SCHEMA_ID = `${STREAMING_ANNOTATION_PREFIX}/schema-id`;
 
 /**
- * On a pipeline Component: the version of its source topic's registry
- * subject (`<topic>-value`) the pipeline was built for, a number. The
+ * On a pipeline Component: the version of the registry subject its spec
+ * names as the source's schema (else its source topic's `<topic>-value`)
+ * the pipeline was built for, a number. The
  * pipeline page compares it with the registry's latest version.
  *
  * @public

@@ -46,6 +46,12 @@ export interface PipelineSummary {
     topics: string[];
     /** Delta path, for Delta sources. */
     path?: string;
+    /**
+     * The schema registry subject the spec names as the source's schema
+     * (`source.schema: { registry, subject }`), by the registry's name in
+     * app-config; absent when the schema is a file or fields.
+     */
+    schemaSubject?: { registry: string; subject: string };
   };
   sink: {
     type: 'delta' | 'elasticsearch' | 'kafka';

@@ -237,6 +237,30 @@ describe('toPipelineSummary', () => {
     );
   });
 
+  it('summarizes the registry subject a source names, which the summary schema reads back', () => {
+    const { spec, errors } = variant(p => {
+      p.source.format = 'avro';
+      p.source.avro_wire_format = 'confluent';
+      delete p.source.schema;
+      delete p.source.fields;
+      p.source.schema = {
+        registry: 'local',
+        subject: 'com.acme.UserEvent',
+        version: 3,
+      };
+    });
+    expect(errors).toEqual([]);
+    const summary = toPipelineSummary(spec!);
+    expect(summary.source.schemaSubject).toEqual({
+      registry: 'local',
+      subject: 'com.acme.UserEvent',
+    });
+    expect(pipelineSummarySchema.parse(summary)).toEqual(summary);
+    expect(
+      toPipelineSummary(variant(() => {}).spec!).source.schemaSubject,
+    ).toBe(undefined);
+  });
+
   it('converts memory strings to gigabytes', () => {
     const result = variant(p => {
       p.resources = {

@@ -18,6 +18,9 @@ export const pipelineSummarySchema: z.ZodType<PipelineSummary> = z.object({
     cluster: z.string().optional(),
     topics: z.array(z.string().min(1)),
     path: z.string().optional(),
+    schemaSubject: z
+      .object({ registry: z.string().min(1), subject: z.string().min(1) })
+      .optional(),
   }),
   sink: z.object({
     type: z.enum(['delta', 'elasticsearch', 'kafka']),

@@ -80,6 +80,14 @@ export function toPipelineSummary(spec: PipelineSpec): PipelineSummary {
             type: source.type,
             topics: [source.topic],
             ...(source.cluster ? { cluster: source.cluster } : {}),
+            ...(source.type === 'kafka' && typeof source.schema === 'object'
+              ? {
+                  schemaSubject: {
+                    registry: source.schema.registry,
+                    subject: source.schema.subject,
+                  },
+                }
+              : {}),
           },
     sink: summarizeSink(spec),
     checkpoint: sink.checkpoint,

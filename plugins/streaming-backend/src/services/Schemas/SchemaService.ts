@@ -30,8 +30,9 @@ import { SampleLimits, TopicSampler } from './TopicSampler';
 const DEFAULT_SAMPLE_LIMITS = { maxMessages: 100, maxBytes: 1_048_576 };
 
 /**
- * What the schema registries say about pipelines and topics: the subjects of
- * a pipeline's source topics (TopicNameStrategy, `<topic>-value`) with the
+ * What the schema registries say about pipelines and topics: the subject a
+ * pipeline's spec names, else those of its source topics (TopicNameStrategy,
+ * `<topic>-value`), with the
  * version it was built for and what came after, reused for
  * `streaming.schemas.cacheTtl`; and the fields proposed for a topic in the
  * Create form, from its subject or from a bounded sample of its messages.
@@ -84,8 +85,10 @@ export class SchemaService {
   }
 
   /**
-   * The registry subjects of the pipeline's source topics in the registries
-   * serving its Kafka cluster. A registry that fails is an entry of `errors`.
+   * The registry subject the pipeline's spec names as its schema, else the
+   * subjects of its source topics in the registries serving its Kafka
+   * cluster. A registry that fails, or that app-config does not name, is an
+   * entry of `errors`.
    */
   async getPipelineSchemas(
     pipeline: PipelineEntity,
@@ -105,23 +108,39 @@ export class SchemaService {
             ANNOTATION_PIPELINE_SCHEMA_VERSION
           ],
         );
-        for (const registry of cluster
-          ? this.registries.forKafkaCluster(cluster)
-          : []) {
-          for (const topic of topics) {
-            try {
-              const subject = await this.describe(
-                registry,
-                topic,
-                Number.isInteger(pinned) && pinned > 0 ? pinned : undefined,
-              );
-              if (subject) subjects.push(subject);
-            } catch (error) {
-              errors.push({
-                source: `schema-registry:${registry}`,
-                message: toError(error).message,
-              });
-            }
+        // The subject the spec names, else each source topic's
+        // `<topic>-value` in every registry serving the Kafka cluster.
+        const named = pipeline.summary.source.schemaSubject;
+        const lookups = named
+          ? [
+              {
+                registry: named.registry,
+                subject: named.subject,
+                topic: topics[0],
+              },
+            ]
+          : (cluster ? this.registries.forKafkaCluster(cluster) : []).flatMap(
+              registry =>
+                topics.map(topic => ({
+                  registry,
+                  subject: `${topic}-value`,
+                  topic,
+                })),
+            );
+        for (const { registry, subject: name, topic } of lookups) {
+          try {
+            const subject = await this.describe(
+              registry,
+              name,
+              topic,
+              Number.isInteger(pinned) && pinned > 0 ? pinned : undefined,
+            );
+            if (subject) subjects.push(subject);
+          } catch (error) {
+            errors.push({
+              source: `schema-registry:${registry}`,
+              message: toError(error).message,
+            });
           }
         }
         return { entityRef: pipeline.entityRef, subjects, errors };
@@ -131,11 +150,11 @@ export class SchemaService {
 
   private async describe(
     registry: string,
+    subject: string,
     topic: string,
     pinned: number | undefined,
   ): Promise<PipelineSchemaSubject | undefined> {
     const client = this.registries.get(registry);
-    const subject = `${topic}-value`;
     const latest = await client.findLatest(subject);
     if (!latest) {
       return undefined;
