@@ -14,7 +14,8 @@
 # a broker) need --port on their first start; it is remembered. The controller listens
 # on PORT+1. Data, config, pid and log live in .cache/kafka/NAME/ (log: kafka.log).
 # start is idempotent: when the instance already runs and answers, it only prints the
-# address. Readiness is a real metadata request (scripts/lib/kafka-ready.js).
+# address. Readiness is a real metadata request (scripts/lib/kafka-ready.js), waited
+# for KAFKA_START_TIMEOUT seconds (90; a broker recovering many partitions needs more).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -146,7 +147,7 @@ start() {
   local started=$SECONDS
   nohup setsid java "${java_opts[@]}" kafka.Kafka "$dir/server.properties" >>"$logfile" 2>&1 </dev/null 9>&- &
   echo $! >"$pidfile"
-  if ! ready 90 $!; then
+  if ! ready "${KAFKA_START_TIMEOUT:-90}" $!; then
     tail -n 40 "$logfile" >&2
     stop >/dev/null
     die "broker did not become ready at $address; log: ${logfile#"$root"/}"

@@ -37,6 +37,8 @@ export function httpLoad(options: {
   clients: number;
   requestsPerClient: number;
   revalidate?: boolean;
+  /** The Authorization header of every request (the routes need a signed-in caller). */
+  authorization?: string;
 }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();

@@ -308,6 +308,12 @@ export interface Config {
        * Default: 500.
        */
       maxPageSize?: number;
+      /**
+       * The overview lists at most this many sources that could not be read
+       * (with every page), then one entry saying how many more there were.
+       * Default: 50.
+       */
+      maxErrors?: number;
     };
 
     /** Pausing, resuming and restarting pipelines from their page. */

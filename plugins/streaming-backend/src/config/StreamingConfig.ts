@@ -56,8 +56,11 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
     })
     .prefault({}),
   overview: z
-    .object({ maxPageSize: z.coerce.number().int().positive().default(500) })
-    .default({ maxPageSize: 500 }),
+    .object({
+      maxPageSize: z.coerce.number().int().positive().default(500),
+      maxErrors: z.coerce.number().int().positive().default(50),
+    })
+    .prefault({}),
   cost: z
     .object({
       currency: z.string().min(1).default('USD'),

@@ -16,6 +16,7 @@ import { callerKey } from '../Pipelines/CallerCache';
 import { PipelineCatalog, PipelineEntity } from '../Pipelines/PipelineCatalog';
 import { ProgressStore } from '../ProgressStore/ProgressStore';
 import { PipelineState, StatusService } from '../Status/StatusService';
+import { boundErrors } from './boundErrors';
 import { observeExecutors } from './observeExecutors';
 import { pageOverview } from './pageOverview';
 
@@ -372,7 +373,7 @@ export class OverviewService {
       byHealth,
       pipelines: rows,
       page: { offset: 0, limit: rows.length, total: rows.length },
-      errors,
+      errors: boundErrors(errors, this.config.overview.maxErrors),
     };
   }
 }
