@@ -1,13 +1,8 @@
-import {
-  Entity,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  ANNOTATION_SPARK_APPLICATION,
-} from '@internal/plugin-streaming-common';
+import { ANNOTATION_SPARK_APPLICATION } from '@internal/plugin-streaming-common';
 import { z } from 'zod/v3';
 import { KafkaAdmins } from '../services/KafkaAdmins/KafkaAdmins';
 import {
