@@ -13,8 +13,18 @@ backend=plugins/streaming-backend
 generated=("$backend/src/schema/openapi" plugins/streaming-common/src/schema/openapi)
 
 generate() {
+  # openapi-generator-cli fetches its jar on first use, and the client and the
+  # server are generated side by side: fetch it once first, so that they never
+  # race to write it (the loser generated nothing and said nothing).
+  # Run where the generation runs: repo-tools' openapitools.json pins the version.
+  (cd "$(dirname "$(node -p "require.resolve('@backstage/repo-tools/package.json')")")" &&
+    node "$(node -p "require.resolve('@openapitools/openapi-generator-cli/main.js')")" version >/dev/null)
   (cd "$backend" && yarn run -T backstage-repo-tools package schema openapi generate \
     --server --client-package plugins/streaming-common) >/dev/null
+  [ -f plugins/streaming-common/src/schema/openapi/generated/index.ts ] || {
+    echo "openapi: the generator wrote no client into plugins/streaming-common" >&2
+    exit 1
+  }
 }
 
 case "${1:-}" in
