@@ -59,7 +59,11 @@ describe('LineageCard', () => {
       },
     );
     expect(await screen.findByText('Lineage')).toBeInTheDocument();
-    expect(await screen.findByText('events')).toBeInTheDocument();
+    // The graph is laid out after the catalog answers: on a machine busy
+    // with the Spark tests that has taken over findByText's default second.
+    expect(
+      await screen.findByText('events', undefined, { timeout: 15_000 }),
+    ).toBeInTheDocument();
     expect(screen.getByText('event_summary')).toBeInTheDocument();
     expect(screen.getByText('Daily Report')).toBeInTheDocument();
     // Upstream on the left, downstream on the right, in the order data flows.
