@@ -14,6 +14,7 @@ import { localRuntimeLabel } from '../../lib/localRuntimeLabel';
 import { readableColumns } from '../../lib/readableColumns';
 import { HealthStatus, healthLabel } from '../HealthStatus';
 import { Identifier } from '../Identifier';
+import { OwnerLink } from '../OwnerLink';
 
 const HEALTH_ORDER: PipelineHealth[] = [
   'critical',
@@ -124,12 +125,7 @@ const columns: TableColumn<Row>[] = [
   {
     title: 'Owner',
     field: 'owner',
-    render: row =>
-      row.owner ? (
-        <EntityRefLink entityRef={row.owner} defaultKind="group" />
-      ) : (
-        '—'
-      ),
+    render: row => (row.owner ? <OwnerLink entityRef={row.owner} /> : '—'),
   },
 ];
 

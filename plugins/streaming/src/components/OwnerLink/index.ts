@@ -1,0 +1,2 @@
+export { OwnerLink } from './OwnerLink';
+export type { OwnerLinkProps } from './OwnerLink';
