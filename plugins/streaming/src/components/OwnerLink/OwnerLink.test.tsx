@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { renderInTestApp } from '@backstage/test-utils';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { OwnerLink } from './OwnerLink';
 
 const render = (entityRef: string) =>
