@@ -19,7 +19,9 @@
 # Environment: SPARK_MASTER (default local[2]), SPARK_DRIVER_MEMORY (default 1g),
 # SPARK_DRIVER_JAVA_OPTS (default -XX:TieredStopAtLevel=1: the quick JIT only, which
 # halves start-up and first-batch time of short local runs on a busy machine),
-# SPARK_LOCAL_DIRS (default .cache/spark/tmp), SPARK_LOCAL_IP (default 127.0.0.1).
+# SPARK_LOCAL_DIRS (default .cache/spark/tmp), SPARK_LOCAL_IP (default 127.0.0.1),
+# SPARK_CDS (default 1; 0 runs without the class data sharing archive described at
+# setup_class_archive).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -138,12 +140,67 @@ setup() {
     setup_job_libraries
     setup_test_tools
     setup_jars
+    setup_class_archive
   ) 9>"$root/.tools/.spark-setup.lock" || exit 1
 }
 
-# The spark-submit options every local job gets: master, memory, the jars, Delta.
+# Class data sharing (a JDK feature): the classes a Spark job loads as it starts and runs
+# its first batches (Spark SQL, Structured Streaming, Delta's commands) are archived once,
+# by a short warm-up job (scripts/lib/spark-warmup.py), and every later Spark JVM maps the
+# archive instead of loading and verifying those classes again. Measured on 2 cores: a
+# session with a Delta write, merge and streaming query 24.6 s -> 17.7 s, the medallion
+# end-to-end test 94 s -> 66 s. The archive belongs to one JDK and one class path, so its
+# name carries a digest of both; a JVM that cannot use an archive runs without it.
+class_archive() {
+  local digest
+  digest="$({
+    java -version 2>&1
+    echo "$SPARK_VERSION $DELTA_VERSION"
+    cat "$jars/jars.txt"
+  } | sha256sum | cut -c1-16)"
+  echo "$root/.tools/spark-cds/spark-$digest.jsa"
+}
+
+setup_class_archive() {
+  [ "${SPARK_CDS:-1}" = 1 ] || return 0
+  local archive work
+  archive="$(class_archive)"
+  [ -f "$archive" ] && return 0
+  echo "spark: archiving the classes of a warm-up job (class data sharing, once)" >&2
+  mkdir -p "$(dirname "$archive")"
+  work="$root/.cache/spark/warmup"
+  rm -rf "$work" "$archive.tmp"
+  # The JVM writes the archive as it exits, when the warm-up's session has stopped.
+  if (
+    SPARK_DRIVER_JAVA_OPTS="${SPARK_DRIVER_JAVA_OPTS--XX:TieredStopAtLevel=1} -XX:ArchiveClassesAtExit=$archive.tmp -Xlog:cds=off -Xlog:cds+dynamic=off"
+    base_options
+    PYSPARK_SUBMIT_ARGS="$(printf '%q ' "${options[@]}")pyspark-shell"
+    export PYSPARK_SUBMIT_ARGS
+    "$venv/bin/python" "$root/scripts/lib/spark-warmup.py" "$work"
+  ) >"$root/.cache/spark/warmup.log" 2>&1 && [ -s "$archive.tmp" ]; then
+    mv "$archive.tmp" "$archive"
+  else
+    # Spark runs without the archive, only slower; the log says why.
+    rm -f "$archive.tmp"
+    echo "spark: the warm-up job failed, Spark runs without a class archive; log .cache/spark/warmup.log" >&2
+  fi
+  rm -rf "$work"
+}
+
+# The spark-submit options every local job gets: master, memory, the jars, Delta, and the
+# class archive when there is one.
 spark_options() {
   setup
+  local archive
+  archive="$(class_archive)"
+  if [ "${SPARK_CDS:-1}" = 1 ] && [ -f "$archive" ]; then
+    SPARK_DRIVER_JAVA_OPTS="${SPARK_DRIVER_JAVA_OPTS--XX:TieredStopAtLevel=1} -XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+  base_options
+}
+
+base_options() {
+  mkdir -p "$root/.cache/spark"
   local tmp="${SPARK_LOCAL_DIRS:-$root/.cache/spark/tmp}"
   mkdir -p "$tmp"
   export SPARK_LOCAL_DIRS="$tmp"

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 
-step() { printf '\n== %s\n' "$*" >&2; }
+# Each step says when it began (minutes:seconds into the run), so a slow step shows in the log.
+step() { printf '\n== %s (at %d:%02d)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)) >&2; }
 
 step "real parts"
 # Each real part the tests use is installed and started by its own script here.

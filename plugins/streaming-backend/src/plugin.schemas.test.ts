@@ -227,7 +227,16 @@ describe('schema routes on the real registry and broker', () => {
                 clusters: [
                   { name: 'local', brokers: [kafka.broker] },
                   // The same broker, bootstrapped through the counting proxy.
-                  { name: 'proxied', brokers: [proxy.address] },
+                  // The proxy runs on this test's event loop: on a busy machine
+                  // the default 3 s connection timeout can expire before it
+                  // relays an answer, and the retry's new connection is not the
+                  // sampler's doing.
+                  {
+                    name: 'proxied',
+                    brokers: [proxy.address],
+                    connectionTimeoutMs: 30_000,
+                    requestTimeoutMs: 60_000,
+                  },
                 ],
               },
               schemas: {
