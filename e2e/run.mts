@@ -5,7 +5,8 @@
 //
 // Usage: node e2e/run.mts [TEST_FILE...]   (default: every e2e/tests/*.test.mts)
 // Traffic and the job start only when a selected test needs live data
-// (`*.live.test.mts`). An app already answering on :7007 is reused; else the
+// (`*.live.test.mts`), after the other tests have run: those then run without
+// a Spark job taking most of a core beside them. An app already answering on :7007 is reused; else the
 // backend started here and the job use a progress topic of this run, so only
 // the job started here has micro-batches (history of `make start` stays out).
 import {
@@ -15,7 +16,15 @@ import {
   type ChildProcess,
 } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
@@ -23,6 +32,7 @@ import { Kafka, logLevel } from 'kafkajs';
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const work = join(root, '.cache/e2e');
+const resultsTap = join(work, 'results.tap');
 mkdirSync(work, { recursive: true });
 const tests = (
   process.argv.length > 2
@@ -31,7 +41,9 @@ const tests = (
         .filter(f => f.endsWith('.test.mts'))
         .map(f => join('e2e/tests', f))
 ).map(f => resolve(f));
-const withJob = tests.some(f => f.endsWith('.live.test.mts'));
+const isLive = (f: string) => f.endsWith('.live.test.mts');
+const liveTests = tests.filter(isLive);
+const otherTests = tests.filter(f => !isLive(f));
 const started: Array<{ name: string; child: ChildProcess }> = [];
 
 function log(message: string) {
@@ -199,7 +211,12 @@ async function main(): Promise<number> {
     CHROMIUM_PATH: chromiumPath,
     E2E_BASE_URL: baseUrl,
   };
-  if (withJob) {
+  rmSync(resultsTap, { force: true });
+  let status = 0;
+  if (otherTests.length > 0) {
+    status = Math.max(status, await runTests(otherTests, env, 'other'));
+  }
+  if (liveTests.length > 0) {
     background('traffic', process.execPath, [
       'scripts/demo-traffic/main.mts',
       '--rate',
@@ -236,8 +253,22 @@ async function main(): Promise<number> {
     );
     env.E2E_JOB_PROCESS_GROUP = String(job.pid);
     env.E2E_JOB_STARTED_AT = String(Date.now());
+    status = Math.max(status, await runTests(liveTests, env, 'live'));
   }
+  return status;
+}
 
+/**
+ * Runs test files one at a time with node's test runner: its spec report on
+ * stdout, its TAP report appended to .cache/e2e/results.tap (the summary of
+ * make test adds up every run in it). The runner's exit code.
+ */
+async function runTests(
+  files: string[],
+  env: Record<string, string>,
+  name: string,
+): Promise<number> {
+  const tap = join(work, `results-${name}.tap`);
   const runner = spawn(
     process.execPath,
     [
@@ -246,12 +277,16 @@ async function main(): Promise<number> {
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
-      `--test-reporter-destination=${join(work, 'results.tap')}`,
-      ...tests,
+      `--test-reporter-destination=${tap}`,
+      ...files,
     ],
     { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' },
   );
-  return new Promise(done => runner.on('exit', code => done(code ?? 1)));
+  const code = await new Promise<number>(done =>
+    runner.on('exit', exitCode => done(exitCode ?? 1)),
+  );
+  if (existsSync(tap)) appendFileSync(resultsTap, readFileSync(tap, 'utf8'));
+  return code;
 }
 
 let status = 1;

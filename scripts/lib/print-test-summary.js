@@ -31,10 +31,12 @@ if (tapFile) {
     problem(`no browser test results at ${tapFile}`);
   } else {
     const tap = fs.readFileSync(tapFile, 'utf8');
-    const count = name => {
-      const m = tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm'));
-      return m ? Number(m[1]) : 0;
-    };
+    // The file holds one TAP report per run of the test runner: add them up.
+    const count = name =>
+      [...tap.matchAll(new RegExp(`^# ${name} (\\d+)$`, 'gm'))].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
     const browser = {
       passed: count('pass'),
       failed: count('fail') + count('cancelled'),
