@@ -147,10 +147,12 @@ setup() {
 # Class data sharing (a JDK feature): the classes a Spark job loads as it starts and runs
 # its first batches (Spark SQL, Structured Streaming, Delta's commands) are archived once,
 # by a short warm-up job (scripts/lib/spark-warmup.py), and every later Spark JVM maps the
-# archive instead of loading and verifying those classes again. Measured on 2 cores: a
-# session with a Delta write, merge and streaming query 24.6 s -> 17.7 s, the medallion
-# end-to-end test 94 s -> 66 s. The archive belongs to one JDK and one class path, so its
-# name carries a digest of both; a JVM that cannot use an archive runs without it.
+# archive instead of loading and verifying those classes again. Measured on 2 cores
+# (bench/spark-start.sh): the warm-up job from start to exit 55.0 s -> 44.7 s, the
+# medallion end-to-end test 94 s -> 66 s. The archive belongs to one JDK and one class
+# path, so its name carries a digest of both; a JVM that cannot use an archive runs
+# without it. A warm-up that failed is not tried again at every start (it would cost
+# each job its time): delete the .failed file next to the archive's name to retry.
 class_archive() {
   local digest
   digest="$({
@@ -165,9 +167,9 @@ setup_class_archive() {
   [ "${SPARK_CDS:-1}" = 1 ] || return 0
   local archive work
   archive="$(class_archive)"
-  [ -f "$archive" ] && return 0
+  [ -f "$archive" ] || [ -f "$archive.failed" ] && return 0
   echo "spark: archiving the classes of a warm-up job (class data sharing, once)" >&2
-  mkdir -p "$(dirname "$archive")"
+  mkdir -p "$(dirname "$archive")" "$root/.cache/spark"
   work="$root/.cache/spark/warmup"
   rm -rf "$work" "$archive.tmp"
   # The JVM writes the archive as it exits, when the warm-up's session has stopped.
@@ -182,7 +184,9 @@ setup_class_archive() {
   else
     # Spark runs without the archive, only slower; the log says why.
     rm -f "$archive.tmp"
-    echo "spark: the warm-up job failed, Spark runs without a class archive; log .cache/spark/warmup.log" >&2
+    touch "$archive.failed"
+    echo "spark: the warm-up job failed, Spark runs without a class archive; log .cache/spark/warmup.log" \
+      "(delete ${archive#"$root"/}.failed to try again)" >&2
   fi
   rm -rf "$work"
 }
