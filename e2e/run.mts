@@ -6,9 +6,10 @@
 // Usage: node e2e/run.mts [TEST_FILE...]   (default: every e2e/tests/*.test.mts)
 // Traffic and the job start only when a selected test needs live data
 // (`*.live.test.mts`), after the other tests have run: those then run without
-// a Spark job taking most of a core beside them. An app already answering on :7007 is reused; else the
-// backend started here and the job use a progress topic of this run, so only
-// the job started here has micro-batches (history of `make start` stays out).
+// a Spark job taking most of a core beside them. An app already answering on
+// :7007 is reused; else the backend started here and the job use a progress
+// topic of this run, so only the job started here has micro-batches (history
+// of `make start` stays out).
 import {
   execFile,
   execFileSync,
@@ -269,6 +270,8 @@ async function runTests(
   name: string,
 ): Promise<number> {
   const tap = join(work, `results-${name}.tap`);
+  // A report left by an earlier run must not count as this one's.
+  rmSync(tap, { force: true });
   const runner = spawn(
     process.execPath,
     [
