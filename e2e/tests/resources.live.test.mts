@@ -1,4 +1,6 @@
 // Topic, Delta table and search index pages, reached through a pipeline's lineage.
+// Live: the topic page lists the partitions of `events`, which the demo traffic
+// creates, so these run once the runner has started traffic and the job.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
