@@ -75,6 +75,32 @@ describe('kafkaConnectorEntities', () => {
     expect(json).not.toContain('ssl-secret');
   });
 
+  it("names a MySQL connector's tables after their own databases, as a pipeline's source.database and source.table do", () => {
+    const entities = kafkaConnectorEntities({
+      ...base,
+      connector: debezium({
+        'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
+        'database.dbname': '',
+        'database.include.list': 'inventory',
+        'table.include.list': 'inventory.customers',
+      }),
+      activeTopics: ['dbserver1.inventory.orders'],
+    });
+    expect(names(entities)).toEqual([
+      'connector.local.users-cdc',
+      'db.inventory.customers',
+      'db.inventory.orders',
+    ]);
+    expect(entities[1].metadata.annotations).toMatchObject({
+      'streaming-platform.dev/database-table': 'inventory.customers',
+      'streaming-platform.dev/database-name': 'inventory',
+    });
+    expect(entities[0].spec?.dependencyOf).toEqual([
+      'resource:default/topic.eu.dbserver1.inventory.customers',
+      'resource:default/topic.eu.dbserver1.inventory.orders',
+    ]);
+  });
+
   it('links a sink connector to the topics it reads, with no tables', () => {
     const [connector, ...rest] = kafkaConnectorEntities({
       ...base,

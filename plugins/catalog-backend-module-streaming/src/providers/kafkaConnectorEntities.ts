@@ -25,9 +25,10 @@ import {
 } from '@internal/plugin-streaming-node';
 
 /**
- * The only config keys of a connector this module reads, besides the three
- * of Debezium's topic naming that `debeziumCapture` reads (`connector.class`,
- * `topic.prefix`, `table.include.list`). Everything else
+ * The only config keys of a connector this module reads, besides those of
+ * Debezium's topic naming that `debeziumCapture` reads (`connector.class`,
+ * `topic.prefix`, `table.include.list`, `database.dbname`,
+ * `database.names`). Everything else
  * (`database.password`, `database.sslpassword`, SASL settings, keys a plugin
  * marks as PASSWORD) never reaches an entity.
  */
@@ -35,7 +36,6 @@ const KEYS = {
   connectorClass: 'connector.class',
   host: 'database.hostname',
   port: 'database.port',
-  database: 'database.dbname',
   sinkTopics: 'topics',
 } as const;
 
@@ -92,10 +92,7 @@ export function kafkaConnectorEntities(
     [ANNOTATION_KAFKA_CONNECTOR]: connector.name,
   };
 
-  const database = config[KEYS.database];
   const capture = debeziumCapture(connector, activeTopics);
-  // A database-table entity is named after its database: none without one.
-  const tables = database ? capture.tables : [];
   const topics = new Set([...activeTopics, ...capture.topics]);
   if (connector.type === 'sink') {
     list(config[KEYS.sinkTopics]).forEach(topic => topics.add(topic));
@@ -103,34 +100,38 @@ export function kafkaConnectorEntities(
   const topicRefs = [...topics]
     .sort()
     .map(topic => resourceRef(kafkaTopicEntityName(kafkaCluster, topic)));
-  const tableEntities: Entity[] = tables.map(table => {
-    const physical = `${database}.${table}`;
-    const host = config[KEYS.host];
-    const port = config[KEYS.port];
-    return {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Resource',
-      metadata: {
-        name: databaseTableEntityName(database, table),
-        title: physical,
-        description: `Database table ${table} of ${database}${
-          host ? ` on ${host}${port ? `:${port}` : ''}` : ''
-        }, captured by Kafka Connect connector ${
-          connector.name
-        } (cluster ${cluster}).`,
-        annotations: {
-          ...locationAnnotations,
-          [ANNOTATION_DATABASE_TABLE]: physical,
-          [ANNOTATION_DATABASE_NAME]: database,
-          ...(host ? { [ANNOTATION_DATABASE_HOST]: host } : {}),
-          ...(port ? { [ANNOTATION_DATABASE_PORT]: port } : {}),
-          ...connectorAnnotations,
+  // A database-table entity is named after its database: none without one.
+  const tableEntities: Entity[] = capture.tables.flatMap(
+    ({ database, table }) => {
+      if (!database) return [];
+      const physical = `${database}.${table}`;
+      const host = config[KEYS.host];
+      const port = config[KEYS.port];
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Resource',
+        metadata: {
+          name: databaseTableEntityName(database, table),
+          title: physical,
+          description: `Database table ${table} of ${database}${
+            host ? ` on ${host}${port ? `:${port}` : ''}` : ''
+          }, captured by Kafka Connect connector ${
+            connector.name
+          } (cluster ${cluster}).`,
+          annotations: {
+            ...locationAnnotations,
+            [ANNOTATION_DATABASE_TABLE]: physical,
+            [ANNOTATION_DATABASE_NAME]: database,
+            ...(host ? { [ANNOTATION_DATABASE_HOST]: host } : {}),
+            ...(port ? { [ANNOTATION_DATABASE_PORT]: port } : {}),
+            ...connectorAnnotations,
+          },
+          tags: ['database', 'cdc'],
         },
-        tags: ['database', 'cdc'],
-      },
-      spec: { type: ENTITY_TYPE_DATABASE_TABLE, owner },
-    };
-  });
+        spec: { type: ENTITY_TYPE_DATABASE_TABLE, owner },
+      };
+    },
+  );
 
   // A source feeds its topics from its tables; a sink is fed by its topics;
   // a connector whose class Connect cannot load says neither.

@@ -25,7 +25,10 @@ describe('debeziumCapture', () => {
         [],
       ),
     ).toEqual({
-      tables: ['public.orders', 'public.users'],
+      tables: [
+        { table: 'public.orders', topic: 'accounts.public.orders' },
+        { table: 'public.users', topic: 'accounts.public.users' },
+      ],
       topics: ['accounts.public.orders', 'accounts.public.users'],
     });
   });
@@ -39,8 +42,94 @@ describe('debeziumCapture', () => {
         'other.public.users',
       ]),
     ).toEqual({
-      tables: ['public.audit_2026', 'public.users'],
+      tables: [
+        { table: 'public.audit_2026', topic: 'accounts.public.audit_2026' },
+        { table: 'public.users', topic: 'accounts.public.users' },
+      ],
       topics: ['accounts.public.audit_2026', 'accounts.public.users'],
+    });
+  });
+
+  it('names the database of a PostgreSQL connector (database.dbname)', () => {
+    expect(
+      debeziumCapture(
+        connector({
+          'database.dbname': 'app',
+          'table.include.list': 'public.users',
+        }),
+        [],
+      ).tables,
+    ).toEqual([
+      {
+        database: 'app',
+        table: 'public.users',
+        topic: 'accounts.public.users',
+      },
+    ]);
+  });
+
+  it('reads MySQL and MariaDB names as database.table', () => {
+    for (const connectorClass of [
+      'io.debezium.connector.mysql.MySqlConnector',
+      'io.debezium.connector.mariadb.MariaDbConnector',
+    ]) {
+      expect(
+        debeziumCapture(
+          connector({
+            'connector.class': connectorClass,
+            'database.include.list': 'inventory,billing',
+            'table.include.list': 'inventory.customers',
+          }),
+          ['accounts.billing.invoices', 'accounts.inventory.customers'],
+        ),
+      ).toEqual({
+        tables: [
+          {
+            database: 'billing',
+            table: 'invoices',
+            topic: 'accounts.billing.invoices',
+          },
+          {
+            database: 'inventory',
+            table: 'customers',
+            topic: 'accounts.inventory.customers',
+          },
+        ],
+        topics: ['accounts.billing.invoices', 'accounts.inventory.customers'],
+      });
+    }
+  });
+
+  it('puts the database in a SQL Server topic: prefix.database.schema.table for each of database.names', () => {
+    expect(
+      debeziumCapture(
+        connector({
+          'connector.class':
+            'io.debezium.connector.sqlserver.SqlServerConnector',
+          'database.names': 'sales, hr',
+          'table.include.list': 'dbo.orders',
+        }),
+        ['accounts.hr.dbo.staff', 'accounts.dbo.orders'],
+      ),
+    ).toEqual({
+      tables: [
+        {
+          database: 'hr',
+          table: 'dbo.orders',
+          topic: 'accounts.hr.dbo.orders',
+        },
+        { database: 'hr', table: 'dbo.staff', topic: 'accounts.hr.dbo.staff' },
+        {
+          database: 'sales',
+          table: 'dbo.orders',
+          topic: 'accounts.sales.dbo.orders',
+        },
+      ],
+      topics: [
+        'accounts.hr.dbo.orders',
+        'accounts.hr.dbo.staff',
+        'accounts.sales.dbo.orders',
+      ],
     });
   });
 
