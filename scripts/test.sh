@@ -70,5 +70,8 @@ rm -f .cache/e2e/results.tap
 node e2e/run.mts || status=$?
 
 echo "test run took $((SECONDS / 60))m $((SECONDS % 60))s"
-node scripts/lib/print-test-summary.js "$results" .cache/e2e/results.tap || status=1
+# The Python tests' reports are there unless their step was skipped (outside CI, without Spark).
+python_reports=()
+[ -d .cache/pytest ] && python_reports=(.cache/pytest)
+node scripts/lib/print-test-summary.js "$results" .cache/e2e/results.tap "${python_reports[@]}" || status=1
 exit "$status"

@@ -1,10 +1,12 @@
 // Prints the closing line of the whole test run: "N passed, N failed"
 // (", N skipped" when any were skipped), adding up Jest's JSON results and,
-// when given, the TAP results of the browser tests (node's test runner).
-// Usage: node print-test-summary.js JEST_JSON [BROWSER_TAP]
+// when given, the TAP results of the browser tests (node's test runner) and
+// the JUnit reports of the Python tests (pytest --junitxml, one per session).
+// Usage: node print-test-summary.js JEST_JSON [BROWSER_TAP [PYTEST_DIR]]
 const fs = require('fs');
+const path = require('path');
 
-const [jestFile, tapFile] = process.argv.slice(2);
+const [jestFile, tapFile, pytestDir] = process.argv.slice(2);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let ok = true;
 
@@ -50,6 +52,40 @@ if (tapFile) {
     totals.passed += browser.passed;
     totals.failed += browser.failed;
     totals.skipped += browser.skipped;
+  }
+}
+
+if (pytestDir) {
+  const reports = fs.existsSync(pytestDir)
+    ? fs.readdirSync(pytestDir).filter(name => name.endsWith('.xml'))
+    : [];
+  if (reports.length === 0) {
+    problem(`no Python test results in ${pytestDir}`);
+  } else {
+    const python = { passed: 0, failed: 0, skipped: 0 };
+    for (const report of reports) {
+      const xml = fs.readFileSync(path.join(pytestDir, report), 'utf8');
+      // pytest writes one <testsuite> element per session, its counts as attributes.
+      const suite = /<testsuite\b([^>]*)>/.exec(xml);
+      const attribute = name =>
+        Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suite?.[1] ?? '')?.[1]);
+      const counts = ['tests', 'failures', 'errors', 'skipped'].map(attribute);
+      if (!suite || counts.some(Number.isNaN)) {
+        problem(`unreadable Python test report ${report}`);
+        continue;
+      }
+      const [tests, failures, errors, skipped] = counts;
+      python.passed += tests - failures - errors - skipped;
+      python.failed += failures + errors;
+      python.skipped += skipped;
+    }
+    if (python.failed > 0) ok = false;
+    console.log(
+      `python tests: ${python.passed} passed, ${python.failed} failed`,
+    );
+    totals.passed += python.passed;
+    totals.failed += python.failed;
+    totals.skipped += python.skipped;
   }
 }
 
