@@ -119,10 +119,17 @@ setup_jars() {
   printf '%s' "$list" >"$jars/jars.txt"
 }
 
+# `java -version`, asked once per run of this script (each asking starts a JVM).
+java_version=""
+read_java_version() {
+  [ -n "$java_version" ] || java_version="$(java -version 2>&1 || echo "no java")"
+}
+
 # What is missing to run Spark here, on stdout; exit 1 when something is.
 check() {
   local missing=()
-  java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || missing+=("Java 17 or newer")
+  read_java_version
+  echo "$java_version" | grep -qE 'version "(1[7-9]|[2-9][0-9])' || missing+=("Java 17 or newer")
   python_for_venv >/dev/null || missing+=("Python 3.10 or newer with venv")
   [ ${#missing[@]} -eq 0 ] && return 0
   (IFS=,; echo "${missing[*]}" | sed 's/,/, /g')
@@ -131,6 +138,7 @@ check() {
 
 setup() {
   local missing
+  read_java_version
   missing="$(check)" || die "Spark needs $missing"
   mkdir -p "$root/.tools"
   # One setup at a time (tests and the start command may call it together).
@@ -153,20 +161,25 @@ setup() {
 # path, so its name carries a digest of both; a JVM that cannot use an archive runs
 # without it. A warm-up that failed is not tried again at every start (it would cost
 # each job its time): delete the .failed file next to the archive's name to retry.
-class_archive() {
+# Sets class_archive_file, once per run of this script.
+class_archive_file=""
+find_class_archive() {
+  [ -z "$class_archive_file" ] || return 0
+  read_java_version
   local digest
   digest="$({
-    java -version 2>&1
+    echo "$java_version"
     echo "$SPARK_VERSION $DELTA_VERSION"
     cat "$jars/jars.txt"
   } | sha256sum | cut -c1-16)"
-  echo "$root/.tools/spark-cds/spark-$digest.jsa"
+  class_archive_file="$root/.tools/spark-cds/spark-$digest.jsa"
 }
 
 setup_class_archive() {
   [ "${SPARK_CDS:-1}" = 1 ] || return 0
   local archive work
-  archive="$(class_archive)"
+  find_class_archive
+  archive="$class_archive_file"
   [ -f "$archive" ] || [ -f "$archive.failed" ] && return 0
   echo "spark: archiving the classes of a warm-up job (class data sharing, once)" >&2
   mkdir -p "$(dirname "$archive")" "$root/.cache/spark"
@@ -196,7 +209,8 @@ setup_class_archive() {
 spark_options() {
   setup
   local archive
-  archive="$(class_archive)"
+  find_class_archive
+  archive="$class_archive_file"
   if [ "${SPARK_CDS:-1}" = 1 ] && [ -f "$archive" ]; then
     SPARK_DRIVER_JAVA_OPTS="${SPARK_DRIVER_JAVA_OPTS--XX:TieredStopAtLevel=1} -XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
   fi
