@@ -1,5 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
+  Entity,
   parseEntityRef,
   RELATION_MEMBER_OF,
   stringifyEntityRef,
@@ -7,6 +8,9 @@ import {
 } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+
+/** Who runs the task: its user ref and the user's entity (for `memberOf`). */
+export type TaskUser = { ref?: string; entity?: UserEntity };
 
 /**
  * Refuses to act for a catalog entity that exists and is not owned by the
@@ -19,15 +23,27 @@ export async function assertOwnsEntity(options: {
   catalog: CatalogService;
   credentials: BackstageCredentials;
   entityRef: string;
-  user?: { ref?: string; entity?: UserEntity };
+  user?: TaskUser;
   /** What is not done when refused. */
   refused?: string;
 }): Promise<void> {
-  const { catalog, credentials, entityRef, user } = options;
+  const { catalog, credentials, entityRef } = options;
   const entity = await catalog.getEntityByRef(entityRef, { credentials });
-  if (!entity) {
-    return;
+  if (entity) {
+    assertOwns(entity, options.user, options.refused);
   }
+}
+
+/**
+ * Refuses (NotAllowedError) when the user running the task is not among the
+ * owners of `entity`, an entity read from the catalog; `refused` says what is
+ * not done.
+ */
+export function assertOwns(
+  entity: Entity,
+  user: TaskUser | undefined,
+  refused = 'its SparkApplication is not applied',
+): void {
   const owner = entity.spec?.owner;
   const owners =
     typeof owner === 'string'
@@ -50,9 +66,9 @@ export async function assertOwnsEntity(options: {
     throw new NotAllowedError(
       `${stringifyEntityRef(entity)} already exists in the catalog and ${
         user?.ref ?? 'the user running this task'
-      } is not among its owners (spec.owner: ${owners.join(', ') || 'none'}); ${
-        options.refused ?? 'its SparkApplication is not applied'
-      }`,
+      } is not among its owners (spec.owner: ${
+        owners.join(', ') || 'none'
+      }); ${refused}`,
     );
   }
 }

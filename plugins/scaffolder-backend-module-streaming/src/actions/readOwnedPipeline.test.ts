@@ -50,6 +50,16 @@ describe('readOwnedPipeline', () => {
     expect((await read('default/orders')).metadata.name).toBe('orders');
   });
 
+  it('reads the entity once, and checks ownership on that same entity', async () => {
+    const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+    try {
+      await read('component:default/orders');
+      expect(getEntityByRef).toHaveBeenCalledTimes(1);
+    } finally {
+      getEntityByRef.mockRestore();
+    }
+  });
+
   it('refuses an entity that is missing, not a pipeline, or owned by others', async () => {
     await expect(read('component:default/gone')).rejects.toThrow(
       'entityRef: component:default/gone is not in the catalog',

@@ -3,12 +3,11 @@ import {
   Entity,
   parseEntityRef,
   stringifyEntityRef,
-  UserEntity,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ANNOTATION_KUBERNETES_CLUSTER } from '@internal/plugin-streaming-common';
-import { assertOwnsEntity } from './assertOwnsEntity';
+import { assertOwns, TaskUser } from './assertOwnsEntity';
 
 /**
  * Refuses an entity that is not a streaming pipeline (a Component of type
@@ -57,7 +56,7 @@ export async function readOwnedPipeline(options: {
   catalog: CatalogService;
   credentials: BackstageCredentials;
   entityRef: string;
-  user?: { ref?: string; entity?: UserEntity };
+  user?: TaskUser;
   /** What is not done when refused, e.g. "it is not backfilled". */
   refused: string;
 }): Promise<Entity> {
@@ -70,6 +69,6 @@ export async function readOwnedPipeline(options: {
     throw new NotFoundError(`entityRef: ${entityRef} is not in the catalog`);
   }
   assertIsPipeline(entity);
-  await assertOwnsEntity({ catalog, credentials, entityRef, user, refused });
+  assertOwns(entity, user, refused);
   return entity;
 }
