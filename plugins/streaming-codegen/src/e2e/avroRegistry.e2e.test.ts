@@ -6,6 +6,7 @@ import {
   TestSchemaRegistry,
   waitFor,
 } from '@internal/plugin-streaming-node/testUtils';
+import { avroBinary, confluentFramed } from './__testUtils__/avroBinary';
 import { DeltaReader } from './__testUtils__/DeltaReader';
 import { PipelineRun } from './__testUtils__/PipelineRun';
 
@@ -35,42 +36,12 @@ const V2 = {
 
 type Order = { order_id: string; amount: number; coupon?: string | null };
 
-/** Avro's zig-zag varint of a long. */
-function varint(n: number): number[] {
-  let z = BigInt(n) >= 0n ? BigInt(n) * 2n : -BigInt(n) * 2n - 1n;
-  const out: number[] = [];
-  while (z >= 0x80n) {
-    out.push(Number((z & 0x7fn) | 0x80n));
-    z >>= 7n;
-  }
-  out.push(Number(z));
-  return out;
-}
-
-function avroString(s: string): Buffer {
-  const bytes = Buffer.from(s, 'utf8');
-  return Buffer.concat([Buffer.from(varint(bytes.length)), bytes]);
-}
-
 /**
- * An order as a Confluent serializer writes it: magic byte 0, the schema id (4 bytes, big
- * endian), then the Avro body of V1 (`version` 1) or V2. Encoded here by hand from the
- * Avro specification, independently of the job's decoder.
+ * An order as a Confluent serializer writes it: the header with schema id `id`, then the
+ * Avro body of V1 (`version` 1) or V2.
  */
 function framed(id: number, version: 1 | 2, order: Order): Buffer {
-  const header = Buffer.alloc(5);
-  header.writeUInt32BE(id, 1);
-  const amount = Buffer.alloc(8);
-  amount.writeDoubleLE(order.amount);
-  const parts = [header, avroString(order.order_id), amount];
-  if (version === 2) {
-    parts.push(
-      order.coupon === null || order.coupon === undefined
-        ? Buffer.from(varint(0))
-        : Buffer.concat([Buffer.from(varint(1)), avroString(order.coupon)]),
-    );
-  }
-  return Buffer.concat(parts);
+  return confluentFramed(id, avroBinary(version === 1 ? V1 : V2, order));
 }
 
 function specText(subject: string, version: number) {

@@ -6,7 +6,10 @@ import { repoRoot } from './repoRoot';
 
 const PREFIX = 'DELTA-READER ';
 
-/** A row of a Delta table: column name to JSON value (timestamps as ISO-8601 UTC). */
+/**
+ * A row of a Delta table: column name to JSON value (timestamps as ISO-8601 UTC, binary
+ * values in base64).
+ */
 export type DeltaRow = Record<string, unknown>;
 
 /**

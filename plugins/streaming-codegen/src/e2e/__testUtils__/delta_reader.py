@@ -2,14 +2,16 @@
 
 Protocol: one JSON request per line on stdin, {"path": "/abs/path/of/table"}; one line
 on stdout per request, "DELTA-READER " + JSON: {"rows": [...]} (timestamps as ISO-8601
-UTC strings) or {"error": "..."}. With "detail": true the answer is the table's
-{"numFiles", "history": [{"version", "operation", "operationParameters"}]} instead.
+UTC strings, binary values in base64) or {"error": "..."}. With "detail": true the answer
+is the table's {"numFiles", "history": [{"version", "operation", "operationParameters"}]}
+instead.
 With "append": [rows] and "schema": "<DDL>" the rows are appended to the table (created
 when absent) as one commit, for tests whose pipeline reads a Delta table; the answer is
 {"version": N}, the table's version after the commit.
 A first line {"ready": true} says the session is up.
 """
 
+import base64
 import datetime
 import decimal
 import json
@@ -29,6 +31,8 @@ def plain(value):
         return value.astimezone(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
     if isinstance(value, (datetime.date, decimal.Decimal)):
         return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 

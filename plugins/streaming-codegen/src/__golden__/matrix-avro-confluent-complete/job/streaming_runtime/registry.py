@@ -29,8 +29,8 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-MAGIC_BYTE = 0
-HEADER_BYTES = 5
+from .sources import CONFLUENT_HEADER_BYTES, CONFLUENT_MAGIC_BYTE, NOT_CONFLUENT, confluent_framed
+
 # The decoded record written with the reader schema, or null and the reason.
 RESOLVED_TYPE = T.StructType(
     [T.StructField("payload", T.BinaryType(), True), T.StructField("error", T.StringType(), True)]
@@ -143,22 +143,22 @@ def from_settings(settings, subject=None):
 def resolve_record(value, registry, reader):
     """(payload, error) for one record: its body decoded with its writer schema, resolved to the
     parsed `reader` schema and written again with it; or (None, why not)."""
-    if value is None or len(value) < HEADER_BYTES or value[0] != MAGIC_BYTE:
-        return None, "not in the Confluent wire format (magic byte 0 and a 4-byte schema id)"
-    schema_id = int.from_bytes(value[1:HEADER_BYTES], "big")
+    if value is None or len(value) < CONFLUENT_HEADER_BYTES or value[0] != CONFLUENT_MAGIC_BYTE:
+        return None, NOT_CONFLUENT
+    schema_id = int.from_bytes(value[1:CONFLUENT_HEADER_BYTES], "big")
     writer = registry.writer_schema(schema_id)
     if writer is None:
         return None, f"schema id {schema_id} is not in the schema registry"
     if isinstance(writer, str):
         return None, f"schema id {schema_id} is a {writer} schema, not Avro"
-    body = io.BytesIO(value[HEADER_BYTES:])
+    body = io.BytesIO(value[CONFLUENT_HEADER_BYTES:])
     try:
         record = fastavro.schemaless_reader(body, writer, reader)
     except fastavro.read.SchemaResolutionError as e:
         return None, f"writer schema id {schema_id} does not resolve to the pipeline's schema: {e}"
     except Exception as e:  # noqa: BLE001 - any decoding failure makes the record bad
         return None, f"does not decode with writer schema id {schema_id}: {type(e).__name__}"
-    if body.tell() != len(value) - HEADER_BYTES:
+    if body.tell() != len(value) - CONFLUENT_HEADER_BYTES:
         return None, f"does not decode with writer schema id {schema_id}: bytes left after the record"
     out = io.BytesIO()
     fastavro.schemaless_writer(out, reader, record)
@@ -187,8 +187,7 @@ def ship_runtime(spark):
 
 def schema_id_column(value):
     """The schema id of a Confluent-framed value (bytes 2 to 5, big endian), null without the header."""
-    framed = (F.length(value) >= HEADER_BYTES) & (F.substring(value, 1, 1) == F.unhex(F.lit("00")))
-    return F.when(framed, F.conv(F.hex(F.substring(value, 2, 4)), 16, 10).cast("long"))
+    return F.when(confluent_framed(value), F.conv(F.hex(F.substring(value, 2, 4)), 16, 10).cast("long"))
 
 
 def resolved_column(value, registry, avro_schema):

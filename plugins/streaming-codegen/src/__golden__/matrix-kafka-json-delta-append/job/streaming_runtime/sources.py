@@ -36,6 +36,10 @@ DEAD_LETTER_RECORDS = "dead_letter_records"
 KAFKA_RECORD_COLUMNS = ("key", "value", "topic", "partition", "offset", "timestamp")
 # The columns a Debezium source adds to each row (dropped when writing).
 CDC_COLUMNS = ("__op", "__source_ts_ms", "__kafka_offset")
+# The Confluent wire format: a magic byte (0) and a 4-byte big-endian schema id before each body.
+CONFLUENT_MAGIC_BYTE = 0
+CONFLUENT_HEADER_BYTES = 5
+NOT_CONFLUENT = "not in the Confluent wire format (magic byte 0 and a 4-byte schema id)"
 
 
 def read_kafka(spark, pipeline_name, settings):
@@ -157,19 +161,29 @@ def avro_reader_schema(avro_schema):
     return json.dumps({**record, "fields": record.get("fields", []) + [decoded]})
 
 
+def confluent_framed(value):
+    """Whether a value starts with the Confluent wire format's header (magic byte 0, schema id)."""
+    magic = F.unhex(F.lit(f"{CONFLUENT_MAGIC_BYTE:02x}"))
+    return (F.length(value) >= CONFLUENT_HEADER_BYTES) & (F.substring(value, 1, 1) == magic)
+
+
 def avro_values(records, avro_schema, wire_format, registry):
     """The Kafka records with a value, the column of each value's Avro body in the pipeline's
     schema, and the column of why a record has none (null when the reason is only that the body
     does not decode). "confluent" without a registry: a magic byte and a 4-byte schema id precede
-    each body, which is read with the pipeline's schema. With a `registry` (registry.SchemaRegistry)
+    each body, which is read with the pipeline's schema; a value without that header has no body
+    (NOT_CONFLUENT), however its bytes would decode. With a `registry` (registry.SchemaRegistry)
     each body is read with the writer schema its id names and resolved to the pipeline's
     (registry.resolved_column); a record written with the pipeline's own schema (the id the registry
     gives it under the subject) is already in it, and the JVM reads its body without Python."""
     values = records.where(F.col("value").isNotNull())
     value = F.col("value")
-    body = value.substr(F.lit(6), F.length(value) - 5)
+    body = value.substr(F.lit(CONFLUENT_HEADER_BYTES + 1), F.length(value) - CONFLUENT_HEADER_BYTES)
     if registry is None:
-        return values, body if wire_format == "confluent" else value, None
+        if wire_format != "confluent":
+            return values, value, None
+        framed = confluent_framed(value)
+        return values, F.when(framed, body), F.when(~framed, F.lit(NOT_CONFLUENT))
     # Imported here: only pipelines reading from a registry ship fastavro.
     from .registry import resolved_column, schema_id_column
 
