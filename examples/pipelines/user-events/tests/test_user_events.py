@@ -38,7 +38,8 @@ def test_nulls_flow_on_in_optional_fields_and_dead_letter_the_record_in_required
     assert [r.asDict() for r in decoded.select(*optional).collect()] == [{name: None for name in optional}]
     nulls = json_records(spark, [{f.name: None for f in main.ROW_SCHEMA.fields}])
     assert main.decode_records(nulls).count() == (0 if required else 1)
-    errors = ["does not match the schema: " + "; ".join("missing required field " + n for n in required)]
+    missing = "; ".join("missing required field " + n for n in required)
+    errors = ["does not match the schema: " + missing]
     assert [r.error for r in main.dead_letter_records(nulls).collect()] == (errors if required else [])
 
 

@@ -322,3 +322,174 @@ def test_avro_records_that_do_not_decode_are_dead_lettered_and_the_others_flow_o
     assert [(bytes(r.value), r.offset, r.error) for r in dead] == [
         (v, i, sources.NOT_CONFLUENT if v in unframed else error) for i, v in enumerate(values) if i >= len(good)
     ]
+
+
+# Nested fields (records in an Avro schema, objects in a JSON Schema): a required field of a struct
+# that is there is checked too, named by its path. The struct itself may be optional.
+NESTED = T.StructType(
+    [
+        T.StructField("user_id", T.StringType(), False),
+        T.StructField(
+            "address",
+            T.StructType(
+                [
+                    T.StructField("city", T.StringType(), False),
+                    T.StructField("lat", T.DoubleType(), True),
+                    T.StructField("geo", T.StructType([T.StructField("zone", T.StringType(), False)]), True),
+                ]
+            ),
+            True,
+        ),
+    ]
+)
+NESTED_FITTING = [
+    json.dumps({"user_id": "u1", "address": {"city": "Oslo", "lat": 59.9, "geo": {"zone": "CET"}}}),
+    json.dumps({"user_id": "u2"}),  # the address is optional
+    json.dumps({"user_id": "u3", "address": {"city": "Rome"}}),  # and so is its geo
+]
+NESTED_MISFITS = [
+    (json.dumps({"user_id": "u4", "address": {"lat": 1.0}}), "missing required field address.city"),
+    (json.dumps({"user_id": "u5", "address": {"city": None}}), "missing required field address.city"),
+    (json.dumps({"user_id": "u6", "address": {"city": "Oslo", "geo": {}}}), "missing required field address.geo.zone"),
+    (json.dumps({"user_id": "u7", "address": {"city": "Oslo", "lat": "north"}}), "address.lat: expected double"),
+    (
+        json.dumps({"user_id": "u8", "address": "Oslo"}),
+        "address: expected struct<city:string,lat:double,geo:struct<zone:string>>",
+    ),
+    (json.dumps({"address": {}}), "missing required field user_id; missing required field address.city"),
+]
+
+
+def test_required_nested_fields_are_checked_and_named_by_their_path(spark):
+    records = kafka_records(spark, NESTED_FITTING + [value for value, _ in NESTED_MISFITS])
+    kept = sources.decode_json(records, NESTED, dead_letter=True)
+    assert [r.user_id for r in kept.collect()] == ["u1", "u2", "u3"]
+    dead = sources.dead_letters_json(records, NESTED).orderBy("offset").collect()
+    assert [(r.offset, r.error) for r in dead] == [
+        (offset, "does not match the schema: " + error)
+        for offset, (_, error) in enumerate(NESTED_MISFITS, start=len(NESTED_FITTING))
+    ]
+
+
+# Debezium change events of a table whose id and email are required (NOT NULL columns).
+USERS = T.StructType(
+    [
+        T.StructField("id", T.LongType(), False),
+        T.StructField("email", T.StringType(), False),
+        T.StructField("name", T.StringType(), True),
+        T.StructField("updated_at", T.TimestampType(), True),
+    ]
+)
+ALICE = {"id": 1, "email": "a@example.com", "name": "Alice", "updated_at": AT}
+BOB = {"id": 2, "email": "b@example.com", "name": None, "updated_at": "2026-01-01T00:00:00Z"}
+
+
+def change(op, before=None, after=None, **extra):
+    return json.dumps({"before": before, "after": after, "op": op, "ts_ms": 1, **extra})
+
+
+# Events that are rows of the pipeline: (value, op, id). A delete's before holds only the key under
+# PostgreSQL's default replica identity; the schema envelope ({"schema", "payload"}) is read too.
+CHANGES = [
+    (change("r", after=ALICE), "r", 1),
+    (change("c", after=BOB), "c", 2),
+    (change("u", before=ALICE, after={**ALICE, "name": "Alicia"}), "u", 1),
+    (change("d", before={"id": 2}), "d", 2),
+    (json.dumps({"schema": {"type": "struct"}, "payload": json.loads(change("c", after={**BOB, "id": 3}))}), "c", 3),
+]
+# Events that are bad, with their error.
+BAD_CHANGES = [
+    (json.dumps({"before": None, "after": ALICE, "ts_ms": 1}), "change event without op"),
+    (change("t"), "change event with unknown op t"),
+    (change("c"), "change event (op c) without after"),
+    (change("u", before=ALICE), "change event (op u) without after"),
+    (change("d", after=None), "change event (op d) without before"),
+    (change("c", after={"id": 4, "name": "Dan"}), "does not match the schema: missing required field email in after"),
+    (change("u", after={"id": 5, "email": None}), "does not match the schema: missing required field email in after"),
+    (
+        change("c", after={**ALICE, "updated_at": "yesterday"}),
+        "does not match the schema: updated_at in after: expected timestamp",
+    ),
+    (change("c", after={**ALICE, "id": "six"}), "does not match the schema: id in after: expected bigint"),
+    (change("c", after="Alice"), "change event (op c): after is not an object"),
+    (MALFORMED, "malformed JSON: not a JSON object"),
+]
+
+
+def change_records(spark):
+    """CHANGES, then BAD_CHANGES, then a tombstone (a null value)."""
+    return kafka_records(spark, [v for v, _, _ in CHANGES] + [v for v, _ in BAD_CHANGES] + [None])
+
+
+def test_change_events_without_a_known_op_or_row_image_or_matching_the_schema_are_dead_lettered(spark):
+    records = change_records(spark)
+    kept = sources.decode_debezium(records, USERS, ignore_deletes=False, dead_letter=True)
+    assert [(r["__op"], r.id, r["__kafka_offset"]) for r in kept.collect()] == [
+        (op, row_id, offset) for offset, (_, op, row_id) in enumerate(CHANGES)
+    ]
+    # The delete's row is its key: the other columns of its before are null, not a reason to refuse it.
+    assert [(r.id, r.email) for r in kept.where(F.col("__op") == "d").collect()] == [(2, None)]
+    dead = sources.dead_letters_debezium(records, USERS).orderBy("offset").collect()
+    assert [(bytes(r.value).decode(), r.offset, r.error) for r in dead] == [
+        (value, offset, error) for offset, (value, error) in enumerate(BAD_CHANGES, start=len(CHANGES))
+    ]
+
+
+def test_each_change_event_is_a_row_a_dead_letter_or_a_skipped_tombstone(spark, tmp_path):
+    records = change_records(spark)
+    for ignore_deletes in (False, True):
+        kept = sources.decode_debezium(records, USERS, ignore_deletes=ignore_deletes, dead_letter=True)
+        dead = sources.dead_letters_debezium(records, USERS, ignore_deletes=ignore_deletes)
+        rows = [r["__kafka_offset"] for r in kept.collect()]
+        letters = [r.offset for r in dead.collect()]
+        # An ignored delete is neither, even one without before (replica identity NOTHING).
+        ignored = [i for i, (_, op, _) in enumerate(CHANGES) if op == "d"] if ignore_deletes else []
+        bad = list(range(len(CHANGES), len(CHANGES) + len(BAD_CHANGES)))
+        if ignore_deletes:
+            ignored.append(bad.pop([e for _, e in BAD_CHANGES].index("change event (op d) without before")))
+        tombstone = [len(CHANGES) + len(BAD_CHANGES)]
+        assert sorted(rows + letters + ignored + tombstone) == list(range(len(CHANGES) + len(BAD_CHANGES) + 1))
+        assert sorted(letters) == bad
+    records.write.parquet(str(tmp_path / "records"))
+    stream = spark.readStream.schema(records.schema).parquet(str(tmp_path / "records"))
+    query = (
+        sources.decode_debezium(stream, USERS, ignore_deletes=False, dead_letter=True)
+        .writeStream.format("noop")
+        .option("checkpointLocation", str(tmp_path / "checkpoint"))
+        .trigger(availableNow=True)
+        .start()
+    )
+    query.awaitTermination()
+    progress = query.lastProgress
+    observed = (progress if isinstance(progress, dict) else json.loads(progress.json))["observedMetrics"]
+    assert observed[sources.OBSERVATION][sources.BAD_RECORDS] == len(BAD_CHANGES)
+    assert observed[sources.OBSERVATION][sources.DEAD_LETTER_RECORDS] == len(BAD_CHANGES)
+
+
+def test_without_a_target_change_events_that_cannot_be_rows_are_skipped_and_the_others_flow_on(spark):
+    # As with JSON records, a bad event that still has a row (a required field missing, a time that
+    # does not read) flows on with nulls; one without a known op or a row image cannot be a row.
+    rows = sources.decode_debezium(change_records(spark), USERS, ignore_deletes=False).collect()
+    flowing = [
+        offset
+        for offset, (_, error) in enumerate(BAD_CHANGES, start=len(CHANGES))
+        if error.startswith("does not match the schema")
+    ]
+    assert [r["__kafka_offset"] for r in rows] == list(range(len(CHANGES))) + flowing
+
+
+def test_required_nested_fields_of_change_events_are_checked(spark):
+    schema = T.StructType([T.StructField("id", T.LongType(), False), NESTED.fields[1]])
+    records = kafka_records(
+        spark,
+        [
+            change("c", after={"id": 1, "address": {"city": "Oslo"}}),
+            change("c", after={"id": 2, "address": {"lat": 1.0}}),
+            change("u", after={"id": 3, "address": {"city": "Oslo", "lat": "north"}}),
+        ],
+    )
+    assert [r.id for r in sources.decode_debezium(records, schema, False, dead_letter=True).collect()] == [1]
+    assert [r.error for r in sources.dead_letters_debezium(records, schema).orderBy("offset").collect()] == [
+        "does not match the schema: missing required field address.city in after",
+        "does not match the schema: address.lat in after: expected double",
+    ]

@@ -26,14 +26,15 @@ def test_avro_types():
             {"name": "either", "type": ["int", "string"]},
         ],
     }
+    # Fields without null in their type and without a default are required (not nullable).
     assert avro_to_spark(record) == T.StructType(
         [
-            T.StructField("id", T.LongType()),
+            T.StructField("id", T.LongType(), False),
             T.StructField("name", T.StringType()),
-            T.StructField("at", T.TimestampType()),
-            T.StructField("day", T.DateType()),
-            T.StructField("tags", T.ArrayType(T.StringType())),
-            T.StructField("either", T.StringType()),
+            T.StructField("at", T.TimestampType(), False),
+            T.StructField("day", T.DateType(), False),
+            T.StructField("tags", T.ArrayType(T.StringType()), False),
+            T.StructField("either", T.StringType(), False),
         ]
     )
 
@@ -113,3 +114,36 @@ def test_required_fields_of_a_schema_file_are_not_nullable(tmp_path):
         ("x", False),
         ("t", True),
     ]
+
+
+def test_required_fields_of_nested_records_and_objects_are_not_nullable(tmp_path):
+    address = {
+        "type": "record",
+        "name": "Address",
+        "fields": [{"name": "city", "type": "string"}, {"name": "zip", "type": ["null", "string"], "default": None}],
+    }
+    avro = {
+        "type": "record",
+        "name": "r",
+        "fields": [{"name": "id", "type": "long"}, {"name": "address", "type": ["null", address], "default": None}],
+    }
+    (tmp_path / "r.avsc").write_text(json.dumps(avro))
+    nested = load_avro_schema("r.avsc", str(tmp_path))["address"]
+    assert nested.nullable
+    assert [(f.name, f.nullable) for f in nested.dataType.fields] == [("city", False), ("zip", True)]
+    node = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "integer"},
+            "address": {
+                "type": "object",
+                "required": ["city"],
+                "properties": {"city": {"type": "string"}, "zip": {"type": "string"}},
+            },
+        },
+    }
+    (tmp_path / "s.json").write_text(json.dumps(node))
+    nested = load_json_schema("s.json", str(tmp_path))["address"]
+    assert nested.nullable
+    assert [(f.name, f.nullable) for f in nested.dataType.fields] == [("city", False), ("zip", True)]

@@ -57,7 +57,7 @@ function sourceTests(spec: PipelineSpec): string[] {
     '',
     '',
     ...(checksRequiredFields(spec)
-      ? requiredFieldsTest()
+      ? requiredFieldsTest(cdc)
       : [
           'def test_nulls_flow_on_as_nulls(spark):',
           `    decoded = main.decode_records(json_records(spark, [${nulls}]))`,
@@ -71,18 +71,30 @@ function sourceTests(spec: PipelineSpec): string[] {
   ];
 }
 
-/** Nulls in optional fields flow on; a null in a required field makes the record a dead letter. */
-function requiredFieldsTest(): string[] {
+/**
+ * Nulls in optional fields flow on; a null in a required field makes the
+ * record a dead letter (for change events: in their after image).
+ */
+function requiredFieldsTest(cdc: boolean): string[] {
+  const record = (row: string) =>
+    cdc ? `{"before": None, "after": ${row}, "op": "c", "ts_ms": 1}` : row;
   return [
     'def test_nulls_flow_on_in_optional_fields_and_dead_letter_the_record_in_required_ones(spark):',
     '    optional = [f.name for f in main.ROW_SCHEMA.fields if f.nullable]',
     '    required = [f.name for f in main.ROW_SCHEMA.fields if not f.nullable]',
     '    row = {**sample_row(main.ROW_SCHEMA), **{name: None for name in optional}}',
-    '    decoded = main.decode_records(json_records(spark, [row]))',
+    `    decoded = main.decode_records(json_records(spark, [${record(
+      'row',
+    )}]))`,
     '    assert [r.asDict() for r in decoded.select(*optional).collect()] == [{name: None for name in optional}]',
-    '    nulls = json_records(spark, [{f.name: None for f in main.ROW_SCHEMA.fields}])',
+    `    nulls = json_records(spark, [${record(
+      '{f.name: None for f in main.ROW_SCHEMA.fields}',
+    )}])`,
     '    assert main.decode_records(nulls).count() == (0 if required else 1)',
-    '    errors = ["does not match the schema: " + "; ".join("missing required field " + n for n in required)]',
+    `    missing = "; ".join("missing required field " + n${
+      cdc ? ' + " in after"' : ''
+    } for n in required)`,
+    '    errors = ["does not match the schema: " + missing]',
     '    assert [r.error for r in main.dead_letter_records(nulls).collect()] == (errors if required else [])',
   ];
 }

@@ -103,8 +103,12 @@ export function renderSource(spec: PipelineSpec): string[] {
       avro
         ? `    return sources.dead_letters_avro(records, AVRO_SCHEMA, ${decodeOptions})`
         : `    return sources.dead_letters_${
-            source.type === 'debezium' ? 'debezium' : 'json'
-          }(records, ROW_SCHEMA)`,
+            source.type === 'debezium'
+              ? `debezium(records, ROW_SCHEMA, ignore_deletes=${pyValue(
+                  source.deletes === 'ignore',
+                )})`
+              : 'json(records, ROW_SCHEMA)'
+          }`,
     );
   }
   lines.push(

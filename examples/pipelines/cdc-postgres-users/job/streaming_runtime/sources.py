@@ -36,6 +36,8 @@ DEAD_LETTER_RECORDS = "dead_letter_records"
 KAFKA_RECORD_COLUMNS = ("key", "value", "topic", "partition", "offset", "timestamp")
 # The columns a Debezium source adds to each row (dropped when writing).
 CDC_COLUMNS = ("__op", "__source_ts_ms", "__kafka_offset")
+# The ops of Debezium's change events of rows: create, read (snapshot), update, delete.
+CHANGE_OPS = ("c", "r", "u", "d")
 # The Confluent wire format: a magic byte (0) and a 4-byte big-endian schema id before each body.
 CONFLUENT_MAGIC_BYTE = 0
 CONFLUENT_HEADER_BYTES = 5
@@ -89,44 +91,84 @@ def unreadable_time(data, field):
     return data[field.name].isNotNull() & parse_time(data[field.name], field.dataType).isNull()
 
 
-def json_bad(data, row_schema):
-    """Whether a JSON record parsed by parse_json (`data`, with read_schema(row_schema)) is bad:
-    it does not parse with the schema (malformed, or a value that does not fit its type), a
-    required (not nullable) top-level field is missing or null, or a timestamp or date field holds
-    text that is neither. The one test of the pipeline's query (which leaves bad records out) and
-    of the dead-letter query (which writes them): a record is in exactly one of the two.
-    """
-    bad = data[UNPARSED].isNotNull()
-    for f in row_schema.fields:
+def missing_required(row, schema, path=""):
+    """(path, condition) for each required (not nullable) field of a parsed struct column and of the
+    structs inside it ("address.city"): the field is missing or null where its struct is there.
+    Fields of structs in arrays or maps are not checked."""
+    checks = []
+    for f in schema.fields:
+        name, value = path + f.name, row[f.name]
         if not f.nullable:
-            bad = bad | data[f.name].isNull()
+            checks.append((name, row.isNotNull() & value.isNull()))
+        if isinstance(f.dataType, T.StructType):
+            checks += missing_required(value, f.dataType, name + ".")
+    return checks
+
+
+def row_bad(row, row_schema):
+    """Whether a parsed row (read_schema(row_schema)) misses a required field, nested ones included
+    (missing_required), or holds a top-level timestamp or date whose text is neither."""
+    bad = F.lit(False)
+    for _, missing in missing_required(row, row_schema):
+        bad = bad | missing
+    for f in row_schema.fields:
         if is_time(f):
-            bad = bad | unreadable_time(data, f)
+            bad = bad | unreadable_time(row, f)
     return bad
 
 
-def json_error(value, data, row_schema):
-    """Why a bad JSON record (json_bad) is bad: malformed, or each top-level field that does not
-    match the schema (a value of another type, a required field missing or null, a time that does
-    not read). Evaluated for bad records only (the dead-letter query's), so the second parse (the
-    record as a map of texts, to tell a missing field from a misfit) costs good records nothing."""
-    fields = F.from_json(value.cast("string"), T.MapType(T.StringType(), T.StringType()))
-    misfits = []
-    for f in row_schema.fields:
-        present, parsed = fields[f.name], data[f.name]
-        if is_time(f):
-            misfits.append(F.when(unreadable_time(data, f), F.lit(f.name + ": expected " + f.dataType.simpleString())))
+def json_bad(data, row_schema):
+    """Whether a JSON record parsed by parse_json (`data`, with read_schema(row_schema)) is bad:
+    it does not parse with the schema (malformed, or a value that does not fit its type), a
+    required (not nullable) field is missing or null (a nested one where its struct is there), or
+    a timestamp or date field holds text that is neither. The one test of the pipeline's query
+    (which leaves bad records out) and of the dead-letter query (which writes them): a record is
+    in exactly one of the two.
+    """
+    return data[UNPARSED].isNotNull() | row_bad(data, row_schema)
+
+
+# The fields of a JSON object as their texts (an object's or array's as its JSON).
+TEXTS = T.MapType(T.StringType(), T.StringType())
+
+
+def mismatches(texts, row, schema, where, required=True, path=""):
+    """Why a parsed struct (`row`; `texts`, the fields of its JSON object) does not match the schema:
+    a message for each field of another type, top-level time that does not read, or (`required`)
+    required field missing or null, nested structs included ("address.city"); `where` (" in after")
+    follows each field's path. Null where a field matches."""
+    messages = []
+    for f in schema.fields:
+        name, text, value = path + f.name, texts[f.name], row[f.name]
+        if is_time(f) and not path:
+            misfit = unreadable_time(row, f)  # read as text (read_schema), then converted
         else:
-            misfits.append(
-                F.when(present.isNotNull() & parsed.isNull(), F.lit(f.name + ": expected " + f.dataType.simpleString()))
-            )
-        if not f.nullable:
-            misfits.append(F.when(present.isNull() & parsed.isNull(), F.lit("missing required field " + f.name)))
-    detail = F.concat_ws("; ", *misfits)
-    return (
-        F.when(fields.isNull(), F.lit("malformed JSON: not a JSON object"))
-        .when(detail == "", F.lit("does not match the schema"))
-        .otherwise(F.concat(F.lit("does not match the schema: "), detail))
+            misfit = row.isNotNull() & text.isNotNull() & value.isNull()
+        messages.append(F.when(misfit, F.lit(name + where + ": expected " + f.dataType.simpleString())))
+        if required and not f.nullable:
+            missing = row.isNotNull() & text.isNull() & value.isNull()
+            messages.append(F.when(missing, F.lit("missing required field " + name + where)))
+        if isinstance(f.dataType, T.StructType):
+            messages += mismatches(F.from_json(text, TEXTS), value, f.dataType, where, required, name + ".")
+    return messages
+
+
+def schema_error(detail):
+    """The error of a record that parses but does not match the schema, with the mismatches found."""
+    detail = F.concat_ws("; ", *detail)
+    return F.when(detail == "", F.lit("does not match the schema")).otherwise(
+        F.concat(F.lit("does not match the schema: "), detail)
+    )
+
+
+def json_error(value, data, row_schema):
+    """Why a bad JSON record (json_bad) is bad: malformed, or each field that does not match the
+    schema (mismatches). Evaluated for bad records only (the dead-letter query's), so the second
+    parse (the record as a map of texts, to tell a missing field from a misfit) costs good records
+    nothing."""
+    fields = F.from_json(value.cast("string"), TEXTS)
+    return F.when(fields.isNull(), F.lit("malformed JSON: not a JSON object")).otherwise(
+        schema_error(mismatches(fields, data, row_schema, ""))
     )
 
 
@@ -244,33 +286,73 @@ def debezium_envelope(row_schema):
     return T.StructType([T.StructField("payload", change, True)] + change.fields), change, times
 
 
+def change_event(message, change):
+    """The change event of a parsed message: its payload (schema envelope), else the message itself."""
+    return F.coalesce(message["payload"], F.struct(*[message[f.name].alias(f.name) for f in change.fields]))
+
+
+def debezium_bad(message, event, row_schema, ignore_deletes):
+    """Whether a change event (`event` of the parsed `message`) is bad: it does not parse, has no op
+    or one Debezium does not write for rows (c, r, u, d), lacks its row image (after; a delete's
+    before, unless deletes are ignored), or its after does not match the row schema (row_bad). A
+    delete's before holds only the key under PostgreSQL's default replica identity: it must be
+    there, its other fields may be null. The one test of decode_debezium and dead_letters_debezium.
+    """
+    op = event["op"]
+    return (
+        F.when(message[UNPARSED].isNotNull() | op.isNull() | ~op.isin(*CHANGE_OPS), True)
+        .when(op == "d", event["before"].isNull() & F.lit(not ignore_deletes))
+        .otherwise(event["after"].isNull() | row_bad(event["after"], row_schema))
+    )
+
+
+def debezium_error(value, event, row_schema):
+    """Why a bad change event (debezium_bad) is bad: malformed, no op or an unknown one, no row image,
+    or each field of its row images that does not match the schema (mismatches, " in after")."""
+    message = F.from_json(value.cast("string"), TEXTS)
+    texts = F.coalesce(F.from_json(message["payload"], TEXTS), message)
+    op = event["op"]
+    image = F.when(op == "d", F.lit("before")).otherwise(F.lit("after"))
+    image_text = F.when(op == "d", texts["before"]).otherwise(texts["after"])
+    image_row = F.when(op == "d", event["before"]).otherwise(event["after"])
+    # A delete's before holds only the key (PostgreSQL's default replica identity): no field is required there.
+    after = mismatches(F.from_json(texts["after"], TEXTS), event["after"], row_schema, " in after")
+    before = mismatches(F.from_json(texts["before"], TEXTS), event["before"], row_schema, " in before", required=False)
+    return (
+        F.when(message.isNull(), F.lit("malformed JSON: not a JSON object"))
+        .when(op.isNull(), F.lit("change event without op"))
+        .when(~op.isin(*CHANGE_OPS), F.concat(F.lit("change event with unknown op "), op))
+        .when(image_text.isNull(), F.concat(F.lit("change event (op "), op, F.lit(") without "), image))
+        .when(
+            image_row.isNull(),
+            F.concat(F.lit("change event (op "), op, F.lit("): "), image, F.lit(" is not an object")),
+        )
+        .otherwise(schema_error(after + before))
+    )
+
+
 def decode_debezium(records, row_schema, ignore_deletes, dead_letter=False):
     """Debezium change events as rows plus __op, __source_ts_ms and __kafka_offset.
 
     Both converter styles are read: with the schema envelope ({"schema", "payload"}) and without.
     Deletes carry the row image of "before" (or are left out with `ignore_deletes`); tombstones
-    (null values) are skipped. A record that does not parse has no change operation and is
-    skipped, or with `dead_letter` left for the dead-letter query (dead_letters_debezium).
+    (null values) are skipped. A bad event (debezium_bad) is left out with `dead_letter`, for the
+    dead-letter query (dead_letters_debezium); without, one that still has a row flows on (a field
+    that does not match as null) and one without a known op or row image is skipped.
     """
     envelope, change, times = debezium_envelope(row_schema)
     messages = records.where(F.col("value").isNotNull()).select(
         "key", "value", parse_json(F.col("value"), envelope).alias("m"), "offset"
     )
-    events = (
-        observe_input(messages, F.col("m." + UNPARSED).isNotNull(), dead_letter)
-        .select(
-            F.coalesce(
-                F.col("m.payload"),
-                F.struct(*[F.col("m." + f.name).alias(f.name) for f in change.fields]),
-            ).alias("e"),
-            F.col("offset"),
-        )
-        .where(F.col("e.op").isNotNull())
-    )
+    events = messages.withColumn("e", change_event(F.col("m"), change))
+    bad = debezium_bad(F.col("m"), F.col("e"), row_schema, ignore_deletes)
+    events = observe_input(events, bad, dead_letter)
+    row = F.when(F.col("e.op") == "d", F.col("e.before")).otherwise(F.col("e.after"))
+    events = events.where(F.col("e.op").isin(*CHANGE_OPS) & row.isNotNull())
     if ignore_deletes:
         events = events.where(F.col("e.op") != "d")
     rows = events.select(
-        F.when(F.col("e.op") == "d", F.col("e.before")).otherwise(F.col("e.after")).alias("row"),
+        row.alias("row"),
         F.col("e.op").alias("__op"),
         F.col("e.ts_ms").alias("__source_ts_ms"),
         F.col("offset").alias("__kafka_offset"),
@@ -278,9 +360,15 @@ def decode_debezium(records, row_schema, ignore_deletes, dead_letter=False):
     return convert_times(rows, times)
 
 
-def dead_letters_debezium(records, row_schema):
-    """The change events decode_debezium cannot parse: key, value, topic, partition, offset, timestamp, error."""
-    return dead_letters_json(records, debezium_envelope(row_schema)[0])
+def dead_letters_debezium(records, row_schema, ignore_deletes=False):
+    """The change events decode_debezium leaves out (debezium_bad), as read: key, value, topic,
+    partition, offset, timestamp, and the error (debezium_error)."""
+    envelope, change, _ = debezium_envelope(row_schema)
+    parsed = records.where(F.col("value").isNotNull()).withColumn("__parsed", parse_json(F.col("value"), envelope))
+    event = change_event(F.col("__parsed"), change)
+    return parsed.where(debezium_bad(F.col("__parsed"), event, row_schema, ignore_deletes)).select(
+        *KAFKA_RECORD_COLUMNS, debezium_error(F.col("value"), event, row_schema).alias("error")
+    )
 
 
 def read_delta(spark, settings, skip_change_commits, columns):

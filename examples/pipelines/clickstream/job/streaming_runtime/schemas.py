@@ -35,7 +35,8 @@ def read_schema_file(path, base_dir):
 
 
 def avro_to_spark(avro_type):
-    """The Spark type of an Avro type (as JSON payloads carry it)."""
+    """The Spark type of an Avro type (as JSON payloads carry it); the required fields of each record
+    (avro_required), nested ones included, not nullable (the decoders count a record without one as bad)."""
     if isinstance(avro_type, list):
         others = [t for t in avro_type if t != "null"]
         return avro_to_spark(others[0]) if len(others) == 1 else T.StringType()
@@ -47,8 +48,10 @@ def avro_to_spark(avro_type):
             return T.DateType()
         kind = avro_type.get("type")
         if kind == "record":
+            required = avro_required(avro_type)
+            fields = avro_type.get("fields", [])
             return T.StructType(
-                [T.StructField(f["name"], avro_to_spark(f["type"]), True) for f in avro_type.get("fields", [])]
+                [T.StructField(f["name"], avro_to_spark(f["type"]), f["name"] not in required) for f in fields]
             )
         if kind == "array":
             return T.ArrayType(avro_to_spark(avro_type.get("items")))
@@ -59,26 +62,26 @@ def avro_to_spark(avro_type):
 
 
 def json_schema_to_spark(node):
-    """The Spark type of a JSON Schema node."""
+    """The Spark type of a JSON Schema node; the required properties of each object
+    (json_schema_required), nested ones included, not nullable."""
     kind = node.get("type")
     if isinstance(kind, list):
         others = [k for k in kind if k != "null"]
         kind = others[0] if len(others) == 1 else "string"
     if kind == "object":
+        required = json_schema_required(node)
         properties = node.get("properties", {})
-        fields = [T.StructField(name, json_schema_to_spark(child), True) for name, child in properties.items()]
-        return T.StructType(fields)
+        return T.StructType(
+            [
+                T.StructField(name, json_schema_to_spark(child), name not in required)
+                for name, child in properties.items()
+            ]
+        )
     if kind == "array":
         return T.ArrayType(json_schema_to_spark(node.get("items", {})))
     if kind == "string":
         return JSON_SCHEMA_FORMATS.get(node.get("format"), T.StringType())
     return JSON_SCHEMA_TYPES.get(kind, T.StringType())
-
-
-def with_required(schema, required):
-    """The row schema with the top-level fields named in `required` not nullable (the decoders
-    count a record without one as bad)."""
-    return T.StructType([T.StructField(f.name, f.dataType, f.name not in required, f.metadata) for f in schema.fields])
 
 
 def avro_required(record):
@@ -104,14 +107,12 @@ def json_schema_required(node):
 
 def load_avro_schema(path, base_dir):
     """The row schema of an Avro schema file (.avsc); its required fields (avro_required) not nullable."""
-    record = json.loads(read_schema_file(path, base_dir))
-    return with_required(avro_to_spark(record), avro_required(record))
+    return avro_to_spark(json.loads(read_schema_file(path, base_dir)))
 
 
 def load_json_schema(path, base_dir):
     """The row schema of a JSON Schema file; its required properties (json_schema_required) not nullable."""
-    node = json.loads(read_schema_file(path, base_dir))
-    return with_required(json_schema_to_spark(node), json_schema_required(node))
+    return json_schema_to_spark(json.loads(read_schema_file(path, base_dir)))
 
 
 def read_schema(schema):

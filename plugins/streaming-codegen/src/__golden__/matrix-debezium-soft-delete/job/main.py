@@ -67,7 +67,7 @@ def decode_records(records):
 
 def dead_letter_records(records):
     """The Kafka records decode_records cannot parse, as read, with the error."""
-    return sources.dead_letters_debezium(records, ROW_SCHEMA)
+    return sources.dead_letters_debezium(records, ROW_SCHEMA, ignore_deletes=False)
 
 
 def read_source(spark):

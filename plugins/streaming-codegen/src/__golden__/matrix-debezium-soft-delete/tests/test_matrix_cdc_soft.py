@@ -28,11 +28,17 @@ def test_valid_records_decode_to_the_schema(spark):
     assert as_text(decoded, ["__op", "__kafka_offset"]) == [{"__op": "c", "__kafka_offset": "0"}]
 
 
-def test_nulls_flow_on_as_nulls(spark):
-    decoded = main.decode_records(json_records(spark, [{"before": None, "after": {f.name: None for f in main.ROW_SCHEMA.fields}, "op": "c", "ts_ms": 1}]))
-    assert [row.asDict() for row in decoded.select(*[f.name for f in main.ROW_SCHEMA.fields]).collect()] == [
-        {f.name: None for f in main.ROW_SCHEMA.fields}
-    ]
+def test_nulls_flow_on_in_optional_fields_and_dead_letter_the_record_in_required_ones(spark):
+    optional = [f.name for f in main.ROW_SCHEMA.fields if f.nullable]
+    required = [f.name for f in main.ROW_SCHEMA.fields if not f.nullable]
+    row = {**sample_row(main.ROW_SCHEMA), **{name: None for name in optional}}
+    decoded = main.decode_records(json_records(spark, [{"before": None, "after": row, "op": "c", "ts_ms": 1}]))
+    assert [r.asDict() for r in decoded.select(*optional).collect()] == [{name: None for name in optional}]
+    nulls = json_records(spark, [{"before": None, "after": {f.name: None for f in main.ROW_SCHEMA.fields}, "op": "c", "ts_ms": 1}])
+    assert main.decode_records(nulls).count() == (0 if required else 1)
+    missing = "; ".join("missing required field " + n + " in after" for n in required)
+    errors = ["does not match the schema: " + missing]
+    assert [r.error for r in main.dead_letter_records(nulls).collect()] == (errors if required else [])
 
 
 def test_junk_goes_to_the_dead_letter_target_with_its_error(spark):
@@ -56,6 +62,9 @@ def test_step_0_filter_keeps_and_drops_the_right_rows(spark):
     worked out by the generator from the spec, independently of the job's Column API code."""
     rows = [{"__op": "r"}, {"__op": "zz-none-of-them"}, {"__op": None}, {"__op": "r", "email": None}]
     keeps = [True, True, True, False]
+    # A row with a null in a required field is a dead letter: it never reaches the filter.
+    required = [f.name for f in main.ROW_SCHEMA.fields if not f.nullable]
+    keeps = [k and all(row.get(n, "") is not None for n in required) for row, k in zip(rows, keeps, strict=True)]
     mismatch = kinds_mismatch(main.ROW_SCHEMA, {"__op": "string"})
     if mismatch:
         pytest.skip("the schema types of %s do not hold the condition's literals" % ", ".join(mismatch))
