@@ -5,6 +5,7 @@ import {
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
+  ANNOTATION_ELASTICSEARCH_CLUSTER,
   ANNOTATION_ELASTICSEARCH_INDEX,
   ANNOTATION_ELASTICSEARCH_NODES,
   SearchIndexDetailsResponse,
@@ -25,8 +26,21 @@ jest.setTimeout(180_000);
 const ALICE = mockCredentials.user.header('user:default/alice');
 const DOCUMENTS = 7;
 
-/** An `elasticsearch-index` Resource as the catalog module emits it. */
-function indexEntity(name: string, index: string, nodes?: string): Entity {
+/**
+ * An `elasticsearch-index` Resource as the catalog module emits it: on node
+ * URLs, or on a search cluster by name (`{ cluster }`).
+ */
+function indexEntity(
+  name: string,
+  index: string,
+  target?: string | { cluster: string },
+): Entity {
+  let annotation = {};
+  if (typeof target === 'string') {
+    annotation = { [ANNOTATION_ELASTICSEARCH_NODES]: target };
+  } else if (target) {
+    annotation = { [ANNOTATION_ELASTICSEARCH_CLUSTER]: target.cluster };
+  }
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
@@ -35,7 +49,7 @@ function indexEntity(name: string, index: string, nodes?: string): Entity {
       namespace: 'default',
       annotations: {
         [ANNOTATION_ELASTICSEARCH_INDEX]: index,
-        ...(nodes ? { [ANNOTATION_ELASTICSEARCH_NODES]: nodes } : {}),
+        ...annotation,
       },
     },
     spec: { type: 'elasticsearch-index', owner: 'group:default/team-sre' },
@@ -120,6 +134,11 @@ describe('search index statistics from the real OpenSearch', () => {
           indexEntity('not-listed', 'other-logs', 'http://127.0.0.1:2'),
           indexEntity('pattern-dot', 'logs-2026x11', 'http://127.0.0.1:2'),
           indexEntity('no-nodes', index),
+          indexEntity('by-name', index, { cluster: 'failover' }),
+          indexEntity('by-name-not-listed', 'other-logs', {
+            cluster: 'failover',
+          }),
+          indexEntity('unknown-cluster', index, { cluster: 'logs-eu' }),
         ]),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
@@ -208,6 +227,31 @@ describe('search index statistics from the real OpenSearch', () => {
     expect(res.body.documents).toBeGreaterThanOrEqual(DOCUMENTS);
   });
 
+  it('reads the index from the search cluster the entity names', async () => {
+    // The failover cluster: its first node does not answer, OpenSearch does.
+    const res = await get('/indices/default/by-name');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      entityRef: 'resource:default/by-name',
+      cluster: 'failover',
+      index,
+    });
+    expect(res.body.documents).toBeGreaterThanOrEqual(DOCUMENTS);
+    const notListed = await get('/indices/default/by-name-not-listed');
+    expect(notListed.status).toBe(403);
+    expect(notListed.body.error.message).toBe(
+      'resource:default/by-name-not-listed names index other-logs, which is not among the indices of search cluster failover (streaming.search.clusters[failover].indices)',
+    );
+  });
+
+  it('answers 404 naming streaming.search.clusters for a search cluster it does not have', async () => {
+    const res = await get('/indices/default/unknown-cluster');
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toBe(
+      'resource:default/unknown-cluster is written to search cluster logs-eu, which is not configured in streaming.search.clusters (configured: local-search, down, failover)',
+    );
+  });
+
   it('answers 404 for an index that does not exist and an entity without the annotations', async () => {
     const missing = await get('/indices/default/missing');
     expect(missing.status).toBe(404);
@@ -216,7 +260,9 @@ describe('search index statistics from the real OpenSearch', () => {
     );
     const bare = await get('/indices/default/no-nodes');
     expect(bare.status).toBe(404);
-    expect(bare.body.error.message).toContain(ANNOTATION_ELASTICSEARCH_NODES);
+    expect(bare.body.error.message).toBe(
+      `resource:default/no-nodes needs the ${ANNOTATION_ELASTICSEARCH_INDEX} annotation and ${ANNOTATION_ELASTICSEARCH_CLUSTER} or ${ANNOTATION_ELASTICSEARCH_NODES}`,
+    );
   });
 
   it('checks credentials and catalog visibility of the index entity', async () => {

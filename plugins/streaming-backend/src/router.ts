@@ -14,6 +14,7 @@ import {
 import { taskCreatePermission } from '@backstage/plugin-scaffolder-common/alpha';
 import {
   ANNOTATION_DELTA_PATH,
+  ANNOTATION_ELASTICSEARCH_CLUSTER,
   ANNOTATION_ELASTICSEARCH_INDEX,
   ANNOTATION_ELASTICSEARCH_NODES,
   DeltaTableDetailsResponse,
@@ -403,13 +404,20 @@ export async function createRouter(
     const entity = await catalog.getEntity(entityRef, credentials);
     const annotations = entity.metadata.annotations ?? {};
     const index = annotations[ANNOTATION_ELASTICSEARCH_INDEX];
+    const cluster = annotations[ANNOTATION_ELASTICSEARCH_CLUSTER];
     const nodes = annotations[ANNOTATION_ELASTICSEARCH_NODES];
-    if (!index || !nodes) {
+    if (!index || !(cluster || nodes)) {
       throw new NotFoundError(
-        `${entityRef} needs the ${ANNOTATION_ELASTICSEARCH_INDEX} and ${ANNOTATION_ELASTICSEARCH_NODES} annotations`,
+        `${entityRef} needs the ${ANNOTATION_ELASTICSEARCH_INDEX} annotation and ${ANNOTATION_ELASTICSEARCH_CLUSTER} or ${ANNOTATION_ELASTICSEARCH_NODES}`,
       );
     }
-    res.json(await options.searchIndices.getIndex(entityRef, index, nodes));
+    res.json(
+      await options.searchIndices.getIndex(
+        entityRef,
+        index,
+        cluster ? { cluster } : { nodes: nodes! },
+      ),
+    );
   });
 
   router.get('/teams', async (req, res) => {

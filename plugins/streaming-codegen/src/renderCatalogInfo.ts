@@ -1,6 +1,7 @@
 import { KUBERNETES_ANNOTATION } from '@backstage/plugin-kubernetes-common';
 import { TECHDOCS_ANNOTATION } from '@backstage/plugin-techdocs-common';
 import {
+  ANNOTATION_ELASTICSEARCH_CLUSTER,
   ANNOTATION_KAFKA_CLUSTER,
   ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_PIPELINE_SPEC,
@@ -43,6 +44,9 @@ export function catalogInfo(
   };
   if (cluster) {
     annotations[ANNOTATION_KAFKA_CLUSTER] = cluster;
+  }
+  if (pipeline.sink.type === 'elasticsearch' && pipeline.sink.cluster) {
+    annotations[ANNOTATION_ELASTICSEARCH_CLUSTER] = pipeline.sink.cluster;
   }
   if (options.kubernetesCluster) {
     annotations[ANNOTATION_KUBERNETES_CLUSTER] = options.kubernetesCluster;

@@ -71,6 +71,16 @@ export const ANNOTATION_ELASTICSEARCH_INDEX = `${STREAMING_ANNOTATION_PREFIX}/el
 export const ANNOTATION_ELASTICSEARCH_NODES = `${STREAMING_ANNOTATION_PREFIX}/elasticsearch-nodes`;
 
 /**
+ * On an `elasticsearch-index` Resource and the pipeline writing it: the search
+ * cluster, by its name in app-config (`streaming.search.clusters[].name`, the
+ * spec's `sink.cluster`). The backend reads the index's statistics from that
+ * cluster; an index without it is matched by its nodes.
+ *
+ * @public
+ */
+export const ANNOTATION_ELASTICSEARCH_CLUSTER = `${STREAMING_ANNOTATION_PREFIX}/elasticsearch-cluster`;
+
+/**
  * On a `database-table` Resource (a CDC source): `database.schema.table`.
  *
  * @public

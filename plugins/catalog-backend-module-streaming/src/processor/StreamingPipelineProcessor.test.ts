@@ -5,6 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import {
+  ANNOTATION_ELASTICSEARCH_CLUSTER,
+  ANNOTATION_ELASTICSEARCH_INDEX,
+  ANNOTATION_ELASTICSEARCH_NODES,
   ANNOTATION_PIPELINE_SCHEMA_VERSION,
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_PIPELINE_SUMMARY_LOCATION,
@@ -438,6 +441,32 @@ describe('StreamingPipelineProcessor with bad specs', () => {
       goodSchema,
     );
     targets.push('./pinned/catalog-info.yaml');
+    // An Elasticsearch sink on a search cluster named in app-config.
+    fs.mkdirSync(path.join(mockDir.path, 'search-logs/schemas'), {
+      recursive: true,
+    });
+    fs.writeFileSync(
+      path.join(mockDir.path, 'search-logs/catalog-info.yaml'),
+      catalogInfo('search-logs'),
+    );
+    fs.writeFileSync(
+      path.join(mockDir.path, 'search-logs/pipeline.yaml'),
+      specWith(p => {
+        p.name = 'search-logs';
+        p.source.topic = 'search-logs-events';
+        p.sink = {
+          type: 'elasticsearch',
+          index: 'search-logs',
+          cluster: 'logs-eu',
+          checkpoint: '/checkpoints/search-logs',
+        };
+      }),
+    );
+    fs.writeFileSync(
+      path.join(mockDir.path, 'search-logs/schemas/user_event.avsc'),
+      goodSchema,
+    );
+    targets.push('./search-logs/catalog-info.yaml');
     fs.writeFileSync(
       path.join(mockDir.path, 'catalog-info.yaml'),
       yaml.stringify({
@@ -670,6 +699,33 @@ describe('StreamingPipelineProcessor with bad specs', () => {
     });
     expect(Object.keys(unpinned.metadata.annotations!)).not.toContain(
       ANNOTATION_PIPELINE_SCHEMA_VERSION,
+    );
+  });
+
+  it('writes the search cluster a spec names on the pipeline and its index', async () => {
+    const [pipeline, index] = await waitFor(
+      'the search-logs pipeline and its index',
+      async () => {
+        const found = await catalog.getEntitiesByRefs([
+          'component:default/search-logs',
+          'resource:default/es.search-logs',
+        ]);
+        return found[0]?.metadata.annotations?.[ANNOTATION_PIPELINE_SUMMARY] &&
+          found[1]
+          ? (found as Entity[])
+          : undefined;
+      },
+      catalogWait,
+    );
+    expect(
+      pipeline.metadata.annotations![ANNOTATION_ELASTICSEARCH_CLUSTER],
+    ).toBe('logs-eu');
+    expect(index.metadata.annotations).toMatchObject({
+      [ANNOTATION_ELASTICSEARCH_INDEX]: 'search-logs',
+      [ANNOTATION_ELASTICSEARCH_CLUSTER]: 'logs-eu',
+    });
+    expect(Object.keys(index.metadata.annotations!)).not.toContain(
+      ANNOTATION_ELASTICSEARCH_NODES,
     );
   });
 

@@ -21,6 +21,7 @@ import {
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import {
+  ANNOTATION_ELASTICSEARCH_CLUSTER,
   ANNOTATION_KAFKA_CLUSTER,
   ANNOTATION_PIPELINE_SCHEMA_VERSION,
   ANNOTATION_PIPELINE_SPEC,
@@ -295,6 +296,9 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
 
     const summary = this.summarize(spec);
     const cluster = summary.source.cluster ?? summary.sink.cluster;
+    const { sink } = spec.pipeline;
+    const searchCluster =
+      sink.type === 'elasticsearch' ? sink.cluster : undefined;
     // The registry subject's version the spec pins (the scaffolder pins "latest").
     const pinned =
       spec.pipeline.source.type === 'kafka' &&
@@ -306,6 +310,9 @@ export class StreamingPipelineProcessor implements CatalogProcessor {
       [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(summary),
       [ANNOTATION_PIPELINE_SUMMARY_LOCATION]: stringifyLocationRef(location),
       ...(cluster ? { [ANNOTATION_KAFKA_CLUSTER]: cluster } : {}),
+      ...(searchCluster
+        ? { [ANNOTATION_ELASTICSEARCH_CLUSTER]: searchCluster }
+        : {}),
       ...(pinned !== undefined
         ? { [ANNOTATION_PIPELINE_SCHEMA_VERSION]: String(pinned) }
         : {}),

@@ -194,4 +194,45 @@ describe('buildPipelineEntities', () => {
       'delta.lake.users',
     ]);
   });
+
+  it('names the search cluster of an index on a named cluster, and the nodes of one on node URLs', () => {
+    const index = (target: Record<string, string>) =>
+      buildPipelineEntities({
+        pipeline,
+        defaultCluster: 'main',
+        inputOwner: 'group:default/unknown',
+        schemas: [],
+        spec: spec({
+          name: 'app-logs',
+          source: {
+            type: 'kafka',
+            topic: 'app-logs',
+            fields: [{ name: 'message', type: 'string' }],
+          },
+          sink: {
+            type: 'elasticsearch',
+            index: 'app-logs',
+            checkpoint: '/checkpoints/app-logs',
+            ...target,
+          },
+        }),
+      }).entities.find(e => e.role === 'output')!.entity;
+    const onCluster = index({ cluster: 'logs-eu' });
+    expect(onCluster.metadata.name).toBe('es.app-logs');
+    expect(onCluster.metadata.description).toBe(
+      'Elasticsearch index app-logs on search cluster logs-eu.',
+    );
+    expect(onCluster.metadata.annotations).toEqual({
+      'streaming-platform.dev/elasticsearch-index': 'app-logs',
+      'streaming-platform.dev/elasticsearch-cluster': 'logs-eu',
+    });
+    expect(
+      index({ nodes: 'http://es-1:9200,http://es-2:9200' }).metadata
+        .annotations,
+    ).toEqual({
+      'streaming-platform.dev/elasticsearch-index': 'app-logs',
+      'streaming-platform.dev/elasticsearch-nodes':
+        'http://es-1:9200,http://es-2:9200',
+    });
+  });
 });

@@ -13,6 +13,7 @@ import { JsonObject } from '@backstage/types';
 import {
   ANNOTATION_DATABASE_TABLE,
   ANNOTATION_DELTA_PATH,
+  ANNOTATION_ELASTICSEARCH_CLUSTER,
   ANNOTATION_ELASTICSEARCH_INDEX,
   ANNOTATION_ELASTICSEARCH_NODES,
   ANNOTATION_KAFKA_CLUSTER,
@@ -235,10 +236,14 @@ export function buildPipelineEntities(
       elasticsearchIndexEntityName(sink.index),
       {
         title: sink.index,
-        description: `Elasticsearch index ${sink.index}.`,
+        description: `Elasticsearch index ${sink.index}${
+          sink.cluster ? ` on search cluster ${sink.cluster}` : ''
+        }.`,
         annotations: {
           [ANNOTATION_ELASTICSEARCH_INDEX]: sink.index,
-          [ANNOTATION_ELASTICSEARCH_NODES]: sink.nodes,
+          ...(sink.cluster
+            ? { [ANNOTATION_ELASTICSEARCH_CLUSTER]: sink.cluster }
+            : { [ANNOTATION_ELASTICSEARCH_NODES]: sink.nodes! }),
         },
         spec: { type: ENTITY_TYPE_ELASTICSEARCH_INDEX },
         tags: ['elasticsearch'],

@@ -81,6 +81,12 @@ def test_document_ids_depend_only_on_the_batch_content(spark):
     assert not set(ids) & {r[0] for r in other_batch}
 
 
+def test_nodes_from_the_environment_are_required():
+    # A sink on a named search cluster gets its nodes only from ELASTICSEARCH_NODES.
+    with pytest.raises(ValueError, match="ELASTICSEARCH_NODES is not set"):
+        elasticsearch.start(None, "q", {"elasticsearch_nodes": None, "sink_index": "i"}, None, "create", [])
+
+
 def test_json_values():
     moment = datetime.datetime(2026, 1, 1, 12, 0, tzinfo=datetime.timezone.utc)
     assert elasticsearch.json_value(moment) == "2026-01-01T12:00:00+00:00"

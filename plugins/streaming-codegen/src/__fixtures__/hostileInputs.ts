@@ -236,6 +236,21 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     expect: reject('pipeline.sink.nodes', /no credentials/),
   },
   {
+    name: 'a search cluster name with a path (not a Kubernetes object name)',
+    edit: p => {
+      p.sink = {
+        type: 'elasticsearch',
+        index: 'x',
+        cluster: 'logs/../kube-system',
+        checkpoint: '/checkpoints/x',
+      };
+    },
+    expect: reject(
+      'pipeline.sink.cluster',
+      /expected the name of a search cluster/,
+    ),
+  },
+  {
     name: 'a newline and YAML keys in the owner',
     edit: p => {
       p.owner = 'group:default/team\n  evil: true';

@@ -84,9 +84,11 @@ export function describeSink(sink: PipelineSink): string {
         sink.merge_keys ? ` on ${list(sink.merge_keys)}` : ''
       })`;
     case 'elasticsearch':
-      return `Elasticsearch index ${code(sink.index)} on ${code(sink.nodes)}${
-        sink.id_column ? ` (document id ${code(sink.id_column)})` : ''
-      }`;
+      return `Elasticsearch index ${code(sink.index)} on ${
+        sink.cluster
+          ? `search cluster ${code(sink.cluster)}`
+          : code(sink.nodes!)
+      }${sink.id_column ? ` (document id ${code(sink.id_column)})` : ''}`;
     case 'kafka':
       return `Kafka topic ${code(sink.topic)}${onCluster(sink.cluster)}${
         sink.key_column ? ` (key ${code(sink.key_column)})` : ''

@@ -221,8 +221,34 @@ function failedSection(spec: PipelineSpec): string[] {
           'a broker or the sink is down',
           'fix the dependency; the query resumes from its checkpoint',
         ],
+        ...searchClusterRows(spec),
       ],
     ),
+  ];
+}
+
+/**
+ * For an Elasticsearch sink on a named search cluster: what the driver shows
+ * when the cluster's ConfigMap is missing from the namespace.
+ */
+function searchClusterRows(spec: PipelineSpec): string[][] {
+  const sink = spec.pipeline.sink;
+  if (sink.type !== 'elasticsearch' || !sink.cluster) {
+    return [];
+  }
+  const configMap = `elasticsearch-${sink.cluster}`;
+  return [
+    [
+      `the driver pod waits with \`configmap "${configMap}" not found\`, or \`ELASTICSEARCH_NODES is not set\``,
+      `the node URLs of search cluster ${code(
+        sink.cluster,
+      )} are not in the namespace`,
+      `create the ConfigMap ${code(
+        configMap,
+      )} with the key \`nodes\` (node URLs, comma-separated) and, when the cluster needs credentials, the Secret ${code(
+        `${configMap}-credentials`,
+      )} (\`ELASTICSEARCH_API_KEY\`, or \`ELASTICSEARCH_USERNAME\` and \`ELASTICSEARCH_PASSWORD\`)`,
+    ],
   ];
 }
 

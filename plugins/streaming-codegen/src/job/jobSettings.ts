@@ -160,7 +160,11 @@ export function jobSettings(
         'elasticsearch_nodes',
         'ELASTICSEARCH_NODES',
         sink.nodes,
-        'Elasticsearch node URLs, comma-separated (credentials: ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD)',
+        `${
+          sink.cluster
+            ? `Node URLs of search cluster ${sink.cluster}`
+            : 'Elasticsearch node URLs'
+        }, comma-separated (credentials: ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD)`,
       );
       add(
         'sink_index',

@@ -18,9 +18,9 @@ type EnvVar = {
 };
 
 /**
- * Environment of the driver and executors: bootstrap servers from the
- * cluster's ConfigMap, credentials from optional Secrets (never values in
- * the manifest), the progress topic.
+ * Environment of the driver and executors: bootstrap servers (and a named
+ * search cluster's node URLs) from the cluster's ConfigMap, credentials from
+ * optional Secrets (never values in the manifest), the progress topic.
  */
 function podEnvironment(spec: PipelineSpec, options: ResolvedRenderOptions) {
   const { source, sink } = spec.pipeline;
@@ -57,7 +57,25 @@ function podEnvironment(spec: PipelineSpec, options: ResolvedRenderOptions) {
   const envFrom: Array<Record<string, unknown>> = [
     { secretRef: { name: `kafka-${cluster}-credentials`, optional: true } },
   ];
-  if (sink.type === 'elasticsearch') {
+  if (sink.type === 'elasticsearch' && sink.cluster) {
+    // A named search cluster: its node URLs from its ConfigMap, credentials
+    // from its Secret, as for a Kafka cluster.
+    env.push({
+      name: 'ELASTICSEARCH_NODES',
+      valueFrom: {
+        configMapKeyRef: {
+          name: `elasticsearch-${sink.cluster}`,
+          key: 'nodes',
+        },
+      },
+    });
+    envFrom.push({
+      secretRef: {
+        name: `elasticsearch-${sink.cluster}-credentials`,
+        optional: true,
+      },
+    });
+  } else if (sink.type === 'elasticsearch') {
     envFrom.push({
       secretRef: { name: 'elasticsearch-credentials', optional: true },
     });

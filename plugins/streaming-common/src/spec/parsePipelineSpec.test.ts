@@ -191,6 +191,30 @@ describe('parsePipelineSpec', () => {
     ]);
   });
 
+  it('takes an Elasticsearch sink on a named search cluster or on node URLs, one of the two', () => {
+    const errors = (target: Record<string, string>) =>
+      variant(p => {
+        p.sink = {
+          type: 'elasticsearch',
+          index: 'user-events',
+          checkpoint: '/checkpoints/user_events',
+          ...target,
+        };
+        p.transformations = [];
+      }).errors.map(formatSpecError);
+    expect(errors({ cluster: 'logs-eu' })).toEqual([]);
+    expect(errors({ nodes: 'http://es-1:9200,http://es-2:9200' })).toEqual([]);
+    expect(errors({})).toEqual([
+      'pipeline.sink.cluster: required: cluster (a search cluster named in app-config) or nodes (node URLs such as http://es:9200)',
+    ]);
+    expect(errors({ cluster: 'logs-eu', nodes: 'http://es:9200' })).toEqual([
+      'pipeline.sink.nodes: give either cluster (a search cluster named in app-config) or nodes, not both',
+    ]);
+    expect(errors({ cluster: 'Logs_EU' })).toEqual([
+      'pipeline.sink.cluster: expected the name of a search cluster configured in app-config (streaming.search.clusters): at most 42 lower-case letters, digits and "-", starting and ending with a letter or digit',
+    ]);
+  });
+
   it('rejects a spec text that is too large', () => {
     expect(
       messages(`pipeline:\n  description: "${'x'.repeat(300_000)}"\n`),

@@ -107,14 +107,18 @@ const topic = z
   });
 
 /**
- * A Kafka cluster named in app-config. Kubernetes object names are derived
- * from it (the ConfigMap `kafka-<cluster>`, the Secret
- * `kafka-<cluster>-credentials`), so it is a DNS label.
+ * A cluster named in app-config. Kubernetes object names are derived from it
+ * (for a Kafka cluster the ConfigMap `kafka-<cluster>` and the Secret
+ * `kafka-<cluster>-credentials`; for a search cluster
+ * `elasticsearch-<cluster>` and `elasticsearch-<cluster>-credentials`), so it
+ * is a DNS label.
  */
-const clusterName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, {
-  error:
-    'expected the name of a Kafka cluster configured in app-config: at most 42 lower-case letters, digits and "-", starting and ending with a letter or digit',
-});
+const namedCluster = (what: string) =>
+  z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, {
+    error: `expected the name of ${what}: at most 42 lower-case letters, digits and "-", starting and ending with a letter or digit`,
+  });
+
+const clusterName = namedCluster('a Kafka cluster configured in app-config');
 
 /**
  * Backstage's rule for entity names, which is also a valid Kubernetes label
@@ -505,25 +509,56 @@ const deltaSink = z.strictObject({
     .optional(),
 });
 
-const elasticsearchSink = z.strictObject({
-  type: z.literal('elasticsearch'),
-  index: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,254}$/, {
-    error:
-      'expected an Elasticsearch index name: lower-case letters, digits, ".", "_" and "-", not starting with "." or "_"',
-  }),
-  nodes: z
-    .string()
-    .regex(
-      /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/,
-      {
-        error:
-          'expected Elasticsearch node URLs such as http://es:9200 (comma-separated, no credentials: they come from the environment)',
-      },
-    ),
-  id_column: column.optional(),
-  write_operation: z.enum(['index', 'upsert']).optional(),
-  checkpoint,
-});
+const elasticsearchSink = z
+  .strictObject({
+    type: z.literal('elasticsearch'),
+    index: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,254}$/, {
+      error:
+        'expected an Elasticsearch index name: lower-case letters, digits, ".", "_" and "-", not starting with "." or "_"',
+    }),
+    cluster: namedCluster(
+      'a search cluster configured in app-config (streaming.search.clusters)',
+    )
+      .optional()
+      .meta({
+        description:
+          'The search cluster named in app-config (streaming.search.clusters) that the index lives on; the job reads its node URLs and credentials from the environment. Either this or nodes.',
+      }),
+    nodes: z
+      .string()
+      .regex(
+        /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/,
+        {
+          error:
+            'expected Elasticsearch node URLs such as http://es:9200 (comma-separated, no credentials: they come from the environment)',
+        },
+      )
+      .optional()
+      .meta({
+        description:
+          'The node URLs the index lives on, comma-separated. Either this or cluster.',
+      }),
+    id_column: column.optional(),
+    write_operation: z.enum(['index', 'upsert']).optional(),
+    checkpoint,
+  })
+  .superRefine((sink, ctx) => {
+    if (sink.cluster !== undefined && sink.nodes !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nodes'],
+        message:
+          'give either cluster (a search cluster named in app-config) or nodes, not both',
+      });
+    } else if (sink.cluster === undefined && sink.nodes === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cluster'],
+        message:
+          'required: cluster (a search cluster named in app-config) or nodes (node URLs such as http://es:9200)',
+      });
+    }
+  });
 
 const kafkaSink = z.strictObject({
   type: z.literal('kafka'),

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_DELTA_PATH,
+  ANNOTATION_ELASTICSEARCH_CLUSTER,
   ANNOTATION_ELASTICSEARCH_NODES,
   ANNOTATION_KAFKA_TOPIC,
   ANNOTATION_PIPELINE_SUMMARY,
@@ -218,6 +219,19 @@ describe.each(cases)('$name', c => {
       '/docs/default/component/streaming-platform/pipeline-page/#annotations',
     );
     expect(api[c.method]).not.toHaveBeenCalled();
+  });
+});
+
+describe('SearchIndexCard of an index on a named search cluster', () => {
+  it('loads the statistics without node URLs', async () => {
+    const entity = without(fx.indexEntity, ANNOTATION_ELASTICSEARCH_NODES);
+    entity.metadata.annotations![ANNOTATION_ELASTICSEARCH_CLUSTER] = 'local';
+    const api = mockStreamingApi({
+      getSearchIndexDetails: async () => fx.searchIndex,
+    });
+    await renderWithEntity(<SearchIndexCard />, { entity, api });
+    expect(await screen.findByText('5.7K')).toBeInTheDocument();
+    expect(api.getSearchIndexDetails).toHaveBeenCalledTimes(1);
   });
 });
 

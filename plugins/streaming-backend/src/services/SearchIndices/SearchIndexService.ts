@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { NotAllowedError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { SearchIndexDetailsResponse } from '@internal/plugin-streaming-common';
 import {
   readOptionalDuration,
@@ -38,25 +38,20 @@ export class SearchIndexService {
   }
 
   /**
-   * The statistics of `index` on the configured cluster whose nodes include
-   * every URL of `nodes` (the entity's `elasticsearch-nodes`): NotAllowedError
-   * when no configured cluster lists them, so that a URL from the catalog is
-   * never requested itself, or when the cluster's `indices` do not include
-   * the index.
+   * The statistics of `index` on its configured cluster: the one named
+   * `cluster` (the entity's `elasticsearch-cluster`) when given, else the one
+   * whose nodes include every URL of `nodes` (its `elasticsearch-nodes`).
+   * NotFoundError when no configured cluster has that name; NotAllowedError
+   * when none lists the nodes, so that a URL from the catalog is never
+   * requested itself, or when the cluster's `indices` do not include the
+   * index.
    */
   async getIndex(
     entityRef: string,
     index: string,
-    nodes: string,
+    target: { cluster: string } | { nodes: string },
   ): Promise<SearchIndexDetailsResponse> {
-    const cluster = this.clusters.clusterForNodes(nodes);
-    if (!cluster) {
-      throw new NotAllowedError(
-        `${entityRef} is written to ${nodes}, which is not a search cluster configured in streaming.search.clusters (configured: ${
-          this.clusters.clusterNames().join(', ') || 'none'
-        })`,
-      );
-    }
+    const cluster = this.clusterOf(entityRef, target);
     if (!this.clusters.allowsIndex(cluster, index)) {
       throw new NotAllowedError(
         `${entityRef} names index ${index}, which is not among the indices of search cluster ${cluster} (streaming.search.clusters[${cluster}].indices)`,
@@ -72,5 +67,27 @@ export class SearchIndexService {
       }),
     );
     return { entityRef, ...answer };
+  }
+
+  private clusterOf(
+    entityRef: string,
+    target: { cluster: string } | { nodes: string },
+  ): string {
+    const configured = this.clusters.clusterNames().join(', ') || 'none';
+    if ('cluster' in target) {
+      if (!this.clusters.clusterNames().includes(target.cluster)) {
+        throw new NotFoundError(
+          `${entityRef} is written to search cluster ${target.cluster}, which is not configured in streaming.search.clusters (configured: ${configured})`,
+        );
+      }
+      return target.cluster;
+    }
+    const cluster = this.clusters.clusterForNodes(target.nodes);
+    if (!cluster) {
+      throw new NotAllowedError(
+        `${entityRef} is written to ${target.nodes}, which is not a search cluster configured in streaming.search.clusters (configured: ${configured})`,
+      );
+    }
+    return cluster;
   }
 }

@@ -5,6 +5,7 @@ import {
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
+  ANNOTATION_ELASTICSEARCH_CLUSTER,
   ANNOTATION_ELASTICSEARCH_INDEX,
   ANNOTATION_ELASTICSEARCH_NODES,
   SearchIndexDetailsResponse,
@@ -26,12 +27,15 @@ const healthStatus: Record<SearchIndexDetailsResponse['health'], JSX.Element> =
 /**
  * An Elasticsearch / OpenSearch index: the pipelines writing it, its
  * document count and size, shards and health, read by the backend from the
- * search cluster of app-config that the pipeline's nodes belong to.
+ * search cluster of app-config that the pipeline names or that its nodes
+ * belong to.
  */
 export function SearchIndexCard() {
   const { entity } = useEntity();
   const { missingAnnotation, state } = useEntityStreamingData(
-    ANNOTATION_ELASTICSEARCH_NODES,
+    entity.metadata.annotations?.[ANNOTATION_ELASTICSEARCH_CLUSTER]
+      ? ANNOTATION_ELASTICSEARCH_CLUSTER
+      : ANNOTATION_ELASTICSEARCH_NODES,
     (api, ref) => api.getSearchIndexDetails(ref),
   );
   return (

@@ -165,6 +165,12 @@ def index_batch(batch_df, batch_id, pipeline_name, nodes, index, id_column, writ
 def start(df, query_name, settings, id_column, write_operation, drop_columns):
     """Streams into the index settings["sink_index"] of the nodes settings["elasticsearch_nodes"]."""
     nodes, index = settings["elasticsearch_nodes"], settings["sink_index"]
+    if not nodes:
+        # A sink on a named search cluster has no nodes in the spec: they come from the environment.
+        raise ValueError(
+            "ELASTICSEARCH_NODES is not set: the node URLs (comma-separated) of the search cluster "
+            "the sink writes to (on Kubernetes, key nodes of the ConfigMap elasticsearch-<cluster>)"
+        )
 
     def index_micro_batch(batch_df, batch_id):
         index_batch(batch_df, batch_id, query_name, nodes, index, id_column, write_operation)

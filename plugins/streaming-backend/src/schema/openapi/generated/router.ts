@@ -2517,7 +2517,7 @@ export const spec = {
       get: {
         operationId: 'GetSearchIndex',
         summary:
-          "Document count, size, shards and health of an elasticsearch-index Resource, read from its configured search cluster only (403 when its nodes are not a configured cluster's; 503 when the cluster does not answer).",
+          "Document count, size, shards and health of an elasticsearch-index Resource, read from its configured search cluster only, the one it names or else the one its nodes belong to (404 when it names a cluster that is not configured; 403 when its nodes are not a configured cluster's; 503 when the cluster does not answer).",
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
