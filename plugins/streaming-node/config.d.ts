@@ -134,8 +134,9 @@ export interface Config {
     /**
      * Elasticsearch / OpenSearch clusters (`SearchClusters`), by name. The
      * backend reads the statistics of an `elasticsearch-index` Resource only
-     * from these: the pipeline's `sink.nodes` must be among a cluster's
-     * `nodes`, and is never requested itself.
+     * from these: the cluster the pipeline's `sink.cluster` names, or else
+     * the one whose `nodes` include the pipeline's `sink.nodes` (never
+     * requested themselves).
      */
     search?: {
       /**
@@ -150,7 +151,10 @@ export interface Config {
        */
       statsCacheTtl?: HumanDuration | string;
       clusters?: Array<{
-        /** The cluster's name, shown with its indices. */
+        /**
+         * The cluster's name, shown with its indices; pipeline specs name it
+         * in `sink.cluster`.
+         */
         name: string;
         /**
          * Node URLs, e.g. `http://opensearch:9200`, tried in order; the
