@@ -12,6 +12,10 @@ A record without the header, with an id the registry does not have (404), with a
 is not Avro, or whose body does not decode or resolve is bad: no payload and the error. Any
 other registry failure (unreachable, 5xx, wrong credentials) fails the task, so Spark retries
 it and a record is never dead-lettered because the registry was briefly away.
+
+JSON records in the same wire format (as Confluent's JSON Schema serializer writes them) need no
+writer schema: their text is parsed with the pipeline's row schema. Their schema id is checked
+instead (subject_error_column): it must name a JSON Schema version of the pipeline's subject.
 """
 
 import base64
@@ -39,6 +43,9 @@ RESOLVED_TYPE = T.StructType(
 _WRITER_SCHEMAS = {}
 # Parsed reader schemas by their text, per Python worker.
 _READERS = {}
+# The (registry URL, subject, id) of ids found to be versions of a subject, per Python worker; an id
+# that is not (yet) one is asked again.
+_SUBJECT_IDS = set()
 # The applications this package was shipped to (ship_runtime).
 _SHIPPED = set()
 
@@ -95,6 +102,26 @@ class SchemaRegistry:
             )
             self._reader_ids[avro_schema] = answer["id"] if answer else None
         return self._reader_ids[avro_schema]
+
+    def subject_error(self, schema_id, schema_type):
+        """Why records of a registry-wide id are not records of the pipeline's subject: the registry
+        has no such id (`GET /schemas/ids/{id}`), it is a schema of another type than `schema_type`
+        (as the registry names types: "JSON"), or no version of the subject has it
+        (`GET /schemas/ids/{id}/versions`); None when one has."""
+        key = (self.url, self.subject, schema_id)
+        if key in _SUBJECT_IDS:
+            return None
+        found = self._get(f"/schemas/ids/{schema_id}", f"schema id {schema_id}")
+        if found is None:
+            return f"schema id {schema_id} is not in the schema registry"
+        found_type = found.get("schemaType") or "AVRO"
+        if found_type != schema_type:
+            return f"schema id {schema_id} is of schema type {found_type}, not {schema_type}"
+        versions = self._get(f"/schemas/ids/{schema_id}/versions", f"the subjects of schema id {schema_id}") or []
+        if not any(v.get("subject") == self.subject for v in versions):
+            return f"schema id {schema_id} is not a version of subject {self.subject}"
+        _SUBJECT_IDS.add(key)
+        return None
 
     def _get(self, path, what, body=None):
         """The JSON answer of a request, None for 404; SchemaRegistryError otherwise."""
@@ -204,3 +231,15 @@ def resolved_column(value, registry, avro_schema):
         return resolve_record(bytes(data) if data is not None else None, registry, reader)
 
     return F.udf(resolve, RESOLVED_TYPE)(value)
+
+
+def subject_error_column(value, registry, schema_type):
+    """A column of why the schema id of a Confluent-framed value does not name a version of the
+    pipeline's subject (SchemaRegistry.subject_error, asked once per id in each Python worker);
+    null when it does or the value has no header."""
+    ship_runtime(SparkSession.active())
+
+    def check(schema_id):
+        return None if schema_id is None else registry.subject_error(schema_id, schema_type)
+
+    return F.udf(check, T.StringType())(schema_id_column(value))

@@ -26,6 +26,8 @@ DECODED = "__decoded"
 RESOLVED = "__resolved"
 # The column that flags a record written with the pipeline's own schema (no resolution needed).
 OWN_SCHEMA = "__own_schema"
+# The column of why a Confluent-framed JSON record is bad before its text is parsed (json_values).
+FRAMING_ERROR = "__framing_error"
 # Every progress event reports this observation of the micro-batch's Kafka records
 # (StreamingQueryProgress.observedMetrics): their bytes and those that could not be parsed.
 OBSERVATION = "pipeline"
@@ -172,26 +174,53 @@ def json_error(value, data, row_schema):
     )
 
 
-def decode_json(records, row_schema, dead_letter=False):
-    """Rows of JSON records parsed with the row schema; a bad record (json_bad) flows on (one that
-    does not parse as a row of nulls), or with `dead_letter` is left out (dead_letters_json)."""
-    schema, times = read_schema(row_schema)
-    parsed = records.where(F.col("value").isNotNull()).select(
-        "key", "value", parse_json(F.col("value"), schema).alias("data")
+def json_values(records, registry):
+    """The Kafka records with a value, the column of each value's JSON text, and the column of why a
+    record is bad before its text is parsed (None without a `registry`). With a `registry`
+    (registry.SchemaRegistry) the values are in the Confluent wire format, as Confluent's JSON Schema
+    serializer writes them: the text follows a magic byte and a 4-byte schema id. A value without
+    that header (NOT_CONFLUENT), or whose id is not a JSON Schema version of the pipeline's subject
+    (registry.subject_error_column), is bad and has no text."""
+    values = records.where(F.col("value").isNotNull())
+    value = F.col("value")
+    if registry is None:
+        return values, value, None
+    # Imported here: only pipelines reading from a registry ship fastavro, which registry imports.
+    from .registry import subject_error_column
+
+    framed = confluent_framed(value)
+    values = values.withColumn(
+        FRAMING_ERROR,
+        F.when(~framed, F.lit(NOT_CONFLUENT)).otherwise(subject_error_column(value, registry, "JSON")),
     )
-    parsed = observe_input(parsed, json_bad(F.col("data"), row_schema), dead_letter)
+    body = value.substr(F.lit(CONFLUENT_HEADER_BYTES + 1), F.length(value) - CONFLUENT_HEADER_BYTES)
+    return values, F.when(F.col(FRAMING_ERROR).isNull(), body), F.col(FRAMING_ERROR)
+
+
+def decode_json(records, row_schema, dead_letter=False, registry=None):
+    """Rows of JSON records (json_values) parsed with the row schema; a bad record (json_bad, or
+    json_values' error) flows on (one that does not parse as a row of nulls), or with `dead_letter`
+    is left out (dead_letters_json)."""
+    schema, times = read_schema(row_schema)
+    values, text, error = json_values(records, registry)
+    parsed = values.withColumn("data", parse_json(text, schema))
+    bad = json_bad(F.col("data"), row_schema)
+    if error is not None:
+        bad = error.isNotNull() | bad
+    parsed = observe_input(parsed, bad, dead_letter)
     return convert_times(parsed.select("data.*").drop(UNPARSED), times)
 
 
-def dead_letters_json(records, row_schema):
-    """The JSON records decode_json leaves out (json_bad), as read: key, value, topic, partition,
-    offset, timestamp, and the error (json_error)."""
-    parsed = records.where(F.col("value").isNotNull()).withColumn(
-        "__parsed", parse_json(F.col("value"), read_schema(row_schema)[0])
-    )
-    return parsed.where(json_bad(F.col("__parsed"), row_schema)).select(
-        *KAFKA_RECORD_COLUMNS, json_error(F.col("value"), F.col("__parsed"), row_schema).alias("error")
-    )
+def dead_letters_json(records, row_schema, registry=None):
+    """The JSON records decode_json leaves out (json_values' error, json_bad), as read: key, value,
+    topic, partition, offset, timestamp, and the error (that one, else json_error)."""
+    values, text, framing = json_values(records, registry)
+    parsed = values.withColumn("__parsed", parse_json(text, read_schema(row_schema)[0]))
+    bad = json_bad(F.col("__parsed"), row_schema)
+    error = json_error(text, F.col("__parsed"), row_schema)
+    if framing is not None:
+        bad, error = framing.isNotNull() | bad, F.coalesce(framing, error)
+    return parsed.where(bad).select(*KAFKA_RECORD_COLUMNS, error.alias("error"))
 
 
 def avro_reader_schema(avro_schema):
