@@ -109,7 +109,7 @@ export function renderRequirements(
   }
   const { source } = spec.pipeline;
   if ('schema' in source && typeof source.schema === 'object') {
-    // Writer schemas resolved to the reader schema (streaming_runtime.registry).
+    // streaming_runtime.registry: Avro writer schemas resolved to the reader schema.
     lines.push(`fastavro==${FASTAVRO_VERSION}`);
   }
   return `${lines.join('\n')}\n`;

@@ -436,7 +436,7 @@ describe('StreamingPipelineProcessor with bad specs', () => {
     fs.writeFileSync(
       path.join(
         mockDir.path,
-        `pinned/${registrySchemaFile('pinned-events-value')}`,
+        `pinned/${registrySchemaFile('pinned-events-value', 'avro')}`,
       ),
       goodSchema,
     );

@@ -25,9 +25,26 @@ const V2 = {
   ],
 };
 
+// v1 and v2 of a JSON Schema subject: v2 adds an optional property.
+const JSON_V1 = {
+  type: 'object',
+  properties: {
+    order_id: { type: 'string' },
+    amount: { type: 'number' },
+    placed_at: { type: 'string', format: 'date-time' },
+  },
+  required: ['order_id', 'amount'],
+  additionalProperties: false,
+};
+const JSON_V2 = {
+  ...JSON_V1,
+  properties: { ...JSON_V1.properties, coupon: { type: ['string', 'null'] } },
+};
+
 const specText = (
   subject: string,
   version?: number,
+  format: 'avro' | 'json' = 'avro',
 ) => `# Orders, read with the writer schema of each record.
 pipeline:
   name: orders-to-delta
@@ -35,7 +52,7 @@ pipeline:
   source:
     type: kafka
     topic: orders
-    format: avro
+    format: ${format}
     schema:
       registry: local
       subject: ${subject}${version ? `\n      version: ${version}` : ''}
@@ -71,14 +88,18 @@ describe('streaming:pipeline:render with a registry subject, against the real sc
     }
   });
 
-  async function subjectWith(...schemas: object[]): Promise<string> {
-    const subject = registry.uniqueSubject('orders');
-    subjects.push(subject);
+  async function subjectOf(
+    type: 'AVRO' | 'JSON',
+    ...schemas: object[]
+  ): Promise<string> {
+    const subject = registry.uniqueSubject(type === 'AVRO' ? 'orders' : 'json');
     for (const schema of schemas) {
-      await registry.client.register(subject, JSON.stringify(schema), 'AVRO');
+      await registry.client.register(subject, JSON.stringify(schema), type);
     }
+    subjects.push(subject);
     return subject;
   }
+  const subjectWith = (...schemas: object[]) => subjectOf('AVRO', ...schemas);
 
   const read = (path: string) => fs.readFileSync(join(dir.path, path), 'utf8');
 
@@ -143,6 +164,34 @@ describe('streaming:pipeline:render with a registry subject, against the real sc
     });
   });
 
+  it('reads a JSON Schema subject for JSON payloads, keeping its schema as schemas/<subject>.schema.json', async () => {
+    const subject = await subjectOf('JSON', JSON_V1, JSON_V2);
+    const outputs = await invokeAction(
+      action,
+      { specText: specText(subject, undefined, 'json') },
+      { workspacePath: dir.path },
+    );
+    expect(outputs.schemaVersion).toBe(2);
+    expect(outputs.files).toContain(`schemas/${subject}.schema.json`);
+    expect(fs.existsSync(join(dir.path, `schemas/${subject}.avsc`))).toBe(
+      false,
+    );
+    expect(JSON.parse(read(`schemas/${subject}.schema.json`))).toEqual(JSON_V2);
+    expect(
+      parsePipelineSpec(read('pipeline.yaml')).spec!.pipeline.source,
+    ).toMatchObject({ format: 'json', schema: { subject, version: 2 } });
+    const job = read('job/main.py');
+    expect(job).toContain(
+      `"schema_file": setting("PIPELINE_SCHEMA_FILE", "schemas/${subject}.schema.json")`,
+    );
+    expect(job).toContain(
+      'ROW_SCHEMA = schemas.load_json_schema(SETTINGS["schema_file"], REPOSITORY_DIR)',
+    );
+    expect(job).toContain(
+      `sources.decode_json(records, ROW_SCHEMA, registry=registry.from_settings(SETTINGS, subject="${subject}"))`,
+    );
+  });
+
   it.each([
     [
       'a subject the registry does not have',
@@ -179,7 +228,50 @@ describe('streaming:pipeline:render with a registry subject, against the real sc
         );
         return { text: specText(subject) };
       },
-      /pipeline\.source\.schema: subject json-.*-value of schema registry local holds JSON schemas; the pipeline reads Avro/,
+      /pipeline\.source\.schema: subject json-.*-value of schema registry local holds JSON schemas; the pipeline reads avro payloads \(format: avro\), which need AVRO schemas/,
+    ],
+    [
+      'an Avro subject for JSON payloads',
+      async () => ({
+        text: specText(await subjectWith(V1), undefined, 'json'),
+      }),
+      /pipeline\.source\.schema: subject orders-.*-value of schema registry local holds AVRO schemas; the pipeline reads json payloads \(format: json\), which need JSON schemas/,
+    ],
+    [
+      'a JSON Schema that is not of an object',
+      async () => ({
+        text: specText(
+          await subjectOf('JSON', {
+            $schema: 'http://json-schema.org/draft-07/schema#',
+            type: 'array',
+            items: { type: 'string' },
+          }),
+          undefined,
+          'json',
+        ),
+      }),
+      /pipeline\.source\.schema: version 1 of subject json-.*-value in schema registry local is not a JSON Schema of an object/,
+    ],
+    [
+      'a JSON Schema whose properties the job cannot read',
+      async () => ({
+        text: specText(
+          await subjectOf('JSON', {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              customer: {
+                type: 'object',
+                properties: { address: { $ref: '#/$defs/address' } },
+              },
+              amount: { oneOf: [{ type: 'number' }, { type: 'string' }] },
+            },
+          }),
+          undefined,
+          'json',
+        ),
+      }),
+      /pipeline\.source\.schema: version 1 of subject json-.*-value in schema registry local has properties the job cannot derive a column from \(customer\.address, amount\)/,
     ],
   ])('refuses %s, writing nothing', async (_, setUp, message) => {
     const { text } = await setUp();

@@ -19,10 +19,56 @@ export interface ResolvedRegistrySchema {
   schema?: { registry: string; subject: string; version: number; id: number };
 }
 
+/** The registry's schema type a payload format reads, and its top-level `type`. */
+const REGISTRY_SCHEMA_TYPES = {
+  avro: { type: 'AVRO', top: 'record', what: 'an Avro record' },
+  json: { type: 'JSON', top: 'object', what: 'a JSON Schema of an object' },
+} as const;
+
+const JSON_SCHEMA_TYPES = [
+  'string',
+  'integer',
+  'number',
+  'boolean',
+  'object',
+  'array',
+];
+
+/**
+ * The properties of a JSON Schema object (nested objects' and array items'
+ * included, as `a.b` and `a[]`) whose column the job cannot derive: no
+ * `type`, or none it reads (`$ref`, `anyOf`, ... are not followed; a
+ * property typed `["x", "null"]` is a nullable x).
+ */
+function unreadJsonProperties(node: unknown, path = ''): string[] {
+  const { type, properties, items } = node as {
+    type?: unknown;
+    properties?: Record<string, unknown>;
+    items?: unknown;
+  };
+  const types = (Array.isArray(type) ? type : [type]).filter(t => t !== 'null');
+  if (types.length !== 1 || !JSON_SCHEMA_TYPES.includes(types[0] as string)) {
+    return [path];
+  }
+  if (types[0] === 'object') {
+    return Object.entries(properties ?? {}).flatMap(([name, child]) =>
+      typeof child === 'object' && child !== null
+        ? unreadJsonProperties(child, path ? `${path}.${name}` : name)
+        : [path ? `${path}.${name}` : name],
+    );
+  }
+  if (types[0] === 'array' && typeof items === 'object' && items !== null) {
+    return unreadJsonProperties(items, `${path}[]`);
+  }
+  return [];
+}
+
 /**
  * Resolves the registry subject a Kafka source's `schema` names: asks the
  * registry (named in app-config, never a URL from the spec) for the version
- * (`latest` or a number), checks it is an Avro record, and pins the version in
+ * (`latest` or a number), checks it is a schema of the source's format (an
+ * Avro record, or a JSON Schema object whose properties the job reads into
+ * columns), and pins the version in
  * the spec so that the repository is built, and stays, for it. Specs without a
  * subject come back as they are.
  */
@@ -55,9 +101,10 @@ export async function resolveRegistrySchema(
     }
     throw error;
   }
-  if (found.schemaType !== 'AVRO') {
+  const expected = REGISTRY_SCHEMA_TYPES[source.format];
+  if (found.schemaType !== expected.type) {
     throw new InputError(
-      `pipeline.source.schema: subject ${subject} of schema registry ${registry} holds ${found.schemaType} schemas; the pipeline reads Avro`,
+      `pipeline.source.schema: subject ${subject} of schema registry ${registry} holds ${found.schemaType} schemas; the pipeline reads ${source.format} payloads (format: ${source.format}), which need ${expected.type} schemas`,
     );
   }
   let record: unknown;
@@ -66,14 +113,25 @@ export async function resolveRegistrySchema(
   } catch {
     record = undefined;
   }
+  const at = `version ${found.version} of subject ${subject} in schema registry ${registry}`;
   if (
     typeof record !== 'object' ||
     record === null ||
-    (record as { type?: unknown }).type !== 'record'
+    (record as { type?: unknown }).type !== expected.top
   ) {
     throw new InputError(
-      `pipeline.source.schema: version ${found.version} of subject ${subject} in schema registry ${registry} is not an Avro record`,
+      `pipeline.source.schema: ${at} is not ${expected.what}`,
     );
+  }
+  if (source.format === 'json') {
+    const unread = unreadJsonProperties(record);
+    if (unread.length > 0) {
+      throw new InputError(
+        `pipeline.source.schema: ${at} has properties the job cannot derive a column from (${unread.join(
+          ', ',
+        )}): each needs a type (string, integer, number, boolean, object or array); $ref and combinators (anyOf, oneOf, allOf) are not followed`,
+      );
+    }
   }
   const pinned: PipelineSpec = {
     ...spec,
@@ -95,7 +153,7 @@ export async function resolveRegistrySchema(
     spec: pinned,
     specText: pinnedText,
     file: {
-      path: registrySchemaFile(subject),
+      path: registrySchemaFile(subject, source.format),
       content: `${JSON.stringify(record, null, 2)}\n`,
     },
     schema: { registry, subject, version: found.version, id: found.id },

@@ -107,7 +107,9 @@ function renderSchema(spec: PipelineSpec): string[] {
   const declared = describeSourceSchema(source);
   if ('schema' in source && typeof source.schema === 'object') {
     out.push(
-      `The payloads are Avro records in the Confluent wire format, read as ${declared}: each record is decoded with the writer schema its schema id names, fetched from the registry, and resolved to that version by Avro's rules.`,
+      source.format === 'avro'
+        ? `The payloads are Avro records in the Confluent wire format, read as ${declared}: each record is decoded with the writer schema its schema id names, fetched from the registry, and resolved to that version by Avro's rules.`
+        : `The payloads are JSON records in the Confluent wire format, read as ${declared}: each record's schema id must name a version of the subject in the registry, and its JSON text is parsed with that version's properties.`,
       '',
     );
   } else if (declared) {

@@ -650,7 +650,9 @@ function describeStep(
 /** What makes a record of the source bad (the runtime's decoders: `json_bad`, Avro that does not decode). */
 function badRecords(source: PipelineSpec['pipeline']['source']): string {
   if (source.type === 'kafka' && typeof source.schema === 'object') {
-    return "records without the Confluent header, with a schema id the registry does not have, or whose body does not decode with the writer schema its id names or does not resolve to the pipeline's version";
+    return source.format === 'avro'
+      ? "records without the Confluent header, with a schema id the registry does not have, or whose body does not decode with the writer schema its id names or does not resolve to the pipeline's version"
+      : "records without the Confluent header, with a schema id that is not a JSON Schema version of the pipeline's subject in the registry, or whose JSON is malformed, holds a value of another type than the schema says, lacks a required field or has it null, or has a timestamp or date that reads as neither ISO text nor an epoch number";
   }
   if (source.type === 'kafka' && source.format === 'avro') {
     return 'records that do not decode as Avro with the schema, such as a truncated record';
@@ -669,7 +671,11 @@ function flowOn(source: PipelineSpec['pipeline']['source']): string {
   if (source.type === 'debezium') {
     return 'are skipped when they do not parse (no change operation); a value that does not fit flows on as a null in its column.';
   }
-  return 'flow on as rows with nulls (a malformed record: every column null; a value that does not fit, a missing required field or an unreadable time: that column null).';
+  const unread =
+    source.type === 'kafka' && typeof source.schema === 'object'
+      ? "a record without the Confluent header or with a schema id that is not of the pipeline's subject, or a malformed one"
+      : 'a malformed record';
+  return `flow on as rows with nulls (${unread}: every column null; a value that does not fit, a missing required field or an unreadable time: that column null).`;
 }
 
 function deadLetterSection(spec: PipelineSpec): string[] {

@@ -108,7 +108,7 @@ describe('Confluent-framed Avro read with writer schemas from the real schema re
         sourcePartitions: 1,
       });
     const { schema } = await registry.client.getVersion(subject, version);
-    const file = join(pipeline.dir, registrySchemaFile(subject));
+    const file = join(pipeline.dir, registrySchemaFile(subject, 'avro'));
     mkdirSync(join(pipeline.dir, 'schemas'), { recursive: true });
     writeFileSync(file, schema);
   }

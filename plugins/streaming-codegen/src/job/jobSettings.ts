@@ -118,13 +118,19 @@ export function jobSettings(
         'schema_registry_url',
         'PIPELINE_SCHEMA_REGISTRY_URL',
         null,
-        `URL of the Confluent-compatible API of schema registry ${registry}, where each record's writer schema is fetched by its id (credentials: SCHEMA_REGISTRY_USERNAME/SCHEMA_REGISTRY_PASSWORD)`,
+        `URL of the Confluent-compatible API of schema registry ${registry}, where ${
+          source.format === 'avro'
+            ? "each record's writer schema is fetched by its id"
+            : "each record's schema id is looked up"
+        } (credentials: SCHEMA_REGISTRY_USERNAME/SCHEMA_REGISTRY_PASSWORD)`,
       );
       add(
         'schema_registry_timeout_seconds',
         'PIPELINE_SCHEMA_REGISTRY_TIMEOUT_SECONDS',
         '10',
-        'Seconds before a writer schema lookup is abandoned (the task fails and Spark retries it)',
+        `Seconds before a ${
+          source.format === 'avro' ? 'writer schema' : 'schema id'
+        } lookup is abandoned (the task fails and Spark retries it)`,
       );
     } else if (schemaFile) {
       add(

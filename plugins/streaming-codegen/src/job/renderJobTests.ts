@@ -6,6 +6,7 @@ import {
 import { pyValue } from '../python/pyLiteral';
 import { checksRequiredFields } from './tests/checksRequiredFields';
 import { renderStepTests } from './tests/renderStepTests';
+import { sampledAsJson } from './tests/sampledAsJson';
 
 /** `from module import names`, wrapped one name a line when longer than ruff's 120 characters. */
 function importLine(module: string, names: string[]): string {
@@ -24,12 +25,7 @@ export function jobTestsPath(spec: PipelineSpec): string {
 
 function sourceTests(spec: PipelineSpec): string[] {
   const { source } = spec.pipeline;
-  if (source.type === 'delta') {
-    return [];
-  }
-  if (source.type === 'kafka' && source.format === 'avro') {
-    // Avro records are decoded by Spark's Avro reader, whose jar the test
-    // session does not carry; the transformations are tested from rows.
+  if (!sampledAsJson(spec)) {
     return [];
   }
   const cdc = source.type === 'debezium';
@@ -129,10 +125,7 @@ function junkTest(spec: PipelineSpec): string[] {
 
 function transformTest(spec: PipelineSpec): string[] {
   const { source } = spec.pipeline;
-  if (
-    source.type === 'delta' ||
-    (source.type === 'kafka' && source.format === 'avro')
-  ) {
+  if (!sampledAsJson(spec)) {
     return [];
   }
   const columns = outputColumns(spec);
@@ -248,7 +241,7 @@ const SAMPLE_NAMES = new RegExp(`\\b(?:${SAMPLES.join('|')})\\b`, 'g');
  * nulls, junk), its transformations on a batch DataFrame (the columns the
  * spec says come out), and for change events the Delta merge of inserts,
  * updates and deletes. They run on a local SparkSession (tests/conftest.py).
- * Undefined when the source cannot be sampled here (Delta tables, Avro).
+ * Undefined when the source cannot be sampled here (`sampledAsJson`).
  */
 export function renderJobTests(spec: PipelineSpec): string | undefined {
   const merge = mergeTest(spec);

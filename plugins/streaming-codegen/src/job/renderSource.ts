@@ -28,18 +28,22 @@ export function renderSource(spec: PipelineSpec): string[] {
   const lines: string[] = [];
   const avro = source.type === 'kafka' && source.format === 'avro';
   const subject =
-    avro && typeof source.schema === 'object'
+    source.type === 'kafka' && typeof source.schema === 'object'
       ? source.schema.subject
       : undefined;
   const registry = subject !== undefined;
-  // With a registry subject the records are Confluent-framed, read with their writer schema.
-  const decodeOptions = registry
-    ? `wire_format="confluent", registry=registry.from_settings(SETTINGS, subject=${pyStr(
-        subject,
-      )})`
+  // With a registry subject the records are Confluent-framed: Avro is read
+  // with its writer schema, JSON's schema id is checked against the subject.
+  const registryOption =
+    subject !== undefined
+      ? `registry=registry.from_settings(SETTINGS, subject=${pyStr(subject)})`
+      : undefined;
+  const decodeOptions = registryOption
+    ? `wire_format="confluent", ${registryOption}`
     : `wire_format=${pyValue(
         source.type === 'kafka' ? source.avro_wire_format ?? null : null,
       )}`;
+  const jsonOptions = registryOption ? `, ${registryOption}` : '';
   const deadLetter = spec.pipeline.dead_letter !== undefined;
   const leftOut = deadLetter ? ', dead_letter=True' : '';
   if (avro) {
@@ -66,6 +70,11 @@ export function renderSource(spec: PipelineSpec): string[] {
           : 'load_json_schema'
       }(SETTINGS["schema_file"], REPOSITORY_DIR)`,
     );
+  } else if (registry) {
+    lines.push(
+      "# The row schema, from its subject's version in the spec (a JSON Schema), kept in the repository.",
+      'ROW_SCHEMA = schemas.load_json_schema(SETTINGS["schema_file"], REPOSITORY_DIR)',
+    );
   } else {
     lines.push(
       '# The row schema, from the fields of the spec.',
@@ -82,8 +91,10 @@ export function renderSource(spec: PipelineSpec): string[] {
   } else if (source.type === 'kafka') {
     lines.push(
       'def decode_records(records):',
-      '    """Kafka records to rows: JSON parsed with the row schema."""',
-      `    return sources.decode_json(records, ROW_SCHEMA${leftOut})`,
+      `    """Kafka records to rows: JSON${
+        registry ? ' (after the Confluent header)' : ''
+      } parsed with the row schema."""`,
+      `    return sources.decode_json(records, ROW_SCHEMA${jsonOptions}${leftOut})`,
     );
   } else {
     lines.push(
@@ -107,7 +118,7 @@ export function renderSource(spec: PipelineSpec): string[] {
               ? `debezium(records, ROW_SCHEMA, ignore_deletes=${pyValue(
                   source.deletes === 'ignore',
                 )})`
-              : 'json(records, ROW_SCHEMA)'
+              : `json(records, ROW_SCHEMA${jsonOptions})`
           }`,
     );
   }

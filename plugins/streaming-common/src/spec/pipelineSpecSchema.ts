@@ -244,7 +244,7 @@ const registrySchemaRef = z
   })
   .meta({
     description:
-      "A subject of a schema registry named in app-config. The job reads each record's writer schema from the registry by the id in its Confluent header and resolves it to this version's schema, kept in the repository as schemas/<subject>.avsc.",
+      "A subject of a schema registry named in app-config; its records are in the Confluent wire format (a magic byte and a 4-byte schema id before each body). Avro (format: avro): the job reads each record's writer schema from the registry by that id and resolves it to this version's schema, kept in the repository as schemas/<subject>.avsc. JSON Schema (format: json): the id must name a version of the subject, and the JSON text is read with this version's schema, kept as schemas/<subject>.schema.json.",
   });
 
 const startingOffsets = z.enum(['earliest', 'latest']);

@@ -49,7 +49,7 @@ describe('a registry subject as the source schema', () => {
       'schemas/user-events-value.avsc',
     );
     expect(sourceSchemaFile(latest.spec!.pipeline.source)).toBe(
-      registrySchemaFile('com.acme.User'),
+      registrySchemaFile('com.acme.User', 'avro'),
     );
   });
 
@@ -93,7 +93,7 @@ describe('a registry subject as the source schema', () => {
     expect(errorsOf(withSchema(schema))).toContain(message);
   });
 
-  it('is for Avro payloads of Kafka sources in the Confluent wire format', () => {
+  it('is for Avro and JSON payloads of Kafka sources in the Confluent wire format', () => {
     const cdc = JSON.parse(JSON.stringify(reference));
     cdc.pipeline.source = {
       type: 'debezium',
@@ -105,9 +105,6 @@ describe('a registry subject as the source schema', () => {
       'pipeline.source.schema: expected string, got a mapping',
     );
     const ref = { registry: 'local', subject: 'a-value' };
-    expect(errorsOf(withSchema(ref, s => (s.format = 'json')))).toContain(
-      'pipeline.source.schema: a schema registry subject is read for Avro payloads (format: avro); JSON Schema and Protobuf subjects are not supported yet',
-    );
     expect(
       errorsOf(withSchema(ref, s => (s.avro_wire_format = 'plain'))),
     ).toContain(
@@ -116,6 +113,32 @@ describe('a registry subject as the source schema', () => {
     expect(
       errorsOf(withSchema(ref, s => (s.avro_wire_format = 'confluent'))),
     ).toEqual([]);
+  });
+
+  it('reads a JSON Schema subject for JSON payloads, its schema kept as <subject>.schema.json', () => {
+    const json = withSchema(
+      { registry: 'local', subject: 'orders-value' },
+      s => {
+        s.format = 'json';
+      },
+    );
+    expect(errorsOf(json)).toEqual([]);
+    expect(sourceSchemaFile(json.spec!.pipeline.source)).toBe(
+      'schemas/orders-value.schema.json',
+    );
+    // JSON records of a subject are always framed: the Avro framing key has no say.
+    for (const wireFormat of ['plain', 'confluent']) {
+      expect(
+        errorsOf(
+          withSchema({ registry: 'local', subject: 'orders-value' }, s => {
+            s.format = 'json';
+            s.avro_wire_format = wireFormat;
+          }),
+        ),
+      ).toEqual([
+        'pipeline.source.avro_wire_format: is for Avro payloads: JSON records read with a schema registry subject are in the Confluent wire format (magic byte, schema id, JSON text); leave it out',
+      ]);
+    }
   });
 
   it('keeps the file form and its file', () => {

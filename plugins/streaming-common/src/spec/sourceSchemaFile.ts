@@ -2,12 +2,17 @@ import { PipelineSource } from './pipelineSpecSchema';
 
 /**
  * Where a pipeline repository keeps the reader schema of a registry subject
- * (the version the spec pins), relative to the repository root.
+ * (the version the spec pins), relative to the repository root: an Avro
+ * schema (`schemas/<subject>.avsc`) for Avro payloads, a JSON Schema
+ * (`schemas/<subject>.schema.json`) for JSON ones.
  *
  * @public
  */
-export function registrySchemaFile(subject: string): string {
-  return `schemas/${subject}.avsc`;
+export function registrySchemaFile(
+  subject: string,
+  format: 'avro' | 'json',
+): string {
+  return `schemas/${subject}${format === 'avro' ? '.avsc' : '.schema.json'}`;
 }
 
 /**
@@ -24,5 +29,5 @@ export function sourceSchemaFile(source: PipelineSource): string | undefined {
   }
   return typeof source.schema === 'string'
     ? source.schema.replace(/^\.\//, '')
-    : registrySchemaFile(source.schema.subject);
+    : registrySchemaFile(source.schema.subject, source.format);
 }

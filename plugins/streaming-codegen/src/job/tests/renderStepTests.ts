@@ -8,6 +8,7 @@ import { pyStr, pyValue } from '../../python/pyLiteral';
 import { stepFunction } from '../renderTransform';
 import { checksRequiredFields } from './checksRequiredFields';
 import { FilterSamples, filterSamples } from './filterSamples';
+import { sampledAsJson } from './sampledAsJson';
 
 /** Records of a sample row (with overrides) in the source's format: a JSON row or a Debezium insert. */
 function recordOf(spec: PipelineSpec, row: string): string {
@@ -252,11 +253,7 @@ function deduplicateTest(spec: PipelineSpec): string[] {
 
 /** Tests of the spec's steps: filters, the aggregate (with late rows), deduplication. */
 export function renderStepTests(spec: PipelineSpec): string[][] {
-  const { source } = spec.pipeline;
-  if (
-    source.type === 'delta' ||
-    (source.type === 'kafka' && source.format === 'avro')
-  ) {
+  if (!sampledAsJson(spec)) {
     return [];
   }
   // Its sample rows feed the filter's test and the aggregate's passing row.

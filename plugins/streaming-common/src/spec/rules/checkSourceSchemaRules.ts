@@ -3,7 +3,8 @@ import { RuleReport } from './RuleReport';
 
 /**
  * The source's schema: a schema file or inline fields (not both) for
- * messages, an Avro schema for Avro payloads, field names Avro can carry.
+ * messages, an Avro schema for Avro payloads, field names Avro can carry; a
+ * registry subject's records in the Confluent wire format.
  */
 export function checkSourceSchemaRules(spec: PipelineSpec, report: RuleReport) {
   const { source } = spec.pipeline;
@@ -29,10 +30,10 @@ export function checkSourceSchemaRules(spec: PipelineSpec, report: RuleReport) {
     );
   }
   if (source.type === 'kafka' && typeof source.schema === 'object') {
-    if (source.format !== 'avro') {
+    if (source.format === 'json' && source.avro_wire_format !== undefined) {
       report.error(
-        'pipeline.source.schema',
-        'a schema registry subject is read for Avro payloads (format: avro); JSON Schema and Protobuf subjects are not supported yet',
+        'pipeline.source.avro_wire_format',
+        'is for Avro payloads: JSON records read with a schema registry subject are in the Confluent wire format (magic byte, schema id, JSON text); leave it out',
       );
     } else if (source.avro_wire_format === 'plain') {
       report.error(
