@@ -647,7 +647,7 @@ function describeStep(
   return md(t.type);
 }
 
-/** What makes a record of the source bad (the runtime's decoders: `json_bad`, Avro that does not decode). */
+/** What makes a record of the source bad (the runtime's decoders: `json_bad`, `debezium_bad`, Avro that does not decode). */
 function badRecords(source: PipelineSpec['pipeline']['source']): string {
   if (source.type === 'kafka' && typeof source.schema === 'object') {
     return source.format === 'avro'
@@ -655,10 +655,12 @@ function badRecords(source: PipelineSpec['pipeline']['source']): string {
       : "records without the Confluent header, with a schema id that is not a JSON Schema version of the pipeline's subject in the registry, or whose JSON is malformed, holds a value of another type than the schema says, lacks a required field or has it null, or has a timestamp or date that reads as neither ISO text nor an epoch number";
   }
   if (source.type === 'kafka' && source.format === 'avro') {
-    return 'records that do not decode as Avro with the schema, such as a truncated record';
+    return source.avro_wire_format === 'confluent'
+      ? 'records without the Confluent header (magic byte 0 and a 4-byte schema id), or whose body does not decode as Avro with the schema, such as a truncated record'
+      : 'records that do not decode as Avro with the schema, such as a truncated record';
   }
   if (source.type === 'debezium') {
-    return 'change events that are not valid JSON or hold a value of another type than the schema says';
+    return 'change events that are not valid JSON, have no known operation (c, r, u, d) or no row image for it (after; before for a delete), or whose after image holds a value of another type than the schema says, lacks a required field or has it null, or has a timestamp or date that does not read';
   }
   return 'JSON that is malformed, holds a value of another type than the schema says, lacks a required field (not nullable in the schema) or has it null, or has a timestamp or date that reads as neither ISO text nor an epoch number';
 }
@@ -669,7 +671,7 @@ function flowOn(source: PipelineSpec['pipeline']['source']): string {
     return 'flow on as rows of nulls.';
   }
   if (source.type === 'debezium') {
-    return 'are skipped when they do not parse (no change operation); a value that does not fit flows on as a null in its column.';
+    return 'are skipped when they do not parse or have no known change operation or row image; a value that does not fit, a missing required field or an unreadable time flows on as a null in its column.';
   }
   const unread =
     source.type === 'kafka' && typeof source.schema === 'object'

@@ -266,7 +266,7 @@ const kafkaSource = z.strictObject({
   format: z.enum(['json', 'avro']).default('json'),
   avro_wire_format: z.enum(['plain', 'confluent']).optional().meta({
     description:
-      'For Avro payloads: "confluent" records start with a magic byte and a 4-byte schema id; with a registry subject as the schema each is read with the writer schema its id names, else the header is skipped and the schema file or fields read the rest.',
+      'For Avro payloads: "confluent" records start with magic byte 0 and a 4-byte schema id (a record without them is bad); with a registry subject as the schema each is read with the writer schema its id names, else the header is skipped and the schema file or fields read the rest.',
   }),
 });
 
@@ -597,7 +597,7 @@ const deadLetter = z
   ])
   .meta({
     description:
-      "Where bad records go (Kafka and Debezium sources): JSON that is malformed, a value that does not convert to its field's type, a required (not nullable) field missing or null, a timestamp or date that does not read; Avro that does not decode. Each is written as read, with the error naming the field. Without it they are counted and flow on with nulls.",
+      "Where bad records go (Kafka and Debezium sources): JSON that is malformed, a value that does not convert to its field's type, a required (not nullable) field missing or null, a timestamp or date that does not read (nested fields too, named by path); Avro that does not decode, or lacks the Confluent header it should have; a change event without a known operation or its row image, or whose after image fails the JSON checks. Each is written as read, with the error naming the field. Without it they are counted and flow on with nulls (change events without an operation or row image are skipped).",
   });
 
 const resources = z.strictObject({
