@@ -21,6 +21,8 @@ export type { RunbookSection } from './docs';
 export type { JobSetting } from './job/jobSettings';
 export { jobSettings, DEFAULT_PROGRESS_TOPIC } from './job/jobSettings';
 export { avroSchema } from './job/sparkTypes';
+export type { RegistrySchema } from './schemaRegistry/sourceRegistrySchema';
+export { sourceRegistrySchema } from './schemaRegistry/sourceRegistrySchema';
 export {
   pipelineDashboard,
   platformDashboard,

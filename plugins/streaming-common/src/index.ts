@@ -24,3 +24,5 @@ export * from './pipelineObservation';
 export * from './formatZodIssues';
 export * from './pipelineMetrics';
 export * from './progressTopic';
+export * from './schemaRegistry/SchemaRegistryClient';
+export * from './schemaRegistry/fieldsThatBreak';

@@ -18,11 +18,11 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { kafkaTopicEntityName } from '@internal/plugin-streaming-common';
 import {
-  SchemaRegistries,
+  kafkaTopicEntityName,
   SchemaRegistryClient,
-} from '@internal/plugin-streaming-node';
+} from '@internal/plugin-streaming-common';
+import { SchemaRegistries } from '@internal/plugin-streaming-node';
 import { registrySubjectEntity, topicOfSubject } from './registrySubjectEntity';
 
 const CONFIG_KEY = 'catalog.providers.streamingSchemaRegistry';

@@ -8,12 +8,10 @@ import {
   ENTITY_TYPE_AVRO_SCHEMA,
   ENTITY_TYPE_JSON_SCHEMA,
   ENTITY_TYPE_PROTOBUF_SCHEMA,
-  registrySubjectEntityName,
-} from '@internal/plugin-streaming-common';
-import {
   RegisteredSchema,
   RegistrySchemaType,
-} from '@internal/plugin-streaming-node';
+  registrySubjectEntityName,
+} from '@internal/plugin-streaming-common';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,

@@ -1,60 +1,10 @@
 import { ResponseError, toError } from '@backstage/errors';
 import {
-  PipelineField,
-  PipelineFieldType,
+  fieldsThatBreak,
   PipelineSpec,
 } from '@internal/plugin-streaming-common';
-import { avroSchema } from '@internal/plugin-streaming-codegen';
-import {
-  RegistrySchemaType,
-  SchemaRegistries,
-} from '@internal/plugin-streaming-node';
-
-const JSON_TYPES: Record<PipelineFieldType, Record<string, string>> = {
-  string: { type: 'string' },
-  int: { type: 'integer' },
-  long: { type: 'integer' },
-  float: { type: 'number' },
-  double: { type: 'number' },
-  boolean: { type: 'boolean' },
-  timestamp: { type: 'string', format: 'date-time' },
-  date: { type: 'string', format: 'date' },
-  binary: { type: 'string', contentEncoding: 'base64' },
-  decimal: { type: 'number' },
-};
-
-/** The JSON Schema of inline fields, for JSON payloads (nullable unless `nullable: false`). */
-function jsonSchema(fields: PipelineField[]): string {
-  return JSON.stringify({
-    type: 'object',
-    properties: Object.fromEntries(
-      fields.map(f => {
-        const { type, ...rest } = JSON_TYPES[f.type];
-        return [
-          f.name,
-          { type: f.nullable === false ? type : [type, 'null'], ...rest },
-        ];
-      }),
-    ),
-    required: fields.filter(f => f.nullable === false).map(f => f.name),
-  });
-}
-
-/** The schema of the records the pipeline reads, as the registry would hold it. */
-function sourceSchema(
-  spec: PipelineSpec,
-): { schemaType: RegistrySchemaType; schema: string } | undefined {
-  const { source } = spec.pipeline;
-  if (source.type === 'delta' || !source.fields) {
-    return undefined;
-  }
-  return source.type === 'kafka' && source.format === 'avro'
-    ? {
-        schemaType: 'AVRO',
-        schema: avroSchema(spec.pipeline.name, source.fields),
-      }
-    : { schemaType: 'JSON', schema: jsonSchema(source.fields) };
-}
+import { sourceRegistrySchema } from '@internal/plugin-streaming-codegen';
+import { SchemaRegistries } from '@internal/plugin-streaming-node';
 
 /**
  * Asks each schema registry serving the source topic's Kafka cluster whether
@@ -112,7 +62,7 @@ export async function checkSchemaRegistry(
     return { errors, warnings };
   }
   const subject = `${source.topic}-value`;
-  const schema = sourceSchema(spec);
+  const schema = sourceRegistrySchema(spec);
   for (const name of names) {
     const client = registries.get(name);
     try {
@@ -137,22 +87,7 @@ export async function checkSchemaRegistry(
         client.checkCompatibility(subject, schema.schema, schema.schemaType),
       ]);
       if (!result.compatible) {
-        // In schema order, whatever order the registry lists them in.
-        const fields = [
-          ...new Set(
-            [...result.incompatibilities]
-              .sort((a, b) =>
-                (a.path ?? '').localeCompare(b.path ?? '', 'en', {
-                  numeric: true,
-                }),
-              )
-              .map(i =>
-                i.field
-                  ? `${i.field}${i.path ? ` (${i.path})` : ''}`
-                  : i.message,
-              ),
-          ),
-        ];
+        const fields = fieldsThatBreak(result.incompatibilities);
         errors.push(
           `pipeline.source.fields: not ${level} compatible with version ${
             latest.version

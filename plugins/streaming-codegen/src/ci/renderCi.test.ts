@@ -100,7 +100,7 @@ describe('the generated CI workflow', () => {
     expect(report).toContain('SC2086');
   });
 
-  it('renders, with the flags it runs, exactly the files the repository has (the drift check)', () => {
+  it('renders, with the flags it runs, exactly the files the repository has (the drift check)', async () => {
     const checked = cases.filter(
       c => !/^\s+schema:/m.test(c.specText) || c.goldenDir.includes('examples'),
     );
@@ -122,11 +122,15 @@ describe('the generated CI workflow', () => {
         workflow.env[variable],
       ]);
       let stderr = '';
-      const code = runCli(['render', 'pipeline.yaml', '--out', '.', ...argv], {
-        stdout: () => {},
-        stderr: t => (stderr += t),
-        cwd: dir,
-      });
+      const code = await runCli(
+        ['render', 'pipeline.yaml', '--out', '.', ...argv],
+        {
+          stdout: () => {},
+          stderr: t => (stderr += t),
+          cwd: dir,
+          env: {},
+        },
+      );
       expect([c.name, code, stderr]).toEqual([
         c.name,
         0,
@@ -160,6 +164,40 @@ describe('the generated CI workflow', () => {
       `pytest==${pin('PYTEST')}`,
       `ruff==${pin('RUFF')}`,
     ]);
+  });
+
+  it('checks the source schema on pull requests and registers it on main, when a registry is set', () => {
+    const jobs = (name: string) =>
+      parse(
+        cases
+          .find(c => c.name === name)!
+          .file('.github/workflows/pipeline.yaml')!,
+      ).jobs;
+    const { schema } = jobs('example user-events');
+    expect(schema).toMatchObject({
+      needs: 'check',
+      if: "vars.SCHEMA_REGISTRY_URL != ''",
+      env: {
+        SCHEMA_REGISTRY_URL: '${{ vars.SCHEMA_REGISTRY_URL }}',
+        SCHEMA_REGISTRY_USERNAME: '${{ secrets.SCHEMA_REGISTRY_USERNAME }}',
+        SCHEMA_REGISTRY_PASSWORD: '${{ secrets.SCHEMA_REGISTRY_PASSWORD }}',
+      },
+    });
+    const register =
+      'npx --yes "$STREAMING_PIPELINE_CLI" schema register pipeline.yaml --registry-url "$SCHEMA_REGISTRY_URL"';
+    expect(schema.steps.slice(2)).toEqual([
+      expect.objectContaining({
+        if: "github.event_name == 'pull_request'",
+        run: `${register} --dry-run`,
+      }),
+      expect.objectContaining({
+        if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
+        run: register,
+      }),
+    ]);
+    // Nothing to register: a Debezium topic, a source reading a subject.
+    expect(jobs('example cdc-postgres-users').schema).toBeUndefined();
+    expect(jobs('matrix-avro-registry-delta-append').schema).toBeUndefined();
   });
 
   it('pushes the image to the registry of the image reference', () => {

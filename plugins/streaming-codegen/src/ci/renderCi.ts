@@ -3,6 +3,7 @@ import { GENERATOR_VERSION } from '../cli/version';
 import { pipelineLabels } from '../manifests/labels';
 import { RenderInputError } from '../RenderInputError';
 import { ResolvedRenderOptions } from '../RenderOptions';
+import { unregisteredSourceReason } from '../schemaRegistry/sourceRegistrySchema';
 
 /**
  * The test tools a pipeline repository's CI installs next to `requirements.txt`;
@@ -15,6 +16,58 @@ export const CLI_ENV = 'STREAMING_PIPELINE_CLI';
 
 /** The npm package of the CLI. */
 export const CLI_PACKAGE = 'streaming-pipeline';
+
+/** The repository variable holding the schema registry's URL (Confluent-compatible API). */
+export const REGISTRY_URL_VARIABLE = 'SCHEMA_REGISTRY_URL';
+
+const CLI = 'npx --yes "$STREAMING_PIPELINE_CLI"';
+
+const SETUP_NODE = {
+  uses: 'actions/setup-node@v4',
+  with: { 'node-version': '22' },
+};
+
+const ON_MAIN =
+  "github.event_name == 'push' && github.ref == 'refs/heads/main'";
+
+/**
+ * The job that checks the source's schema against the schema registry and,
+ * on main, registers it as the next version of the topic's subject: a pull
+ * request gets the compatibility check only (`--dry-run`); an incompatible
+ * schema fails the job naming the fields that break, and nothing is
+ * registered. It runs when the repository variable
+ * {@link REGISTRY_URL_VARIABLE} is set; credentials come from the secrets
+ * `SCHEMA_REGISTRY_USERNAME` and `SCHEMA_REGISTRY_PASSWORD`.
+ */
+function schemaJob(): object {
+  const register = `${CLI} schema register pipeline.yaml --registry-url "$SCHEMA_REGISTRY_URL"`;
+  return {
+    name: 'Check and register the source schema',
+    needs: 'check',
+    if: `vars.${REGISTRY_URL_VARIABLE} != ''`,
+    'runs-on': 'ubuntu-24.04',
+    'timeout-minutes': 10,
+    env: {
+      SCHEMA_REGISTRY_URL: `\${{ vars.${REGISTRY_URL_VARIABLE} }}`,
+      SCHEMA_REGISTRY_USERNAME: '${{ secrets.SCHEMA_REGISTRY_USERNAME }}',
+      SCHEMA_REGISTRY_PASSWORD: '${{ secrets.SCHEMA_REGISTRY_PASSWORD }}',
+    },
+    steps: [
+      { uses: 'actions/checkout@v4' },
+      SETUP_NODE,
+      {
+        name: 'Check compatibility with the registry (nothing registered)',
+        if: "github.event_name == 'pull_request'",
+        run: `${register} --dry-run`,
+      },
+      {
+        name: 'Register the schema when compatible',
+        if: ON_MAIN,
+        run: register,
+      },
+    ],
+  };
+}
 
 /** Namespace of Argo CD, where its `Application` objects live. */
 export const ARGO_CD_NAMESPACE = 'argocd';
@@ -65,7 +118,9 @@ export const envName = (option: string) =>
  * version, renders the spec again with the options the repository was
  * generated with and fails when a generated file differs (hand edits
  * drifting), lints the job with ruff and runs its pytest tests on a local
- * Spark session; on main it builds and pushes the image.
+ * Spark session; on main it builds and pushes the image. For a Kafka source
+ * with a schema file or inline fields, a job checks the schema against the
+ * schema registry and registers it on main ({@link schemaJob}).
  * Argo CD then rolls out `deploy/` from main ({@link argoCdApplication}).
  *
  * Option values reach the shell only as environment variables (`"$VAR"`),
@@ -113,15 +168,15 @@ export function ciWorkflow(
         'timeout-minutes': 15,
         steps: [
           { uses: 'actions/checkout@v4' },
-          { uses: 'actions/setup-node@v4', with: { 'node-version': '22' } },
+          SETUP_NODE,
           {
             name: 'Validate pipeline.yaml',
-            run: 'npx --yes "$STREAMING_PIPELINE_CLI" validate pipeline.yaml',
+            run: `${CLI} validate pipeline.yaml`,
           },
           {
             name: 'Generated files match pipeline.yaml',
             run: [
-              `npx --yes "$STREAMING_PIPELINE_CLI" render pipeline.yaml --out . \\\n  ${renderArgs}`,
+              `${CLI} render pipeline.yaml --out . \\\n  ${renderArgs}`,
               'if [ -n "$(git status --porcelain)" ]; then',
               '  echo "::error::generated files differ from what pipeline.yaml renders; edit pipeline.yaml, not the generated files"',
               '  git status --porcelain',
@@ -150,10 +205,11 @@ export function ciWorkflow(
           },
         ],
       },
+      ...(unregisteredSourceReason(spec) ? {} : { schema: schemaJob() }),
       image: {
         name: 'Build and push the image',
         needs: 'check',
-        if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
+        if: ON_MAIN,
         'runs-on': 'ubuntu-24.04',
         'timeout-minutes': 30,
         steps: [

@@ -16,10 +16,10 @@ import { repoRoot } from '../__testUtils__/goldenCases';
 import { runtimeFiles } from '../runtimeFiles';
 import { runCli } from './runCli';
 
-function run(argv: string[], cwd = repoRoot) {
+async function run(argv: string[], cwd = repoRoot) {
   let stdout = '';
   let stderr = '';
-  const code = runCli(argv, {
+  const code = await runCli(argv, {
     stdout: t => {
       stdout += t;
     },
@@ -27,6 +27,7 @@ function run(argv: string[], cwd = repoRoot) {
       stderr += t;
     },
     cwd,
+    env: {},
   });
   return { code, stdout, stderr };
 }
@@ -38,23 +39,23 @@ describe('streaming-pipeline CLI', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('validates the examples', () => {
+  it('validates the examples', async () => {
     const files = readdirSync(join(repoRoot, 'examples/pipelines')).map(
       n => `examples/pipelines/${n}/pipeline.yaml`,
     );
-    const result = run(['validate', ...files]);
+    const result = await run(['validate', ...files]);
     expect(result.code).toBe(0);
     expect(result.stderr.trim().split('\n')).toEqual(
       files.map(f => `${f}: valid`),
     );
   });
 
-  it('reports every error with file, line and column, exit 1', () => {
+  it('reports every error with file, line and column, exit 1', async () => {
     writeFileSync(
       join(dir, 'bad.yaml'),
       'pipeline:\n  name: x\n  source: { type: kafak, topic: t }\n  sink: { type: delta, path: /d, checkpoint: /c, mod: append }\n',
     );
-    const result = run(['validate', 'bad.yaml'], dir);
+    const result = await run(['validate', 'bad.yaml'], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       [
@@ -65,7 +66,7 @@ describe('streaming-pipeline CLI', () => {
     );
   });
 
-  it('fails when the schema file a spec names is missing', () => {
+  it('fails when the schema file a spec names is missing', async () => {
     writeFileSync(
       join(dir, 'pipeline.yaml'),
       readFileSync(
@@ -73,7 +74,7 @@ describe('streaming-pipeline CLI', () => {
         'utf8',
       ),
     );
-    expect(run(['validate', 'pipeline.yaml'], dir)).toEqual({
+    expect(await run(['validate', 'pipeline.yaml'], dir)).toEqual({
       code: 1,
       stdout: '',
       stderr:
@@ -81,7 +82,7 @@ describe('streaming-pipeline CLI', () => {
     });
   });
 
-  it('checks columns against the fields of the schema file', () => {
+  it('checks columns against the fields of the schema file', async () => {
     const example = join(repoRoot, 'examples/pipelines/user-events');
     writeFileSync(
       join(dir, 'pipeline.yaml'),
@@ -95,29 +96,29 @@ describe('streaming-pipeline CLI', () => {
       join(dir, 'schemas/user_event.avsc'),
       readFileSync(join(example, 'schemas/user_event.avsc'), 'utf8'),
     );
-    const result = run(['validate', 'pipeline.yaml'], dir);
+    const result = await run(['validate', 'pipeline.yaml'], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /^pipeline\.yaml:\d+:\d+: error: pipeline\.transformations\[2\]\.group_by\[1\]: unknown column "contry"; did you mean "country"\?\n$/,
     );
     writeFileSync(join(dir, 'schemas/user_event.avsc'), '{"type": "string"}');
-    expect(run(['validate', 'pipeline.yaml'], dir).stderr).toContain(
+    expect((await run(['validate', 'pipeline.yaml'], dir)).stderr).toContain(
       'error: pipeline.source.schema: the schema file schemas/user_event.avsc is not an Avro record or a JSON Schema object',
     );
   });
 
-  it('fails on a missing file and on usage errors', () => {
-    expect(run(['validate', 'missing.yaml'], dir)).toMatchObject({
+  it('fails on a missing file and on usage errors', async () => {
+    expect(await run(['validate', 'missing.yaml'], dir)).toMatchObject({
       code: 1,
       stderr: 'missing.yaml: error: cannot read the file (ENOENT)\n',
     });
-    expect(run(['validate']).code).toBe(2);
-    expect(run(['render', 'x.yaml']).code).toBe(2);
-    expect(run(['frobnicate']).code).toBe(2);
+    expect((await run(['validate'])).code).toBe(2);
+    expect((await run(['render', 'x.yaml'])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
   });
 
-  it('renders a spec with its schema file into another folder', () => {
-    const result = run([
+  it('renders a spec with its schema file into another folder', async () => {
+    const result = await run([
       'render',
       'examples/pipelines/user-events/pipeline.yaml',
       '--out',
@@ -156,7 +157,7 @@ describe('streaming-pipeline CLI', () => {
     ).toContain('namespace: data');
   });
 
-  it('refuses a schema file that links outside the spec folder', () => {
+  it('refuses a schema file that links outside the spec folder', async () => {
     const example = join(repoRoot, 'examples/pipelines/user-events');
     const specDir = join(dir, 'spec');
     const outside = join(dir, 'outside');
@@ -180,14 +181,14 @@ describe('streaming-pipeline CLI', () => {
     );
     const message =
       "pipeline.yaml: error: pipeline.source.schema: the schema file schemas/user_event.avsc is a link to a file outside the spec's folder\n";
-    expect(run(['validate', 'pipeline.yaml'], specDir)).toEqual({
+    expect(await run(['validate', 'pipeline.yaml'], specDir)).toEqual({
       code: 1,
       stdout: '',
       stderr: message,
     });
     const out = join(dir, 'out');
     expect(
-      run(['render', 'pipeline.yaml', '--out', out], specDir),
+      await run(['render', 'pipeline.yaml', '--out', out], specDir),
     ).toMatchObject({ code: 1, stderr: message });
     expect(existsSync(out)).toBe(false);
 
@@ -198,7 +199,9 @@ describe('streaming-pipeline CLI', () => {
       readFileSync(join(outside, 'secret.avsc'), 'utf8'),
     );
     symlinkSync(outside, join(specDir, 'schemas'));
-    expect(run(['validate', 'pipeline.yaml'], specDir).stderr).toBe(message);
+    expect((await run(['validate', 'pipeline.yaml'], specDir)).stderr).toBe(
+      message,
+    );
 
     // A link that stays inside the folder is fine.
     rmSync(join(specDir, 'schemas'));
@@ -208,7 +211,7 @@ describe('streaming-pipeline CLI', () => {
       readFileSync(join(example, 'schemas/user_event.avsc'), 'utf8'),
     );
     symlinkSync('real.avsc', join(specDir, 'schemas/user_event.avsc'));
-    expect(run(['validate', 'pipeline.yaml'], specDir).code).toBe(0);
+    expect((await run(['validate', 'pipeline.yaml'], specDir)).code).toBe(0);
   });
 
   it.each([
@@ -241,9 +244,9 @@ describe('streaming-pipeline CLI', () => {
       'prod\nevil: true',
       'expected the name of a Kubernetes cluster',
     ],
-  ])('refuses %s %j, writing nothing', (flag, value, message) => {
+  ])('refuses %s %j, writing nothing', async (flag, value, message) => {
     const out = join(dir, 'out');
-    const result = run([
+    const result = await run([
       'render',
       'examples/pipelines/clickstream/pipeline.yaml',
       '--out',
@@ -260,9 +263,9 @@ describe('streaming-pipeline CLI', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('reads flags as --flag value and --flag=value, and names an unknown one', () => {
+  it('reads flags as --flag value and --flag=value, and names an unknown one', async () => {
     const out = join(dir, 'out');
-    const result = run([
+    const result = await run([
       'render',
       'examples/pipelines/clickstream/pipeline.yaml',
       '--out',
@@ -279,7 +282,7 @@ describe('streaming-pipeline CLI', () => {
     expect(manifest).toMatch(/^\s+namespace: team-a$/m);
     expect(manifest).toMatch(/serviceAccount: clickstream-driver$/m);
 
-    const unknown = run([
+    const unknown = await run([
       'render',
       'examples/pipelines/clickstream/pipeline.yaml',
       '--out',
@@ -292,8 +295,8 @@ describe('streaming-pipeline CLI', () => {
     expect(existsSync(join(dir, 'other'))).toBe(false);
   });
 
-  it('takes only its own flags, not names of object properties', () => {
-    const result = run([
+  it('takes only its own flags, not names of object properties', async () => {
+    const result = await run([
       'render',
       'examples/pipelines/clickstream/pipeline.yaml',
       '--out',

@@ -9,7 +9,10 @@ import {
 import { dirname, isAbsolute, relative, resolve, sep } from 'path';
 import { ParseArgsConfig, parseArgs } from 'util';
 import {
+  REGISTRY_SUBJECT_PATTERN,
+  SchemaRegistryClient,
   SpecError,
+  fieldsThatBreak,
   formatSpecError,
   parsePipelineSpec,
   schemaFieldNames,
@@ -17,14 +20,23 @@ import {
 } from '@internal/plugin-streaming-common';
 import { renderPipeline } from '../renderPipeline';
 import { RenderOptions, checkRenderOptions } from '../RenderOptions';
+import {
+  sourceRegistrySchema,
+  unregisteredSourceReason,
+} from '../schemaRegistry/sourceRegistrySchema';
 import { GENERATOR_VERSION } from './version';
 
-/** Where the CLI writes its messages (stderr) and results (stdout). */
+/** Where the CLI writes its messages (stderr) and results (stdout), and its environment. */
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
+  env: Record<string, string | undefined>;
 }
+
+/** The environment variables the registry's credentials come from. */
+export const REGISTRY_USERNAME_ENV = 'SCHEMA_REGISTRY_USERNAME';
+export const REGISTRY_PASSWORD_ENV = 'SCHEMA_REGISTRY_PASSWORD';
 
 const USAGE = `Usage:
   streaming-pipeline --version
@@ -41,6 +53,19 @@ const USAGE = `Usage:
       --progress-topic TOPIC    default progress topic of the job
       --techdocs-base-url URL   base URL of the pipeline's TechDocs (runbook links in alerts)
       --repository-url URL      Git URL of the pipeline's repository (Argo CD Application)
+  streaming-pipeline schema register FILE --registry-url URL [--subject SUBJECT] [--dry-run]
+      Registers the schema of the records the spec's Kafka source reads (its schema
+      file or inline fields) as the next version of SUBJECT (default <topic>-value),
+      only when the registry finds it compatible with the latest version under the
+      subject's compatibility level. Exit 0 when registered or already registered
+      (prints the version), 1 when incompatible (names the fields that break;
+      nothing is registered) or on an error.
+      --registry-url URL        http(s) base URL of the Confluent-compatible API,
+                                without credentials
+      --subject SUBJECT         subject to register under (default <topic>-value)
+      --dry-run                 check compatibility only; register nothing
+      Credentials come from the environment only: ${REGISTRY_USERNAME_ENV},
+      ${REGISTRY_PASSWORD_ENV}.
 `;
 
 /** The render options a flag sets (all text). */
@@ -220,11 +245,152 @@ function render(io: CliIo, args: string[]): number {
   return 0;
 }
 
+/** `--registry-url`: an http(s) URL without credentials (never echoed: it may hold some). */
+function registryUrl(value: string | undefined): string {
+  let url: URL | undefined;
+  try {
+    url = value ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.username ||
+    url.password
+  ) {
+    throw new UsageError(
+      `--registry-url: expected an http(s) URL without credentials (they come from ${REGISTRY_USERNAME_ENV} and ${REGISTRY_PASSWORD_ENV})`,
+    );
+  }
+  return value!;
+}
+
 /**
- * The `streaming-pipeline` command line: `validate FILE...` and
- * `render FILE --out DIR`. Returns the exit code.
+ * `schema register`: registers the source's schema under its subject when
+ * the registry finds it compatible with the latest version; with
+ * `--dry-run` only checks.
  */
-export function runCli(argv: string[], io: CliIo): number {
+async function registerSchema(io: CliIo, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    'registry-url': { type: 'string' },
+    subject: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  });
+  const [action, ...files] = positionals;
+  if (action !== 'register' || files.length !== 1) {
+    throw new UsageError(
+      'schema register needs one FILE and --registry-url URL',
+    );
+  }
+  const url = registryUrl(values['registry-url']);
+  if (
+    values.subject !== undefined &&
+    !REGISTRY_SUBJECT_PATTERN.test(values.subject)
+  ) {
+    throw new UsageError(
+      '--subject: expected a subject name such as orders-value (letters, digits, ".", "_" and "-")',
+    );
+  }
+  const file = files[0];
+  const dryRun = values['dry-run'] === true;
+  const read = readSpec(io, file);
+  if (!read?.spec) {
+    return 1;
+  }
+  const unregistered = unregisteredSourceReason(read.spec);
+  const schema = sourceRegistrySchema(
+    read.spec,
+    read.schema && readFileSync(read.schema.schemaPath, 'utf8'),
+  );
+  if (unregistered || !schema || read.spec.pipeline.source.type !== 'kafka') {
+    io.stderr(`${file}: nothing to register: ${unregistered ?? 'no schema'}\n`);
+    return 0;
+  }
+  const subject = values.subject ?? `${read.spec.pipeline.source.topic}-value`;
+  const username = io.env[REGISTRY_USERNAME_ENV] || undefined;
+  const client = new SchemaRegistryClient({
+    url,
+    username,
+    password: username ? io.env[REGISTRY_PASSWORD_ENV] : undefined,
+    requestTimeoutMs: 30_000,
+  });
+  const fail = (message: string) => {
+    io.stderr(`${file}: error: ${message}; nothing registered\n`);
+    return 1;
+  };
+  try {
+    const existing = await client.findVersion(
+      subject,
+      schema.schema,
+      schema.schemaType,
+    );
+    if (existing) {
+      io.stdout(
+        `${file}: subject ${subject} already holds this schema as version ${existing.version} (schema id ${existing.id}); nothing to register\n`,
+      );
+      return 0;
+    }
+    const latest = await client.findLatest(subject);
+    if (latest) {
+      if (latest.schemaType !== schema.schemaType) {
+        return fail(
+          `subject ${subject} holds ${latest.schemaType} schemas, the spec's schema is ${schema.schemaType}`,
+        );
+      }
+      const [level, result] = await Promise.all([
+        client.getCompatibilityLevel(subject),
+        client.checkCompatibility(subject, schema.schema, schema.schemaType),
+      ]);
+      if (!result.compatible) {
+        const fields = fieldsThatBreak(result.incompatibilities);
+        return fail(
+          `not ${level} compatible with version ${
+            latest.version
+          } of subject ${subject}${
+            fields.length > 0 ? `; fields that break: ${fields.join(', ')}` : ''
+          }`,
+        );
+      }
+      io.stderr(
+        `${file}: ${level} compatible with version ${latest.version} of subject ${subject}\n`,
+      );
+    } else {
+      io.stderr(
+        `${file}: subject ${subject} has no versions yet: nothing to be compatible with\n`,
+      );
+    }
+    if (dryRun) {
+      io.stdout(`${file}: dry run: nothing registered under ${subject}\n`);
+      return 0;
+    }
+    const id = await client.register(subject, schema.schema, schema.schemaType);
+    const registered = await client.findVersion(
+      subject,
+      schema.schema,
+      schema.schemaType,
+    );
+    io.stdout(
+      `${file}: registered under subject ${subject}${
+        registered ? ` as version ${registered.version}` : ''
+      } (schema id ${id})\n`,
+    );
+    return 0;
+  } catch (error) {
+    return fail(
+      `schema registry: subject ${subject}: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  }
+}
+
+/**
+ * The `streaming-pipeline` command line: `validate FILE...`,
+ * `render FILE --out DIR` and `schema register FILE --registry-url URL`.
+ * Resolves to the exit code.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {
@@ -232,6 +398,8 @@ export function runCli(argv: string[], io: CliIo): number {
         return validate(io, args);
       case 'render':
         return render(io, args);
+      case 'schema':
+        return await registerSchema(io, args);
       case '--version':
       case '-v':
         io.stdout(

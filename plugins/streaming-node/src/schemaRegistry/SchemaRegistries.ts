@@ -1,8 +1,10 @@
 import { Config } from '@backstage/config';
-import { formatZodIssues } from '@internal/plugin-streaming-common';
+import {
+  formatZodIssues,
+  SchemaRegistryClient,
+} from '@internal/plugin-streaming-common';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
-import { SchemaRegistryClient } from './SchemaRegistryClient';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 

@@ -1,2 +1,1 @@
 export * from './SchemaRegistries';
-export * from './SchemaRegistryClient';

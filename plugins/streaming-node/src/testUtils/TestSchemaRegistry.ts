@@ -1,4 +1,4 @@
-import { SchemaRegistryClient } from '../schemaRegistry/SchemaRegistryClient';
+import { SchemaRegistryClient } from '@internal/plugin-streaming-common';
 import { runRepoScript } from './runRepoScript';
 import { uniqueName } from './uniqueName';
 

@@ -6,6 +6,7 @@ import {
   ANNOTATION_PIPELINE_SCHEMA_VERSION,
   PipelineSchemaSubject,
   PipelineSchemasResponse,
+  RegisteredSchema,
   registrySubjectEntityName,
   SourceError,
   TopicFieldsResponse,
@@ -13,7 +14,6 @@ import {
 import {
   PipelineEntity,
   readOptionalDuration,
-  RegisteredSchema,
   SchemaRegistries,
 } from '@internal/plugin-streaming-node';
 import { StreamingConfig } from '../../config/StreamingConfig';

@@ -140,9 +140,7 @@ export class SchemaRegistryClient {
     this.#options = { ...options, url: options.url.replace(/\/+$/, '') };
     this.#authorization =
       options.username !== undefined
-        ? `Basic ${Buffer.from(
-            `${options.username}:${options.password ?? ''}`,
-          ).toString('base64')}`
+        ? `Basic ${base64(`${options.username}:${options.password ?? ''}`)}`
         : undefined;
   }
 
@@ -180,6 +178,28 @@ export class SchemaRegistryClient {
       'GET',
       `/subjects/${enc(subject)}/versions/latest`,
     );
+    if (response.status === 404) {
+      return undefined;
+    }
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return versionSchema.parse(await response.json());
+  }
+
+  /**
+   * The version of a subject that holds `schema` (as the registry compares
+   * schemas), or undefined when none does or there is no such subject.
+   */
+  async findVersion(
+    subject: string,
+    schema: string,
+    schemaType: RegistrySchemaType,
+  ): Promise<RegisteredSchema | undefined> {
+    const response = await this.#request('POST', `/subjects/${enc(subject)}`, {
+      schema,
+      schemaType,
+    });
     if (response.status === 404) {
       return undefined;
     }
@@ -391,4 +411,9 @@ export class SchemaRegistryClient {
 
 function enc(value: string): string {
   return encodeURIComponent(value);
+}
+
+/** Base64 of the UTF-8 bytes of `text` (in Node.js and browsers alike). */
+function base64(text: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }
