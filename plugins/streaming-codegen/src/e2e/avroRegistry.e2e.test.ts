@@ -13,7 +13,9 @@ import { PipelineRun } from './__testUtils__/PipelineRun';
 // Confluent-framed Avro with the real schema registry: a producer writes records of
 // version 1 of a subject, then of version 2 (an optional field added), registered while
 // the job runs; the job built for version 1 reads both with their writer schemas. Then the
-// pipeline is pinned to version 2 and redeployed: the table gains the new column. Records
+// pipeline is pinned to version 2 and redeployed: the table gains the new column. Version 3
+// removes that column and adds another: read with version 2 first, then pinned to it, and
+// the table keeps the removed column (null for new rows) and gains the added one. Records
 // with an unknown schema id or without the Confluent header are dead-lettered and counted.
 jest.setTimeout(20 * 60_000);
 
@@ -34,14 +36,29 @@ const V2 = {
   ],
 };
 
-type Order = { order_id: string; amount: number; coupon?: string | null };
+/** Version 3: coupon removed, channel added. */
+const V3 = {
+  ...V1,
+  fields: [
+    ...V1.fields,
+    { name: 'channel', type: ['null', 'string'], default: null },
+  ],
+};
+const VERSIONS = { 1: V1, 2: V2, 3: V3 };
+
+type Order = {
+  order_id: string;
+  amount: number;
+  coupon?: string | null;
+  channel?: string | null;
+};
 
 /**
  * An order as a Confluent serializer writes it: the header with schema id `id`, then the
- * Avro body of V1 (`version` 1) or V2.
+ * Avro body of that `version` of the subject's schema.
  */
-function framed(id: number, version: 1 | 2, order: Order): Buffer {
-  return confluentFramed(id, avroBinary(version === 1 ? V1 : V2, order));
+function framed(id: number, version: 1 | 2 | 3, order: Order): Buffer {
+  return confluentFramed(id, avroBinary(VERSIONS[version], order));
 }
 
 function specText(subject: string, version: number) {
@@ -139,7 +156,7 @@ describe('Confluent-framed Avro read with writer schemas from the real schema re
     );
   }
 
-  it('decodes v1 and v2 records exactly into Delta, follows the pin to v2, and dead-letters unknown ids and unframed records with a count', async () => {
+  it('decodes v1, v2 and v3 records exactly into Delta, follows the pins to v2 (a column added) and v3 (one removed, one added), and dead-letters unknown ids and unframed records with a count', async () => {
     const v1 = await registry.client.register(
       subject,
       JSON.stringify(V1),
@@ -223,6 +240,50 @@ describe('Confluent-framed Avro read with writer schemas from the real schema re
     ]);
     expect(third.inputRows).toBe(10);
     expect(third.deadLetterRecords).toBe(2);
+
+    // Version 3 removes coupon and adds channel (backward compatible: it reads the records
+    // of version 2). The job pinned to version 2 reads its records with the default coupon.
+    const v3 = await registry.client.register(
+      subject,
+      JSON.stringify(V3),
+      'AVRO',
+    );
+    expect(v3).not.toBe(v2);
+    await produce([
+      framed(v3, 3, { order_id: 'o11', amount: 6, channel: 'web' }),
+    ]);
+    await pipeline.waitProcessed();
+    expect((await tableRows()).find(r => r.order_id === 'o11')).toEqual({
+      order_id: 'o11',
+      amount: 6,
+      coupon: null,
+    });
+
+    // Pinned to version 3 and redeployed: the table gains channel and keeps coupon, whose
+    // values stay; new rows have it null, records of version 2 included (the spec no longer
+    // reads it), and version 2's records have no channel.
+    await pipeline.stop();
+    await deploy(3);
+    await produce([
+      framed(v3, 3, { order_id: 'o12', amount: 8, channel: 'app' }),
+      framed(v2, 2, { order_id: 'o13', amount: 9, coupon: 'WINTER' }),
+    ]);
+    pipeline.start(env);
+    const fourth = await pipeline.waitProcessed();
+    expect(await tableRows()).toEqual([
+      { order_id: 'o01', amount: 10.5, coupon: null, channel: null },
+      { order_id: 'o03', amount: 3.25, coupon: null, channel: null },
+      { order_id: 'o04', amount: 7, coupon: null, channel: null },
+      { order_id: 'o05', amount: 1.75, coupon: null, channel: null },
+      { order_id: 'o06', amount: 2.5, coupon: null, channel: null },
+      { order_id: 'o09', amount: 4, coupon: 'AUTUMN', channel: null },
+      { order_id: 'o10', amount: 5, coupon: null, channel: null },
+      { order_id: 'o11', amount: 6, coupon: null, channel: null },
+      { order_id: 'o12', amount: 8, coupon: null, channel: 'app' },
+      { order_id: 'o13', amount: 9, coupon: null, channel: null },
+    ]);
+    expect(fourth.inputRows).toBe(13);
+    expect(fourth.deadLetterRecords).toBe(2);
     passed = true;
   });
 });
