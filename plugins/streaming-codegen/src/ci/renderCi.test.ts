@@ -195,8 +195,18 @@ describe('the generated CI workflow', () => {
         run: register,
       }),
     ]);
+    // The image waits for the schema: not pushed when the schema is incompatible, pushed
+    // when the repository has no registry (the schema job skipped).
+    expect(jobs('example user-events').image).toMatchObject({
+      needs: ['check', 'schema'],
+      if: "!cancelled() && github.event_name == 'push' && github.ref == 'refs/heads/main' && needs.check.result == 'success' && (needs.schema.result == 'success' || needs.schema.result == 'skipped')",
+    });
     // Nothing to register: a Debezium topic, a source reading a subject.
     expect(jobs('example cdc-postgres-users').schema).toBeUndefined();
+    expect(jobs('example cdc-postgres-users').image).toMatchObject({
+      needs: 'check',
+      if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
+    });
     expect(jobs('matrix-avro-registry-delta-append').schema).toBeUndefined();
   });
 

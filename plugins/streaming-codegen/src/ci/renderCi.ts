@@ -149,6 +149,7 @@ export function ciWorkflow(
     env[envName(option)] = value;
   }
   const { registry, repository } = imageRepository(options.image);
+  const registers = !unregisteredSourceReason(spec);
   const renderArgs = given
     .map(([flag, option]) => `${flag} "$${envName(option)}"`)
     .join(' \\\n  ');
@@ -205,11 +206,17 @@ export function ciWorkflow(
           },
         ],
       },
-      ...(unregisteredSourceReason(spec) ? {} : { schema: schemaJob() }),
+      ...(registers ? { schema: schemaJob() } : {}),
       image: {
         name: 'Build and push the image',
-        needs: 'check',
-        if: ON_MAIN,
+        // With a schema job, an incompatible schema stops the image; a repository
+        // without a registry (the job skipped) still gets it.
+        ...(registers
+          ? {
+              needs: ['check', 'schema'],
+              if: `!cancelled() && ${ON_MAIN} && needs.check.result == 'success' && (needs.schema.result == 'success' || needs.schema.result == 'skipped')`,
+            }
+          : { needs: 'check', if: ON_MAIN }),
         'runs-on': 'ubuntu-24.04',
         'timeout-minutes': 30,
         steps: [
