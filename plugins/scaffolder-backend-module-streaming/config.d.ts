@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   streaming?: {
     /**
@@ -64,6 +66,15 @@ export interface Config {
           /** Overrides `maxMessageBytes` on this cluster. */
           maxMessageBytes?: number;
         }>;
+      };
+      /** `streaming:pipeline:backfill`. */
+      backfill?: {
+        /**
+         * How long the Spark Operator keeps a backfill's SparkApplication
+         * after it ended (its `timeToLiveSeconds`): a duration such as
+         * `{ days: 7 }`, `'12h'` or `'P7D'`. Default: 7 days.
+         */
+        timeToLive?: HumanDuration | string;
       };
       /**
        * `streaming:pipeline:decommission`: what it may delete besides the

@@ -19,6 +19,7 @@ import { createPipelineRenderAction } from './actions/pipelineRender';
 import { createPipelineValidateAction } from './actions/pipelineValidate';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { createSparkApplicationApplyAction } from './actions/sparkApplicationApply';
+import { readBackfillTimeToLive } from './config/readBackfillTimeToLive';
 import { readCheckpointRoots } from './config/readCheckpointRoots';
 import { readLocalPublishBaseDir } from './config/readLocalPublishBaseDir';
 import { TopicLimits } from './kafka/TopicLimits';
@@ -81,7 +82,12 @@ export const scaffolderModuleStreaming = createBackendModule({
             catalog,
             checkpointRoots: readCheckpointRoots(config),
           }),
-          createPipelineBackfillAction({ applier, catalog, kafkaAdmins }),
+          createPipelineBackfillAction({
+            applier,
+            catalog,
+            kafkaAdmins,
+            timeToLiveSeconds: readBackfillTimeToLive(config, logger),
+          }),
           createPublishLocalAction({ baseDir: localBaseDir }),
           createBranchCommitAction({ baseDir: localBaseDir }),
         );

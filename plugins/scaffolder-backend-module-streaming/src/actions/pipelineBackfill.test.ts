@@ -21,6 +21,7 @@ import {
 } from '../__testUtils__/testEnvironment';
 import { KafkaAdmins } from '../services/KafkaAdmins/KafkaAdmins';
 import { KubernetesApplier } from '../services/KubernetesApplier/KubernetesApplier';
+import { readBackfillTimeToLive } from '../config/readBackfillTimeToLive';
 import { createPipelineBackfillAction } from './pipelineBackfill';
 import { examples } from './pipelineBackfill.examples';
 
@@ -72,6 +73,7 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
   let k8s: TestKubernetes;
   let applier: KubernetesApplier;
   let action: ReturnType<typeof createPipelineBackfillAction>;
+  let catalog: ReturnType<typeof catalogServiceMock>;
 
   const url = (name: string) =>
     `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${namespace}/sparkapplications/${name}`;
@@ -174,7 +176,7 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
       },
       { contentType: 'application/apply-patch+yaml' },
     );
-    const catalog = catalogServiceMock({
+    catalog = catalogServiceMock({
       entities: [
         pipeline('orders-to-delta', `${namespace}/orders-to-delta`, {
           name: 'orders-to-delta',
@@ -228,6 +230,8 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
     expect(object.spec).toEqual({
       ...PIPELINE_SPEC,
       restartPolicy: { type: 'Never' },
+      // Deleted by the Spark Operator 7 days after it ended (the default).
+      timeToLiveSeconds: 604800,
       sparkConf: {
         'spark.sql.shuffle.partitions': '8',
         'spark.metrics.namespace': name,
@@ -252,6 +256,45 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
     expect((await read(name)).metadata.resourceVersion).toBe(
       object.metadata.resourceVersion,
     );
+  });
+
+  it('gives the SparkApplication the configured time to live', async () => {
+    const config = mockServices.rootConfig({
+      data: { streaming: { scaffolder: { backfill: { timeToLive: '12h' } } } },
+    });
+    const shortLived = createPipelineBackfillAction({
+      applier,
+      catalog,
+      kafkaAdmins,
+      timeToLiveSeconds: readBackfillTimeToLive(
+        config,
+        mockServices.logger.mock(),
+      ),
+    });
+    await invokeAction(
+      shortLived,
+      {
+        entityRef: 'component:default/orders-to-delta',
+        backfillId: 'short-lived',
+        from: '{"0": 10}',
+        to: '{"0": 20}',
+      } as never,
+      { user: alice },
+    );
+    expect(
+      (await read('orders-to-delta-backfill-short-lived')).spec
+        .timeToLiveSeconds,
+    ).toBe(43200);
+    expect(() =>
+      readBackfillTimeToLive(
+        mockServices.rootConfig({
+          data: {
+            streaming: { scaffolder: { backfill: { timeToLive: 'soon' } } },
+          },
+        }),
+        mockServices.logger.mock(),
+      ),
+    ).toThrow(/streaming\.scaffolder\.backfill\.timeToLive/);
   });
 
   it('refuses another range under an id that exists, naming the difference, and changes nothing', async () => {

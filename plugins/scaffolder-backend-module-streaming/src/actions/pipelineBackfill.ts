@@ -204,12 +204,16 @@ function backfillEnvOf(spec: Record<string, any> | undefined) {
   );
 }
 
+/** The default time to live of a backfill's SparkApplication after it ended: 7 days. */
+export const BACKFILL_TIME_TO_LIVE_SECONDS = 7 * 24 * 60 * 60;
+
 /**
  * `streaming:pipeline:backfill`: runs a bounded job over a range of a
  * pipeline's Kafka source (offsets or times) into the same sink, as its own
  * SparkApplication `<pipeline's>-backfill-<id>`: the pipeline's own
  * SparkApplication (image, resources, config) with the job's backfill
- * settings in the driver's environment and `restartPolicy: Never`. The job
+ * settings in the driver's environment, `restartPolicy: Never` and a
+ * `timeToLiveSeconds` after which the Spark Operator deletes it. The job
  * reads them (streaming_runtime.backfill): the availableNow trigger, its own
  * checkpoint, Delta transactions of its own so each batch lands once.
  *
@@ -226,12 +230,20 @@ export function createPipelineBackfillAction(options: {
   catalog: CatalogService;
   /** The clusters of streaming.kafka.clusters: offsets are checked against the source topic's partitions there. */
   kafkaAdmins: KafkaAdmins;
+  /**
+   * How long the Spark Operator keeps a backfill's SparkApplication after it
+   * ended (its `timeToLiveSeconds`), from
+   * `streaming.scaffolder.backfill.timeToLive`. Default: 7 days.
+   */
+  timeToLiveSeconds?: number;
 }) {
   const { applier, catalog, kafkaAdmins } = options;
+  const timeToLiveSeconds =
+    options.timeToLiveSeconds ?? BACKFILL_TIME_TO_LIVE_SECONDS;
   return createTemplateAction({
     id: 'streaming:pipeline:backfill',
     description:
-      "Backfills a pipeline: runs its job once over a range of its Kafka source (partition offsets or times) into the same sink, as its own SparkApplication <pipeline>-backfill-<id> (the pipeline's image and resources, restartPolicy Never, the availableNow trigger, its own checkpoint; Delta writes committed once per batch). The same id again is a no-op; another range under that id is an error. Dry run validates with the API server and creates nothing.",
+      "Backfills a pipeline: runs its job once over a range of its Kafka source (partition offsets or times) into the same sink, as its own SparkApplication <pipeline>-backfill-<id> (the pipeline's image and resources, restartPolicy Never, deleted by the Spark Operator streaming.scaffolder.backfill.timeToLive after it ended (default 7 days), the availableNow trigger, its own checkpoint; Delta writes committed once per batch). The same id again is a no-op; another range under that id is an error. Dry run validates with the API server and creates nothing.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -346,6 +358,8 @@ export function createPipelineBackfillAction(options: {
       );
       delete spec.suspend;
       spec.restartPolicy = { type: 'Never' };
+      // The operator deletes it that long after it ended: backfills do not pile up.
+      spec.timeToLiveSeconds = timeToLiveSeconds;
       // Its Spark metrics under its own name, not mixed into the pipeline's.
       if (spec.sparkConf?.['spark.metrics.namespace']) {
         spec.sparkConf = { ...spec.sparkConf, 'spark.metrics.namespace': name };
