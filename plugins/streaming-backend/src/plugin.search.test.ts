@@ -19,7 +19,12 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { streamingPlugin } from './plugin';
 import { openApiTestServer } from './__testUtils__/openApiTestServer';
-import { catalogFactory, OUTSIDER } from './__testUtils__/testEntities';
+import {
+  catalogFactory,
+  NO_TOPICS_USER,
+  OUTSIDER,
+  permissionsFactory,
+} from './__testUtils__/testEntities';
 
 jest.setTimeout(180_000);
 
@@ -140,6 +145,7 @@ describe('search index statistics from the real OpenSearch', () => {
           }),
           indexEntity('unknown-cluster', index, { cluster: 'logs-eu' }),
         ]),
+        permissionsFactory(),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
@@ -278,5 +284,32 @@ describe('search index statistics from the real OpenSearch', () => {
         )
       ).status,
     ).toBe(404);
+  });
+
+  it('lists the names of the search clusters for the Create form, never their nodes', async () => {
+    const res = await get('/search/clusters');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      clusters: [
+        { name: 'local-search' },
+        { name: 'down' },
+        { name: 'failover' },
+      ],
+    });
+
+    const denied = await get(
+      '/search/clusters',
+      mockCredentials.user.header(NO_TOPICS_USER),
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toBe(
+      'Not allowed to list the search clusters (streaming.topic.list)',
+    );
+    expect(
+      (await request(server).get('/api/streaming/search/clusters')).status,
+    ).toBe(401);
+    expect(
+      (await get('/search/clusters', mockCredentials.service.header())).status,
+    ).toBe(403);
   });
 });

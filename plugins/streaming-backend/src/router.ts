@@ -420,6 +420,22 @@ export async function createRouter(
     );
   });
 
+  router.get('/search/clusters', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    // Whoever may list a Kafka cluster's topics in the Create form may pick
+    // the search cluster a pipeline writes to.
+    const [decision] = await permissions.authorize(
+      [{ permission: streamingTopicListPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to list the search clusters (${streamingTopicListPermission.name})`,
+      );
+    }
+    res.json(options.searchIndices.listClusters());
+  });
+
   router.get('/teams', async (req, res) => {
     const credentials = await credentialsOf(req);
     res.json(

@@ -19,8 +19,9 @@ export const streamingCostReadPermission: ResourcePermission<'catalog-entity'> =
 
 /**
  * Listing every topic of a configured Kafka cluster (`GET /topics?cluster=`,
- * the topic picker of the Create form): the people who may create pipelines.
- * Not tied to an entity.
+ * the topic picker of the Create form) and the names of the configured search
+ * clusters (`GET /search/clusters`, its search cluster picker): the people who
+ * may create pipelines. Not tied to an entity.
  *
  * @public
  */

@@ -29,6 +29,7 @@ import {
   pipelineFieldsEditorFormField,
   pipelineResourcesEditorFormField,
   pipelineTransformationsEditorFormField,
+  searchClusterPickerFormField,
 } from './scaffolder/scaffolderFormFields';
 
 /** The client of the `streaming` backend. */
@@ -153,6 +154,7 @@ export const streamingPlugin = createFrontendPlugin({
     pipelineTransformationsEditorFormField,
     pipelineResourcesEditorFormField,
     pipelineFieldsEditorFormField,
+    searchClusterPickerFormField,
   ],
   routes: {
     root: rootRouteRef,

@@ -101,7 +101,7 @@ export const templateValues: Record<string, (suffix: string) => JsonObject> = {
       { type: 'filter', condition: "level IN ('WARN', 'ERROR', 'FATAL')" },
     ],
     index: `app-logs-errors-${suffix}`,
-    nodes: 'http://localhost:9200',
+    searchCluster: 'local',
     idColumn: 'trace_id',
     writeOperation: 'index',
     trigger: '5 seconds',

@@ -32,6 +32,7 @@ export function mockStreamingApi(
     getPipelineConnectors: jest.fn(impl.getPipelineConnectors ?? never),
     getPipelineDrift: jest.fn(impl.getPipelineDrift ?? never),
     getTopicFields: jest.fn(impl.getTopicFields ?? never),
+    listSearchClusters: jest.fn(impl.listSearchClusters ?? never),
   };
 }
 

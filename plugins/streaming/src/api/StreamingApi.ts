@@ -14,6 +14,7 @@ import {
   PipelineOperationsResponse,
   PipelineSchemasResponse,
   PipelineStatusResponse,
+  SearchClusterListResponse,
   SearchIndexDetailsResponse,
   StreamingOverviewQuery,
   StreamingOverviewResponse,
@@ -134,6 +135,11 @@ export interface StreamingApi {
    * `scaffolder.task.create` and `streaming.topic.list`).
    */
   getTopicFields(cluster: string, topic: string): Promise<TopicFieldsResponse>;
+  /**
+   * The names of the configured search clusters, for the Create form (needs
+   * the `streaming.topic.list` permission).
+   */
+  listSearchClusters(): Promise<SearchClusterListResponse>;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   PipelineOperationsResponse,
   PipelineSchemasResponse,
   PipelineStatusResponse,
+  SearchClusterListResponse,
   SearchIndexDetailsResponse,
   StreamingOverviewQuery,
   StreamingOverviewResponse,
@@ -152,6 +153,10 @@ export class StreamingClient implements StreamingApi {
 
   getTopicFields(cluster: string, topic: string): Promise<TopicFieldsResponse> {
     return body(this.client.getTopicFields({ query: { cluster, topic } }));
+  }
+
+  listSearchClusters(): Promise<SearchClusterListResponse> {
+    return body(this.client.listSearchClusters({}));
   }
 }
 

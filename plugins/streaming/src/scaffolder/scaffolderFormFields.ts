@@ -39,3 +39,12 @@ export const pipelineFieldsEditorFormField = FormFieldBlueprint.make({
       import('./PipelineFieldsEditor').then(m => m.pipelineFieldsEditorField),
   },
 });
+
+/** @see SearchClusterPicker */
+export const searchClusterPickerFormField = FormFieldBlueprint.make({
+  name: 'search-cluster-picker',
+  params: {
+    field: () =>
+      import('./SearchClusterPicker').then(m => m.searchClusterPickerField),
+  },
+});

@@ -1,7 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { SearchIndexDetailsResponse } from '@internal/plugin-streaming-common';
+import {
+  SearchClusterListResponse,
+  SearchIndexDetailsResponse,
+} from '@internal/plugin-streaming-common';
 import {
   readOptionalDuration,
   SearchClusters,
@@ -35,6 +38,14 @@ export class SearchIndexService {
     cacheTtlMs: number,
   ) {
     this.answers = new TtlCache(cacheTtlMs);
+  }
+
+  /**
+   * The names of the configured clusters, in their app-config order, for the
+   * Create form; their nodes and credentials stay here.
+   */
+  listClusters(): SearchClusterListResponse {
+    return { clusters: this.clusters.clusterNames().map(name => ({ name })) };
   }
 
   /**

@@ -1305,6 +1305,28 @@ export const spec = {
           },
         },
       },
+      SearchClusterListResponse: {
+        type: 'object',
+        required: ['clusters'],
+        additionalProperties: false,
+        properties: {
+          clusters: {
+            type: 'array',
+            description: 'In the order of streaming.search.clusters.',
+            items: {
+              type: 'object',
+              required: ['name'],
+              additionalProperties: false,
+              properties: {
+                name: {
+                  type: 'string',
+                  description: 'What a pipeline spec names in sink.cluster.',
+                },
+              },
+            },
+          },
+        },
+      },
       TopicDetailsResponse: {
         type: 'object',
         required: [
@@ -2533,6 +2555,28 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/SearchIndexDetailsResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/search/clusters': {
+      get: {
+        operationId: 'ListSearchClusters',
+        summary:
+          "The names of the search clusters of streaming.search.clusters, for the Create form's search cluster picker; never their nodes or credentials. Signed-in users with the streaming.topic.list permission only (else 403), as for the topic picker.",
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SearchClusterListResponse',
                 },
               },
             },

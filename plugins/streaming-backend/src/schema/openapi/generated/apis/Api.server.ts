@@ -18,6 +18,7 @@ import { PipelineOperation } from '../models/PipelineOperation.model';
 import { PipelineOperationsResponse } from '../models/PipelineOperationsResponse.model';
 import { PipelineSchemasResponse } from '../models/PipelineSchemasResponse.model';
 import { PipelineStatusResponse } from '../models/PipelineStatusResponse.model';
+import { SearchClusterListResponse } from '../models/SearchClusterListResponse.model';
 import { SearchIndexDetailsResponse } from '../models/SearchIndexDetailsResponse.model';
 import { StreamingOverviewResponse } from '../models/StreamingOverviewResponse.model';
 import { StreamingTeamsResponse } from '../models/StreamingTeamsResponse.model';
@@ -212,6 +213,12 @@ export type GetTopicFields = {
 /**
  * @public
  */
+export type ListSearchClusters = {
+  response: SearchClusterListResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
 export type ListTopics = {
   query: {
     cluster: string;
@@ -283,6 +290,8 @@ export type EndpointMap = {
   '#get|/topics/{namespace}/{name}': GetTopic;
 
   '#get|/topics/fields': GetTopicFields;
+
+  '#get|/search/clusters': ListSearchClusters;
 
   '#get|/topics': ListTopics;
 

@@ -50,6 +50,8 @@ export * from '../models/Resources.model';
 export * from '../models/ResourcesDriver.model';
 export * from '../models/ResourcesExecutor.model';
 export * from '../models/SchemaVersionInfo.model';
+export * from '../models/SearchClusterListResponse.model';
+export * from '../models/SearchClusterListResponseClustersInner.model';
 export * from '../models/SearchIndexDetailsResponse.model';
 export * from '../models/SourceError.model';
 export * from '../models/SparkApplicationState.model';

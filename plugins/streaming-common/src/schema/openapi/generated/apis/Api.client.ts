@@ -22,6 +22,7 @@ import { PipelineOperation } from '../models/PipelineOperation.model';
 import { PipelineOperationsResponse } from '../models/PipelineOperationsResponse.model';
 import { PipelineSchemasResponse } from '../models/PipelineSchemasResponse.model';
 import { PipelineStatusResponse } from '../models/PipelineStatusResponse.model';
+import { SearchClusterListResponse } from '../models/SearchClusterListResponse.model';
 import { SearchIndexDetailsResponse } from '../models/SearchIndexDetailsResponse.model';
 import { StreamingOverviewResponse } from '../models/StreamingOverviewResponse.model';
 import { StreamingTeamsResponse } from '../models/StreamingTeamsResponse.model';
@@ -210,6 +211,10 @@ export type GetTopicFields = {
     topic: string;
   };
 };
+/**
+ * @public
+ */
+export type ListSearchClusters = {};
 /**
  * @public
  */
@@ -725,6 +730,29 @@ export class DefaultApiClient {
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,
     });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The names of the search clusters of streaming.search.clusters, for the Create form\'s search cluster picker; never their nodes or credentials. Signed-in users with the streaming.topic.list permission only (else 403), as for the topic picker.
+   */
+  public async listSearchClusters(
+    // @ts-ignore
+    request: ListSearchClusters,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<SearchClusterListResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/search/clusters`;
+
+    const uri = parser.parse(uriTemplate).expand({});
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {
