@@ -49,8 +49,12 @@ describe('Kafka to Delta with hostile form input (dry run)', () => {
     ['a too long name', { name: 'a'.repeat(31) }, 'name'],
     [
       'a field name with code',
-      { fields: [{ name: 'x); os.system("id', type: 'string' }] },
-      'fields[0].name',
+      {
+        sourceSchema: {
+          fields: [{ name: 'x); os.system("id', type: 'string' }],
+        },
+      },
+      'sourceSchema.fields[0].name',
     ],
     // The form has the spec's pattern for paths, so this no longer reaches
     // the validate step.

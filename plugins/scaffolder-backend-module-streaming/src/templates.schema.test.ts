@@ -120,10 +120,27 @@ function limitDifferences(
 }
 
 /**
+ * The form property at a dotted path: `sourceSchema.fields` is the property
+ * `fields` of the object field `sourceSchema`.
+ */
+function formAt(
+  form: Record<string, any>,
+  path: string,
+): Record<string, any> | undefined {
+  const [first, ...rest] = path.split('.');
+  return rest.reduce<Record<string, any> | undefined>(
+    (node, key) => node?.properties?.[key],
+    form[first],
+  );
+}
+
+/**
  * The form fields the validate step puts into the spec, each with the JSON
  * Schema of the spec property it fills: `name: ${{ parameters.name }}` pairs
- * the field `name` with `pipeline.name`; a `type` picks the branch of a
- * source or sink.
+ * the field `name` with `pipeline.name`, `schema: ${{
+ * parameters.sourceSchema.subject }}` the property `subject` of the object
+ * field `sourceSchema` with `pipeline.source.schema`; a `type` picks the
+ * branch of a source or sink.
  */
 function fieldsOfSpec(
   template: JsonObject,
@@ -138,7 +155,7 @@ function fieldsOfSpec(
   const walk = (value: unknown, schema: Record<string, any>, path: string) => {
     const field =
       typeof value === 'string' &&
-      /^\$\{\{ parameters\.(\w+)( if .*)? \}\}$/.exec(value)?.[1];
+      /^\$\{\{ parameters\.(\w+(?:\.\w+)*)( if .*)? \}\}$/.exec(value)?.[1];
     if (field) {
       found.push({ field, path, schema });
     } else if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -203,25 +220,26 @@ describe.each(templateNames())('template %s follows the spec schema', name => {
     expect(filled.map(f => f.field)).toEqual(
       expect.arrayContaining(['name', 'owner', 'trigger', 'alertOnLag']),
     );
+    expect(filled.filter(f => !formAt(form, f.field))).toEqual([]);
     expect(
       filled.flatMap(({ field, path, schema }) =>
-        limitDifferences(form[field], schema, `${field} (${path})`),
+        limitDifferences(formAt(form, field)!, schema, `${field} (${path})`),
       ),
     ).toEqual([]);
   });
 
   it('offers exactly the field types of the spec', () => {
-    const offered: unknown[] = form.fields?.items?.properties?.type?.enum ?? [];
+    // The fields are a list field, or the list in the Schema field's object.
+    const fields = form.fields ?? formAt(form, 'sourceSchema.fields');
+    const offered: unknown[] = fields?.items?.properties?.type?.enum ?? [];
     const fieldTypes = enumsOf(spec, 'type').find(values =>
       values.includes('timestamp'),
     );
     expect(fieldTypes).toBeDefined();
-    expect(form.fields === undefined || offered.length > 0).toBe(true);
+    expect(fields === undefined || offered.length > 0).toBe(true);
     expect(offered.filter(t => !fieldTypes!.includes(t))).toEqual([]);
     expect(
-      form.fields === undefined
-        ? []
-        : fieldTypes!.filter(t => !offered.includes(t)),
+      fields === undefined ? [] : fieldTypes!.filter(t => !offered.includes(t)),
     ).toEqual([]);
   });
 });

@@ -23,13 +23,16 @@ export const templateValues: Record<string, (suffix: string) => JsonObject> = {
     kafkaCluster: 'local',
     topic: `orders.${suffix}`,
     format: 'json',
-    fields: [
-      { name: 'order_id', type: 'string' },
-      { name: 'country', type: 'string' },
-      { name: 'status', type: 'string' },
-      { name: 'total', type: 'double' },
-      { name: 'created_at', type: 'timestamp' },
-    ],
+    // The Schema field (PipelineFieldsEditor): fields, copied or typed.
+    sourceSchema: {
+      fields: [
+        { name: 'order_id', type: 'string' },
+        { name: 'country', type: 'string' },
+        { name: 'status', type: 'string' },
+        { name: 'total', type: 'double' },
+        { name: 'created_at', type: 'timestamp' },
+      ],
+    },
     startingOffsets: 'earliest',
     createTopic: true,
     partitions: 2,
@@ -86,13 +89,16 @@ export const templateValues: Record<string, (suffix: string) => JsonObject> = {
     kafkaCluster: 'local',
     topic: `app-logs.${suffix}`,
     format: 'json',
-    fields: [
-      { name: 'service', type: 'string' },
-      { name: 'level', type: 'string' },
-      { name: 'message', type: 'string' },
-      { name: 'trace_id', type: 'string' },
-      { name: 'ts', type: 'timestamp' },
-    ],
+    // The Schema field (PipelineFieldsEditor): fields, copied or typed.
+    sourceSchema: {
+      fields: [
+        { name: 'service', type: 'string' },
+        { name: 'level', type: 'string' },
+        { name: 'message', type: 'string' },
+        { name: 'trace_id', type: 'string' },
+        { name: 'ts', type: 'timestamp' },
+      ],
+    },
     startingOffsets: 'latest',
     createTopic: true,
     partitions: 3,

@@ -1,5 +1,6 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { createAsyncValidators } from '@backstage/plugin-scaffolder-react/alpha';
 import { TopicFieldsResponse } from '@internal/plugin-streaming-common';
 import { streamingApiRef } from '../api/StreamingApi';
 import { StreamingClient } from '../api/StreamingClient';
@@ -7,6 +8,8 @@ import {
   PipelineFieldRow,
   PipelineFieldsEditor,
   PipelineFieldsEditorProps,
+  PipelineSourceSchema,
+  validatePipelineFields,
 } from './PipelineFieldsEditor';
 
 function props(
@@ -27,6 +30,20 @@ function props(
     },
     formContext: { formData: { kafkaCluster: 'eu-west', topic, format } },
     rawErrors: [],
+  } as unknown as PipelineFieldsEditorProps;
+}
+
+/** Props of the editor on an object form field, as the Kafka templates have it. */
+function objectProps(
+  formData: PipelineSourceSchema,
+  topic = 'orders',
+  format = 'avro',
+): PipelineFieldsEditorProps {
+  const p = props([], topic, format);
+  return {
+    ...p,
+    formData,
+    schema: { title: 'Schema', type: 'object' },
   } as unknown as PipelineFieldsEditorProps;
 }
 
@@ -171,5 +188,129 @@ describe('PipelineFieldsEditor', () => {
         screen.getByText(/No fields proposed for orders:/),
       ).toBeInTheDocument(),
     );
+  });
+
+  describe('on an object form field', () => {
+    const subject = {
+      registry: 'confluent',
+      subject: 'orders-value',
+      version: 4,
+    };
+    const subjectChoice =
+      'Read with subject orders-value of registry confluent (version 4, pinned)';
+
+    it('offers to read with the registry subject, which sets the subject and keeps its fields', async () => {
+      const p = objectProps({
+        fields: [{ name: 'event_type', type: 'string' }],
+      });
+      await render(<PipelineFieldsEditor {...p} />, json(fromRegistry));
+      const choice = await screen.findByRole('radio', { name: subjectChoice });
+      expect(
+        screen.getByRole('radio', { name: 'Copy the fields' }),
+      ).not.toBeChecked();
+      expect(choice).not.toBeChecked();
+      // The choice replaces the button of the array field.
+      expect(
+        screen.queryByRole('button', { name: 'Use these fields' }),
+      ).not.toBeInTheDocument();
+      expect(p.onChange).not.toHaveBeenCalled();
+
+      fireEvent.click(choice);
+      expect(p.onChange).toHaveBeenLastCalledWith({
+        fields: fromRegistry.fields,
+        subject,
+        subjectFormat: 'avro',
+      });
+      fireEvent.click(screen.getByRole('radio', { name: 'Copy the fields' }));
+      expect(p.onChange).toHaveBeenLastCalledWith({
+        fields: fromRegistry.fields,
+      });
+    });
+
+    it("shows the subject's fields read-only while the pipeline reads with it", async () => {
+      const p = objectProps({
+        fields: fromRegistry.fields,
+        subject,
+        subjectFormat: 'avro',
+      });
+      await render(<PipelineFieldsEditor {...p} />, json(fromRegistry));
+      expect(
+        await screen.findByRole('radio', { name: subjectChoice }),
+      ).toBeChecked();
+      expect(
+        screen.getByText(
+          /The job reads each record with version 4 of subject orders-value \(avro\)/,
+        ),
+      ).toBeInTheDocument();
+      const first = screen.getByRole('group', { name: 'field 1' });
+      expect(within(first).getByLabelText(/Field/)).toBeDisabled();
+      expect(
+        screen.queryByRole('button', { name: 'Add field' }),
+      ).not.toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: /remove field/ }),
+      ).not.toBeInTheDocument();
+    });
+
+    it('offers no subject for fields sampled from JSON messages', async () => {
+      const p = objectProps({ fields: [] }, 'clicks', 'json');
+      await render(
+        <PipelineFieldsEditor {...p} />,
+        json({
+          cluster: 'eu-west',
+          topic: 'clicks',
+          origin: 'sample',
+          format: 'json',
+          sampledMessages: 100,
+          fields: [{ name: 'click_id', type: 'long', nullable: false }],
+          errors: [],
+        }),
+      );
+      fireEvent.click(
+        await screen.findByRole('button', { name: 'Use these fields' }),
+      );
+      expect(p.onChange).toHaveBeenLastCalledWith({
+        fields: [{ name: 'click_id', type: 'long', nullable: false }],
+      });
+      expect(screen.queryByRole('radio')).not.toBeInTheDocument();
+      expect(screen.queryByText(/Read with subject/)).not.toBeInTheDocument();
+    });
+
+    it("says, and Next refuses, when Message format is not the subject's", async () => {
+      const value: PipelineSourceSchema = {
+        fields: fromRegistry.fields,
+        subject,
+        subjectFormat: 'avro',
+      };
+      const problem =
+        'Subject orders-value of registry confluent holds avro records but Message format is json: choose avro as Message format, or copy the fields instead of reading with the subject.';
+      await render(
+        <PipelineFieldsEditor {...objectProps(value, 'orders', 'json')} />,
+        json(fromRegistry),
+      );
+      expect(await screen.findByText(problem)).toBeInTheDocument();
+
+      // As the Create form's Stepper validates a page before Next.
+      const validate = async (format: string) => {
+        const errors = await createAsyncValidators(
+          {
+            type: 'object',
+            properties: {
+              format: { type: 'string' },
+              sourceSchema: {
+                type: 'object',
+                'ui:field': 'PipelineFieldsEditor',
+                'ui:options': { formatField: 'format' },
+              },
+            },
+          },
+          { PipelineFieldsEditor: validatePipelineFields as any },
+          { apiHolder: { get: () => undefined } },
+        )({ format, sourceSchema: value as any });
+        return (errors.sourceSchema as any)?.__errors ?? [];
+      };
+      expect(await validate('json')).toEqual([problem]);
+      expect(await validate('avro')).toEqual([]);
+    });
   });
 });

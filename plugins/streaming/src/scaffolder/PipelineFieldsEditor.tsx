@@ -1,10 +1,12 @@
 import { useApi } from '@backstage/core-plugin-api';
 import {
   KAFKA_TOPIC_PATTERN,
-  PipelineFieldProposal,
   TopicFieldsResponse,
 } from '@internal/plugin-streaming-common';
-import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import {
+  CustomFieldValidator,
+  FieldExtensionComponentProps,
+} from '@backstage/plugin-scaffolder-react';
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -12,12 +14,26 @@ import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import IconButton from '@material-ui/core/IconButton';
 import MenuItem from '@material-ui/core/MenuItem';
+import Radio from '@material-ui/core/Radio';
+import RadioGroup from '@material-ui/core/RadioGroup';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import DeleteIcon from '@material-ui/icons/Delete';
 import useAsync from 'react-use/esm/useAsync';
 import { streamingApiRef } from '../api/StreamingApi';
+import {
+  PipelineFieldRow,
+  PipelineSourceSchema,
+  PipelineSubjectRef,
+  subjectFormatProblem,
+} from './pipelineSourceSchema';
+
+export type {
+  PipelineFieldRow,
+  PipelineSourceSchema,
+  PipelineSubjectRef,
+} from './pipelineSourceSchema';
 
 /** `ui:options` of the fields editor. */
 export interface PipelineFieldsEditorUiOptions {
@@ -27,17 +43,20 @@ export interface PipelineFieldsEditorUiOptions {
   clusterField?: string;
   /**
    * The form field holding the message format (`json` or `avro`): the editor
-   * warns when the proposal's records are in another format.
+   * warns when the proposal's records are in another format, and Next is
+   * refused while a chosen subject's records are in another format.
    */
   formatField?: string;
 }
 
-/** One field of the source's schema, as the spec's `source.fields` has it. */
-export type PipelineFieldRow = PipelineFieldProposal;
-
-/** Props of {@link PipelineFieldsEditor}. */
+/**
+ * Props of {@link PipelineFieldsEditor}. On a form field of `type: array`
+ * the value is the fields; on one of `type: object` it is a
+ * {@link PipelineSourceSchema}, and a proposal from a registry subject can
+ * be taken as the subject to read with.
+ */
 export type PipelineFieldsEditorProps = FieldExtensionComponentProps<
-  PipelineFieldRow[],
+  PipelineFieldRow[] | PipelineSourceSchema,
   PipelineFieldsEditorUiOptions
 >;
 
@@ -62,11 +81,41 @@ function origin(proposal: TopicFieldsResponse): string {
   return `${proposal.sampledMessages} recent messages of ${proposal.topic}, read as JSON`;
 }
 
+/** The subject a registry proposal names, as the spec's `source.schema` has it. */
+function subjectOf(
+  proposal: TopicFieldsResponse | undefined,
+): PipelineSubjectRef | undefined {
+  if (
+    proposal?.origin !== 'registry' ||
+    !proposal.registry ||
+    !proposal.subject ||
+    !proposal.version ||
+    proposal.fields.length === 0
+  ) {
+    return undefined;
+  }
+  return {
+    registry: proposal.registry,
+    subject: proposal.subject,
+    version: proposal.version,
+  };
+}
+
+const sameSubject = (a?: PipelineSubjectRef, b?: PipelineSubjectRef) =>
+  !!a &&
+  !!b &&
+  a.registry === b.registry &&
+  a.subject === b.subject &&
+  a.version === b.version;
+
 /**
  * The source's fields, one row each (name, type, nullable), with the fields
  * proposed for the chosen topic: from its registry subject's latest version,
  * else from a sample of its recent JSON messages. The proposal replaces the
- * rows only when the user takes it; every row stays editable.
+ * rows only when the user takes it; every row stays editable. On an object
+ * form field, a proposal from a registry subject offers a choice: read with
+ * the subject (its version pinned; the spec names the subject and has no
+ * fields, the rows show the subject's fields read-only) or copy the fields.
  */
 export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
   const { formData, onChange, schema, uiSchema, rawErrors } = props;
@@ -85,7 +134,15 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
     ? formValues[options.formatField]
     : undefined;
   const streamingApi = useApi(streamingApiRef);
-  const rows = formData ?? [];
+  // An object form field holds the fields and the subject chosen, if any.
+  const holdsSubject = schema.type === 'object';
+  const value: PipelineSourceSchema = Array.isArray(formData)
+    ? { fields: formData }
+    : { fields: [], ...formData };
+  const rows = value.fields;
+  const chosen = holdsSubject ? value.subject : undefined;
+  const setRows = (fields: PipelineFieldRow[]) =>
+    onChange(holdsSubject ? { fields } : fields);
   const idPrefix = props.idSchema?.$id ?? 'pipeline-fields';
 
   const proposal = useAsync(async () => {
@@ -96,9 +153,19 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
   }, [cluster, topic, streamingApi]);
 
   const update = (index: number, change: Partial<PipelineFieldRow>) =>
-    onChange(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
+    setRows(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
 
   const offered = proposal.value;
+  const offeredSubject = holdsSubject ? subjectOf(offered) : undefined;
+  const readsOffered = sameSubject(chosen, offeredSubject);
+  const formatProblem = subjectFormatProblem(value, formatValue);
+  const copyOffered = () => setRows(offered!.fields.map(f => ({ ...f })));
+  const readWithOffered = () =>
+    onChange({
+      fields: offered!.fields.map(f => ({ ...f })),
+      subject: offeredSubject,
+      subjectFormat: offered!.format,
+    });
   return (
     <Box mt={2} mb={1}>
       <Typography variant="subtitle1" component="h3">
@@ -121,12 +188,11 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
         <Alert
           severity="info"
           action={
-            <Button
-              color="primary"
-              onClick={() => onChange(offered.fields.map(f => ({ ...f })))}
-            >
-              Use these fields
-            </Button>
+            offeredSubject ? undefined : (
+              <Button color="primary" onClick={copyOffered}>
+                Use these fields
+              </Button>
+            )
           }
         >
           {origin(offered)}: {offered.fields.map(f => f.name).join(', ')}
@@ -137,7 +203,54 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
           ))}
         </Alert>
       )}
-      {offered &&
+      {offered && offeredSubject && (
+        <RadioGroup
+          aria-label={`How the pipeline reads ${offered.topic}`}
+          value={readsOffered ? 'subject' : ''}
+          onChange={e =>
+            e.target.value === 'subject' ? readWithOffered() : copyOffered()
+          }
+        >
+          <FormControlLabel
+            value="subject"
+            control={<Radio color="primary" />}
+            label={`Read with subject ${offeredSubject.subject} of registry ${offeredSubject.registry} (version ${offeredSubject.version}, pinned)`}
+          />
+          <FormControlLabel
+            value="fields"
+            control={<Radio color="primary" />}
+            label="Copy the fields"
+          />
+        </RadioGroup>
+      )}
+      {chosen && (
+        <Typography variant="body2" color="textSecondary">
+          The job reads each record with version {chosen.version} of subject{' '}
+          {chosen.subject} ({value.subjectFormat}); the fields below are that
+          version's, for the transformations, and cannot be edited.
+        </Typography>
+      )}
+      {chosen && !proposal.loading && !readsOffered && (
+        <Alert
+          severity="warning"
+          action={
+            <Button color="primary" onClick={() => setRows(rows)}>
+              Edit the fields instead
+            </Button>
+          }
+        >
+          Reads with version {chosen.version} of subject {chosen.subject} of
+          registry {chosen.registry}, which is not what{' '}
+          {typeof topic === 'string' ? topic : 'the topic'} proposes now.
+        </Alert>
+      )}
+      {formatProblem && (
+        <Alert severity="error" role="alert">
+          {formatProblem}
+        </Alert>
+      )}
+      {!formatProblem &&
+        offered &&
         typeof formatValue === 'string' &&
         formatValue !== offered.format && (
           <Alert severity="warning">
@@ -159,6 +272,7 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
             label="Field"
             value={row.name}
             required
+            disabled={!!chosen}
             margin="dense"
             onChange={e => update(index, { name: e.target.value })}
           />
@@ -168,6 +282,7 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
               select
               label="Type"
               value={row.type}
+              disabled={!!chosen}
               margin="dense"
               fullWidth
               onChange={e =>
@@ -189,22 +304,29 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
               control={
                 <Checkbox
                   checked={row.nullable !== false}
+                  disabled={!!chosen}
                   onChange={e => update(index, { nullable: e.target.checked })}
                 />
               }
             />
           </Box>
-          <IconButton
-            aria-label={`remove field ${row.name || index + 1}`}
-            onClick={() => onChange(rows.filter((_, i) => i !== index))}
-          >
-            <DeleteIcon />
-          </IconButton>
+          {!chosen && (
+            <IconButton
+              aria-label={`remove field ${row.name || index + 1}`}
+              onClick={() => setRows(rows.filter((_, i) => i !== index))}
+            >
+              <DeleteIcon />
+            </IconButton>
+          )}
         </Box>
       ))}
-      <Button onClick={() => onChange([...rows, { name: '', type: 'string' }])}>
-        Add field
-      </Button>
+      {!chosen && (
+        <Button
+          onClick={() => setRows([...rows, { name: '', type: 'string' }])}
+        >
+          Add field
+        </Button>
+      )}
       {rawErrors?.map(error => (
         <Typography key={error} color="error" variant="body2" role="alert">
           {error}
@@ -214,8 +336,27 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
   );
 }
 
+/**
+ * The validation of {@link PipelineFieldsEditor}: a field cannot set another
+ * (Message format), so Next is refused while the chosen subject's records
+ * are in another format than the form's.
+ */
+export const validatePipelineFields: CustomFieldValidator<
+  PipelineFieldRow[] | PipelineSourceSchema,
+  PipelineFieldsEditorUiOptions
+> = (value, validation, context) => {
+  const options = context.uiSchema?.['ui:options'];
+  const problem = options?.formatField
+    ? subjectFormatProblem(value, context.formData[options.formatField])
+    : undefined;
+  if (problem) {
+    validation.addError(problem);
+  }
+};
+
 /** The `PipelineFieldsEditor` field extension. */
 export const pipelineFieldsEditorField = createFormField({
   name: 'PipelineFieldsEditor',
   component: PipelineFieldsEditor,
+  validation: validatePipelineFields,
 });

@@ -3,6 +3,7 @@ import { fireEvent, screen } from '@testing-library/react';
 import {
   PipelineTransformationsEditor,
   PipelineTransformationsEditorProps,
+  validatePipelineTransformations,
 } from './PipelineTransformationsEditor';
 
 const fields = [
@@ -59,5 +60,33 @@ describe('PipelineTransformationsEditor', () => {
     });
     expect(screen.getByRole('alert').textContent).toMatch(/^invalid YAML: /);
     expect(onChange).toHaveBeenLastCalledWith(undefined);
+  });
+
+  it('checks columns against the fields of a Schema field that holds them in an object', async () => {
+    const problems = async (formData: object) => {
+      const addError = jest.fn();
+      await validatePipelineTransformations(
+        [{ type: 'watermark', column: 'created_at', delay: '1 minute' }],
+        { addError } as any,
+        {
+          apiHolder: { get: () => undefined },
+          formData,
+          schema: {},
+          uiSchema: { 'ui:options': { fieldsField: 'sourceSchema' } },
+        } as any,
+      );
+      return addError.mock.calls.map(c => c[0]);
+    };
+    const inList = await problems({ sourceSchema: fields });
+    expect(inList).toEqual([expect.stringContaining('created_at')]);
+    expect(
+      await problems({
+        sourceSchema: {
+          fields,
+          subject: { registry: 'local', subject: 'orders-value', version: 1 },
+          subjectFormat: 'avro',
+        },
+      }),
+    ).toEqual(inList);
   });
 });

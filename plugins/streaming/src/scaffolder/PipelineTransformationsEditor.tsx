@@ -1,14 +1,21 @@
-import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import {
+  CustomFieldValidator,
+  FieldExtensionComponentProps,
+} from '@backstage/plugin-scaffolder-react';
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
 import { parse, stringify } from 'yaml';
+import { fieldsOfSourceSchema } from './pipelineSourceSchema';
 import { validatePipelinePart } from './validatePipelinePart';
 
 /** `ui:options` of the transformations editor. */
 export interface PipelineTransformationsEditorUiOptions {
-  /** The form field with the source's fields, so columns are checked. */
+  /**
+   * The form field with the source's fields, so columns are checked: a list
+   * of fields, or the object of a `PipelineFieldsEditor` that holds them.
+   */
   fieldsField?: string;
 }
 
@@ -49,7 +56,9 @@ export function PipelineTransformationsEditor(
     string,
     unknown
   >;
-  const fields = fieldsField ? formValues[fieldsField] : undefined;
+  const fields = fieldsField
+    ? fieldsOfSourceSchema(formValues[fieldsField])
+    : undefined;
   const [text, setText] = useState(() =>
     formData && formData.length > 0 ? stringify(formData) : '',
   );
@@ -101,27 +110,34 @@ export function PipelineTransformationsEditor(
   );
 }
 
+/**
+ * The validation of {@link PipelineTransformationsEditor}: the spec rules,
+ * with the columns of the form's fields.
+ */
+export const validatePipelineTransformations: CustomFieldValidator<
+  unknown[],
+  PipelineTransformationsEditorUiOptions
+> = (transformations, validation, context) => {
+  if (!Array.isArray(transformations)) {
+    validation.addError('Fix the YAML of the transformations');
+    return;
+  }
+  const options = context.uiSchema?.['ui:options'];
+  const fields = options?.fieldsField
+    ? fieldsOfSourceSchema(context.formData[options.fieldsField])
+    : undefined;
+  for (const problem of validatePipelinePart(
+    'transformations',
+    transformations,
+    fields,
+  )) {
+    validation.addError(problem);
+  }
+};
+
 /** The `PipelineTransformationsEditor` field extension. */
 export const pipelineTransformationsEditorField = createFormField({
   name: 'PipelineTransformationsEditor',
   component: PipelineTransformationsEditor,
-  validation: (transformations, validation, context) => {
-    if (!Array.isArray(transformations)) {
-      validation.addError('Fix the YAML of the transformations');
-      return;
-    }
-    const options = context.uiSchema?.['ui:options'] as
-      | PipelineTransformationsEditorUiOptions
-      | undefined;
-    const fields = options?.fieldsField
-      ? context.formData[options.fieldsField]
-      : undefined;
-    for (const problem of validatePipelinePart(
-      'transformations',
-      transformations,
-      fields,
-    )) {
-      validation.addError(problem);
-    }
-  },
+  validation: validatePipelineTransformations,
 });
