@@ -1,6 +1,8 @@
 // The Create form's fields proposed from a topic: a topic with a registry
 // subject (Avro, on the real registry) and a JSON topic without one (sampled
-// from the real broker) fill the Kafka to Delta template's schema rows.
+// from the real broker) fill the Kafka to Delta template's schema rows; the
+// registry proposal can also be read with, which Next refuses while Message
+// format is not the subject's.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -128,12 +130,39 @@ test('Kafka to Delta: the schema rows are filled from a registry subject and fro
     )
     .waitFor({ timeout: 60_000 });
   await screenshot(page, 'schema-fields-1-registry-proposal');
-  await page.getByRole('button', { name: 'Use these fields' }).click();
+  await page.getByRole('radio', { name: 'Copy the fields' }).check();
   assert.deepEqual(await names(), ['payment_id', 'amount', 'paid_at']);
   await screenshot(page, 'schema-fields-2-registry-filled');
 
+  // Reading with the subject: its fields stay, read-only, and Next waits for
+  // Message format to be the subject's (avro; the form's default is json).
+  await page
+    .getByRole('radio', {
+      name: `Read with subject ${avroTopic}-value of registry local (version 1, pinned)`,
+    })
+    .check();
+  assert.deepEqual(await names(), ['payment_id', 'amount', 'paid_at']);
+  assert.equal(
+    await page
+      .getByRole('group', { name: 'field 1' })
+      .getByRole('textbox', { name: /^Field/ })
+      .isDisabled(),
+    true,
+  );
+  await page.getByRole('button', { name: /^(Next|Review)$/ }).click();
+  await page
+    .getByText(
+      `Subject ${avroTopic}-value of registry local holds avro records but Message format is json`,
+    )
+    .first()
+    .waitFor();
+  assert.equal(await topic.isVisible(), true, 'Next stays on the Source page');
+  await screenshot(page, 'schema-fields-3-subject-format-refused');
+
   await topic.fill(jsonTopic);
   await topic.press('Escape');
+  // The subject chosen is not the new topic's: edit fields instead.
+  await page.getByRole('button', { name: 'Edit the fields instead' }).click();
   await page
     .getByText(
       `20 recent messages of ${jsonTopic}, read as JSON: click_id, url, at, referrer`,
@@ -141,6 +170,6 @@ test('Kafka to Delta: the schema rows are filled from a registry subject and fro
     .waitFor({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Use these fields' }).click();
   assert.deepEqual(await names(), ['click_id', 'url', 'at', 'referrer']);
-  await screenshot(page, 'schema-fields-3-sample-filled');
+  await screenshot(page, 'schema-fields-4-sample-filled');
   await page.close();
 });
