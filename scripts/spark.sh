@@ -36,6 +36,9 @@ RUFF_VERSION="0.17.5"
 # The Avro library of jobs that read Confluent-framed Avro with writer schemas from a schema
 # registry (streaming_runtime.registry); the generated requirements.txt pins the same.
 FASTAVRO_VERSION="1.13.1"
+# The Protobuf library of jobs that read Confluent-framed Protobuf (streaming_runtime.protobuf);
+# the generated requirements.txt of such a job pins the same.
+PROTOBUF_VERSION="6.33.6"
 venv="$root/.tools/spark-venv"
 jars="$root/.tools/spark-jars"
 
@@ -74,7 +77,7 @@ setup_venv() {
 # The Python libraries a generated job may import besides PySpark and Delta, added to the
 # same venv without rebuilding it.
 setup_job_libraries() {
-  local want="fastavro==$FASTAVRO_VERSION"
+  local want="fastavro==$FASTAVRO_VERSION protobuf==$PROTOBUF_VERSION"
   if [ -f "$venv/.installed-job-libraries" ] && [ "$(cat "$venv/.installed-job-libraries")" = "$want" ]; then
     return 0
   fi

@@ -37,6 +37,7 @@ scripts/registry.sh start || [ "${CI:-}" != true ]
 scripts/spark.sh setup || [ "${CI:-}" != true ] # PySpark, delta-spark and connector jars for the pipeline end-to-end tests
 scripts/chromium.sh >/dev/null || [ "${CI:-}" != true ] # Debian's Chromium for the browser tests (node e2e/run.mts)
 scripts/prometheus.sh install || [ "${CI:-}" != true ] # Debian's Prometheus, promtool and Alertmanager for the alert tests (each test starts its own)
+scripts/protoc.sh install || [ "${CI:-}" != true ] # Debian's protoc for the descriptor sets of the Protobuf runtime tests
 
 step "type check"
 yarn tsc

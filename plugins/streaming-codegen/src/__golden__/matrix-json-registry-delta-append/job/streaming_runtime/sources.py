@@ -1,4 +1,4 @@
-"""Source streams: Kafka records (JSON, Avro, Debezium change events) and Delta tables.
+"""Source streams: Kafka records (JSON, Avro, Protobuf, Debezium change events) and Delta tables.
 
 Each reader of Kafka records is split in two: `read_kafka` opens the stream, and a
 `decode_*` function turns a DataFrame of Kafka records (key, value, offset) into rows.
@@ -297,6 +297,33 @@ def dead_letters_avro(records, avro_schema, wire_format, registry=None):
         error = F.coalesce(reason, error)
     return values.where(decode_avro_payload(payload, avro_schema)[DECODED].isNull()).select(
         *KAFKA_RECORD_COLUMNS, error.alias("error")
+    )
+
+
+def protobuf_values(records, registry, schema):
+    """The Kafka records with a value and the column of each decoded (protobuf.decoded_column): the
+    row of its message in the pipeline's version (`schema`, protobuf.ProtobufSchema), or the error."""
+    # Imported here: only pipelines reading Protobuf ship the protobuf library.
+    from .protobuf import decoded_column
+
+    values = records.where(F.col("value").isNotNull())
+    return values.withColumn(DECODED, decoded_column(F.col("value"), registry, schema))
+
+
+def decode_protobuf(records, schema, registry, dead_letter=False):
+    """Rows of Confluent-framed Protobuf records (protobuf_values); a bad one (an error) flows on as a
+    row of nulls, or with `dead_letter` is left out (dead_letters_protobuf)."""
+    values = protobuf_values(records, registry, schema)
+    decoded = observe_input(values, F.col(DECODED + ".error").isNotNull(), dead_letter)
+    return decoded.select(F.col(DECODED + ".row").alias("data")).select("data.*")
+
+
+def dead_letters_protobuf(records, schema, registry):
+    """The Protobuf records decode_protobuf leaves out, as read: key, value, topic, partition, offset,
+    timestamp, and the error."""
+    decoded = protobuf_values(records, registry, schema)
+    return decoded.where(F.col(DECODED + ".error").isNotNull()).select(
+        *KAFKA_RECORD_COLUMNS, F.col(DECODED + ".error").alias("error")
     )
 
 
