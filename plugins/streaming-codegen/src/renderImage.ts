@@ -94,6 +94,8 @@ export function mavenPath(coordinates: string): string {
 
 /** The Avro library of jobs reading with a registry subject (scripts/spark.sh pins the same). */
 export const FASTAVRO_VERSION = '1.13.1';
+/** The Protobuf library of jobs reading Protobuf records (scripts/spark.sh pins the same). */
+export const PROTOBUF_VERSION = '6.33.6';
 
 /**
  * `requirements.txt`: the Python packages of the job (PySpark itself comes
@@ -112,13 +114,33 @@ export function renderRequirements(
     // streaming_runtime.registry: Avro writer schemas resolved to the reader schema.
     lines.push(`fastavro==${FASTAVRO_VERSION}`);
   }
+  if (source.type === 'kafka' && source.format === 'protobuf') {
+    // streaming_runtime.protobuf: messages decoded with the .proto's descriptor set.
+    lines.push(`protobuf==${PROTOBUF_VERSION}`);
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The image's build of the descriptor set the job decodes Protobuf records
+ * with (`<name>.desc` beside the `.proto`, which the runtime reads when it is
+ * there): protoc from the distribution's protobuf-compiler, removed again.
+ */
+function descriptorSetBuild(proto: string): string[] {
+  const folder = proto.slice(0, proto.lastIndexOf('/'));
+  const descriptorSet = proto.replace(/\.proto$/, '.desc');
+  return [
+    '# The descriptor set of the .proto, which the job decodes Protobuf records with (protoc, removed again).',
+    'RUN apt-get update && apt-get install -y --no-install-recommends protobuf-compiler \\',
+    `    && protoc "--proto_path=${folder}" --include_imports "--descriptor_set_out=${descriptorSet}" "${proto}" \\`,
+    '    && apt-get purge -y protobuf-compiler && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*',
+  ];
 }
 
 /**
  * The Dockerfile of the job's image: the Spark image, the connector jars
  * from the company's Maven repository (build argument), the job and its
- * schema file.
+ * schema file (for Protobuf, with its descriptor set built).
  */
 export function renderDockerfile(
   spec: PipelineSpec,
@@ -147,6 +169,9 @@ export function renderDockerfile(
     `COPY ["job/", "${IMAGE_APP_DIR}/job/"]`,
     ...(schema
       ? [`COPY ${JSON.stringify([schema, `${IMAGE_APP_DIR}/${schema}`])}`]
+      : []),
+    ...(schema && source.type === 'kafka' && source.format === 'protobuf'
+      ? descriptorSetBuild(`${IMAGE_APP_DIR}/${schema}`)
       : []),
     '# SIGTERM reaches the Python job too, which then stops after the running micro-batch.',
     'ENV TINI_KILL_PROCESS_GROUP=1',

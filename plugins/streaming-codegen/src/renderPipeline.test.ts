@@ -167,6 +167,7 @@ describe('renderPipeline', () => {
         'source:debezium',
         'source:delta',
         'format:json',
+        'format:protobuf',
         'format:avro',
         'schema:avsc',
         'schema:json',

@@ -23,6 +23,7 @@ import {
   ENTITY_TYPE_DELTA_TABLE,
   ENTITY_TYPE_ELASTICSEARCH_INDEX,
   ENTITY_TYPE_JSON_SCHEMA,
+  ENTITY_TYPE_PROTOBUF_SCHEMA,
   ENTITY_TYPE_KAFKA_TOPIC,
   PipelineSpec,
   databaseTableEntityName,
@@ -32,6 +33,12 @@ import {
   schemaEntityName,
 } from '@internal/plugin-streaming-common';
 
+/** The API entity of a schema file, by its extension (anything else is a JSON Schema). */
+const SCHEMA_KINDS = [
+  { extension: '.avsc', what: 'Avro', type: ENTITY_TYPE_AVRO_SCHEMA },
+  { extension: '.proto', what: 'Protobuf', type: ENTITY_TYPE_PROTOBUF_SCHEMA },
+  { extension: '', what: 'JSON', type: ENTITY_TYPE_JSON_SCHEMA },
+];
 /**
  * A schema file of the spec, read: its absolute URL (or file path) and text.
  */
@@ -275,17 +282,17 @@ export function buildPipelineEntities(
 
   // Schemas: the pipeline consumes the API its source's messages follow.
   for (const schema of schemas) {
-    const avro = schema.path.endsWith('.avsc');
+    const kind = SCHEMA_KINDS.find(k => schema.path.endsWith(k.extension))!;
     const api = add('input', 'API', schemaEntityName(schema.location), {
       title: schema.path.split('/').pop() ?? schema.path,
-      description: `${avro ? 'Avro' : 'JSON'} schema ${schema.path}.`,
+      description: `${kind.what} schema ${schema.path}.`,
       annotations: {},
       spec: {
-        type: avro ? ENTITY_TYPE_AVRO_SCHEMA : ENTITY_TYPE_JSON_SCHEMA,
+        type: kind.type,
         lifecycle: 'production',
         definition: schema.text,
       },
-      tags: [avro ? 'avro' : 'json-schema'],
+      tags: [kind.type],
     });
     relate(pipelineRef, RELATION_CONSUMES_API, RELATION_API_CONSUMED_BY, api);
   }

@@ -1,6 +1,7 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { parsePipelineSpec } from '@internal/plugin-streaming-common';
@@ -41,10 +42,47 @@ const JSON_V2 = {
   properties: { ...JSON_V1.properties, coupon: { type: ['string', 'null'] } },
 };
 
+// v1 and v2 of a Protobuf subject: v2 adds an optional field to Order.
+const PROTO_V1 = `syntax = "proto3";
+package shop;
+
+// Orders as the shop writes them.
+message Order {
+  string order_id = 1;
+  double amount = 2;
+  message Line {
+    string sku = 1;
+  }
+  repeated Line lines = 3;
+}
+
+message Refund {
+  string order_id = 1;
+}
+`;
+const PROTO_V2 = PROTO_V1.replace(
+  '  repeated Line lines = 3;\n',
+  '  repeated Line lines = 3;\n  optional string coupon = 4;\n',
+);
+
+/** Whether protoc is here (scripts/protoc.sh install); in CI it must be. */
+function hasProtoc(): boolean {
+  try {
+    execFileSync('protoc', ['--version']);
+    return true;
+  } catch {
+    if (process.env.CI === 'true') {
+      throw new Error('protoc is not installed (scripts/protoc.sh install)');
+    }
+    return false;
+  }
+}
+
 const specText = (
   subject: string,
   version?: number,
-  format: 'avro' | 'json' = 'avro',
+  format: 'avro' | 'json' | 'protobuf' = 'avro',
+  message?: string,
 ) => `# Orders, read with the writer schema of each record.
 pipeline:
   name: orders-to-delta
@@ -55,7 +93,9 @@ pipeline:
     format: ${format}
     schema:
       registry: local
-      subject: ${subject}${version ? `\n      version: ${version}` : ''}
+      subject: ${subject}${version ? `\n      version: ${version}` : ''}${
+  message ? `\n      message: ${message}` : ''
+}
   sink:
     type: delta
     path: /data/delta/orders
@@ -89,12 +129,18 @@ describe('streaming:pipeline:render with a registry subject, against the real sc
   });
 
   async function subjectOf(
-    type: 'AVRO' | 'JSON',
-    ...schemas: object[]
+    type: 'AVRO' | 'JSON' | 'PROTOBUF',
+    ...schemas: (object | string)[]
   ): Promise<string> {
-    const subject = registry.uniqueSubject(type === 'AVRO' ? 'orders' : 'json');
+    const subject = registry.uniqueSubject(
+      type === 'AVRO' ? 'orders' : type.toLowerCase(),
+    );
     for (const schema of schemas) {
-      await registry.client.register(subject, JSON.stringify(schema), type);
+      await registry.client.register(
+        subject,
+        typeof schema === 'string' ? schema : JSON.stringify(schema),
+        type,
+      );
     }
     subjects.push(subject);
     return subject;
@@ -192,6 +238,50 @@ describe('streaming:pipeline:render with a registry subject, against the real sc
     );
   });
 
+  it('reads a Protobuf subject for Protobuf payloads, keeping its .proto as schemas/<subject>.proto, which protoc compiles', async () => {
+    const subject = await subjectOf('PROTOBUF', PROTO_V1, PROTO_V2);
+    const outputs = await invokeAction(
+      action,
+      { specText: specText(subject, undefined, 'protobuf', 'Order.Line') },
+      { workspacePath: dir.path },
+    );
+    expect(outputs.schemaVersion).toBe(2);
+    expect(outputs.files).toContain(`schemas/${subject}.proto`);
+    const proto = read(`schemas/${subject}.proto`);
+    expect(proto).toContain('optional string coupon = 4;');
+    expect(
+      parsePipelineSpec(read('pipeline.yaml')).spec!.pipeline.source,
+    ).toMatchObject({
+      format: 'protobuf',
+      schema: { subject, version: 2, message: 'Order.Line' },
+    });
+    const job = read('job/main.py');
+    expect(job).toContain(
+      `"schema_file": setting("PIPELINE_SCHEMA_FILE", "schemas/${subject}.proto")`,
+    );
+    expect(job).toContain(
+      'PROTOBUF_SCHEMA = protobuf.load_protobuf_schema(SETTINGS["schema_file"], REPOSITORY_DIR, message="Order.Line")',
+    );
+    expect(job).toContain(
+      `sources.decode_protobuf(records, PROTOBUF_SCHEMA, registry=registry.from_settings(SETTINGS, subject="${subject}"))`,
+    );
+    expect(read('requirements.txt')).toContain('protobuf==');
+    expect(read('Dockerfile')).toContain(
+      `--descriptor_set_out=/opt/pipeline/schemas/${subject}.desc`,
+    );
+    // The descriptor set the image builds: protoc compiles the kept .proto as it stands.
+    const descriptorSet = join(dir.path, 'schemas', `${subject}.desc`);
+    if (hasProtoc()) {
+      execFileSync('protoc', [
+        `--proto_path=${join(dir.path, 'schemas')}`,
+        '--include_imports',
+        `--descriptor_set_out=${descriptorSet}`,
+        join(dir.path, 'schemas', `${subject}.proto`),
+      ]);
+    }
+    expect(!hasProtoc() || fs.statSync(descriptorSet).size > 0).toBe(true);
+  });
+
   it.each([
     [
       'a subject the registry does not have',
@@ -272,6 +362,32 @@ describe('streaming:pipeline:render with a registry subject, against the real sc
         ),
       }),
       /pipeline\.source\.schema: version 1 of subject json-.*-value in schema registry local has properties the job cannot derive a column from \(customer\.address, amount\)/,
+    ],
+    [
+      'an Avro subject for Protobuf payloads',
+      async () => ({
+        text: specText(await subjectWith(V1), undefined, 'protobuf'),
+      }),
+      /pipeline\.source\.schema: subject orders-.*-value of schema registry local holds AVRO schemas; the pipeline reads protobuf payloads \(format: protobuf\), which need PROTOBUF schemas/,
+    ],
+    [
+      'a Protobuf subject for Avro payloads',
+      async () => ({
+        text: specText(await subjectOf('PROTOBUF', PROTO_V1)),
+      }),
+      /pipeline\.source\.schema: subject protobuf-.*-value of schema registry local holds PROTOBUF schemas; the pipeline reads avro payloads \(format: avro\), which need AVRO schemas/,
+    ],
+    [
+      'a message the .proto does not declare',
+      async () => ({
+        text: specText(
+          await subjectOf('PROTOBUF', PROTO_V1),
+          undefined,
+          'protobuf',
+          'Line',
+        ),
+      }),
+      /pipeline\.source\.schema\.message: version 1 of subject protobuf-.*-value in schema registry local has no message Line; it has Order, Order\.Line, Refund/,
     ],
   ])('refuses %s, writing nothing', async (_, setUp, message) => {
     const { text } = await setUp();

@@ -86,7 +86,7 @@ const outputSchema = z.object({
     .number()
     .optional()
     .describe(
-      "With a registry subject as the source's schema: the version the pipeline was built for (pinned in pipeline.yaml; its schema written to schemas/<subject>.avsc, or schemas/<subject>.schema.json for JSON payloads)",
+      "With a registry subject as the source's schema: the version the pipeline was built for (pinned in pipeline.yaml; its schema written to schemas/<subject>.avsc, schemas/<subject>.schema.json for JSON payloads or schemas/<subject>.proto for Protobuf ones)",
     ),
 });
 

@@ -6,6 +6,7 @@ import {
 import type { GeneratedFile } from '@internal/plugin-streaming-codegen';
 import { SchemaRegistries } from '@internal/plugin-streaming-node';
 import { parseDocument } from 'yaml';
+import { protoMessages } from './protoMessages';
 
 /** A spec whose registry subject (if any) is resolved to a version and its schema. */
 export interface ResolvedRegistrySchema {
@@ -23,6 +24,7 @@ export interface ResolvedRegistrySchema {
 const REGISTRY_SCHEMA_TYPES = {
   avro: { type: 'AVRO', top: 'record', what: 'an Avro record' },
   json: { type: 'JSON', top: 'object', what: 'a JSON Schema of an object' },
+  protobuf: { type: 'PROTOBUF', top: undefined, what: 'a .proto' },
 } as const;
 
 const JSON_SCHEMA_TYPES = [
@@ -67,8 +69,9 @@ function unreadJsonProperties(node: unknown, path = ''): string[] {
  * Resolves the registry subject a Kafka source's `schema` names: asks the
  * registry (named in app-config, never a URL from the spec) for the version
  * (`latest` or a number), checks it is a schema of the source's format (an
- * Avro record, or a JSON Schema object whose properties the job reads into
- * columns), and pins the version in
+ * Avro record, a JSON Schema object whose properties the job reads into
+ * columns, or a .proto that declares the message the job reads and imports
+ * nothing), and pins the version in
  * the spec so that the repository is built, and stays, for it. Specs without a
  * subject come back as they are.
  */
@@ -107,13 +110,59 @@ export async function resolveRegistrySchema(
       `pipeline.source.schema: subject ${subject} of schema registry ${registry} holds ${found.schemaType} schemas; the pipeline reads ${source.format} payloads (format: ${source.format}), which need ${expected.type} schemas`,
     );
   }
+  const at = `version ${found.version} of subject ${subject} in schema registry ${registry}`;
+  const pinned: PipelineSpec = {
+    ...spec,
+    pipeline: {
+      ...spec.pipeline,
+      source: {
+        ...source,
+        schema: { ...source.schema, version: found.version },
+      },
+    },
+  };
+  let pinnedText: string | undefined;
+  if (specText !== undefined) {
+    const doc = parseDocument(specText);
+    doc.setIn(['pipeline', 'source', 'schema', 'version'], found.version);
+    pinnedText = doc.toString();
+  }
+  const resolved = (content: string): ResolvedRegistrySchema => ({
+    spec: pinned,
+    specText: pinnedText,
+    file: { path: registrySchemaFile(subject, source.format), content },
+    schema: { registry, subject, version: found.version, id: found.id },
+  });
+  if (source.format === 'protobuf') {
+    const { messages, imports } = protoMessages(found.schema);
+    if (imports.length > 0) {
+      throw new InputError(
+        `pipeline.source.schema: ${at} imports other files (${imports.join(
+          ', ',
+        )}): the job's descriptor set is built from this one .proto, so its messages must not use imported types`,
+      );
+    }
+    const { message } = source.schema;
+    if (messages.length === 0) {
+      throw new InputError(`pipeline.source.schema: ${at} declares no message`);
+    }
+    if (message !== undefined && !messages.includes(message)) {
+      throw new InputError(
+        `pipeline.source.schema.message: ${at} has no message ${message}; it has ${messages.join(
+          ', ',
+        )}`,
+      );
+    }
+    return resolved(
+      found.schema.endsWith('\n') ? found.schema : `${found.schema}\n`,
+    );
+  }
   let record: unknown;
   try {
     record = JSON.parse(found.schema);
   } catch {
     record = undefined;
   }
-  const at = `version ${found.version} of subject ${subject} in schema registry ${registry}`;
   if (
     typeof record !== 'object' ||
     record === null ||
@@ -133,29 +182,5 @@ export async function resolveRegistrySchema(
       );
     }
   }
-  const pinned: PipelineSpec = {
-    ...spec,
-    pipeline: {
-      ...spec.pipeline,
-      source: {
-        ...source,
-        schema: { ...source.schema, version: found.version },
-      },
-    },
-  };
-  let pinnedText: string | undefined;
-  if (specText !== undefined) {
-    const doc = parseDocument(specText);
-    doc.setIn(['pipeline', 'source', 'schema', 'version'], found.version);
-    pinnedText = doc.toString();
-  }
-  return {
-    spec: pinned,
-    specText: pinnedText,
-    file: {
-      path: registrySchemaFile(subject, source.format),
-      content: `${JSON.stringify(record, null, 2)}\n`,
-    },
-    schema: { registry, subject, version: found.version, id: found.id },
-  };
+  return resolved(`${JSON.stringify(record, null, 2)}\n`);
 }

@@ -101,17 +101,32 @@ export function renderOverview(
   return `${out.join('\n').trimEnd()}\n`;
 }
 
+/** How the records of a registry subject are read (the source names one). */
+function registryPayloads(
+  source: PipelineSpec['pipeline']['source'],
+  declared: string | undefined,
+): string {
+  if (source.type !== 'kafka' || typeof source.schema !== 'object') {
+    return '';
+  }
+  if (source.format === 'avro') {
+    return `The payloads are Avro records in the Confluent wire format, read as ${declared}: each record is decoded with the writer schema its schema id names, fetched from the registry, and resolved to that version by Avro's rules.`;
+  }
+  if (source.format === 'protobuf') {
+    const message = source.schema.message
+      ? code(source.schema.message)
+      : "the .proto's first";
+    return `The payloads are Protobuf messages in the Confluent wire format, read as ${declared}: each record's schema id must name a version of the subject in the registry and its message indexes the pipeline's message (${message}), and the message is decoded with that version's .proto (its descriptor set is built with protoc when the job image is built). Fields added by later compatible versions are skipped; fields a record lacks are null, or their proto3 default.`;
+  }
+  return `The payloads are JSON records in the Confluent wire format, read as ${declared}: each record's schema id must name a version of the subject in the registry, and its JSON text is parsed with that version's properties.`;
+}
+
 function renderSchema(spec: PipelineSpec): string[] {
   const source = spec.pipeline.source;
   const out: string[] = [];
   const declared = describeSourceSchema(source);
   if ('schema' in source && typeof source.schema === 'object') {
-    out.push(
-      source.format === 'avro'
-        ? `The payloads are Avro records in the Confluent wire format, read as ${declared}: each record is decoded with the writer schema its schema id names, fetched from the registry, and resolved to that version by Avro's rules.`
-        : `The payloads are JSON records in the Confluent wire format, read as ${declared}: each record's schema id must name a version of the subject in the registry, and its JSON text is parsed with that version's properties.`,
-      '',
-    );
+    out.push(registryPayloads(source, declared), '');
   } else if (declared) {
     out.push(`The payloads follow ${declared} of this repository.`, '');
   }

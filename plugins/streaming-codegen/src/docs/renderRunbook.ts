@@ -647,9 +647,12 @@ function describeStep(
   return md(t.type);
 }
 
-/** What makes a record of the source bad (the runtime's decoders: `json_bad`, `debezium_bad`, Avro that does not decode). */
+/** What makes a record of the source bad (the runtime's decoders: `json_bad`, `debezium_bad`, Avro or Protobuf that does not decode). */
 function badRecords(source: PipelineSpec['pipeline']['source']): string {
   if (source.type === 'kafka' && typeof source.schema === 'object') {
+    if (source.format === 'protobuf') {
+      return "records without the Confluent header, with a schema id that is not a Protobuf version of the pipeline's subject in the registry, whose message indexes name another message than the pipeline's, or whose message bytes do not decode as that message, such as a truncated record";
+    }
     return source.format === 'avro'
       ? "records without the Confluent header, with a schema id the registry does not have, or whose body does not decode with the writer schema its id names or does not resolve to the pipeline's version"
       : "records without the Confluent header, with a schema id that is not a JSON Schema version of the pipeline's subject in the registry, or whose JSON is malformed, holds a value of another type than the schema says, lacks a required field or has it null, or has a timestamp or date that reads as neither ISO text nor an epoch number";
@@ -667,7 +670,10 @@ function badRecords(source: PipelineSpec['pipeline']['source']): string {
 
 /** What becomes of bad records without a dead-letter target (the runtime's decoders). */
 function flowOn(source: PipelineSpec['pipeline']['source']): string {
-  if (source.type === 'kafka' && source.format === 'avro') {
+  if (
+    source.type === 'kafka' &&
+    (source.format === 'avro' || source.format === 'protobuf')
+  ) {
     return 'flow on as rows of nulls.';
   }
   if (source.type === 'debezium') {

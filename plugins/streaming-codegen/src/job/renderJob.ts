@@ -141,6 +141,7 @@ export function renderJob(
   const runtime = [
     ...(deadLetter ? ['dead_letter'] : []),
     'job',
+    ...(/\bprotobuf\./.test(code) ? ['protobuf'] : []),
     ...(/\bregistry\./.test(code) ? ['registry'] : []),
     ...(/\bschemas\./.test(code) ? ['schemas'] : []),
     ...(/\bsources\./.test(code) ? ['sources'] : []),

@@ -27,13 +27,15 @@ export function renderSource(spec: PipelineSpec): string[] {
   }
   const lines: string[] = [];
   const avro = source.type === 'kafka' && source.format === 'avro';
+  const protobuf = source.type === 'kafka' && source.format === 'protobuf';
   const subject =
     source.type === 'kafka' && typeof source.schema === 'object'
       ? source.schema.subject
       : undefined;
   const registry = subject !== undefined;
   // With a registry subject the records are Confluent-framed: Avro is read
-  // with its writer schema, JSON's schema id is checked against the subject.
+  // with its writer schema, the schema id of JSON and Protobuf is checked
+  // against the subject.
   const registryOption =
     subject !== undefined
       ? `registry=registry.from_settings(SETTINGS, subject=${pyStr(subject)})`
@@ -60,6 +62,13 @@ export function renderSource(spec: PipelineSpec): string[] {
           ? pyStr(avroSchema(spec.pipeline.name, source.fields))
           : 'schemas.read_schema_file(SETTINGS["schema_file"], REPOSITORY_DIR)'
       }`,
+    );
+  } else if (protobuf && typeof source.schema === 'object') {
+    lines.push(
+      "# The message of the records, from its subject's version in the spec (a .proto), kept in the repository.",
+      `PROTOBUF_SCHEMA = protobuf.load_protobuf_schema(SETTINGS["schema_file"], REPOSITORY_DIR, message=${pyValue(
+        source.schema.message ?? null,
+      )})`,
     );
   } else if (typeof source.schema === 'string') {
     lines.push(
@@ -88,6 +97,12 @@ export function renderSource(spec: PipelineSpec): string[] {
       '    """Kafka records to rows: Avro records decoded to columns."""',
       `    return sources.decode_avro(records, AVRO_SCHEMA, ${decodeOptions}${leftOut})`,
     );
+  } else if (protobuf) {
+    lines.push(
+      'def decode_records(records):',
+      '    """Kafka records to rows: Protobuf messages (after the Confluent header and message indexes) decoded to columns."""',
+      `    return sources.decode_protobuf(records, PROTOBUF_SCHEMA${jsonOptions}${leftOut})`,
+    );
   } else if (source.type === 'kafka') {
     lines.push(
       'def decode_records(records):',
@@ -106,20 +121,22 @@ export function renderSource(spec: PipelineSpec): string[] {
     );
   }
   if (deadLetter) {
+    let deadLetters = `json(records, ROW_SCHEMA${jsonOptions})`;
+    if (avro) {
+      deadLetters = `avro(records, AVRO_SCHEMA, ${decodeOptions})`;
+    } else if (protobuf) {
+      deadLetters = `protobuf(records, PROTOBUF_SCHEMA${jsonOptions})`;
+    } else if (source.type === 'debezium') {
+      deadLetters = `debezium(records, ROW_SCHEMA, ignore_deletes=${pyValue(
+        source.deletes === 'ignore',
+      )})`;
+    }
     lines.push(
       '',
       '',
       'def dead_letter_records(records):',
       '    """The Kafka records decode_records cannot parse, as read, with the error."""',
-      avro
-        ? `    return sources.dead_letters_avro(records, AVRO_SCHEMA, ${decodeOptions})`
-        : `    return sources.dead_letters_${
-            source.type === 'debezium'
-              ? `debezium(records, ROW_SCHEMA, ignore_deletes=${pyValue(
-                  source.deletes === 'ignore',
-                )})`
-              : `json(records, ROW_SCHEMA${jsonOptions})`
-          }`,
+      `    return sources.dead_letters_${deadLetters}`,
     );
   }
   lines.push(

@@ -241,10 +241,21 @@ const registrySchemaRef = z
         description:
           'The version the pipeline is built for (its reader schema); the scaffolder pins "latest" to the number it resolves to.',
       }),
+    message: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, {
+        error:
+          'expected the name of a message in the .proto, such as Order (or Order.Line for a nested one)',
+      })
+      .optional()
+      .meta({
+        description:
+          "For Protobuf subjects (format: protobuf): the message the records are, named as in the .proto (Order, or Order.Line for a nested one); the .proto's first message when left out.",
+      }),
   })
   .meta({
     description:
-      "A subject of a schema registry named in app-config; its records are in the Confluent wire format (a magic byte and a 4-byte schema id before each body). Avro (format: avro): the job reads each record's writer schema from the registry by that id and resolves it to this version's schema, kept in the repository as schemas/<subject>.avsc. JSON Schema (format: json): the id must name a version of the subject, and the JSON text is read with this version's schema, kept as schemas/<subject>.schema.json.",
+      "A subject of a schema registry named in app-config; its records are in the Confluent wire format (a magic byte and a 4-byte schema id before each body). Avro (format: avro): the job reads each record's writer schema from the registry by that id and resolves it to this version's schema, kept in the repository as schemas/<subject>.avsc. JSON Schema (format: json): the id must name a version of the subject, and the JSON text is read with this version's schema, kept as schemas/<subject>.schema.json. Protobuf (format: protobuf): the id must name a version of the subject, the message indexes after it the pipeline's message, and the message bytes are decoded with this version's .proto, kept as schemas/<subject>.proto (its descriptor set, schemas/<subject>.desc, is built with protoc when the job image is built).",
   });
 
 const startingOffsets = z.enum(['earliest', 'latest']);
@@ -263,7 +274,10 @@ const kafkaSource = z.strictObject({
   type: z.literal('kafka'),
   ...kafkaCommon,
   schema: z.union([schemaFile, registrySchemaRef]).optional(),
-  format: z.enum(['json', 'avro']).default('json'),
+  format: z.enum(['json', 'avro', 'protobuf']).default('json').meta({
+    description:
+      'How record values are encoded: JSON text, Avro, or Protobuf (read with a schema registry subject only).',
+  }),
   avro_wire_format: z.enum(['plain', 'confluent']).optional().meta({
     description:
       'For Avro payloads: "confluent" records start with magic byte 0 and a 4-byte schema id (a record without them is bad); with a registry subject as the schema each is read with the writer schema its id names, else the header is skipped and the schema file or fields read the rest.',

@@ -87,7 +87,7 @@ describe('a registry subject as the source schema', () => {
     [
       'an unknown key',
       { registry: 'local', subject: 'a-value', url: 'http://x' },
-      'pipeline.source.schema.url: unknown field; expected one of registry, subject, version',
+      'pipeline.source.schema.url: unknown field; expected one of registry, subject, version, message',
     ],
   ])('refuses %s', (_, schema, message) => {
     expect(errorsOf(withSchema(schema))).toContain(message);
@@ -139,6 +139,52 @@ describe('a registry subject as the source schema', () => {
         'pipeline.source.avro_wire_format: is for Avro payloads: JSON records read with a schema registry subject are in the Confluent wire format (magic byte, schema id, JSON text); leave it out',
       ]);
     }
+  });
+
+  it('reads a Protobuf subject for Protobuf payloads, its .proto kept as <subject>.proto, a message named for Protobuf only', () => {
+    const ref = { registry: 'local', subject: 'orders-value' };
+    const protobuf = withSchema({ ...ref, message: 'Order.Line' }, s => {
+      s.format = 'protobuf';
+    });
+    expect(errorsOf(protobuf)).toEqual([]);
+    expect(protobuf.spec!.pipeline.source).toMatchObject({
+      format: 'protobuf',
+      schema: { ...ref, version: 'latest', message: 'Order.Line' },
+    });
+    expect(sourceSchemaFile(protobuf.spec!.pipeline.source)).toBe(
+      'schemas/orders-value.proto',
+    );
+    expect(
+      errorsOf(
+        withSchema('./schemas/order.avsc', s => {
+          s.format = 'protobuf';
+        }),
+      ),
+    ).toEqual([
+      'pipeline.source.schema: Protobuf payloads are read with a schema registry subject of type PROTOBUF ({ registry, subject, version }); a schema file or inline fields cannot decode them',
+    ]);
+    expect(
+      errorsOf(
+        withSchema(ref, s => {
+          s.format = 'protobuf';
+          s.avro_wire_format = 'confluent';
+        }),
+      ),
+    ).toEqual([
+      'pipeline.source.avro_wire_format: is for Avro payloads: Protobuf records read with a schema registry subject are in the Confluent wire format (magic byte, schema id, message indexes, message); leave it out',
+    ]);
+    expect(errorsOf(withSchema({ ...ref, message: 'Order' }))).toEqual([
+      'pipeline.source.schema.message: names a Protobuf message: it is for Protobuf payloads (format: protobuf); leave it out',
+    ]);
+    expect(
+      errorsOf(
+        withSchema({ ...ref, message: 'Order..Line' }, s => {
+          s.format = 'protobuf';
+        }),
+      ),
+    ).toEqual([
+      'pipeline.source.schema.message: expected the name of a message in the .proto, such as Order (or Order.Line for a nested one)',
+    ]);
   });
 
   it('keeps the file form and its file', () => {

@@ -1,18 +1,25 @@
 import { PipelineSource } from './pipelineSpecSchema';
 
+const REGISTRY_SCHEMA_EXTENSIONS = {
+  avro: '.avsc',
+  json: '.schema.json',
+  protobuf: '.proto',
+} as const;
+
 /**
  * Where a pipeline repository keeps the reader schema of a registry subject
  * (the version the spec pins), relative to the repository root: an Avro
  * schema (`schemas/<subject>.avsc`) for Avro payloads, a JSON Schema
- * (`schemas/<subject>.schema.json`) for JSON ones.
+ * (`schemas/<subject>.schema.json`) for JSON ones, a `.proto`
+ * (`schemas/<subject>.proto`) for Protobuf ones.
  *
  * @public
  */
 export function registrySchemaFile(
   subject: string,
-  format: 'avro' | 'json',
+  format: 'avro' | 'json' | 'protobuf',
 ): string {
-  return `schemas/${subject}${format === 'avro' ? '.avsc' : '.schema.json'}`;
+  return `schemas/${subject}${REGISTRY_SCHEMA_EXTENSIONS[format]}`;
 }
 
 /**

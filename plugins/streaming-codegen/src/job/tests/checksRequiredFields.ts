@@ -11,6 +11,6 @@ export function checksRequiredFields(spec: PipelineSpec): boolean {
   return (
     deadLetter !== undefined &&
     (source.type === 'debezium' ||
-      (source.type === 'kafka' && source.format !== 'avro'))
+      (source.type === 'kafka' && source.format === 'json'))
   );
 }
