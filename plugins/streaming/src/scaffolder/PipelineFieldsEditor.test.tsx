@@ -227,6 +227,17 @@ describe('PipelineFieldsEditor', () => {
       });
     });
 
+    it("shows Copy the fields as chosen while the rows are the subject's fields, and neither choice before", async () => {
+      const copied = objectProps({ fields: fromRegistry.fields });
+      await render(<PipelineFieldsEditor {...copied} />, json(fromRegistry));
+      expect(
+        await screen.findByRole('radio', { name: 'Copy the fields' }),
+      ).toBeChecked();
+      expect(
+        screen.getByRole('radio', { name: subjectChoice }),
+      ).not.toBeChecked();
+    });
+
     it("shows the subject's fields read-only while the pipeline reads with it", async () => {
       const p = objectProps({
         fields: fromRegistry.fields,

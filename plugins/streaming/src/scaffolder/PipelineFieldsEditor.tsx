@@ -101,6 +101,19 @@ function subjectOf(
   };
 }
 
+/** Whether the rows are the proposed fields (a copy the user has not changed). */
+const sameFields = (
+  rows: PipelineFieldRow[],
+  proposed: PipelineFieldRow[],
+): boolean =>
+  rows.length === proposed.length &&
+  rows.every(
+    (row, i) =>
+      row.name === proposed[i].name &&
+      row.type === proposed[i].type &&
+      !!row.nullable === !!proposed[i].nullable,
+  );
+
 const sameSubject = (a?: PipelineSubjectRef, b?: PipelineSubjectRef) =>
   !!a &&
   !!b &&
@@ -158,6 +171,11 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
   const offered = proposal.value;
   const offeredSubject = holdsSubject ? subjectOf(offered) : undefined;
   const readsOffered = sameSubject(chosen, offeredSubject);
+  const copiedOffered =
+    !chosen && !!offered && sameFields(rows, offered.fields);
+  let radioChoice = '';
+  if (readsOffered) radioChoice = 'subject';
+  else if (copiedOffered) radioChoice = 'fields';
   const formatProblem = subjectFormatProblem(value, formatValue);
   const copyOffered = () => setRows(offered!.fields.map(f => ({ ...f })));
   const readWithOffered = () =>
@@ -206,7 +224,7 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
       {offered && offeredSubject && (
         <RadioGroup
           aria-label={`How the pipeline reads ${offered.topic}`}
-          value={readsOffered ? 'subject' : ''}
+          value={radioChoice}
           onChange={e =>
             e.target.value === 'subject' ? readWithOffered() : copyOffered()
           }
@@ -327,11 +345,13 @@ export function PipelineFieldsEditor(props: PipelineFieldsEditorProps) {
           Add field
         </Button>
       )}
-      {rawErrors?.map(error => (
-        <Typography key={error} color="error" variant="body2" role="alert">
-          {error}
-        </Typography>
-      ))}
+      {rawErrors
+        ?.filter(error => error !== formatProblem) // shown above already
+        .map(error => (
+          <Typography key={error} color="error" variant="body2" role="alert">
+            {error}
+          </Typography>
+        ))}
     </Box>
   );
 }
