@@ -1,6 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { registrySchemaFile } from '@internal/plugin-streaming-common';
 import {
   TestKafka,
   TestSchemaRegistry,
@@ -124,10 +121,7 @@ describe('Confluent-framed Avro read with writer schemas from the real schema re
         specText: text,
         sourcePartitions: 1,
       });
-    const { schema } = await registry.client.getVersion(subject, version);
-    const file = join(pipeline.dir, registrySchemaFile(subject, 'avro'));
-    mkdirSync(join(pipeline.dir, 'schemas'), { recursive: true });
-    writeFileSync(file, schema);
+    await pipeline.keepRegistrySchema(registry.client);
   }
 
   async function produce(values: Buffer[]) {

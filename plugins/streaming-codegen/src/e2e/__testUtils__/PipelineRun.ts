@@ -3,8 +3,12 @@ import { dirname, join, resolve } from 'node:path';
 import {
   parsePipelineSpec,
   formatSpecError,
+  registrySchemaFile,
 } from '@internal/plugin-streaming-common';
-import type { PipelineSpec } from '@internal/plugin-streaming-common';
+import type {
+  PipelineSpec,
+  SchemaRegistryClient,
+} from '@internal/plugin-streaming-common';
 import { renderPipeline } from '../../renderPipeline';
 import { progressSummary } from './progressSummary';
 import type { ProgressSummary, QueryProgress } from './progressSummary';
@@ -71,7 +75,7 @@ export class PipelineRun {
 
   private constructor(
     private readonly kafka: TestKafka,
-    readonly spec: PipelineSpec,
+    public spec: PipelineSpec,
     readonly dir: string,
     readonly run: string,
   ) {
@@ -123,6 +127,23 @@ export class PipelineRun {
     if (spec.pipeline.name !== this.name)
       throw new Error(`the update renames ${this.name}`);
     writeFiles(this.dir, spec);
+    this.spec = spec;
+  }
+
+  /**
+   * Keeps the version of the registry subject the spec reads in the repository
+   * (`schemas/<subject>.<avsc|schema.json|proto>`), read from the registry, as
+   * streaming:pipeline:render does.
+   */
+  async keepRegistrySchema(client: SchemaRegistryClient): Promise<void> {
+    const { source } = this.spec.pipeline;
+    if (source.type !== 'kafka' || typeof source.schema !== 'object')
+      throw new Error(`${this.name} does not read a registry subject`);
+    const { subject, version } = source.schema;
+    const { schema } = await client.getVersion(subject, version);
+    const file = join(this.dir, registrySchemaFile(subject, source.format));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, schema);
   }
 
   /**
