@@ -1,11 +1,5 @@
-import {
-  TestKafka,
-  TestSchemaRegistry,
-  waitFor,
-} from '@internal/plugin-streaming-node/testUtils';
 import { avroBinary, confluentFramed } from './__testUtils__/avroBinary';
-import { DeltaReader } from './__testUtils__/DeltaReader';
-import { PipelineRun } from './__testUtils__/PipelineRun';
+import { setUpRegistryPipelineTest } from './__testUtils__/setUpRegistryPipelineTest';
 
 // Confluent-framed Avro with the real schema registry: a producer writes records of
 // version 1 of a subject, then of version 2 (an optional field added), registered while
@@ -85,111 +79,48 @@ pipeline:
 }
 
 describe('Confluent-framed Avro read with writer schemas from the real schema registry, generated and run on Kafka and Spark', () => {
-  let kafka: TestKafka;
-  let registry: TestSchemaRegistry;
-  let reader: DeltaReader;
-  let pipeline: PipelineRun;
-  let subject: string;
-  let passed = false;
-
-  beforeAll(async () => {
-    [kafka, registry, reader] = await Promise.all([
-      TestKafka.start(),
-      TestSchemaRegistry.start(),
-      DeltaReader.start(),
-    ]);
-    subject = registry.uniqueSubject('e2e-orders');
-  });
-
-  afterAll(async () => {
-    await pipeline?.cleanUp(!passed);
-    await reader?.close();
-    await kafka?.close();
-    if (subject) await registry?.client.deleteSubject(subject).catch(() => {});
-  });
-
-  /**
-   * Renders the spec pinned to `version` and keeps that version's schema in the
-   * repository, as the scaffolder does: read from the registry.
-   */
-  async function deploy(version: number) {
-    const text = specText(subject, version);
-    if (pipeline) pipeline.update(text);
-    else
-      pipeline = await PipelineRun.create({
-        kafka,
-        specText: text,
-        sourcePartitions: 1,
-      });
-    await pipeline.keepRegistrySchema(registry.client);
-  }
-
-  async function produce(values: Buffer[]) {
-    await kafka.producer.send({
-      topic: pipeline.sourceTopic,
-      acks: -1,
-      messages: values.map((value, i) => ({ key: `k${i}`, value })),
-    });
-  }
-
-  async function tableRows() {
-    const rows = await reader.read(pipeline.sinkPath);
-    return rows
-      .map(r => ({ ...r }))
-      .sort((a, b) => String(a.order_id).localeCompare(String(b.order_id)));
-  }
-
-  async function deadLetters(count: number) {
-    return waitFor(
-      `${count} records in the dead-letter topic`,
-      async () => {
-        const records = await kafka.readAll(pipeline.deadLetterTopic!);
-        return records.length >= count ? records : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 2000 },
-    );
-  }
+  const t = setUpRegistryPipelineTest('e2e-orders', specText);
 
   it('decodes v1, v2 and v3 records exactly into Delta, follows the pins to v2 (a column added) and v3 (one removed, one added), and dead-letters unknown ids and unframed records with a count', async () => {
-    const v1 = await registry.client.register(
-      subject,
+    const v1 = await t.registry.client.register(
+      t.subject,
       JSON.stringify(V1),
       'AVRO',
     );
-    await deploy(1);
-    const env = { PIPELINE_SCHEMA_REGISTRY_URL: registry.url };
+    await t.deploy(1);
+    const env = { PIPELINE_SCHEMA_REGISTRY_URL: t.registry.url };
 
-    await produce([
+    await t.produce([
       framed(v1, 1, { order_id: 'o01', amount: 10.5 }),
       framed(v1, 1, { order_id: 'o02', amount: 0 }), // filtered out
       framed(v1, 1, { order_id: 'o03', amount: 3.25 }),
     ]);
-    pipeline.start(env);
-    await pipeline.waitProcessed();
-    expect(await tableRows()).toEqual([
+    t.pipeline.start(env);
+    await t.pipeline.waitProcessed();
+    expect(await t.tableRows('order_id')).toEqual([
       { order_id: 'o01', amount: 10.5 },
       { order_id: 'o03', amount: 3.25 },
     ]);
 
     // Version 2 registered while the job runs, and records written with it; the job has
     // never seen this id: it fetches the writer schema and resolves it to version 1.
-    const v2 = await registry.client.register(
-      subject,
+    const v2 = await t.registry.client.register(
+      t.subject,
       JSON.stringify(V2),
       'AVRO',
     );
     expect(v2).not.toBe(v1);
     const unknownId = v2 + 100_000;
-    await expect(registry.client.getSchemaById(unknownId)).rejects.toThrow();
-    await produce([
+    await expect(t.registry.client.getSchemaById(unknownId)).rejects.toThrow();
+    await t.produce([
       framed(v2, 2, { order_id: 'o04', amount: 7, coupon: 'SPRING' }),
       framed(v1, 1, { order_id: 'o05', amount: 1.75 }),
       framed(v2, 2, { order_id: 'o06', amount: 2.5, coupon: null }),
       framed(unknownId, 1, { order_id: 'o07', amount: 9 }),
       Buffer.from(JSON.stringify({ order_id: 'o08', amount: 9 })),
     ]);
-    const second = await pipeline.waitProcessed();
-    expect(await tableRows()).toEqual([
+    const second = await t.pipeline.waitProcessed();
+    expect(await t.tableRows('order_id')).toEqual([
       { order_id: 'o01', amount: 10.5 },
       { order_id: 'o03', amount: 3.25 },
       { order_id: 'o04', amount: 7 },
@@ -199,7 +130,7 @@ describe('Confluent-framed Avro read with writer schemas from the real schema re
     expect(second.inputRows).toBe(8);
     expect(second.badRecords).toBe(2);
     expect(second.deadLetterRecords).toBe(2);
-    const dead = await deadLetters(2);
+    const dead = await t.deadLetters(2);
     expect(
       dead.map(r => [
         r.headers['dead-letter.offset'],
@@ -215,15 +146,15 @@ describe('Confluent-framed Avro read with writer schemas from the real schema re
 
     // Pinned to version 2 and redeployed: the table takes the coupon column; records of
     // both versions keep flowing, v1's with the default.
-    await pipeline.stop();
-    await deploy(2);
-    await produce([
+    await t.pipeline.stop();
+    await t.deploy(2);
+    await t.produce([
       framed(v2, 2, { order_id: 'o09', amount: 4, coupon: 'AUTUMN' }),
       framed(v1, 1, { order_id: 'o10', amount: 5 }),
     ]);
-    pipeline.start(env);
-    const third = await pipeline.waitProcessed();
-    expect(await tableRows()).toEqual([
+    t.pipeline.start(env);
+    const third = await t.pipeline.waitProcessed();
+    expect(await t.tableRows('order_id')).toEqual([
       { order_id: 'o01', amount: 10.5, coupon: null },
       { order_id: 'o03', amount: 3.25, coupon: null },
       { order_id: 'o04', amount: 7, coupon: null },
@@ -237,17 +168,19 @@ describe('Confluent-framed Avro read with writer schemas from the real schema re
 
     // Version 3 removes coupon and adds channel (backward compatible: it reads the records
     // of version 2). The job pinned to version 2 reads its records with the default coupon.
-    const v3 = await registry.client.register(
-      subject,
+    const v3 = await t.registry.client.register(
+      t.subject,
       JSON.stringify(V3),
       'AVRO',
     );
     expect(v3).not.toBe(v2);
-    await produce([
+    await t.produce([
       framed(v3, 3, { order_id: 'o11', amount: 6, channel: 'web' }),
     ]);
-    await pipeline.waitProcessed();
-    expect((await tableRows()).find(r => r.order_id === 'o11')).toEqual({
+    await t.pipeline.waitProcessed();
+    expect(
+      (await t.tableRows('order_id')).find(r => r.order_id === 'o11'),
+    ).toEqual({
       order_id: 'o11',
       amount: 6,
       coupon: null,
@@ -256,15 +189,15 @@ describe('Confluent-framed Avro read with writer schemas from the real schema re
     // Pinned to version 3 and redeployed: the table gains channel and keeps coupon, whose
     // values stay; new rows have it null, records of version 2 included (the spec no longer
     // reads it), and version 2's records have no channel.
-    await pipeline.stop();
-    await deploy(3);
-    await produce([
+    await t.pipeline.stop();
+    await t.deploy(3);
+    await t.produce([
       framed(v3, 3, { order_id: 'o12', amount: 8, channel: 'app' }),
       framed(v2, 2, { order_id: 'o13', amount: 9, coupon: 'WINTER' }),
     ]);
-    pipeline.start(env);
-    const fourth = await pipeline.waitProcessed();
-    expect(await tableRows()).toEqual([
+    t.pipeline.start(env);
+    const fourth = await t.pipeline.waitProcessed();
+    expect(await t.tableRows('order_id')).toEqual([
       { order_id: 'o01', amount: 10.5, coupon: null, channel: null },
       { order_id: 'o03', amount: 3.25, coupon: null, channel: null },
       { order_id: 'o04', amount: 7, coupon: null, channel: null },
@@ -278,6 +211,6 @@ describe('Confluent-framed Avro read with writer schemas from the real schema re
     ]);
     expect(fourth.inputRows).toBe(13);
     expect(fourth.deadLetterRecords).toBe(2);
-    passed = true;
+    t.passed = true;
   });
 });

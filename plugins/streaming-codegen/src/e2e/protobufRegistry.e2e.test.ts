@@ -1,11 +1,5 @@
-import {
-  TestKafka,
-  TestSchemaRegistry,
-  waitFor,
-} from '@internal/plugin-streaming-node/testUtils';
 import { confluentFramed } from './__testUtils__/avroBinary';
-import { DeltaReader } from './__testUtils__/DeltaReader';
-import { PipelineRun } from './__testUtils__/PipelineRun';
+import { setUpRegistryPipelineTest } from './__testUtils__/setUpRegistryPipelineTest';
 
 // Confluent-framed Protobuf with the real schema registry, through Kafka into Delta: a
 // producer writes records of version 1 of a subject, then of version 2 (an optional field
@@ -109,87 +103,38 @@ pipeline:
 }
 
 describe('Confluent-framed Protobuf read with the schema registry, generated and run on Kafka and Spark', () => {
-  let kafka: TestKafka;
-  let registry: TestSchemaRegistry;
-  let reader: DeltaReader;
-  let pipeline: PipelineRun;
-  let subject: string;
-  let passed = false;
-
-  beforeAll(async () => {
-    [kafka, registry, reader] = await Promise.all([
-      TestKafka.start(),
-      TestSchemaRegistry.start(),
-      DeltaReader.start(),
-    ]);
-    subject = registry.uniqueSubject('e2e-proto-orders');
-  });
-
-  afterAll(async () => {
-    await pipeline?.cleanUp(!passed);
-    await reader?.close();
-    await kafka?.close();
-    if (subject) await registry?.client.deleteSubject(subject).catch(() => {});
-  });
-
-  /** Renders the spec pinned to `version`, with that version's .proto kept, as the scaffolder does. */
-  async function deploy(version: number) {
-    const text = specText(subject, version);
-    if (pipeline) pipeline.update(text);
-    else
-      pipeline = await PipelineRun.create({
-        kafka,
-        specText: text,
-        sourcePartitions: 1,
-      });
-    await pipeline.keepRegistrySchema(registry.client);
-  }
-
-  async function produce(values: Buffer[]) {
-    await kafka.producer.send({
-      topic: pipeline.sourceTopic,
-      acks: -1,
-      messages: values.map((value, i) => ({ key: `k${i}`, value })),
-    });
-  }
-
-  async function tableRows() {
-    const rows = await reader.read(pipeline.sinkPath);
-    return rows
-      .map(r => ({ ...r }))
-      .sort((a, b) => String(a.order_id).localeCompare(String(b.order_id)));
-  }
+  const t = setUpRegistryPipelineTest('e2e-proto-orders', specText);
 
   it('decodes v1 and v2 records exactly into Delta, follows the pin to v2, and dead-letters unknown ids and other messages with a count', async () => {
-    const v1 = await registry.client.register(subject, V1, 'PROTOBUF');
-    await deploy(1);
-    const env = { PIPELINE_SCHEMA_REGISTRY_URL: registry.url };
+    const v1 = await t.registry.client.register(t.subject, V1, 'PROTOBUF');
+    await t.deploy(1);
+    const env = { PIPELINE_SCHEMA_REGISTRY_URL: t.registry.url };
 
-    await produce([
+    await t.produce([
       framed(v1, { order_id: 'o01', amount: 10.5 }),
       framed(v1, { order_id: 'o02', amount: 0 }), // filtered out
       framed(v1, { order_id: 'o03', amount: 3.25 }),
     ]);
-    pipeline.start(env);
-    await pipeline.waitProcessed();
-    expect(await tableRows()).toEqual([
+    t.pipeline.start(env);
+    await t.pipeline.waitProcessed();
+    expect(await t.tableRows('order_id')).toEqual([
       { order_id: 'o01', amount: 10.5 },
       { order_id: 'o03', amount: 3.25 },
     ]);
 
     // Version 2 (coupon added) registered while the job runs; its records are read with
     // version 1's message, the new field skipped.
-    const v2 = await registry.client.register(subject, V2, 'PROTOBUF');
+    const v2 = await t.registry.client.register(t.subject, V2, 'PROTOBUF');
     expect(v2).not.toBe(v1);
     const unknownId = v2 + 100_000;
-    await produce([
+    await t.produce([
       framed(v2, { order_id: 'o04', amount: 7, coupon: 'SPRING' }),
       framed(v1, { order_id: 'o05', amount: 1.75 }),
       framed(unknownId, { order_id: 'o06', amount: 9 }),
       framed(v1, { order_id: 'o07', amount: 9 }, [1]),
     ]);
-    const second = await pipeline.waitProcessed();
-    expect(await tableRows()).toEqual([
+    const second = await t.pipeline.waitProcessed();
+    expect(await t.tableRows('order_id')).toEqual([
       { order_id: 'o01', amount: 10.5 },
       { order_id: 'o03', amount: 3.25 },
       { order_id: 'o04', amount: 7 },
@@ -198,14 +143,7 @@ describe('Confluent-framed Protobuf read with the schema registry, generated and
     expect(second.inputRows).toBe(7);
     expect(second.badRecords).toBe(2);
     expect(second.deadLetterRecords).toBe(2);
-    const dead = await waitFor(
-      '2 records in the dead-letter topic',
-      async () => {
-        const records = await kafka.readAll(pipeline.deadLetterTopic!);
-        return records.length >= 2 ? records : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 2000 },
-    );
+    const dead = await t.deadLetters(2);
     expect(
       dead.map(r => [
         r.headers['dead-letter.offset'],
@@ -221,16 +159,16 @@ describe('Confluent-framed Protobuf read with the schema registry, generated and
 
     // Pinned to version 2 and redeployed: the table takes the coupon column, null where
     // a record has none (version 1's, and version 2's without it).
-    await pipeline.stop();
-    await deploy(2);
-    await produce([
+    await t.pipeline.stop();
+    await t.deploy(2);
+    await t.produce([
       framed(v2, { order_id: 'o08', amount: 4, coupon: 'AUTUMN' }),
       framed(v1, { order_id: 'o09', amount: 5 }),
       framed(v2, { order_id: 'o10', amount: 6 }),
     ]);
-    pipeline.start(env);
-    const third = await pipeline.waitProcessed();
-    expect(await tableRows()).toEqual([
+    t.pipeline.start(env);
+    const third = await t.pipeline.waitProcessed();
+    expect(await t.tableRows('order_id')).toEqual([
       { order_id: 'o01', amount: 10.5, coupon: null },
       { order_id: 'o03', amount: 3.25, coupon: null },
       { order_id: 'o04', amount: 7, coupon: null },
@@ -241,6 +179,6 @@ describe('Confluent-framed Protobuf read with the schema registry, generated and
     ]);
     expect(third.inputRows).toBe(10);
     expect(third.deadLetterRecords).toBe(2);
-    passed = true;
+    t.passed = true;
   });
 });
