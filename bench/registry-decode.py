@@ -1,12 +1,17 @@
-"""Records per second of the job runtime's decoder for Confluent-framed Avro read with writer
-schemas from the real schema registry (streaming_runtime.registry: the writer schema of each id,
-Avro resolution to the pipeline's version, then from_avro), against the baseline of the same
-records decoded by from_avro alone with one schema (avro_wire_format: confluent without a
-registry, which skips the header). Batch DataFrames in Spark local mode, no Kafka: the figure is
-the decoder's. Half the records are written with version 1, half with version 2 (an optional
-field added); the pipeline reads version 1.
+"""Records per second of the job runtime's decoder for Confluent-framed records read with the real
+schema registry, against a baseline of the same records without the registry, in the same run.
+Batch DataFrames in Spark local mode, no Kafka: the figure is the decoder's. Half the records are
+written with version 1, half with version 2 (an optional field added); the pipeline reads version 1.
 
-    scripts/spark.sh python bench/registry-decode.py [--records 200000] [--rounds 2]
+--format avro (default): streaming_runtime.registry (the writer schema of each id, Avro resolution
+to the pipeline's version, then from_avro) against from_avro alone with one schema
+(avro_wire_format: confluent without a registry, which skips the header).
+
+--format json: a JSON Schema subject (the schema id of each record checked against the subject in
+a Python step, the header stripped, then from_json) against the same JSON without a header and
+without a registry (from_json alone).
+
+    scripts/spark.sh python bench/registry-decode.py [--format avro|json] [--records 200000] [--rounds 2]
 """
 
 import argparse
@@ -25,7 +30,7 @@ sys.path.insert(0, os.path.join(ROOT, "plugins", "streaming-codegen", "python"))
 import fastavro
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
-from streaming_runtime import registry, sources
+from streaming_runtime import registry, schemas, sources
 
 V1 = {
     "type": "record",
@@ -38,6 +43,19 @@ V1 = {
     ],
 }
 V2 = {**V1, "fields": [*V1["fields"], {"name": "coupon", "type": ["null", "string"], "default": None}]}
+# The same record as JSON Schema versions (closed, so that adding a property is backward compatible).
+JSON_V1 = {
+    "type": "object",
+    "properties": {
+        "order_id": {"type": "string"},
+        "amount": {"type": "number"},
+        "country": {"type": "string"},
+        "ts": {"type": "string", "format": "date-time"},
+    },
+    "required": ["order_id", "amount", "country", "ts"],
+    "additionalProperties": False,
+}
+JSON_V2 = {**JSON_V1, "properties": {**JSON_V1["properties"], "coupon": {"type": ["string", "null"]}}}
 
 
 def call(url, method="GET", body=None):
@@ -67,6 +85,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--format", choices=("avro", "json"), default="avro")
     args = parser.parse_args()
 
     subprocess.run([os.path.join(ROOT, "scripts", "registry.sh"), "start"], check=True, capture_output=True)
@@ -74,7 +93,11 @@ def main():
         [os.path.join(ROOT, "scripts", "registry.sh"), "address"], check=True, capture_output=True, text=True
     ).stdout.strip()
     subject = f"bench-orders-{uuid.uuid4().hex[:8]}-value"
-    ids = [call(f"{url}/subjects/{subject}/versions", "POST", {"schema": json.dumps(s)})["id"] for s in (V1, V2)]
+    if args.format == "json":
+        versions = [{"schema": json.dumps(s), "schemaType": "JSON"} for s in (JSON_V1, JSON_V2)]
+    else:
+        versions = [{"schema": json.dumps(s)} for s in (V1, V2)]
+    ids = [call(f"{url}/subjects/{subject}/versions", "POST", v)["id"] for v in versions]
 
     spark = (
         SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[2]"))
@@ -90,27 +113,45 @@ def main():
         record = {"order_id": f"o{i}", "amount": i / 100, "country": "DE", "ts": 1767225600000 + i}
         if version == 2:
             record["coupon"] = "SPRING" if i % 4 == 1 else None
-        framed.append((None, b"\x00" + ids[version - 1].to_bytes(4, "big") + body(V2 if version == 2 else V1, record)))
+        header = b"\x00" + ids[version - 1].to_bytes(4, "big")
+        if args.format == "json":
+            text = json.dumps({**record, "ts": f"2026-01-01T00:00:{i % 60:02d}Z"}).encode()
+            framed.append((None, header + text))
+            # The baseline: the same JSON, no header, no registry.
+            plain.append((None, text))
+            continue
+        framed.append((None, header + body(V2 if version == 2 else V1, record)))
         # The baseline's records all carry version 1's body (one schema, as before registries).
         plain.append((None, b"\x00" + ids[0].to_bytes(4, "big") + body(V1, {k: record[k] for k in V1_FIELDS})))
     with_registry = spark.createDataFrame(framed, schema).repartition(2).cache()
     baseline = spark.createDataFrame(plain, schema).repartition(2).cache()
     with_registry.count()
     baseline.count()
-    reader = json.dumps(V1)
     client = registry.SchemaRegistry(url, subject=subject)
-    decoded = sources.decode_avro(with_registry, reader, "confluent", dead_letter=True, registry=client)
-    assert decoded.count() == args.records, "every record decodes"
+    if args.format == "json":
+        row_schema = schemas.json_schema_to_spark(JSON_V1)
+
+        def decode(df, reg):
+            return sources.decode_json(df, row_schema, dead_letter=True, registry=reg)
+    else:
+        reader = json.dumps(V1)
+
+        def decode(df, reg):
+            return sources.decode_avro(df, reader, "confluent", dead_letter=True, registry=reg)
+
+    assert decode(with_registry, client).count() == args.records, "every record decodes"
+    assert decode(baseline, None).count() == args.records, "every baseline record decodes"
     for n in range(1, args.rounds + 1):
         order = [("baseline", baseline, None), ("registry", with_registry, client)]
         if n % 2 == 0:
             order.reverse()
         seconds = {}
         for name, df, reg in order:
-            seconds[name] = timed(sources.decode_avro(df, reader, "confluent", dead_letter=True, registry=reg))
+            seconds[name] = timed(decode(df, reg))
         print(
-            f"round {n}: {args.records} records; registry {args.records / seconds['registry']:,.0f} records/s, "
-            f"baseline (from_avro alone) {args.records / seconds['baseline']:,.0f} records/s, "
+            f"round {n} ({args.format}): {args.records} records; registry {args.records / seconds['registry']:,.0f} "
+            f"records/s, baseline ({'from_json' if args.format == 'json' else 'from_avro'} alone) "
+            f"{args.records / seconds['baseline']:,.0f} records/s, "
             f"ratio {seconds['baseline'] / seconds['registry']:.2f}"
         )
     spark.stop()
