@@ -80,6 +80,31 @@ export interface PipelineSummary {
   };
   resources: Resources;
   trigger?: string;
+  /**
+   * The environment this summary describes (`pipeline.environments[].name`);
+   * absent when the spec declares none. With environments, the summary's own
+   * facts are its first environment's, where Create deploys.
+   */
+  environment?: string;
+  /** Each environment of the spec, in promotion order; absent without. */
+  environments?: PipelineEnvironmentSummary[];
+}
+
+/**
+ * Where one environment of a pipeline runs, and the facts of the pipeline
+ * there (its topics, tables, checkpoint, thresholds and resources, with the
+ * environment's overrides applied).
+ *
+ * @public
+ */
+export interface PipelineEnvironmentSummary {
+  name: string;
+  /** Kubernetes namespace of its SparkApplication; absent: the pipeline's. */
+  namespace?: string;
+  /** Kubernetes cluster (app-config name); absent: the pipeline's. */
+  kubernetesCluster?: string;
+  /** The facts there; `queryName` is `<pipeline>@<environment>`. */
+  summary: PipelineSummary;
 }
 
 /**

@@ -2,6 +2,7 @@ import { PipelineSpec } from './pipelineSpecSchema';
 import { checkCdcColumnRules } from './rules/checkCdcColumnRules';
 import { checkColumnRules } from './rules/checkColumnRules';
 import { checkDeadLetterRules } from './rules/checkDeadLetterRules';
+import { checkEnvironmentRules } from './rules/checkEnvironmentRules';
 import { checkEventTimeRules } from './rules/checkEventTimeRules';
 import { checkLocationRules } from './rules/checkLocationRules';
 import { checkOwnerRule } from './rules/checkOwnerRule';
@@ -30,12 +31,13 @@ const RULES: Array<
   checkCdcColumnRules,
   checkOwnerRule,
   checkColumnRules,
+  checkEnvironmentRules,
 ];
 
 /**
  * The rules that span fields (one unit per group in `rules/`): event time
  * and watermarks, output modes, schemas, checkpoints, topics, the dead-letter
- * target, resources and columns.
+ * target, resources, columns and environments.
  */
 export function checkPipelineRules(
   spec: PipelineSpec,

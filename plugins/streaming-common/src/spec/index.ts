@@ -9,6 +9,7 @@ export type {
   PipelineField,
   PipelineFieldType,
   PipelineRegistrySchema,
+  PipelineEnvironment,
 } from './pipelineSpecSchema';
 export {
   pipelineSpecSchema,
@@ -16,7 +17,14 @@ export {
   PIPELINE_NAME_PATTERN,
   KAFKA_TOPIC_PATTERN,
   REGISTRY_SUBJECT_PATTERN,
+  ENVIRONMENT_NAME_PATTERN,
 } from './pipelineSpecSchema';
+export {
+  pipelineEnvironments,
+  nextEnvironment,
+  resolveEnvironment,
+  environmentQueryName,
+} from './environments';
 export { registrySchemaFile, sourceSchemaFile } from './sourceSchemaFile';
 export type {
   SpecError,

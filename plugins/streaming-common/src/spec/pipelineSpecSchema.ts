@@ -668,6 +668,111 @@ const trigger = z.union([
   z.literal('available_now'),
 ]);
 
+/** The name of an environment: part of Kubernetes names and progress keys. */
+export const ENVIRONMENT_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/;
+
+const environment = z
+  .strictObject({
+    name: z.string().regex(ENVIRONMENT_NAME_PATTERN, {
+      error:
+        'expected an environment name: at most 20 lower-case letters, digits and "-", starting with a letter and not ending with "-"',
+    }),
+    kafka_cluster: clusterName.optional().meta({
+      description:
+        'The Kafka cluster (app-config) of this environment: replaces every Kafka cluster the pipeline reads or writes.',
+    }),
+    search_cluster: namedCluster('a search cluster configured in app-config')
+      .optional()
+      .meta({
+        description:
+          "The search cluster (streaming.search.clusters) of this environment: replaces the Elasticsearch sink's cluster.",
+      }),
+    kubernetes_cluster: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+        error: 'expected the name of a Kubernetes cluster in app-config',
+      })
+      .optional()
+      .meta({
+        description:
+          'The Kubernetes cluster (app-config) the job runs on in this environment.',
+      }),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+        error:
+          'expected a Kubernetes namespace: at most 63 lower-case letters, digits and "-"',
+      })
+      .optional()
+      .meta({
+        description:
+          "The Kubernetes namespace of the job's SparkApplication in this environment.",
+      }),
+    topic_prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, {
+        error:
+          'expected a topic prefix: at most 64 letters, digits, ".", "_" and "-"',
+      })
+      .optional()
+      .meta({
+        description:
+          'Put before every topic the pipeline reads or writes (source, Kafka sink, dead letters), such as "dev.".',
+      }),
+    table_prefix: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
+        error:
+          'expected a table prefix: at most 64 lower-case letters, digits, "_" and "-", starting with a letter or digit',
+      })
+      .optional()
+      .meta({
+        description:
+          'Put before the last folder of every table location and checkpoint (source, join and sink tables, dead-letter table) and before the search index, such as "dev_".',
+      }),
+    resources: resources.optional().meta({
+      description:
+        "The job's resources in this environment: each of driver and executor given here replaces the pipeline's.",
+    }),
+    monitoring: z
+      .strictObject({
+        alert_on_lag: z.number().int().positive().max(604800).optional(),
+        alert_on_lag_messages: z.number().int().positive().optional(),
+        alert_channel: alertChannel.optional(),
+      })
+      .optional()
+      .meta({
+        description:
+          "Alert thresholds and channel in this environment: each one given replaces the pipeline's.",
+      }),
+  })
+  .meta({
+    description:
+      'Where and how the pipeline runs in one environment: the overrides of the spec there.',
+  });
+
+const environments = z
+  .array(environment)
+  .min(1)
+  .max(10)
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((env, index) => {
+      if (seen.has(env.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `environment ${env.name} is declared twice`,
+        });
+      }
+      seen.add(env.name);
+    });
+  })
+  .meta({
+    description:
+      'The environments the pipeline runs in, in promotion order (for example dev, staging, prod): Create deploys to the first; a version moves to the next by the Promote pipeline template after its checks pass.',
+  });
+
 /**
  * The pipeline spec: the one schema from which types, JSON Schema and
  * validation come.
@@ -727,6 +832,7 @@ export const pipelineSpecSchema = z.strictObject({
     trigger: trigger.optional(),
     resources: resources.optional(),
     monitoring: monitoring.optional(),
+    environments: environments.optional(),
   }),
 });
 
@@ -759,5 +865,7 @@ export type PipelineTransformation =
 export type PipelineField = z.output<typeof field>;
 /** @public */
 export type PipelineFieldType = z.output<typeof fieldType>;
+/** @public */
+export type PipelineEnvironment = z.output<typeof environment>;
 /** @public */
 export type PipelineRegistrySchema = z.output<typeof registrySchemaRef>;

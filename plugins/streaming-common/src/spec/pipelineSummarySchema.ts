@@ -10,7 +10,7 @@ const size = z.number().nonnegative();
  *
  * @public
  */
-export const pipelineSummarySchema: z.ZodType<PipelineSummary> = z.object({
+const summaryFields = {
   name: z.string().min(1),
   queryName: z.string().min(1),
   source: z.object({
@@ -54,4 +54,17 @@ export const pipelineSummarySchema: z.ZodType<PipelineSummary> = z.object({
     }),
   }),
   trigger: z.string().optional(),
+  environment: z.string().min(1).optional(),
+};
+
+const environmentSummarySchema = z.object({
+  name: z.string().min(1),
+  namespace: z.string().min(1).optional(),
+  kubernetesCluster: z.string().min(1).optional(),
+  summary: z.object(summaryFields),
+});
+
+export const pipelineSummarySchema: z.ZodType<PipelineSummary> = z.object({
+  ...summaryFields,
+  environments: z.array(environmentSummarySchema).max(10).optional(),
 });

@@ -1,4 +1,9 @@
 import { PipelineSummary } from '../api/types';
+import {
+  environmentQueryName,
+  pipelineEnvironments,
+  resolveEnvironment,
+} from './environments';
 import { parseMemoryGb } from './parseMemory';
 import { PipelineSpec } from './pipelineSpecSchema';
 
@@ -62,11 +67,31 @@ function summarizeSink(spec: PipelineSpec): PipelineSummary['sink'] {
 
 /**
  * The facts of a pipeline that the catalog, backend and frontend use,
- * with every default applied.
+ * with every default applied. With environments, the facts are the first
+ * environment's, and `environments` holds each one's.
  *
  * @public
  */
 export function toPipelineSummary(spec: PipelineSpec): PipelineSummary {
+  const environments = pipelineEnvironments(spec).map(env => ({
+    name: env.name,
+    ...(env.namespace ? { namespace: env.namespace } : {}),
+    ...(env.kubernetes_cluster
+      ? { kubernetesCluster: env.kubernetes_cluster }
+      : {}),
+    summary: {
+      ...summarize(resolveEnvironment(spec, env.name)),
+      queryName: environmentQueryName(spec.pipeline.name, env.name),
+      environment: env.name,
+    },
+  }));
+  if (environments.length === 0) {
+    return summarize(spec);
+  }
+  return { ...environments[0].summary, environments };
+}
+
+function summarize(spec: PipelineSpec): PipelineSummary {
   const { pipeline } = spec;
   const { source, sink } = pipeline;
   const resources = resolveResources(spec);

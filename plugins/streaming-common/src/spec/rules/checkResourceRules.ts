@@ -1,9 +1,33 @@
 import { PipelineSpec } from '../pipelineSpecSchema';
 import { RuleReport } from './RuleReport';
 
-/** Executor bounds: min_instances ≤ instances ≤ max_instances. */
+type Resources = NonNullable<PipelineSpec['pipeline']['resources']>;
+
+/**
+ * Executor bounds: min_instances ≤ instances ≤ max_instances, for the
+ * pipeline's resources and each environment's.
+ */
 export function checkResourceRules(spec: PipelineSpec, report: RuleReport) {
-  const executor = spec.pipeline.resources?.executor;
+  checkExecutorBounds(
+    spec.pipeline.resources,
+    'pipeline.resources.executor',
+    report,
+  );
+  spec.pipeline.environments?.forEach((env, index) =>
+    checkExecutorBounds(
+      env.resources,
+      `pipeline.environments[${index}].resources.executor`,
+      report,
+    ),
+  );
+}
+
+function checkExecutorBounds(
+  resources: Resources | undefined,
+  path: string,
+  report: RuleReport,
+) {
+  const executor = resources?.executor;
   if (!executor) {
     return;
   }
@@ -12,7 +36,7 @@ export function checkResourceRules(spec: PipelineSpec, report: RuleReport) {
     executor.max_instances < executor.instances
   ) {
     report.error(
-      'pipeline.resources.executor.max_instances',
+      `${path}.max_instances`,
       `must be at least instances (${executor.instances})`,
     );
   }
@@ -21,7 +45,7 @@ export function checkResourceRules(spec: PipelineSpec, report: RuleReport) {
     executor.min_instances > executor.instances
   ) {
     report.error(
-      'pipeline.resources.executor.min_instances',
+      `${path}.min_instances`,
       `must be at most instances (${executor.instances})`,
     );
   }
