@@ -20,3 +20,24 @@ describe('checkResourceRules', () => {
     ]);
   });
 });
+
+describe('checkResourceRules in environments', () => {
+  it("refuses an environment's executor bounds, naming the environment", () => {
+    const result = ruleFindings(checkResourceRules, p => {
+      p.environments = [
+        {
+          name: 'dev',
+          namespace: 'streaming-dev',
+          table_prefix: 'dev_',
+          resources: {
+            executor: { instances: 1, max_instances: 1, min_instances: 2 },
+          },
+        },
+        { name: 'prod' },
+      ];
+    });
+    expect(result.errors).toEqual([
+      'pipeline.environments[0].resources.executor.min_instances: must be at most instances (1)',
+    ]);
+  });
+});
