@@ -86,4 +86,39 @@ describe('checkpointChanges', () => {
       ['sink', 'pipeline.sink'],
     ]);
   });
+
+  it("names the environment whose own prefix or cluster moves its checkpoint's source or sink", () => {
+    const environments = (devPrefix: string, prodCluster: string) =>
+      base.concat(
+        `  environments:\n    - { name: dev, namespace: dev, topic_prefix: ${devPrefix}, table_prefix: dev_ }\n    - { name: prod, kafka_cluster: ${prodCluster} }\n`,
+      );
+    const changes = checkpointChanges(
+      spec(environments('dev.', 'east')),
+      spec(environments('test.', 'west')),
+    );
+    expect(changes.map(c => [c.what, c.path, c.environment, c.after])).toEqual([
+      [
+        'source',
+        'pipeline.environments[0]',
+        'dev',
+        '{"type":"kafka","topic":"test.user-events"}',
+      ],
+      [
+        'source',
+        'pipeline.environments[1]',
+        'prod',
+        '{"type":"kafka","cluster":"west","topic":"user-events"}',
+      ],
+    ]);
+    // A change every environment shares is named once, for the pipeline.
+    const shared = checkpointChanges(
+      spec(environments('dev.', 'east')),
+      spec(
+        environments('dev.', 'east').replace('topic: user-events', 'topic: v2'),
+      ),
+    );
+    expect(shared.map(c => [c.what, c.path, c.environment])).toEqual([
+      ['source', 'pipeline.source', undefined],
+    ]);
+  });
 });

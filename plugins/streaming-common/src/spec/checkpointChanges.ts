@@ -1,3 +1,4 @@
+import { resolveEnvironment } from './environments';
 import { outputMode } from './outputMode';
 import {
   PipelineSink,
@@ -27,6 +28,11 @@ export interface CheckpointChange {
   /** The value before and after, as JSON text (`null` when absent). */
   before: string;
   after: string;
+  /**
+   * The environment whose checkpoint breaks, when only its overrides changed
+   * (a topic or table prefix, a cluster); absent when every one's does.
+   */
+  environment?: string;
 }
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
@@ -88,9 +94,16 @@ export function checkpointChanges(
     path: string,
     a: unknown,
     b: unknown,
+    environment?: string,
   ) => {
     if (json(a) !== json(b)) {
-      changes.push({ what, path, before: json(a), after: json(b) });
+      changes.push({
+        what,
+        path,
+        before: json(a),
+        after: json(b),
+        ...(environment ? { environment } : {}),
+      });
     }
   };
   compare(
@@ -149,5 +162,21 @@ export function checkpointChanges(
     sinkOf(before.pipeline.sink),
     sinkOf(after.pipeline.sink),
   );
+  // An environment kept by name whose own overrides moved its source or sink.
+  const whole = changes.length;
+  (after.pipeline.environments ?? []).forEach((env, index) => {
+    if (!before.pipeline.environments?.some(old => old.name === env.name)) {
+      return;
+    }
+    const a = resolveEnvironment(before, env.name).pipeline;
+    const b = resolveEnvironment(after, env.name).pipeline;
+    const path = `pipeline.environments[${index}]`;
+    if (!changes.slice(0, whole).some(c => c.what === 'source')) {
+      compare('source', path, sourceOf(a.source), sourceOf(b.source), env.name);
+    }
+    if (!changes.slice(0, whole).some(c => c.what === 'sink')) {
+      compare('sink', path, sinkOf(a.sink), sinkOf(b.sink), env.name);
+    }
+  });
   return changes;
 }
