@@ -15,6 +15,11 @@ import {
   renderMaintenanceJob,
 } from './manifests/renderMaintenance';
 import { pipelineDashboard } from './manifests/renderGrafanaDashboard';
+import {
+  DeployEnvironment,
+  deployEnvironments,
+  withoutEnvironments,
+} from './manifests/deployEnvironments';
 import { prometheusRule } from './manifests/renderPrometheusRule';
 import { sparkApplication } from './manifests/renderSparkApplication';
 import { catalogInfo } from './renderCatalogInfo';
@@ -65,10 +70,46 @@ function specFile(text: string, spec: PipelineSpec): string {
 }
 
 /**
+ * The manifests of one environment, under `deploy/<environment>/`, and its
+ * Argo CD Application when the repository's URL is known.
+ */
+function environmentFiles(environment: DeployEnvironment): GeneratedFile[] {
+  const { name, spec, options } = environment;
+  const files: GeneratedFile[] = [
+    {
+      path: `deploy/${name}/spark-application.yaml`,
+      content: toYaml(sparkApplication(spec, options, environment)),
+    },
+    {
+      path: `deploy/${name}/prometheus-rule.yaml`,
+      content: toYaml(prometheusRule(spec, options, environment)),
+    },
+  ];
+  const maintenance = maintenanceApplication(spec, options, environment);
+  if (maintenance) {
+    files.push({
+      path: `deploy/${name}/table-maintenance.yaml`,
+      content: toYaml(maintenance),
+    });
+  }
+  const application = argoCdApplication(spec, options, environment);
+  if (application) {
+    files.push({ path: `argocd/${name}.yaml`, content: toYaml(application) });
+  }
+  return files;
+}
+
+/**
  * Renders the files of a pipeline repository from a spec: the PySpark job,
  * its image, the SparkApplication, alert rules, a Grafana dashboard, table maintenance, TechDocs
  * and catalog-info.yaml. The output is deterministic (same spec and options,
  * same bytes) and sorted by path.
+ *
+ * A spec with environments gets one image and job (its settings' defaults
+ * are the spec's own values) and, per environment, `deploy/<environment>/`
+ * (SparkApplication, PrometheusRule, table maintenance) and
+ * `argocd/<environment>.yaml`, from the spec as it runs there; the catalog
+ * entity names the first environment's namespace and cluster.
  *
  * The spec and options are validated here too, whoever calls: an invalid
  * one is a {@link RenderInputError} naming every problem.
@@ -90,21 +131,26 @@ export function renderPipeline(
   }
   const spec = checked.spec;
   const resolved = resolveOptions(spec, options);
+  const environments = deployEnvironments(spec, resolved);
+  // The job, its image and its tests run the spec's own values (the
+  // defaults of its settings); each environment's manifests set what
+  // differs there.
+  const job = withoutEnvironments(spec);
+  const first = environments[0];
   const files: GeneratedFile[] = [
-    { path: 'catalog-info.yaml', content: toYaml(catalogInfo(spec, resolved)) },
-    { path: 'job/main.py', content: renderJob(spec, resolved) },
+    {
+      path: 'catalog-info.yaml',
+      content: toYaml(
+        first
+          ? catalogInfo(first.spec, first.options)
+          : catalogInfo(spec, resolved),
+      ),
+    },
+    { path: 'job/main.py', content: renderJob(job, resolved) },
     ...runtimeFiles(),
-    ...jobTests(spec),
-    { path: 'requirements.txt', content: renderRequirements(spec, resolved) },
-    { path: 'Dockerfile', content: renderDockerfile(spec, resolved) },
-    {
-      path: 'deploy/spark-application.yaml',
-      content: toYaml(sparkApplication(spec, resolved)),
-    },
-    {
-      path: 'deploy/prometheus-rule.yaml',
-      content: toYaml(prometheusRule(spec, resolved)),
-    },
+    ...jobTests(job),
+    { path: 'requirements.txt', content: renderRequirements(job, resolved) },
+    { path: 'Dockerfile', content: renderDockerfile(job, resolved) },
     {
       path: 'deploy/grafana-dashboard.json',
       content: `${JSON.stringify(pipelineDashboard(spec), null, 2)}\n`,
@@ -115,23 +161,39 @@ export function renderPipeline(
       content: toYaml(ciWorkflow(spec, resolved)),
     },
   ];
-  const application = argoCdApplication(spec, resolved);
-  if (application) {
-    files.push({
-      path: 'argocd/application.yaml',
-      content: toYaml(application),
-    });
-  }
-  const maintenance = maintenanceApplication(spec, resolved);
-  const maintenanceJob = renderMaintenanceJob(spec);
-  if (maintenance && maintenanceJob) {
+  if (first) {
+    for (const environment of environments) {
+      files.push(...environmentFiles(environment));
+    }
+  } else {
     files.push(
       {
+        path: 'deploy/spark-application.yaml',
+        content: toYaml(sparkApplication(spec, resolved)),
+      },
+      {
+        path: 'deploy/prometheus-rule.yaml',
+        content: toYaml(prometheusRule(spec, resolved)),
+      },
+    );
+    const application = argoCdApplication(spec, resolved);
+    if (application) {
+      files.push({
+        path: 'argocd/application.yaml',
+        content: toYaml(application),
+      });
+    }
+    const maintenance = maintenanceApplication(spec, resolved);
+    if (maintenance) {
+      files.push({
         path: 'deploy/table-maintenance.yaml',
         content: toYaml(maintenance),
-      },
-      { path: 'job/maintenance.py', content: maintenanceJob },
-    );
+      });
+    }
+  }
+  const maintenanceJob = renderMaintenanceJob(job);
+  if (maintenanceJob) {
+    files.push({ path: 'job/maintenance.py', content: maintenanceJob });
   }
   if (resolved.includeSpec) {
     files.push({

@@ -1,5 +1,6 @@
 import { PipelineSpec } from '@internal/plugin-streaming-common';
 import { GENERATOR_VERSION } from '../cli/version';
+import type { DeployEnvironment } from '../manifests/deployEnvironments';
 import { pipelineLabels } from '../manifests/labels';
 import { RenderInputError } from '../RenderInputError';
 import { ResolvedRenderOptions } from '../RenderOptions';
@@ -252,21 +253,36 @@ export function ciWorkflow(
  * ScheduledSparkApplication, the PrometheusRule; not the Grafana dashboard)
  * into the pipeline's namespace, pruning what was removed and undoing
  * changes made by hand. Rendered when the repository's URL is known.
+ *
+ * With environments, one per environment (`argocd/<environment>.yaml`,
+ * named `<pipeline>-<environment>`): it syncs `deploy/<environment>/` into
+ * the environment's namespace, on the Argo CD cluster named as the
+ * environment's Kubernetes cluster when the spec gives one.
  */
 export function argoCdApplication(
   spec: PipelineSpec,
   options: ResolvedRenderOptions,
+  environment?: Pick<
+    DeployEnvironment,
+    'name' | 'options' | 'kubernetesClusterOfItsOwn'
+  >,
 ): object | undefined {
   if (!options.repositoryUrl) {
     return undefined;
   }
+  const namespace = environment?.options.namespace ?? options.namespace;
+  const cluster =
+    environment?.kubernetesClusterOfItsOwn &&
+    environment.options.kubernetesCluster;
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     metadata: {
-      name: spec.pipeline.name,
+      name: environment
+        ? `${spec.pipeline.name}-${environment.name}`
+        : spec.pipeline.name,
       namespace: ARGO_CD_NAMESPACE,
-      labels: pipelineLabels(spec, 'deployment'),
+      labels: pipelineLabels(spec, 'deployment', environment?.name),
       finalizers: ['resources-finalizer.argocd.argoproj.io'],
     },
     spec: {
@@ -274,12 +290,14 @@ export function argoCdApplication(
       source: {
         repoURL: options.repositoryUrl,
         targetRevision: 'main',
-        path: 'deploy',
+        path: environment ? `deploy/${environment.name}` : 'deploy',
         directory: { include: '*.yaml' },
       },
       destination: {
-        server: 'https://kubernetes.default.svc',
-        namespace: options.namespace,
+        ...(cluster
+          ? { name: cluster }
+          : { server: 'https://kubernetes.default.svc' }),
+        namespace,
       },
       syncPolicy: {
         automated: { prune: true, selfHeal: true },

@@ -1,6 +1,9 @@
 import { KUBERNETES_ANNOTATION } from '@backstage/plugin-kubernetes-common';
 import { PipelineSpec } from '@internal/plugin-streaming-common';
 
+/** The label naming the environment an object of a pipeline belongs to. */
+export const ENVIRONMENT_LABEL = 'streaming-platform.dev/environment';
+
 /** The label value of an owner reference: `group:default/team-a` -> `team-a`. */
 function ownerLabel(owner: string | undefined): string {
   return (owner ?? 'unknown').split(/[:/]/).pop()!.slice(0, 63);
@@ -8,11 +11,13 @@ function ownerLabel(owner: string | undefined): string {
 
 /**
  * Labels on every Kubernetes object and pod of a pipeline: they name it,
- * link it to its catalog entity and let cost be attributed (owner, system).
+ * link it to its catalog entity and let cost be attributed (owner, system);
+ * with an environment, they name it too.
  */
 export function pipelineLabels(
   spec: PipelineSpec,
   component = 'streaming-job',
+  environment?: string,
 ): Record<string, string> {
   const { pipeline } = spec;
   return {
@@ -25,5 +30,6 @@ export function pipelineLabels(
     [KUBERNETES_ANNOTATION]: pipeline.name,
     'streaming-platform.dev/pipeline': pipeline.name,
     'streaming-platform.dev/owner': ownerLabel(pipeline.owner),
+    ...(environment ? { [ENVIRONMENT_LABEL]: environment } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { CRON_MACROS, PipelineSpec } from '@internal/plugin-streaming-common';
 import { pyStr } from '../python/pyLiteral';
 import { ResolvedRenderOptions } from '../RenderOptions';
+import type { DeployEnvironment } from './deployEnvironments';
 import { pipelineLabels } from './labels';
 import {
   IMAGE_APP_DIR,
@@ -84,19 +85,22 @@ if __name__ == "__main__":
 
 /**
  * The `ScheduledSparkApplication` that runs the maintenance job on the
- * spec's schedule (weekly by default).
+ * spec's schedule (weekly by default). In an environment, `spec` and
+ * `options` are the environment's, and its driver gets the environment's
+ * variables (PIPELINE_SINK_PATH among them when its table is another).
  *
  * @public
  */
 export function maintenanceApplication(
   spec: PipelineSpec,
   options: ResolvedRenderOptions,
+  environment?: Pick<DeployEnvironment, 'name' | 'env'>,
 ): Record<string, unknown> | undefined {
   const plan = maintenancePlan(spec);
   if (!plan) {
     return undefined;
   }
-  const labels = pipelineLabels(spec, 'table-maintenance');
+  const labels = pipelineLabels(spec, 'table-maintenance', environment?.name);
   return {
     apiVersion: 'sparkoperator.k8s.io/v1beta2',
     kind: 'ScheduledSparkApplication',
@@ -128,6 +132,7 @@ export function maintenanceApplication(
           memory: '2g',
           serviceAccount: options.serviceAccount,
           labels,
+          ...(environment ? { env: environment.env } : {}),
         },
         executor: { cores: 2, instances: 2, memory: '4g', labels },
       },

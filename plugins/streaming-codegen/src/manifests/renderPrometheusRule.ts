@@ -5,6 +5,7 @@ import {
   parseDuration,
 } from '@internal/plugin-streaming-common';
 import { ResolvedRenderOptions } from '../RenderOptions';
+import type { DeployEnvironment } from './deployEnvironments';
 import { pipelineLabels } from './labels';
 
 /** A PromQL string literal. */
@@ -21,17 +22,23 @@ const alertName = (name: string, suffix: string) =>
 /**
  * The pipeline's `PrometheusRule`: lag in messages and seconds (warning at
  * half the threshold, critical above it, as on the pipeline page) and no
- * micro-batches for too long.
+ * micro-batches for too long. In an environment, `spec` and `options` are
+ * the environment's: its thresholds and namespace; the rules select the
+ * series of its query name (`<pipeline>@<environment>`, the key of its
+ * progress events) and their alerts carry an `environment` label.
  *
  * @public
  */
 export function prometheusRule(
   spec: PipelineSpec,
   options: ResolvedRenderOptions,
+  environment?: Pick<DeployEnvironment, 'name' | 'queryName'>,
 ): Record<string, unknown> {
   const { pipeline } = spec;
   const monitoring = pipeline.monitoring;
-  const selector = `{pipeline=${promString(pipeline.name)}}`;
+  const queryName = environment?.queryName ?? pipeline.name;
+  const selector = `{pipeline=${promString(queryName)}}`;
+  const where = environment ? ` in ${environment.name}` : '';
   const runbook = (section: string) =>
     options.techdocsBaseUrl
       ? {
@@ -44,6 +51,7 @@ export function prometheusRule(
   const labels = (severity: string) => ({
     severity,
     pipeline: pipeline.name,
+    ...(environment ? { environment: environment.name } : {}),
     ...(monitoring?.alert_channel ? { channel: monitoring.alert_channel } : {}),
   });
   const thresholds: Array<{
@@ -80,7 +88,7 @@ export function prometheusRule(
         for: '5m',
         labels: labels(severity),
         annotations: {
-          summary: `Consumer lag of ${pipeline.name} above ${value} ${t.unit}`,
+          summary: `Consumer lag of ${pipeline.name}${where} above ${value} ${t.unit}`,
           description: `The pipeline has been more than ${value} ${t.unit} behind its source for 5 minutes (threshold ${t.threshold}).`,
           ...runbook('lag'),
         },
@@ -98,7 +106,7 @@ export function prometheusRule(
     for: '5m',
     labels: labels('critical'),
     annotations: {
-      summary: `No micro-batch of ${pipeline.name} for ${staleSeconds} seconds`,
+      summary: `No micro-batch of ${pipeline.name}${where} for ${staleSeconds} seconds`,
       description:
         'The query has not reported progress: it may be stopped, failing or stuck.',
       ...runbook('stale'),
@@ -110,10 +118,10 @@ export function prometheusRule(
     metadata: {
       name: `${pipeline.name}-alerts`,
       namespace: options.namespace,
-      labels: pipelineLabels(spec, 'alerts'),
+      labels: pipelineLabels(spec, 'alerts', environment?.name),
     },
     spec: {
-      groups: [{ name: `streaming-pipeline-${pipeline.name}`, rules }],
+      groups: [{ name: `streaming-pipeline-${queryName}`, rules }],
     },
   };
 }

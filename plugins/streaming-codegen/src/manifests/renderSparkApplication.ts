@@ -6,23 +6,21 @@ import {
 } from '@internal/plugin-streaming-common';
 import { usesDelta } from '../job/renderJob';
 import { ResolvedRenderOptions } from '../RenderOptions';
+import type { DeployEnvironment, EnvVar } from './deployEnvironments';
 import { pipelineLabels } from './labels';
 
 /** Where the image keeps the repository's job and schemas. */
 export const IMAGE_APP_DIR = '/opt/pipeline';
-
-type EnvVar = {
-  name: string;
-  value?: string;
-  valueFrom?: Record<string, unknown>;
-};
 
 /**
  * Environment of the driver and executors: bootstrap servers (and a named
  * search cluster's node URLs) from the cluster's ConfigMap, credentials from
  * optional Secrets (never values in the manifest), the progress topic.
  */
-function podEnvironment(spec: PipelineSpec, options: ResolvedRenderOptions) {
+export function podEnvironment(
+  spec: PipelineSpec,
+  options: ResolvedRenderOptions,
+) {
   const { source, sink } = spec.pipeline;
   const cluster =
     (source.type !== 'delta' ? source.cluster : undefined) ?? 'default';
@@ -123,18 +121,23 @@ export function sparkConfForKubernetes(
 }
 
 /**
- * The pipeline's `SparkApplication` (`sparkoperator.k8s.io/v1beta2`).
+ * The pipeline's `SparkApplication` (`sparkoperator.k8s.io/v1beta2`). In an
+ * environment, `spec` and `options` are the environment's (see
+ * deployEnvironments) and its pods get its variables too.
  *
  * @public
  */
 export function sparkApplication(
   spec: PipelineSpec,
   options: ResolvedRenderOptions,
+  environment?: Pick<DeployEnvironment, 'name' | 'env'>,
 ): Record<string, unknown> {
   const { pipeline } = spec;
   const resources = resolveResources(spec);
-  const labels = pipelineLabels(spec);
-  const { env, envFrom } = podEnvironment(spec, options);
+  const labels = pipelineLabels(spec, undefined, environment?.name);
+  const pod = podEnvironment(spec, options);
+  const env = [...pod.env, ...(environment?.env ?? [])];
+  const { envFrom } = pod;
   const { executor } = resources;
   const dynamic = executor.max_instances !== undefined;
   return {

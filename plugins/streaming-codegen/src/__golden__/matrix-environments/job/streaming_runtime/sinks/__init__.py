@@ -1,0 +1,1 @@
+"""Sinks: each module's `start` streams a DataFrame into one kind of store."""
