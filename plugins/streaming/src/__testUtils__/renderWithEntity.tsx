@@ -18,6 +18,7 @@ export function mockStreamingApi(
     getPipelineLag: jest.fn(impl.getPipelineLag ?? never),
     getPipelineStatus: jest.fn(impl.getPipelineStatus ?? never),
     getPipelineCost: jest.fn(impl.getPipelineCost ?? never),
+    getPipelineEnvironments: jest.fn(impl.getPipelineEnvironments ?? never),
     getTopicDetails: jest.fn(impl.getTopicDetails ?? never),
     getDeltaTableDetails: jest.fn(impl.getDeltaTableDetails ?? never),
     getSearchIndexDetails: jest.fn(impl.getSearchIndexDetails ?? never),

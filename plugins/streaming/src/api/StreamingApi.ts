@@ -8,6 +8,7 @@ import {
   PipelineConnectorsResponse,
   PipelineDriftResponse,
   PipelineCostResponse,
+  PipelineHealth,
   PipelineLagResponse,
   PipelineMetricsResponse,
   PipelineOperation,
@@ -57,6 +58,39 @@ export interface MetricsRange {
 }
 
 /**
+ * One environment of a pipeline as `GET /pipelines/{namespace}/{name}/environments`
+ * reports it: where it runs, its health, the SparkApplication's state, the
+ * image it runs, its lag, cost and last micro-batch, and the environment it
+ * is promoted to (`next`, null for the last).
+ *
+ * @public
+ */
+export interface PipelineEnvironmentStatus {
+  name: string;
+  namespace: string;
+  kubernetesCluster?: string;
+  queryName: string;
+  health: PipelineHealth;
+  state: string | null;
+  image: string | null;
+  lag: { messages: number | null; seconds: number | null };
+  costPerDay: { amount: number; currency: string } | null;
+  lastBatchAt: string | null;
+  next: string | null;
+}
+
+/**
+ * The answer of `GET /pipelines/{namespace}/{name}/environments`: each
+ * environment of the pipeline in promotion order.
+ *
+ * @public
+ */
+export interface PipelineEnvironmentsResponse {
+  entityRef: string;
+  environments: PipelineEnvironmentStatus[];
+}
+
+/**
  * Reads the `streaming` backend's HTTP API (its `openapi.yaml`); the answers
  * are the models generated from that document.
  *
@@ -70,6 +104,13 @@ export interface StreamingApi {
   getPipelineLag(entity: CompoundEntityRef): Promise<PipelineLagResponse>;
   getPipelineStatus(entity: CompoundEntityRef): Promise<PipelineStatusResponse>;
   getPipelineCost(entity: CompoundEntityRef): Promise<PipelineCostResponse>;
+  /**
+   * Each environment of the pipeline (`pipeline.environments`) in promotion
+   * order, with its health, state, image, lag, cost and last micro-batch.
+   */
+  getPipelineEnvironments(
+    entity: CompoundEntityRef,
+  ): Promise<PipelineEnvironmentsResponse>;
   /**
    * Pauses, resumes or restarts the pipeline's SparkApplication (needs
    * `streaming.pipeline.operate`); the recorded operation.

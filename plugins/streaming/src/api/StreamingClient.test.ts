@@ -23,6 +23,7 @@ describe('StreamingClient', () => {
     ['getPipelineLag', '/pipelines/default/user-events/lag'],
     ['getPipelineStatus', '/pipelines/default/user-events/status'],
     ['getPipelineCost', '/pipelines/default/user-events/cost'],
+    ['getPipelineEnvironments', '/pipelines/default/user-events/environments'],
     ['getPipelineBackfills', '/pipelines/default/user-events/backfills'],
     ['getTopicDetails', '/topics/default/user-events'],
     ['getDeltaTableDetails', '/tables/default/user-events'],

@@ -17,6 +17,7 @@ import {
   YAxis,
 } from 'recharts';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
+import { useEnvironmentLabel } from '../../hooks/useEnvironmentLabel';
 import { formatValue } from '../../lib/formatValue';
 import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
@@ -33,6 +34,7 @@ export function CostCard() {
   return (
     <DataCard
       title="Cost"
+      subheader={useEnvironmentLabel()}
       missingAnnotation={missingAnnotation}
       state={state}
       isEmpty={cost => cost.perHour === 0 && cost.history.length === 0}

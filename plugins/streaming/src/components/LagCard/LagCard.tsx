@@ -20,6 +20,7 @@ import {
   YAxis,
 } from 'recharts';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
+import { useEnvironmentLabel } from '../../hooks/useEnvironmentLabel';
 import {
   chartTimeFormatter,
   formatChartDateTime,
@@ -92,6 +93,7 @@ export function LagCard() {
   return (
     <DataCard
       title="Consumer lag"
+      subheader={useEnvironmentLabel()}
       missingAnnotation={missingAnnotation}
       state={state}
       isEmpty={lag => lag.partitions.length === 0 && lag.history.length === 0}

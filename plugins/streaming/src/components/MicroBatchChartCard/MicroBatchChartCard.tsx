@@ -20,6 +20,7 @@ import {
   YAxis,
 } from 'recharts';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
+import { useEnvironmentLabel } from '../../hooks/useEnvironmentLabel';
 import { chartTimeFormatter, formatChartDateTime } from '../../lib/chartTime';
 import { formatValue } from '../../lib/formatValue';
 import { DataCard } from '../DataCard';
@@ -34,6 +35,7 @@ import { deadLetterEntityRef } from '../../lib/deadLetterEntityRef';
  */
 export function MicroBatchChartCard() {
   const [window, setWindow] = useState<MetricsWindow>('1h');
+  const environment = useEnvironmentLabel();
   const { missingAnnotation, state } = useEntityStreamingData(
     ANNOTATION_PIPELINE_SUMMARY,
     (api, ref) => api.getPipelineMetrics(ref, { window }),
@@ -42,7 +44,12 @@ export function MicroBatchChartCard() {
   return (
     <DataCard
       title="Micro-batches"
-      subheader="Input vs processed rows per second, batch duration, and the bytes, unparseable and dead-lettered records the job reports"
+      subheader={[
+        environment,
+        'Input vs processed rows per second, batch duration, and the bytes, unparseable and dead-lettered records the job reports',
+      ]
+        .filter(Boolean)
+        .join(' · ')}
       action={<RangePicker window={window} onChange={setWindow} />}
       missingAnnotation={missingAnnotation}
       state={state}

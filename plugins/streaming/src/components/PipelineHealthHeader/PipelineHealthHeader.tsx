@@ -17,6 +17,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useEffect } from 'react';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
+import { useEnvironmentLabel } from '../../hooks/useEnvironmentLabel';
 import { useTechDocsLink } from '../../hooks/useTechDocsLink';
 import { formatValue } from '../../lib/formatValue';
 import { safeHttpUrl } from '../../lib/safeHttpUrl';
@@ -32,6 +33,7 @@ import { Fact } from '../Fact';
  */
 export function PipelineHealthHeader() {
   const { entity } = useEntity();
+  const environment = useEnvironmentLabel();
   const { missingAnnotation, state } = useEntityStreamingData(
     ANNOTATION_PIPELINE_SUMMARY,
     (api, ref) => api.getPipelineStatus(ref),
@@ -47,6 +49,7 @@ export function PipelineHealthHeader() {
   return (
     <DataCard
       title="Health"
+      subheader={environment}
       missingAnnotation={missingAnnotation}
       state={state}
       emptyTitle="No status yet"

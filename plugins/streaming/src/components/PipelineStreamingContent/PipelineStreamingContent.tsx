@@ -1,6 +1,7 @@
 import Grid from '@material-ui/core/Grid';
 import { makeStyles } from '@material-ui/core/styles';
 import { CostCard } from '../CostCard';
+import { EnvironmentsCard } from '../EnvironmentsCard';
 import { GeneratedFilesCard } from '../GeneratedFilesCard';
 import { LagCard } from '../LagCard';
 import { LineageCard } from '../LineageCard';
@@ -23,6 +24,9 @@ export function PipelineStreamingContent() {
     <Grid container spacing={3} alignItems="stretch">
       <Grid item xs={12}>
         <PipelineHealthHeader />
+      </Grid>
+      <Grid item xs={12} className={classes.unlessEmpty}>
+        <EnvironmentsCard />
       </Grid>
       <Grid item xs={12} lg={8}>
         <MicroBatchChartCard />

@@ -6,6 +6,7 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
+import { useEnvironmentLabel } from '../../hooks/useEnvironmentLabel';
 import { formatValue } from '../../lib/formatValue';
 import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
@@ -23,6 +24,7 @@ export function StateWatermarkCard() {
   return (
     <DataCard
       title="State and watermark"
+      subheader={useEnvironmentLabel()}
       missingAnnotation={missingAnnotation}
       state={state}
       isEmpty={m => m.batches.length === 0}
