@@ -212,9 +212,7 @@ describe('EnvironmentsCard', () => {
     expect(within(column('staging')).getByText('Critical')).toBeInTheDocument();
     expect(within(column('staging')).getByText('FAILED')).toBeInTheDocument();
     expect(within(column('prod')).getByText('Stale')).toBeInTheDocument();
-    expect(
-      within(column('prod')).getByText('not deployed'),
-    ).toBeInTheDocument();
+    expect(within(column('prod')).getByText('none found')).toBeInTheDocument();
     expect(within(column('prod')).getByText('no image')).toBeInTheDocument();
 
     expect(

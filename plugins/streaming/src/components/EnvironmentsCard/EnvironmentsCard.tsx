@@ -132,7 +132,7 @@ function EnvironmentColumn(props: {
       <Fact label="Health">
         <HealthStatus health={env.health} />
       </Fact>
-      <Fact label="Spark application">{env.state ?? 'not deployed'}</Fact>
+      <Fact label="Spark application">{env.state ?? 'none found'}</Fact>
       <Fact label="Version">
         {env.image ? (
           <Tooltip title={env.image}>
