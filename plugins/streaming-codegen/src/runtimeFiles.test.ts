@@ -1,7 +1,9 @@
 import {
   CDC_COLUMNS,
+  ENVIRONMENT_NAME_PATTERN,
   PIPELINE_OBSERVATION,
 } from '@internal/plugin-streaming-common';
+import { ENVIRONMENT_VARIABLE } from './manifests/deployEnvironments';
 import { pyStr } from './python/pyLiteral';
 import { runtimeFiles } from './runtimeFiles';
 
@@ -50,6 +52,17 @@ describe('runtimeFiles', () => {
   it('adds the change-event columns the spec rules know', () => {
     expect(files['job/streaming_runtime/sources.py']).toContain(
       `CDC_COLUMNS = (${[...CDC_COLUMNS].map(pyStr).join(', ')})\n`,
+    );
+  });
+
+  it("checks PIPELINE_ENVIRONMENT against the spec's environment-name pattern", () => {
+    const settings = files['job/streaming_runtime/settings.py'];
+    expect(settings).toContain(
+      `ENVIRONMENT_PATTERN = re.compile(r"${ENVIRONMENT_NAME_PATTERN.source}")\n`,
+    );
+    // The variable the environments' manifests set.
+    expect(settings).toContain(
+      `ENVIRONMENT_VARIABLE = ${pyStr(ENVIRONMENT_VARIABLE)}\n`,
     );
   });
 });

@@ -1,6 +1,7 @@
 """Settings from the environment, Kafka client properties and the micro-batch trigger."""
 
 import os
+import re
 
 # Kafka client settings taken from the environment only (secrets never live in files).
 KAFKA_SECURITY_ENV = (
@@ -10,6 +11,32 @@ KAFKA_SECURITY_ENV = (
     ("KAFKA_SSL_TRUSTSTORE_LOCATION", "ssl.truststore.location"),
     ("KAFKA_SSL_TRUSTSTORE_PASSWORD", "ssl.truststore.password"),
 )
+
+
+# The environment the job runs in (pipeline.environments[].name of its spec), set by the
+# environment's SparkApplication; unset when the pipeline declares no environments.
+ENVIRONMENT_VARIABLE = "PIPELINE_ENVIRONMENT"
+# The spec's environment-name pattern: it is part of Kubernetes names and progress keys.
+ENVIRONMENT_PATTERN = re.compile(r"^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$")
+
+
+class EnvironmentNameError(ValueError):
+    """PIPELINE_ENVIRONMENT is not an environment name; the message says what one is."""
+
+
+def pipeline_environment(environ=None):
+    """The environment the job runs in (PIPELINE_ENVIRONMENT), else None. Refuses what is not
+    an environment name, so a typo never publishes progress under a key nobody reads."""
+    environ = os.environ if environ is None else environ
+    name = environ.get(ENVIRONMENT_VARIABLE, "")
+    if name == "":
+        return None
+    if not ENVIRONMENT_PATTERN.match(name):
+        raise EnvironmentNameError(
+            f"{ENVIRONMENT_VARIABLE} must be an environment name of the pipeline's spec (at most 20 lower-case"
+            f' letters, digits and "-", starting with a letter and not ending with "-"), not {name[:64]!r}'
+        )
+    return name
 
 
 def setting(name, default):

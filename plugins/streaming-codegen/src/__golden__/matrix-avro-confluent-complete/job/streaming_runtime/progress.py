@@ -22,7 +22,8 @@ class ProgressPublisher(StreamingQueryListener):
     def __init__(self, spark, pipeline_name, settings):
         super().__init__()
         self._pipeline_name = pipeline_name
-        # The key of its events; a backfill's events carry its own name, id and range.
+        # The key of its events (<pipeline>@<environment> in an environment); a backfill's events
+        # carry its own name, id and range.
         self._name = progress_name(pipeline_name, settings)
         self._topic = settings["progress_topic"]
         self._backfill = describe(settings)
@@ -38,7 +39,7 @@ class ProgressPublisher(StreamingQueryListener):
             {
                 "key.serializer": "org.apache.kafka.common.serialization.StringSerializer",
                 "value.serializer": "org.apache.kafka.common.serialization.StringSerializer",
-                "client.id": "spark-pipeline-" + self._name + "-progress",
+                "client.id": "spark-pipeline-" + self._name.replace("@", ".") + "-progress",
                 "acks": "1",
                 "linger.ms": "50",
                 "max.block.ms": "5000",
@@ -96,8 +97,9 @@ class ProgressPublisher(StreamingQueryListener):
         if event.progress.name == self._pipeline_name:
             progress = json.loads(event.progress.json)
             progress["runtime"] = self.runtime()
-            if self._backfill is not None:
+            if self._name != self._pipeline_name:
                 progress["name"] = self._name
+            if self._backfill is not None:
                 progress["backfill"] = self._backfill
             self.publish(json.dumps(progress))
 

@@ -9,6 +9,7 @@ from pyspark.sql import SparkSession
 
 from . import backfill
 from .progress import ProgressPublisher, drain_listener_events
+from .settings import pipeline_environment
 
 LOG = logging.getLogger(__name__)
 
@@ -66,8 +67,14 @@ def start(spark, pipeline_name, settings, start_query):
     """Starts a pipeline's query on a Spark session, which may host other pipelines' queries.
 
     `start_query()` starts the query itself. Returns the query and its progress publisher, for stop().
-    With PIPELINE_BACKFILL_ID set, the settings become its backfill's first (streaming_runtime.backfill).
+    With PIPELINE_ENVIRONMENT set, settings["environment"] names it (its progress events are keyed
+    <pipeline>@<environment>); with PIPELINE_BACKFILL_ID set, the settings become its backfill's
+    first (streaming_runtime.backfill).
     """
+    environment = pipeline_environment()
+    if environment is not None:
+        settings["environment"] = environment
+        LOG.info("environment %s: progress events keyed %s@%s", environment, pipeline_name, environment)
     requested = backfill.from_environment()
     if requested is not None:
         backfill.apply(spark, pipeline_name, settings, requested)
@@ -97,6 +104,8 @@ def main(pipeline_name, spark_conf, start_pipeline, stop_pipeline):
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    # A bad environment name fails the job before it starts Spark.
+    pipeline_environment()
     spark = create_spark(pipeline_name, spark_conf)
     query, publisher = start_pipeline(spark)
     failure = None

@@ -202,10 +202,14 @@ def txn_app_id(pipeline_name, settings):
 
 
 def progress_name(pipeline_name, settings):
-    """The name (key) of the pipeline's progress events: a backfill's own, <pipeline>-backfill-<id>,
-    so the platform keeps its micro-batches apart from the running pipeline's (lag, rates, health)."""
+    """The name (key) of the pipeline's progress events: in an environment (settings["environment"],
+    from PIPELINE_ENVIRONMENT) its query name <pipeline>@<environment>, so each environment's
+    micro-batches are its own; a backfill's own, <key>-backfill-<id>, so the platform keeps its
+    micro-batches apart from the running pipeline's (lag, rates, health)."""
+    environment = settings.get("environment")
+    name = pipeline_name + "@" + environment if environment else pipeline_name
     backfill = settings.get("backfill")
-    return pipeline_name + "-backfill-" + backfill["id"] if backfill else pipeline_name
+    return name + "-backfill-" + backfill["id"] if backfill else name
 
 
 def describe(settings):
