@@ -7,6 +7,7 @@ import { goldenCases, repoRoot } from '../__testUtils__/goldenCases';
 import { catalogInfo } from '../renderCatalogInfo';
 import { resolveOptions } from '../RenderOptions';
 import { toYaml } from '../yaml';
+import { deployEnvironments } from './deployEnvironments';
 import { maintenanceApplication } from './renderMaintenance';
 import { prometheusRule } from './renderPrometheusRule';
 import { sparkApplication } from './renderSparkApplication';
@@ -48,6 +49,21 @@ describe('Kubernetes manifests', () => {
           validate: validateApp,
           object: sparkApplication(c.spec, c.options),
         },
+        // deploy/<environment>/ of a spec with environments.
+        ...deployEnvironments(c.spec, c.options).flatMap(env => [
+          {
+            name: `${c.name} in ${env.name}: SparkApplication`,
+            validate: validateApp,
+            object: sparkApplication(env.spec, env.options, env),
+          },
+          ...[maintenanceApplication(env.spec, env.options, env)]
+            .filter(Boolean)
+            .map(object => ({
+              name: `${c.name} in ${env.name}: ScheduledSparkApplication`,
+              validate: validateScheduled,
+              object: object!,
+            })),
+        ]),
         ...(maintenance
           ? [
               {

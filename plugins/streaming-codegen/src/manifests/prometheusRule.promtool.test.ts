@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { parsePipelineSpec } from '@internal/plugin-streaming-common';
 import { goldenCases, repoRoot } from '../__testUtils__/goldenCases';
 import { resolveOptions } from '../RenderOptions';
+import { deployEnvironments } from './deployEnvironments';
 import { prometheusRule } from './renderPrometheusRule';
 
 const run = promisify(execFile);
@@ -35,14 +36,21 @@ describe('generated PrometheusRule on a real promtool', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const cases = goldenCases().map(c => {
+  type Rule = {
+    spec: { groups: Array<{ name: string; rules: unknown[] }> };
+  };
+  // Each spec's rule; a spec with environments has one per environment too
+  // (deploy/<environment>/prometheus-rule.yaml).
+  const cases = goldenCases().flatMap(c => {
     const spec = parsePipelineSpec(c.specText).spec!;
-    return {
-      name: c.name,
-      rule: prometheusRule(spec, resolveOptions(spec, c.options)) as {
-        spec: { groups: Array<{ name: string; rules: unknown[] }> };
-      },
-    };
+    const options = resolveOptions(spec, c.options);
+    return [
+      { name: c.name, rule: prometheusRule(spec, options) as Rule },
+      ...deployEnvironments(spec, options).map(env => ({
+        name: `${c.name} in ${env.name}`,
+        rule: prometheusRule(env.spec, env.options, env) as Rule,
+      })),
+    ];
   });
 
   it.each(cases.map(c => [c.name, c.rule] as const))(
@@ -134,5 +142,72 @@ describe('generated PrometheusRule on a real promtool', () => {
     );
     expect(result.stdout).toContain('SUCCESS');
     expect(result.code).toBe(0);
+  });
+
+  it("an environment's lag alert fires on its own query's series only, naming the environment", async () => {
+    const names = ['dev', 'prod'].map(e => `matrix-environments in ${e}`);
+    expect(cases.map(c => c.name)).toEqual(expect.arrayContaining(names));
+    const [dev, prod] = names.map(n => cases.find(c => c.name === n)!.rule);
+    const lagRules = (
+      dev.spec.groups[0].rules as Array<{
+        alert: string;
+        labels: Record<string, string>;
+        annotations: Record<string, string>;
+      }>
+    ).filter(r => r.alert === 'MatrixEnvironmentsLagSeconds');
+    await writeFile(
+      join(dir, 'environments.yml'),
+      stringify({ groups: [...dev.spec.groups, ...prod.spec.groups] }),
+    );
+    // 1,000 s behind in dev (critical above 900 there); prod, whose
+    // threshold is 120 s, is not behind.
+    const series = (query: string, values: string) => ({
+      series: `streaming_pipeline_lag_seconds{pipeline="${query}"}`,
+      values,
+    });
+    await writeFile(
+      join(dir, 'environments.test.yml'),
+      stringify({
+        rule_files: ['environments.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              series('matrix-environments@dev', '1000x10'),
+              series('matrix-environments@prod', '0x10'),
+              // A series of the pipeline without environment is no environment's.
+              series('matrix-environments', '5000x10'),
+            ],
+            alert_rule_test: [
+              {
+                eval_time: '6m',
+                alertname: 'MatrixEnvironmentsLagSeconds',
+                exp_alerts: lagRules.map(r => ({
+                  exp_labels: r.labels,
+                  exp_annotations: r.annotations,
+                })),
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const result = await promtool(
+      ['test', 'rules', 'environments.test.yml'],
+      dir,
+    );
+    expect(result.stdout).toContain('SUCCESS');
+    expect(result.code).toBe(0);
+    expect(lagRules.map(r => r.labels.severity)).toEqual([
+      'warning',
+      'critical',
+    ]);
+    expect(lagRules[1].labels).toEqual({
+      severity: 'critical',
+      pipeline: 'matrix-environments',
+      environment: 'dev',
+      channel: 'slack',
+    });
   });
 });
