@@ -15,6 +15,7 @@ import { createKafkaTopicCreateAction } from './actions/kafkaTopicCreate';
 import { createPipelineBackfillAction } from './actions/pipelineBackfill';
 import { createPipelineDecommissionAction } from './actions/pipelineDecommission';
 import { createPipelineFetchAction } from './actions/pipelineFetch';
+import { createPipelinePromoteAction } from './actions/pipelinePromote';
 import { createPipelineRenderAction } from './actions/pipelineRender';
 import { createPipelineValidateAction } from './actions/pipelineValidate';
 import { createPublishLocalAction } from './actions/publishLocal';
@@ -43,8 +44,19 @@ export const scaffolderModuleStreaming = createBackendModule({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         reader: coreServices.urlReader,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolder, config, logger, lifecycle, catalog, reader }) {
+      async init({
+        scaffolder,
+        config,
+        logger,
+        lifecycle,
+        catalog,
+        reader,
+        discovery,
+        auth,
+      }) {
         const kafkaAdmins = KafkaAdmins.fromConfig(config, { logger });
         lifecycle.addShutdownHook(() => kafkaAdmins.close());
         const applier = KubernetesApplier.fromConfig(config);
@@ -87,6 +99,13 @@ export const scaffolderModuleStreaming = createBackendModule({
             catalog,
             kafkaAdmins,
             timeToLiveSeconds: readBackfillTimeToLive(config, logger),
+          }),
+          createPipelinePromoteAction({
+            applier,
+            catalog,
+            reader,
+            discovery,
+            auth,
           }),
           createPublishLocalAction({ baseDir: localBaseDir }),
           createBranchCommitAction({ baseDir: localBaseDir }),
