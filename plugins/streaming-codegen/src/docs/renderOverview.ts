@@ -90,7 +90,11 @@ export function renderOverview(
     '## Job settings',
     '',
     'The job takes its settings from this spec; each can be overridden by an environment',
-    'variable of the driver (`spec.driver.env` in `deploy/spark-application.yaml`, or the',
+    `variable of the driver (\`spec.driver.env\` in \`${
+      spec.pipeline.environments
+        ? 'deploy/<environment>/spark-application.yaml'
+        : 'deploy/spark-application.yaml'
+    }\`, or the`,
     'shell when it runs locally).',
     '',
     table(

@@ -18,8 +18,14 @@ import {
 } from './markdown';
 import { RUNBOOK_SECTIONS, RunbookSection } from './runbookSections';
 
-/** Where the generated SparkApplication manifest is, in the pipeline repository. */
-const MANIFEST = 'deploy/spark-application.yaml';
+/**
+ * Where the generated SparkApplication manifest is, in the pipeline
+ * repository: one per environment when the spec declares environments.
+ */
+const manifest = (spec: PipelineSpec) =>
+  spec.pipeline.environments
+    ? 'deploy/$ENVIRONMENT/spark-application.yaml'
+    : 'deploy/spark-application.yaml';
 
 /** The environment variable of the generated job that overrides a setting. */
 function settingEnv(spec: PipelineSpec, key: string): string {
@@ -28,6 +34,25 @@ function settingEnv(spec: PipelineSpec, key: string): string {
     throw new Error(`the generated job has no setting ${key}`);
   }
   return setting.env;
+}
+
+/** With environments: where each one's deployment is and what differs there. */
+function environmentsNote(spec: PipelineSpec): string[] {
+  const environments = spec.pipeline.environments;
+  if (!environments) {
+    return [];
+  }
+  return [
+    '',
+    `The pipeline runs in ${environments
+      .map(e => code(e.name))
+      .join(
+        ', ',
+      )} (in promotion order); \`$ENVIRONMENT\` names one. The topics, tables and`,
+    "checkpoint on this page are the spec's own values: each environment's manifests in",
+    '`deploy/$ENVIRONMENT/` set what differs there (its `PIPELINE_*` variables, its namespace),',
+    `and its query name is ${code(`${spec.pipeline.name}@$ENVIRONMENT`)}.`,
+  ];
 }
 
 const heading = (section: RunbookSection) =>
@@ -70,7 +95,10 @@ export function renderRunbook(
       '',
       "Commands run in the pipeline's repository and use `$NAMESPACE` for the Kubernetes",
       'namespace the pipeline runs in and `$BOOTSTRAP` for the brokers of its Kafka cluster.',
-      `Settings of the job are overridden by environment variables of the driver (\`spec.driver.env\` in \`${MANIFEST}\`).`,
+      `Settings of the job are overridden by environment variables of the driver (\`spec.driver.env\` in \`${manifest(
+        spec,
+      )}\`).`,
+      ...environmentsNote(spec),
     ],
     lagSection(spec, d),
     failedSection(spec),
@@ -306,7 +334,7 @@ function restartSection(spec: PipelineSpec): string[] {
     '',
     commands([
       `kubectl -n $NAMESPACE delete sparkapplication ${shellWord(p.name)}`,
-      `kubectl -n $NAMESPACE apply -f ${MANIFEST}`,
+      `kubectl -n $NAMESPACE apply -f ${manifest(spec)}`,
     ]),
     '',
     '1. Check that batches arrive again on the Streaming tab, that the batch ids go on from',
