@@ -136,11 +136,11 @@ describe('per-environment deployment files', () => {
     expect(dev.metadata.namespace).toBe('streaming-dev');
     const rules = dev.spec.groups[0].rules;
     expect(rules.map((r: any) => r.expr)).toEqual([
-      'max(streaming_pipeline_lag_messages{pipeline="matrix-environments@dev"}) > 25000',
-      'max(streaming_pipeline_lag_messages{pipeline="matrix-environments@dev"}) > 50000',
-      'max(streaming_pipeline_lag_seconds{pipeline="matrix-environments@dev"}) > 450',
-      'max(streaming_pipeline_lag_seconds{pipeline="matrix-environments@dev"}) > 900',
-      'time() - max(streaming_pipeline_last_batch_timestamp_seconds{pipeline="matrix-environments@dev"}) > 600',
+      'max(streaming_pipeline_lag_messages{pipeline="matrix-environments",environment="dev"}) > 25000',
+      'max(streaming_pipeline_lag_messages{pipeline="matrix-environments",environment="dev"}) > 50000',
+      'max(streaming_pipeline_lag_seconds{pipeline="matrix-environments",environment="dev"}) > 450',
+      'max(streaming_pipeline_lag_seconds{pipeline="matrix-environments",environment="dev"}) > 900',
+      'time() - max(streaming_pipeline_last_batch_timestamp_seconds{pipeline="matrix-environments",environment="dev"}) > 600',
     ]);
     expect(rules[1].labels).toEqual({
       severity: 'critical',
@@ -150,7 +150,7 @@ describe('per-environment deployment files', () => {
     });
     const prod = yamlFile('deploy/prod/prometheus-rule.yaml');
     expect(prod.spec.groups[0].rules[3]).toMatchObject({
-      expr: 'max(streaming_pipeline_lag_seconds{pipeline="matrix-environments@prod"}) > 120',
+      expr: 'max(streaming_pipeline_lag_seconds{pipeline="matrix-environments",environment="prod"}) > 120',
       labels: { environment: 'prod', channel: 'pagerduty' },
     });
   });

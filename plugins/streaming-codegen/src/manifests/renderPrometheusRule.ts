@@ -24,8 +24,8 @@ const alertName = (name: string, suffix: string) =>
  * half the threshold, critical above it, as on the pipeline page) and no
  * micro-batches for too long. In an environment, `spec` and `options` are
  * the environment's: its thresholds and namespace; the rules select the
- * series of its query name (`<pipeline>@<environment>`, the key of its
- * progress events) and their alerts carry an `environment` label.
+ * series the backend exports for that environment (labels `pipeline` and
+ * `environment`) and their alerts carry an `environment` label.
  *
  * @public
  */
@@ -37,7 +37,11 @@ export function prometheusRule(
   const { pipeline } = spec;
   const monitoring = pipeline.monitoring;
   const queryName = environment?.queryName ?? pipeline.name;
-  const selector = `{pipeline=${promString(queryName)}}`;
+  const selector = environment
+    ? `{pipeline=${promString(pipeline.name)},environment=${promString(
+        environment.name,
+      )}}`
+    : `{pipeline=${promString(pipeline.name)}}`;
   const where = environment ? ` in ${environment.name}` : '';
   const runbook = (section: string) =>
     options.techdocsBaseUrl
