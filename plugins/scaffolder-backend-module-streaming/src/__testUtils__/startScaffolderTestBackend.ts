@@ -1,3 +1,4 @@
+import { BackendFeature } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -27,6 +28,8 @@ export async function startScaffolderTestBackend(options: {
   /** The Kubernetes clusters (`kubernetes.clusterLocatorMethods`). */
   kubernetes?: JsonObject;
   locations?: string[];
+  /** More features, such as a plugin the actions call. */
+  features?: BackendFeature[];
 }) {
   const backend = await startTestBackend({
     features: [
@@ -34,6 +37,7 @@ export async function startScaffolderTestBackend(options: {
       catalogPlugin,
       catalogModuleTemplateKind,
       streamingScaffolderFeatures,
+      ...(options.features ?? []),
       mockServices.rootConfig.factory({
         data: {
           backend: {
