@@ -75,9 +75,10 @@ describe('CDC Postgres pipeline on PostgreSQL, Debezium, Kafka Connect, Kafka an
 
   beforeAll(async () => {
     kafka = await TestKafka.start();
-    [connect, reader, pipeline] = await Promise.all([
+    // The reader's Spark starts beside the pipeline's job; the first read waits for it.
+    reader = DeltaReader.starting();
+    [connect, pipeline] = await Promise.all([
       TestConnect.start(),
-      DeltaReader.start(),
       PipelineRun.create({
         kafka,
         specText,

@@ -17,7 +17,19 @@ export type DeltaRow = Record<string, unknown>;
  * one Spark session for all reads of a test file, so Spark starts once.
  */
 export class DeltaReader {
+  /** A reader whose Spark session is up. */
   static async start(timeoutMs = 180_000): Promise<DeltaReader> {
+    const reader = DeltaReader.starting(timeoutMs);
+    await reader.ready;
+    return reader;
+  }
+
+  /**
+   * A reader whose Spark session starts in the background: its first request waits until
+   * the session is up, and fails with the reason when it did not start. Started beside a
+   * pipeline's job, the reader's JVM does not hold back the job's start.
+   */
+  static starting(timeoutMs = 180_000): DeltaReader {
     const child = spawn(
       'bash',
       [
@@ -31,25 +43,20 @@ export class DeltaReader {
         stdio: ['pipe', 'pipe', 'pipe'],
       },
     );
-    const reader = new DeltaReader(child);
-    try {
-      const ready = await reader.next(timeoutMs);
-      if (ready.ready !== true) {
-        throw new Error(`Delta reader did not start: ${JSON.stringify(ready)}`);
-      }
-    } catch (error) {
-      await reader.close();
-      throw error;
-    }
-    return reader;
+    return new DeltaReader(child, timeoutMs);
   }
 
+  /** Settles when the session is up; rejects (and the reader closes) when it did not start. */
+  private readonly ready: Promise<void>;
   private readonly answers: string[] = [];
   private waiting: ((line: string | undefined) => void) | undefined;
   private stderr = '';
   private closed = false;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    startTimeoutMs: number,
+  ) {
     createInterface({ input: child.stdout }).on('line', line => {
       if (!line.startsWith(PREFIX)) return;
       this.answers.push(line.slice(PREFIX.length));
@@ -62,6 +69,13 @@ export class DeltaReader {
       this.closed = true;
       this.wake();
     });
+    this.ready = this.next(startTimeoutMs).then(ready => {
+      if (ready.ready !== true) {
+        throw new Error(`Delta reader did not start: ${JSON.stringify(ready)}`);
+      }
+    });
+    // A reader that did not start is closed at once; its requests (and start) report why.
+    this.ready.catch(() => this.close());
   }
 
   private wake() {
@@ -97,6 +111,7 @@ export class DeltaReader {
 
   /** Every row of the Delta table at `path`. */
   async read(path: string, timeoutMs = 120_000): Promise<DeltaRow[]> {
+    await this.ready;
     this.child.stdin.write(`${JSON.stringify({ path })}\n`);
     const answer = await this.next(timeoutMs);
     if (typeof answer.error === 'string')
@@ -115,6 +130,7 @@ export class DeltaReader {
     rows: DeltaRow[],
     timeoutMs = 120_000,
   ): Promise<number> {
+    await this.ready;
     this.child.stdin.write(
       `${JSON.stringify({ path, schema, append: rows })}\n`,
     );
@@ -136,6 +152,7 @@ export class DeltaReader {
       operationParameters: Record<string, string>;
     }[];
   }> {
+    await this.ready;
     this.child.stdin.write(`${JSON.stringify({ path, detail: true })}\n`);
     const answer = await this.next(timeoutMs);
     if (typeof answer.error === 'string')

@@ -29,15 +29,14 @@ export function setUpPipelineTest(
   const test = { passed: false } as PipelineTest;
   beforeAll(async () => {
     test.kafka = await TestKafka.start();
-    [test.reader, test.pipeline] = await Promise.all([
-      DeltaReader.start(),
-      PipelineRun.create({
-        kafka: test.kafka,
-        specText: options.specText ?? readFileSync(specFile, 'utf8'),
-        specFile,
-        sourcePartitions,
-      }),
-    ]);
+    // The reader's Spark starts beside the pipeline's job; the first read waits for it.
+    test.reader = DeltaReader.starting();
+    test.pipeline = await PipelineRun.create({
+      kafka: test.kafka,
+      specText: options.specText ?? readFileSync(specFile, 'utf8'),
+      specFile,
+      sourcePartitions,
+    });
   });
   afterAll(async () => {
     await test.pipeline?.cleanUp(!test.passed);

@@ -49,10 +49,11 @@ export function setUpRegistryPipelineTest(
 ): RegistryPipelineTest {
   const test = { passed: false } as RegistryPipelineTest;
   beforeAll(async () => {
-    [test.kafka, test.registry, test.reader] = await Promise.all([
+    // The reader's Spark starts beside the pipeline's job; the first read waits for it.
+    test.reader = DeltaReader.starting();
+    [test.kafka, test.registry] = await Promise.all([
       TestKafka.start(),
       TestSchemaRegistry.start(),
-      DeltaReader.start(),
     ]);
     test.subject = test.registry.uniqueSubject(subjectPrefix);
   });
