@@ -632,6 +632,67 @@ describe('streaming:sparkApplication:apply (real Kubernetes API server)', () => 
       ['PrometheusRule', '-alerts'],
     ] as const;
 
+    it("applies the first environment's deploy/<environment>/ when the spec declares environments and deploy/ has no spark-application.yaml", async () => {
+      const name = uniqueName('envs');
+      const entityRef = `component:default/${name}`;
+      const inEnvironment = (env: string, ns: string) =>
+        stringify({
+          ...sparkApplication(name),
+          metadata: {
+            name,
+            namespace: ns,
+            labels: { 'streaming-platform.dev/environment': env },
+          },
+        });
+      dir.setContent({
+        'pipeline.yaml': `pipeline:
+  name: ${name}
+  source: { type: kafka, topic: t, format: json, fields: [{ name: id, type: string }] }
+  sink: { type: delta, path: /data/delta/t, mode: append, checkpoint: /checkpoints/t }
+  environments:
+    - { name: dev, namespace: ${namespace}, table_prefix: dev_ }
+    - { name: prod, namespace: ${second} }
+`,
+        'deploy/dev/spark-application.yaml': inEnvironment('dev', namespace),
+        'deploy/prod/spark-application.yaml': inEnvironment('prod', second),
+        'deploy/grafana-dashboard.json': '{}',
+      });
+      const folder = await invokeAction(
+        action,
+        { manifestPath: 'deploy', cluster: 'staging', entityRef },
+        { workspacePath: dir.path },
+      );
+      expect(folder).toMatchObject({
+        name,
+        namespace,
+        applied: [{ result: 'created' }],
+      });
+      expect(
+        (await stored(namespace, name)) as unknown as {
+          metadata: { labels: Record<string, string> };
+        },
+      ).toMatchObject({
+        metadata: { labels: { 'streaming-platform.dev/environment': 'dev' } },
+      });
+      // prod is promoted to, never deployed by Create.
+      expect((await k8s.request('GET', path(second, name))).status).toBe(404);
+
+      // The file path of a repository without environments, likewise.
+      const file = await invokeAction(
+        action,
+        {
+          manifestPath: 'deploy/spark-application.yaml',
+          cluster: 'staging',
+          entityRef,
+        },
+        { workspacePath: dir.path },
+      );
+      expect(file.applied).toEqual([
+        expect.objectContaining({ namespace, result: 'unchanged' }),
+      ]);
+      expect((await k8s.request('GET', path(second, name))).status).toBe(404);
+    });
+
     it('creates each kind, owned by the entity, and reports each result; again: unchanged', async () => {
       const name = uniqueName('orders');
       const entityRef = `component:default/${name}`;

@@ -2,6 +2,7 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { parsePipelineSpec } from '@internal/plugin-streaming-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -32,7 +33,7 @@ const inputSchema = z.object({
     .string()
     .min(1)
     .describe(
-      'Path in the workspace of a YAML file with the SparkApplication (and optionally its ScheduledSparkApplication and PrometheusRule), or of a folder whose .yaml files are all applied (the generated `deploy/`: SparkApplication, maintenance ScheduledSparkApplication, PrometheusRule)',
+      'Path in the workspace of a YAML file with the SparkApplication (and optionally its ScheduledSparkApplication and PrometheusRule), or of a folder whose .yaml files are all applied (the generated `deploy/`: SparkApplication, maintenance ScheduledSparkApplication, PrometheusRule). When the pipeline.yaml beside that folder declares environments and it holds no spark-application.yaml, the folder of its first environment, `deploy/<environment>/`, is applied',
     ),
   namespace: z
     .string()
@@ -101,9 +102,18 @@ export function createSparkApplicationApplyAction(options: {
     async handler(ctx) {
       const input = parseActionInput(inputSchema, ctx.input);
       applier.assertCluster(input.cluster);
-      const manifests = await readManifests(
-        resolveSafeChildPath(ctx.workspacePath, input.manifestPath),
+      const manifestPath = await firstEnvironmentPath(
+        ctx.workspacePath,
         input.manifestPath,
+      );
+      if (manifestPath !== input.manifestPath) {
+        ctx.logger.info(
+          `${input.manifestPath}: the spec declares environments; applying ${manifestPath}, its first environment's (later ones are promoted to with streaming:pipeline:promote)`,
+        );
+      }
+      const manifests = await readManifests(
+        resolveSafeChildPath(ctx.workspacePath, manifestPath),
+        manifestPath,
         input.namespace,
       );
       const sparkApplicationName = manifests.find(
@@ -155,6 +165,57 @@ export function createSparkApplicationApplyAction(options: {
       ctx.output('applied', applied);
     },
   });
+}
+
+const SPARK_APPLICATION_FILE = 'spark-application.yaml';
+
+/**
+ * Where the objects of a pipeline with environments are: the generator
+ * writes `deploy/<environment>/` per environment and no
+ * `deploy/spark-application.yaml`. When `manifestPath` is such a folder (or
+ * that missing file) and the repository's `pipeline.yaml` beside it declares
+ * environments, the first environment's folder (or file) is applied: Create
+ * deploys to the first, later ones are promoted to. Otherwise `manifestPath`
+ * as given.
+ */
+async function firstEnvironmentPath(
+  workspacePath: string,
+  manifestPath: string,
+): Promise<string> {
+  const target = resolveSafeChildPath(workspacePath, manifestPath);
+  const stat = await fs.promises.stat(target).catch(() => undefined);
+  let folder: string;
+  let file: string | undefined;
+  if (stat?.isDirectory()) {
+    if (fs.existsSync(path.join(target, SPARK_APPLICATION_FILE))) {
+      return manifestPath;
+    }
+    folder = manifestPath;
+  } else if (!stat && path.basename(manifestPath) === SPARK_APPLICATION_FILE) {
+    folder = path.dirname(manifestPath);
+    file = SPARK_APPLICATION_FILE;
+  } else {
+    return manifestPath;
+  }
+  let text = '';
+  try {
+    text = await fs.promises.readFile(
+      resolveSafeChildPath(
+        workspacePath,
+        path.join(folder, '..', 'pipeline.yaml'),
+      ),
+      'utf8',
+    );
+  } catch {
+    // No spec beside the folder (or it would be outside the workspace).
+  }
+  const first = text
+    ? parsePipelineSpec(text).spec?.pipeline.environments?.[0]?.name
+    : undefined;
+  if (!first) {
+    return manifestPath;
+  }
+  return path.posix.join(folder, first, ...(file ? [file] : []));
 }
 
 /** The order objects are applied and reported in: the SparkApplication first. */
