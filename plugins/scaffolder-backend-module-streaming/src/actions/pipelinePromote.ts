@@ -19,7 +19,6 @@ import {
   nextEnvironment,
   pipelineEnvironments,
   PipelineSpec,
-  resolveEnvironment,
 } from '@internal/plugin-streaming-common';
 import {
   readRepositoryRender,
@@ -47,9 +46,6 @@ const FIELD_MANAGER = 'backstage-streaming';
 
 /** The label naming the environment of a pipeline's objects. */
 export const ENVIRONMENT_LABEL = 'streaming-platform.dev/environment';
-
-/** The pod variable naming the environment the job runs in. */
-export const ENVIRONMENT_VARIABLE = 'PIPELINE_ENVIRONMENT';
 
 /** How long the streaming backend has to answer the health check. */
 const HEALTH_TIMEOUT_MS = 15_000;
@@ -144,55 +140,22 @@ function cell(text: string): string {
 
 /**
  * The SparkApplication of one environment, as the generator renders it for
- * `deploy/<environment>/spark-application.yaml`. A generator that renders
- * no such file gets the spec resolved for the environment, its namespace and
- * cluster as render options, and the environment's label and variable.
+ * `deploy/<environment>/spark-application.yaml`.
  */
 export function renderEnvironmentSparkApplication(
   spec: PipelineSpec,
   environment: string,
   options: RenderOptions,
 ): KubernetesManifest {
-  const files = renderPipeline(spec, { ...options, includeSpec: false });
-  const own = files.find(
+  const own = renderPipeline(spec, { ...options, includeSpec: false }).find(
     f => f.path === `deploy/${environment}/spark-application.yaml`,
   );
-  if (own) {
-    return parse(own.content) as KubernetesManifest;
-  }
-  const env = pipelineEnvironments(spec).find(e => e.name === environment)!;
-  const resolved = renderPipeline(resolveEnvironment(spec, environment), {
-    ...options,
-    includeSpec: false,
-    ...(env.namespace ? { namespace: env.namespace } : {}),
-    ...(env.kubernetes_cluster
-      ? { kubernetesCluster: env.kubernetes_cluster }
-      : {}),
-  }).find(f => f.path === 'deploy/spark-application.yaml');
-  if (!resolved) {
+  if (!own) {
     throw new Error(
       `the generator rendered no SparkApplication for environment ${environment}`,
     );
   }
-  const manifest = parse(resolved.content) as KubernetesManifest & {
-    spec: Record<string, any>;
-  };
-  manifest.metadata.labels = {
-    ...(manifest.metadata.labels as Record<string, string>),
-    [ENVIRONMENT_LABEL]: environment,
-  };
-  for (const role of ['driver', 'executor']) {
-    const pod = manifest.spec[role];
-    if (!pod) continue;
-    pod.labels = { ...pod.labels, [ENVIRONMENT_LABEL]: environment };
-    pod.env = [
-      ...((pod.env ?? []) as Array<{ name: string }>).filter(
-        e => e.name !== ENVIRONMENT_VARIABLE,
-      ),
-      { name: ENVIRONMENT_VARIABLE, value: environment },
-    ];
-  }
-  return manifest;
+  return parse(own.content) as KubernetesManifest;
 }
 
 /**
