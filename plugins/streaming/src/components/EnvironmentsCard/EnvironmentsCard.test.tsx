@@ -226,7 +226,7 @@ describe('EnvironmentsCard', () => {
     expect(toProd).toBeDisabled();
     expect(promoteLink('Promote to prod')).toBeNull();
     const reason =
-      'staging is critical: promote only from a healthy environment.';
+      "staging's health is critical: promote only from a healthy environment.";
     expect(screen.getByTestId('promote-staging-blocked')).toHaveAttribute(
       'title',
       reason,
@@ -338,7 +338,7 @@ describe('imageVersion and promoteBlocker', () => {
     expect(
       promoteBlocker(env('dev', 'prod', { health: 'unknown', image: null })),
     ).toBe(
-      'dev is unknown: promote only from a healthy environment; dev runs no image yet: there is nothing to promote.',
+      "dev's health is unknown: promote only from a healthy environment; dev runs no image yet: there is nothing to promote.",
     );
     expect(promoteBlocker(env('dev', 'prod'))).toBeUndefined();
   });

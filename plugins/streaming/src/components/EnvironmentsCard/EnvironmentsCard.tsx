@@ -79,7 +79,7 @@ export function promoteBlocker(
   const reasons: string[] = [];
   if (from.health !== 'ok') {
     reasons.push(
-      `${from.name} is ${healthLabel(
+      `${from.name}'s health is ${healthLabel(
         from.health,
       ).toLowerCase()}: promote only from a healthy environment`,
     );
@@ -123,11 +123,14 @@ function EnvironmentColumn(props: {
             </>
           )}
         </Typography>
-        {first && (
-          <Typography variant="caption" color="textSecondary">
-            The other cards show this environment.
-          </Typography>
-        )}
+        {/* The same line in every column keeps the facts level. */}
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          aria-hidden={!first}
+        >
+          {first ? 'The other cards show this environment.' : '\u00a0'}
+        </Typography>
       </div>
       <Fact label="Health">
         <HealthStatus health={env.health} />

@@ -1,0 +1,238 @@
+// A pipeline deployed to two environments: its Streaming tab shows the
+// Environments card with each environment's values as the backend's
+// environments route reports them, side by side in promotion order, and the
+// other cards say they show the first environment. The pipeline is a fixture
+// of this test (a repository rendered by the generator, registered and
+// unregistered here), not one of the examples `make start` runs.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { apiGet, backendUrl, guestToken } from '../lib/api.mts';
+import {
+  launch,
+  openApp,
+  screenshot,
+  screenshotDir,
+  waitUntil,
+} from '../lib/browser.mts';
+
+const root = resolve(import.meta.dirname, '../..');
+// streaming.scaffolder.localPublish.baseDir's default: local repositories the
+// catalog reads.
+const baseDir = join(root, '.cache/local-repos');
+
+interface EnvironmentStatus {
+  name: string;
+  namespace: string;
+  kubernetesCluster?: string;
+  health: 'ok' | 'warning' | 'critical' | 'stale' | 'unknown';
+  state: string | null;
+  image: string | null;
+  lag: { messages: number | null; seconds: number | null };
+  costPerDay: { amount: number; currency: string } | null;
+  lastBatchAt: string | null;
+  next: string | null;
+}
+
+const HEALTH: Record<EnvironmentStatus['health'], string> = {
+  ok: 'Healthy',
+  warning: 'Warning',
+  critical: 'Critical',
+  stale: 'Stale',
+  unknown: 'Unknown',
+};
+
+/** The cost per day as the card writes it (the plugin's formatValue). */
+function perDay(cost: { amount: number; currency: string }) {
+  return `${new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: cost.currency,
+    maximumFractionDigits: Math.abs(cost.amount) < 10 ? 2 : 0,
+    minimumFractionDigits: 0,
+  }).format(cost.amount)}/day`;
+}
+
+let browser: Browser;
+let token: string;
+let locationId: string | undefined;
+let repo: string | undefined;
+before(async () => {
+  browser = await launch();
+  token = await guestToken();
+});
+after(async () => {
+  await browser?.close();
+  if (locationId) {
+    await fetch(`${backendUrl}/api/catalog/locations/${locationId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+    });
+  }
+  if (repo) rmSync(repo, { recursive: true, force: true });
+});
+
+test('the Environments card shows each environment of a pipeline with dev and prod', async () => {
+  const name = `e2e-envs-${randomBytes(3).toString('hex')}`;
+  const owner = JSON.parse(
+    Buffer.from(token.split('.')[1], 'base64url').toString('utf8'),
+  ).sub as string;
+  repo = join(baseDir, name);
+  mkdirSync(repo, { recursive: true });
+  const specFile = join(repo, 'pipeline.yaml');
+  writeFileSync(
+    specFile,
+    [
+      'pipeline:',
+      `  name: ${name}`,
+      `  owner: ${owner}`,
+      '  source:',
+      '    type: kafka',
+      '    cluster: local',
+      `    topic: ${name}`,
+      '    format: json',
+      '    fields:',
+      '      - { name: order_id, type: string }',
+      '      - { name: total, type: double }',
+      '  sink:',
+      '    type: delta',
+      `    path: /data/delta/${name.replace(/-/g, '_')}`,
+      '    mode: append',
+      `    checkpoint: /checkpoints/${name}`,
+      '  resources:',
+      '    driver: { cores: 1, memory: 2g }',
+      '    executor: { cores: 2, memory: 4g, instances: 4 }',
+      '  environments:',
+      '    - name: dev',
+      '      namespace: streaming-dev',
+      '      topic_prefix: dev.',
+      '      table_prefix: dev_',
+      '      resources:',
+      '        executor: { cores: 1, memory: 1g, instances: 1 }',
+      '    - name: prod',
+      '      namespace: streaming-prod',
+      '',
+    ].join('\n'),
+  );
+  execFileSync(
+    process.execPath,
+    [
+      '-r',
+      'sucrase/register/ts',
+      'e2e/lib/renderPipelineRepository.ts',
+      specFile,
+      repo,
+    ],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const registered = await fetch(`${backendUrl}/api/catalog/locations`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      type: 'url',
+      target: pathToFileURL(join(repo, 'catalog-info.yaml')).href,
+    }),
+  });
+  const registration = await registered.text();
+  assert.equal(registered.status, 201, registration);
+  locationId = JSON.parse(registration).location.id;
+
+  // The route answers once the catalog has processed the entity.
+  const answer = await waitUntil(
+    `the environments of ${name}`,
+    () =>
+      apiGet<{ environments: EnvironmentStatus[] }>(
+        `pipelines/default/${name}/environments`,
+        token,
+      ).catch(() => undefined),
+    a => a !== undefined && a.environments.length === 2,
+    120_000,
+  );
+  const [dev, prod] = answer!.environments;
+  assert.deepEqual(
+    [dev.name, dev.namespace, dev.next, prod.name, prod.namespace, prod.next],
+    ['dev', 'streaming-dev', 'prod', 'prod', 'streaming-prod', null],
+  );
+
+  const page = await openApp(
+    browser,
+    `/catalog/default/component/${name}/streaming`,
+  );
+  const columns = page.getByRole('region', { name: /^Environment / });
+  await page.getByRole('region', { name: 'Environment prod' }).waitFor();
+  assert.deepEqual(
+    await columns.evaluateAll(els =>
+      els.map(e => e.getAttribute('aria-label')),
+    ),
+    ['Environment dev', 'Environment prod'],
+  );
+  for (const env of [dev, prod]) {
+    const column = page.getByRole('region', {
+      name: `Environment ${env.name}`,
+    });
+    const text = ((await column.textContent()) ?? '').replace(/\s+/g, ' ');
+    const expected = [
+      env.name,
+      env.namespace,
+      HEALTH[env.health],
+      env.state ?? 'none found',
+      env.image ? '' : 'no image',
+      env.costPerDay ? perDay(env.costPerDay) : 'unknown',
+      env.lastBatchAt ? ' ago' : 'none yet',
+      env.kubernetesCluster ? ` on ${env.kubernetesCluster}` : '',
+    ];
+    for (const value of expected.filter(Boolean)) {
+      assert.ok(
+        text.includes(value),
+        `environment ${env.name} shows ${value}: ${text}`,
+      );
+    }
+  }
+  // A smaller dev costs less than prod: the card shows each one's own cost.
+  if (dev.costPerDay && prod.costPerDay) {
+    assert.ok(dev.costPerDay.amount < prod.costPerDay.amount);
+  }
+
+  // The other cards show the first environment and say so.
+  await page.getByText('Environment: dev').first().waitFor();
+
+  await screenshot(page, 'environments-tab');
+
+  // Promote to prod: a link to the template unless dev is not ready, then
+  // disabled, its tooltip saying why.
+  const card = page
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByText('Environments', { exact: true }) });
+  await card.scrollIntoViewIfNeeded();
+  const promote = card.getByText('Promote to prod', { exact: true });
+  await promote.waitFor();
+  const link = card.locator('a', { has: promote });
+  if (dev.health === 'ok' && dev.image) {
+    const href = new URL((await link.getAttribute('href'))!, backendUrl);
+    assert.equal(href.pathname, '/create/templates/default/promote-pipeline');
+    assert.deepEqual(JSON.parse(href.searchParams.get('formData')!), {
+      entityRef: `component:default/${name}`,
+      from: 'dev',
+      to: 'prod',
+    });
+  } else {
+    assert.equal(await link.count(), 0);
+    assert.ok(
+      await card.getByRole('button', { name: 'Promote to prod' }).isDisabled(),
+    );
+    await card.getByTestId('promote-dev-blocked').hover();
+    const tooltip = page.getByRole('tooltip');
+    await tooltip.waitFor();
+    assert.match((await tooltip.textContent()) ?? '', /^dev's health is /);
+  }
+  // The card alone, with the tooltip when there is one.
+  await card.screenshot({ path: join(screenshotDir, 'environments-card.png') });
+  await page.close();
+});
