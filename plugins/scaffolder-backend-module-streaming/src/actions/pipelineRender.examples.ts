@@ -82,4 +82,44 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Render a pipeline that runs in two environments: deploy/dev/ and deploy/prod/, and the first one to apply',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'render',
+          action: 'streaming:pipeline:render',
+          name: 'Generate the pipeline',
+          input: {
+            spec: {
+              pipeline: {
+                name: 'orders-to-delta',
+                owner: 'group:default/team-commerce',
+                source: {
+                  type: 'kafka',
+                  topic: 'orders',
+                  fields: [{ name: 'order_id', type: 'string' }],
+                },
+                sink: {
+                  type: 'delta',
+                  path: '/data/delta/orders',
+                  checkpoint: '/checkpoints/orders-to-delta',
+                },
+                environments: [
+                  {
+                    name: 'dev',
+                    namespace: 'streaming-dev',
+                    topic_prefix: 'dev.',
+                    table_prefix: 'dev_',
+                  },
+                  { name: 'prod', namespace: 'streaming' },
+                ],
+              },
+            },
+          },
+        },
+      ],
+    }),
+  },
 ];

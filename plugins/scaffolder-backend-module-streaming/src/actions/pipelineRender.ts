@@ -11,6 +11,7 @@ import {
   REPOSITORY_WORKFLOW_PATH,
   RenderOptions,
 } from '@internal/plugin-streaming-codegen';
+import { pipelineEnvironments } from '@internal/plugin-streaming-common';
 import { SchemaRegistries } from '@internal/plugin-streaming-node';
 import fs from 'node:fs';
 import { dirname } from 'node:path';
@@ -80,7 +81,7 @@ const outputSchema = z.object({
   sparkApplicationPath: z
     .string()
     .describe(
-      'Path of the SparkApplication manifest, relative to the workspace (streaming:sparkApplication:apply takes it, or the whole deploy/ folder)',
+      "Path of the SparkApplication manifest, relative to the workspace (streaming:sparkApplication:apply takes it, or the whole deploy/ folder); with environments, the first environment's (deploy/<environment>/spark-application.yaml)",
     ),
   schemaVersion: z
     .number()
@@ -166,9 +167,16 @@ export function createPipelineRenderAction(options: {
       ctx.output('pipelineName', spec.pipeline.name);
       ctx.output('files', written);
       ctx.output('catalogInfoPath', joinPath(targetPath, 'catalog-info.yaml'));
+      // With environments, the first one's: where Create deploys.
+      const first = pipelineEnvironments(spec)[0];
       ctx.output(
         'sparkApplicationPath',
-        joinPath(targetPath, 'deploy/spark-application.yaml'),
+        joinPath(
+          targetPath,
+          first
+            ? `deploy/${first.name}/spark-application.yaml`
+            : 'deploy/spark-application.yaml',
+        ),
       );
     },
   });
