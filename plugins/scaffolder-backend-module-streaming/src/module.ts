@@ -5,6 +5,7 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { scaffolderTemplatingExtensionPoint } from '@backstage/plugin-scaffolder-node/alpha';
 import {
   KafkaConnectClusters,
   SchemaRegistries,
@@ -26,9 +27,12 @@ import { readLocalPublishBaseDir } from './config/readLocalPublishBaseDir';
 import { TopicLimits } from './kafka/TopicLimits';
 import { KafkaAdmins } from './services/KafkaAdmins/KafkaAdmins';
 import { KubernetesApplier } from './services/KubernetesApplier/KubernetesApplier';
+import { pipelineEnvironmentsFilter } from './templating/pipelineEnvironmentsFilter';
 
 /**
- * Scaffolder module with the streaming platform's actions.
+ * Scaffolder module with the streaming platform's actions and its template
+ * filter `pipelineEnvironments` (the creating templates' Environments field
+ * as the spec's environments).
  *
  * @public
  */
@@ -39,6 +43,7 @@ export const scaffolderModuleStreaming = createBackendModule({
     reg.registerInit({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
+        templating: scaffolderTemplatingExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
@@ -49,6 +54,7 @@ export const scaffolderModuleStreaming = createBackendModule({
       },
       async init({
         scaffolder,
+        templating,
         config,
         logger,
         lifecycle,
@@ -110,6 +116,7 @@ export const scaffolderModuleStreaming = createBackendModule({
           createPublishLocalAction({ baseDir: localBaseDir }),
           createBranchCommitAction({ baseDir: localBaseDir }),
         );
+        templating.addTemplateFilters([pipelineEnvironmentsFilter]);
       },
     });
   },

@@ -5,6 +5,7 @@ import {
 } from '@internal/plugin-streaming-common';
 import { JsonObject } from '@backstage/types';
 import { loadTemplate, templateNames } from './__testUtils__/templates';
+import { FORM_ENVIRONMENT_KEYS } from './templating/pipelineEnvironmentsFilter';
 
 /** Every `enum` of a property with this name anywhere in a JSON Schema. */
 function enumsOf(schema: unknown, property: string): unknown[][] {
@@ -134,30 +135,36 @@ function formAt(
   );
 }
 
+/** A form field that fills a spec property, and the filter it goes through. */
+interface FilledField {
+  field: string;
+  filter?: string;
+  path: string;
+  schema: Record<string, any>;
+}
+
 /**
  * The form fields the validate step puts into the spec, each with the JSON
  * Schema of the spec property it fills: `name: ${{ parameters.name }}` pairs
  * the field `name` with `pipeline.name`, `schema: ${{
  * parameters.sourceSchema.subject }}` the property `subject` of the object
- * field `sourceSchema` with `pipeline.source.schema`; a `type` picks the
- * branch of a source or sink.
+ * field `sourceSchema` with `pipeline.source.schema`, `environments: ${{
+ * parameters.environments | pipelineEnvironments }}` the field
+ * `environments`, through that filter, with `pipeline.environments`; a
+ * `type` picks the branch of a source or sink.
  */
-function fieldsOfSpec(
-  template: JsonObject,
-): Array<{ field: string; path: string; schema: Record<string, any> }> {
+function fieldsOfSpec(template: JsonObject): FilledField[] {
   const steps = (template.spec as JsonObject).steps as JsonObject[];
   const validate = steps.find(s => s.action === 'streaming:pipeline:validate');
-  const found: Array<{
-    field: string;
-    path: string;
-    schema: Record<string, any>;
-  }> = [];
+  const found: FilledField[] = [];
   const walk = (value: unknown, schema: Record<string, any>, path: string) => {
-    const field =
+    const match =
       typeof value === 'string' &&
-      /^\$\{\{ parameters\.(\w+(?:\.\w+)*)( if .*)? \}\}$/.exec(value)?.[1];
-    if (field) {
-      found.push({ field, path, schema });
+      /^\$\{\{ parameters\.(\w+(?:\.\w+)*)(?: \| (\w+))?( if .*)? \}\}$/.exec(
+        value,
+      );
+    if (match) {
+      found.push({ field: match[1], filter: match[2], path, schema });
     } else if (value && typeof value === 'object' && !Array.isArray(value)) {
       const object = value as Record<string, unknown>;
       const branch =
@@ -177,6 +184,38 @@ function fieldsOfSpec(
     'pipeline',
   );
   return found;
+}
+
+/**
+ * A form field as the spec receives it after its filter: the
+ * `pipelineEnvironments` filter renames the keys of the Environments items to
+ * the spec's and leaves an empty list out (so a list in the spec has at
+ * least one item, whatever the form's minItems).
+ */
+function throughFilter(
+  form: Record<string, any>,
+  filter: string | undefined,
+  spec: Record<string, any>,
+): Record<string, any> {
+  if (filter === undefined) {
+    return form;
+  }
+  if (filter !== 'pipelineEnvironments') {
+    throw new Error(`the test does not know the filter ${filter}`);
+  }
+  return {
+    ...form,
+    minItems: Math.max(form.minItems ?? 0, spec.minItems ?? 0),
+    items: {
+      ...form.items,
+      properties: Object.fromEntries(
+        Object.entries(form.items.properties).map(([key, property]) => [
+          FORM_ENVIRONMENT_KEYS[key] ?? key,
+          property,
+        ]),
+      ),
+    },
+  };
 }
 
 /** Form fields whose choices come from a property of the spec. */
@@ -218,14 +257,44 @@ describe.each(templateNames())('template %s follows the spec schema', name => {
   it('limits each field that fills the spec as the spec does', () => {
     const filled = fieldsOfSpec(loadTemplate(name));
     expect(filled.map(f => f.field)).toEqual(
-      expect.arrayContaining(['name', 'owner', 'trigger', 'alertOnLag']),
+      expect.arrayContaining([
+        'name',
+        'owner',
+        'trigger',
+        'alertOnLag',
+        'environments',
+      ]),
     );
     expect(filled.filter(f => !formAt(form, f.field))).toEqual([]);
     expect(
-      filled.flatMap(({ field, path, schema }) =>
-        limitDifferences(formAt(form, field)!, schema, `${field} (${path})`),
+      filled.flatMap(({ field, filter, path, schema }) =>
+        limitDifferences(
+          throughFilter(formAt(form, field)!, filter, schema),
+          schema,
+          `${field} (${path})`,
+        ),
       ),
     ).toEqual([]);
+  });
+
+  it('fills every property of an environment from a field of the spec', () => {
+    const filled = fieldsOfSpec(loadTemplate(name)).find(
+      f => f.field === 'environments',
+    );
+    expect(filled).toMatchObject({
+      filter: 'pipelineEnvironments',
+      path: 'pipeline.environments',
+    });
+    const specProperties = Object.keys(filled!.schema.items.properties);
+    const formItem = formAt(form, 'environments')!.items;
+    // Every key of an item becomes a property of the spec's environment.
+    expect(
+      Object.keys(formItem.properties).filter(
+        key => !specProperties.includes(FORM_ENVIRONMENT_KEYS[key]),
+      ),
+    ).toEqual([]);
+    expect(formItem.required).toEqual(['name', 'namespace']);
+    expect(formAt(form, 'environments')!.default).toEqual([]);
   });
 
   it('offers exactly the field types of the spec', () => {
