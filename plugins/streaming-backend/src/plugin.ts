@@ -22,6 +22,7 @@ import { TeamsRelay } from './services/Alerts/TeamsRelay';
 import { AlertService } from './services/Alerts/AlertService';
 import { ConnectorService } from './services/Connectors/ConnectorService';
 import { CostService } from './services/Cost/CostService';
+import { EnvironmentService } from './services/Environments/EnvironmentService';
 import { OpenCostSource } from './services/Cost/OpenCostSource';
 import { RatesCostSource } from './services/Cost/RatesCostSource';
 import { readTaskSchedule, scheduleIntervalMs } from './lib/readTaskSchedule';
@@ -285,6 +286,7 @@ export const streamingPlugin = createBackendPlugin({
             lag,
             status,
             cost,
+            environments: new EnvironmentService(config, store, status, cost),
             overview,
             teams: TeamsService.fromConfig(deps.config, overview),
             topics: new TopicService(config, offsets),

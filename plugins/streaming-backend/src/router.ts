@@ -31,6 +31,7 @@ import { ConnectorService } from './services/Connectors/ConnectorService';
 import { CostService } from './services/Cost/CostService';
 import { DeltaTableReader } from './services/DeltaTables/DeltaTableReader';
 import { DriftService } from './services/Drift/DriftService';
+import { EnvironmentService } from './services/Environments/EnvironmentService';
 import { TopicService } from './services/KafkaOffsets/TopicService';
 import { LagService } from './services/Lag/LagService';
 import {
@@ -61,6 +62,7 @@ export interface RouterOptions {
   lag: LagService;
   status: StatusService;
   cost: CostService;
+  environments: EnvironmentService;
   overview: OverviewService;
   teams: TeamsService;
   topics: TopicService;
@@ -199,6 +201,14 @@ export async function createRouter(
         ...state.status.errors.filter(e => e.source.startsWith('kubernetes:')),
       ],
     });
+  });
+
+  router.get('/pipelines/:namespace/:name/environments', async (req, res) => {
+    const { pipeline, credentials } = await pipelineOf(req);
+    // Everyone who reads the pipeline sees its environments, as its status
+    // and lag; their cost only with the permission /cost needs.
+    const [costAllowed] = await mayReadCost([pipeline.entityRef], credentials);
+    res.json(await options.environments.getEnvironments(pipeline, costAllowed));
   });
 
   /** Who operated: the user's entity ref, or the calling service's subject. */

@@ -16,6 +16,8 @@ export type SparkApplicationInfo = NonNullable<
   resources?: PipelineSummary['resources'];
   /** `metadata.creationTimestamp`. */
   createdAt?: string;
+  /** `spec.image`: the job image, so the version, running there. */
+  image?: string;
 };
 
 /**

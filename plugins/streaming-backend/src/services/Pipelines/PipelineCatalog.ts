@@ -13,17 +13,21 @@ import {
   ANNOTATION_KAFKA_CLUSTER,
   ANNOTATION_KAFKA_CONSUMER_GROUPS,
   ANNOTATION_KAFKA_TOPIC,
-  ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_PIPELINE_SUMMARY_LOCATION,
-  ANNOTATION_SPARK_APPLICATION,
   ENTITY_TYPE_PIPELINE,
+  environmentQueryName,
   formatZodIssues,
   parseConsumerGroups,
+  PipelineSummary,
   pipelineSummarySchema,
 } from '@internal/plugin-streaming-common';
 import { PipelineEntity } from '@internal/plugin-streaming-node';
 import { CallerCache } from './CallerCache';
+import {
+  annotatedSparkApplication,
+  sparkApplicationInEnvironment,
+} from './pipelineInEnvironment';
 
 export type { PipelineEntity };
 
@@ -89,12 +93,25 @@ export function readPipelineEntity(
     );
   }
   const summary = parsed.data;
-  for (const name of [summary.name, summary.queryName]) {
-    if (name !== entity.metadata.name) {
+  // A pipeline reads only its own progress: its name, and in an environment
+  // `<name>@<environment>`; the top-level facts are the first environment's.
+  const pipelineName = entity.metadata.name;
+  const checkNames = (facts: PipelineSummary, environment?: string) => {
+    const expected = environment
+      ? environmentQueryName(pipelineName, environment)
+      : pipelineName;
+    if (facts.name !== pipelineName || facts.queryName !== expected) {
       throw new InputError(
-        `${entityRef}: query name "${name}" is not the pipeline's name "${entity.metadata.name}"`,
+        `${entityRef}: query name "${
+          facts.name !== pipelineName ? facts.name : facts.queryName
+        }" is not the pipeline's name "${expected}"`,
       );
     }
+  };
+  const environments = summary.environments ?? [];
+  checkNames(summary, environments[0]?.name);
+  for (const environment of environments) {
+    checkNames(environment.summary, environment.name);
   }
   const tooMany = (count: number, what: string, key: keyof PipelineLimits) => {
     if (limits && count > limits[key]) {
@@ -122,16 +139,16 @@ export function readPipelineEntity(
       );
     }
   }
-  const spark = annotations[ANNOTATION_SPARK_APPLICATION]?.trim();
-  let sparkApplication: PipelineEntity['sparkApplication'];
-  if (spark) {
-    const [first, second] = spark.split('/', 2);
-    sparkApplication = {
-      cluster: annotations[ANNOTATION_KUBERNETES_CLUSTER],
-      namespace: second ? first : undefined,
-      name: second ?? first,
-    };
-  }
+  // The top-level facts of a pipeline with environments are its first
+  // environment's: so is the SparkApplication its routes read and operate.
+  const firstEnvironment = summary.environments?.[0];
+  const sparkApplication = firstEnvironment
+    ? sparkApplicationInEnvironment(
+        annotatedSparkApplication(entity),
+        summary.name,
+        firstEnvironment,
+      )
+    : annotatedSparkApplication(entity);
   return {
     entity,
     entityRef,

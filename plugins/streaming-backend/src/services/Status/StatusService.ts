@@ -90,6 +90,7 @@ export class StatusService {
     const {
       resources: _resources,
       createdAt: _createdAt,
+      image: _image,
       ...shown
     } = application ?? {};
     return {

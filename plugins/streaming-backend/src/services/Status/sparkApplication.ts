@@ -41,6 +41,7 @@ export const sparkApplicationSchema = z.object({
   spec: z
     .object({
       suspend: z.boolean().optional(),
+      image: z.string().optional(),
       driver: podSpec.optional(),
       executor: podSpec.optional(),
       dynamicAllocation: z
@@ -165,5 +166,6 @@ export function toSparkApplicationInfo(
     lastSubmittedAt: status.lastSubmissionAttemptTime ?? undefined,
     resources,
     createdAt: object.metadata.creationTimestamp,
+    image: spec.image,
   };
 }

@@ -786,6 +786,124 @@ export const spec = {
           },
         },
       },
+      PipelineEnvironmentStatus: {
+        type: 'object',
+        description:
+          'One environment of a pipeline (`pipeline.environments[]`), as its job runs there.',
+        required: [
+          'name',
+          'namespace',
+          'queryName',
+          'health',
+          'state',
+          'image',
+          'lag',
+          'costPerDay',
+          'lastBatchAt',
+          'next',
+        ],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+            description:
+              "Kubernetes namespace of its SparkApplication (the environment's, else the pipeline's).",
+          },
+          kubernetesCluster: {
+            type: 'string',
+            description:
+              'Kubernetes cluster (app-config name) of its SparkApplication, when one is named or found.',
+          },
+          queryName: {
+            type: 'string',
+            description:
+              'The key of its progress events, `<pipeline>@<environment>`.',
+          },
+          health: {
+            $ref: '#/components/schemas/PipelineHealth',
+          },
+          state: {
+            type: 'string',
+            nullable: true,
+            description:
+              "Its SparkApplication's `status.applicationState.state` (see SparkApplicationState); null when no SparkApplication was read.",
+          },
+          image: {
+            type: 'string',
+            nullable: true,
+            description:
+              "Its SparkApplication's `spec.image`, the version running there; null when no SparkApplication was read.",
+          },
+          lag: {
+            type: 'object',
+            required: ['messages', 'seconds'],
+            additionalProperties: false,
+            properties: {
+              messages: {
+                type: 'number',
+                nullable: true,
+                description:
+                  'Summed over the partitions; null when unknown (no micro-batch yet).',
+              },
+              seconds: {
+                type: 'number',
+                nullable: true,
+              },
+            },
+          },
+          costPerDay: {
+            type: 'object',
+            nullable: true,
+            description:
+              'Null for a caller without `streaming.cost.read`, or when no rate prices its cluster.',
+            required: ['amount', 'currency'],
+            additionalProperties: false,
+            properties: {
+              amount: {
+                type: 'number',
+              },
+              currency: {
+                type: 'string',
+              },
+            },
+          },
+          lastBatchAt: {
+            type: 'string',
+            nullable: true,
+            description:
+              'The time of its newest micro-batch (ISO-8601, UTC); null before the first.',
+            pattern:
+              '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$',
+          },
+          next: {
+            type: 'string',
+            nullable: true,
+            description:
+              'The environment a version is promoted to from this one; null for the last.',
+          },
+        },
+      },
+      PipelineEnvironmentsResponse: {
+        type: 'object',
+        required: ['entityRef', 'environments'],
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          environments: {
+            type: 'array',
+            description:
+              'In promotion order; empty for a pipeline that declares no environments.',
+            items: {
+              $ref: '#/components/schemas/PipelineEnvironmentStatus',
+            },
+          },
+        },
+      },
       CostRatesResponse: {
         type: 'object',
         required: ['currency', 'rates'],
@@ -2087,6 +2205,37 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/PipelineCostResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/environments': {
+      get: {
+        operationId: 'GetPipelineEnvironments',
+        summary:
+          'Each environment of the pipeline in promotion order: health, SparkApplication state and image, lag, cost per day (for callers with streaming.cost.read), last micro-batch and the next environment.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'OK (an environment whose sources failed shows what is known)',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineEnvironmentsResponse',
                 },
               },
             },

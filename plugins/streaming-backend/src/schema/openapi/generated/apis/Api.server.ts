@@ -12,6 +12,7 @@ import { PipelineBackfillsResponse } from '../models/PipelineBackfillsResponse.m
 import { PipelineConnectorsResponse } from '../models/PipelineConnectorsResponse.model';
 import { PipelineCostResponse } from '../models/PipelineCostResponse.model';
 import { PipelineDriftResponse } from '../models/PipelineDriftResponse.model';
+import { PipelineEnvironmentsResponse } from '../models/PipelineEnvironmentsResponse.model';
 import { PipelineLagResponse } from '../models/PipelineLagResponse.model';
 import { PipelineMetricsResponse } from '../models/PipelineMetricsResponse.model';
 import { PipelineOperation } from '../models/PipelineOperation.model';
@@ -116,6 +117,16 @@ export type GetPipelineDrift = {
     name: string;
   };
   response: PipelineDriftResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type GetPipelineEnvironments = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  response: PipelineEnvironmentsResponse | ErrorResponse;
 };
 /**
  * @public
@@ -272,6 +283,8 @@ export type EndpointMap = {
   '#get|/pipelines/{namespace}/{name}/cost': GetPipelineCost;
 
   '#get|/pipelines/{namespace}/{name}/drift': GetPipelineDrift;
+
+  '#get|/pipelines/{namespace}/{name}/environments': GetPipelineEnvironments;
 
   '#get|/pipelines/{namespace}/{name}/lag': GetPipelineLag;
 

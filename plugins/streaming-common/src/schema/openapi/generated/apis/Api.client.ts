@@ -16,6 +16,7 @@ import { PipelineBackfillsResponse } from '../models/PipelineBackfillsResponse.m
 import { PipelineConnectorsResponse } from '../models/PipelineConnectorsResponse.model';
 import { PipelineCostResponse } from '../models/PipelineCostResponse.model';
 import { PipelineDriftResponse } from '../models/PipelineDriftResponse.model';
+import { PipelineEnvironmentsResponse } from '../models/PipelineEnvironmentsResponse.model';
 import { PipelineLagResponse } from '../models/PipelineLagResponse.model';
 import { PipelineMetricsResponse } from '../models/PipelineMetricsResponse.model';
 import { PipelineOperation } from '../models/PipelineOperation.model';
@@ -123,6 +124,15 @@ export type GetPipelineCost = {
  * @public
  */
 export type GetPipelineDrift = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetPipelineEnvironments = {
   path: {
     namespace: string;
     name: string;
@@ -474,6 +484,34 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/pipelines/{namespace}/{name}/drift`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Each environment of the pipeline in promotion order: health, SparkApplication state and image, lag, cost per day (for callers with streaming.cost.read), last micro-batch and the next environment.
+   * @param namespace -
+   * @param name -
+   */
+  public async getPipelineEnvironments(
+    // @ts-ignore
+    request: GetPipelineEnvironments,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PipelineEnvironmentsResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/pipelines/{namespace}/{name}/environments`;
 
     const uri = parser.parse(uriTemplate).expand({
       namespace: request.path.namespace,
