@@ -138,6 +138,16 @@ export const ANNOTATION_KAFKA_CONNECTOR = `${STREAMING_ANNOTATION_PREFIX}/kafka-
 export const ANNOTATION_KAFKA_CONNECTOR_CLASS = `${STREAMING_ANNOTATION_PREFIX}/kafka-connector-class`;
 
 /**
+ * On a Resource the catalog module emits for a pipeline with environments
+ * (`pipeline.environments`): the environment(s) whose job reads or writes it,
+ * comma-separated in promotion order (`dev`, or `dev,prod` when two
+ * environments share it).
+ *
+ * @public
+ */
+export const ANNOTATION_ENVIRONMENT = `${STREAMING_ANNOTATION_PREFIX}/environment`;
+
+/**
  * On a pipeline Component: `namespace/name` of its `SparkApplication`, and
  * the Kubernetes cluster it runs on (by its name in app-config).
  *

@@ -1,6 +1,10 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRelationSpec } from '@backstage/plugin-catalog-node';
 import {
+  ANNOTATION_DELTA_PATH,
+  ANNOTATION_ENVIRONMENT,
+  ANNOTATION_KAFKA_CLUSTER,
+  ANNOTATION_KAFKA_TOPIC,
   PipelineSpec,
   deltaTableEntityName,
   kafkaTopicEntityName,
@@ -234,5 +238,155 @@ describe('buildPipelineEntities', () => {
       'streaming-platform.dev/elasticsearch-nodes':
         'http://es-1:9200,http://es-2:9200',
     });
+  });
+
+  it("emits every environment's topics and tables, each annotated with its environments, with the pipeline between its inputs and outputs", () => {
+    const { entities, relations } = buildPipelineEntities({
+      pipeline,
+      defaultCluster: 'main',
+      inputOwner: 'group:default/data-platform',
+      schemas: [],
+      spec: spec({
+        name: 'silver-orders',
+        source: {
+          type: 'kafka',
+          cluster: 'east',
+          topic: 'orders',
+          fields: [{ name: 'id', type: 'long' }],
+        },
+        transformations: [
+          {
+            type: 'join',
+            table: { path: 's3a://lake/dim/customers' },
+            on: ['id'],
+          },
+        ],
+        sink: {
+          type: 'delta',
+          path: 's3a://lake/silver/orders',
+          checkpoint: 's3a://lake/_checkpoints/silver-orders',
+        },
+        dead_letter: { type: 'kafka', topic: 'orders.dead-letter' },
+        environments: [
+          {
+            name: 'dev',
+            kafka_cluster: 'dev-kafka',
+            namespace: 'streaming-dev',
+            topic_prefix: 'dev.',
+            table_prefix: 'dev_',
+          },
+          { name: 'prod', namespace: 'streaming' },
+        ],
+      }),
+    });
+
+    const self = 'component:commerce/silver-orders';
+    const ref = (name: string) => `resource:default/${name}`;
+    const inputs = {
+      dev: [
+        kafkaTopicEntityName('dev-kafka', 'dev.orders'),
+        deltaTableEntityName('s3a://lake/dim/dev_customers'),
+      ],
+      prod: [
+        kafkaTopicEntityName('east', 'orders'),
+        deltaTableEntityName('s3a://lake/dim/customers'),
+      ],
+    };
+    const outputs = {
+      dev: [
+        deltaTableEntityName('s3a://lake/silver/dev_orders'),
+        kafkaTopicEntityName('dev-kafka', 'dev.orders.dead-letter'),
+      ],
+      prod: [
+        deltaTableEntityName('s3a://lake/silver/orders'),
+        kafkaTopicEntityName('east', 'orders.dead-letter'),
+      ],
+    };
+
+    const byName = new Map(entities.map(e => [e.entity.metadata.name, e]));
+    expect(byName.size).toBe(entities.length);
+    expect([...byName.keys()].sort()).toEqual(
+      [...inputs.dev, ...inputs.prod, ...outputs.dev, ...outputs.prod].sort(),
+    );
+    for (const environment of ['dev', 'prod'] as const) {
+      for (const name of inputs[environment]) {
+        expect(byName.get(name)!.role).toBe('input');
+      }
+      for (const name of outputs[environment]) {
+        expect(byName.get(name)!.role).toBe('output');
+      }
+      for (const name of [...inputs[environment], ...outputs[environment]]) {
+        expect(
+          byName.get(name)!.entity.metadata.annotations?.[
+            ANNOTATION_ENVIRONMENT
+          ],
+        ).toBe(environment);
+      }
+    }
+    expect(
+      byName.get(kafkaTopicEntityName('dev-kafka', 'dev.orders'))!.entity
+        .metadata.annotations,
+    ).toMatchObject({
+      [ANNOTATION_KAFKA_TOPIC]: 'dev.orders',
+      [ANNOTATION_KAFKA_CLUSTER]: 'dev-kafka',
+    });
+    expect(
+      byName.get(deltaTableEntityName('s3a://lake/silver/dev_orders'))!.entity
+        .metadata.annotations,
+    ).toMatchObject({
+      [ANNOTATION_DELTA_PATH]: 's3a://lake/silver/dev_orders',
+    });
+
+    expect(relationText(relations)).toEqual(
+      [
+        ...[...inputs.dev, ...inputs.prod].flatMap(name => [
+          `${self} dependsOn ${ref(name)}`,
+          `${ref(name)} dependencyOf ${self}`,
+        ]),
+        ...[...outputs.dev, ...outputs.prod].flatMap(name => [
+          `${ref(name)} dependsOn ${self}`,
+          `${self} dependencyOf ${ref(name)}`,
+        ]),
+      ].sort(),
+    );
+  });
+
+  it('emits a Resource two environments share once, naming both', () => {
+    const { entities } = buildPipelineEntities({
+      pipeline,
+      defaultCluster: 'main',
+      inputOwner: 'group:default/data-platform',
+      schemas: [],
+      spec: spec({
+        name: 'silver-orders',
+        source: {
+          type: 'kafka',
+          topic: 'orders',
+          fields: [{ name: 'id', type: 'long' }],
+        },
+        sink: {
+          type: 'delta',
+          path: '/lake/silver/orders',
+          checkpoint: '/checkpoints/silver-orders',
+        },
+        environments: [
+          { name: 'staging', namespace: 'staging', table_prefix: 'stg_' },
+          { name: 'prod', namespace: 'streaming' },
+        ],
+      }),
+    });
+    // No topic prefix: both environments read the same topic.
+    const topics = entities.filter(e => e.entity.spec?.type === 'kafka-topic');
+    expect(topics.map(e => e.entity.metadata.name)).toEqual([
+      kafkaTopicEntityName('main', 'orders'),
+    ]);
+    expect(
+      topics[0].entity.metadata.annotations?.[ANNOTATION_ENVIRONMENT],
+    ).toBe('staging,prod');
+    expect(
+      entities
+        .filter(e => e.role === 'output')
+        .map(e => e.entity.metadata.annotations?.[ANNOTATION_DELTA_PATH]),
+    ).toEqual(['/lake/silver/stg_orders', '/lake/silver/orders']);
   });
 });

@@ -16,6 +16,7 @@ import {
   ANNOTATION_ELASTICSEARCH_CLUSTER,
   ANNOTATION_ELASTICSEARCH_INDEX,
   ANNOTATION_ELASTICSEARCH_NODES,
+  ANNOTATION_ENVIRONMENT,
   ANNOTATION_KAFKA_CLUSTER,
   ANNOTATION_KAFKA_TOPIC,
   ENTITY_TYPE_AVRO_SCHEMA,
@@ -30,6 +31,8 @@ import {
   deltaTableEntityName,
   elasticsearchIndexEntityName,
   kafkaTopicEntityName,
+  pipelineEnvironments,
+  resolveEnvironment,
   schemaEntityName,
 } from '@internal/plugin-streaming-common';
 
@@ -100,12 +103,6 @@ export function buildPipelineEntities(
   options: BuildPipelineEntitiesOptions,
 ): PipelineEntities {
   const { pipeline, spec, defaultCluster, inputOwner, schemas } = options;
-  const {
-    source,
-    sink,
-    transformations,
-    dead_letter: deadLetter,
-  } = spec.pipeline;
   const pipelineNamespace = pipeline.metadata.namespace ?? DEFAULT_NAMESPACE;
   const fullRef = (ref: unknown, defaultKind: string) =>
     typeof ref === 'string' && ref
@@ -121,6 +118,10 @@ export function buildPipelineEntities(
   const pipelineRef = refOf(pipeline);
 
   const entities: EmittedEntity[] = [];
+  /** The environments each Resource belongs to, by entity ref. */
+  const environmentsOf = new Map<string, string[]>();
+  /** The environment whose Resources are being added; undefined without environments. */
+  let environment: string | undefined;
   const relations = new Map<string, EntityRelationSpec>();
   const relate = (
     from: CompoundRef,
@@ -175,6 +176,11 @@ export function buildPipelineEntities(
     } else if (role === 'output') {
       existing.role = 'output';
     }
+    if (environment !== undefined && kind === 'Resource') {
+      const list = environmentsOf.get(key) ?? [];
+      if (!list.includes(environment)) list.push(environment);
+      environmentsOf.set(key, list);
+    }
     return ref;
   };
 
@@ -199,85 +205,123 @@ export function buildPipelineEntities(
       tags: ['delta'],
     });
 
-  // Inputs: the source, and the static side of enrichment joins.
-  const sourceCluster =
-    source.type === 'delta' ? undefined : source.cluster ?? defaultCluster;
-  const inputs: CompoundRef[] = [];
-  if (source.type === 'delta') {
-    inputs.push(deltaTable(source.path, 'input'));
-  } else {
-    const sourceTopic = topic(sourceCluster!, source.topic, 'input');
-    inputs.push(sourceTopic);
-    if (source.type === 'debezium' && source.table) {
-      const database = source.database ?? source.topic.split('.')[0];
-      const physical = `${database}.${source.table}`;
-      const table = add(
-        'input',
+  /** The lineage of the spec as one job runs it: its inputs, output and dead letters. */
+  const addLineage = (runs: PipelineSpec) => {
+    const {
+      source,
+      sink,
+      transformations,
+      dead_letter: deadLetter,
+    } = runs.pipeline;
+    // Inputs: the source, and the static side of enrichment joins.
+    const sourceCluster =
+      source.type === 'delta' ? undefined : source.cluster ?? defaultCluster;
+    const inputs: CompoundRef[] = [];
+    if (source.type === 'delta') {
+      inputs.push(deltaTable(source.path, 'input'));
+    } else {
+      const sourceTopic = topic(sourceCluster!, source.topic, 'input');
+      inputs.push(sourceTopic);
+      if (source.type === 'debezium' && source.table) {
+        // The database is named by the topic as written, before an
+        // environment's topic prefix.
+        const written = spec.pipeline.source;
+        const database =
+          source.database ??
+          (written.type === 'debezium' ? written.topic : source.topic).split(
+            '.',
+          )[0];
+        const physical = `${database}.${source.table}`;
+        const table = add(
+          'input',
+          'Resource',
+          databaseTableEntityName(database, source.table),
+          {
+            title: physical,
+            description: `Database table ${source.table} of ${database}, captured by Debezium into ${source.topic}.`,
+            annotations: { [ANNOTATION_DATABASE_TABLE]: physical },
+            spec: { type: ENTITY_TYPE_DATABASE_TABLE },
+            tags: ['database', 'cdc'],
+          },
+        );
+        feeds(table, sourceTopic);
+      }
+    }
+    for (const step of transformations) {
+      if (step.type === 'join' && step.table.format === 'delta') {
+        inputs.push(deltaTable(step.table.path, 'input'));
+      }
+    }
+
+    // Output: the sink.
+    let output: CompoundRef;
+    if (sink.type === 'delta') {
+      output = deltaTable(sink.path, 'output');
+    } else if (sink.type === 'elasticsearch') {
+      output = add(
+        'output',
         'Resource',
-        databaseTableEntityName(database, source.table),
+        elasticsearchIndexEntityName(sink.index),
         {
-          title: physical,
-          description: `Database table ${source.table} of ${database}, captured by Debezium into ${source.topic}.`,
-          annotations: { [ANNOTATION_DATABASE_TABLE]: physical },
-          spec: { type: ENTITY_TYPE_DATABASE_TABLE },
-          tags: ['database', 'cdc'],
+          title: sink.index,
+          description: `Elasticsearch index ${sink.index}${
+            sink.cluster ? ` on search cluster ${sink.cluster}` : ''
+          }.`,
+          annotations: {
+            [ANNOTATION_ELASTICSEARCH_INDEX]: sink.index,
+            ...(sink.cluster
+              ? { [ANNOTATION_ELASTICSEARCH_CLUSTER]: sink.cluster }
+              : { [ANNOTATION_ELASTICSEARCH_NODES]: sink.nodes! }),
+          },
+          spec: { type: ENTITY_TYPE_ELASTICSEARCH_INDEX },
+          tags: ['elasticsearch'],
         },
       );
-      feeds(table, sourceTopic);
+    } else {
+      output = topic(
+        sink.cluster ?? sourceCluster ?? defaultCluster,
+        sink.topic,
+        'output',
+      );
     }
-  }
-  for (const step of transformations) {
-    if (step.type === 'join' && step.table.format === 'delta') {
-      inputs.push(deltaTable(step.table.path, 'input'));
-    }
-  }
 
-  // Output: the sink.
-  let output: CompoundRef;
-  if (sink.type === 'delta') {
-    output = deltaTable(sink.path, 'output');
-  } else if (sink.type === 'elasticsearch') {
-    output = add(
-      'output',
-      'Resource',
-      elasticsearchIndexEntityName(sink.index),
-      {
-        title: sink.index,
-        description: `Elasticsearch index ${sink.index}${
-          sink.cluster ? ` on search cluster ${sink.cluster}` : ''
-        }.`,
-        annotations: {
-          [ANNOTATION_ELASTICSEARCH_INDEX]: sink.index,
-          ...(sink.cluster
-            ? { [ANNOTATION_ELASTICSEARCH_CLUSTER]: sink.cluster }
-            : { [ANNOTATION_ELASTICSEARCH_NODES]: sink.nodes! }),
-        },
-        spec: { type: ENTITY_TYPE_ELASTICSEARCH_INDEX },
-        tags: ['elasticsearch'],
-      },
-    );
+    for (const input of inputs) {
+      feeds(input, pipelineRef);
+    }
+    feeds(pipelineRef, output);
+
+    // The dead-letter target: written by the pipeline like its sink (a topic on
+    // the source's cluster, or a quarantine table).
+    if (deadLetter && sourceCluster) {
+      feeds(
+        pipelineRef,
+        deadLetter.type === 'kafka'
+          ? topic(sourceCluster, deadLetter.topic, 'output')
+          : deltaTable(deadLetter.path, 'output'),
+      );
+    }
+  };
+
+  // With environments, every environment's job has its own topics and tables
+  // (its prefixes and clusters applied): all of them are the pipeline's.
+  const environments = pipelineEnvironments(spec);
+  if (environments.length === 0) {
+    addLineage(spec);
   } else {
-    output = topic(
-      sink.cluster ?? sourceCluster ?? defaultCluster,
-      sink.topic,
-      'output',
-    );
+    for (const { name } of environments) {
+      environment = name;
+      addLineage(resolveEnvironment(spec, name));
+    }
+    environment = undefined;
   }
-
-  for (const input of inputs) {
-    feeds(input, pipelineRef);
-  }
-  feeds(pipelineRef, output);
-
-  // The dead-letter target: written by the pipeline like its sink (a topic on
-  // the source's cluster, or a quarantine table).
-  if (deadLetter && sourceCluster) {
-    feeds(
-      pipelineRef,
-      deadLetter.type === 'kafka'
-        ? topic(sourceCluster, deadLetter.topic, 'output')
-        : deltaTable(deadLetter.path, 'output'),
-    );
+  for (const { entity } of entities) {
+    const list = environmentsOf.get(stringifyEntityRef(entity));
+    if (list) {
+      entity.metadata.annotations = {
+        ...entity.metadata.annotations,
+        [ANNOTATION_ENVIRONMENT]: list.join(','),
+      };
+    }
   }
 
   // Schemas: the pipeline consumes the API its source's messages follow.
