@@ -7,8 +7,8 @@ import {
   PipelineBackfillsResponse,
   PipelineConnectorsResponse,
   PipelineDriftResponse,
+  PipelineEnvironmentsResponse,
   PipelineCostResponse,
-  PipelineHealth,
   PipelineLagResponse,
   PipelineMetricsResponse,
   PipelineOperation,
@@ -55,39 +55,6 @@ export const METRICS_WINDOWS = [
  */
 export interface MetricsRange {
   window: MetricsWindow;
-}
-
-/**
- * One environment of a pipeline as `GET /pipelines/{namespace}/{name}/environments`
- * reports it: where it runs, its health, the SparkApplication's state, the
- * image it runs, its lag, cost and last micro-batch, and the environment it
- * is promoted to (`next`, null for the last).
- *
- * @public
- */
-export interface PipelineEnvironmentStatus {
-  name: string;
-  namespace: string;
-  kubernetesCluster?: string;
-  queryName: string;
-  health: PipelineHealth;
-  state: string | null;
-  image: string | null;
-  lag: { messages: number | null; seconds: number | null };
-  costPerDay: { amount: number; currency: string } | null;
-  lastBatchAt: string | null;
-  next: string | null;
-}
-
-/**
- * The answer of `GET /pipelines/{namespace}/{name}/environments`: each
- * environment of the pipeline in promotion order.
- *
- * @public
- */
-export interface PipelineEnvironmentsResponse {
-  entityRef: string;
-  environments: PipelineEnvironmentStatus[];
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   PipelineBackfillsResponse,
   PipelineConnectorsResponse,
   PipelineDriftResponse,
+  PipelineEnvironmentsResponse,
   PipelineCostResponse,
   PipelineLagResponse,
   PipelineMetricsResponse,
@@ -25,11 +26,7 @@ import {
   TopicListResponse,
   TypedResponse,
 } from '@internal/plugin-streaming-common';
-import {
-  MetricsRange,
-  PipelineEnvironmentsResponse,
-  StreamingApi,
-} from './StreamingApi';
+import { MetricsRange, StreamingApi } from './StreamingApi';
 
 /**
  * The {@link StreamingApi} over HTTP: the client generated from the backend's
@@ -41,13 +38,9 @@ import {
  */
 export class StreamingClient implements StreamingApi {
   private readonly client: DefaultApiClient;
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.client = new DefaultApiClient(options);
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
   }
 
   getPipelineMetrics(
@@ -76,21 +69,10 @@ export class StreamingClient implements StreamingApi {
     return body(this.client.getPipelineCost({ path: refPath(entity) }));
   }
 
-  async getPipelineEnvironments(
+  getPipelineEnvironments(
     entity: CompoundEntityRef,
   ): Promise<PipelineEnvironmentsResponse> {
-    // The route's generated client method is not there yet: the same request
-    // by hand, answered the same way.
-    const base = await this.discoveryApi.getBaseUrl('streaming');
-    const { namespace, name } = refPath(entity);
-    return body(
-      this.fetchApi.fetch(
-        `${base}/pipelines/${encodeURIComponent(
-          namespace,
-        )}/${encodeURIComponent(name)}/environments`,
-        { method: 'GET' },
-      ) as Promise<TypedResponse<PipelineEnvironmentsResponse>>,
-    );
+    return body(this.client.getPipelineEnvironments({ path: refPath(entity) }));
   }
 
   operatePipeline(

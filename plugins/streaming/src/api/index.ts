@@ -1,9 +1,3 @@
 export { METRICS_WINDOWS, streamingApiRef } from './StreamingApi';
-export type {
-  MetricsRange,
-  MetricsWindow,
-  PipelineEnvironmentStatus,
-  PipelineEnvironmentsResponse,
-  StreamingApi,
-} from './StreamingApi';
+export type { MetricsRange, MetricsWindow, StreamingApi } from './StreamingApi';
 export { StreamingClient } from './StreamingClient';

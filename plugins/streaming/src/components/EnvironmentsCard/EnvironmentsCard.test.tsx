@@ -2,12 +2,10 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_PIPELINE_SUMMARY,
-  PipelineSummary,
-} from '@internal/plugin-streaming-common';
-import {
   PipelineEnvironmentStatus,
   PipelineEnvironmentsResponse,
-} from '../../api';
+  PipelineSummary,
+} from '@internal/plugin-streaming-common';
 import * as fx from '../../__testUtils__/fixtures';
 import {
   mockStreamingApi,

@@ -2,12 +2,14 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { LinkButton } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { ANNOTATION_PIPELINE_SUMMARY } from '@internal/plugin-streaming-common';
+import {
+  ANNOTATION_PIPELINE_SUMMARY,
+  PipelineEnvironmentStatus,
+} from '@internal/plugin-streaming-common';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { PipelineEnvironmentStatus } from '../../api';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
 import { formatValue } from '../../lib/formatValue';
 import { readPipelineSummary } from '../../lib/pipelineSummary';
