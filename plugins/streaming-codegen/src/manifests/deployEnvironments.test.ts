@@ -199,7 +199,7 @@ pipeline:
   sink: { type: elasticsearch, index: logs, nodes: "http://es:9200", checkpoint: /checkpoints/logs }
   environments:
     - { name: dev, namespace: dev, search_cluster: search-dev, table_prefix: dev- }
-    - { name: prod }
+    - { name: prod, namespace: streaming }
 `);
     const dev = parse(search['deploy/dev/spark-application.yaml']);
     expect(values(dev.spec.driver.env)).toEqual([
@@ -224,7 +224,7 @@ pipeline:
   sink: { type: kafka, topic: out, checkpoint: /checkpoints/copy }
   environments:
     - { name: dev, namespace: dev, topic_prefix: dev., table_prefix: dev_ }
-    - { name: prod }
+    - { name: prod, namespace: streaming }
 `);
     expect(
       values(parse(kafka['deploy/dev/spark-application.yaml']).spec.driver.env),

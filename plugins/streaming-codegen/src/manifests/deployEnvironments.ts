@@ -98,7 +98,7 @@ export function deployEnvironments(
     const resolved = resolveEnvironment(spec, environment.name);
     const envOptions: ResolvedRenderOptions = {
       ...options,
-      namespace: environment.namespace ?? options.namespace,
+      namespace: environment.namespace,
       kubernetesCluster:
         environment.kubernetes_cluster ?? options.kubernetesCluster,
     };

@@ -99,8 +99,8 @@ export interface PipelineSummary {
  */
 export interface PipelineEnvironmentSummary {
   name: string;
-  /** Kubernetes namespace of its SparkApplication; absent: the pipeline's. */
-  namespace?: string;
+  /** Kubernetes namespace of its SparkApplication. */
+  namespace: string;
   /** Kubernetes cluster (app-config name); absent: the pipeline's. */
   kubernetesCluster?: string;
   /** The facts there; `queryName` is `<pipeline>@<environment>`. */

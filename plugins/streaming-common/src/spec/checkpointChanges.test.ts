@@ -90,7 +90,7 @@ describe('checkpointChanges', () => {
   it("names the environment whose own prefix or cluster moves its checkpoint's source or sink", () => {
     const environments = (devPrefix: string, prodCluster: string) =>
       base.concat(
-        `  environments:\n    - { name: dev, namespace: dev, topic_prefix: ${devPrefix}, table_prefix: dev_ }\n    - { name: prod, kafka_cluster: ${prodCluster} }\n`,
+        `  environments:\n    - { name: dev, namespace: dev, topic_prefix: ${devPrefix}, table_prefix: dev_ }\n    - { name: prod, namespace: prod, kafka_cluster: ${prodCluster} }\n`,
       );
     const changes = checkpointChanges(
       spec(environments('dev.', 'east')),

@@ -151,12 +151,12 @@ describe('environments', () => {
   });
 
   it('refuses environments that would share a SparkApplication or a checkpoint', () => {
-    const text = SPEC.replace('      namespace: streaming-dev\n', '')
+    const text = SPEC.replace(
+      'namespace: streaming-dev',
+      'namespace: streaming',
+    )
       .replace('      table_prefix: dev_\n', '')
-      .replace(
-        '      kubernetes_cluster: prod-east\n      namespace: streaming\n',
-        '',
-      );
+      .replace('      kubernetes_cluster: prod-east\n', '');
     expect(parsePipelineSpec(text).errors).toEqual([
       expect.objectContaining({
         path: 'pipeline.environments[1].namespace',
@@ -180,5 +180,14 @@ describe('environments', () => {
     expect(bad.errors.map(e => e.path)).toContain(
       'pipeline.environments[1].name',
     );
+  });
+
+  it('requires each environment to name its namespace', () => {
+    const text = SPEC.replace('      namespace: streaming-dev\n', '');
+    expect(
+      parsePipelineSpec(text).errors.map(e => `${e.path}: ${e.message}`),
+    ).toEqual([
+      expect.stringMatching(/^pipeline\.environments\[0\]\.namespace: /),
+    ]);
   });
 });

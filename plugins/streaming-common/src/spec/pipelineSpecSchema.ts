@@ -703,10 +703,9 @@ const environment = z
         error:
           'expected a Kubernetes namespace: at most 63 lower-case letters, digits and "-"',
       })
-      .optional()
       .meta({
         description:
-          "The Kubernetes namespace of the job's SparkApplication in this environment.",
+          "The Kubernetes namespace of the job's SparkApplication in this environment (required: each environment names where it runs).",
       }),
     topic_prefix: z
       .string()

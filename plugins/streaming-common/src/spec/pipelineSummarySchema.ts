@@ -59,7 +59,7 @@ const summaryFields = {
 
 const environmentSummarySchema = z.object({
   name: z.string().min(1),
-  namespace: z.string().min(1).optional(),
+  namespace: z.string().min(1),
   kubernetesCluster: z.string().min(1).optional(),
   summary: z.object(summaryFields),
 });

@@ -75,7 +75,7 @@ function summarizeSink(spec: PipelineSpec): PipelineSummary['sink'] {
 export function toPipelineSummary(spec: PipelineSpec): PipelineSummary {
   const environments = pipelineEnvironments(spec).map(env => ({
     name: env.name,
-    ...(env.namespace ? { namespace: env.namespace } : {}),
+    namespace: env.namespace,
     ...(env.kubernetes_cluster
       ? { kubernetesCluster: env.kubernetes_cluster }
       : {}),

@@ -12,7 +12,7 @@ export function checkEnvironmentRules(spec: PipelineSpec, report: RuleReport) {
   const places = new Map<string, string>();
   const checkpoints = new Map<string, string>();
   environments.forEach((env, index) => {
-    const place = `${env.kubernetes_cluster ?? ''}/${env.namespace ?? ''}`;
+    const place = `${env.kubernetes_cluster ?? ''}/${env.namespace}`;
     const samePlace = places.get(place);
     if (samePlace !== undefined) {
       report.error(

@@ -33,7 +33,7 @@ describe('checkResourceRules in environments', () => {
             executor: { instances: 1, max_instances: 1, min_instances: 2 },
           },
         },
-        { name: 'prod' },
+        { name: 'prod', namespace: 'streaming' },
       ];
     });
     expect(result.errors).toEqual([
