@@ -146,6 +146,25 @@ describe('pipelineMetricValues', () => {
   });
 });
 
+describe('pipelineMetricValues of a pipeline with environments', () => {
+  it("labels its series with the environment it is evaluated in, as that environment's alert rules select them", () => {
+    const withEnvironments = entry('orders-to-delta', {
+      lag: { messages: 7, seconds: 3 },
+    });
+    (
+      withEnvironments.pipeline.summary as { environment?: string }
+    ).environment = 'dev';
+    const values = pipelineMetricValues([withEnvironments]);
+    expect(
+      values.filter(v => v.metric === 'lagMessages').map(v => v.attributes),
+    ).toEqual([{ pipeline: 'orders-to-delta', environment: 'dev' }]);
+    expect(values.find(v => v.metric === 'info')!.attributes).toMatchObject({
+      pipeline: 'orders-to-delta',
+      environment: 'dev',
+    });
+  });
+});
+
 describe('PipelineMetrics', () => {
   it('is exported in Prometheus format under the documented names', async () => {
     const endpoint = await exporterEndpoint();

@@ -27,7 +27,15 @@ export function pipelineMetricValues(
 ): PipelineMetricValue[] {
   const values: PipelineMetricValue[] = [];
   for (const { pipeline, state, row } of entries) {
-    const labels = { pipeline: pipeline.summary.name };
+    // A pipeline with environments is evaluated in its first one (as its
+    // page's cards): its series say which, as the environment's alert rules
+    // select them (pipeline and environment).
+    const labels: Record<string, string> = {
+      pipeline: pipeline.summary.name,
+      ...(pipeline.summary.environment
+        ? { environment: pipeline.summary.environment }
+        : {}),
+    };
     const add = (metric: PipelineGauge, value: number | null | undefined) => {
       if (typeof value === 'number' && Number.isFinite(value)) {
         values.push({ metric, attributes: labels, value });
