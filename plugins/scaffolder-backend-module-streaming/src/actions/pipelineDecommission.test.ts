@@ -11,8 +11,11 @@ import {
   ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_SPARK_APPLICATION,
+  parsePipelineSpec,
   PipelineSummary,
+  toPipelineSummary,
 } from '@internal/plugin-streaming-common';
+import { renderPipeline } from '@internal/plugin-streaming-codegen';
 import { loadKubernetesClient } from '@internal/plugin-streaming-node';
 import {
   TestKubernetes,
@@ -20,6 +23,7 @@ import {
 } from '@internal/plugin-streaming-node/testUtils';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import fs from 'node:fs';
+import { parse } from 'yaml';
 import { invokeAction, InvokeOptions } from '../__testUtils__/invokeAction';
 import { runExample } from '../__testUtils__/runExample';
 import {
@@ -67,6 +71,12 @@ function summary(name: string, checkpoint: string): PipelineSummary {
 describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka broker)', () => {
   const dir = createMockDirectory();
   const namespace = uniqueName('decommission');
+  /** The namespace of the pipeline with environments' prod. */
+  const second = uniqueName('decommission-prod');
+  /** A pipeline with environments dev (in namespace) and prod (in second). */
+  const envs = uniqueName('orders-envs');
+  const envsRef = `component:default/${envs}`;
+  const deadLetter = `${envs}.dead-letter`;
   const ordersOut = uniqueName('orders-out');
   const enrichedOut = uniqueName('orders-enriched-out');
   let k8s: TestKubernetes;
@@ -77,14 +87,46 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
   let action: ReturnType<typeof createPipelineDecommissionAction>;
   const removedLocations: string[] = [];
 
-  const url = (plural: string, name: string) =>
+  const url = (plural: string, name: string, ns = namespace) =>
     `/apis/${
       plural === 'prometheusrules'
         ? 'monitoring.coreos.com/v1'
         : 'sparkoperator.k8s.io/v1beta2'
-    }/namespaces/${namespace}/${plural}/${name}`;
-  const exists = async (plural: string, name: string) =>
-    (await k8s.request('GET', url(plural, name))).status === 200;
+    }/namespaces/${ns}/${plural}/${name}`;
+  const exists = async (plural: string, name: string, ns = namespace) =>
+    (await k8s.request('GET', url(plural, name, ns))).status === 200;
+
+  /** The spec of the pipeline with environments: dev's topics and tables prefixed. */
+  const envsSpec = () =>
+    parsePipelineSpec(`pipeline:
+  name: ${envs}
+  owner: user:default/alice
+  source:
+    type: kafka
+    cluster: local
+    topic: orders
+    format: json
+    fields:
+      - { name: order_id, type: string }
+  sink:
+    type: delta
+    path: /data/delta/${envs}
+    mode: append
+    checkpoint: ${dir.path}/checkpoints/${envs}
+  dead_letter:
+    type: kafka
+    topic: ${deadLetter}
+  resources:
+    driver: { cores: 1, memory: 1g }
+    executor: { cores: 1, memory: 1g, instances: 1 }
+  environments:
+    - name: dev
+      namespace: ${namespace}
+      topic_prefix: dev.
+      table_prefix: dev_
+    - name: prod
+      namespace: ${second}
+`).spec!;
 
   const pipeline = (
     name: string,
@@ -201,9 +243,10 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
   beforeAll(async () => {
     await loadKubernetesClient();
     k8s = await TestKubernetes.start();
-    await k8s.createNamespaces(namespace);
+    await k8s.createNamespaces(namespace, second);
     const token = await k8s.serviceAccountToken(namespace, 'backstage', {
       [namespace]: DECOMMISSION_RULES,
+      [second]: DECOMMISSION_RULES,
     });
     const clusters = k8s.appConfig([
       {
@@ -218,6 +261,9 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
         streaming: {
           kubernetes: clusters.streaming.kubernetes,
           kafka: { clusters: [{ name: 'local', brokers: KAFKA_BROKERS }] },
+          scaffolder: {
+            sparkApplications: { allowedNamespaces: [namespace, second] },
+          },
         },
       },
     });
@@ -232,11 +278,19 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
     }).admin();
     await admin.connect();
     await admin.createTopics({
-      topics: [ordersOut, enrichedOut].map(topic => ({ topic })),
+      topics: [ordersOut, enrichedOut, `dev.${deadLetter}`, deadLetter].map(
+        topic => ({ topic }),
+      ),
       waitForLeaders: true,
     });
 
-    dir.setContent({ checkpoints: { orders: { metadata: '{}' } } });
+    dir.setContent({
+      checkpoints: {
+        orders: { metadata: '{}' },
+        [envs]: { metadata: '{}' },
+        [`dev_${envs}`]: { metadata: '{}' },
+      },
+    });
     const entities = [
       pipeline(
         'orders-to-delta',
@@ -281,6 +335,28 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
         'component:default/orders-enriched',
         ['component:default/orders-alerts'],
       ),
+      // As the catalog module registers it: the annotations the generator
+      // writes for the first environment, the summary with every one's.
+      {
+        ...pipeline(envs, [], ''),
+        metadata: {
+          name: envs,
+          namespace: 'default',
+          uid: `uid-${envs}`,
+          annotations: {
+            [ANNOTATION_KUBERNETES_CLUSTER]: 'staging',
+            [ANNOTATION_SPARK_APPLICATION]: `${namespace}/${envs}`,
+            [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(
+              toPipelineSummary(envsSpec()),
+            ),
+          },
+        },
+      },
+      topicEntity('envs-dev-dead-letter', `dev.${deadLetter}`, envsRef, []),
+      // prod's dead-letter topic, read by another pipeline.
+      topicEntity('envs-prod-dead-letter', deadLetter, envsRef, [
+        'component:default/dead-letter-replay',
+      ]),
     ];
     catalog = catalogServiceMock({ entities });
     // The in-memory catalog has no locations: each pipeline was registered
@@ -327,13 +403,31 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
       'component:default/someone-else',
     );
     await create('PrometheusRule', 'orders-hand-made', undefined);
+
+    // Each environment's objects as the generator renders them in
+    // deploy/<environment>/, applied as Create and Promote apply them.
+    for (const file of renderPipeline(envsSpec(), {
+      kubernetesCluster: 'staging',
+      includeSpec: false,
+    })) {
+      if (/^deploy\/(dev|prod)\/.*\.yaml$/.test(file.path)) {
+        await applier.apply('staging', parse(file.content), {
+          dryRun: false,
+          fieldManager: 'backstage-streaming',
+          entityRef: envsRef,
+        });
+      }
+    }
   });
 
   afterAll(async () => {
     await admin?.deleteTopics({ topics: [enrichedOut] }).catch(() => undefined);
     await admin?.disconnect();
     await kafkaAdmins?.close();
-    await k8s?.deleteNamespaces(namespace);
+    await admin
+      ?.deleteTopics({ topics: [`dev.${deadLetter}`, deadLetter] })
+      .catch(() => undefined);
+    await k8s?.deleteNamespaces(namespace, second);
   });
 
   const full = {
@@ -518,5 +612,149 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
     expect(again.objects).toEqual([]);
     const onCluster = await run({ ...full, cluster: 'staging' });
     expect(onCluster.objects).toEqual([]);
+  });
+
+  describe('a pipeline whose spec declares environments', () => {
+    const envsInput = {
+      entityRef: envsRef,
+      confirmation: envs,
+      deleteTopics: true,
+      deleteCheckpoint: true,
+    };
+    /** Each environment's objects: [plural, name, namespace]. */
+    const envObjects = () =>
+      [namespace, second].flatMap(ns => [
+        ['sparkapplications', envs, ns],
+        ['scheduledsparkapplications', `${envs}-maint`, ns],
+        ['prometheusrules', `${envs}-alerts`, ns],
+      ]) as Array<[string, string, string]>;
+    const planOf = (
+      env: string,
+      ns: string,
+      topicPrefix: string,
+      prefix: string,
+    ) => [
+      {
+        environment: env,
+        type: 'SparkApplication',
+        name: `${ns}/${envs}`,
+        result: 'would delete',
+      },
+      {
+        environment: env,
+        type: 'ScheduledSparkApplication',
+        name: `${ns}/${envs}-maint`,
+        result: 'would delete',
+      },
+      {
+        environment: env,
+        type: 'PrometheusRule',
+        name: `${ns}/${envs}-alerts`,
+        result: 'would delete',
+      },
+      {
+        environment: env,
+        type: 'KafkaTopic',
+        name: `local/${topicPrefix}${deadLetter}`,
+        result: 'would delete',
+      },
+      {
+        environment: env,
+        type: 'Checkpoint',
+        name: `${dir.path}/checkpoints/${prefix}${envs}`,
+        result: 'would delete',
+      },
+      {
+        environment: env,
+        type: 'DeltaTable',
+        name: `/data/delta/${prefix}${envs}`,
+        result: 'kept',
+        detail: 'tables are kept; archive or drop them by hand',
+      },
+    ];
+
+    it("dry run shows each environment's objects, topics and checkpoint in its own namespace, and changes nothing", async () => {
+      // prod's dead-letter topic is read by nobody else in this run.
+      const output = await run(
+        { ...envsInput, deleteTopics: false },
+        { isDryRun: true },
+      );
+      expect(output.objects).toEqual([
+        ...planOf('dev', namespace, 'dev.', 'dev_').filter(
+          o => o.type !== 'KafkaTopic',
+        ),
+        ...planOf('prod', second, '', '').filter(o => o.type !== 'KafkaTopic'),
+        {
+          type: 'CatalogLocation',
+          name: `url:https://git.example.com/data/${envs}/catalog-info.yaml`,
+          result: 'would unregister',
+        },
+      ]);
+      expect(output.summary).toContain(
+        `| prod | SparkApplication | ${second}/${envs} | would delete |`,
+      );
+      for (const [plural, name, ns] of envObjects()) {
+        expect(await exists(plural, name, ns)).toBe(true);
+      }
+    });
+
+    it("refuses to delete an environment's topic another pipeline reads, and changes nothing", async () => {
+      await expect(run(envsInput)).rejects.toThrow(
+        new NotAllowedError(
+          `Kafka topics other pipelines read are not deleted: ${deadLetter} (prod; read by component:default/dead-letter-replay); nothing was changed (run again without deleteTopics to keep the topics)`,
+        ),
+      );
+      for (const [plural, name, ns] of envObjects()) {
+        expect(await exists(plural, name, ns)).toBe(true);
+      }
+      expect(await admin.listTopics()).toEqual(
+        expect.arrayContaining([`dev.${deadLetter}`, deadLetter]),
+      );
+    });
+
+    it("retires it in every environment: each one's objects in its namespace, topics with its prefix and checkpoint", async () => {
+      // The reader is gone: prod's topic may go too.
+      await catalog.removeEntityByUid('uid-envs-prod-dead-letter');
+      const plan = await run(envsInput, { isDryRun: true });
+      expect(plan.objects.slice(0, -1)).toEqual([
+        ...planOf('dev', namespace, 'dev.', 'dev_'),
+        ...planOf('prod', second, '', ''),
+      ]);
+
+      const output = await run(envsInput);
+      expect(
+        (
+          output.objects as Array<{
+            environment?: string;
+            type: string;
+            result: string;
+          }>
+        ).map(o => `${o.environment ?? '-'} ${o.type} ${o.result}`),
+      ).toEqual([
+        ...['dev', 'prod'].flatMap(env => [
+          `${env} SparkApplication deleted`,
+          `${env} ScheduledSparkApplication deleted`,
+          `${env} PrometheusRule deleted`,
+          `${env} KafkaTopic deleted`,
+          `${env} Checkpoint deleted`,
+          `${env} DeltaTable kept`,
+        ]),
+        '- CatalogLocation unregistered',
+      ]);
+      for (const [plural, name, ns] of envObjects()) {
+        expect(await exists(plural, name, ns)).toBe(false);
+      }
+      const topics = await admin.listTopics();
+      expect(topics).not.toContain(`dev.${deadLetter}`);
+      expect(topics).not.toContain(deadLetter);
+      expect(fs.existsSync(`${dir.path}/checkpoints/dev_${envs}`)).toBe(false);
+      expect(fs.existsSync(`${dir.path}/checkpoints/${envs}`)).toBe(false);
+      expect(removedLocations).toContain(`location-${envs}`);
+      // Other pipelines' objects in those namespaces are untouched.
+      expect(await exists('prometheusrules', 'orders-hand-made')).toBe(true);
+      expect(await exists('sparkapplications', 'orders-to-delta-copy')).toBe(
+        true,
+      );
+    });
   });
 });

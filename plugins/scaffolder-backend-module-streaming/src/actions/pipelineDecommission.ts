@@ -16,6 +16,7 @@ import {
   ANNOTATION_KAFKA_TOPIC,
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_SPARK_APPLICATION,
+  PipelineSummary,
 } from '@internal/plugin-streaming-common';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,25 +56,25 @@ const inputSchema = z.object({
     .min(1)
     .optional()
     .describe(
-      "Kubernetes cluster in app-config; default: the entity's streaming-platform.dev/kubernetes-cluster annotation",
+      "Kubernetes cluster in app-config; default: the entity's streaming-platform.dev/kubernetes-cluster annotation. With environments: only for the environments that name no kubernetes_cluster",
     ),
   namespace: z
     .string()
     .optional()
     .describe(
-      "Namespace of its objects; default: the namespace of the entity's streaming-platform.dev/spark-application annotation, else the cluster's defaultNamespace. Must be one the apply policy allows",
+      "Namespace of its objects; default: the namespace of the entity's streaming-platform.dev/spark-application annotation, else the cluster's defaultNamespace. With environments: only for the environments that name no namespace. Must be one the apply policy allows",
     ),
   deleteTopics: z
     .boolean()
     .default(false)
     .describe(
-      'Also delete the Kafka topics the pipeline writes (its outputs in the catalog); refused when another entity reads one',
+      "Also delete the Kafka topics the pipeline writes (its outputs in the catalog; with environments, each environment's sink and dead-letter topics with its topic prefix and Kafka cluster); refused when another entity reads one",
     ),
   deleteCheckpoint: z
     .boolean()
     .default(false)
     .describe(
-      'Also delete its checkpoint location, when it is under one of streaming.scaffolder.decommission.checkpointRoots',
+      "Also delete its checkpoint location (with environments, each environment's), when it is under one of streaming.scaffolder.decommission.checkpointRoots",
     ),
 });
 
@@ -87,6 +88,12 @@ const RESULTS = [
 ] as const;
 
 const objectSchema = z.object({
+  environment: z
+    .string()
+    .optional()
+    .describe(
+      'The environment (pipeline.environments) the object belongs to; absent for a pipeline without environments and for its catalog location',
+    ),
   type: z
     .string()
     .describe(
@@ -115,10 +122,22 @@ type Outcome = z.infer<typeof objectSchema>;
 
 /** An output topic of the pipeline, with the catalog entities that read it. */
 interface OutputTopic {
-  entityRef: string;
   cluster: string;
   topic: string;
   readers: string[];
+  environment?: string;
+}
+
+/**
+ * Where the pipeline runs: once, or once per environment of its spec (the
+ * environment's Kubernetes cluster and namespace, its summary with its
+ * prefixes and Kafka cluster).
+ */
+interface Place {
+  environment?: string;
+  cluster: string;
+  namespace?: string;
+  summary?: PipelineSummary;
 }
 
 /**
@@ -129,8 +148,13 @@ interface OutputTopic {
  * pipeline, in namespaces the apply policy allows), optionally its output
  * topics (refused for a topic another entity reads) and its checkpoint
  * (only under `streaming.scaffolder.decommission.checkpointRoots`), keeps its
- * Delta tables, and unregisters its catalog location. Every check runs
- * before the first deletion; dry run reports the plan and changes nothing.
+ * Delta tables, and unregisters its catalog location. A pipeline whose
+ * spec declares environments (its summary annotation lists them) is retired
+ * in every one: each environment's objects in its own namespace and
+ * Kubernetes cluster, its topics (with its topic prefix and Kafka cluster)
+ * and its checkpoint (with its table prefix); each object names its
+ * environment. Every check runs before the first deletion; dry run reports
+ * the plan and changes nothing.
  *
  * @public
  */
@@ -145,7 +169,7 @@ export function createPipelineDecommissionAction(options: {
   return createTemplateAction({
     id: 'streaming:pipeline:decommission',
     description:
-      'Decommissions a pipeline after a typed confirmation of its name: deletes its SparkApplication, maintenance ScheduledSparkApplication and PrometheusRule (only objects carrying its owner-entity annotation), optionally its output Kafka topics (refused for a topic another pipeline reads) and its checkpoint, keeps its Delta tables, and unregisters its catalog location. Dry run lists what would happen and changes nothing.',
+      "Decommissions a pipeline after a typed confirmation of its name: deletes its SparkApplication, maintenance ScheduledSparkApplication and PrometheusRule (only objects carrying its owner-entity annotation), optionally its output Kafka topics (refused for a topic another pipeline reads) and its checkpoint, keeps its Delta tables, and unregisters its catalog location. A pipeline whose spec declares environments is retired in every one: each environment's objects in its namespace and Kubernetes cluster, its topics with its prefix and Kafka cluster, its checkpoint. Dry run lists what would happen and changes nothing.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -205,28 +229,68 @@ export function createPipelineDecommissionAction(options: {
         refused: 'it is not decommissioned',
       });
       const annotations = entity.metadata.annotations ?? {};
-      const cluster = pipelineCluster(entity, input.cluster);
       // `namespace/name`, or only a name (then the cluster's default namespace).
       const [first, second] = (
         annotations[ANNOTATION_SPARK_APPLICATION]?.trim() ?? ''
       ).split('/', 2);
       const namespace = input.namespace ?? (second ? first : undefined);
-      const owned = await applier.listOwned(cluster, namespace, entityRef);
-      const topics = input.deleteTopics
-        ? await outputTopics(entity, entityRef, credentials)
-        : [];
+      const summary = readPipelineSummary(entity);
+      const environments = summary?.environments ?? [];
+      // Each environment in its own namespace and cluster (else the
+      // pipeline's), in promotion order; without environments, one place.
+      const places: Place[] =
+        environments.length > 0
+          ? environments.map(env => ({
+              environment: env.name,
+              cluster:
+                env.kubernetesCluster ?? pipelineCluster(entity, input.cluster),
+              namespace: env.namespace ?? namespace,
+              summary: env.summary,
+            }))
+          : [
+              {
+                cluster: pipelineCluster(entity, input.cluster),
+                namespace,
+                summary,
+              },
+            ];
+
+      // Every place's objects; a namespace two environments share is listed once.
+      const listed = new Set<string>();
+      const owned: Array<{ place: Place; objects: OwnedObject[] }> = [];
+      for (const place of places) {
+        const key = `${place.cluster}\n${
+          place.namespace ?? applier.defaultNamespace(place.cluster)
+        }`;
+        const objects = listed.has(key)
+          ? []
+          : await applier.listOwned(place.cluster, place.namespace, entityRef);
+        listed.add(key);
+        owned.push({ place, objects });
+      }
+      let topics: OutputTopic[] = [];
+      if (input.deleteTopics) {
+        topics =
+          environments.length > 0
+            ? await environmentTopics(entity, entityRef, places, credentials)
+            : await outputTopics(entity, entityRef, credentials);
+      }
       const readBy = topics.filter(t => t.readers.length > 0);
       if (readBy.length > 0) {
         throw new NotAllowedError(
           `Kafka topics other pipelines read are not deleted: ${readBy
-            .map(t => `${t.topic} (read by ${t.readers.join(', ')})`)
+            .map(
+              t =>
+                `${t.topic} (${
+                  t.environment ? `${t.environment}; ` : ''
+                }read by ${t.readers.join(', ')})`,
+            )
             .join(
               '; ',
             )}; nothing was changed (run again without deleteTopics to keep the topics)`,
         );
       }
       for (const topic of topics) kafkaAdmins.assertCluster(topic.cluster);
-      const summary = readPipelineSummary(entity);
 
       const objects: Outcome[] = [];
       const step = async (key: string, fn: () => Promise<Outcome>) =>
@@ -241,46 +305,65 @@ export function createPipelineDecommissionAction(options: {
           ),
         );
 
-      for (const object of owned) {
-        ctx.signal?.throwIfAborted();
-        await step(`${object.kind}.${object.namespace}.${object.name}`, () =>
-          deleteObject(applier, cluster, object, dryRun),
-        );
-      }
-      for (const topic of topics) {
-        ctx.signal?.throwIfAborted();
-        await step(`topic.${topic.cluster}.${topic.topic}`, () =>
-          deleteTopic(kafkaAdmins, topic, dryRun),
-        );
-      }
-      if (summary?.checkpoint) {
-        await step('checkpoint', () =>
-          deleteCheckpoint(
-            summary.checkpoint,
-            input.deleteCheckpoint,
-            checkpointRoots,
-            dryRun,
-          ),
-        );
-      } else if (!summary) {
-        objects.push(
-          done({
-            type: 'Checkpoint',
-            name: 'unknown',
-            result: 'kept',
-            detail: `the pipeline's ${ANNOTATION_PIPELINE_SUMMARY} annotation is missing or unreadable, so its checkpoint is unknown; find and delete it by hand`,
-          }),
-        );
-      }
-      if (summary?.sink.type === 'delta' && summary.sink.path) {
-        objects.push(
-          done({
-            type: 'DeltaTable',
-            name: summary.sink.path,
-            result: 'kept',
-            detail: 'tables are kept; archive or drop them by hand',
-          }),
-        );
+      const checkpoints = new Set<string>();
+      for (const { place, objects: placeObjects } of owned) {
+        const { environment, cluster } = place;
+        const inPlace = (outcome: Outcome): Outcome =>
+          environment ? { environment, ...outcome } : outcome;
+        // Keys without an environment are those of runs before environments.
+        const at = environment ? `${environment}.` : '';
+        for (const object of placeObjects) {
+          ctx.signal?.throwIfAborted();
+          await step(
+            `${at}${object.kind}.${object.namespace}.${object.name}`,
+            async () =>
+              inPlace(await deleteObject(applier, cluster, object, dryRun)),
+          );
+        }
+        for (const topic of topics.filter(t => t.environment === environment)) {
+          ctx.signal?.throwIfAborted();
+          await step(`${at}topic.${topic.cluster}.${topic.topic}`, async () =>
+            inPlace(await deleteTopic(kafkaAdmins, topic, dryRun)),
+          );
+        }
+        const placeSummary = place.summary;
+        if (placeSummary?.checkpoint) {
+          // Two environments may share one (no table prefix): deleted once.
+          if (!checkpoints.has(placeSummary.checkpoint)) {
+            checkpoints.add(placeSummary.checkpoint);
+            await step(`${at}checkpoint`, async () =>
+              inPlace(
+                await deleteCheckpoint(
+                  placeSummary.checkpoint,
+                  input.deleteCheckpoint,
+                  checkpointRoots,
+                  dryRun,
+                ),
+              ),
+            );
+          }
+        } else if (!placeSummary) {
+          objects.push(
+            done({
+              type: 'Checkpoint',
+              name: 'unknown',
+              result: 'kept',
+              detail: `the pipeline's ${ANNOTATION_PIPELINE_SUMMARY} annotation is missing or unreadable, so its checkpoint is unknown; find and delete it by hand`,
+            }),
+          );
+        }
+        if (placeSummary?.sink.type === 'delta' && placeSummary.sink.path) {
+          objects.push(
+            done(
+              inPlace({
+                type: 'DeltaTable',
+                name: placeSummary.sink.path,
+                result: 'kept',
+                detail: 'tables are kept; archive or drop them by hand',
+              }),
+            ),
+          );
+        }
       }
       await step('location', () =>
         unregister(catalog, entityRef, credentials, dryRun),
@@ -321,7 +404,6 @@ export function createPipelineDecommissionAction(options: {
         );
       }
       topics.push({
-        entityRef: ref,
         cluster,
         topic,
         readers: (resource.relations ?? [])
@@ -333,18 +415,120 @@ export function createPipelineDecommissionAction(options: {
     }
     return topics;
   }
+
+  /**
+   * Each environment's Kafka topics the pipeline writes (its sink and
+   * dead-letter topics, with the environment's topic prefix and Kafka
+   * cluster, from the summary annotation), with the catalog entities
+   * other than the pipeline that read them. A topic two environments share
+   * is the first one's.
+   */
+  async function environmentTopics(
+    entity: Entity,
+    entityRef: string,
+    places: Place[],
+    credentials: BackstageCredentials,
+  ): Promise<OutputTopic[]> {
+    const ownCluster =
+      entity.metadata.annotations?.[ANNOTATION_KAFKA_CLUSTER]?.trim() ||
+      undefined;
+    const topics: OutputTopic[] = [];
+    for (const { environment, summary } of places) {
+      if (!summary) continue;
+      const sourceCluster = summary.source.cluster ?? ownCluster;
+      const written: Array<{ topic: string; cluster?: string }> = [];
+      if (summary.sink.type === 'kafka' && summary.sink.topic) {
+        written.push({
+          topic: summary.sink.topic,
+          cluster: summary.sink.cluster ?? sourceCluster,
+        });
+      }
+      if (summary.deadLetter?.type === 'kafka' && summary.deadLetter.topic) {
+        written.push({
+          topic: summary.deadLetter.topic,
+          cluster: sourceCluster,
+        });
+      }
+      for (const { topic, cluster: known } of written) {
+        if (!TOPIC_NAME.test(topic)) {
+          throw new InputError(
+            `environment ${environment}: ${JSON.stringify(
+              topic,
+            )} is not a Kafka topic name; nothing was changed`,
+          );
+        }
+        // The topic's Resources in the catalog (on its cluster, when known).
+        const { items } = await catalog.getEntities(
+          {
+            filter: {
+              kind: 'Resource',
+              'spec.type': 'kafka-topic',
+              [`metadata.annotations.${ANNOTATION_KAFKA_TOPIC}`]: topic,
+            },
+          },
+          { credentials },
+        );
+        const resources = items.filter(
+          r =>
+            !known ||
+            r.metadata.annotations?.[ANNOTATION_KAFKA_CLUSTER] === known,
+        );
+        const clusters = [
+          ...new Set(
+            resources.map(
+              r => r.metadata.annotations?.[ANNOTATION_KAFKA_CLUSTER],
+            ),
+          ),
+        ];
+        const cluster =
+          known ?? (clusters.length === 1 ? clusters[0] : undefined);
+        if (!cluster) {
+          throw new InputError(
+            `environment ${environment}: the Kafka cluster of topic ${topic} is unknown (the summary names none, and ${entityRef} has no ${ANNOTATION_KAFKA_CLUSTER} annotation); nothing was changed (run again without deleteTopics to keep the topics)`,
+          );
+        }
+        if (topics.some(t => t.cluster === cluster && t.topic === topic)) {
+          continue;
+        }
+        topics.push({
+          environment,
+          cluster,
+          topic,
+          readers: [
+            ...new Set(
+              resources.flatMap(r =>
+                (r.relations ?? [])
+                  .filter(
+                    rel =>
+                      rel.type === RELATION_DEPENDENCY_OF &&
+                      rel.targetRef !== entityRef,
+                  )
+                  .map(rel => rel.targetRef),
+              ),
+            ),
+          ],
+        });
+      }
+    }
+    return topics;
+  }
 }
 
 /** `objects` as a Markdown table (cells escaped: names come from the catalog). */
 function markdownTable(objects: Outcome[], dryRun: boolean): string {
   const cell = (text: string) => text.replace(/[\\|`*_<>[\]]/g, c => `\\${c}`);
+  // With environments, a first column names each object's.
+  const withEnvironment = objects.some(o => o.environment);
+  const head = withEnvironment ? '| Environment ' : '';
   return [
     dryRun ? 'Dry run: nothing was changed.' : '',
-    '| Object | Name | Result |',
-    '| --- | --- | --- |',
+    `${head}| Object | Name | Result |`,
+    `${withEnvironment ? '| --- ' : ''}| --- | --- | --- |`,
     ...objects.map(
       o =>
-        `| ${o.type} | ${cell(o.name)} | ${o.result}${
+        `${withEnvironment ? `| ${cell(o.environment ?? '')} ` : ''}| ${
+          o.type
+        } | ${cell(o.name)} | ${o.result}${
           o.detail ? ` (${cell(o.detail)})` : ''
         } |`,
     ),
