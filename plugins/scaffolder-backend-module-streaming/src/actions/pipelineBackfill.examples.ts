@@ -39,4 +39,23 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      "For a pipeline whose spec declares environments: reprocess partition 0 of prod's source topic (its prefix applied) from offset 0 into prod's sink, as SparkApplication <pipeline>-backfill-prod-fix in prod's namespace",
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'backfill',
+          action: 'streaming:pipeline:backfill',
+          name: 'Backfill the pipeline in prod',
+          input: {
+            entityRef: 'component:default/orders-envs',
+            backfillId: 'prod-fix',
+            from: '{"0": 0}',
+            environment: 'prod',
+          },
+        },
+      ],
+    }),
+  },
 ];

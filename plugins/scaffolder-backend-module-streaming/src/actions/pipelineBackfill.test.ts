@@ -6,13 +6,17 @@ import {
   ANNOTATION_OWNER_ENTITY,
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_SPARK_APPLICATION,
+  parsePipelineSpec,
+  toPipelineSummary,
 } from '@internal/plugin-streaming-common';
+import { renderPipeline } from '@internal/plugin-streaming-codegen';
 import { loadKubernetesClient } from '@internal/plugin-streaming-node';
 import {
   TestKubernetes,
   uniqueName,
 } from '@internal/plugin-streaming-node/testUtils';
 import { Kafka, logLevel } from 'kafkajs';
+import { parse } from 'yaml';
 import { invokeAction, InvokeOptions } from '../__testUtils__/invokeAction';
 import { runExample } from '../__testUtils__/runExample';
 import {
@@ -452,4 +456,226 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
       ).rejects.toThrow(message);
     },
   );
+});
+
+describe('streaming:pipeline:backfill of a pipeline with environments (real Kubernetes API server)', () => {
+  const devNs = uniqueName('backfill-dev');
+  const prodNs = uniqueName('backfill-prod');
+  // The name the third example names (its namespaces are this test's own).
+  const pipelineName = 'orders-envs';
+  const entityRef = `component:default/${pipelineName}`;
+  // The source topic as the spec writes it: prod reads it (one partition),
+  // dev reads dev.<topic> (two partitions).
+  const topic = uniqueName('orders');
+  let kafkaAdmins: KafkaAdmins;
+  let k8s: TestKubernetes;
+  let action: ReturnType<typeof createPipelineBackfillAction>;
+
+  const read = async (ns: string, name: string) => {
+    const response = await k8s.request(
+      'GET',
+      `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${ns}/sparkapplications/${name}`,
+    );
+    return response.status === 200 ? (response.body as any) : undefined;
+  };
+  const run = (input: Record<string, unknown>, options: InvokeOptions = {}) =>
+    invokeAction(action, { entityRef, ...input } as never, {
+      user: alice,
+      ...options,
+    });
+  const spec = () =>
+    parsePipelineSpec(`pipeline:
+  name: ${pipelineName}
+  owner: user:default/alice
+  source:
+    type: kafka
+    cluster: local
+    topic: ${topic}
+    format: json
+    fields:
+      - { name: order_id, type: string }
+  sink:
+    type: delta
+    path: /data/delta/orders
+    mode: append
+    checkpoint: /checkpoints/${pipelineName}
+  resources:
+    driver: { cores: 1, memory: 1g }
+    executor: { cores: 1, memory: 1g, instances: 1 }
+  environments:
+    - name: dev
+      namespace: ${devNs}
+      topic_prefix: dev.
+      table_prefix: dev_
+    - name: prod
+      namespace: ${prodNs}
+`).spec!;
+  /** The driver's variables as name → value. */
+  const driverEnv = (object: any): Record<string, string> =>
+    Object.fromEntries(
+      (object.spec.driver.env as Array<{ name: string; value?: string }>)
+        .filter(e => e.value !== undefined)
+        .map(e => [e.name, e.value!]),
+    );
+
+  beforeAll(async () => {
+    await loadKubernetesClient();
+    k8s = await TestKubernetes.start();
+    await k8s.createNamespaces(devNs, prodNs);
+    const token = await k8s.serviceAccountToken(devNs, 'backstage', {
+      [devNs]: SPARK_APPLICATION_APPLY_RULES,
+      [prodNs]: SPARK_APPLICATION_APPLY_RULES,
+    });
+    const clusters = k8s.appConfig([
+      { name: 'staging', serviceAccountToken: token, defaultNamespace: devNs },
+    ]);
+    const config = mockServices.rootConfig({
+      data: {
+        kubernetes: clusters.kubernetes,
+        streaming: {
+          kubernetes: clusters.streaming.kubernetes,
+          kafka: { clusters: [{ name: 'local', brokers: KAFKA_BROKERS }] },
+          scaffolder: {
+            sparkApplications: { allowedNamespaces: [devNs, prodNs] },
+          },
+        },
+      },
+    });
+    const applier = KubernetesApplier.fromConfig(config);
+    kafkaAdmins = KafkaAdmins.fromConfig(config, {
+      logger: mockServices.logger.mock(),
+    });
+    const admin = new Kafka({
+      clientId: 'backfill-environments-test',
+      brokers: KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [
+        { topic: `dev.${topic}`, numPartitions: 2 },
+        { topic, numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    });
+    await admin.disconnect();
+    // Each environment's SparkApplication, deploy/<environment>/ as the
+    // generator renders it, applied as Create and Promote apply it.
+    for (const file of renderPipeline(spec(), {
+      kubernetesCluster: 'staging',
+      includeSpec: false,
+    })) {
+      if (/^deploy\/(dev|prod)\/spark-application\.yaml$/.test(file.path)) {
+        await applier.apply('staging', parse(file.content), {
+          dryRun: false,
+          fieldManager: 'backstage-streaming',
+          entityRef,
+        });
+      }
+    }
+    const catalog = catalogServiceMock({
+      entities: [
+        {
+          ...{
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            spec: {
+              type: 'streaming-pipeline',
+              lifecycle: 'production',
+              owner: 'user:default/alice',
+            },
+          },
+          // The annotations the generator writes: the first environment's.
+          metadata: {
+            name: pipelineName,
+            namespace: 'default',
+            annotations: {
+              [ANNOTATION_KUBERNETES_CLUSTER]: 'staging',
+              [ANNOTATION_SPARK_APPLICATION]: `${devNs}/${pipelineName}`,
+              [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(
+                toPipelineSummary(spec()),
+              ),
+            },
+          },
+        },
+      ],
+    });
+    action = createPipelineBackfillAction({ applier, catalog, kafkaAdmins });
+  });
+
+  afterAll(async () => {
+    await kafkaAdmins?.close();
+    await k8s?.deleteNamespaces(devNs, prodNs);
+  });
+
+  it('runs in the first environment by default: in its namespace, with its variables (prefixed topic, tables, checkpoint) and PIPELINE_ENVIRONMENT', async () => {
+    const name = `${pipelineName}-backfill-dev-fix`;
+    const output = await run({ backfillId: 'dev-fix', from: '{"1": 0}' });
+    expect(output).toMatchObject({
+      sparkApplication: `${devNs}/${name}`,
+      result: 'created',
+      environment: 'dev',
+    });
+    expect(output.summary).toContain(
+      `progress key ${pipelineName}@dev-backfill-dev-fix`,
+    );
+    const object = await read(devNs, name);
+    expect(object.metadata.labels).toEqual({
+      'streaming-platform.dev/backfill-of': pipelineName,
+      'streaming-platform.dev/backfill-id': 'dev-fix',
+      'streaming-platform.dev/environment': 'dev',
+    });
+    expect(driverEnv(object)).toEqual({
+      PIPELINE_ENVIRONMENT: 'dev',
+      PIPELINE_SOURCE_TOPIC: `dev.${topic}`,
+      PIPELINE_CHECKPOINT: `/checkpoints/dev_${pipelineName}`,
+      PIPELINE_SINK_PATH: '/data/delta/dev_orders',
+      PIPELINE_BACKFILL_ID: 'dev-fix',
+      PIPELINE_BACKFILL_FROM: '{"1": 0}',
+    });
+    expect(object.spec.restartPolicy).toEqual({ type: 'Never' });
+    expect(await read(prodNs, name)).toBeUndefined();
+  });
+
+  it("runs in the environment named: prod's namespace and variables; offsets are checked against prod's topic (example)", async () => {
+    // prod's topic has one partition: partition 1 is dev's only.
+    await expect(
+      run({ backfillId: 'prod-fix', from: '{"1": 0}', environment: 'prod' }),
+    ).rejects.toThrow(
+      `from: topic ${topic} (environment prod) on Kafka cluster "local" has no partition(s) 1 (it has 1); nothing was created`,
+    );
+    const name = `${pipelineName}-backfill-prod-fix`;
+    const [output] = await runExample(action, examples[2].example, {
+      user: alice,
+    });
+    expect(output).toMatchObject({
+      sparkApplication: `${prodNs}/${name}`,
+      result: 'created',
+      environment: 'prod',
+    });
+    const object = await read(prodNs, name);
+    // prod runs the spec's own values: only the environment's name differs.
+    expect(driverEnv(object)).toEqual({
+      PIPELINE_ENVIRONMENT: 'prod',
+      PIPELINE_BACKFILL_ID: 'prod-fix',
+      PIPELINE_BACKFILL_FROM: '{"0": 0}',
+    });
+    expect(object.metadata.labels['streaming-platform.dev/environment']).toBe(
+      'prod',
+    );
+    expect(await read(devNs, name)).toBeUndefined();
+  });
+
+  it('refuses an environment the pipeline does not declare, naming those it does, and creates nothing', async () => {
+    await expect(
+      run({ backfillId: 'stg-fix', from: '{"0": 0}', environment: 'staging' }),
+    ).rejects.toThrow(
+      `environment: ${entityRef} has no environment "staging"; it declares dev, prod`,
+    );
+    for (const ns of [devNs, prodNs]) {
+      expect(
+        await read(ns, `${pipelineName}-backfill-stg-fix`),
+      ).toBeUndefined();
+    }
+  });
 });

@@ -1,8 +1,12 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ANNOTATION_SPARK_APPLICATION } from '@internal/plugin-streaming-common';
+import {
+  ANNOTATION_SPARK_APPLICATION,
+  PipelineEnvironmentSummary,
+  PipelineSummary,
+} from '@internal/plugin-streaming-common';
 import { z } from 'zod/v3';
 import { KafkaAdmins } from '../services/KafkaAdmins/KafkaAdmins';
 import {
@@ -31,6 +35,10 @@ const ENV = {
   to: 'PIPELINE_BACKFILL_TO',
 } as const;
 
+/** The variable naming the environment the job runs in (its settings there, its progress key `<pipeline>@<environment>`). */
+const ENVIRONMENT_VARIABLE = 'PIPELINE_ENVIRONMENT';
+
+const LABEL_ENVIRONMENT = 'streaming-platform.dev/environment';
 const LABEL_BACKFILL_OF = 'streaming-platform.dev/backfill-of';
 const LABEL_BACKFILL_ID = 'streaming-platform.dev/backfill-id';
 
@@ -62,12 +70,19 @@ const inputSchema = z.object({
     .describe(
       'Where it ends, exclusive, of the same kind as from (offsets naming the same partitions); default: the end of each partition when it starts',
     ),
+  environment: z
+    .string()
+    .max(63)
+    .optional()
+    .describe(
+      'The environment (pipeline.environments) to backfill: its SparkApplication in its namespace and Kubernetes cluster, with its settings (prefixed source topic, tables, checkpoint); default: the first. Only for a pipeline whose spec declares environments',
+    ),
   cluster: z
     .string()
     .min(1)
     .optional()
     .describe(
-      "Kubernetes cluster in app-config; default: the entity's streaming-platform.dev/kubernetes-cluster annotation",
+      "Kubernetes cluster in app-config; default: the entity's streaming-platform.dev/kubernetes-cluster annotation. With environments: only for an environment that names no kubernetes_cluster",
     ),
 });
 
@@ -77,6 +92,12 @@ const outputSchema = z.object({
     .string()
     .describe("The backfill's SparkApplication, namespace/name"),
   result: z.enum(['created', 'would create', 'exists']),
+  environment: z
+    .string()
+    .optional()
+    .describe(
+      'The environment backfilled; absent for a pipeline without environments',
+    ),
   env: z
     .record(z.string())
     .describe('The backfill settings given to the job (environment)'),
@@ -204,6 +225,34 @@ function backfillEnvOf(spec: Record<string, any> | undefined) {
   );
 }
 
+/**
+ * The environment a backfill runs in: the one named, else the first of the
+ * summary's; undefined for a pipeline without environments. Refuses an
+ * environment the pipeline does not declare, naming those it does.
+ */
+function backfillEnvironment(
+  entityRef: string,
+  summary: PipelineSummary | undefined,
+  name: string | undefined,
+): PipelineEnvironmentSummary | undefined {
+  const declared = summary?.environments ?? [];
+  const wanted = name?.trim();
+  if (!wanted) return declared[0];
+  const found = declared.find(env => env.name === wanted);
+  if (found) return found;
+  throw new InputError(
+    declared.length === 0
+      ? `environment: ${entityRef} declares no environments (pipeline.environments${
+          summary
+            ? ''
+            : '; its pipeline summary annotation is missing or unreadable'
+        }); run again without environment`
+      : `environment: ${entityRef} has no environment ${JSON.stringify(
+          wanted,
+        )}; it declares ${declared.map(env => env.name).join(', ')}`,
+  );
+}
+
 /** The default time to live of a backfill's SparkApplication after it ended: 7 days. */
 export const BACKFILL_TIME_TO_LIVE_SECONDS = 7 * 24 * 60 * 60;
 
@@ -216,6 +265,16 @@ export const BACKFILL_TIME_TO_LIVE_SECONDS = 7 * 24 * 60 * 60;
  * `timeToLiveSeconds` after which the Spark Operator deletes it. The job
  * reads them (streaming_runtime.backfill): the availableNow trigger, its own
  * checkpoint, Delta transactions of its own so each batch lands once.
+ *
+ * For a pipeline whose spec declares environments (its summary annotation
+ * lists them), the backfill runs in one: `environment`, default the first.
+ * It copies that environment's SparkApplication (same name, in the
+ * environment's namespace and Kubernetes cluster, else the pipeline's),
+ * whose variables hold the environment's settings (prefixed source topic,
+ * tables, checkpoint), and sets `PIPELINE_ENVIRONMENT`, from which the job
+ * takes its progress key `<pipeline>@<environment>-backfill-<id>`; offsets
+ * are checked against the environment's source topic. An environment the
+ * pipeline does not declare is refused, naming those it does.
  *
  * For a pipeline the user owns, whose SparkApplication carries its
  * owner-entity annotation. Idempotent: the same id with the same range is
@@ -243,7 +302,7 @@ export function createPipelineBackfillAction(options: {
   return createTemplateAction({
     id: 'streaming:pipeline:backfill',
     description:
-      "Backfills a pipeline: runs its job once over a range of its Kafka source (partition offsets or times) into the same sink, as its own SparkApplication <pipeline>-backfill-<id> (the pipeline's image and resources, restartPolicy Never, deleted by the Spark Operator streaming.scaffolder.backfill.timeToLive after it ended (default 7 days), the availableNow trigger, its own checkpoint; Delta writes committed once per batch). The same id again is a no-op; another range under that id is an error. Dry run validates with the API server and creates nothing.",
+      "Backfills a pipeline: runs its job once over a range of its Kafka source (partition offsets or times) into the same sink, as its own SparkApplication <pipeline>-backfill-<id> (the pipeline's image and resources, restartPolicy Never, deleted by the Spark Operator streaming.scaffolder.backfill.timeToLive after it ended (default 7 days), the availableNow trigger, its own checkpoint; Delta writes committed once per batch). For a pipeline whose spec declares environments, it runs in one of them (environment, default the first): that environment's SparkApplication, namespace, Kubernetes cluster and settings, progress key <pipeline>@<environment>-backfill-<id>. The same id again is a no-op; another range under that id is an error. Dry run validates with the API server and creates nothing.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -262,11 +321,20 @@ export function createPipelineBackfillAction(options: {
         refused: 'it is not backfilled',
       });
       const entityRef = stringifyEntityRef(entity);
+      const summary = readPipelineSummary(entity);
+      const environment = backfillEnvironment(
+        entityRef,
+        summary,
+        input.environment,
+      );
       if (range.partitions) {
-        await assertPartitions(entity, range.partitions);
+        await assertPartitions(
+          environment?.summary ?? summary,
+          range.partitions,
+          environment?.name,
+        );
       }
       const annotations = entity.metadata.annotations ?? {};
-      const cluster = pipelineCluster(entity, input.cluster);
       const annotation = annotations[ANNOTATION_SPARK_APPLICATION]?.trim();
       if (!annotation) {
         throw new InputError(
@@ -276,7 +344,14 @@ export function createPipelineBackfillAction(options: {
       // `namespace/name`, or only a name (then the cluster's default namespace).
       const [first, second] = annotation.split('/', 2);
       const pipelineApp = second ?? first;
-      const namespace = second ? first : applier.defaultNamespace(cluster);
+      // An environment's SparkApplication has the same name, in the
+      // environment's namespace and cluster (else the pipeline's).
+      const cluster =
+        environment?.kubernetesCluster ??
+        pipelineCluster(entity, input.cluster);
+      const namespace =
+        environment?.namespace ??
+        (second ? first : applier.defaultNamespace(cluster));
       const name = `${pipelineApp}-backfill-${input.backfillId}`;
       if (name.length > MAX_NAME_LENGTH) {
         throw new InputError(
@@ -292,7 +367,11 @@ export function createPipelineBackfillAction(options: {
       );
       if (!pipeline) {
         throw new NotFoundError(
-          `SparkApplication ${namespace}/${pipelineApp} of ${entityRef} is not on Kubernetes cluster "${cluster}": a backfill runs the pipeline's own SparkApplication`,
+          `SparkApplication ${namespace}/${pipelineApp} of ${entityRef}${
+            environment ? ` in environment ${environment.name}` : ''
+          } is not on Kubernetes cluster "${cluster}": a backfill runs the pipeline's own SparkApplication${
+            environment ? ' of that environment (promote it there first)' : ''
+          }`,
         );
       }
       const env: Record<string, string> = {
@@ -305,11 +384,15 @@ export function createPipelineBackfillAction(options: {
         ctx.output('dryRun', dryRun);
         ctx.output('sparkApplication', `${namespace}/${name}`);
         ctx.output('result', result);
+        if (environment) ctx.output('environment', environment.name);
         ctx.output('env', env);
         ctx.output(
           'summary',
           [
             dryRun ? 'Dry run: nothing was created.' : '',
+            environment
+              ? `Environment ${environment.name}: progress key ${pipelineApp}@${environment.name}-backfill-${input.backfillId}.`
+              : '',
             `| SparkApplication | Result | ${Object.keys(env).join(' | ')} |`,
             `| --- | --- |${Object.keys(env)
               .map(() => ' --- |')
@@ -364,10 +447,25 @@ export function createPipelineBackfillAction(options: {
       if (spec.sparkConf?.['spark.metrics.namespace']) {
         spec.sparkConf = { ...spec.sparkConf, 'spark.metrics.namespace': name };
       }
+      // The environment's own SparkApplication names it already; set
+      // again so the job runs with the environment's settings and reports
+      // progress as <pipeline>@<environment>-backfill-<id> whatever it holds.
+      const named = (vars: unknown) =>
+        environment
+          ? [
+              ...(Array.isArray(vars) ? (vars as EnvVar[]) : []).filter(
+                e => e.name !== ENVIRONMENT_VARIABLE,
+              ),
+              { name: ENVIRONMENT_VARIABLE, value: environment.name },
+            ]
+          : vars;
       spec.driver = {
         ...spec.driver,
-        env: withBackfillEnv(spec.driver?.env, env),
+        env: withBackfillEnv(named(spec.driver?.env), env),
       };
+      if (environment) {
+        spec.executor = { ...spec.executor, env: named(spec.executor?.env) };
+      }
       const manifest: KubernetesManifest = {
         apiVersion: 'sparkoperator.k8s.io/v1beta2',
         kind: 'SparkApplication',
@@ -377,6 +475,7 @@ export function createPipelineBackfillAction(options: {
           labels: {
             [LABEL_BACKFILL_OF]: pipelineApp,
             [LABEL_BACKFILL_ID]: input.backfillId,
+            ...(environment ? { [LABEL_ENVIRONMENT]: environment.name } : {}),
           },
         },
         spec,
@@ -395,19 +494,25 @@ export function createPipelineBackfillAction(options: {
         return;
       }
       await ctx.checkpoint({
-        key: `streaming.backfill.${entityRef}.${input.backfillId}`,
+        key: `streaming.backfill.${entityRef}.${
+          environment ? `${environment.name}.` : ''
+        }${input.backfillId}`,
         fn: apply,
       });
       report('created');
     },
   });
   /**
-   * Offsets name partitions the source topic has, when its cluster (from the
-   * pipeline summary) is one of streaming.kafka.clusters; otherwise the job
-   * checks them when it starts.
+   * Offsets name partitions the source topic has (the environment's, with its
+   * prefix), when its cluster (from the pipeline summary) is one of
+   * streaming.kafka.clusters; otherwise the job checks them when it starts.
    */
-  async function assertPartitions(entity: Entity, partitions: number[]) {
-    const source = readPipelineSummary(entity)?.source;
+  async function assertPartitions(
+    summary: PipelineSummary | undefined,
+    partitions: number[],
+    environment: string | undefined,
+  ) {
+    const source = summary?.source;
     const topic = source?.topics.length === 1 ? source.topics[0] : undefined;
     if (
       !topic ||
@@ -425,7 +530,9 @@ export function createPipelineBackfillAction(options: {
       .sort((a, b) => a - b);
     if (unknown.length > 0) {
       throw new InputError(
-        `from: topic ${topic} on Kafka cluster "${
+        `from: topic ${topic}${
+          environment ? ` (environment ${environment})` : ''
+        } on Kafka cluster "${
           source.cluster
         }" has no partition(s) ${unknown.join(', ')} (it has ${
           existing.size
