@@ -1,4 +1,9 @@
 import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -26,6 +31,9 @@ import {
 } from '@internal/plugin-streaming-node/testUtils';
 import request from 'supertest';
 import { streamingPlugin } from './plugin';
+import { prometheusExporterServiceFactory } from './services/Metrics/prometheusExporterServiceFactory';
+import { parsePrometheusText } from './__testUtils__/prometheusText';
+import { freePort } from './__testUtils__/testPrometheus';
 import { openApiTestServer } from './__testUtils__/openApiTestServer';
 import { progressEvent } from './__testUtils__/progressEvents';
 import { sparkApplication } from './__testUtils__/sparkApplications';
@@ -83,6 +91,8 @@ describe('pipeline environments on the real Kubernetes API server and broker', (
   let kafka: TestKafka;
   let server: Parameters<typeof request>[0];
   let stop: () => Promise<void>;
+  let metricsUrl: string;
+  const scheduler = mockServices.scheduler();
 
   const get = (url: string, auth?: string) => {
     const req = request(server).get(`/api/streaming${url}`);
@@ -173,9 +183,13 @@ describe('pipeline environments on the real Kubernetes API server and broker', (
       `      namespace: ${prodNamespace}`,
     ].join('\n');
 
+    const port = await freePort();
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
     const backend = await startTestBackend({
       features: [
         streamingPlugin,
+        prometheusExporterServiceFactory,
+        metricsServiceFactory,
         mockServices.rootConfig.factory({
           data: {
             kubernetes: clusters.kubernetes,
@@ -192,6 +206,8 @@ describe('pipeline environments on the real Kubernetes API server and broker', (
                 clusters: [{ name: 'local', brokers: [kafka.broker] }],
               },
               lag: { pollInterval: '1s' },
+              alerts: { evaluateInterval: '1s' },
+              prometheus: { port },
               status: { staleAfter: '2m' },
               cost: {
                 currency: 'EUR',
@@ -211,6 +227,11 @@ describe('pipeline environments on the real Kubernetes API server and broker', (
           pipelineEntity({ name: 'plain', topic, cluster: 'local' }),
         ]),
         permissionsFactory(),
+        createServiceFactory({
+          service: coreServices.scheduler,
+          deps: {},
+          factory: () => scheduler,
+        }),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
@@ -317,6 +338,56 @@ describe('pipeline environments on the real Kubernetes API server and broker', (
     expect(
       (await get(`/pipelines/default/${PIPELINE}/cost`, ALICE)).status,
     ).toBe(200);
+  });
+
+  it("exports every environment's series, labelled as that environment's alert rules select them", async () => {
+    const scrape = async () =>
+      parsePrometheusText(await (await fetch(metricsUrl)).text()).filter(
+        sample => sample.labels.pipeline === PIPELINE,
+      );
+    const samples = await waitFor(
+      "dev's lag in the exported series",
+      async () => {
+        // The backend's own poll and evaluation, as its schedule runs them.
+        await scheduler.triggerTask('streaming-offsets-poll');
+        await scheduler.triggerTask('streaming-alerts-evaluate');
+        return scrape();
+      },
+      {
+        until: all =>
+          all.some(
+            s =>
+              s.name === 'streaming_pipeline_lag_messages' &&
+              s.labels.environment === 'dev',
+          ),
+        intervalMs: 500,
+      },
+    );
+    const series = (name: string, environment: string) =>
+      samples.filter(
+        s =>
+          s.name === name &&
+          s.labels.environment === environment &&
+          !Number.isNaN(s.value),
+      );
+    expect(
+      series('streaming_pipeline_lag_messages', 'dev').map(s => s.value),
+    ).toEqual([40]);
+    expect(
+      series('streaming_pipeline_health', 'dev').map(s => s.labels.health),
+    ).toEqual(['ok']);
+    // prod's own series: its FAILED application is critical there, and it
+    // has no lag to report before its first micro-batch.
+    expect(
+      series('streaming_pipeline_health', 'prod').map(s => s.labels.health),
+    ).toEqual(['critical']);
+    expect(series('streaming_pipeline_lag_messages', 'prod')).toEqual([]);
+    expect(
+      series('streaming_pipeline_info', 'prod').map(s => s.labels.namespace),
+    ).toEqual(['default']);
+    expect(new Set(samples.map(s => s.labels.environment ?? '(none)'))).toEqual(
+      new Set(['dev', 'prod']),
+    );
   });
 
   it('answers an empty list for a pipeline without environments', async () => {

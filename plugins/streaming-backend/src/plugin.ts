@@ -241,8 +241,9 @@ export const streamingPlugin = createBackendPlugin({
           id: 'streaming-alerts-evaluate',
           scope: 'global',
           fn: async () => {
-            const { entries } = await overview.refresh();
-            pipelineMetrics.update(entries.values());
+            const { entries, laterEnvironments } = await overview.refresh();
+            // Every environment's series, for its generated alert rules.
+            pipelineMetrics.update([...entries.values(), ...laterEnvironments]);
             await alertRouting.write(
               [...entries.values()].map(e => e.pipeline),
             );
@@ -286,7 +287,7 @@ export const streamingPlugin = createBackendPlugin({
             lag,
             status,
             cost,
-            environments: new EnvironmentService(config, store, status, cost),
+            environments: new EnvironmentService(store, status, cost),
             overview,
             teams: TeamsService.fromConfig(deps.config, overview),
             topics: new TopicService(config, offsets),

@@ -2,7 +2,6 @@ import {
   PipelineEnvironmentsResponse,
   PipelineEnvironmentStatus,
 } from '@internal/plugin-streaming-common';
-import { StreamingConfig } from '../../config/StreamingConfig';
 import { CostService } from '../Cost/CostService';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
 import { pipelineInEnvironment } from '../Pipelines/pipelineInEnvironment';
@@ -19,7 +18,6 @@ import { StatusService } from '../Status/StatusService';
  */
 export class EnvironmentService {
   constructor(
-    private readonly config: StreamingConfig,
     private readonly store: ProgressStore,
     private readonly status: StatusService,
     private readonly cost: CostService,
@@ -50,10 +48,7 @@ export class EnvironmentService {
           const kubernetesCluster = application?.cluster ?? target?.cluster;
           const entry: PipelineEnvironmentStatus = {
             name: environment.name,
-            namespace:
-              application?.namespace ||
-              target?.namespace ||
-              this.defaultNamespace(kubernetesCluster),
+            namespace: environment.namespace,
             ...(kubernetesCluster ? { kubernetesCluster } : {}),
             queryName,
             health: state.status.health,
@@ -90,14 +85,5 @@ export class EnvironmentService {
       return null;
     }
     return { amount: cost.perDay, currency: cost.currency };
-  }
-
-  /** The namespace the status source reads when none is named. */
-  private defaultNamespace(cluster: string | undefined): string {
-    const clusters = this.config.kubernetes.clusters;
-    const named = cluster
-      ? clusters.find(c => c.name === cluster)
-      : clusters[0];
-    return named?.defaultNamespace ?? 'default';
   }
 }

@@ -27,9 +27,9 @@ export function pipelineMetricValues(
 ): PipelineMetricValue[] {
   const values: PipelineMetricValue[] = [];
   for (const { pipeline, state, row } of entries) {
-    // A pipeline with environments is evaluated in its first one (as its
-    // page's cards): its series say which, as the environment's alert rules
-    // select them (pipeline and environment).
+    // A pipeline with environments is evaluated in each of them: its series
+    // say which, as each environment's alert rules select them (pipeline and
+    // environment).
     const labels: Record<string, string> = {
       pipeline: pipeline.summary.name,
       ...(pipeline.summary.environment

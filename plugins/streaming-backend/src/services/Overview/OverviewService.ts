@@ -14,6 +14,7 @@ import { StreamingConfig } from '../../config/StreamingConfig';
 import { CostService } from '../Cost/CostService';
 import { callerKey } from '../Pipelines/CallerCache';
 import { PipelineCatalog, PipelineEntity } from '../Pipelines/PipelineCatalog';
+import { pipelineInEnvironment } from '../Pipelines/pipelineInEnvironment';
 import { ProgressStore } from '../ProgressStore/ProgressStore';
 import { PipelineState, StatusService } from '../Status/StatusService';
 import { boundErrors } from './boundErrors';
@@ -52,6 +53,8 @@ export interface OverviewEntry {
 interface Snapshot {
   at: number;
   entries: Map<string, OverviewEntry>;
+  /** The environments after the first of pipelines that declare several. */
+  laterEnvironments: OverviewEntry[];
   invalid: Map<string, string>;
   /**
    * Lists of entity refs found to be all in the snapshot: a caller's list is
@@ -107,63 +110,30 @@ export class OverviewService {
   private async compute(): Promise<Snapshot> {
     const now = Date.now();
     const { pipelines, invalid } = await this.catalog.listPipelines();
-    const queryNames = pipelines.map(p => p.summary.queryName);
+    // A pipeline with environments is its first environment here (as on
+    // its page); its later ones are evaluated beside it, for the metrics.
+    const later = pipelines.flatMap(pipeline =>
+      (pipeline.summary.environments ?? [])
+        .slice(1)
+        .map(environment => pipelineInEnvironment(pipeline, environment)),
+    );
+    const queryNames = [...pipelines, ...later].map(p => p.summary.queryName);
     const [latest, dayTotals] = await Promise.all([
       this.store.latestBatches(queryNames),
       this.store.totals(queryNames, new Date(now - DAY_MS)),
     ]);
+    const evaluate = (pipeline: PipelineEntity) =>
+      this.evaluate(pipeline, latest, dayTotals);
     const entries = new Map<string, OverviewEntry>();
-    await Promise.all(
-      pipelines.map(async pipeline => {
-        const { summary, entity } = pipeline;
-        const state = await this.status.getState(
-          pipeline,
-          latest.get(summary.queryName) ?? null,
-        );
-        const batch = state.latestBatch;
-        const active = state.status.running;
-        const app = state.application;
-        // Observed, never assumed: the spec's configured count is no fact.
-        const observed = observeExecutors(app, active ? batch : null);
-        const executors = observed.executors ?? 0;
-        const owner = entity.spec?.owner;
-        const system = entity.spec?.system;
-        entries.set(pipeline.entityRef, {
-          pipeline,
-          state,
-          recordsPerDay: dayTotals.get(summary.queryName)?.inputRows ?? 0,
-          bytesPerDay: dayTotals.get(summary.queryName)?.inputBytes ?? null,
-          executors,
-          cluster: app
-            ? `kubernetes:${app.cluster}`
-            : `kafka:${pipeline.kafkaCluster ?? ''}`,
-          row: {
-            entityRef: pipeline.entityRef,
-            title: entity.metadata.title ?? entity.metadata.name,
-            owner: typeof owner === 'string' ? owner : undefined,
-            system: typeof system === 'string' ? system : undefined,
-            health: state.status.health,
-            source: describeEndpoint(summary.source),
-            sink: describeEndpoint(summary.sink),
-            inputRowsPerSecond:
-              active && batch ? batch.inputRowsPerSecond : null,
-            processingDelayMs: batch?.durationMs.triggerExecution ?? null,
-            lagMessages: state.lag.known ? state.lag.totalMessages : null,
-            lagSeconds: state.lag.maxLagSeconds,
-            lagUnknownReason: state.lag.known
-              ? undefined
-              : state.lag.unknownReason,
-            ...observed,
-            running: active,
-            monthlyCost: await this.cost.monthly(pipeline, app),
-            lastBatchAt: batch?.timestamp,
-          },
-        });
-      }),
-    );
+    const [first, laterEntries] = await Promise.all([
+      Promise.all(pipelines.map(evaluate)),
+      Promise.all(later.map(evaluate)),
+    ]);
+    first.forEach(entry => entries.set(entry.pipeline.entityRef, entry));
     this.snapshot = {
       at: now,
       entries,
+      laterEnvironments: laterEntries,
       invalid: new Map(invalid.map(i => [i.entityRef, i.message])),
       covers: new WeakSet(),
     };
@@ -171,6 +141,55 @@ export class OverviewService {
     this.views.clear();
     this.shared = undefined;
     return this.snapshot;
+  }
+
+  /** One pipeline's figures (or one environment's of a pipeline). */
+  private async evaluate(
+    pipeline: PipelineEntity,
+    latest: Awaited<ReturnType<ProgressStore['latestBatches']>>,
+    dayTotals: Awaited<ReturnType<ProgressStore['totals']>>,
+  ): Promise<OverviewEntry> {
+    const { summary, entity } = pipeline;
+    const state = await this.status.getState(
+      pipeline,
+      latest.get(summary.queryName) ?? null,
+    );
+    const batch = state.latestBatch;
+    const active = state.status.running;
+    const app = state.application;
+    // Observed, never assumed: the spec's configured count is no fact.
+    const observed = observeExecutors(app, active ? batch : null);
+    const executors = observed.executors ?? 0;
+    const owner = entity.spec?.owner;
+    const system = entity.spec?.system;
+    return {
+      pipeline,
+      state,
+      recordsPerDay: dayTotals.get(summary.queryName)?.inputRows ?? 0,
+      bytesPerDay: dayTotals.get(summary.queryName)?.inputBytes ?? null,
+      executors,
+      cluster: app
+        ? `kubernetes:${app.cluster}`
+        : `kafka:${pipeline.kafkaCluster ?? ''}`,
+      row: {
+        entityRef: pipeline.entityRef,
+        title: entity.metadata.title ?? entity.metadata.name,
+        owner: typeof owner === 'string' ? owner : undefined,
+        system: typeof system === 'string' ? system : undefined,
+        health: state.status.health,
+        source: describeEndpoint(summary.source),
+        sink: describeEndpoint(summary.sink),
+        inputRowsPerSecond: active && batch ? batch.inputRowsPerSecond : null,
+        processingDelayMs: batch?.durationMs.triggerExecution ?? null,
+        lagMessages: state.lag.known ? state.lag.totalMessages : null,
+        lagSeconds: state.lag.maxLagSeconds,
+        lagUnknownReason: state.lag.known ? undefined : state.lag.unknownReason,
+        ...observed,
+        running: active,
+        monthlyCost: await this.cost.monthly(pipeline, app),
+        lastBatchAt: batch?.timestamp,
+      },
+    };
   }
 
   /** The snapshot, refreshed in the background once older than a poll interval. */

@@ -29,9 +29,9 @@ export function annotatedSparkApplication(
 
 /**
  * Where the SparkApplication of one environment is: the environment's
- * Kubernetes cluster and namespace, else the pipeline's own (its
- * `spark-application` and `kubernetes-cluster` annotations). Every
- * environment runs the application of the same name, each in its own place.
+ * namespace, on its Kubernetes cluster, else on the pipeline's (its
+ * `kubernetes-cluster` annotation). Every environment runs the application
+ * of the same name, each in its own place.
  */
 export function sparkApplicationInEnvironment(
   own: PipelineEntity['sparkApplication'],
@@ -41,16 +41,11 @@ export function sparkApplicationInEnvironment(
     'namespace' | 'kubernetesCluster'
   >,
 ): PipelineEntity['sparkApplication'] {
-  const { namespace, kubernetesCluster } = environment;
-  if (!namespace && !kubernetesCluster) {
-    return own;
-  }
-  const cluster = kubernetesCluster ?? own?.cluster;
-  const inNamespace = namespace ?? own?.namespace;
+  const cluster = environment.kubernetesCluster ?? own?.cluster;
   return {
     name: own?.name ?? pipelineName,
     ...(cluster ? { cluster } : {}),
-    ...(inNamespace ? { namespace: inNamespace } : {}),
+    namespace: environment.namespace,
   };
 }
 
