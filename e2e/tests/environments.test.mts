@@ -5,11 +5,9 @@
 // of this test (a repository rendered by the generator, registered and
 // unregistered here), not one of the examples `make start` runs.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { apiGet, backendUrl, guestToken } from '../lib/api.mts';
@@ -20,11 +18,11 @@ import {
   screenshotDir,
   waitUntil,
 } from '../lib/browser.mts';
-
-const root = resolve(import.meta.dirname, '../..');
-// streaming.scaffolder.localPublish.baseDir's default: local repositories the
-// catalog reads.
-const baseDir = join(root, '.cache/local-repos');
+import {
+  registerRepository,
+  tokenOwner,
+  writePipelineRepository,
+} from '../lib/pipelineRepository.mts';
 
 interface EnvironmentStatus {
   name: string;
@@ -78,71 +76,21 @@ after(async () => {
 
 test('the Environments card shows each environment of a pipeline with dev and prod', async () => {
   const name = `e2e-envs-${randomBytes(3).toString('hex')}`;
-  const owner = JSON.parse(
-    Buffer.from(token.split('.')[1], 'base64url').toString('utf8'),
-  ).sub as string;
-  repo = join(baseDir, name);
-  mkdirSync(repo, { recursive: true });
-  const specFile = join(repo, 'pipeline.yaml');
-  writeFileSync(
-    specFile,
-    [
-      'pipeline:',
-      `  name: ${name}`,
-      `  owner: ${owner}`,
-      '  source:',
-      '    type: kafka',
-      '    cluster: local',
-      `    topic: ${name}`,
-      '    format: json',
-      '    fields:',
-      '      - { name: order_id, type: string }',
-      '      - { name: total, type: double }',
-      '  sink:',
-      '    type: delta',
-      `    path: /data/delta/${name.replace(/-/g, '_')}`,
-      '    mode: append',
-      `    checkpoint: /checkpoints/${name}`,
-      '  resources:',
-      '    driver: { cores: 1, memory: 2g }',
-      '    executor: { cores: 2, memory: 4g, instances: 4 }',
-      '  environments:',
-      '    - name: dev',
-      '      namespace: streaming-dev',
-      '      topic_prefix: dev.',
-      '      table_prefix: dev_',
-      '      resources:',
-      '        executor: { cores: 1, memory: 1g, instances: 1 }',
-      '    - name: prod',
-      '      namespace: streaming-prod',
-      '',
-    ].join('\n'),
-  );
-  execFileSync(
-    process.execPath,
-    [
-      '-r',
-      'sucrase/register/ts',
-      'e2e/lib/renderPipelineRepository.ts',
-      specFile,
-      repo,
-    ],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const registered = await fetch(`${backendUrl}/api/catalog/locations`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({
-      type: 'url',
-      target: pathToFileURL(join(repo, 'catalog-info.yaml')).href,
-    }),
-  });
-  const registration = await registered.text();
-  assert.equal(registered.status, 201, registration);
-  locationId = JSON.parse(registration).location.id;
+  ({ repo } = writePipelineRepository(name, tokenOwner(token), [
+    '  resources:',
+    '    driver: { cores: 1, memory: 2g }',
+    '    executor: { cores: 2, memory: 4g, instances: 4 }',
+    '  environments:',
+    '    - name: dev',
+    '      namespace: streaming-dev',
+    '      topic_prefix: dev.',
+    '      table_prefix: dev_',
+    '      resources:',
+    '        executor: { cores: 1, memory: 1g, instances: 1 }',
+    '    - name: prod',
+    '      namespace: streaming-prod',
+  ]));
+  locationId = await registerRepository(repo, token);
 
   // The route answers once the catalog has processed the entity.
   const answer = await waitUntil(

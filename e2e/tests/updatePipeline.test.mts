@@ -5,18 +5,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { backendUrl, guestToken } from '../lib/api.mts';
 import { launch, openApp, screenshot } from '../lib/browser.mts';
-
-const root = resolve(import.meta.dirname, '../..');
-// streaming.scaffolder.localPublish.baseDir's default: the local repositories
-// the catalog (and the Update pipeline template) can read.
-const baseDir = join(root, '.cache/local-repos');
+import {
+  registerRepository,
+  tokenOwner,
+  writePipelineRepository,
+} from '../lib/pipelineRepository.mts';
 
 let browser: Browser;
 before(async () => {
@@ -57,58 +55,17 @@ async function generatedFilesCard(page: Page) {
 test('an update with drift before and none after', async () => {
   const name = `e2e-update-${randomBytes(3).toString('hex')}`;
   const entityRef = `component:default/${name}`;
-  const repo = join(baseDir, name);
   const token = await guestToken();
-  const owner = JSON.parse(
-    Buffer.from(token.split('.')[1], 'base64url').toString('utf8'),
-  ).sub as string;
 
   // The repository as the Create templates publish one, owned by the guest.
-  mkdirSync(repo, { recursive: true });
-  const specFile = join(repo, 'pipeline.yaml');
-  writeFileSync(
-    specFile,
-    [
-      'pipeline:',
-      `  name: ${name}`,
-      `  owner: ${owner}`,
-      '  source:',
-      '    type: kafka',
-      '    cluster: local',
-      `    topic: ${name}`,
-      '    format: json',
-      '    fields:',
-      '      - { name: order_id, type: string }',
-      '      - { name: total, type: double }',
-      '  sink:',
-      '    type: delta',
-      `    path: /data/delta/${name.replace(/-/g, '_')}`,
-      '    mode: append',
-      `    checkpoint: /checkpoints/${name}`,
-      '  monitoring:',
-      '    alert_on_lag: 60',
-      '',
-    ].join('\n'),
-  );
-  execFileSync(
-    process.execPath,
-    [
-      '-r',
-      'sucrase/register/ts',
-      'e2e/lib/renderPipelineRepository.ts',
-      specFile,
-      repo,
-    ],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
+  const { repo, specFile } = writePipelineRepository(name, tokenOwner(token), [
+    '  monitoring:',
+    '    alert_on_lag: 60',
+  ]);
   git(repo, 'init', '-q', '-b', 'main');
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'Initial commit');
-  const registered = await api('catalog/locations', token, {
-    type: 'url',
-    target: pathToFileURL(join(repo, 'catalog-info.yaml')).href,
-  });
-  assert.equal(registered.status, 201, registered.text);
+  await registerRepository(repo, token);
 
   const path = `/catalog/default/component/${name}/streaming`;
   let page = await openApp(browser, path);

@@ -7,13 +7,11 @@ import {
 import {
   TestKubernetes,
   uniqueName,
-  waitFor,
 } from '@internal/plugin-streaming-node/testUtils';
-import { pathToFileURL } from 'node:url';
-import { stringify } from 'yaml';
+import { registerPipeline } from './__testUtils__/pipelineEntity';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
 import { loadTemplate, TEMPLATES_DIR } from './__testUtils__/templates';
-import { SPARK_APPLICATION_APPLY_RULES } from './__testUtils__/testEnvironment';
+import { namespacesClusterConfig } from './__testUtils__/testEnvironment';
 
 jest.setTimeout(180_000);
 
@@ -40,13 +38,7 @@ describe('template backfill-pipeline', () => {
 
   beforeAll(async () => {
     k8s = await TestKubernetes.start();
-    await k8s.createNamespaces(namespace);
-    const token = await k8s.serviceAccountToken(namespace, 'backstage', {
-      [namespace]: SPARK_APPLICATION_APPLY_RULES,
-    });
-    const clusters = k8s.appConfig([
-      { name: 'test', serviceAccountToken: token, defaultNamespace: namespace },
-    ]);
+    const clusters = await namespacesClusterConfig(k8s, 'test', [namespace]);
     backend = await startScaffolderTestBackend({
       kubernetes: clusters.kubernetes,
       streaming: {
@@ -78,42 +70,10 @@ describe('template backfill-pipeline', () => {
       },
       { contentType: 'application/apply-patch+yaml' },
     );
-    dir.setContent({
-      'catalog-info.yaml': stringify({
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name,
-          annotations: {
-            [ANNOTATION_KUBERNETES_CLUSTER]: 'test',
-            [ANNOTATION_SPARK_APPLICATION]: `${namespace}/${name}`,
-          },
-        },
-        // The test backend's caller.
-        spec: {
-          type: 'streaming-pipeline',
-          lifecycle: 'production',
-          owner: 'user:default/mock',
-        },
-      }),
+    await registerPipeline(backend, dir, name, {
+      [ANNOTATION_KUBERNETES_CLUSTER]: 'test',
+      [ANNOTATION_SPARK_APPLICATION]: `${namespace}/${name}`,
     });
-    const registered = await backend.request('POST', '/catalog/locations', {
-      type: 'url',
-      target: pathToFileURL(dir.resolve('catalog-info.yaml')).href,
-    });
-    if (registered.status !== 201) {
-      throw new Error(`not registered: ${JSON.stringify(registered.body)}`);
-    }
-    await waitFor(`${entityRef} in the catalog`, async () =>
-      (
-        await backend.request(
-          'GET',
-          `/catalog/entities/by-name/component/default/${name}`,
-        )
-      ).status === 200
-        ? true
-        : undefined,
-    );
   });
 
   afterAll(async () => {

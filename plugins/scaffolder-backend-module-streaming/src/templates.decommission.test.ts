@@ -9,11 +9,13 @@ import {
   uniqueName,
   waitFor,
 } from '@internal/plugin-streaming-node/testUtils';
-import { pathToFileURL } from 'node:url';
-import { stringify } from 'yaml';
+import { registerPipeline } from './__testUtils__/pipelineEntity';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
 import { loadTemplate, TEMPLATES_DIR } from './__testUtils__/templates';
-import { SPARK_APPLICATION_APPLY_RULES } from './__testUtils__/testEnvironment';
+import {
+  namespacesClusterConfig,
+  SPARK_APPLICATION_APPLY_RULES,
+} from './__testUtils__/testEnvironment';
 
 jest.setTimeout(180_000);
 
@@ -41,16 +43,15 @@ describe('template decommission-pipeline', () => {
 
   beforeAll(async () => {
     k8s = await TestKubernetes.start();
-    await k8s.createNamespaces(namespace);
-    const token = await k8s.serviceAccountToken(namespace, 'backstage', {
-      [namespace]: SPARK_APPLICATION_APPLY_RULES.map(rule => ({
+    const clusters = await namespacesClusterConfig(
+      k8s,
+      'test',
+      [namespace],
+      SPARK_APPLICATION_APPLY_RULES.map(rule => ({
         ...rule,
         verbs: [...rule.verbs, 'list', 'delete'],
       })),
-    });
-    const clusters = k8s.appConfig([
-      { name: 'test', serviceAccountToken: token, defaultNamespace: namespace },
-    ]);
+    );
     backend = await startScaffolderTestBackend({
       kubernetes: clusters.kubernetes,
       streaming: {
@@ -82,36 +83,11 @@ describe('template decommission-pipeline', () => {
       },
       { contentType: 'application/apply-patch+yaml' },
     );
-    dir.setContent({
-      'catalog-info.yaml': stringify({
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name,
-          annotations: {
-            [ANNOTATION_KUBERNETES_CLUSTER]: 'test',
-            [ANNOTATION_SPARK_APPLICATION]: `${namespace}/${name}`,
-          },
-        },
-        // The test backend's caller.
-        spec: {
-          type: 'streaming-pipeline',
-          lifecycle: 'production',
-          owner: 'user:default/mock',
-        },
-      }),
-    });
     // As catalog:register does with streaming:publish:local's URL.
-    const registered = await backend.request('POST', '/catalog/locations', {
-      type: 'url',
-      target: pathToFileURL(dir.resolve('catalog-info.yaml')).href,
+    await registerPipeline(backend, dir, name, {
+      [ANNOTATION_KUBERNETES_CLUSTER]: 'test',
+      [ANNOTATION_SPARK_APPLICATION]: `${namespace}/${name}`,
     });
-    if (registered.status !== 201) {
-      throw new Error(`not registered: ${JSON.stringify(registered.body)}`);
-    }
-    await waitFor(`${entityRef} in the catalog`, async () =>
-      (await entityExists()) ? true : undefined,
-    );
   });
 
   afterAll(async () => {

@@ -10,15 +10,16 @@ import {
 import {
   TestKubernetes,
   uniqueName,
-  waitFor,
 } from '@internal/plugin-streaming-node/testUtils';
-import { pathToFileURL } from 'node:url';
-import { stringify } from 'yaml';
 import { renderEnvironmentSparkApplication } from './actions/pipelinePromote';
+import {
+  registerPipeline,
+  specWithEnvironments,
+} from './__testUtils__/pipelineEntity';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
 import { streamingEnvironmentsPlugin } from './__testUtils__/streamingEnvironmentsPlugin';
 import { loadTemplate, TEMPLATES_DIR } from './__testUtils__/templates';
-import { SPARK_APPLICATION_APPLY_RULES } from './__testUtils__/testEnvironment';
+import { namespacesClusterConfig } from './__testUtils__/testEnvironment';
 import { KubernetesApplier } from './services/KubernetesApplier/KubernetesApplier';
 
 jest.setTimeout(180_000);
@@ -40,41 +41,21 @@ describe('template promote-pipeline', () => {
   const entityRef = `component:default/${name}`;
   const prodApplication = `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${prodNs}/sparkapplications/${name}`;
   const streaming = streamingEnvironmentsPlugin();
-  const specText = `pipeline:
-  name: ${name}
-  owner: user:default/mock
-  source:
-    type: kafka
-    topic: clicks
-    format: json
-    fields:
-      - { name: id, type: string }
-  sink:
-    type: delta
-    path: /data/delta/clicks
-    mode: append
-    checkpoint: /checkpoints/${name}
-  environments:
-    - name: dev
-      namespace: ${devNs}
-      table_prefix: dev_
-    - name: prod
-      namespace: ${prodNs}
-      resources:
-        executor: { cores: 2, memory: 4g, instances: 2 }
-`;
+  const specText = specWithEnvironments({
+    name,
+    namespaces: { dev: devNs, prod: prodNs },
+    owner: 'user:default/mock',
+    topic: 'clicks',
+    prod: { resources: { executor: { cores: 2, memory: '4g', instances: 2 } } },
+  });
   let k8s: TestKubernetes;
   let backend: Awaited<ReturnType<typeof startScaffolderTestBackend>>;
 
   beforeAll(async () => {
     k8s = await TestKubernetes.start();
-    await k8s.createNamespaces(devNs, prodNs);
-    const token = await k8s.serviceAccountToken(devNs, 'backstage', {
-      [devNs]: SPARK_APPLICATION_APPLY_RULES,
-      [prodNs]: SPARK_APPLICATION_APPLY_RULES,
-    });
-    const clusters = k8s.appConfig([
-      { name: 'test', serviceAccountToken: token, defaultNamespace: devNs },
+    const clusters = await namespacesClusterConfig(k8s, 'test', [
+      devNs,
+      prodNs,
     ]);
     const streamingConfig = {
       kubernetes: clusters.streaming.kubernetes,
@@ -112,42 +93,15 @@ describe('template promote-pipeline', () => {
       { name: 'dev', namespace: devNs, health: 'ok' },
       { name: 'prod', namespace: prodNs, health: 'unknown' },
     ]);
-    dir.setContent({
-      'pipeline.yaml': specText,
-      'catalog-info.yaml': stringify({
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name,
-          annotations: {
-            [ANNOTATION_KUBERNETES_CLUSTER]: 'test',
-            [ANNOTATION_PIPELINE_SPEC]: './pipeline.yaml',
-          },
-        },
-        // The test backend's caller.
-        spec: {
-          type: 'streaming-pipeline',
-          lifecycle: 'production',
-          owner: 'user:default/mock',
-        },
-      }),
-    });
-    const registered = await backend.request('POST', '/catalog/locations', {
-      type: 'url',
-      target: pathToFileURL(dir.resolve('catalog-info.yaml')).href,
-    });
-    if (registered.status !== 201) {
-      throw new Error(`not registered: ${JSON.stringify(registered.body)}`);
-    }
-    await waitFor(`${entityRef} in the catalog`, async () =>
-      (
-        await backend.request(
-          'GET',
-          `/catalog/entities/by-name/component/default/${name}`,
-        )
-      ).status === 200
-        ? true
-        : undefined,
+    await registerPipeline(
+      backend,
+      dir,
+      name,
+      {
+        [ANNOTATION_KUBERNETES_CLUSTER]: 'test',
+        [ANNOTATION_PIPELINE_SPEC]: './pipeline.yaml',
+      },
+      { 'pipeline.yaml': specText },
     );
   });
 

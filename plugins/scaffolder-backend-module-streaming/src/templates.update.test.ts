@@ -5,11 +5,10 @@ import {
   renderPipeline,
   REPOSITORY_WORKFLOW_PATH,
 } from '@internal/plugin-streaming-codegen';
-import { uniqueName, waitFor } from '@internal/plugin-streaming-node/testUtils';
+import { uniqueName } from '@internal/plugin-streaming-node/testUtils';
 import git from 'isomorphic-git';
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { invokeAction } from './__testUtils__/invokeAction';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
 import { loadTemplate, TEMPLATES_DIR } from './__testUtils__/templates';
@@ -78,23 +77,7 @@ describe('template update-pipeline', () => {
       { repoName: name },
       { workspacePath, taskId: 'create' },
     );
-    const registered = await backend.request('POST', '/catalog/locations', {
-      type: 'url',
-      target: pathToFileURL(join(repoDir, 'catalog-info.yaml')).href,
-    });
-    if (registered.status !== 201) {
-      throw new Error(`not registered: ${JSON.stringify(registered.body)}`);
-    }
-    await waitFor(`${entityRef} in the catalog`, async () =>
-      (
-        await backend.request(
-          'GET',
-          `/catalog/entities/by-name/component/default/${name}`,
-        )
-      ).status === 200
-        ? true
-        : undefined,
-    );
+    await backend.registerComponent(join(repoDir, 'catalog-info.yaml'), name);
   });
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { JsonObject } from '@backstage/types';
 import { waitFor } from '@internal/plugin-streaming-node/testUtils';
+import { pathToFileURL } from 'node:url';
 import { streamingScaffolderFeatures } from '../features';
 import { KAFKA_BROKERS } from './testEnvironment';
 
@@ -107,6 +108,31 @@ export async function startScaffolderTestBackend(options: {
         values,
         directoryContents: [],
       });
+    },
+
+    /**
+     * Registers a catalog-info.yaml (its path) as a url location, as
+     * `catalog:register` does, and waits until the catalog has the
+     * Component `name` of the default namespace.
+     */
+    async registerComponent(catalogInfo: string, name: string) {
+      const registered = await request('POST', '/catalog/locations', {
+        type: 'url',
+        target: pathToFileURL(catalogInfo).href,
+      });
+      if (registered.status !== 201) {
+        throw new Error(`not registered: ${JSON.stringify(registered.body)}`);
+      }
+      await waitFor(`component:default/${name} in the catalog`, async () =>
+        (
+          await request(
+            'GET',
+            `/catalog/entities/by-name/component/default/${name}`,
+          )
+        ).status === 200
+          ? true
+          : undefined,
+      );
     },
 
     /** Runs a template registered in the catalog and waits for the end. */

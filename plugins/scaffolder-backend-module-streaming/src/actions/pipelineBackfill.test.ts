@@ -7,21 +7,25 @@ import {
   ANNOTATION_PIPELINE_SUMMARY,
   ANNOTATION_SPARK_APPLICATION,
   parsePipelineSpec,
-  toPipelineSummary,
 } from '@internal/plugin-streaming-common';
-import { renderPipeline } from '@internal/plugin-streaming-codegen';
 import { loadKubernetesClient } from '@internal/plugin-streaming-node';
 import {
   TestKubernetes,
   uniqueName,
 } from '@internal/plugin-streaming-node/testUtils';
-import { Kafka, logLevel } from 'kafkajs';
-import { parse } from 'yaml';
 import { invokeAction, InvokeOptions } from '../__testUtils__/invokeAction';
+import {
+  applyEnvironments,
+  firstEnvironmentAnnotations,
+  pipelineEntity,
+  specWithEnvironments,
+} from '../__testUtils__/pipelineEntity';
 import { runExample } from '../__testUtils__/runExample';
 import {
-  KAFKA_BROKERS,
-  SPARK_APPLICATION_APPLY_RULES,
+  clustersConfig,
+  createTopics,
+  namespacesClusterConfig,
+  readSparkApplication,
 } from '../__testUtils__/testEnvironment';
 import { KafkaAdmins } from '../services/KafkaAdmins/KafkaAdmins';
 import { KubernetesApplier } from '../services/KubernetesApplier/KubernetesApplier';
@@ -118,41 +122,13 @@ describe('streaming:pipeline:backfill (real Kubernetes API server)', () => {
   beforeAll(async () => {
     await loadKubernetesClient();
     k8s = await TestKubernetes.start();
-    await k8s.createNamespaces(namespace);
-    const token = await k8s.serviceAccountToken(namespace, 'backstage', {
-      [namespace]: SPARK_APPLICATION_APPLY_RULES,
-    });
-    const clusters = k8s.appConfig([
-      {
-        name: 'staging',
-        serviceAccountToken: token,
-        defaultNamespace: namespace,
-      },
-    ]);
-    const config = mockServices.rootConfig({
-      data: {
-        kubernetes: clusters.kubernetes,
-        streaming: {
-          kubernetes: clusters.streaming.kubernetes,
-          kafka: { clusters: [{ name: 'local', brokers: KAFKA_BROKERS }] },
-        },
-      },
-    });
+    const clusters = await namespacesClusterConfig(k8s, 'staging', [namespace]);
+    const config = clustersConfig(clusters);
     applier = KubernetesApplier.fromConfig(config);
     kafkaAdmins = KafkaAdmins.fromConfig(config, {
       logger: mockServices.logger.mock(),
     });
-    const admin = new Kafka({
-      clientId: 'backfill-test',
-      brokers: KAFKA_BROKERS,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic: sourceTopic, numPartitions: 2 }],
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
+    await createTopics([{ topic: sourceTopic, numPartitions: 2 }]);
     // The pipeline's own SparkApplication, applied for it as the apply action does.
     await applier.apply(
       'staging',
@@ -471,45 +447,21 @@ describe('streaming:pipeline:backfill of a pipeline with environments (real Kube
   let k8s: TestKubernetes;
   let action: ReturnType<typeof createPipelineBackfillAction>;
 
-  const read = async (ns: string, name: string) => {
-    const response = await k8s.request(
-      'GET',
-      `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${ns}/sparkapplications/${name}`,
-    );
-    return response.status === 200 ? (response.body as any) : undefined;
-  };
+  const read = (ns: string, name: string) =>
+    readSparkApplication(k8s, ns, name);
   const run = (input: Record<string, unknown>, options: InvokeOptions = {}) =>
     invokeAction(action, { entityRef, ...input } as never, {
       user: alice,
       ...options,
     });
   const spec = () =>
-    parsePipelineSpec(`pipeline:
-  name: ${pipelineName}
-  owner: user:default/alice
-  source:
-    type: kafka
-    cluster: local
-    topic: ${topic}
-    format: json
-    fields:
-      - { name: order_id, type: string }
-  sink:
-    type: delta
-    path: /data/delta/orders
-    mode: append
-    checkpoint: /checkpoints/${pipelineName}
-  resources:
-    driver: { cores: 1, memory: 1g }
-    executor: { cores: 1, memory: 1g, instances: 1 }
-  environments:
-    - name: dev
-      namespace: ${devNs}
-      topic_prefix: dev.
-      table_prefix: dev_
-    - name: prod
-      namespace: ${prodNs}
-`).spec!;
+    parsePipelineSpec(
+      specWithEnvironments({
+        name: pipelineName,
+        namespaces: { dev: devNs, prod: prodNs },
+        topic,
+      }),
+    ).spec!;
   /** The driver's variables as name → value. */
   const driverEnv = (object: any): Record<string, string> =>
     Object.fromEntries(
@@ -521,83 +473,35 @@ describe('streaming:pipeline:backfill of a pipeline with environments (real Kube
   beforeAll(async () => {
     await loadKubernetesClient();
     k8s = await TestKubernetes.start();
-    await k8s.createNamespaces(devNs, prodNs);
-    const token = await k8s.serviceAccountToken(devNs, 'backstage', {
-      [devNs]: SPARK_APPLICATION_APPLY_RULES,
-      [prodNs]: SPARK_APPLICATION_APPLY_RULES,
-    });
-    const clusters = k8s.appConfig([
-      { name: 'staging', serviceAccountToken: token, defaultNamespace: devNs },
+    const clusters = await namespacesClusterConfig(k8s, 'staging', [
+      devNs,
+      prodNs,
     ]);
-    const config = mockServices.rootConfig({
-      data: {
-        kubernetes: clusters.kubernetes,
-        streaming: {
-          kubernetes: clusters.streaming.kubernetes,
-          kafka: { clusters: [{ name: 'local', brokers: KAFKA_BROKERS }] },
-          scaffolder: {
-            sparkApplications: { allowedNamespaces: [devNs, prodNs] },
-          },
-        },
-      },
+    const config = clustersConfig(clusters, {
+      scaffolder: { sparkApplications: { allowedNamespaces: [devNs, prodNs] } },
     });
     const applier = KubernetesApplier.fromConfig(config);
     kafkaAdmins = KafkaAdmins.fromConfig(config, {
       logger: mockServices.logger.mock(),
     });
-    const admin = new Kafka({
-      clientId: 'backfill-environments-test',
-      brokers: KAFKA_BROKERS,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [
-        { topic: `dev.${topic}`, numPartitions: 2 },
-        { topic, numPartitions: 1 },
-      ],
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
+    await createTopics([
+      { topic: `dev.${topic}`, numPartitions: 2 },
+      { topic, numPartitions: 1 },
+    ]);
     // Each environment's SparkApplication, deploy/<environment>/ as the
     // generator renders it, applied as Create and Promote apply it.
-    for (const file of renderPipeline(spec(), {
-      kubernetesCluster: 'staging',
-      includeSpec: false,
-    })) {
-      if (/^deploy\/(dev|prod)\/spark-application\.yaml$/.test(file.path)) {
-        await applier.apply('staging', parse(file.content), {
-          dryRun: false,
-          fieldManager: 'backstage-streaming',
-          entityRef,
-        });
-      }
-    }
+    await applyEnvironments(applier, spec(), {
+      cluster: 'staging',
+      entityRef,
+      files: /^deploy\/(dev|prod)\/spark-application\.yaml$/,
+    });
     const catalog = catalogServiceMock({
       entities: [
-        {
-          ...{
-            apiVersion: 'backstage.io/v1alpha1',
-            kind: 'Component',
-            spec: {
-              type: 'streaming-pipeline',
-              lifecycle: 'production',
-              owner: 'user:default/alice',
-            },
-          },
-          // The annotations the generator writes: the first environment's.
-          metadata: {
-            name: pipelineName,
-            namespace: 'default',
-            annotations: {
-              [ANNOTATION_KUBERNETES_CLUSTER]: 'staging',
-              [ANNOTATION_SPARK_APPLICATION]: `${devNs}/${pipelineName}`,
-              [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(
-                toPipelineSummary(spec()),
-              ),
-            },
-          },
-        },
+        // The annotations the generator writes: the first environment's.
+        pipelineEntity(
+          pipelineName,
+          firstEnvironmentAnnotations(spec(), 'staging'),
+        ),
       ],
     });
     action = createPipelineBackfillAction({ applier, catalog, kafkaAdmins });

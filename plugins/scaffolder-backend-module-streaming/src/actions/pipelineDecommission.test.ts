@@ -13,9 +13,7 @@ import {
   ANNOTATION_SPARK_APPLICATION,
   parsePipelineSpec,
   PipelineSummary,
-  toPipelineSummary,
 } from '@internal/plugin-streaming-common';
-import { renderPipeline } from '@internal/plugin-streaming-codegen';
 import { loadKubernetesClient } from '@internal/plugin-streaming-node';
 import {
   TestKubernetes,
@@ -23,11 +21,17 @@ import {
 } from '@internal/plugin-streaming-node/testUtils';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import fs from 'node:fs';
-import { parse } from 'yaml';
 import { invokeAction, InvokeOptions } from '../__testUtils__/invokeAction';
+import {
+  applyEnvironments,
+  firstEnvironmentAnnotations,
+  specWithEnvironments,
+} from '../__testUtils__/pipelineEntity';
 import { runExample } from '../__testUtils__/runExample';
 import {
+  clustersConfig,
   KAFKA_BROKERS,
+  namespacesClusterConfig,
   SPARK_APPLICATION_APPLY_RULES,
 } from '../__testUtils__/testEnvironment';
 import { KafkaAdmins } from '../services/KafkaAdmins/KafkaAdmins';
@@ -98,35 +102,21 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
 
   /** The spec of the pipeline with environments: dev's topics and tables prefixed. */
   const envsSpec = () =>
-    parsePipelineSpec(`pipeline:
-  name: ${envs}
-  owner: user:default/alice
-  source:
-    type: kafka
-    cluster: local
-    topic: orders
-    format: json
-    fields:
-      - { name: order_id, type: string }
-  sink:
-    type: delta
-    path: /data/delta/${envs}
-    mode: append
-    checkpoint: ${dir.path}/checkpoints/${envs}
-  dead_letter:
-    type: kafka
-    topic: ${deadLetter}
-  resources:
-    driver: { cores: 1, memory: 1g }
-    executor: { cores: 1, memory: 1g, instances: 1 }
-  environments:
-    - name: dev
-      namespace: ${namespace}
-      topic_prefix: dev.
-      table_prefix: dev_
-    - name: prod
-      namespace: ${second}
-`).spec!;
+    parsePipelineSpec(
+      specWithEnvironments({
+        name: envs,
+        namespaces: { dev: namespace, prod: second },
+        pipeline: {
+          sink: {
+            type: 'delta',
+            path: `/data/delta/${envs}`,
+            mode: 'append',
+            checkpoint: `${dir.path}/checkpoints/${envs}`,
+          },
+          dead_letter: { type: 'kafka', topic: deadLetter },
+        },
+      }),
+    ).spec!;
 
   const pipeline = (
     name: string,
@@ -243,28 +233,15 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
   beforeAll(async () => {
     await loadKubernetesClient();
     k8s = await TestKubernetes.start();
-    await k8s.createNamespaces(namespace, second);
-    const token = await k8s.serviceAccountToken(namespace, 'backstage', {
-      [namespace]: DECOMMISSION_RULES,
-      [second]: DECOMMISSION_RULES,
-    });
-    const clusters = k8s.appConfig([
-      {
-        name: 'staging',
-        serviceAccountToken: token,
-        defaultNamespace: namespace,
-      },
-    ]);
-    const config = mockServices.rootConfig({
-      data: {
-        kubernetes: clusters.kubernetes,
-        streaming: {
-          kubernetes: clusters.streaming.kubernetes,
-          kafka: { clusters: [{ name: 'local', brokers: KAFKA_BROKERS }] },
-          scaffolder: {
-            sparkApplications: { allowedNamespaces: [namespace, second] },
-          },
-        },
+    const clusters = await namespacesClusterConfig(
+      k8s,
+      'staging',
+      [namespace, second],
+      DECOMMISSION_RULES,
+    );
+    const config = clustersConfig(clusters, {
+      scaffolder: {
+        sparkApplications: { allowedNamespaces: [namespace, second] },
       },
     });
     applier = KubernetesApplier.fromConfig(config);
@@ -343,13 +320,7 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
           name: envs,
           namespace: 'default',
           uid: `uid-${envs}`,
-          annotations: {
-            [ANNOTATION_KUBERNETES_CLUSTER]: 'staging',
-            [ANNOTATION_SPARK_APPLICATION]: `${namespace}/${envs}`,
-            [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(
-              toPipelineSummary(envsSpec()),
-            ),
-          },
+          annotations: firstEnvironmentAnnotations(envsSpec(), 'staging'),
         },
       },
       topicEntity('envs-dev-dead-letter', `dev.${deadLetter}`, envsRef, []),
@@ -406,18 +377,11 @@ describe('streaming:pipeline:decommission (real Kubernetes API server and Kafka 
 
     // Each environment's objects as the generator renders them in
     // deploy/<environment>/, applied as Create and Promote apply them.
-    for (const file of renderPipeline(envsSpec(), {
-      kubernetesCluster: 'staging',
-      includeSpec: false,
-    })) {
-      if (/^deploy\/(dev|prod)\/.*\.yaml$/.test(file.path)) {
-        await applier.apply('staging', parse(file.content), {
-          dryRun: false,
-          fieldManager: 'backstage-streaming',
-          entityRef: envsRef,
-        });
-      }
-    }
+    await applyEnvironments(applier, envsSpec(), {
+      cluster: 'staging',
+      entityRef: envsRef,
+      files: /^deploy\/(dev|prod)\/.*\.yaml$/,
+    });
   });
 
   afterAll(async () => {

@@ -24,8 +24,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { invokeAction, InvokeOptions } from '../__testUtils__/invokeAction';
 import { runExample } from '../__testUtils__/runExample';
+import {
+  pipelineEntity,
+  specWithEnvironments,
+} from '../__testUtils__/pipelineEntity';
 import { streamingEnvironmentsPlugin } from '../__testUtils__/streamingEnvironmentsPlugin';
-import { SPARK_APPLICATION_APPLY_RULES } from '../__testUtils__/testEnvironment';
+import {
+  namespacesClusterConfig,
+  readSparkApplication,
+} from '../__testUtils__/testEnvironment';
 import { localRepoUrlReaderFactory } from '../services/LocalRepoUrlReader/localRepoUrlReaderFactory';
 import { KubernetesApplier } from '../services/KubernetesApplier/KubernetesApplier';
 import {
@@ -53,48 +60,14 @@ const bob = user('bob');
 const V2 = 'registry.example.com/pipelines/orders:v2';
 
 /** A pipeline with environments dev and prod (and staging between, when asked). */
-function specText(
-  name: string,
-  devNs: string,
-  prodNs: string,
-  staging?: string,
-) {
-  return `pipeline:
-  name: ${name}
-  owner: user:default/alice
-  source:
-    type: kafka
-    topic: orders
-    format: json
-    fields:
-      - { name: order_id, type: string }
-      - { name: total, type: double }
-  sink:
-    type: delta
-    path: /data/delta/orders
-    mode: append
-    checkpoint: /checkpoints/${name}
-  resources:
-    driver: { cores: 1, memory: 1g }
-    executor: { cores: 1, memory: 1g, instances: 1 }
-  environments:
-    - name: dev
-      namespace: ${devNs}
-      topic_prefix: dev.
-      table_prefix: dev_
-${
-  staging
-    ? `    - name: staging
-      namespace: ${staging}
-      table_prefix: staging_
-`
-    : ''
-}    - name: prod
-      namespace: ${prodNs}
-      resources:
-        executor: { cores: 2, memory: 4g, instances: 3 }
-`;
-}
+const specText = (name: string, dev: string, prod: string, staging?: string) =>
+  specWithEnvironments({
+    name,
+    namespaces: { dev, staging, prod },
+    prod: {
+      resources: { executor: { cores: 2, memory: '4g', instances: 3 } },
+    },
+  });
 
 describe('streaming:pipeline:promote (real Kubernetes API server)', () => {
   const dir = createMockDirectory();
@@ -113,13 +86,8 @@ describe('streaming:pipeline:promote (real Kubernetes API server)', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   const streaming = streamingEnvironmentsPlugin();
 
-  const sparkApplication = async (namespace: string, name: string) => {
-    const response = await k8s.request(
-      'GET',
-      `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${namespace}/sparkapplications/${name}`,
-    );
-    return response.status === 200 ? (response.body as any) : undefined;
-  };
+  const sparkApplication = (namespace: string, name: string) =>
+    readSparkApplication(k8s, namespace, name);
   const run = (input: Record<string, unknown>, options: InvokeOptions = {}) =>
     invokeAction(action, input as never, { user: alice, ...options });
 
@@ -153,39 +121,22 @@ describe('streaming:pipeline:promote (real Kubernetes API server)', () => {
       { name: 'dev', namespace: devNs, health: 'ok' },
       { name: 'prod', namespace: prodNs, health: 'ok' },
     ]);
-    return {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name,
-        namespace: 'default',
-        annotations: {
-          [ANNOTATION_KUBERNETES_CLUSTER]: 'test',
-          [ANNOTATION_PIPELINE_SPEC]: './pipeline.yaml',
-          [ANNOTATION_LOCATION]: `url:${
-            pathToFileURL(join(baseDir, name, 'catalog-info.yaml')).href
-          }`,
-        },
-      },
-      spec: {
-        type: 'streaming-pipeline',
-        lifecycle: 'production',
-        owner: 'user:default/alice',
-      },
-    };
+    return pipelineEntity(name, {
+      [ANNOTATION_KUBERNETES_CLUSTER]: 'test',
+      [ANNOTATION_PIPELINE_SPEC]: './pipeline.yaml',
+      [ANNOTATION_LOCATION]: `url:${
+        pathToFileURL(join(baseDir, name, 'catalog-info.yaml')).href
+      }`,
+    });
   }
 
   beforeAll(async () => {
     await loadKubernetesClient();
     k8s = await TestKubernetes.start();
-    await k8s.createNamespaces(devNs, prodNs, stagingNs);
-    const token = await k8s.serviceAccountToken(devNs, 'backstage', {
-      [devNs]: SPARK_APPLICATION_APPLY_RULES,
-      [prodNs]: SPARK_APPLICATION_APPLY_RULES,
-      [stagingNs]: SPARK_APPLICATION_APPLY_RULES,
-    });
-    const clusters = k8s.appConfig([
-      { name: 'test', serviceAccountToken: token, defaultNamespace: devNs },
+    const clusters = await namespacesClusterConfig(k8s, 'test', [
+      devNs,
+      prodNs,
+      stagingNs,
     ]);
     const data = {
       kubernetes: clusters.kubernetes,
