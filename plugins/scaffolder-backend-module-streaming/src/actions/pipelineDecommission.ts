@@ -62,7 +62,7 @@ const inputSchema = z.object({
     .string()
     .optional()
     .describe(
-      "Namespace of its objects; default: the namespace of the entity's streaming-platform.dev/spark-application annotation, else the cluster's defaultNamespace. With environments: only for the environments that name no namespace. Must be one the apply policy allows",
+      "Namespace of its objects; default: the namespace of the entity's streaming-platform.dev/spark-application annotation, else the cluster's defaultNamespace. Not used for a pipeline with environments: each names its own. Must be one the apply policy allows",
     ),
   deleteTopics: z
     .boolean()
@@ -236,7 +236,7 @@ export function createPipelineDecommissionAction(options: {
       const namespace = input.namespace ?? (second ? first : undefined);
       const summary = readPipelineSummary(entity);
       const environments = summary?.environments ?? [];
-      // Each environment in its own namespace and cluster (else the
+      // Each environment in its own namespace and its cluster (else the
       // pipeline's), in promotion order; without environments, one place.
       const places: Place[] =
         environments.length > 0
@@ -244,7 +244,7 @@ export function createPipelineDecommissionAction(options: {
               environment: env.name,
               cluster:
                 env.kubernetesCluster ?? pipelineCluster(entity, input.cluster),
-              namespace: env.namespace ?? namespace,
+              namespace: env.namespace,
               summary: env.summary,
             }))
           : [
