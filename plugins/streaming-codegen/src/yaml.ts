@@ -49,14 +49,20 @@ const PLAIN = /^[A-Za-z_][A-Za-z0-9_./ -]*$/;
 const MAX_PLAIN = 1001;
 const CORE_WORD = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 
-function scalar(position: keyof typeof scalars, value: unknown): string {
-  if (
-    typeof value === 'string' &&
-    value.length <= MAX_PLAIN &&
-    !value.endsWith(' ') &&
+/** Whether the library writes a string as it is (see {@link PLAIN}). */
+function isPlain(value: string): boolean {
+  const length = value.length;
+  return (
+    length <= MAX_PLAIN &&
     PLAIN.test(value) &&
-    !CORE_WORD.test(value)
-  ) {
+    value.charCodeAt(length - 1) !== 32 &&
+    // The core schema's words are at most five characters long.
+    (length > 5 || !CORE_WORD.test(value))
+  );
+}
+
+function scalar(position: keyof typeof scalars, value: unknown): string {
+  if (typeof value === 'string' && isPlain(value)) {
     return value;
   }
   const memo = scalars[position];
@@ -129,60 +135,65 @@ function checkPlain(value: unknown, depth: number): void {
   throw new NotSimple();
 }
 
+/** The text written so far. */
+interface Output {
+  text: string;
+}
+
 /**
  * Writes a non-empty map or sequence at `indent`, `depth` levels down; `first`
  * is what precedes its first line (the indent, or the `- ` of an enclosing
  * item).
  */
 function writeCollection(
-  out: string[],
+  out: Output,
   value: Record<string, unknown> | unknown[],
   indent: string,
   first: string,
   depth: number,
 ): void {
   let lead = first;
+  const inner = `${indent}  `;
   if (Array.isArray(value)) {
     for (const raw of value) {
       const item = raw === undefined ? null : raw;
       checkPlain(item, depth + 1);
-      if (typeof item === 'object' && item !== null && !isEmpty(item)) {
+      if (typeof item !== 'object' || item === null) {
+        out.text += `${lead}- ${indented(scalar('item', item), indent)}\n`;
+      } else if (isEmpty(item)) {
+        out.text += `${lead}- ${emptyText(item)}\n`;
+      } else {
         writeCollection(
           out,
           item as Record<string, unknown> | unknown[],
-          `${indent}  `,
+          inner,
           `${lead}- `,
           depth + 1,
-        );
-      } else {
-        out.push(
-          `${lead}- ${indented(
-            isEmpty(item) ? emptyText(item) : scalar('item', item),
-            indent,
-          )}\n`,
         );
       }
       lead = indent;
     }
     return;
   }
+  const position = indent ? 'key' : 'topKey';
   for (const key of Object.keys(value)) {
     const child = value[key];
     if (child === undefined) continue;
     checkPlain(child, depth + 1);
-    const k = scalar(indent ? 'key' : 'topKey', key);
-    if (typeof child === 'object' && child !== null && !isEmpty(child)) {
-      out.push(`${lead}${k}:\n`);
+    const k = isPlain(key) ? key : scalar(position, key);
+    if (typeof child !== 'object' || child === null) {
+      out.text += `${lead}${k}: ${indented(scalar('value', child), indent)}\n`;
+    } else if (isEmpty(child)) {
+      out.text += `${lead}${k}: ${emptyText(child)}\n`;
+    } else {
+      out.text += `${lead}${k}:\n`;
       writeCollection(
         out,
         child as Record<string, unknown> | unknown[],
-        `${indent}  `,
-        `${indent}  `,
+        inner,
+        inner,
         depth + 1,
       );
-    } else {
-      const text = isEmpty(child) ? emptyText(child) : scalar('value', child);
-      out.push(`${lead}${k}: ${indented(text, indent)}\n`);
     }
     lead = indent;
   }
@@ -204,7 +215,7 @@ export function toYaml(value: unknown): string {
   if (typeof value !== 'object' || value === null || isEmpty(value)) {
     return stringify(value, OPTIONS);
   }
-  const out: string[] = [];
+  const out: Output = { text: '' };
   try {
     checkPlain(value, 0);
     writeCollection(
@@ -218,5 +229,5 @@ export function toYaml(value: unknown): string {
     if (error instanceof NotSimple) return stringify(value, OPTIONS);
     throw error;
   }
-  return out.join('');
+  return out.text;
 }
