@@ -7,19 +7,28 @@ import {
   ANNOTATION_PIPELINE_SPEC,
   parsePipelineSpec,
 } from '@internal/plugin-streaming-common';
+import catalogModuleStreaming from '@internal/plugin-catalog-backend-module-streaming';
+// The test backend runs the streaming backend, whose route the action calls.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import streamingPlugin from '@internal/plugin-streaming-backend';
 import {
   TestKubernetes,
   uniqueName,
+  waitFor,
 } from '@internal/plugin-streaming-node/testUtils';
+import { Kafka, logLevel } from 'kafkajs';
 import { renderEnvironmentSparkApplication } from './actions/pipelinePromote';
 import {
   registerPipeline,
   specWithEnvironments,
 } from './__testUtils__/pipelineEntity';
 import { startScaffolderTestBackend } from './__testUtils__/startScaffolderTestBackend';
-import { streamingEnvironmentsPlugin } from './__testUtils__/streamingEnvironmentsPlugin';
 import { loadTemplate, TEMPLATES_DIR } from './__testUtils__/templates';
-import { namespacesClusterConfig } from './__testUtils__/testEnvironment';
+import {
+  createTopics,
+  KAFKA_BROKERS,
+  namespacesClusterConfig,
+} from './__testUtils__/testEnvironment';
 import { KubernetesApplier } from './services/KubernetesApplier/KubernetesApplier';
 
 jest.setTimeout(180_000);
@@ -27,11 +36,45 @@ jest.setTimeout(180_000);
 const IMAGE = 'registry.example.com/pipelines/promoted:v2';
 
 /**
- * The Promote pipeline template through the real scaffolder and catalog
- * backends: a pipeline with environments dev and prod registered as
- * `catalog:register` does it, its dev SparkApplication RUNNING on the real
- * Kubernetes API server, and the streaming backend's environments route
- * (a stand-in plugin of that id in the same backend) saying dev is healthy.
+ * A micro-batch of the query `queryName` as Spark reports it on the progress
+ * topic: the records of partition 0 of `topic` from offset 0 up to `end`.
+ */
+function progressEvent(queryName: string, topic: string, end: number) {
+  const offsets = (offset: number) => ({ [topic]: { '0': offset } });
+  return {
+    id: '6a1f0c3e-3f0b-4a57-9d7e-2f0e6f8b9c11',
+    runId: 'c1f5b3a2-8d7e-4f61-a0b9-1e2d3c4b5a69',
+    name: queryName,
+    timestamp: new Date().toISOString(),
+    batchId: 0,
+    numInputRows: end,
+    inputRowsPerSecond: end / 5,
+    processedRowsPerSecond: end,
+    durationMs: { addBatch: 610, triggerExecution: 850 },
+    sources: [
+      {
+        description: `KafkaV2[Subscribe[${topic}]]`,
+        startOffset: offsets(0),
+        endOffset: offsets(end),
+        latestOffset: offsets(end),
+        numInputRows: end,
+        inputRowsPerSecond: end / 5,
+        processedRowsPerSecond: end,
+      },
+    ],
+    sink: { description: 'DeltaSink[/data/delta/orders]', numOutputRows: -1 },
+  };
+}
+
+/**
+ * The Promote pipeline template through the real scaffolder, catalog (with
+ * the streaming catalog module, which writes the pipeline's summary) and
+ * streaming backends in one test backend: a pipeline with environments dev
+ * and prod registered as `catalog:register` does it, its dev SparkApplication
+ * RUNNING on the real Kubernetes API server with a recent micro-batch on the
+ * progress topic of the local broker and no lag, so the streaming backend's
+ * environments route reports dev `ok`; then dev FAILED, which it reports
+ * `critical`.
  */
 describe('template promote-pipeline', () => {
   const dir = createMockDirectory();
@@ -40,16 +83,27 @@ describe('template promote-pipeline', () => {
   const name = uniqueName('promoted');
   const entityRef = `component:default/${name}`;
   const prodApplication = `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${prodNs}/sparkapplications/${name}`;
-  const streaming = streamingEnvironmentsPlugin();
+  const topic = uniqueName('clicks');
+  const progressTopic = uniqueName('streaming.progress');
   const specText = specWithEnvironments({
     name,
     namespaces: { dev: devNs, prod: prodNs },
     owner: 'user:default/mock',
-    topic: 'clicks',
+    topic,
     prod: { resources: { executor: { cores: 2, memory: '4g', instances: 2 } } },
   });
   let k8s: TestKubernetes;
   let backend: Awaited<ReturnType<typeof startScaffolderTestBackend>>;
+
+  /** dev as the streaming backend's environments route reports it. */
+  const devHealth = async () => {
+    const res = await backend.request<{
+      environments: Array<{ name: string; health: string }>;
+    }>('GET', `/streaming/pipelines/default/${name}/environments`);
+    return res.status === 200
+      ? res.body.environments.find(env => env.name === 'dev')?.health
+      : undefined;
+  };
 
   beforeAll(async () => {
     k8s = await TestKubernetes.start();
@@ -57,18 +111,41 @@ describe('template promote-pipeline', () => {
       devNs,
       prodNs,
     ]);
+    // dev reads dev.<topic>: ten records, all of which its micro-batch read.
+    await createTopics([
+      { topic: `dev.${topic}`, numPartitions: 1 },
+      { topic, numPartitions: 1 },
+      { topic: progressTopic, numPartitions: 1 },
+    ]);
+    const kafka = new Kafka({
+      clientId: 'scaffolder-test',
+      brokers: KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: `dev.${topic}`,
+      messages: Array.from({ length: 10 }, (_, i) => ({
+        value: JSON.stringify({ order_id: `o-${i}` }),
+      })),
+    });
     const streamingConfig = {
       kubernetes: clusters.streaming.kubernetes,
       scaffolder: {
         localPublish: { baseDir: dir.path },
         sparkApplications: { allowedNamespaces: [devNs, prodNs] },
       },
+      progressTopic,
+      progressConsumerGroup: uniqueName('backstage-progress'),
+      lag: { pollInterval: '1s' },
+      status: { staleAfter: '10m' },
     };
     backend = await startScaffolderTestBackend({
       kubernetes: clusters.kubernetes,
       streaming: streamingConfig,
       locations: [`${TEMPLATES_DIR}/promote-pipeline/template.yaml`],
-      features: [streaming.plugin],
+      features: [streamingPlugin, catalogModuleStreaming],
     });
     // dev runs version v2, applied for the pipeline as its deploy step does.
     const dev = renderEnvironmentSparkApplication(
@@ -89,10 +166,6 @@ describe('template promote-pipeline', () => {
       applicationState: { state: 'RUNNING' },
       driverInfo: {},
     });
-    streaming.environments.set(entityRef, [
-      { name: 'dev', namespace: devNs, health: 'ok' },
-      { name: 'prod', namespace: prodNs, health: 'unknown' },
-    ]);
     await registerPipeline(
       backend,
       dir,
@@ -103,6 +176,24 @@ describe('template promote-pipeline', () => {
       },
       { 'pipeline.yaml': specText },
     );
+    // The dev job's micro-batch, under its own key, as its publisher sends it.
+    await producer.send({
+      topic: progressTopic,
+      messages: [
+        {
+          key: `${name}@dev`,
+          value: JSON.stringify(
+            progressEvent(`${name}@dev`, `dev.${topic}`, 10),
+          ),
+        },
+      ],
+    });
+    await producer.disconnect();
+    await waitFor('dev healthy in the streaming backend', devHealth, {
+      until: health => health === 'ok',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
   });
 
   afterAll(async () => {
@@ -153,16 +244,25 @@ describe('template promote-pipeline', () => {
     );
     expect(prod.spec.executor).toMatchObject({ cores: 2, instances: 2 });
 
-    streaming.environments.set(entityRef, [
-      { name: 'dev', namespace: devNs, health: 'warning' },
-      { name: 'prod', namespace: prodNs, health: 'ok' },
-    ]);
+    // The operator reports dev's driver failed: the backend says critical.
+    await k8s.setSparkApplicationStatus(devNs, name, {
+      applicationState: {
+        state: 'FAILED',
+        errorMessage: 'driver pod failed',
+      },
+      driverInfo: {},
+    });
+    await waitFor('dev critical in the streaming backend', devHealth, {
+      until: health => health === 'critical',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
     const refused = await backend.runTask('template:default/promote-pipeline', {
       pipeline: entityRef,
     });
     expect(refused.status).toBe('failed');
     expect(refused.log.join('\n')).toContain(
-      '- health: dev is warning, not ok',
+      '- health: dev is critical, not ok',
     );
     expect(refused.log.join('\n')).toContain('check health: fail');
   });

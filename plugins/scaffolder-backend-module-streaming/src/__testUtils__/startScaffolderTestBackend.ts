@@ -48,7 +48,18 @@ export async function startScaffolderTestBackend(options: {
           catalog: {
             rules: [
               {
-                allow: ['Component', 'Template', 'Location', 'Group', 'User'],
+                // Resource and API: the topics, tables and schemas the
+                // streaming catalog module emits for a pipeline, when a
+                // test adds it.
+                allow: [
+                  'Component',
+                  'Template',
+                  'Location',
+                  'Group',
+                  'User',
+                  'Resource',
+                  'API',
+                ],
               },
             ],
             // A `file:` URL is a url location (read through the UrlReader,
