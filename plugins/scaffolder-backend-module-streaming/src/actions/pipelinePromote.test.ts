@@ -2,6 +2,7 @@ import { HostDiscovery } from '@backstage/backend-defaults/discovery';
 import { UrlReaders } from '@backstage/backend-defaults/urlReader';
 import {
   createMockDirectory,
+  mockCredentials,
   mockServices,
   ServiceFactoryTester,
   startTestBackend,
@@ -12,13 +13,21 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_PIPELINE_SPEC,
+  ANNOTATION_PIPELINE_SUMMARY,
+  ANNOTATION_PIPELINE_SUMMARY_LOCATION,
   parsePipelineSpec,
+  toPipelineSummary,
 } from '@internal/plugin-streaming-common';
+// The test backend runs the streaming backend, whose route the action calls.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import streamingPlugin from '@internal/plugin-streaming-backend';
 import { loadKubernetesClient } from '@internal/plugin-streaming-node';
 import {
   TestKubernetes,
   uniqueName,
+  waitFor,
 } from '@internal/plugin-streaming-node/testUtils';
+import { Kafka, logLevel } from 'kafkajs';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,8 +37,10 @@ import {
   pipelineEntity,
   specWithEnvironments,
 } from '../__testUtils__/pipelineEntity';
-import { streamingEnvironmentsPlugin } from '../__testUtils__/streamingEnvironmentsPlugin';
+import { progressEvent } from '../__testUtils__/progressEvent';
 import {
+  createTopics,
+  KAFKA_BROKERS,
   namespacesClusterConfig,
   readSparkApplication,
 } from '../__testUtils__/testEnvironment';
@@ -59,11 +70,19 @@ const bob = user('bob');
 
 const V2 = 'registry.example.com/pipelines/orders:v2';
 
-/** A pipeline with environments dev and prod (and staging between, when asked). */
+/** The topic the pipelines read (dev: dev.<topic>), with ten records. */
+const TOPIC = uniqueName('orders');
+
+/**
+ * A pipeline with environments dev and prod (and staging between, when
+ * asked), critical above a lag of five messages.
+ */
 const specText = (name: string, dev: string, prod: string, staging?: string) =>
   specWithEnvironments({
     name,
     namespaces: { dev, staging, prod },
+    topic: TOPIC,
+    pipeline: { monitoring: { alert_on_lag_messages: 5 } },
     prod: {
       resources: { executor: { cores: 2, memory: '4g', instances: 3 } },
     },
@@ -84,7 +103,7 @@ describe('streaming:pipeline:promote (real Kubernetes API server)', () => {
   let action: ReturnType<typeof createPipelinePromoteAction>;
   let unreachable: ReturnType<typeof createPipelinePromoteAction>;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  const streaming = streamingEnvironmentsPlugin();
+  const progressTopic = uniqueName('streaming.progress');
 
   const sparkApplication = (namespace: string, name: string) =>
     readSparkApplication(k8s, namespace, name);
@@ -117,17 +136,33 @@ describe('streaming:pipeline:promote (real Kubernetes API server)', () => {
         driverInfo: {},
       });
     }
-    streaming.environments.set(`component:default/${name}`, [
-      { name: 'dev', namespace: devNs, health: 'ok' },
-      { name: 'prod', namespace: prodNs, health: 'ok' },
-    ]);
+    const location = `url:${
+      pathToFileURL(join(baseDir, name, 'catalog-info.yaml')).href
+    }`;
+    // With the summary the streaming catalog module writes, which the
+    // streaming backend reads the environments from.
     return pipelineEntity(name, {
       [ANNOTATION_KUBERNETES_CLUSTER]: 'test',
       [ANNOTATION_PIPELINE_SPEC]: './pipeline.yaml',
-      [ANNOTATION_LOCATION]: `url:${
-        pathToFileURL(join(baseDir, name, 'catalog-info.yaml')).href
-      }`,
+      [ANNOTATION_LOCATION]: location,
+      [ANNOTATION_PIPELINE_SUMMARY]: JSON.stringify(
+        toPipelineSummary(parsePipelineSpec(text).spec!),
+      ),
+      [ANNOTATION_PIPELINE_SUMMARY_LOCATION]: location,
     });
+  }
+
+  /** dev of pipeline `name` as the streaming backend's route reports it. */
+  async function devHealth(name: string) {
+    const response = await fetch(
+      `http://127.0.0.1:${backend.server.port()}/api/streaming/pipelines/default/${name}/environments`,
+      { headers: { Authorization: mockCredentials.user.header() } },
+    );
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as {
+      environments: Array<{ name: string; health: string }>;
+    };
+    return body.environments.find(env => env.name === 'dev')?.health;
   }
 
   beforeAll(async () => {
@@ -158,26 +193,81 @@ describe('streaming:pipeline:promote (real Kubernetes API server)', () => {
         }).getSubject(),
       ].flat(),
     });
-    // The streaming backend's environments route, in a real backend.
-    backend = await startTestBackend({ features: [streaming.plugin] });
     const discoveryAt = (port: number) =>
       HostDiscovery.fromConfig(
         new ConfigReader({
           backend: { baseUrl: `http://127.0.0.1:${port}`, listen: { port } },
         }),
       );
-    const catalog = catalogServiceMock({
-      entities: [
-        await pipeline(healthy, 'RUNNING'),
-        await pipeline(failing, 'FAILED'),
-        await pipeline(unwell, 'RUNNING'),
-        await pipeline(three, 'RUNNING', true),
+    const entities = [
+      await pipeline(healthy, 'RUNNING'),
+      await pipeline(failing, 'FAILED'),
+      await pipeline(unwell, 'RUNNING'),
+      await pipeline(three, 'RUNNING', true),
+    ];
+    const catalog = catalogServiceMock({ entities });
+
+    // dev.<topic> has ten records; the progress topic the jobs publish to.
+    await createTopics([
+      { topic: `dev.${TOPIC}`, numPartitions: 1 },
+      { topic: TOPIC, numPartitions: 1 },
+      { topic: progressTopic, numPartitions: 1 },
+    ]);
+    const producer = new Kafka({
+      clientId: 'scaffolder-test',
+      brokers: KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
+    await producer.send({
+      topic: `dev.${TOPIC}`,
+      messages: Array.from({ length: 10 }, (_, i) => ({
+        value: JSON.stringify({ order_id: `o-${i}` }),
+      })),
+    });
+    // The real streaming backend, with the same catalog.
+    backend = await startTestBackend({
+      features: [
+        streamingPlugin,
+        catalogServiceMock.factory({ entities }),
+        mockServices.rootConfig.factory({
+          data: {
+            ...data,
+            streaming: {
+              ...data.streaming,
+              kafka: { clusters: [{ name: 'local', brokers: KAFKA_BROKERS }] },
+              progressTopic,
+              progressConsumerGroup: uniqueName('backstage-progress'),
+              lag: { pollInterval: '1s' },
+              status: { staleAfter: '10m' },
+            },
+          },
+        }),
       ],
     });
-    streaming.environments.set(`component:default/${unwell}`, [
-      { name: 'dev', namespace: devNs, health: 'critical' },
-      { name: 'prod', namespace: prodNs, health: 'ok' },
-    ]);
+    // dev of healthy read all ten records: ok. dev of unwell, RUNNING, has
+    // read none of them: ten behind, above five, critical.
+    await producer.send({
+      topic: progressTopic,
+      messages: [
+        [healthy, 10],
+        [unwell, 0],
+      ].map(([name, end]) => ({
+        key: `${name}@dev`,
+        value: JSON.stringify(
+          progressEvent(`${name}@dev`, `dev.${TOPIC}`, end as number),
+        ),
+      })),
+    });
+    await producer.disconnect();
+    await waitFor(`dev of ${healthy} ok`, () => devHealth(healthy), {
+      until: health => health === 'ok',
+      intervalMs: 500,
+    });
+    await waitFor(`dev of ${unwell} critical`, () => devHealth(unwell), {
+      until: health => health === 'critical',
+      intervalMs: 500,
+    });
     const common = { applier, catalog, reader, auth: mockServices.auth() };
     action = createPipelinePromoteAction({
       ...common,
@@ -222,8 +312,6 @@ describe('streaming:pipeline:promote (real Kubernetes API server)', () => {
     expect(out.summary).toContain('Dry run: nothing was applied');
     expect(out.summary).toContain(`${prodNs}/${healthy}`);
     expect(await sparkApplication(prodNs, healthy)).toBeUndefined();
-    // Asked on behalf of the user running the task.
-    expect(streaming.calls).toContain('user:default/mock');
   });
 
   it("promotes dev to prod: prod's SparkApplication runs dev's image with prod's resources and label; again, nothing changes", async () => {
@@ -264,10 +352,12 @@ describe('streaming:pipeline:promote (real Kubernetes API server)', () => {
       .then(() => undefined)
       .catch(e => e);
     expect(error?.name).toBe('InputError');
-    expect(error.message).toContain('1 check(s) failed; nothing was changed');
+    expect(error.message).toContain('2 check(s) failed; nothing was changed');
     expect(error.message).toContain(
       `- running: SparkApplication ${devNs}/${failing} on Kubernetes cluster "test" is FAILED, not RUNNING`,
     );
+    // The streaming backend reports a FAILED application critical.
+    expect(error.message).toContain('- health: dev is critical, not ok');
     expect(await sparkApplication(prodNs, failing)).toBeUndefined();
   });
 
