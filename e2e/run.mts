@@ -211,6 +211,8 @@ async function main(): Promise<number> {
   const env: Record<string, string> = {
     CHROMIUM_PATH: chromiumPath,
     E2E_BASE_URL: baseUrl,
+    // Where the backend reads progress events (app-config's when reused).
+    E2E_PROGRESS_TOPIC: progressTopic ?? 'streaming.progress',
   };
   rmSync(resultsTap, { force: true });
   let status = 0;

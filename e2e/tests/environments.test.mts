@@ -3,13 +3,19 @@
 // environments route reports them, side by side in promotion order, and the
 // other cards say they show the first environment. The pipeline is a fixture
 // of this test (a repository rendered by the generator, registered and
-// unregistered here), not one of the examples `make start` runs.
+// unregistered here), not one of the examples `make start` runs. Then its
+// generated job runs in dev, as dev's SparkApplication sets it up, and the
+// card shows dev healthy from that job's own progress.
 import assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Browser } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
 import { apiGet, backendUrl, guestToken } from '../lib/api.mts';
 import {
   launch,
@@ -59,11 +65,35 @@ let browser: Browser;
 let token: string;
 let locationId: string | undefined;
 let repo: string | undefined;
+let job: ChildProcess | undefined;
+let jobDir: string | undefined;
+const name = `e2e-envs-${randomBytes(3).toString('hex')}`;
+const root = resolve(import.meta.dirname, '../..');
+const kafka = new Kafka({
+  brokers: ['127.0.0.1:9092'],
+  clientId: 'e2e-environments',
+  logLevel: logLevel.NOTHING,
+});
 before(async () => {
   browser = await launch();
   token = await guestToken();
 });
 after(async () => {
+  if (job?.pid && job.exitCode === null) {
+    // The job's graceful stop (its Python process stops its queries and the
+    // JVM), then its whole process group if it hangs.
+    const exited = new Promise(r => job!.once('exit', r));
+    process.kill(job.pid, 'SIGTERM');
+    const timeout = new Promise(r => setTimeout(r, 60_000, 'timeout'));
+    if ((await Promise.race([exited, timeout])) === 'timeout') {
+      process.kill(-job.pid, 'SIGKILL');
+    }
+  }
+  if (jobDir) rmSync(jobDir, { recursive: true, force: true });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [`dev.${name}`] }).catch(() => {});
+  await admin.disconnect();
   await browser?.close();
   if (locationId) {
     await fetch(`${backendUrl}/api/catalog/locations/${locationId}`, {
@@ -75,7 +105,6 @@ after(async () => {
 });
 
 test('the Environments card shows each environment of a pipeline with dev and prod', async () => {
-  const name = `e2e-envs-${randomBytes(3).toString('hex')}`;
   ({ repo } = writePipelineRepository(name, tokenOwner(token), [
     '  resources:',
     '    driver: { cores: 1, memory: 2g }',
@@ -182,5 +211,115 @@ test('the Environments card shows each environment of a pipeline with dev and pr
   }
   // The card alone, with the tooltip when there is one.
   await card.screenshot({ path: join(screenshotDir, 'environments-card.png') });
+  await page.close();
+});
+
+/** The values dev's generated SparkApplication gives its driver (not Secrets). */
+function devDriverVariables(): Record<string, string> {
+  const manifest = parseYaml(
+    readFileSync(join(repo!, 'deploy/dev/spark-application.yaml'), 'utf8'),
+  ) as { spec: { driver: { env: Array<{ name: string; value?: string }> } } };
+  return Object.fromEntries(
+    manifest.spec.driver.env
+      .filter(v => v.value !== undefined)
+      .map(v => [v.name, v.value!]),
+  );
+}
+
+test("dev's generated job, run as dev's SparkApplication sets it up, makes dev healthy on the card", async () => {
+  assert.ok(repo, 'the first test wrote the repository');
+  const variables = devDriverVariables();
+  // dev reads its own prefixed topic and keys its progress <pipeline>@dev.
+  assert.equal(variables.PIPELINE_ENVIRONMENT, 'dev');
+  assert.equal(variables.PIPELINE_SOURCE_TOPIC, `dev.${name}`);
+
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic: `dev.${name}`, numPartitions: 1 }],
+    waitForLeaders: true,
+  });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic: `dev.${name}`,
+    messages: Array.from({ length: 50 }, (_, i) => ({
+      value: JSON.stringify({ order_id: `o-${i}`, total: i * 1.5 }),
+    })),
+  });
+  await producer.disconnect();
+
+  // The job as dev's driver runs it, with this machine's broker, a local
+  // table and checkpoint, and the backend's progress topic.
+  jobDir = mkdtempSync(join(tmpdir(), 'e2e-envs-job-'));
+  job = spawn(
+    'bash',
+    ['scripts/spark.sh', 'python', join(repo!, 'job/main.py')],
+    {
+      cwd: root,
+      detached: true,
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        ...variables,
+        KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
+        PIPELINE_STARTING_OFFSETS: 'earliest',
+        PIPELINE_SINK_PATH: join(jobDir, 'delta'),
+        PIPELINE_CHECKPOINT: join(jobDir, 'checkpoint'),
+        STREAMING_PROGRESS_TOPIC: process.env.E2E_PROGRESS_TOPIC!,
+        TZ: 'UTC',
+      },
+    },
+  );
+
+  const answer = await waitUntil(
+    "dev's first micro-batch on the environments route",
+    () =>
+      apiGet<{ environments: EnvironmentStatus[] }>(
+        `pipelines/default/${name}/environments`,
+        token,
+      ).catch(() => undefined),
+    a => a?.environments[0]?.lastBatchAt != null,
+    6 * 60_000,
+    2_000,
+  );
+  const [dev, prod] = answer!.environments;
+  // The job read all 50 records: dev is healthy with no lag; prod ran nothing.
+  assert.equal(dev.health, 'ok');
+  assert.equal(dev.lag.messages, 0);
+  assert.equal(prod.lastBatchAt, null);
+  assert.equal(prod.health, 'unknown');
+
+  const page = await openApp(
+    browser,
+    `/catalog/default/component/${name}/streaming`,
+  );
+  const column = page.getByRole('region', { name: 'Environment dev' });
+  await column.getByText('Healthy').waitFor();
+  const text = ((await column.textContent()) ?? '').replace(/\s+/g, ' ');
+  assert.ok(text.includes(' ago'), `dev shows its last micro-batch: ${text}`);
+  assert.ok(!text.includes('none yet'), text);
+  const prodText = (
+    (await page
+      .getByRole('region', { name: 'Environment prod' })
+      .textContent()) ?? ''
+  ).replace(/\s+/g, ' ');
+  assert.ok(prodText.includes('none yet'), prodText);
+  // Healthy but running no image here (no Kubernetes): still nothing to promote.
+  const card = page
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByText('Environments', { exact: true }) });
+  await card.scrollIntoViewIfNeeded();
+  await card.getByTestId('promote-dev-blocked').hover();
+  const tooltip = page.getByRole('tooltip');
+  await tooltip.waitFor();
+  assert.equal(
+    (await tooltip.textContent())?.trim(),
+    'dev runs no image yet: there is nothing to promote.',
+  );
+  await card.screenshot({
+    path: join(screenshotDir, 'environments-card-dev-healthy.png'),
+  });
   await page.close();
 });
