@@ -242,12 +242,19 @@ export const streamingPlugin = createBackendPlugin({
           scope: 'global',
           fn: async () => {
             const { entries, laterEnvironments } = await overview.refresh();
-            // Every environment's series, for its generated alert rules.
+            // Every environment's series (for its generated alert rules)
+            // and health transitions.
             pipelineMetrics.update([...entries.values(), ...laterEnvironments]);
             await alertRouting.write(
               [...entries.values()].map(e => e.pipeline),
             );
-            await alerts.record([...entries.values()]);
+            await alerts.record([
+              ...entries.values(),
+              ...laterEnvironments.map(entry => ({
+                ...entry,
+                environment: entry.pipeline.summary.environment,
+              })),
+            ]);
           },
         });
         await scheduler.scheduleTask({

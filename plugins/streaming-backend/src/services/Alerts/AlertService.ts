@@ -15,9 +15,11 @@ import { PipelineState } from '../Status/StatusService';
 export const healthSignalChannel = (entityRef: string) =>
   `streaming:health:${entityRef}`;
 
-/** A change of a pipeline's health. */
+/** A change of a pipeline's health (in one of its environments). */
 export interface HealthTransition {
   entityRef: string;
+  /** The environment, for a pipeline's environments after its first. */
+  environment?: string;
   from: PipelineHealth | undefined;
   to: PipelineHealth;
   reasons: string[];
@@ -48,12 +50,25 @@ export class AlertService {
     private readonly signals?: SignalsService,
   ) {}
 
-  /** Records the health of each pipeline; returns the transitions and notifies them. */
+  /**
+   * Records the health of each pipeline; returns the transitions and
+   * notifies them. An item with an `environment` is one of a pipeline's
+   * environments after its first (whose health is the pipeline's own), kept
+   * under `<entityRef>@<environment>`.
+   */
   async record(
-    items: Array<{ pipeline: PipelineEntity; state: PipelineState }>,
+    items: Array<{
+      pipeline: PipelineEntity;
+      state: PipelineState;
+      environment?: string;
+    }>,
   ): Promise<HealthTransition[]> {
     const previous = new Map<string, PipelineHealth>();
-    const refs = items.map(i => i.pipeline.entityRef);
+    const key = (item: (typeof items)[number]) =>
+      item.environment
+        ? `${item.pipeline.entityRef}@${item.environment}`
+        : item.pipeline.entityRef;
+    const refs = items.map(key);
     for (let i = 0; i < refs.length; i += 500) {
       const rows: Array<{ entity_ref: string; health: PipelineHealth }> =
         await this.db('alert_states')
@@ -62,12 +77,14 @@ export class AlertService {
       rows.forEach(r => previous.set(r.entity_ref, r.health));
     }
     const transitions: HealthTransition[] = [];
-    for (const { pipeline, state } of items) {
+    for (const item of items) {
+      const { pipeline, state, environment } = item;
+      const entityRef = key(item);
       const to = state.status.health;
-      const from = previous.get(pipeline.entityRef);
+      const from = previous.get(entityRef);
       if (from === to) continue;
       const row = {
-        entity_ref: pipeline.entityRef,
+        entity_ref: entityRef,
         health: to,
         reasons: JSON.stringify(state.status.reasons),
         changed_at: Date.now(),
@@ -83,11 +100,12 @@ export class AlertService {
                 .returning('entity_ref')
             ).length
           : await this.db('alert_states')
-              .where({ entity_ref: pipeline.entityRef, health: from })
+              .where({ entity_ref: entityRef, health: from })
               .update(row);
       if (!changed) continue;
       const transition = {
         entityRef: pipeline.entityRef,
+        ...(environment ? { environment } : {}),
         from,
         to,
         reasons: state.status.reasons,
@@ -134,7 +152,12 @@ export class AlertService {
       await this.notifications.send({
         recipients: { type: 'entity', entityRef: ownerRef },
         payload: {
-          title: `${name}: ${transition.from ?? 'new'} → ${transition.to}`,
+          // A pipeline with environments says which one changed.
+          title: `${name}${
+            pipeline.summary.environment
+              ? ` in ${pipeline.summary.environment}`
+              : ''
+          }: ${transition.from ?? 'new'} → ${transition.to}`,
           description:
             transition.reasons.join('; ') ||
             `The pipeline is ${transition.to} again.`,
@@ -145,7 +168,9 @@ export class AlertService {
               : `/catalog/${namespace}/component/${name}`,
           severity: severities[transition.to],
           // One notification per transition (a scope would replace the last one).
-          topic: `streaming-pipeline:${pipeline.entityRef}`,
+          topic: `streaming-pipeline:${pipeline.entityRef}${
+            transition.environment ? `@${transition.environment}` : ''
+          }`,
         },
       });
     } catch (error) {
