@@ -49,8 +49,24 @@ const PLAIN = /^[A-Za-z_][A-Za-z0-9_./ -]*$/;
 const MAX_PLAIN = 1001;
 const CORE_WORD = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 
+/**
+ * {@link isPlain}'s answers by string: the keys and most values of the
+ * generated documents are the same few hundred strings in every file.
+ */
+const plainMemo = new Map<string, boolean>();
+
 /** Whether the library writes a string as it is (see {@link PLAIN}). */
 function isPlain(value: string): boolean {
+  let plain = plainMemo.get(value);
+  if (plain === undefined) {
+    plain = checkIsPlain(value);
+    if (plainMemo.size >= MAX_SCALARS) plainMemo.clear();
+    plainMemo.set(value, plain);
+  }
+  return plain;
+}
+
+function checkIsPlain(value: string): boolean {
   const length = value.length;
   return (
     length <= MAX_PLAIN &&

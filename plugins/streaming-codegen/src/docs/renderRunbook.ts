@@ -27,13 +27,28 @@ const manifest = (spec: PipelineSpec) =>
     ? 'deploy/$ENVIRONMENT/spark-application.yaml'
     : 'deploy/spark-application.yaml';
 
+/**
+ * The environment variable of each setting of the job, by key, for the spec
+ * whose page is being written: worked out once per page rather than once per
+ * variable named ({@link renderRunbook} starts it afresh).
+ */
+let settingEnvs: { spec: PipelineSpec; envs: Map<string, string> } | undefined;
+
 /** The environment variable of the generated job that overrides a setting. */
 function settingEnv(spec: PipelineSpec, key: string): string {
-  const setting = jobSettings(spec).find(s => s.key === key);
-  if (!setting) {
+  if (settingEnvs?.spec !== spec) {
+    const envs = new Map<string, string>();
+    for (const setting of jobSettings(spec)) {
+      // The first setting of a key, as a search would find.
+      if (!envs.has(setting.key)) envs.set(setting.key, setting.env);
+    }
+    settingEnvs = { spec, envs };
+  }
+  const env = settingEnvs.envs.get(key);
+  if (env === undefined) {
     throw new Error(`the generated job has no setting ${key}`);
   }
-  return setting.env;
+  return env;
 }
 
 /** With environments: where each one's deployment is and what differs there. */
@@ -69,6 +84,7 @@ export function renderRunbook(
   spec: PipelineSpec,
   d: PipelineDescription,
 ): string {
+  settingEnvs = undefined;
   const p = spec.pipeline;
   const name = p.name;
   const sections = [
