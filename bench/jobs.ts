@@ -2,7 +2,13 @@
  * Generated jobs against hand-written Spark: the User Events and Clickstream
  * examples' generated jobs (`examples/pipelines/<name>/job/main.py`, as
  * committed) and a hand-written PySpark baseline of the same query
- * (`bench/baseline/<name>.py`) over the same records, in the same run.
+ * (`bench/baseline/<name>.py`) over the same records, in the same run. User
+ * Events' generated job also writes the records that do not parse to a
+ * dead-letter topic (a second query over the source): it runs against a
+ * baseline with the same dead-letter query too
+ * (`bench/baseline/user_events_dead_letter.py`, the ratio of the target), the
+ * baseline without it showing what the dead-letter topic costs. One User
+ * Events record in 200 does not parse.
  *
  * Pre-produces one data set per example on the local broker
  * (`scripts/kafka.sh`, 127.0.0.1:9092): N records shaped as the example's
@@ -12,14 +18,16 @@
  * `PIPELINE_TRIGGER` setting) on Spark from `scripts/spark.sh` with the same
  * configuration (master `local[*]`, the script's shuffle partitions, 2 GiB of
  * driver memory, the full JIT, the same `maxOffsetsPerTrigger`), into Delta
- * tables of their own. Each round runs both jobs of an example in turn, the
- * order alternating between rounds.
+ * tables of their own, dead letters into a topic per run. Each round runs the
+ * jobs of an example in turn, the order reversed every other round.
  *
- * Time is taken from Spark's own event log (the same for both jobs): from the
- * query's start to the end of its last micro-batch, and the records it read.
+ * Time is taken from Spark's own event log (the same for every job): from the
+ * first query's start to the end of the last micro-batch of any, and the
+ * records one query read.
  * Prints records per second of each job, the ratio generated / baseline per
  * round and example, the Spark JVM's peak RSS, the machine's load average,
- * and whether both jobs wrote the same rows (one more Spark run).
+ * whether the jobs wrote the same rows (one more Spark run) and the same
+ * number of dead letters.
  *
  * Run from the repository root, with the project's Node (`. scripts/toolchain.sh`):
  *   node_modules/.bin/sucrase-node bench/jobs.ts [--records 2000000] [--rounds 2] \
@@ -32,7 +40,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Kafka, logLevel } from 'kafkajs';
 import { benchOptions } from './lib/benchOptions';
 
 const root = path.resolve(__dirname, '..');
@@ -88,10 +96,18 @@ const REFERRERS = [
   null,
 ];
 
+/** One User Events record in BAD_EVERY does not parse: the dead-letter topic's share. */
+const BAD_EVERY = 200;
+const isBad = (i: number) => i % BAD_EVERY === BAD_EVERY - 1;
+/** The records of the data set that do not parse. */
+const badRecords = (records: number) => Math.floor(records / BAD_EVERY);
+
 type Example = {
   name: string;
   /** The baseline script in bench/baseline. */
   baseline: string;
+  /** The baseline script of the same query with the generated job's dead-letter topic. */
+  deadLetterBaseline?: string;
   /** The i-th record: key and JSON value. */
   record: (i: number, next: () => number) => { key: string; value: string };
 };
@@ -100,19 +116,21 @@ const EXAMPLES: Example[] = [
   {
     name: 'user-events',
     baseline: 'user_events.py',
+    deadLetterBaseline: 'user_events_dead_letter.py',
     record: (i, next) => {
       const type = pick(next, EVENT_TYPES);
       const user = `u${Math.floor(next() * 50_000)}`;
+      const value = JSON.stringify({
+        user_id: user,
+        event_type: type,
+        country: pick(next, COUNTRIES),
+        amount: type === 'purchase' ? Math.round(next() * 20_000) / 100 : null,
+        timestamp: eventTime(i, next),
+      });
+      // One record in BAD_EVERY does not parse (cut off half way): a dead letter.
       return {
         key: user,
-        value: JSON.stringify({
-          user_id: user,
-          event_type: type,
-          country: pick(next, COUNTRIES),
-          amount:
-            type === 'purchase' ? Math.round(next() * 20_000) / 100 : null,
-          timestamp: eventTime(i, next),
-        }),
+        value: isBad(i) ? value.slice(0, value.length >> 1) : value,
       };
     },
   },
@@ -160,8 +178,11 @@ async function produce(kafka: Kafka, topic: string, example: Example) {
 
 type Run = {
   example: string;
-  job: 'generated' | 'baseline';
+  /** `baseline-dl`: the baseline with the generated job's dead-letter topic. */
+  job: 'generated' | 'baseline-dl' | 'baseline';
   round: number;
+  /** Records the job wrote to its dead-letter topic (null: it has none). */
+  deadLetters: number | null;
   /** Streaming queries the job ran. */
   queries: number;
   records: number;
@@ -324,6 +345,7 @@ async function runJob(
   topic: string,
   progressTopic: string,
   deadLetterTopic: string,
+  admin: Admin,
 ): Promise<Run> {
   const name = `${example.name}-${job}-${round}`;
   const dir = path.join(workDir, name);
@@ -347,6 +369,19 @@ async function runJob(
       '',
     ].join('\n'),
   );
+  const baselineArgs = (script: string) => [
+    path.join('bench/baseline', script),
+    '--bootstrap-servers',
+    brokers.join(','),
+    '--topic',
+    topic,
+    '--output',
+    table,
+    '--checkpoint',
+    checkpoint,
+    '--max-offsets-per-trigger',
+    batch,
+  ];
   const result =
     job === 'generated'
       ? await runSpark(
@@ -374,20 +409,20 @@ async function runJob(
           },
           path.join(workDir, `${name}.log`),
         )
-      : await runSpark(
+      : job === 'baseline-dl'
+      ? await runSpark(
           [
-            path.join('bench/baseline', example.baseline),
-            '--bootstrap-servers',
-            brokers.join(','),
-            '--topic',
-            topic,
-            '--output',
-            table,
-            '--checkpoint',
-            checkpoint,
-            '--max-offsets-per-trigger',
-            batch,
+            ...baselineArgs(example.deadLetterBaseline!),
+            '--dead-letter-topic',
+            deadLetterTopic,
+            '--dead-letter-checkpoint',
+            path.join(dir, 'dead-letter'),
           ],
+          eventLogEnv,
+          path.join(workDir, `${name}.log`),
+        )
+      : await runSpark(
+          baselineArgs(example.baseline),
           eventLogEnv,
           path.join(workDir, `${name}.log`),
         );
@@ -401,6 +436,13 @@ async function runJob(
     example: example.name,
     job,
     round,
+    deadLetters:
+      job === 'baseline'
+        ? null
+        : (await admin.fetchTopicOffsets(deadLetterTopic)).reduce(
+            (sum, p) => sum + Number(p.high),
+            0,
+          ),
     ...figures,
     wallSeconds: result.wallSeconds,
     peakRssMiB: result.peakRssKiB / 1024,
@@ -458,6 +500,7 @@ async function main() {
       .join(' ')}`,
   );
   const runs: Run[] = [];
+  const deadLetterTopics: string[] = [];
   let finished = false;
   try {
     await admin.createTopics({
@@ -467,7 +510,6 @@ async function main() {
           numPartitions: options.partitions,
         })),
         { topic: progressTopic, numPartitions: 1 },
-        { topic: deadLetterTopic, numPartitions: 1 },
       ],
     });
     for (const example of EXAMPLES) {
@@ -482,18 +524,25 @@ async function main() {
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const example of EXAMPLES) {
-        const order: Run['job'][] =
-          round % 2 === 1
-            ? ['generated', 'baseline']
-            : ['baseline', 'generated'];
+        const jobs: Run['job'][] = example.deadLetterBaseline
+          ? ['generated', 'baseline-dl', 'baseline']
+          : ['generated', 'baseline'];
+        const order = round % 2 === 1 ? jobs : [...jobs].reverse();
         for (const job of order) {
+          // Each run writes its dead letters to a topic of its own, to count them.
+          const runDeadLetterTopic = `${deadLetterTopic}-${example.name}-${job}-${round}`;
+          await admin.createTopics({
+            topics: [{ topic: runDeadLetterTopic, numPartitions: 1 }],
+          });
+          deadLetterTopics.push(runDeadLetterTopic);
           const run = await runJob(
             example,
             job,
             round,
             topics.get(example.name)!,
             progressTopic,
-            deadLetterTopic,
+            runDeadLetterTopic,
+            admin,
           );
           runs.push(run);
           console.log(
@@ -505,9 +554,11 @@ async function main() {
               run.queries
             } queries, process ${run.wallSeconds.toFixed(
               1,
-            )} s, peak RSS ${format(run.peakRssMiB)} MiB; load ${os
-              .loadavg()[0]
-              .toFixed(2)})`,
+            )} s, peak RSS ${format(run.peakRssMiB)} MiB${
+              run.deadLetters === null
+                ? ''
+                : `, ${format(run.deadLetters)} dead letters`
+            }; load ${os.loadavg()[0].toFixed(2)})`,
           );
         }
       }
@@ -518,7 +569,7 @@ async function main() {
   } finally {
     await admin
       .deleteTopics({
-        topics: [...topics.values(), progressTopic, deadLetterTopic],
+        topics: [...topics.values(), progressTopic, ...deadLetterTopics],
       })
       .catch(() => undefined);
     await admin.disconnect();
@@ -532,30 +583,47 @@ async function main() {
 
 function printTable(runs: Run[]) {
   console.log(
-    '\n| example | round | generated records/s | baseline records/s | generated / baseline | peak RSS generated / baseline (MiB) |',
+    '\n| example | round | generated records/s | baseline with dead letters records/s | baseline records/s | generated / baseline with dead letters | generated / baseline | baseline with / without dead letters | peak RSS generated / with dead letters / baseline (MiB) |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const mean = (list: number[]) =>
+    list.length
+      ? `${(list.reduce((s, r) => s + r, 0) / list.length).toFixed(2)}x`
+      : '';
   for (const example of EXAMPLES) {
-    const ratios: number[] = [];
+    const same: number[] = [];
+    const plain: number[] = [];
+    const cost: number[] = [];
     for (let round = 1; round <= options.rounds; round++) {
       const of = (job: Run['job']) =>
         runs.find(
           r => r.example === example.name && r.round === round && r.job === job,
-        )!;
-      const generated = of('generated');
-      const baseline = of('baseline');
-      const ratio = rate(generated) / rate(baseline);
-      ratios.push(ratio);
+        );
+      const generated = of('generated')!;
+      const withDeadLetters = of('baseline-dl');
+      const baseline = of('baseline')!;
+      plain.push(rate(generated) / rate(baseline));
+      if (withDeadLetters) {
+        same.push(rate(generated) / rate(withDeadLetters));
+        cost.push(rate(withDeadLetters) / rate(baseline));
+      }
       console.log(
-        `| ${example.name} | ${round} | ${format(rate(generated))} | ${format(
-          rate(baseline),
-        )} | ${ratio.toFixed(2)}x | ${format(generated.peakRssMiB)} / ${format(
-          baseline.peakRssMiB,
-        )} |`,
+        `| ${example.name} | ${round} | ${format(rate(generated))} | ${
+          withDeadLetters ? format(rate(withDeadLetters)) : '–'
+        } | ${format(rate(baseline))} | ${
+          withDeadLetters ? `${same.at(-1)!.toFixed(2)}x` : '–'
+        } | ${plain.at(-1)!.toFixed(2)}x | ${
+          withDeadLetters ? `${cost.at(-1)!.toFixed(2)}x` : '–'
+        } | ${format(generated.peakRssMiB)} / ${
+          withDeadLetters ? format(withDeadLetters.peakRssMiB) : '–'
+        } / ${format(baseline.peakRssMiB)} |`,
       );
     }
-    const mean = ratios.reduce((s, r) => s + r, 0) / ratios.length;
-    console.log(`| ${example.name} | mean | | | ${mean.toFixed(2)}x | |`);
+    console.log(
+      `| ${example.name} | mean | | | | ${mean(same)} | ${mean(plain)} | ${mean(
+        cost,
+      )} | |`,
+    );
   }
   console.log('');
   for (const example of EXAMPLES) {
@@ -577,30 +645,45 @@ function printPhases(example: Example, runs: Run[]) {
     return sums;
   };
   const generated = total('generated');
+  const withDeadLetters = example.deadLetterBaseline
+    ? total('baseline-dl')
+    : null;
   const baseline = total('baseline');
   console.log(
-    `  ${example.name} phases, seconds generated / baseline: ${Object.keys(
-      generated,
-    )
+    `  ${example.name} phases, seconds generated / ${
+      withDeadLetters ? 'baseline with dead letters / ' : ''
+    }baseline: ${Object.keys(generated)
       .map(
         phase =>
-          `${phase} ${generated[phase].toFixed(1)} / ${(
-            baseline[phase] ?? 0
-          ).toFixed(1)}`,
+          `${phase} ${[
+            generated,
+            ...(withDeadLetters ? [withDeadLetters] : []),
+            baseline,
+          ]
+            .map(sums => (sums[phase] ?? 0).toFixed(1))
+            .join(' / ')}`,
       )
       .join(', ')}`,
   );
 }
 
-/** Both jobs of an example's first round must have written the same rows. */
+/**
+ * The jobs of an example's first round must have written the same rows
+ * (generated against each baseline), and the generated job and the baseline
+ * with dead letters the same number of dead letters, those of the data set.
+ */
 async function compareTables(runs: Run[]) {
-  const pairs = EXAMPLES.flatMap(example => {
-    const of = (job: Run['job']) =>
-      runs.find(
-        r => r.example === example.name && r.round === 1 && r.job === job,
-      )!.table;
-    return [of('generated'), of('baseline')];
-  });
+  const of = (example: Example, job: Run['job']) =>
+    runs.find(
+      r => r.example === example.name && r.round === 1 && r.job === job,
+    )!;
+  const pairs = EXAMPLES.flatMap(example => [
+    of(example, 'generated').table,
+    of(example, 'baseline').table,
+    ...(example.deadLetterBaseline
+      ? [of(example, 'generated').table, of(example, 'baseline-dl').table]
+      : []),
+  ]);
   const { output } = await runSpark(
     ['bench/baseline/compare.py', ...pairs],
     {},
@@ -611,13 +694,36 @@ async function compareTables(runs: Run[]) {
     if (!line.startsWith('COMPARE ')) continue;
     const c = JSON.parse(line.slice('COMPARE '.length));
     const example = EXAMPLES.find(e => c.a.includes(`/${e.name}-`))!.name;
+    const other = c.b.includes('-baseline-dl-')
+      ? 'baseline with dead letters'
+      : 'baseline';
     console.log(
-      `${example}: generated ${c.rows_a} rows, baseline ${c.rows_b} rows, ${
+      `${example}: generated ${c.rows_a} rows, ${other} ${c.rows_b} rows, ${
         c.only_a === 0 && c.only_b === 0
           ? 'the same rows'
-          : `DIFFERENT (${c.only_a} only in generated, ${c.only_b} only in baseline)`
+          : `DIFFERENT (${c.only_a} only in generated, ${c.only_b} only in ${other})`
       }`,
     );
+  }
+  for (const example of EXAMPLES.filter(e => e.deadLetterBaseline)) {
+    const expected = badRecords(options.records);
+    for (let round = 1; round <= options.rounds; round++) {
+      const dead = (job: Run['job']) =>
+        runs.find(
+          r => r.example === example.name && r.round === round && r.job === job,
+        )!.deadLetters;
+      const generated = dead('generated');
+      const baseline = dead('baseline-dl');
+      console.log(
+        `${
+          example.name
+        } round ${round}: dead letters generated ${generated}, baseline with dead letters ${baseline}, ${
+          generated === expected && baseline === expected
+            ? `both the ${expected} records that do not parse`
+            : `DIFFERENT (${expected} records do not parse)`
+        }`,
+      );
+    }
   }
 }
 

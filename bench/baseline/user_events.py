@@ -15,17 +15,11 @@ SCHEMA = T.StructType(
 )
 
 
-def main():
-    args = arguments(__doc__)
-    spark = session("user-events-baseline")
-    events = (
-        kafka_values(spark, args)
-        .select(F.from_json("value", SCHEMA).alias("e"))
-        .select("e.*")
-        .withColumn("timestamp", F.timestamp_millis("timestamp"))
-    )
-    summary = (
-        events.where(F.col("event_type") != "heartbeat")
+def summary(events):
+    """The aggregation of the parsed events (the same in user_events_dead_letter.py)."""
+    return (
+        events.withColumn("timestamp", F.timestamp_millis("timestamp"))
+        .where(F.col("event_type") != "heartbeat")
         .withWatermark("timestamp", "10 minutes")
         .groupBy(F.window("timestamp", "5 minutes"), "event_type", "country")
         .agg(
@@ -43,7 +37,13 @@ def main():
             "unique_users",
         )
     )
-    write_delta(summary, args)
+
+
+def main():
+    args = arguments(__doc__)
+    spark = session("user-events-baseline")
+    events = kafka_values(spark, args).select(F.from_json("value", SCHEMA).alias("e")).select("e.*")
+    write_delta(summary(events), args)
     spark.stop()
 
 
