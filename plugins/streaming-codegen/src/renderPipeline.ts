@@ -1,6 +1,7 @@
 import {
   PipelineSpec,
   formatSpecError,
+  outputColumns,
   parsePipelineSpec,
   validatePipelineSpec,
 } from '@internal/plugin-streaming-common';
@@ -29,8 +30,11 @@ import { RenderOptions, resolveOptions } from './RenderOptions';
 import { runtimeFiles } from './runtimeFiles';
 import { toYaml } from './yaml';
 
-function jobTests(spec: PipelineSpec): GeneratedFile[] {
-  const content = renderJobTests(spec);
+function jobTests(
+  spec: PipelineSpec,
+  columns: string[] | undefined,
+): GeneratedFile[] {
+  const content = renderJobTests(spec, columns);
   return content ? [{ path: jobTestsPath(spec), content }] : [];
 }
 
@@ -136,6 +140,9 @@ export function renderPipeline(
   // defaults of its settings); each environment's manifests set what
   // differs there.
   const job = withoutEnvironments(spec);
+  // The columns the steps leave, for the job's tests and the overview page
+  // (the environments do not change the steps).
+  const columns = outputColumns(spec);
   const first = environments[0];
   const files: GeneratedFile[] = [
     {
@@ -148,14 +155,14 @@ export function renderPipeline(
     },
     { path: 'job/main.py', content: renderJob(job, resolved) },
     ...runtimeFiles(),
-    ...jobTests(job),
+    ...jobTests(job, columns),
     { path: 'requirements.txt', content: renderRequirements(job, resolved) },
     { path: 'Dockerfile', content: renderDockerfile(job, resolved) },
     {
       path: 'deploy/grafana-dashboard.json',
       content: `${JSON.stringify(pipelineDashboard(spec), null, 2)}\n`,
     },
-    ...renderDocs(spec),
+    ...renderDocs(spec, columns),
     {
       path: '.github/workflows/pipeline.yaml',
       content: toYaml(ciWorkflow(spec, resolved)),

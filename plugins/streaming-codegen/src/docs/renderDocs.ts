@@ -1,4 +1,7 @@
-import type { PipelineSpec } from '@internal/plugin-streaming-common';
+import {
+  outputColumns,
+  type PipelineSpec,
+} from '@internal/plugin-streaming-common';
 import type { GeneratedFile } from '../GeneratedFile';
 import { toYaml } from '../yaml';
 import { describePipeline } from './describePipeline';
@@ -11,10 +14,14 @@ import { renderRunbook } from './renderRunbook';
  * (what to do for each alert, with this pipeline's names filled in; sections
  * anchored as in `RUNBOOK_SECTIONS`). Every piece of user text is
  * escaped, so it renders as text and never as Markdown or HTML.
+ * `columns` is the spec's `outputColumns`, when the caller has it already.
  *
  * @public
  */
-export function renderDocs(spec: PipelineSpec): GeneratedFile[] {
+export function renderDocs(
+  spec: PipelineSpec,
+  columns: string[] | undefined = outputColumns(spec),
+): GeneratedFile[] {
   const description = describePipeline(spec);
   return [
     {
@@ -30,7 +37,10 @@ export function renderDocs(spec: PipelineSpec): GeneratedFile[] {
         plugins: ['techdocs-core'],
       }),
     },
-    { path: 'docs/index.md', content: renderOverview(spec, description) },
+    {
+      path: 'docs/index.md',
+      content: renderOverview(spec, description, columns),
+    },
     { path: 'docs/runbook.md', content: renderRunbook(spec, description) },
   ];
 }

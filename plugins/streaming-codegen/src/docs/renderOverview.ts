@@ -8,10 +8,14 @@ import { describeSourceSchema } from './describeSourceSchema';
 import type { PipelineDescription } from './describePipeline';
 import { code, md, num, table } from './markdown';
 
-/** `docs/index.md` of a pipeline: what flows from where to where, and how. */
+/**
+ * `docs/index.md` of a pipeline: what flows from where to where, and how.
+ * `columns` is the spec's `outputColumns`, when the caller has it already.
+ */
 export function renderOverview(
   spec: PipelineSpec,
   d: PipelineDescription,
+  columns: string[] | undefined = outputColumns(spec),
 ): string {
   const p = spec.pipeline;
   const out: string[] = [`# ${d.title}`, ''];
@@ -45,7 +49,7 @@ export function renderOverview(
     '',
     '## Schema',
     '',
-    ...renderSchema(spec),
+    ...renderSchema(spec, columns),
     '## Alert thresholds',
     '',
     table(
@@ -125,7 +129,10 @@ function registryPayloads(
   return `The payloads are JSON records in the Confluent wire format, read as ${declared}: each record's schema id must name a version of the subject in the registry, and its JSON text is parsed with that version's properties.`;
 }
 
-function renderSchema(spec: PipelineSpec): string[] {
+function renderSchema(
+  spec: PipelineSpec,
+  columns: string[] | undefined,
+): string[] {
   const source = spec.pipeline.source;
   const out: string[] = [];
   const declared = describeSourceSchema(source);
@@ -160,7 +167,6 @@ function renderSchema(spec: PipelineSpec): string[] {
       '',
     );
   }
-  const columns = outputColumns(spec);
   out.push(
     columns
       ? `Output columns: ${columns.map(c => code(c)).join(', ')}.`

@@ -70,11 +70,20 @@ function environmentsNote(spec: PipelineSpec): string[] {
   ];
 }
 
-const heading = (section: RunbookSection) =>
-  `## ${RUNBOOK_SECTIONS[section]} {#${section}}`;
+/** Each section's heading and a link to it, written once at module load. */
+const SECTION_TEXT = Object.fromEntries(
+  (Object.keys(RUNBOOK_SECTIONS) as RunbookSection[]).map(section => [
+    section,
+    {
+      heading: `## ${RUNBOOK_SECTIONS[section]} {#${section}}`,
+      link: `[${RUNBOOK_SECTIONS[section].toLowerCase()}](#${section})`,
+    },
+  ]),
+) as Record<RunbookSection, { heading: string; link: string }>;
 
-const link = (section: RunbookSection) =>
-  `[${RUNBOOK_SECTIONS[section].toLowerCase()}](#${section})`;
+const heading = (section: RunbookSection) => SECTION_TEXT[section].heading;
+
+const link = (section: RunbookSection) => SECTION_TEXT[section].link;
 
 /**
  * `docs/runbook.md` of a pipeline: one section per alert and operation, with

@@ -123,12 +123,14 @@ function junkTest(spec: PipelineSpec): string[] {
   ];
 }
 
-function transformTest(spec: PipelineSpec): string[] {
+function transformTest(
+  spec: PipelineSpec,
+  columns: string[] | undefined,
+): string[] {
   const { source } = spec.pipeline;
   if (!sampledAsJson(spec)) {
     return [];
   }
-  const columns = outputColumns(spec);
   const cdc = source.type === 'debezium';
   const row = (seed: number) =>
     cdc
@@ -235,6 +237,14 @@ const SAMPLES = [
 /** Each of {@link SAMPLES} as a whole word, found in one pass over the code. */
 const SAMPLE_NAMES = new RegExp(`\\b(?:${SAMPLES.join('|')})\\b`, 'g');
 
+/** The first lines of every test file, joined once at module load. */
+const HEADER = [
+  '# Generated from pipeline.yaml by the streaming platform: change the spec and render',
+  '# again rather than editing this file.',
+  '"""Tests of the pipeline\'s job on a local Spark session, with records derived from its schema."""',
+  '',
+].join('\n');
+
 /**
  * The pipeline's pytest tests (`tests/test_<name>.py`): its source's
  * decoding of sample records derived from the row schema (valid records,
@@ -242,12 +252,16 @@ const SAMPLE_NAMES = new RegExp(`\\b(?:${SAMPLES.join('|')})\\b`, 'g');
  * spec says come out), and for change events the Delta merge of inserts,
  * updates and deletes. They run on a local SparkSession (tests/conftest.py).
  * Undefined when the source cannot be sampled here (`sampledAsJson`).
+ * `columns` is the spec's `outputColumns`, when the caller has it already.
  */
-export function renderJobTests(spec: PipelineSpec): string | undefined {
+export function renderJobTests(
+  spec: PipelineSpec,
+  columns: string[] | undefined = outputColumns(spec),
+): string | undefined {
   const merge = mergeTest(spec);
   const sections = [
     sourceTests(spec),
-    transformTest(spec),
+    transformTest(spec, columns),
     ...renderStepTests(spec),
     merge,
   ]
@@ -267,10 +281,7 @@ export function renderJobTests(spec: PipelineSpec): string | undefined {
     thirdParty.push('');
   }
   const header = [
-    '# Generated from pipeline.yaml by the streaming platform: change the spec and render',
-    '# again rather than editing this file.',
-    '"""Tests of the pipeline\'s job on a local Spark session, with records derived from its schema."""',
-    '',
+    HEADER,
     ...thirdParty,
     'import main',
     importLine('pipeline_samples', samples),
