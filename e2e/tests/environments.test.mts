@@ -273,14 +273,18 @@ test("dev's generated job, run as dev's SparkApplication sets it up, makes dev h
     },
   );
 
+  // Lag is unknown (null) until the offsets poller, every 10 s, has read the
+  // end offsets of dev's new topic; then it is known with the micro-batch.
   const answer = await waitUntil(
-    "dev's first micro-batch on the environments route",
+    "dev's first micro-batch and its lag on the environments route",
     () =>
       apiGet<{ environments: EnvironmentStatus[] }>(
         `pipelines/default/${name}/environments`,
         token,
       ).catch(() => undefined),
-    a => a?.environments[0]?.lastBatchAt != null,
+    a =>
+      a?.environments[0]?.lastBatchAt != null &&
+      a.environments[0].lag.messages != null,
     6 * 60_000,
     2_000,
   );
