@@ -215,6 +215,15 @@ def test_an_unreadable_timestamp_is_a_bad_record_not_a_failed_query(spark):
         spark.conf.set("spark.sql.ansi.enabled", previous)
 
 
+def test_each_timestamp_is_read_from_its_text_once_for_the_bad_test_and_the_row(spark):
+    # parse_time tests its text with one regular expression: once per field in the optimized plan.
+    records = kafka_records(spark, [json.dumps({"user_id": "u6", "timestamp": "1767225600"})])
+    for leave_out in (False, True):
+        decoded = sources.decode_json(records, REQUIRED, dead_letter=leave_out)
+        assert str(decoded._jdf.queryExecution().optimizedPlan()).count("RLIKE(") == 1
+        assert [(r.user_id, r.timestamp) for r in decoded.collect()] == [("u6", datetime.datetime(2026, 1, 1))]
+
+
 # The local broker (scripts/kafka.sh start); with CI=true a missing broker fails these tests.
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 

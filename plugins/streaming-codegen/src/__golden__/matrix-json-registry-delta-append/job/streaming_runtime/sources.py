@@ -19,6 +19,8 @@ from .settings import kafka_options
 UNPARSED = "__unparsed"
 # The column that flags a bad record while the decoders observe and filter them.
 BAD = "__bad"
+# The prefix of the columns of timestamps and dates read from their text (decode_json).
+CONVERTED = "__converted_"
 # The field the Avro decoder adds to the reader schema (avro_reader_schema): Spark's PERMISSIVE
 # from_avro gives a record of nulls, not null, for bytes that do not decode; this one tells.
 DECODED = "__decoded"
@@ -88,9 +90,12 @@ def parse_json(value, schema):
     )
 
 
-def unreadable_time(data, field):
-    """Whether the text of a timestamp or date field is there but reads as neither."""
-    return data[field.name].isNotNull() & parse_time(data[field.name], field.dataType).isNull()
+def unreadable_time(data, field, converted=None):
+    """Whether the text of a timestamp or date field is there but reads as neither (`converted`: the
+    field already read with parse_time, else it is read here)."""
+    if converted is None:
+        converted = parse_time(data[field.name], field.dataType)
+    return data[field.name].isNotNull() & converted.isNull()
 
 
 def missing_required(row, schema, path=""):
@@ -107,27 +112,28 @@ def missing_required(row, schema, path=""):
     return checks
 
 
-def row_bad(row, row_schema):
+def row_bad(row, row_schema, converted=None):
     """Whether a parsed row (read_schema(row_schema)) misses a required field, nested ones included
-    (missing_required), or holds a top-level timestamp or date whose text is neither."""
+    (missing_required), or holds a top-level timestamp or date whose text is neither (`converted`:
+    columns of those fields already read with parse_time, by name)."""
     bad = F.lit(False)
     for _, missing in missing_required(row, row_schema):
         bad = bad | missing
     for f in row_schema.fields:
         if is_time(f):
-            bad = bad | unreadable_time(row, f)
+            bad = bad | unreadable_time(row, f, (converted or {}).get(f.name))
     return bad
 
 
-def json_bad(data, row_schema):
+def json_bad(data, row_schema, converted=None):
     """Whether a JSON record parsed by parse_json (`data`, with read_schema(row_schema)) is bad:
     it does not parse with the schema (malformed, or a value that does not fit its type), a
     required (not nullable) field is missing or null (a nested one where its struct is there), or
     a timestamp or date field holds text that is neither. The one test of the pipeline's query
     (which leaves bad records out) and of the dead-letter query (which writes them): a record is
-    in exactly one of the two.
+    in exactly one of the two. `converted`: as row_bad's.
     """
-    return data[UNPARSED].isNotNull() | row_bad(data, row_schema)
+    return data[UNPARSED].isNotNull() | row_bad(data, row_schema, converted)
 
 
 # The fields of a JSON object as their texts (an object's or array's as its JSON).
@@ -204,11 +210,15 @@ def decode_json(records, row_schema, dead_letter=False, registry=None):
     schema, times = read_schema(row_schema)
     values, text, error = json_values(records, registry)
     parsed = values.withColumn("data", parse_json(text, schema))
-    bad = json_bad(F.col("data"), row_schema)
+    # Each timestamp and date read once, for the bad test and for the row.
+    converted = {f.name: CONVERTED + f.name for f in times}
+    parsed = parsed.withColumns({converted[f.name]: parse_time(F.col("data")[f.name], f.dataType) for f in times})
+    bad = json_bad(F.col("data"), row_schema, {name: F.col(column) for name, column in converted.items()})
     if error is not None:
         bad = error.isNotNull() | bad
     parsed = observe_input(parsed, bad, dead_letter)
-    return convert_times(parsed.select("data.*").drop(UNPARSED), times)
+    rows = parsed.select("data.*", *converted.values()).drop(UNPARSED)
+    return rows.withColumns({name: F.col(column) for name, column in converted.items()}).drop(*converted.values())
 
 
 def dead_letters_json(records, row_schema, registry=None):
