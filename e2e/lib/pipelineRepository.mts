@@ -4,10 +4,12 @@
 // (renderPipelineRepository.ts), then registered in the catalog.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseAllDocuments } from 'yaml';
 import { backendUrl } from './api.mts';
+import { waitUntil } from './browser.mts';
 
 const root = resolve(import.meta.dirname, '../..');
 // streaming.scaffolder.localPublish.baseDir's default: the local repositories
@@ -74,7 +76,9 @@ export function writePipelineRepository(
 
 /**
  * Registers the repository's catalog-info.yaml as a catalog location (it must
- * be created: 201) and returns the location's id, to unregister it.
+ * be created: 201), waits until the catalog has processed each of its
+ * entities (a page opened before that says the entity is not found, and
+ * never asks again) and returns the location's id, to unregister it.
  */
 export async function registerRepository(
   repo: string,
@@ -93,5 +97,29 @@ export async function registerRepository(
   });
   const registration = await registered.text();
   assert.equal(registered.status, 201, registration);
+  const entities = parseAllDocuments(
+    readFileSync(join(repo, 'catalog-info.yaml'), 'utf8'),
+  ).map(
+    doc =>
+      doc.toJS() as {
+        kind: string;
+        metadata: { name: string; namespace?: string };
+      },
+  );
+  for (const { kind, metadata } of entities) {
+    const ref = `${kind}/${metadata.namespace ?? 'default'}/${metadata.name}`;
+    await waitUntil(
+      `the catalog to process ${ref}`,
+      async () =>
+        (
+          await fetch(`${backendUrl}/api/catalog/entities/by-name/${ref}`, {
+            headers: { Authorization: `Bearer ${token}` },
+          })
+        ).status,
+      status => status === 200,
+      120_000,
+      500,
+    );
+  }
   return JSON.parse(registration).location.id as string;
 }
