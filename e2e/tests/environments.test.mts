@@ -121,7 +121,9 @@ test('the Environments card shows each environment of a pipeline with dev and pr
   ]));
   locationId = await registerRepository(repo, token);
 
-  // The route answers once the catalog has processed the entity.
+  // registerRepository waited for the catalog; the streaming backend reads
+  // the entity through its own per-caller cache (streaming.catalog.cacheTtl),
+  // so its route is polled until it answers with both environments.
   const answer = await waitUntil(
     `the environments of ${name}`,
     () =>
