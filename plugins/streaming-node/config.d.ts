@@ -26,8 +26,9 @@ export interface Config {
        */
       requestTimeoutMs?: number;
       /**
-       * How long a request answered 409 (the Connect workers are
-       * rebalancing, as just after a connector is created) is retried, with
+       * How long a request answered that the Connect workers are
+       * rebalancing (409, or 500 "a rebalance is expected"; as just after a
+       * connector is created) is retried, with
        * backoff, before the action fails with Connect's message. Default:
        * `{ seconds: 60 }`
        */

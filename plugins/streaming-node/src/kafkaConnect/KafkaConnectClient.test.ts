@@ -64,6 +64,43 @@ describe('KafkaConnectClient', () => {
     ]);
   });
 
+  it('retries the 500 Connect answers while a rebalance is expected, as just after a connector is created', async () => {
+    // Connect's RebalanceNeededException, as the real worker answered a
+    // connector's config read 2 ms after storing it (seen in a test run).
+    const expected = {
+      error_code: 500,
+      message: 'Request cannot be completed because a rebalance is expected',
+    };
+    answers.push(
+      { status: 500, body: expected },
+      { status: 200, body: { name: 'users', 'topic.prefix': 'users' } },
+    );
+    const client = new KafkaConnectClient({
+      url,
+      timeoutMs: 5000,
+      rebalanceTimeoutMs: 5000,
+    });
+    await expect(client.getConfig('users')).resolves.toEqual({
+      name: 'users',
+      'topic.prefix': 'users',
+    });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('does not retry a 500 for another reason', async () => {
+    answers.push({
+      status: 500,
+      body: { error_code: 500, message: 'Failed to find any class' },
+    });
+    const client = new KafkaConnectClient({
+      url,
+      timeoutMs: 5000,
+      rebalanceTimeoutMs: 5000,
+    });
+    await expect(client.getConfig('users')).rejects.toThrow(/500/);
+    expect(requests).toHaveLength(1);
+  });
+
   it("fails with Connect's message when the rebalance outlasts rebalanceTimeout", async () => {
     for (let i = 0; i < 100; i++)
       answers.push({ status: 409, body: REBALANCE });

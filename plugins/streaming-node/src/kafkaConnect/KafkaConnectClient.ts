@@ -93,11 +93,28 @@ const stateInfo = (s: z.infer<typeof stateSchema>): ConnectorStateInfo => ({
 });
 
 /**
+ * Whether Connect answered that its workers are rebalancing: 409, or 500 with
+ * its RebalanceNeededException's message (a worker that has just stored a
+ * new connector's config answers so until it has rejoined its group). The
+ * response's body stays unread.
+ */
+async function isRebalancing(response: Response): Promise<boolean> {
+  if (response.status === 409) return true;
+  if (response.status !== 500) return false;
+  const text = await response
+    .clone()
+    .text()
+    .catch(() => '');
+  return text.includes('a rebalance is expected');
+}
+
+/**
  * The calls of Kafka Connect's REST API the scaffolder and the catalog need. Requests carry
  * the cluster's credentials from app-config; errors carry the status and
- * Connect's message, never a request body. A 409 (the workers are
- * rebalancing, for example just after a connector was created) is retried
- * with backoff for up to `rebalanceTimeoutMs`.
+ * Connect's message, never a request body. An answer that the workers are
+ * rebalancing (409, or 500 "a rebalance is expected"; for example just after
+ * a connector was created) is retried with backoff for up to
+ * `rebalanceTimeoutMs`.
  *
  * @public
  */
@@ -124,7 +141,7 @@ export class KafkaConnectClient {
     const deadline = Date.now() + this.options.rebalanceTimeoutMs;
     for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2000)) {
       const response = await this.requestOnce(method, path, body);
-      if (response.status !== 409 || Date.now() + delayMs > deadline) {
+      if (!(await isRebalancing(response)) || Date.now() + delayMs > deadline) {
         return response;
       }
       await response.body?.cancel();
