@@ -17,8 +17,9 @@
  * 2. p50/p95 of `GET /overview` and of `GET .../lag` (one pipeline, and all
  *    Spark pipelines in turn) under C concurrent clients, through HTTP on the
  *    real plugin, with the plugin's `GET /health` as the floor of the HTTP
- *    stack on this machine; the clients run in a worker thread
- *    (`lib/httpLoad.ts`) and the server's busy time per request is printed;
+ *    stack on this machine; the clients are autocannon's, in a process of
+ *    their own (`lib/httpLoad.ts`), and the server's busy time per request is
+ *    printed;
  * 3. `@backstage-community/plugin-kafka-backend` (a root devDependency), mounted
  *    in the same backend: p50/p95 of its per-group offsets route under C clients,
  *    and the time to read all G groups through it (what a dashboard needs),
@@ -66,7 +67,7 @@ import { DatabaseProgressStore } from '../plugins/streaming-backend/src/services
 import { parseProgressRecord } from '../plugins/streaming-backend/src/services/ProgressStore/progressEvent';
 import { progressEvent } from '../plugins/streaming-backend/src/__testUtils__/progressEvents';
 import { pipelineEntity } from '../plugins/streaming-backend/src/__testUtils__/testEntities';
-import { httpLoad, LoadResult } from './lib/httpLoad';
+import { httpLoader, LoadResult } from './lib/httpLoad';
 import { benchOptions } from './lib/benchOptions';
 
 const options = benchOptions(
@@ -585,8 +586,9 @@ async function main() {
       ),
     ],
   ];
-  // Warms the HTTP stack up (JIT) before anything is measured.
-  await httpLoad({
+  const loader = httpLoader();
+  // Warms the HTTP stack and the clients up (JIT) before anything is measured.
+  await loader.load({
     urls: runs[0][1],
     clients,
     requestsPerClient,
@@ -594,7 +596,7 @@ async function main() {
   });
   const results: LoadResult[] = [];
   for (const [label, urls, revalidate] of runs) {
-    const result = await httpLoad({
+    const result = await loader.load({
       urls,
       clients,
       requestsPerClient,
@@ -609,9 +611,10 @@ async function main() {
         result.serverMsPerRequest,
       )} per request (${result.n} requests${
         revalidate ? `, ${result.notModified} answered 304` : ''
-      })`,
+      }); server rss ${mb(process.memoryUsage().rss)}`,
     );
   }
+  loader.close();
   const [, overviewLoad, pageLoad, , , , , groupLagLoad, , communityLoad] =
     results;
   console.log(
