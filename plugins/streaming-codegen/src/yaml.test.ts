@@ -102,6 +102,77 @@ describe('toYaml', () => {
     expect(toYaml(value.asKeys)).toBe(library(value.asKeys));
   });
 
+  it('writes values and items as the library does, at the edges of the plain form', () => {
+    const strings = [
+      ...['time() - max(x{pipeline="a-1"}) > 30', '(a)', '/checkpoints/a-1'],
+      ...[
+        'image/a-1:latest',
+        'a:b',
+        'a: b',
+        'a:',
+        'a :',
+        'a#b',
+        'a #b',
+        'a# b',
+      ],
+      ...['a ', 'a\tb', 'a\nb', '(', '/', '_', 'é', 'a\u0085b', 'a\u007fb'],
+      ...['true', 'Null', 'nulls', 'FALSE', 'a{b}', 'a[b]', 'a,b', "a'b"],
+      ...[
+        'a "b"',
+        'a&b',
+        'a*',
+        'a!',
+        'a|b',
+        'a>b',
+        'a%b',
+        'a@b',
+        'a`b',
+        '(---',
+      ],
+      ...['/...', '_---', 'a\\b', `a${' '.repeat(2000)}b`, 'x'.repeat(3000)],
+    ];
+    const value = {
+      asValues: Object.fromEntries(strings.map((s, i) => [`k${i}`, s])),
+      nested: { a: { items: strings, map: { k: strings[0] } } },
+      items: strings,
+    };
+    expect(toYaml(value)).toBe(library(value));
+  });
+
+  it('writes seeded random strings as the library does, in every position', () => {
+    // Short strings over the characters the plain form cares about, as keys,
+    // values and items at the top and nested (seeded, so a failure repeats).
+    const alphabet = [
+      ...'aZ_/()-?: #"\'{}[],&*!|>%@`.01e~+\t\nxé',
+      'true',
+      'null',
+      '---',
+      '...',
+    ];
+    let seed = 22;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const strings = Array.from({ length: 20_000 }, () =>
+      Array.from(
+        { length: 1 + Math.floor(random() * 8) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join(''),
+    );
+    for (let i = 0; i < strings.length; i += 500) {
+      const chunk = strings.slice(i, i + 500);
+      const value = {
+        values: Object.fromEntries(chunk.map((s, j) => [`k${j}`, s])),
+        keys: Object.fromEntries(chunk.map((s, j) => [s, j])),
+        items: chunk,
+        nested: [{ deep: Object.fromEntries(chunk.map(s => [s, [s]])) }],
+      };
+      expect(toYaml(value)).toBe(library(value));
+      expect(toYaml(value.keys)).toBe(library(value.keys));
+    }
+  });
+
   it('writes maps without a prototype (as zod parses records) as the library does', () => {
     const record = (entries: Array<[string, unknown]>) =>
       Object.assign(Object.create(null), Object.fromEntries(entries));

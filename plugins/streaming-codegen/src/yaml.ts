@@ -49,24 +49,8 @@ const PLAIN = /^[A-Za-z_][A-Za-z0-9_./ -]*$/;
 const MAX_PLAIN = 1001;
 const CORE_WORD = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 
-/**
- * {@link isPlain}'s answers by string: the keys and most values of the
- * generated documents are the same few hundred strings in every file.
- */
-const plainMemo = new Map<string, boolean>();
-
 /** Whether the library writes a string as it is (see {@link PLAIN}). */
 function isPlain(value: string): boolean {
-  let plain = plainMemo.get(value);
-  if (plain === undefined) {
-    plain = checkIsPlain(value);
-    if (plainMemo.size >= MAX_SCALARS) plainMemo.clear();
-    plainMemo.set(value, plain);
-  }
-  return plain;
-}
-
-function checkIsPlain(value: string): boolean {
   const length = value.length;
   return (
     length <= MAX_PLAIN &&
@@ -77,8 +61,32 @@ function checkIsPlain(value: string): boolean {
   );
 }
 
+/**
+ * Strings the library writes as they are as a map value or a sequence item,
+ * where it allows more than in a key: one line of printable ASCII that
+ * starts with a letter, `_`, `/` or `(` (so it is never a number, an
+ * indicator or a document marker), holds no `: ` or ` #`, ends in neither a
+ * space nor `:`, and is not a core schema word. Generated alert expressions,
+ * images and paths are such strings, and most are new in each pipeline.
+ */
+const PLAIN_VALUE = /^[A-Za-z_/(][\x20-\x7e]*$/;
+const NOT_PLAIN_VALUE = /: | #|[ :]$/;
+
+/** Whether the library writes a value or an item as it is (see {@link PLAIN_VALUE}). */
+function isPlainValue(value: string): boolean {
+  return (
+    PLAIN_VALUE.test(value) &&
+    !NOT_PLAIN_VALUE.test(value) &&
+    (value.length > 5 || !CORE_WORD.test(value))
+  );
+}
+
 function scalar(position: keyof typeof scalars, value: unknown): string {
-  if (typeof value === 'string' && isPlain(value)) {
+  if (
+    typeof value === 'string' &&
+    (isPlain(value) ||
+      ((position === 'value' || position === 'item') && isPlainValue(value)))
+  ) {
     return value;
   }
   const memo = scalars[position];
