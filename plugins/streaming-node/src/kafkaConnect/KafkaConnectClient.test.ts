@@ -42,49 +42,42 @@ describe('KafkaConnectClient', () => {
     await new Promise(resolve => server.close(resolve));
   });
 
-  it('retries while the workers rebalance (409) and returns the answer after', async () => {
-    answers.push(
-      { status: 409, body: REBALANCE },
-      { status: 409, body: REBALANCE },
-      { status: 200, body: { name: 'users', 'topic.prefix': 'users' } },
-    );
-    const client = new KafkaConnectClient({
-      url,
-      timeoutMs: 5000,
-      rebalanceTimeoutMs: 5000,
-    });
-    await expect(client.getConfig('users')).resolves.toEqual({
-      name: 'users',
-      'topic.prefix': 'users',
-    });
-    expect(requests).toEqual([
-      'GET /connectors/users/config',
-      'GET /connectors/users/config',
-      'GET /connectors/users/config',
-    ]);
-  });
+  /** A client of the local server, with rebalanceTimeout as given. */
+  const client = (rebalanceTimeoutMs = 5000) =>
+    new KafkaConnectClient({ url, timeoutMs: 5000, rebalanceTimeoutMs });
 
-  it('retries the 500 Connect answers while a rebalance is expected, as just after a connector is created', async () => {
-    // Connect's RebalanceNeededException, as the real worker answered a
-    // connector's config read 2 ms after storing it (seen in a test run).
-    const expected = {
-      error_code: 500,
-      message: 'Request cannot be completed because a rebalance is expected',
-    };
-    answers.push(
-      { status: 500, body: expected },
-      { status: 200, body: { name: 'users', 'topic.prefix': 'users' } },
-    );
-    const client = new KafkaConnectClient({
-      url,
-      timeoutMs: 5000,
-      rebalanceTimeoutMs: 5000,
+  it.each([
+    [
+      '409 while the workers rebalance',
+      [REBALANCE, REBALANCE].map(body => ({ status: 409, body })),
+    ],
+    [
+      // Connect's RebalanceNeededException, as the real worker answered a
+      // connector's config read 2 ms after storing it (seen in a test run).
+      "Connect's 500 while a rebalance is expected (just after a connector is created)",
+      [
+        {
+          status: 500,
+          body: {
+            error_code: 500,
+            message:
+              'Request cannot be completed because a rebalance is expected',
+          },
+        },
+      ],
+    ],
+  ])('retries %s, then returns the answer', async (_, refusals) => {
+    answers.push(...refusals, {
+      status: 200,
+      body: { name: 'users', 'topic.prefix': 'users' },
     });
-    await expect(client.getConfig('users')).resolves.toEqual({
+    await expect(client().getConfig('users')).resolves.toEqual({
       name: 'users',
       'topic.prefix': 'users',
     });
-    expect(requests).toHaveLength(2);
+    expect(requests).toEqual(
+      Array(refusals.length + 1).fill('GET /connectors/users/config'),
+    );
   });
 
   it('does not retry a 500 for another reason', async () => {
@@ -92,25 +85,15 @@ describe('KafkaConnectClient', () => {
       status: 500,
       body: { error_code: 500, message: 'Failed to find any class' },
     });
-    const client = new KafkaConnectClient({
-      url,
-      timeoutMs: 5000,
-      rebalanceTimeoutMs: 5000,
-    });
-    await expect(client.getConfig('users')).rejects.toThrow(/500/);
+    await expect(client().getConfig('users')).rejects.toThrow(/500/);
     expect(requests).toHaveLength(1);
   });
 
   it("fails with Connect's message when the rebalance outlasts rebalanceTimeout", async () => {
     for (let i = 0; i < 100; i++)
       answers.push({ status: 409, body: REBALANCE });
-    const client = new KafkaConnectClient({
-      url,
-      timeoutMs: 5000,
-      rebalanceTimeoutMs: 2000,
-    });
     await expect(
-      client.putConfig('users', { 'connector.class': 'X' }),
+      client(2000).putConfig('users', { 'connector.class': 'X' }),
     ).rejects.toThrow(/409/);
     expect(requests.length).toBeGreaterThan(1);
     expect(requests.length).toBeLessThan(100);
@@ -121,13 +104,8 @@ describe('KafkaConnectClient', () => {
       status: 400,
       body: { error_code: 400, message: 'Connector config is invalid' },
     });
-    const client = new KafkaConnectClient({
-      url,
-      timeoutMs: 5000,
-      rebalanceTimeoutMs: 5000,
-    });
     await expect(
-      client.putConfig('users', { 'connector.class': 'X' }),
+      client().putConfig('users', { 'connector.class': 'X' }),
     ).rejects.toThrow(/400/);
     expect(requests).toHaveLength(1);
   });
