@@ -1,6 +1,6 @@
 import { requestJson } from './requestJson';
 import { runRepoScript } from './runRepoScript';
-import { waitFor } from './waitFor';
+import { StopWaiting, waitFor } from './waitFor';
 
 /** A connector's state as Kafka Connect's REST API reports it. */
 export interface ConnectorStatus {
@@ -77,7 +77,7 @@ export class TestConnect {
         last = JSON.stringify(status);
         const failed = status.tasks.find(t => t.state === 'FAILED');
         if (failed)
-          throw new Error(
+          throw new StopWaiting(
             `task ${failed.id} of ${name} failed: ${failed.trace}`,
           );
         const states = [

@@ -1,4 +1,4 @@
-import { waitFor } from './waitFor';
+import { StopWaiting, waitFor } from './waitFor';
 
 describe('waitFor', () => {
   it('polls until the probe has a value, counting a failure as not yet', async () => {
@@ -52,5 +52,24 @@ describe('waitFor', () => {
         state: () => '0 of 3 records',
       }),
     ).rejects.toThrow('waiting for a record: 0 of 3 records');
+  });
+
+  it('gives up at once when a probe says what it waits for cannot happen', async () => {
+    let calls = 0;
+    await expect(
+      waitFor(
+        'the job to catch up',
+        async () => {
+          calls += 1;
+          if (calls === 2) throw new StopWaiting('the job exited (code 1)');
+          return undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 1 },
+      ),
+    ).rejects.toThrow(
+      'gave up waiting for the job to catch up: the job exited (code 1)',
+    );
+    // The wait ended at the probe that gave up (its timeout is a minute).
+    expect(calls).toBe(2);
   });
 });

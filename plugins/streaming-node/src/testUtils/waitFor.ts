@@ -13,10 +13,21 @@ export interface WaitForOptions {
 }
 
 /**
+ * Thrown by a probe of {@link waitFor} to end the wait at once, when what it
+ * waits for can no longer happen (the job exited, a task failed).
+ *
+ * @public
+ */
+export class StopWaiting extends Error {
+  name = 'StopWaiting';
+}
+
+/**
  * Polls `probe` until its value is accepted: by `until` when given, else any
- * value other than `undefined`. A probe that throws counts as not yet. On
- * timeout it fails with the description and the last error, else `state()`,
- * else the last value.
+ * value other than `undefined`. A probe that throws counts as not yet, unless
+ * it throws {@link StopWaiting}: then the wait fails at once with its
+ * message. On timeout it fails with the description and the last error,
+ * else `state()`, else the last value.
  *
  * @public
  */
@@ -48,6 +59,9 @@ export async function waitFor<T>(
       lastError = undefined;
       if (accepted(last)) return last;
     } catch (error) {
+      if (error instanceof StopWaiting) {
+        throw new Error(`gave up waiting for ${description}: ${error.message}`);
+      }
       lastError = error;
     }
     if (Date.now() > deadline) {

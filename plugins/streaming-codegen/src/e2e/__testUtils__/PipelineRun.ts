@@ -15,7 +15,10 @@ import type { ProgressSummary, QueryProgress } from './progressSummary';
 import { repoRoot } from './repoRoot';
 import { SparkJob } from './SparkJob';
 import type { TestKafka } from '@internal/plugin-streaming-node/testUtils';
-import { waitFor } from '@internal/plugin-streaming-node/testUtils';
+import {
+  StopWaiting,
+  waitFor,
+} from '@internal/plugin-streaming-node/testUtils';
 
 /**
  * One generated pipeline under test: its spec rendered with the codegen into a folder of
@@ -199,7 +202,7 @@ export class PipelineRun {
       )}`,
       async () => {
         const failure = this.job?.failure();
-        if (failure) throw new Error(failure);
+        if (failure) throw new StopWaiting(failure);
         const summary = await this.progress();
         state = `${
           summary.events
