@@ -96,6 +96,14 @@ export interface Config {
        */
       maxExtraNamesPerCluster?: number;
       /**
+       * Pipelines whose lag answer and Spark lag history (the pipeline
+       * page's chart) are kept in memory between requests; beyond it, those
+       * asked for least recently are dropped and read again from the
+       * database when next asked for. Bounds the memory of the lag route
+       * whatever the number of pipelines. Default: 1000.
+       */
+      maxCachedPipelines?: number;
+      /**
        * A topic or group no current catalog pipeline uses leaves the polled
        * set (with its offsets and head history) when no request asked for it
        * for this long. Default: `{ minutes: 10 }`.

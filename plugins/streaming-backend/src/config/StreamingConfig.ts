@@ -47,6 +47,7 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
       maxTopicsPerPipeline: positiveInt(50),
       maxGroupsPerPipeline: positiveInt(20),
       maxExtraNamesPerCluster: positiveInt(200),
+      maxCachedPipelines: positiveInt(1000),
     })
     .prefault({}),
   metrics: z.object({ maxOffsetsPerAnswer: positiveInt(50_000) }).prefault({}),

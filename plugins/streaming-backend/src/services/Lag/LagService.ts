@@ -25,8 +25,6 @@ const SPARK_HISTORY_BATCHES = 240;
  * ingested by another replica (this one's own are shown at once).
  */
 const ANSWER_REUSE_MS = 1000;
-/** Pipelines whose shared answer is kept at most (least recently asked go first). */
-const MAX_KEPT_ANSWERS = 10_000;
 
 /**
  * The offsets of a batch on the given topics: its end offsets (what it
@@ -115,29 +113,35 @@ export interface LagFigures {
  * other consumers from their committed group offsets.
  */
 export class LagService {
-  private readonly sparkHistoryCache = new Map<
+  /** Spark pipelines' lag histories, at most `lag.maxCachedPipelines`. */
+  private readonly sparkHistoryCache: LRUCache<
     string,
     { key: string; history: PipelineLagResponse['history'] }
-  >();
+  >;
   private readonly groupHistory = new Map<
     string,
     PipelineLagResponse['history']
   >();
 
-  private readonly answers = new LRUCache<
+  /** Answers shared within {@link ANSWER_REUSE_MS}, at most `lag.maxCachedPipelines`. */
+  private readonly answers: LRUCache<
     string,
     {
       revision: string;
       queryName: string;
       answer: Promise<PipelineLagResponse>;
     }
-  >({ max: MAX_KEPT_ANSWERS, ttl: ANSWER_REUSE_MS });
+  >;
 
   constructor(
     private readonly config: StreamingConfig,
     private readonly offsets: OffsetSource,
     private readonly store: ProgressStore,
-  ) {}
+  ) {
+    const max = config.lag.maxCachedPipelines;
+    this.sparkHistoryCache = new LRUCache({ max });
+    this.answers = new LRUCache({ max, ttl: ANSWER_REUSE_MS });
+  }
 
   /**
    * The full lag answer of a pipeline, with its history. Requests within
