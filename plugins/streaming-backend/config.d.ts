@@ -322,6 +322,13 @@ export interface Config {
        * Default: 50.
        */
       maxErrors?: number;
+      /**
+       * The overview's refresh (once per `lag.pollInterval`) evaluates this
+       * many pipelines at a time, and the backend answers other requests
+       * between two such turns; it is also the most Kubernetes reads of
+       * SparkApplications it has waiting at once. Default: 100.
+       */
+      pipelinesPerTurn?: number;
     };
 
     /** Pausing, resuming and restarting pipelines from their page. */

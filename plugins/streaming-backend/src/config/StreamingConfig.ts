@@ -60,6 +60,7 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
     .object({
       maxPageSize: z.coerce.number().int().positive().default(500),
       maxErrors: z.coerce.number().int().positive().default(50),
+      pipelinesPerTurn: z.coerce.number().int().positive().default(100),
     })
     .prefault({}),
   cost: z

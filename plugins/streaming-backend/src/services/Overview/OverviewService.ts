@@ -11,6 +11,7 @@ import {
   StreamingOverviewResponse,
 } from '@internal/plugin-streaming-common';
 import { StreamingConfig } from '../../config/StreamingConfig';
+import { mapInTurns } from '../../lib/mapInTurns';
 import { CostService } from '../Cost/CostService';
 import { callerKey } from '../Pipelines/CallerCache';
 import { PipelineCatalog, PipelineEntity } from '../Pipelines/PipelineCatalog';
@@ -125,10 +126,12 @@ export class OverviewService {
     const evaluate = (pipeline: PipelineEntity) =>
       this.evaluate(pipeline, latest, dayTotals);
     const entries = new Map<string, OverviewEntry>();
-    const [first, laterEntries] = await Promise.all([
-      Promise.all(pipelines.map(evaluate)),
-      Promise.all(later.map(evaluate)),
-    ]);
+    // In turns (streaming.overview.pipelinesPerTurn): the backend answers
+    // other requests between them, where thousands of pipelines evaluated at
+    // once held its event loop for seconds.
+    const { pipelinesPerTurn } = this.config.overview;
+    const first = await mapInTurns(pipelines, pipelinesPerTurn, evaluate);
+    const laterEntries = await mapInTurns(later, pipelinesPerTurn, evaluate);
     first.forEach(entry => entries.set(entry.pipeline.entityRef, entry));
     this.snapshot = {
       at: now,
