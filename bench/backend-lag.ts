@@ -25,7 +25,8 @@
  *    and the time to read all G groups through it (what a dashboard needs),
  *    against one `/overview` (which covers all N pipelines);
  * 4. the process's memory: before the backend starts (baseline), after the
- *    first refresh, after the load.
+ *    first refresh, after each load run (RSS, and heap used after a GC: what
+ *    the run left live), after the load.
  *
  * Run from the repository root, with the project's Node (`. scripts/toolchain.sh`):
  *   node --expose-gc node_modules/.bin/sucrase-node bench/backend-lag.ts \
@@ -604,14 +605,19 @@ async function main() {
       authorization: AUTHORIZATION,
     });
     results.push(result);
+    // After the run, outside its measured time: what the run left live on the heap.
+    (global as { gc?: () => void }).gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
     console.log(
       `${label}, ${clients} clients: p50 ${ms(result.p50)}, p95 ${ms(
         result.p95,
       )}, ${result.rate.toFixed(0)} requests/s, server busy ${ms(
         result.serverMsPerRequest,
-      )} per request (${result.n} requests${
+      )} per request, longest event-loop stall ${ms(result.longestStallMs)} (${
+        result.n
+      } requests${
         revalidate ? `, ${result.notModified} answered 304` : ''
-      }); server rss ${mb(process.memoryUsage().rss)}`,
+      }); server rss ${mb(rss)}, heap used after GC ${mb(heapUsed)}`,
     );
   }
   loader.close();

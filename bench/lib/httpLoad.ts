@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 /** What a load run measured. */
 export interface LoadResult {
@@ -14,6 +14,8 @@ export interface LoadResult {
   notModified: number;
   /** Time this process's event loop was busy, per request, in ms. */
   serverMsPerRequest: number;
+  /** The longest the server's event loop was held during the run, in ms. */
+  longestStallMs: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -77,11 +79,14 @@ export function httpLoader(): {
   async function load(options: LoadOptions): Promise<LoadResult> {
     if (ended) throw ended;
     const busy = performance.eventLoopUtilization();
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
     const answer = await new Promise<ClientAnswer>((resolve, reject) => {
       pending = { resolve, reject };
       client.send(options);
     });
     const { active } = performance.eventLoopUtilization(busy);
+    delay.disable();
     if ('error' in answer) {
       throw new Error(`load on ${options.urls[0]}: ${answer.error}`);
     }
@@ -94,6 +99,7 @@ export function httpLoader(): {
       rate: (latencies.length * 1000) / elapsed,
       notModified,
       serverMsPerRequest: active / latencies.length,
+      longestStallMs: delay.max / 1e6,
     };
   }
 
