@@ -7,6 +7,7 @@ import {
 import { streamingSourcesExtensionPoint } from '@internal/plugin-streaming-node';
 import request from 'supertest';
 import { streamingPlugin } from './plugin';
+import { countEventLoopTurns } from './__testUtils__/eventLoopTurns';
 import {
   catalogFactory,
   permissionsFactory,
@@ -18,13 +19,7 @@ const PER_TURN = 100;
 
 describe('the overview of many pipelines', () => {
   it('is evaluated in turns of streaming.overview.pipelinesPerTurn, the event loop turning between them', async () => {
-    // The event loop's turns are counted by an immediate that queues itself.
-    let turn = 0;
-    let ticking = true;
-    const tick = () => {
-      turn += 1;
-      if (ticking) setImmediate(tick);
-    };
+    const loop = countEventLoopTurns();
     // Each pipeline's SparkApplication is read once per refresh, in the turn it is evaluated.
     const readsPerTurn = new Map<number, number>();
     const statusSource = createBackendModule({
@@ -37,7 +32,10 @@ describe('the overview of many pipelines', () => {
             sources.setStatusSource({
               enabled: true,
               getApplication: async () => {
-                readsPerTurn.set(turn, (readsPerTurn.get(turn) ?? 0) + 1);
+                readsPerTurn.set(
+                  loop.turn,
+                  (readsPerTurn.get(loop.turn) ?? 0) + 1,
+                );
                 return { errors: [] };
               },
             });
@@ -67,11 +65,10 @@ describe('the overview of many pipelines', () => {
       ],
     });
 
-    setImmediate(tick);
     const res = await request(server)
       .get('/api/streaming/overview?limit=20')
       .set('Authorization', mockCredentials.user.header());
-    ticking = false;
+    loop.stop();
 
     expect(res.status).toBe(200);
     expect(res.body.page.total).toBe(PIPELINES);

@@ -1,26 +1,21 @@
+import { countEventLoopTurns } from '../__testUtils__/eventLoopTurns';
 import { mapInTurns } from './mapInTurns';
 
 describe('mapInTurns', () => {
   it('maps every item in order, perTurn at a time, with a turn of the event loop between', async () => {
-    let turn = 0;
-    let ticking = true;
-    const tick = () => {
-      turn += 1;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = countEventLoopTurns();
     const turns: number[] = [];
     let running = 0;
     let mostRunning = 0;
     const result = await mapInTurns([1, 2, 3, 4, 5, 6, 7], 3, async n => {
-      turns.push(turn);
+      turns.push(loop.turn);
       running += 1;
       mostRunning = Math.max(mostRunning, running);
       await Promise.resolve();
       running -= 1;
       return n * 10;
     });
-    ticking = false;
+    loop.stop();
     expect(result).toEqual([10, 20, 30, 40, 50, 60, 70]);
     expect(mostRunning).toBe(3);
     // Three turns: items 1-3, 4-6 and 7, each in a later turn than the one before.
