@@ -65,7 +65,11 @@ describe('Kafka to Delta with environments', () => {
     // The form's Kubernetes cluster is empty: the first environment's is
     // where Create deploys. `streaming` is the one namespace the test's
     // service account may write to; nothing may be applied in prod's.
+    // Owned by the user who runs the task: Deploy refuses a pipeline already
+    // in the catalog that someone else owns, and Register in the catalog runs
+    // first, so whether the new entity is there by then is a race.
     const input = values({
+      owner: 'user:default/mock',
       kubernetesCluster: '',
       environments: [
         {
