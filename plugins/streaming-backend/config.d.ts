@@ -306,6 +306,12 @@ export interface Config {
       cacheTtl?: HumanDuration | string;
       /** @deprecated Use `cacheTtl`. */
       cacheSeconds?: number;
+      /**
+       * The backend's background work (the overview's refresh, the offsets
+       * poll) reads the pipelines from the catalog in pages of this many
+       * entities, and answers other requests between two pages. Default: 500.
+       */
+      pageSize?: number;
     };
 
     /** The overview of all pipelines (`GET /overview`). */
@@ -323,9 +329,10 @@ export interface Config {
        */
       maxErrors?: number;
       /**
-       * The overview's refresh (once per `lag.pollInterval`) evaluates this
-       * many pipelines at a time, and the backend answers other requests
-       * between two such turns; it is also the most Kubernetes reads of
+       * The overview's refresh (once per `lag.pollInterval`) reads the
+       * newest batch and the day's totals of this many pipelines at a time
+       * and evaluates them, and the backend answers other requests between
+       * two such turns; it is also the most Kubernetes reads of
        * SparkApplications it has waiting at once. Default: 100.
        */
       pipelinesPerTurn?: number;

@@ -1,13 +1,13 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { streamingSourcesExtensionPoint } from '@internal/plugin-streaming-node';
 import request from 'supertest';
 import { streamingPlugin } from './plugin';
 import { countEventLoopTurns } from './__testUtils__/eventLoopTurns';
+import { sourcesModule } from './__testUtils__/sourcesModule';
+import { createTestDatabases } from './__testUtils__/testDatabases';
 import {
   catalogFactory,
   permissionsFactory,
@@ -17,31 +17,47 @@ import {
 const PIPELINES = 1000;
 const PER_TURN = 100;
 
+const databases = createTestDatabases();
+
+/** Counts per turn of the event loop. */
+function perTurn(loop: { readonly turn: number }) {
+  const counts = new Map<number, number>();
+  return {
+    add(n = 1) {
+      counts.set(loop.turn, (counts.get(loop.turn) ?? 0) + n);
+    },
+    get values() {
+      return [...counts.values()];
+    },
+  };
+}
+
 describe('the overview of many pipelines', () => {
-  it('is evaluated in turns of streaming.overview.pipelinesPerTurn, the event loop turning between them', async () => {
+  it('is read and evaluated in turns of streaming.overview.pipelinesPerTurn, the event loop turning between them', async () => {
     const loop = countEventLoopTurns();
     // Each pipeline's SparkApplication is read once per refresh, in the turn it is evaluated.
-    const readsPerTurn = new Map<number, number>();
-    const statusSource = createBackendModule({
-      pluginId: 'streaming',
-      moduleId: 'counting-status',
-      register(env) {
-        env.registerInit({
-          deps: { sources: streamingSourcesExtensionPoint },
-          async init({ sources }) {
-            sources.setStatusSource({
-              enabled: true,
-              getApplication: async () => {
-                readsPerTurn.set(
-                  loop.turn,
-                  (readsPerTurn.get(loop.turn) ?? 0) + 1,
-                );
-                return { errors: [] };
-              },
-            });
-          },
-        });
-      },
+    const reads = perTurn(loop);
+    const statusSource = sourcesModule('counting-status', sources =>
+      sources.setStatusSource({
+        enabled: true,
+        getApplication: async () => {
+          reads.add();
+          return { errors: [] };
+        },
+      }),
+    );
+    // The pipelines named by the refresh's reads of micro-batches (SQLite's
+    // client reads synchronously, so a read runs in the turn it is sent).
+    const knex = await databases.init('SQLITE_3');
+    const namesRead = perTurn(loop);
+    let largestRead = 0;
+    knex.on('query', (query: { sql: string; bindings?: unknown[] }) => {
+      if (!/^select .*micro_batches/i.test(query.sql)) return;
+      const names = (query.bindings ?? []).filter(
+        b => typeof b === 'string',
+      ).length;
+      namesRead.add(names);
+      largestRead = Math.max(largestRead, names);
     });
     const { server } = await startTestBackend({
       features: [
@@ -51,6 +67,7 @@ describe('the overview of many pipelines', () => {
         }),
         // No scheduled task runs: the request's refresh is the only one.
         mockServices.scheduler.mock().factory,
+        mockServices.database.factory({ knex }),
         catalogFactory(
           Array.from({ length: PIPELINES }, (_, i) =>
             pipelineEntity({
@@ -75,10 +92,17 @@ describe('the overview of many pipelines', () => {
     expect(res.body.pipelines[0].entityRef).toBe(
       'component:default/pipeline-0000',
     );
-    const reads = [...readsPerTurn.values()];
-    expect(reads.reduce((sum, n) => sum + n, 0)).toBe(PIPELINES);
+    const evaluated = reads.values;
+    expect(evaluated.reduce((sum, n) => sum + n, 0)).toBe(PIPELINES);
     // Before, all 1,000 were evaluated in one turn, holding every other request back.
-    expect(Math.max(...reads)).toBeLessThanOrEqual(PER_TURN);
-    expect(reads.length).toBeGreaterThanOrEqual(PIPELINES / PER_TURN);
+    expect(Math.max(...evaluated)).toBeLessThanOrEqual(PER_TURN);
+    expect(evaluated.length).toBeGreaterThanOrEqual(PIPELINES / PER_TURN);
+    // Each turn reads its own pipelines' newest batch and day's totals:
+    // before, two reads named all 1,000 pipelines in one turn.
+    const named = namesRead.values;
+    expect(named.reduce((sum, n) => sum + n, 0)).toBe(2 * PIPELINES);
+    expect(largestRead).toBeLessThanOrEqual(PER_TURN);
+    expect(Math.max(...named)).toBeLessThanOrEqual(2 * PER_TURN);
+    expect(named.length).toBeGreaterThanOrEqual(PIPELINES / PER_TURN);
   });
 });

@@ -1,4 +1,3 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -7,10 +6,10 @@ import {
 import {
   OffsetSource,
   StreamingSourcesExtensionPoint,
-  streamingSourcesExtensionPoint,
 } from '@internal/plugin-streaming-node';
 import request from 'supertest';
 import { streamingPlugin } from './plugin';
+import { sourcesModule } from './__testUtils__/sourcesModule';
 
 /** An offset source that knows one topic, as a module would provide it. */
 function offsetSource(topic: string): OffsetSource {
@@ -23,24 +22,6 @@ function offsetSource(topic: string): OffsetSource {
     headHistory: () => [],
     listTopics: async () => [{ name: topic, partitions: 3 }],
   };
-}
-
-function sourcesModule(
-  moduleId: string,
-  register: (sources: StreamingSourcesExtensionPoint) => void,
-) {
-  return createBackendModule({
-    pluginId: 'streaming',
-    moduleId,
-    register(env) {
-      env.registerInit({
-        deps: { sources: streamingSourcesExtensionPoint },
-        async init({ sources }) {
-          register(sources);
-        },
-      });
-    },
-  });
 }
 
 const config = mockServices.rootConfig.factory({

@@ -123,6 +123,7 @@ export const streamingPlugin = createBackendPlugin({
         const catalog = new PipelineCatalog(deps.catalogService, deps.auth, {
           cacheTtlMs: config.catalog.cacheTtlMs,
           limits: config.lag,
+          pageSize: config.catalog.pageSize,
         });
         const lag = new LagService(config, offsets, store);
         const status = new StatusService(

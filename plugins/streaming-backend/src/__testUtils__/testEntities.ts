@@ -158,6 +158,10 @@ export function catalogFactory(entities: Entity[]) {
         hidden(options) ? undefined : inner.getEntityByRef(ref, options);
       catalog.getEntities = async (request, options) =>
         hidden(options) ? { items: [] } : inner.getEntities(request, options);
+      catalog.queryEntities = async (request, options) =>
+        hidden(options)
+          ? { items: [], pageInfo: {}, totalItems: 0 }
+          : inner.queryEntities(request, options);
       return catalog;
     },
   });

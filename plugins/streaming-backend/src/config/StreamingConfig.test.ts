@@ -19,7 +19,22 @@ describe('readStreamingConfig', () => {
       status: { staleAfterMs: 300_000 },
       cost: { currency: 'USD', rates: {} },
       alerts: { notify: false },
+      catalog: { pageSize: 500, cacheTtlMs: 10_000 },
+      overview: { pipelinesPerTurn: 100 },
     });
+  });
+
+  it('reads the catalog page size beside its cache time, refusing a page of none', () => {
+    const read = (catalog: object) =>
+      readStreamingConfig(
+        new ConfigReader({ streaming: { catalog } }),
+        mockServices.logger.mock(),
+      );
+    expect(read({ pageSize: 50, cacheTtl: '5s' }).catalog).toEqual({
+      pageSize: 50,
+      cacheTtlMs: 5_000,
+    });
+    expect(() => read({ pageSize: 0 })).toThrow(/streaming\.catalog\.pageSize/);
   });
 
   it('reads several SASL/SSL clusters and rates given as strings from the environment', () => {

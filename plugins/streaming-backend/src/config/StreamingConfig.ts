@@ -56,6 +56,7 @@ const streamingConfigSchema = streamingKafkaConfigSchema.extend({
       maxBatchesPerPipeline: z.coerce.number().int().positive().default(20000),
     })
     .prefault({}),
+  catalog: z.object({ pageSize: positiveInt(500) }).prefault({}),
   overview: z
     .object({
       maxPageSize: z.coerce.number().int().positive().default(500),
@@ -170,6 +171,7 @@ function readSections(config: Config, logger: LoggerService) {
       ),
     },
     catalog: {
+      ...parsed.catalog,
       cacheTtlMs: duration(
         'catalog.cacheTtl',
         { seconds: 10 },

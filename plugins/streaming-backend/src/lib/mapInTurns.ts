@@ -1,16 +1,17 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
- * `Promise.all(items.map(fn))` in turns of `perTurn` items: one turn's calls
- * run together, and the event loop gets a turn (other requests, I/O) before
- * the next. Work on thousands of items whose promises resolve without I/O
- * would otherwise hold the event loop until all are done; with real I/O, at
- * most `perTurn` calls wait at a time. Results keep the order of `items`.
+ * Maps `items` in groups of `perTurn`: `fn` gets one group at a time and
+ * returns its results, and the event loop gets a turn (other requests, I/O)
+ * before the next group. Work on thousands of items whose promises resolve
+ * without I/O (or with synchronous I/O, as SQLite's client does) would
+ * otherwise hold the event loop until all are done; with real I/O, at most
+ * one group's calls wait at a time. Results keep the order of `items`.
  */
 export async function mapInTurns<T, R>(
   items: readonly T[],
   perTurn: number,
-  fn: (item: T) => Promise<R>,
+  fn: (group: T[]) => Promise<R[]>,
 ): Promise<R[]> {
   if (!Number.isInteger(perTurn) || perTurn < 1) {
     throw new RangeError(`perTurn must be a whole number >= 1, not ${perTurn}`);
@@ -18,9 +19,14 @@ export async function mapInTurns<T, R>(
   const results: R[] = [];
   for (let start = 0; start < items.length; start += perTurn) {
     if (start > 0) await nextTurn();
-    results.push(
-      ...(await Promise.all(items.slice(start, start + perTurn).map(fn))),
-    );
+    const group = items.slice(start, start + perTurn);
+    const mapped = await fn(group);
+    if (mapped.length !== group.length) {
+      throw new Error(
+        `mapInTurns: ${mapped.length} results for a group of ${group.length}`,
+      );
+    }
+    results.push(...mapped);
   }
   return results;
 }

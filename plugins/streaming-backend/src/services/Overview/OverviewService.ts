@@ -118,20 +118,31 @@ export class OverviewService {
         .slice(1)
         .map(environment => pipelineInEnvironment(pipeline, environment)),
     );
-    const queryNames = [...pipelines, ...later].map(p => p.summary.queryName);
-    const [latest, dayTotals] = await Promise.all([
-      this.store.latestBatches(queryNames),
-      this.store.totals(queryNames, new Date(now - DAY_MS)),
-    ]);
-    const evaluate = (pipeline: PipelineEntity) =>
-      this.evaluate(pipeline, latest, dayTotals);
-    const entries = new Map<string, OverviewEntry>();
-    // In turns (streaming.overview.pipelinesPerTurn): the backend answers
-    // other requests between them, where thousands of pipelines evaluated at
-    // once held its event loop for seconds.
+    // In turns of streaming.overview.pipelinesPerTurn, each turn reading its
+    // pipelines' newest batch and day's totals and evaluating them: the
+    // backend answers other requests between two turns, where thousands of
+    // pipelines read and evaluated at once held its event loop for seconds
+    // (SQLite's client reads synchronously). A query also names at most that
+    // many pipelines, well within the databases' limits on bound values.
+    const since = new Date(now - DAY_MS);
+    const evaluateGroup = async (group: PipelineEntity[]) => {
+      const queryNames = group.map(p => p.summary.queryName);
+      const [latest, dayTotals] = await Promise.all([
+        this.store.latestBatches(queryNames),
+        this.store.totals(queryNames, since),
+      ]);
+      return Promise.all(
+        group.map(pipeline => this.evaluate(pipeline, latest, dayTotals)),
+      );
+    };
     const { pipelinesPerTurn } = this.config.overview;
-    const first = await mapInTurns(pipelines, pipelinesPerTurn, evaluate);
-    const laterEntries = await mapInTurns(later, pipelinesPerTurn, evaluate);
+    const first = await mapInTurns(pipelines, pipelinesPerTurn, evaluateGroup);
+    const laterEntries = await mapInTurns(
+      later,
+      pipelinesPerTurn,
+      evaluateGroup,
+    );
+    const entries = new Map<string, OverviewEntry>();
     first.forEach(entry => entries.set(entry.pipeline.entityRef, entry));
     this.snapshot = {
       at: now,

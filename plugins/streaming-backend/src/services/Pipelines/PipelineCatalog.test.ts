@@ -7,6 +7,7 @@ import {
   ANNOTATION_PIPELINE_SUMMARY_LOCATION,
   PipelineSummary,
 } from '@internal/plugin-streaming-common';
+import { countEventLoopTurns } from '../../__testUtils__/eventLoopTurns';
 import { PipelineCatalog, readPipelineEntity } from './PipelineCatalog';
 
 const alice = mockCredentials.user('user:default/alice');
@@ -236,5 +237,41 @@ describe('readPipelineEntity', () => {
         ),
       },
     ]);
+  });
+
+  it('reads the pipelines in pages of pageSize, the event loop turning between pages', async () => {
+    const entities = Array.from({ length: 25 }, (_, i) =>
+      pipelineEntity({
+        name: `pipeline-${String(i).padStart(2, '0')}`,
+        topic: `topic-${i}`,
+        cluster: 'local',
+      }),
+    );
+    const inner = catalogServiceMock({ entities });
+    const loop = countEventLoopTurns();
+    const pages: Array<{ limit?: number; turn: number }> = [];
+    const catalog: typeof inner = Object.create(inner);
+    catalog.queryEntities = async (request, options) => {
+      pages.push({
+        limit: request && 'limit' in request ? request.limit : undefined,
+        turn: loop.turn,
+      });
+      return inner.queryEntities(request, options);
+    };
+    const pipelines = new PipelineCatalog(catalog, mockServices.auth(), {
+      cacheTtlMs: 0,
+      limits,
+      pageSize: 10,
+    });
+    const { pipelines: read, invalid } = await pipelines.listPipelines();
+    loop.stop();
+    expect(read.map(p => p.entityRef)).toEqual(
+      entities.map(e => `component:default/${e.metadata.name}`),
+    );
+    expect(invalid).toEqual([]);
+    // Before, one read of every entity in one turn.
+    expect(pages.map(p => p.limit)).toEqual([10, 10, 10]);
+    expect(pages[1].turn).toBeGreaterThan(pages[0].turn);
+    expect(pages[2].turn).toBeGreaterThan(pages[1].turn);
   });
 });

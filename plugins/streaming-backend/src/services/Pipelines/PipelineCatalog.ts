@@ -8,6 +8,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_KAFKA_CLUSTER,
@@ -30,6 +31,9 @@ import {
 } from './pipelineInEnvironment';
 
 export type { PipelineEntity };
+
+/** Entities per catalog read of `listPipelines` (the framework's default). */
+const DEFAULT_PAGE_SIZE = 500;
 
 const entityName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -171,14 +175,20 @@ export class PipelineCatalog {
   private readonly pipelineRefs: CallerCache<string[]>;
   private readonly pipelines = new WeakMap<Entity, PipelineEntity>();
   private readonly limits?: PipelineLimits;
+  private readonly pageSize: number;
 
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
-    options: { cacheTtlMs: number; limits?: PipelineLimits } = {
+    options: {
+      cacheTtlMs: number;
+      limits?: PipelineLimits;
+      pageSize?: number;
+    } = {
       cacheTtlMs: 0,
     },
   ) {
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.entities = new CallerCache(options.cacheTtlMs);
     this.pipelineRefs = new CallerCache(options.cacheTtlMs);
     this.limits = options.limits;
@@ -223,31 +233,40 @@ export class PipelineCatalog {
 
   /**
    * Every pipeline the credentials may read (the backend's own credentials
-   * for background work). Entities with an unusable summary are returned in
-   * `invalid`.
+   * for background work), read from the catalog in pages of `pageSize`
+   * (`streaming.catalog.pageSize`). Entities with an unusable summary are
+   * returned in `invalid`.
    */
   async listPipelines(credentials?: BackstageCredentials): Promise<{
     pipelines: PipelineEntity[];
     invalid: Array<{ entityRef: string; message: string }>;
   }> {
-    const { items } = await this.catalog.getEntities(
-      { filter: { kind: 'component', 'spec.type': ENTITY_TYPE_PIPELINE } },
+    const pipelines: PipelineEntity[] = [];
+    const invalid: Array<{ entityRef: string; message: string }> = [];
+    const pages = this.catalog.streamEntities(
+      {
+        filter: { kind: 'component', 'spec.type': ENTITY_TYPE_PIPELINE },
+        pageSize: this.pageSize,
+      },
       {
         credentials:
           credentials ?? (await this.auth.getOwnServiceCredentials()),
       },
     );
-    const pipelines: PipelineEntity[] = [];
-    const invalid: Array<{ entityRef: string; message: string }> = [];
-    for (const entity of items) {
-      try {
-        pipelines.push(readPipelineEntity(entity, this.limits));
-      } catch (error) {
-        invalid.push({
-          entityRef: stringifyEntityRef(entity),
-          message: (error as Error).message,
-        });
+    for await (const page of pages) {
+      for (const entity of page) {
+        try {
+          pipelines.push(readPipelineEntity(entity, this.limits));
+        } catch (error) {
+          invalid.push({
+            entityRef: stringifyEntityRef(entity),
+            message: (error as Error).message,
+          });
+        }
       }
+      // The event loop turns after each page, even when the catalog answers
+      // without I/O: reading thousands of entities is no single block.
+      await nextTurn();
     }
     return { pipelines, invalid };
   }
