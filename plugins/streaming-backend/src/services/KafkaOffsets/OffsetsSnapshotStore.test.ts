@@ -71,9 +71,14 @@ describe.each(databases.eachSupportedId())('OffsetsSnapshotStore on %p', id => {
   it('gives back the snapshot a poll wrote, one row per cluster', async () => {
     const store = await createStore();
     expect(await store.read('local')).toBeUndefined();
-    await store.write(snapshotOf('local', '50'));
-    await store.write(snapshotOf('local', '60'));
-    expect(await store.read('local')).toEqual(snapshotOf('local', '60'));
+    expect(await store.writtenAt('local')).toBeUndefined();
+    await store.write(snapshotOf('local', '50'), 1_000);
+    await store.write(snapshotOf('local', '60'), 2_000);
+    expect(await store.read('local')).toEqual({
+      ...snapshotOf('local', '60'),
+      writtenAt: 2_000,
+    });
+    expect(await store.writtenAt('local')).toBe(2_000);
   });
 
   it('records asked names and prunes old ones and unknown clusters', async () => {

@@ -65,14 +65,35 @@ export class OffsetsSnapshotStore {
       .merge();
   }
 
-  /** The latest snapshot of a cluster, or undefined before its first poll. */
-  async read(cluster: string): Promise<OffsetsSnapshot | undefined> {
-    const row: { snapshot: string } | undefined = await this.db(SNAPSHOTS)
+  /**
+   * When the latest snapshot of a cluster was written (epoch ms), or
+   * undefined before its first poll: a read of one small column, to tell
+   * whether the snapshot a replica holds is still the latest.
+   */
+  async writtenAt(cluster: string): Promise<number | undefined> {
+    const row: { written_at: number | string } | undefined = await this.db(
+      SNAPSHOTS,
+    )
       .where({ cluster })
-      .first('snapshot');
+      .first('written_at');
+    return row ? Number(row.written_at) : undefined;
+  }
+
+  /**
+   * The latest snapshot of a cluster and when it was written, or undefined
+   * before its first poll.
+   */
+  async read(
+    cluster: string,
+  ): Promise<(OffsetsSnapshot & { writtenAt: number }) | undefined> {
+    const row: { snapshot: string; written_at: number | string } | undefined =
+      await this.db(SNAPSHOTS)
+        .where({ cluster })
+        .first('snapshot', 'written_at');
     if (!row) return undefined;
     const stored: StoredSnapshot = JSON.parse(row.snapshot);
     return {
+      writtenAt: Number(row.written_at),
       snapshot: {
         cluster,
         observedAt:

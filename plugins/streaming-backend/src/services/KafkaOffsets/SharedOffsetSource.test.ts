@@ -100,6 +100,38 @@ describe('SharedOffsetSource on the real broker', () => {
     ).toEqual([7]);
   });
 
+  it('reads the stored snapshot again only once a poll wrote a new one', async () => {
+    const topic = uniqueName('shared-reads');
+    await kafka.createTopic(topic, 1);
+    await kafka.produce(topic, [0], 3);
+    const [polling, asking] = await replicas();
+    await asking.source.getOffsets({ cluster: 'local', topics: [topic] });
+    await polling.source.poll(undefined);
+    const reads = jest.spyOn(asking.store, 'read');
+    const latest = async () => {
+      // Past the second for which a replica reuses what it read.
+      await new Promise(resolve => setTimeout(resolve, 1100));
+      const answer = await asking.source.getOffsets({
+        cluster: 'local',
+        topics: [topic],
+      });
+      return answer.topics.get(topic)?.partitions.map(p => p.latest);
+    };
+
+    expect(await latest()).toEqual(['3']);
+    expect(reads).toHaveBeenCalledTimes(1);
+    // No poll since: the snapshot held is still the latest, and is not read again.
+    expect(await latest()).toEqual(['3']);
+    expect(reads).toHaveBeenCalledTimes(1);
+    // A poll wrote a new one (the polling replica reads the stored one
+    // first, to continue its head history): read again.
+    await kafka.produce(topic, [0], 2);
+    await polling.source.poll(undefined);
+    reads.mockClear();
+    expect(await latest()).toEqual(['5']);
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
   it('continues the head history of the replica that polled before', async () => {
     const topic = uniqueName('shared-heads');
     await kafka.createTopic(topic, 1);

@@ -25,6 +25,17 @@ const SNAPSHOT_REUSE_MS = 1000;
 /** Names whose last ask is recorded, per replica, at most. */
 const MAX_RECORDED_NAMES = 100_000;
 
+/** A stored snapshot and when its poll wrote it. */
+type StoredOffsets = OffsetsSnapshot & { writtenAt: number };
+
+/** A cluster's stored snapshot as this replica last read or checked it. */
+interface LoadedSnapshot {
+  /** When it was last read or checked (epoch ms). */
+  at: number;
+  snapshot: Promise<StoredOffsets | undefined>;
+  value?: StoredOffsets;
+}
+
 /**
  * The {@link OffsetSource} of a backend with several replicas on one
  * database. The offsets poll is a global scheduled task: the replica that
@@ -40,14 +51,7 @@ const MAX_RECORDED_NAMES = 100_000;
  * until it expires (`streaming.lag.expireAfter`).
  */
 export class SharedOffsetSource implements OffsetSource {
-  private readonly loaded = new Map<
-    string,
-    {
-      at: number;
-      snapshot: Promise<OffsetsSnapshot | undefined>;
-      value?: OffsetsSnapshot;
-    }
-  >();
+  private readonly loaded = new Map<string, LoadedSnapshot>();
   /** Names recorded lately; recorded again once their entry expires. */
   private readonly recorded: LRUCache<string, true>;
   private readonly clusters: Set<string>;
@@ -179,19 +183,21 @@ export class SharedOffsetSource implements OffsetSource {
     return reports;
   }
 
+  /**
+   * The stored snapshot of a cluster, checked at most once per
+   * SNAPSHOT_REUSE_MS: the check reads when it was written, and the snapshot
+   * itself (the offsets and head history of every polled name, megabytes at
+   * thousands of topics) is read again only once a poll has written a new one.
+   */
   private load(cluster: string): Promise<OffsetsSnapshot | undefined> {
     const now = Date.now();
     const cached = this.loaded.get(cluster);
     if (cached && now - cached.at < SNAPSHOT_REUSE_MS) {
       return cached.snapshot;
     }
-    const entry: {
-      at: number;
-      snapshot: Promise<OffsetsSnapshot | undefined>;
-      value?: OffsetsSnapshot;
-    } = {
+    const entry: LoadedSnapshot = {
       at: now,
-      snapshot: this.store.read(cluster).then(value => {
+      snapshot: this.readNewer(cluster, cached?.value).then(value => {
         entry.value = value;
         return value;
       }),
@@ -203,6 +209,16 @@ export class SharedOffsetSource implements OffsetSource {
       if (this.loaded.get(cluster) === entry) this.loaded.delete(cluster);
     });
     return entry.snapshot;
+  }
+
+  private async readNewer(
+    cluster: string,
+    held: StoredOffsets | undefined,
+  ): Promise<StoredOffsets | undefined> {
+    if (held && (await this.store.writtenAt(cluster)) === held.writtenAt) {
+      return held;
+    }
+    return this.store.read(cluster);
   }
 
   private async recordAsked(request: Required<OffsetsRequest>) {
