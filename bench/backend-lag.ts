@@ -86,6 +86,8 @@ const options = benchOptions(
 const pipelines = options.pipelines;
 const partitions = options.partitions;
 const groups = Math.min(options.groups, pipelines);
+/** The backend's lag.pollInterval: the overview's snapshot is refreshed once older. */
+const POLL_INTERVAL_MS = 30_000;
 const clients = options.clients;
 const requestsPerClient = options.requests;
 const historyDays = options['history-days'];
@@ -471,7 +473,7 @@ async function main() {
         data: {
           streaming: {
             kafka: { clusters: [{ name: 'bench', brokers: [broker] }] },
-            lag: { pollInterval: { seconds: 30 } },
+            lag: { pollInterval: { milliseconds: POLL_INTERVAL_MS } },
             cost: { rates: { default: { coreHour: 0.048, gbHour: 0.0065 } } },
           },
           kafka: {
@@ -595,16 +597,7 @@ async function main() {
     requestsPerClient,
     authorization: AUTHORIZATION,
   });
-  const results: LoadResult[] = [];
-  for (const [label, urls, revalidate] of runs) {
-    const result = await loader.load({
-      urls,
-      clients,
-      requestsPerClient,
-      revalidate,
-      authorization: AUTHORIZATION,
-    });
-    results.push(result);
+  const report = (label: string, result: LoadResult, revalidate?: boolean) => {
     // After the run, outside its measured time: what the run left live on the heap.
     (global as { gc?: () => void }).gc?.();
     const { rss, heapUsed } = process.memoryUsage();
@@ -619,7 +612,33 @@ async function main() {
         revalidate ? `, ${result.notModified} answered 304` : ''
       }); server rss ${mb(rss)}, heap used after GC ${mb(heapUsed)}`,
     );
+  };
+  const results: LoadResult[] = [];
+  for (const [label, urls, revalidate] of runs) {
+    const result = await loader.load({
+      urls,
+      clients,
+      requestsPerClient,
+      revalidate,
+      authorization: AUTHORIZATION,
+    });
+    results.push(result);
+    report(label, result, revalidate);
   }
+  // The overview's background refresh under load, on purpose: once the
+  // snapshot is older than lag.pollInterval, the run's first request starts
+  // a refresh of all pipelines while the pages are answered from the old
+  // snapshot. Four times the requests, so the run outlasts the refresh.
+  await new Promise(r => setTimeout(r, POLL_INTERVAL_MS + 1000));
+  report(
+    `GET /overview?limit=20 while the overview refreshes (${pipelines} pipelines)`,
+    await loader.load({
+      urls: [`${api}/streaming/overview?limit=20`],
+      clients,
+      requestsPerClient: requestsPerClient * 4,
+      authorization: AUTHORIZATION,
+    }),
+  );
   loader.close();
   const [, overviewLoad, pageLoad, , , , , groupLagLoad, , communityLoad] =
     results;
