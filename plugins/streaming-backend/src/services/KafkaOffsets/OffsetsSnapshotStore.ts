@@ -4,6 +4,8 @@ import { OffsetsRequest, OffsetsSnapshot } from './OffsetsSnapshot';
 
 const SNAPSHOTS = 'kafka_offsets_snapshots';
 const REQUESTED = 'kafka_offsets_requested';
+/** Names recorded per insert statement, at most. */
+const RECORD_CHUNK = 500;
 
 /** The stored JSON of one snapshot: maps as entry lists, heads as pairs. */
 interface StoredSnapshot {
@@ -125,11 +127,13 @@ export class OffsetsSnapshotStore {
       ...request.topics.map(name => ({ kind: 'topic', name })),
       ...(request.groups ?? []).map(name => ({ kind: 'group', name })),
     ].map(r => ({ ...r, cluster: request.cluster, asked_at: now }));
-    if (rows.length === 0) return;
-    await this.db(REQUESTED)
-      .insert(rows)
-      .onConflict(['cluster', 'kind', 'name'])
-      .merge(['asked_at']);
+    // Bounded statements, within every database's limit on bound values.
+    for (let i = 0; i < rows.length; i += RECORD_CHUNK) {
+      await this.db(REQUESTED)
+        .insert(rows.slice(i, i + RECORD_CHUNK))
+        .onConflict(['cluster', 'kind', 'name'])
+        .merge(['asked_at']);
+    }
   }
 
   /** Names asked for since `since` (epoch ms). */

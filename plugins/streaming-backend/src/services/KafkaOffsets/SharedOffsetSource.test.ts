@@ -132,6 +132,31 @@ describe('SharedOffsetSource on the real broker', () => {
     expect(reads).toHaveBeenCalledTimes(1);
   });
 
+  it('records the names asked for within one turn in one write', async () => {
+    const topics = [uniqueName('asked-a'), uniqueName('asked-b')];
+    await Promise.all(topics.map(t => kafka.createTopic(t, 1)));
+    const [polling, asking] = await replicas();
+    const writes = jest.spyOn(asking.store, 'recordAsked');
+    // Two requests at once, as the overview's refresh asks for its pipelines.
+    await Promise.all(
+      topics.map(topic =>
+        asking.source.getOffsets({ cluster: 'local', topics: [topic] }),
+      ),
+    );
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(writes.mock.calls[0][0]).toEqual({
+      cluster: 'local',
+      topics,
+      groups: [],
+    });
+    // Recorded before the answers: the polling replica's next poll has them.
+    const reports = await polling.source.poll(undefined);
+    expect(reports[0].topics).toBe(2);
+    // Recorded lately: asked again, not written again.
+    await asking.source.getOffsets({ cluster: 'local', topics });
+    expect(writes).toHaveBeenCalledTimes(1);
+  });
+
   it('continues the head history of the replica that polled before', async () => {
     const topic = uniqueName('shared-heads');
     await kafka.createTopic(topic, 1);

@@ -52,6 +52,8 @@ interface LoadedSnapshot {
  */
 export class SharedOffsetSource implements OffsetSource {
   private readonly loaded = new Map<string, LoadedSnapshot>();
+  /** The names asked for in this turn, written together at its end. */
+  private asking?: AskedBatch;
   /** Names recorded lately; recorded again once their entry expires. */
   private readonly recorded: LRUCache<string, true>;
   private readonly clusters: Set<string>;
@@ -221,26 +223,70 @@ export class SharedOffsetSource implements OffsetSource {
     return this.store.read(cluster);
   }
 
-  private async recordAsked(request: Required<OffsetsRequest>) {
+  /**
+   * Records the names a request asked for, in the database, for the polling
+   * replica. The names asked for within one turn of the event loop (the
+   * overview's refresh asks for a hundred pipelines at once) are written
+   * together, one insert per cluster, where a write per request cost a
+   * synchronous commit each on SQLite. Resolves once written or failed.
+   */
+  private recordAsked(request: Required<OffsetsRequest>): Promise<void> {
     const key = (kind: string, name: string) =>
       `${request.cluster}\u0000${kind}\u0000${name}`;
-    const topics = request.topics.filter(t => !this.recorded.has(key('t', t)));
-    const groups = request.groups.filter(g => !this.recorded.has(key('g', g)));
-    if (topics.length === 0 && groups.length === 0) return;
-    try {
-      await this.store.recordAsked({
-        cluster: request.cluster,
-        topics,
-        groups,
-      });
-      topics.forEach(t => this.recorded.set(key('t', t), true));
-      groups.forEach(g => this.recorded.set(key('g', g), true));
-    } catch (error) {
-      // The answer does not depend on it: the next request records again.
-      this.logger.warn('Could not record the Kafka names asked for', {
-        cluster: request.cluster,
-        error: (error as Error).message,
-      });
+    const names = [
+      ...request.topics.map(name => ({ kind: 't', name })),
+      ...request.groups.map(name => ({ kind: 'g', name })),
+    ].filter(({ kind, name }) => !this.recorded.has(key(kind, name)));
+    if (names.length === 0) return Promise.resolve();
+    this.asking ??= this.writeAskedNextTurn();
+    const asked = this.asking.names;
+    const cluster = asked.get(request.cluster) ?? new Map<string, Asked>();
+    asked.set(request.cluster, cluster);
+    for (const { kind, name } of names) {
+      cluster.set(key(kind, name), { kind, name });
     }
+    return this.asking.written;
   }
+
+  private writeAskedNextTurn(): AskedBatch {
+    const names = new Map<string, Map<string, Asked>>();
+    const written = new Promise<void>(resolve => setImmediate(resolve)).then(
+      async () => {
+        // Names asked from now on go to the next batch.
+        this.asking = undefined;
+        for (const [cluster, asked] of names) {
+          const entries = [...asked];
+          const pick = (kind: string) =>
+            entries.filter(([, a]) => a.kind === kind).map(([, a]) => a.name);
+          try {
+            await this.store.recordAsked({
+              cluster,
+              topics: pick('t'),
+              groups: pick('g'),
+            });
+            entries.forEach(([key]) => this.recorded.set(key, true));
+          } catch (error) {
+            // The answer does not depend on it: the next request records again.
+            this.logger.warn('Could not record the Kafka names asked for', {
+              cluster,
+              error: (error as Error).message,
+            });
+          }
+        }
+      },
+    );
+    return { names, written };
+  }
+}
+
+/** A Kafka name asked for: `t` a topic, `g` a consumer group. */
+interface Asked {
+  kind: string;
+  name: string;
+}
+
+/** Names asked for in this turn, per cluster and key, and their write. */
+interface AskedBatch {
+  names: Map<string, Map<string, Asked>>;
+  written: Promise<void>;
 }
