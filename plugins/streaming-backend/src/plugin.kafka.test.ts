@@ -407,10 +407,12 @@ describe('streaming backend on the real broker', () => {
     });
     expect(idle).toMatchObject({ executors: null, localThreads: null });
     expect(idle).not.toHaveProperty('executorsObservedBy');
+    // Nor is any Kubernetes cluster (the pipelines' Kafka cluster is none).
     expect(overview.totals).toMatchObject({
       executors: 0,
       localPipelines: 1,
       localThreads: [2],
+      clusters: 0,
     });
     expect(idle.monthlyCost).toBeGreaterThan(0);
     expect(running.monthlyCost).toBeGreaterThan(0);

@@ -106,3 +106,64 @@ describe('the overview of many pipelines', () => {
     expect(named.length).toBeGreaterThanOrEqual(PIPELINES / PER_TURN);
   });
 });
+
+describe('the overview totals', () => {
+  it('count the Kubernetes clusters where applications were observed, not Kafka clusters', async () => {
+    const names = ['on-east', 'on-west', 'also-east', 'local-only'];
+    const clusterOf: Record<string, string | undefined> = {
+      'on-east': 'east',
+      'on-west': 'west',
+      'also-east': 'east',
+    };
+    const statusSource = sourcesModule('kubernetes-status', sources =>
+      sources.setStatusSource({
+        enabled: true,
+        getApplication: async target => {
+          const cluster = clusterOf[target.name];
+          return {
+            errors: [],
+            application: cluster
+              ? {
+                  cluster,
+                  namespace: 'streaming',
+                  name: target.name,
+                  state: 'RUNNING',
+                  executors: { running: 2, total: 2 },
+                }
+              : undefined,
+          };
+        },
+      }),
+    );
+    const { server } = await startTestBackend({
+      features: [
+        streamingPlugin,
+        mockServices.scheduler.mock().factory,
+        mockServices.database.factory({
+          knex: await databases.init('SQLITE_3'),
+        }),
+        catalogFactory(
+          names.map((name, i) =>
+            pipelineEntity({ name, topic: `topic-${i}`, cluster: 'local' }),
+          ),
+        ),
+        permissionsFactory(),
+        statusSource,
+      ],
+    });
+
+    const res = await request(server)
+      .get('/api/streaming/overview')
+      .set('Authorization', mockCredentials.user.header());
+
+    expect(res.status).toBe(200);
+    // Before, the pipeline without an application added its Kafka cluster:
+    // 3 clusters, shown as "observed on Kubernetes".
+    expect(res.body.totals).toMatchObject({
+      pipelines: 4,
+      activePipelines: 3,
+      executors: 6,
+      clusters: 2,
+    });
+  });
+});

@@ -48,7 +48,8 @@ export interface OverviewEntry {
   /** null when none of the day's batches reports its bytes. */
   bytesPerDay: number | null;
   executors: number;
-  cluster: string;
+  /** The Kubernetes cluster its SparkApplication was observed on. */
+  kubernetesCluster?: string;
 }
 
 interface Snapshot {
@@ -182,9 +183,7 @@ export class OverviewService {
       recordsPerDay: dayTotals.get(summary.queryName)?.inputRows ?? 0,
       bytesPerDay: dayTotals.get(summary.queryName)?.inputBytes ?? null,
       executors,
-      cluster: app
-        ? `kubernetes:${app.cluster}`
-        : `kafka:${pipeline.kafkaCluster ?? ''}`,
+      kubernetesCluster: app?.cluster,
       row: {
         entityRef: pipeline.entityRef,
         title: entity.metadata.title ?? entity.metadata.name,
@@ -328,6 +327,7 @@ export class OverviewService {
       stale: 0,
       unknown: 0,
     };
+    /** Kubernetes clusters where the pipelines' applications were observed. */
     const clusters = new Set<string>();
     const deltaTables = new Set<string>();
     let throughput = 0;
@@ -346,7 +346,9 @@ export class OverviewService {
       const { state, row, pipeline } = entry;
       byHealth[row.health] += 1;
       state.status.errors.forEach(addError);
-      clusters.add(entry.cluster);
+      if (entry.kubernetesCluster !== undefined) {
+        clusters.add(entry.kubernetesCluster);
+      }
       for (const end of [pipeline.summary.source, pipeline.summary.sink]) {
         if (end.type === 'delta' && end.path) deltaTables.add(end.path);
       }

@@ -93,8 +93,9 @@ export function OverviewTiles({ totals }: OverviewTilesProps) {
 }
 
 /**
- * Executors as observed: Kubernetes' count, and the jobs running in Spark's
- * local mode with their threads (as the jobs report them).
+ * Executors as observed: Kubernetes' count over the clusters where the
+ * applications were found, and the jobs running in Spark's local mode with
+ * their threads (as the jobs report them).
  */
 function executorsTile(totals: StreamingOverviewResponse['totals']) {
   const local = totals.localPipelines
@@ -109,16 +110,16 @@ function executorsTile(totals: StreamingOverviewResponse['totals']) {
       caption: local,
     };
   }
+  const kubernetes = totals.clusters
+    ? `observed on Kubernetes · ${totals.clusters} ${
+        totals.clusters === 1 ? 'cluster' : 'clusters'
+      }`
+    : undefined;
   return {
     label: 'Executors',
     value: formatValue(totals.executors, 'count'),
-    caption: [
-      `observed on Kubernetes · ${totals.clusters} ${
-        totals.clusters === 1 ? 'cluster' : 'clusters'
-      }`,
-      local,
-    ]
-      .filter(Boolean)
-      .join(' · '),
+    caption:
+      [kubernetes, local].filter(Boolean).join(' · ') ||
+      'no running job observed',
   };
 }

@@ -132,6 +132,31 @@ describe('StreamingOverviewPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('claims no Kubernetes cluster for executors when none was observed', async () => {
+    await render(
+      mockStreamingApi({
+        getOverview: async () => ({
+          ...fx.overview,
+          totals: {
+            ...fx.overview.totals,
+            activePipelines: 0,
+            executors: 0,
+            localPipelines: 0,
+            localThreads: [],
+            clusters: 0,
+          },
+        }),
+      }),
+    );
+    const tile = await screen.findByLabelText('Executors');
+    expect(within(tile).getByText('0')).toBeInTheDocument();
+    // Before: "observed on Kubernetes · 0 clusters" (or the Kafka cluster's 1).
+    expect(
+      within(tile).getByText('no running job observed'),
+    ).toBeInTheDocument();
+    expect(within(tile).queryByText(/Kubernetes/)).toBeNull();
+  });
+
   it('shows the executors observed: a local job as local mode with its threads, from the job', async () => {
     const [first, second, ...rest] = fx.overview.pipelines;
     await render(

@@ -1266,6 +1266,8 @@ export const spec = {
               },
               clusters: {
                 type: 'integer',
+                description:
+                  "The Kubernetes clusters the pipelines' SparkApplications were observed on (0 without a status source that reports them).",
               },
               deltaTables: {
                 type: 'integer',

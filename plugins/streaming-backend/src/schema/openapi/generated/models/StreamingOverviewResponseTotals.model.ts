@@ -32,6 +32,9 @@ export interface StreamingOverviewResponseTotals {
    * The distinct thread counts of those local jobs, ascending.
    */
   localThreads: Array<number>;
+  /**
+   * The Kubernetes clusters the pipelines\' SparkApplications were observed on (0 without a status source that reports them).
+   */
   clusters: number;
   deltaTables: number;
   recordsPerDay: number;
