@@ -3,8 +3,12 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { openApiTestServer } from './__testUtils__/openApiTestServer';
+import { pipelineEntity } from './__testUtils__/testEntities';
 import { streamingPlugin } from './plugin';
 
 jest.setTimeout(60_000);
@@ -53,6 +57,45 @@ describe('streamingPlugin', () => {
       scope: 'global',
       frequency: { minutes: 30 },
       timeout: { minutes: 10 },
+    });
+  });
+
+  it("keeps each replica's lag of current pipelines by reading their references, not their entities", async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const catalog = catalogServiceMock({
+      entities: [
+        pipelineEntity({ name: 'orders', topic: 'orders', cluster: 'local' }),
+      ],
+    });
+    const reads = [
+      jest.spyOn(catalog, 'getEntities'),
+      jest.spyOn(catalog, 'queryEntities'),
+    ];
+    await startTestBackend({
+      features: [
+        streamingPlugin,
+        scheduler.factory,
+        createServiceFactory({
+          service: catalogServiceRef,
+          deps: {},
+          factory: () => catalog,
+        }),
+      ],
+    });
+    const retain = scheduler.scheduleTask.mock.calls
+      .map(([task]) => task)
+      .find(t => t.id === 'streaming-lag-retain');
+    expect(retain).toMatchObject({ scope: 'local' });
+    reads.forEach(read => read.mockClear());
+
+    await retain!.fn(new AbortController().signal);
+
+    const requests = reads.flatMap(read => read.mock.calls.map(([r]) => r));
+    expect(requests).toHaveLength(1);
+    // Every replica runs it each poll interval: before, it read every
+    // pipeline's whole entity, summary annotations and all.
+    expect(requests[0]).toMatchObject({
+      fields: ['kind', 'metadata.namespace', 'metadata.name'],
     });
   });
 

@@ -210,15 +210,26 @@ export const streamingPlugin = createBackendPlugin({
             },
           });
         }
-        // Each replica keeps lag answers and histories of current pipelines only.
+        // Each replica keeps lag answers and histories of current pipelines
+        // only. It needs their references alone: every replica runs this, so
+        // it reads no entity bodies (the poll above reads those, once).
         await scheduler.scheduleTask({
           id: 'streaming-lag-retain',
           scope: 'local',
           frequency: { milliseconds: config.lag.pollIntervalMs },
           timeout: { milliseconds: config.lag.pollIntervalMs },
           fn: async () => {
-            const pipelines = await listPipelines();
-            if (pipelines) lag.retainPipelines(pipelines.map(p => p.entityRef));
+            try {
+              lag.retainPipelines(
+                await catalog.listPipelineRefs(
+                  await deps.auth.getOwnServiceCredentials(),
+                ),
+              );
+            } catch (error) {
+              logger.warn('Could not read the pipelines', {
+                error: (error as Error).message,
+              });
+            }
           },
         });
         // Run once across replicas (global), on the configured schedule.
