@@ -12,6 +12,7 @@ import {
 import { ClusterOffsets, OffsetSource } from '@internal/plugin-streaming-node';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
 import { ProgressStore } from '../ProgressStore/ProgressStore';
+import { batchEndedAt } from '../ProgressStore/batchEndedAt';
 import { computePartitionLag, ConsumedOffsets } from './computePartitionLag';
 import { lagSeconds } from './lagSeconds';
 
@@ -270,9 +271,7 @@ export class LagService {
           : undefined,
       consumedAt: batchAt,
       consumedReportedAt:
-        batchAt === undefined || !batch
-          ? undefined
-          : batchAt + (batch.durationMs.triggerExecution ?? 0),
+        batchAt === undefined || !batch ? undefined : batchEndedAt(batch),
       observedAt: offsets.observedAt?.getTime(),
       missingIssue: method === 'spark-progress' ? 'no-progress' : 'no-commit',
       headHistory: (t, p) => this.offsets.headHistory(cluster, t, p),

@@ -2,6 +2,7 @@ import {
   MicroBatch,
   PipelineMetricsResponse,
 } from '@internal/plugin-streaming-common';
+import { batchEndedAt } from './batchEndedAt';
 
 const mean = (values: number[]) =>
   values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
@@ -30,7 +31,7 @@ export function summarizeBatches(
     watermark: [...batches].reverse().find(b => b.watermark)?.watermark,
     lastBatchAt: last?.timestamp,
     lastBatchAgeSeconds: last
-      ? Math.max(0, (now - Date.parse(last.timestamp)) / 1000)
+      ? Math.max(0, (now - batchEndedAt(last)) / 1000)
       : undefined,
   };
 }

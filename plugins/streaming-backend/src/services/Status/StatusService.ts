@@ -6,6 +6,7 @@ import { StreamingConfig } from '../../config/StreamingConfig';
 import { evaluateHealth } from '../Alerts/evaluateHealth';
 import { LagFigures, LagService } from '../Lag/LagService';
 import { PipelineEntity } from '../Pipelines/PipelineCatalog';
+import { batchEndedAt } from '../ProgressStore/batchEndedAt';
 import {
   SparkApplicationInfo,
   SparkApplicationTarget,
@@ -53,7 +54,7 @@ export class StatusService {
     ]);
     const application = kube.application;
     const lastBatchAgeSeconds = latestBatch
-      ? Math.max(0, (now - Date.parse(latestBatch.timestamp)) / 1000)
+      ? Math.max(0, (now - batchEndedAt(latestBatch)) / 1000)
       : undefined;
     const { staleAfterMs } = this.config.status;
     const verdict = evaluateHealth({

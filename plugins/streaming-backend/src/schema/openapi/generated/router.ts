@@ -433,6 +433,8 @@ export const spec = {
               },
               lastBatchAgeSeconds: {
                 type: 'number',
+                description:
+                  'Seconds since the newest micro-batch ended (lastBatchAt, when its trigger started, plus its triggerExecution).',
               },
             },
           },
@@ -627,6 +629,8 @@ export const spec = {
           },
           lastBatchAgeSeconds: {
             type: 'number',
+            description:
+              'Seconds since the newest micro-batch ended (lastBatchAt, when its trigger started, plus its triggerExecution); staleness and, without Kubernetes, running are measured by it.',
           },
           application: {
             type: 'object',

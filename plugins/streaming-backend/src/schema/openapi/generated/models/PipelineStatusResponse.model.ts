@@ -21,6 +21,9 @@ export interface PipelineStatusResponse {
    * An ISO-8601 date and time (UTC), as JSON carries it.
    */
   lastBatchAt?: string;
+  /**
+   * Seconds since the newest micro-batch ended (lastBatchAt, when its trigger started, plus its triggerExecution); staleness and, without Kubernetes, running are measured by it.
+   */
   lastBatchAgeSeconds?: number;
   application?: PipelineStatusResponseApplication;
   scalingHint?: string;

@@ -18,5 +18,8 @@ export interface PipelineMetricsResponseSummary {
    * An ISO-8601 date and time (UTC), as JSON carries it.
    */
   lastBatchAt?: string;
+  /**
+   * Seconds since the newest micro-batch ended (lastBatchAt, when its trigger started, plus its triggerExecution).
+   */
   lastBatchAgeSeconds?: number;
 }
