@@ -122,17 +122,25 @@ setup_jars() {
   printf '%s' "$list" >"$jars/jars.txt"
 }
 
-# `java -version`, asked once per run of this script (each asking starts a JVM).
+# `java -version`, asked once per run of this script (each asking starts a JVM). An
+# answer without a version (a JVM that could not start at a busy moment: seen once in a
+# test run while other JVMs ran) is asked once more; what it said is kept for the message.
 java_version=""
 read_java_version() {
-  [ -n "$java_version" ] || java_version="$(java -version 2>&1 || echo "no java")"
+  [ -n "$java_version" ] && return 0
+  java_version="$(java -version 2>&1)" || true
+  if ! grep -q 'version "' <<<"$java_version"; then
+    sleep 1
+    java_version="$(java -version 2>&1)" || java_version="${java_version:-no java}"
+  fi
 }
 
 # What is missing to run Spark here, on stdout; exit 1 when something is.
 check() {
   local missing=()
   read_java_version
-  echo "$java_version" | grep -qE 'version "(1[7-9]|[2-9][0-9])' || missing+=("Java 17 or newer")
+  echo "$java_version" | grep -qE 'version "(1[7-9]|[2-9][0-9])' ||
+    missing+=("Java 17 or newer (java -version said: $(head -n 1 <<<"$java_version"))")
   python_for_venv >/dev/null || missing+=("Python 3.10 or newer with venv")
   [ ${#missing[@]} -eq 0 ] && return 0
   (IFS=,; echo "${missing[*]}" | sed 's/,/, /g')
