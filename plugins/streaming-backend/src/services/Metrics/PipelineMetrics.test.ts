@@ -48,7 +48,11 @@ function entry(
         errors: [],
       },
       latestBatch: figures.batchAt
-        ? { timestamp: figures.batchAt, ...figures.observed }
+        ? {
+            timestamp: figures.batchAt,
+            durationMs: { triggerExecution: figures.processingDelayMs },
+            ...figures.observed,
+          }
         : null,
     },
     row: {
@@ -106,10 +110,11 @@ describe('pipelineMetricValues', () => {
       [
         ['lagMessages', 'orders-to-delta', 1200],
         ['lagSeconds', 'orders-to-delta', 42.5],
+        // When the batch ended: its trigger time plus its 2.5 s.
         [
           'lastBatchTimestamp',
           'orders-to-delta',
-          Date.parse('2026-11-23T10:00:00.000Z') / 1000,
+          Date.parse('2026-11-23T10:00:02.500Z') / 1000,
         ],
         ['inputRowsPerSecond', 'orders-to-delta', 980],
         ['lastBatchInputBytes', 'orders-to-delta', 5120],
@@ -202,10 +207,11 @@ describe('PipelineMetrics', () => {
           .map(s => [s.name, s.labels.pipeline, s.value]),
       ).toEqual([
         ['streaming_pipeline_lag_messages', 'a', 7],
+        // The batch's end: its trigger time plus its 0.85 s.
         [
           'streaming_pipeline_last_batch_timestamp_seconds',
           'a',
-          Date.parse('2026-11-23T10:00:00.000Z') / 1000,
+          Date.parse('2026-11-23T10:00:00.850Z') / 1000,
         ],
         ['streaming_pipeline_batch_duration_seconds', 'a', 0.85],
         ['streaming_pipeline_last_batch_input_bytes', 'a', 2048],

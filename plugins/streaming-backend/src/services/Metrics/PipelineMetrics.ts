@@ -20,7 +20,7 @@ const gauges: Record<PipelineGauge, { description: string; unit: string }> = {
   },
   lastBatchTimestamp: {
     description:
-      'When the newest micro-batch of the pipeline ran (Unix seconds).',
+      'When the newest micro-batch of the pipeline ended (Unix seconds): its trigger time plus its triggerExecution.',
     unit: 's',
   },
   inputRowsPerSecond: {

@@ -1,6 +1,7 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { PIPELINE_METRICS } from '@internal/plugin-streaming-common';
 import { OverviewEntry } from '../Overview/OverviewService';
+import { batchEndedAt } from '../ProgressStore/batchEndedAt';
 
 /** The pipeline gauges (the skipped-records counter is not per pipeline). */
 export type PipelineGauge = Exclude<
@@ -43,10 +44,12 @@ export function pipelineMetricValues(
     };
     add('lagMessages', state.lag.known ? state.lag.totalMessages : null);
     add('lagSeconds', state.lag.maxLagSeconds);
-    const batchAt = state.latestBatch
-      ? Date.parse(state.latestBatch.timestamp)
+    // When it ended, as the status counts a batch's age: the generated
+    // staleness alert (time() minus this) agrees with the portal's health.
+    const batchEnded = state.latestBatch
+      ? batchEndedAt(state.latestBatch)
       : NaN;
-    add('lastBatchTimestamp', batchAt / 1000);
+    add('lastBatchTimestamp', batchEnded / 1000);
     add('inputRowsPerSecond', row.inputRowsPerSecond);
     // Reported only by jobs that observe their records (generated ones).
     add('lastBatchInputBytes', state.latestBatch?.inputBytes);
