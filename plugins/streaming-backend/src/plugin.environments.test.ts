@@ -92,6 +92,7 @@ describe('pipeline environments on the real Kubernetes API server and broker', (
   let server: Parameters<typeof request>[0];
   let stop: () => Promise<void>;
   let metricsUrl: string;
+  let devBatchStartedAt: Date;
   const scheduler = mockServices.scheduler();
 
   const get = (url: string, auth?: string) => {
@@ -241,6 +242,8 @@ describe('pipeline environments on the real Kubernetes API server and broker', (
     stop = () => backend.stop();
 
     // The dev job's progress, under its own key; prod has published none.
+    // Its batch ran 90 s and ended 10 s ago.
+    devBatchStartedAt = new Date(Date.now() - 100_000);
     await kafka.produceRecords(progressTopic, [
       {
         key: `${PIPELINE}@dev`,
@@ -248,7 +251,8 @@ describe('pipeline environments on the real Kubernetes API server and broker', (
           progressEvent({
             name: `${PIPELINE}@dev`,
             batchId: 0,
-            timestamp: new Date(),
+            timestamp: devBatchStartedAt,
+            triggerMs: 90_000,
             topic: `dev.${topic}`,
             startOffsets: { 0: 0 },
             endOffsets: { 0: 60 },
@@ -291,7 +295,11 @@ describe('pipeline environments on the real Kubernetes API server and broker', (
       lag: { messages: 40 },
       next: 'prod',
     });
-    expect(Date.parse(dev.lastBatchAt!)).toBeGreaterThan(Date.now() - 120_000);
+    expect(Date.parse(dev.lastBatchAt!)).toBe(devBatchStartedAt.getTime());
+    // Counted from the batch's end, as the status counts it: about 10 s
+    // (from its trigger's start it would be over 100 s).
+    expect(dev.lastBatchAgeSeconds).toBeGreaterThanOrEqual(10);
+    expect(dev.lastBatchAgeSeconds).toBeLessThan(60);
 
     expect(prod).toEqual({
       name: 'prod',
@@ -305,6 +313,7 @@ describe('pipeline environments on the real Kubernetes API server and broker', (
       lag: { messages: null, seconds: null },
       costPerDay: { amount: expect.any(Number), currency: 'EUR' },
       lastBatchAt: null,
+      lastBatchAgeSeconds: null,
       next: null,
     });
     expect(dev.costPerDay).toEqual({

@@ -180,16 +180,19 @@ export const streamingPlugin = createBackendPlugin({
           await kafkaClients.close();
         });
 
-        const listPipelines = () =>
-          catalog
-            .listPipelines()
-            .then(({ pipelines }) => pipelines)
-            .catch(error => {
-              logger.warn('Could not read the pipelines', {
-                error: (error as Error).message,
-              });
-              return undefined;
+        // A task that cannot read the catalog this time warns and waits for
+        // its next run.
+        const readPipelinesOrWarn = <T>(read: () => Promise<T>) =>
+          read().catch(error => {
+            logger.warn('Could not read the pipelines', {
+              error: (error as Error).message,
             });
+            return undefined;
+          });
+        const listPipelines = () =>
+          readPipelinesOrWarn(
+            async () => (await catalog.listPipelines()).pipelines,
+          );
         if (sharedOffsets) {
           // Once across replicas: the holder of the task polls the broker
           // and stores the snapshot every replica answers from. A poll ends
@@ -219,16 +222,13 @@ export const streamingPlugin = createBackendPlugin({
           frequency: { milliseconds: config.lag.pollIntervalMs },
           timeout: { milliseconds: config.lag.pollIntervalMs },
           fn: async () => {
-            try {
-              lag.retainPipelines(
-                await catalog.listPipelineRefs(
-                  await deps.auth.getOwnServiceCredentials(),
-                ),
-              );
-            } catch (error) {
-              logger.warn('Could not read the pipelines', {
-                error: (error as Error).message,
-              });
+            const refs = await readPipelinesOrWarn(async () =>
+              catalog.listPipelineRefs(
+                await deps.auth.getOwnServiceCredentials(),
+              ),
+            );
+            if (refs) {
+              lag.retainPipelines(refs);
             }
           },
         });

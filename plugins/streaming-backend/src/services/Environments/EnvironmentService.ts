@@ -62,6 +62,7 @@ export class EnvironmentService {
               ? await this.costPerDay(inEnvironment, state)
               : null,
             lastBatchAt: latestBatch?.timestamp ?? null,
+            lastBatchAgeSeconds: state.status.lastBatchAgeSeconds ?? null,
             next: environments[index + 1]?.name ?? null,
           };
           return entry;

@@ -64,7 +64,8 @@ function env(
     image: `registry.example.com/streaming/user-events:1.4.2-${name}`,
     lag: { messages: 1200, seconds: 3.4 },
     costPerDay: { amount: 4.8, currency: 'USD' },
-    lastBatchAt: new Date(Date.now() - 5 * MINUTE).toISOString(),
+    lastBatchAt: new Date(Date.now() - 5 * MINUTE - 2_000).toISOString(),
+    lastBatchAgeSeconds: 300,
     next,
     ...overrides,
   };
@@ -81,7 +82,8 @@ const twoEnvironments: PipelineEnvironmentsResponse = {
         'registry.example.com/streaming/user-events:1.3.0-3f9c2a7e8b1d4c5f6a7b8c9d',
       lag: { messages: 25000, seconds: 95 },
       costPerDay: { amount: 62, currency: 'EUR' },
-      lastBatchAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
+      lastBatchAt: new Date(Date.now() - 2 * 3600_000 - 2_000).toISOString(),
+      lastBatchAgeSeconds: 7200,
     }),
   ],
 };
@@ -163,6 +165,40 @@ describe('EnvironmentsCard', () => {
       namespace: 'default',
       name: 'user-events',
     });
+  });
+
+  it("counts a long micro-batch's age from its end, as the health header does", async () => {
+    // Its trigger started 5 min ago; the batch took 4.5 min and ended 30 s ago.
+    await renderCard({
+      entityRef: 'component:default/user-events',
+      environments: [
+        env('dev', null, {
+          lastBatchAt: new Date(Date.now() - 5 * MINUTE).toISOString(),
+          lastBatchAgeSeconds: 30,
+        }),
+      ],
+    });
+    const dev = within(
+      await screen.findByRole('region', { name: 'Environment dev' }),
+    );
+    expect(dev.getByText('30 s ago')).toHaveAttribute(
+      'title',
+      expect.stringMatching(/^Trigger started /),
+    );
+    expect(dev.queryByText('5 min ago')).not.toBeInTheDocument();
+  });
+
+  it('says none yet before the first micro-batch', async () => {
+    await renderCard({
+      entityRef: 'component:default/user-events',
+      environments: [
+        env('dev', null, { lastBatchAt: null, lastBatchAgeSeconds: null }),
+      ],
+    });
+    const dev = within(
+      await screen.findByRole('region', { name: 'Environment dev' }),
+    );
+    expect(dev.getByText('none yet')).toBeInTheDocument();
   });
 
   it('shortens a long image tag and shows the whole image on hover', async () => {

@@ -92,23 +92,11 @@ export function promoteBlocker(
   return reasons.length > 0 ? `${reasons.join('; ')}.` : undefined;
 }
 
-function ago(time: string | null, now: number): string {
-  if (!time) {
-    return 'none yet';
-  }
-  const at = Date.parse(time);
-  if (!Number.isFinite(at)) {
-    return time;
-  }
-  return `${formatValue(Math.max(0, (now - at) / 1000), 'seconds')} ago`;
-}
-
 function EnvironmentColumn(props: {
   env: PipelineEnvironmentStatus;
   first: boolean;
-  now: number;
 }) {
-  const { env, first, now } = props;
+  const { env, first } = props;
   const classes = useStyles();
   return (
     <section className={classes.column} aria-label={`Environment ${env.name}`}>
@@ -163,9 +151,14 @@ function EnvironmentColumn(props: {
           : 'unknown'}
       </Fact>
       <Fact label="Last micro-batch">
-        {env.lastBatchAt ? (
-          <span title={new Date(env.lastBatchAt).toLocaleString()}>
-            {ago(env.lastBatchAt, now)}
+        {/* Its age counts from the batch's end, as the health header's. */}
+        {env.lastBatchAt && env.lastBatchAgeSeconds !== null ? (
+          <span
+            title={`Trigger started ${new Date(
+              env.lastBatchAt,
+            ).toLocaleString()}`}
+          >
+            {formatValue(env.lastBatchAgeSeconds, 'seconds')} ago
           </span>
         ) : (
           'none yet'
@@ -210,7 +203,6 @@ function EnvironmentsBody(props: {
   const { entity } = useEntity();
   const template = useRouteRef(scaffolderTemplateRouteRef);
   const entityRef = stringifyEntityRef(entity);
-  const now = Date.now();
   return (
     <div className={classes.row}>
       {environments.map((env, i) => {
@@ -226,12 +218,7 @@ function EnvironmentsBody(props: {
             formData: JSON.stringify({ entityRef, from: env.name, to }),
           })}`;
         return [
-          <EnvironmentColumn
-            key={env.name}
-            env={env}
-            first={i === 0}
-            now={now}
-          />,
+          <EnvironmentColumn key={env.name} env={env} first={i === 0} />,
           to && link && (
             <div key={`${env.name}-promote`} className={classes.between}>
               <PromoteButton from={env} to={to} link={link} />

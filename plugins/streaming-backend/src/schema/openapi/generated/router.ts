@@ -804,6 +804,7 @@ export const spec = {
           'lag',
           'costPerDay',
           'lastBatchAt',
+          'lastBatchAgeSeconds',
           'next',
         ],
         additionalProperties: false,
@@ -878,9 +879,15 @@ export const spec = {
             type: 'string',
             nullable: true,
             description:
-              'The time of its newest micro-batch (ISO-8601, UTC); null before the first.',
+              "When its newest micro-batch's trigger started (ISO-8601, UTC); null before the first.",
             pattern:
               '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$',
+          },
+          lastBatchAgeSeconds: {
+            type: 'number',
+            nullable: true,
+            description:
+              "Seconds since its newest micro-batch ended (lastBatchAt plus its triggerExecution), as the pipeline's status measures it; null before the first.",
           },
           next: {
             type: 'string',

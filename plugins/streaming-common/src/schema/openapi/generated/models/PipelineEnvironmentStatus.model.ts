@@ -37,9 +37,13 @@ export interface PipelineEnvironmentStatus {
   lag: PipelineEnvironmentStatusLag;
   costPerDay: PipelineEnvironmentStatusCostPerDay | null;
   /**
-   * The time of its newest micro-batch (ISO-8601, UTC); null before the first.
+   * When its newest micro-batch\'s trigger started (ISO-8601, UTC); null before the first.
    */
   lastBatchAt: string | null;
+  /**
+   * Seconds since its newest micro-batch ended (lastBatchAt plus its triggerExecution), as the pipeline\'s status measures it; null before the first.
+   */
+  lastBatchAgeSeconds: number | null;
   /**
    * The environment a version is promoted to from this one; null for the last.
    */
