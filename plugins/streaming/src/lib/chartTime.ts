@@ -29,3 +29,43 @@ export function thresholdDomainMax(
       ? Math.max(dataMax, threshold)
       : dataMax;
 }
+
+/** A gap is at least this long, however often the points come. */
+const MIN_GAP_MS = 5 * 60_000;
+/** …and this many times the median time between two points. */
+const GAP_FACTOR = 5;
+
+/**
+ * The points of a time chart (sorted by `time`, ms) with a blank point in
+ * each gap, where nothing was reported for far longer than usual (the job
+ * was stopped, or the backend): lines and areas break there instead of
+ * drawing a straight line through hours without data.
+ */
+export function breakAtGaps<T extends { time: number }>(
+  points: T[],
+  blank: Omit<T, 'time'>,
+): T[] {
+  if (points.length < 3) {
+    return points;
+  }
+  const steps = points
+    .slice(1)
+    .map((p, i) => p.time - points[i].time)
+    .sort((a, b) => a - b);
+  const gap = Math.max(
+    MIN_GAP_MS,
+    GAP_FACTOR * steps[Math.floor(steps.length / 2)],
+  );
+  const result: T[] = [points[0]];
+  for (let i = 1; i < points.length; i++) {
+    const before = points[i - 1].time;
+    if (points[i].time - before > gap) {
+      result.push({
+        ...blank,
+        time: before + (points[i].time - before) / 2,
+      } as T);
+    }
+    result.push(points[i]);
+  }
+  return result;
+}

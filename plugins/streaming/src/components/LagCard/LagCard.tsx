@@ -22,6 +22,7 @@ import {
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
 import { useEnvironmentLabel } from '../../hooks/useEnvironmentLabel';
 import {
+  breakAtGaps,
   chartTimeFormatter,
   formatChartDateTime,
   thresholdDomainMax,
@@ -108,11 +109,14 @@ export function LagCard() {
 
 function LagBody({ lag }: { lag: PipelineLagResponse }) {
   const theme = useTheme();
-  const data = lag.history.map(h => ({
-    time: Date.parse(h.time),
-    messages: h.lagMessages as number | null,
-    seconds: h.lagSeconds,
-  }));
+  const data = breakAtGaps(
+    lag.history.map(h => ({
+      time: Date.parse(h.time),
+      messages: h.lagMessages as number | null,
+      seconds: h.lagSeconds,
+    })),
+    { messages: null, seconds: null },
+  );
   // The history ends at the last micro-batch; the trend ends at the lag now,
   // which keeps rising while the job is stopped.
   const observedAt = lag.observedAt ? Date.parse(lag.observedAt) : NaN;
@@ -235,7 +239,6 @@ function LagBody({ lag }: { lag: PipelineLagResponse }) {
                 name="Lag (seconds)"
                 stroke={theme.palette.secondary.main}
                 dot={false}
-                connectNulls
                 isAnimationActive={false}
               />
             </LineChart>

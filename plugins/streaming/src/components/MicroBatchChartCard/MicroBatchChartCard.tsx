@@ -21,7 +21,11 @@ import {
 } from 'recharts';
 import { useEntityStreamingData } from '../../hooks/useEntityStreamingData';
 import { useEnvironmentLabel } from '../../hooks/useEnvironmentLabel';
-import { chartTimeFormatter, formatChartDateTime } from '../../lib/chartTime';
+import {
+  breakAtGaps,
+  chartTimeFormatter,
+  formatChartDateTime,
+} from '../../lib/chartTime';
 import { formatValue } from '../../lib/formatValue';
 import { DataCard } from '../DataCard';
 import { Fact } from '../Fact';
@@ -80,12 +84,15 @@ function MicroBatchBody({ metrics }: { metrics: PipelineMetricsResponse }) {
   const lastBatch = metrics.batches[metrics.batches.length - 1];
   const deadLettered = sumReported(metrics.batches, b => b.deadLetterRecords);
   const { summary } = metrics;
-  const data = metrics.batches.map(b => ({
-    time: Date.parse(b.timestamp),
-    input: b.inputRowsPerSecond,
-    processed: b.processedRowsPerSecond,
-    duration: b.durationMs.triggerExecution ?? 0,
-  }));
+  const data = breakAtGaps(
+    metrics.batches.map(b => ({
+      time: Date.parse(b.timestamp),
+      input: b.inputRowsPerSecond as number | null,
+      processed: b.processedRowsPerSecond as number | null,
+      duration: (b.durationMs.triggerExecution ?? 0) as number | null,
+    })),
+    { input: null, processed: null, duration: null },
+  );
   const bytes = sumReported(metrics.batches, b => b.inputBytes);
   const badRecords = sumReported(metrics.batches, b => b.badRecords);
   return (
