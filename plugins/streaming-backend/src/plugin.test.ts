@@ -99,6 +99,29 @@ describe('streamingPlugin', () => {
     });
   });
 
+  it('warns, naming the setting, when an offsets poll outlives its interval', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const logger = mockServices.logger.mock();
+    await startTestBackend({
+      features: [streamingPlugin, scheduler.factory, logger.factory],
+    });
+    const poll = scheduler.scheduleTask.mock.calls
+      .map(([task]) => task)
+      .find(t => t.id === 'streaming-offsets-poll');
+    expect(poll).toMatchObject({ scope: 'global' });
+    // The scheduler aborts a task at its timeout (one poll interval).
+    const timedOut = new AbortController();
+    timedOut.abort();
+
+    await expect(poll!.fn(timedOut.signal)).resolves.toBeUndefined();
+
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^The offsets poll did not finish within its interval \(streaming\.lag\.pollInterval, 30 s\)/,
+      ),
+    );
+  });
+
   it('does not serve unknown routes', async () => {
     const { server } = await startTestBackend({ features: [streamingPlugin] });
     const res = await request(server).get('/api/streaming/nope');

@@ -206,10 +206,21 @@ export const streamingPlugin = createBackendPlugin({
             timeout: { milliseconds: config.lag.pollIntervalMs },
             // Poll what the catalog's pipelines use; the rest expires.
             fn: async signal => {
-              await sharedOffsets.poll(
-                await listPipelines(),
-                AbortSignal.any([signal, stopping.signal]),
-              );
+              try {
+                await sharedOffsets.poll(
+                  await listPipelines(),
+                  AbortSignal.any([signal, stopping.signal]),
+                );
+              } catch (error) {
+                if (stopping.signal.aborted) return;
+                if (!signal.aborted) throw error;
+                // The scheduler's timeout: say what it means, not "aborted".
+                logger.warn(
+                  `The offsets poll did not finish within its interval (streaming.lag.pollInterval, ${
+                    config.lag.pollIntervalMs / 1000
+                  } s) and was given up; lag stays as of the last finished poll. If this repeats, the broker answers too slowly for the interval: raise it.`,
+                );
+              }
             },
           });
         }
