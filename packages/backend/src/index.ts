@@ -23,6 +23,10 @@ backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
 
+// events plugin: the event bus that carries signals and notifications to the
+// browsers connected to every replica (on PostgreSQL; in memory otherwise)
+backend.add(import('@backstage/plugin-events-backend'));
+
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
 

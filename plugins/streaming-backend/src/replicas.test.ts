@@ -1,4 +1,5 @@
 import {
+  createBackendModule,
   createServiceFactory,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
@@ -10,6 +11,12 @@ import {
   startTestBackend,
   TestBackend,
 } from '@backstage/backend-test-utils';
+import eventsPlugin from '@backstage/plugin-events-backend';
+import {
+  EventParams,
+  eventsServiceFactory,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { PipelineLagResponse } from '@internal/plugin-streaming-common';
 import {
@@ -60,10 +67,43 @@ describe('two backend replicas on one PostgreSQL', () => {
   const progressTopic = uniqueName('streaming.progress');
   const progressConsumerGroup = uniqueName('backstage-progress');
 
-  function replica(): Promise<TestBackend> {
+  /** The signals each replica's subscriber received, in the order of `replicas`. */
+  const signalsSeen: EventParams[][] = [];
+
+  /**
+   * Subscribes to the signals topic as each replica's signals backend does
+   * (a subscription of its own per replica), recording what reaches it.
+   */
+  const signalsRecorder = (index: number) =>
+    createBackendModule({
+      pluginId: 'events',
+      moduleId: `signals-recorder-${index}`,
+      register(reg) {
+        reg.registerInit({
+          deps: { events: eventsServiceRef },
+          async init({ events }) {
+            signalsSeen[index] = [];
+            await events.subscribe({
+              id: `signals-recorder-${index}`,
+              topics: ['signals'],
+              onEvent: async event => {
+                signalsSeen[index].push(event);
+              },
+            });
+          },
+        });
+      },
+    });
+
+  function replica(index: number): Promise<TestBackend> {
     return startTestBackend({
       features: [
         streamingPlugin,
+        // The framework's event bus, as packages/backend installs it: on
+        // PostgreSQL it carries events (signals among them) to every replica.
+        eventsPlugin,
+        eventsServiceFactory,
+        signalsRecorder(index),
         mockServices.rootConfig.factory({
           data: {
             backend: {
@@ -123,7 +163,7 @@ describe('two backend replicas on one PostgreSQL', () => {
     await kafka.produce(topic, [0, 1, 2], 100);
     await kafka.produce(groupTopic, [0, 1], 10);
     await kafka.commit(groupId, groupTopic, { 0: 4, 1: 7 });
-    replicas.push(await replica(), await replica());
+    replicas.push(await replica(0), await replica(1));
     for (const backend of replicas) {
       // Listing topics goes to the replica's own poller: tells them apart.
       await request(backend.server)
@@ -191,6 +231,9 @@ describe('two backend replicas on one PostgreSQL', () => {
       ),
     }));
     addBatches.mockClear();
+    // Signals of this test's transition only (the first test's evaluation
+    // signalled its pipelines' first health).
+    signalsSeen.forEach(seen => seen.splice(0));
     await kafka.produceRecords(progressTopic, records);
     await waitFor(
       'six micro-batches stored',
@@ -225,6 +268,25 @@ describe('two backend replicas on one PostgreSQL', () => {
         }),
       }),
     );
+
+    // The transition's signal, which makes open pages refetch, reaches the
+    // pages on both replicas, whichever evaluated it: once each.
+    const channel = 'streaming:health:component:default/orders-to-delta';
+    const healthSignals = (index: number) =>
+      (signalsSeen[index] ?? []).filter(
+        e => (e.eventPayload as { channel?: string }).channel === channel,
+      );
+    await waitFor(
+      'the health signal on both replicas',
+      async () => [healthSignals(0).length, healthSignals(1).length],
+      { until: ([a, b]) => a >= 1 && b >= 1 },
+    );
+    expect([healthSignals(0).length, healthSignals(1).length]).toEqual([1, 1]);
+    expect(healthSignals(1)[0].eventPayload).toMatchObject({
+      recipients: { type: 'broadcast' },
+      channel,
+      message: { changed: true },
+    });
   });
 
   it('hands the poll to the other replica within one interval when the polling one stops mid-poll', async () => {
