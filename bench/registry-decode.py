@@ -27,10 +27,10 @@ import uuid
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "plugins", "streaming-codegen", "python"))
 
-import fastavro
-from pyspark.sql import SparkSession
-from pyspark.sql import types as T
-from streaming_runtime import registry, schemas, sources
+import fastavro  # noqa: E402
+from pyspark.sql import SparkSession  # noqa: E402
+from pyspark.sql import types as T  # noqa: E402
+from streaming_runtime import registry, schemas, sources  # noqa: E402
 
 V1 = {
     "type": "record",

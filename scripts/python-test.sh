@@ -27,6 +27,8 @@ mkdir -p "$reports"
 status=0
 started=$SECONDS
 "$venv/bin/ruff" check --no-cache plugins/streaming-codegen/python examples/pipelines/*/job examples/pipelines/*/tests || status=1
+# The Python benchmarks, by the runtime's rules.
+"$venv/bin/ruff" check --no-cache --config plugins/streaming-codegen/python/pyproject.toml bench || status=1
 
 # One pytest session; its output is printed in one piece when it ends, and its exit code
 # left in <name>.rc.
