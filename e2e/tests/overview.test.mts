@@ -45,7 +45,7 @@ test('the Streaming nav item opens the overview with the five pipelines', async 
     'Consumer lag',
     'Executors',
     'Delta tables',
-    'Data per day',
+    'Data in the last 24 h',
     'Monthly cost',
   ]) {
     const region = page.getByRole('region', { name: tile });

@@ -46,7 +46,9 @@ export function OverviewTiles({ totals }: OverviewTilesProps) {
       value: formatValue(totals.deltaTables, 'count'),
     },
     {
-      label: 'Data per day',
+      // What the micro-batches read in the last 24 hours: not a daily rate,
+      // a pipeline that ran for part of the day counts that part.
+      label: 'Data in the last 24 h',
       value:
         totals.bytesPerDay !== null
           ? formatValue(totals.bytesPerDay, 'bytes')

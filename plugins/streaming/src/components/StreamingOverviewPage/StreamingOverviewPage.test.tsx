@@ -58,7 +58,7 @@ describe('StreamingOverviewPage', () => {
       'Consumer lag': '1.2K messages',
       Executors: '45',
       'Delta tables': '4',
-      'Data per day': '2.5 TB',
+      'Data in the last 24 h': '2.5 TB',
       'Monthly cost': '$4,500/mo',
     };
     for (const [label, value] of Object.entries(figures)) {

@@ -1285,10 +1285,14 @@ export const spec = {
               },
               recordsPerDay: {
                 type: 'integer',
+                description:
+                  "Input rows of the pipelines' micro-batches in the last 24 hours (what was read, not a daily rate).",
               },
               bytesPerDay: {
                 type: 'number',
                 nullable: true,
+                description:
+                  'Input bytes of those micro-batches (`observedMetrics.pipeline.input_bytes`); null when no job reports them.',
               },
               monthlyCost: {
                 type: 'number',

@@ -37,7 +37,13 @@ export interface StreamingOverviewResponseTotals {
    */
   clusters: number;
   deltaTables: number;
+  /**
+   * Input rows of the pipelines\' micro-batches in the last 24 hours (what was read, not a daily rate).
+   */
   recordsPerDay: number;
+  /**
+   * Input bytes of those micro-batches (`observedMetrics.pipeline.input_bytes`); null when no job reports them.
+   */
   bytesPerDay: number | null;
   /**
    * Summed over the running pipelines only; null when the caller may not read cost.
