@@ -25,6 +25,9 @@ generate() {
     echo "openapi: the generator wrote no client into plugins/streaming-common" >&2
     exit 1
   }
+  # The generator replaces the directories; a running `make start` frontend loses
+  # them from its watch and reports missing modules until their importer changes.
+  touch plugins/streaming-common/src/index.ts
 }
 
 case "${1:-}" in
